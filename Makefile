@@ -1,0 +1,48 @@
+# k3mcp: one target for everything. `make help` lists them.
+SHELL := /bin/bash
+MVN   ?= ./mvnw -B -q
+JAR   := mcp-server/target/k3mcp.jar
+NATIVE_DIR := kernels-native/src/main/c
+CROSS_OUT  := $(CURDIR)/kernels-native/target/native-cross
+
+.PHONY: help build test test-java test-scripts lint bench bench-kernels cross qemu-test demo eval clean
+
+help: ## this list
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+build: ## compile everything (C kernels for the host included) and package the runnable jar
+	$(MVN) -DskipTests install
+	@test -f $(JAR) && echo "built $(JAR)"
+
+test: lint test-scripts test-java qemu-test ## every test: lint, script tests, Java tests (native + reference kernels), C kernels under qemu
+
+test-java: ## the Maven test suite
+	$(MVN) install
+
+test-scripts: ## tests of the project's own scripts (lint catches planted faults)
+	scripts/test-lint.sh
+
+lint: ## fail on empty catch blocks and System.out outside the CLI
+	scripts/lint.sh
+
+bench: build ## benchmark a synthetic TinyLlama-shaped model (see docs/BENCHMARKS.md)
+	./k3mcp bench --synthetic tinyllama-1.1b:q4_0 -t 2 -p 128 -n 64 -r 3
+
+bench-kernels: build ## kernel microbenchmarks: GB/s and fraction of measured bandwidth
+	./k3mcp bench --kernels
+
+cross: ## cross-compile the kernels for riscv64 (clang-19, RVV) and aarch64 and add them to the jar
+	$(MAKE) -C $(NATIVE_DIR) CROSS=$(CROSS_OUT) cross
+	$(MVN) -DskipTests install
+
+qemu-test: ## run the C kernel tests under qemu-user: aarch64, riscv64 at VLEN 128/256/1024
+	$(MAKE) -C $(NATIVE_DIR) qemu-test BUILD=$(CURDIR)/kernels-native/target/native
+
+demo: build ## end-to-end demonstration through the real MCP server over stdio
+	./k3mcp demo
+
+eval: build ## the built-in evaluation suite on the tiny models in ../shared/models
+	./k3mcp eval evals/scenarios
+
+clean: ## remove build outputs
+	$(MVN) clean

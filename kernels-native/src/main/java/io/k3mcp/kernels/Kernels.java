@@ -1,0 +1,103 @@
+package io.k3mcp.kernels;
+
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+
+/**
+ * Every piece of arithmetic a forward pass needs. Two implementations: {@link ReferenceKernels}
+ * (plain Java, mirrors ggml's generic C and is the oracle) and {@code NativeKernels} (C through JNA on
+ * the pinned worker pool).
+ *
+ * <p>Buffer conventions, the same for every method:
+ * <ul>
+ *   <li>Buffers are direct and little-endian (weights are slices of the memory-mapped GGUF file;
+ *       activations come from {@link Buffers#floats}). Slice to pass an offset.</li>
+ *   <li>Indices are absolute from 0; the buffer's position and limit are ignored and never changed.</li>
+ *   <li>A matrix {@code W} of {@code rows x cols} is stored row-major as GGUF does for a tensor with
+ *       {@code ne = [cols, rows]}: row r is {@code cols} consecutive elements of its type.</li>
+ *   <li>Activations of {@code nTokens} tokens are stored token-major: token t occupies
+ *       {@code [t * width, (t + 1) * width)}.</li>
+ * </ul>
+ * Callers validate shapes before calling; implementations check only what is cheap.
+ */
+public interface Kernels extends AutoCloseable {
+
+    /** Human-readable name of the implementation and its ISA path, e.g. "reference", "native-avx2". */
+    String name();
+
+    // ---- matrix products -------------------------------------------------------------------
+
+    /**
+     * {@code y[t][r] = dot(W[r], x[t])} for {@code t < nTokens}, {@code r < rows}. The activations are
+     * first quantised to {@link GgmlType#vecDotType()} exactly as llama.cpp's CPU backend does, so
+     * quantised results match it. x: nTokens x cols floats; y: nTokens x rows floats.
+     */
+    void matmul(GgmlType type, ByteBuffer w, int rows, int cols, FloatBuffer x, FloatBuffer y, int nTokens);
+
+    // ---- conversions -----------------------------------------------------------------------
+
+    /** Dequantises {@code n} elements of {@code type} at the start of {@code src} into {@code dst}. */
+    void dequantize(GgmlType type, ByteBuffer src, FloatBuffer dst, int n);
+
+    /** Quantises {@code n} floats into {@code dst} as {@code type} (at least F32, F16, Q8_0, Q8_1, Q8_K). */
+    void quantize(GgmlType type, FloatBuffer src, ByteBuffer dst, int n);
+
+    // ---- normalisation ---------------------------------------------------------------------
+
+    /** RMS norm of each of {@code nRows} rows of {@code n}: out = x / sqrt(mean(x^2) + eps) * weight (weight may be null). */
+    void rmsNorm(FloatBuffer x, FloatBuffer weight, FloatBuffer out, int n, int nRows, float eps);
+
+    /** Layer norm of each of {@code nRows} rows: out = (x - mean) / sqrt(var + eps) * weight + bias (either may be null). */
+    void layerNorm(FloatBuffer x, FloatBuffer weight, FloatBuffer bias, FloatBuffer out, int n, int nRows, float eps);
+
+    // ---- position --------------------------------------------------------------------------
+
+    /**
+     * Rotary embedding in place on {@code nTokens x nHeads x headDim} floats; token t sits at
+     * position {@code pos0 + t}. The first {@code ropeDims} dims of each head rotate with
+     * theta_i = pos * freqScale * base^(-2i/ropeDims). {@code neox} rotates pairs (i, i + ropeDims/2)
+     * (GPT-NeoX, Qwen, Gemma); otherwise adjacent pairs (2i, 2i+1) (llama "normal").
+     */
+    void rope(FloatBuffer x, int nTokens, int nHeads, int headDim, int ropeDims, int pos0,
+              float base, float freqScale, boolean neox);
+
+    // ---- attention -------------------------------------------------------------------------
+
+    /**
+     * Scaled dot-product attention for {@code nTokens} queries against a key/value store.
+     * q and out: nTokens x nHeads x headDim floats. k and v: {@code nKeys} rows of
+     * {@code nKvHeads x headDim} elements of {@code kvType} (F32 or F16), row j holding position j.
+     * Query head h uses kv head {@code h / (nHeads / nKvHeads)} (GQA). Query t sits at position
+     * {@code pos0 + t}; when {@code causal} it sees keys {@code j <= pos0 + t} and, when
+     * {@code window > 0}, only {@code j > pos0 + t - window}; otherwise it sees all nKeys keys.
+     * Scores are {@code scale * q.k}, softmax in f32.
+     */
+    void attention(FloatBuffer q, ByteBuffer k, ByteBuffer v, GgmlType kvType, FloatBuffer out,
+                   int nTokens, int pos0, int nKeys, int nHeads, int nKvHeads, int headDim,
+                   float scale, boolean causal, int window);
+
+    // ---- element-wise ----------------------------------------------------------------------
+
+    /** out = silu(gate) * up over n elements (SwiGLU). */
+    void swiglu(FloatBuffer gate, FloatBuffer up, FloatBuffer out, int n);
+
+    /** out = gelu_tanh(gate) * up over n elements (Gemma's GeGLU). */
+    void geglu(FloatBuffer gate, FloatBuffer up, FloatBuffer out, int n);
+
+    /** In place x = gelu(x), tanh approximation as ggml_gelu (BERT). */
+    void gelu(FloatBuffer x, int n);
+
+    /** out = a + b over n elements (out may alias a or b). */
+    void add(FloatBuffer a, FloatBuffer b, FloatBuffer out, int n);
+
+    /** In place x[r] += bias for each of nRows rows of n elements. */
+    void addBias(FloatBuffer x, FloatBuffer bias, int n, int nRows);
+
+    /** In place x *= s over n elements. */
+    void scale(FloatBuffer x, float s, int n);
+
+    /** Releases native resources (the worker pool); the reference implementation holds none. */
+    @Override
+    default void close() {
+    }
+}
