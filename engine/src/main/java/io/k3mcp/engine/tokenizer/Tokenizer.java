@@ -22,8 +22,16 @@ public interface Tokenizer {
      */
     byte[] textBytes(int id);
 
-    /** llama_detokenize(remove_special = false, unparse_special = false), as UTF-8 text. */
-    String decode(int[] ids);
+    /**
+     * llama_detokenize(remove_special = false, unparse_special = false): the exact bytes, which may
+     * be invalid UTF-8 when byte tokens split a character.
+     */
+    byte[] decodeBytes(int[] ids);
+
+    /** {@link #decodeBytes} as text (invalid UTF-8 becomes U+FFFD). */
+    default String decode(int[] ids) {
+        return new String(decodeBytes(ids), java.nio.charset.StandardCharsets.UTF_8);
+    }
 
     int vocabSize();
 
