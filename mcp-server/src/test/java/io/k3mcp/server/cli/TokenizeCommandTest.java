@@ -60,12 +60,16 @@ class TokenizeCommandTest {
 
     @Test
     void jsonIdsAndPiecesMatchLlamaCpp() throws IOException {
-        String text = "Hello world";
-        assertEquals(0, run("tokenize", "--model", model("llama-2-tiny-random.gguf"), "--text", text, "--json"), stderr);
-        JsonNode doc = new ObjectMapper().readTree(stdout);
-        JsonNode want = golden("llama-2-tiny-random", "default", text);
-        assertEquals(want.get("ids"), doc.get("ids"));
-        assertEquals(want.get("pieces"), doc.get("pieces"));
+        String[][] cases = {{"llama-2-tiny-random", "llama-2-tiny-random.gguf", "Hello world"},
+            {"llama-mini", "llama-mini-f16.gguf", "\u4e2d\u6587\u5206\u8bcd\u6d4b\u8bd5"}};
+        for (String[] c : cases) {
+            assertEquals(0, run("tokenize", "--model", model(c[1]), "--text", c[2], "--json"), stderr);
+            JsonNode doc = new ObjectMapper().readTree(stdout);
+            JsonNode want = golden(c[0], "default", c[2]);
+            assertEquals(want.get("ids"), doc.get("ids"), c[2]);
+            // byte-fallback pieces are lone bytes: U+FFFD in both
+            assertEquals(want.get("pieces"), doc.get("pieces"), c[2]);
+        }
     }
 
     @Test
