@@ -56,6 +56,12 @@ public interface Tokenizer {
     /** Whether encode with addSpecial appends EOS. */
     boolean addEos();
 
+    /**
+     * Whether encoding puts a space before the text (SentencePiece's add_space_prefix), which
+     * decoding then takes off the first token again.
+     */
+    boolean addSpacePrefix();
+
     /** A detokenizer for streamed generation that only ever returns complete UTF-8 characters. */
     default StreamingDetokenizer streamingDetokenizer() {
         return new StreamingDetokenizer(this, false);

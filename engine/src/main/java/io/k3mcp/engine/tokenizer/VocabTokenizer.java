@@ -163,4 +163,9 @@ final class VocabTokenizer implements Tokenizer {
     public boolean addEos() {
         return vocab.flags().addEos();
     }
+
+    @Override
+    public boolean addSpacePrefix() {
+        return vocab.flags().addSpacePrefix();
+    }
 }

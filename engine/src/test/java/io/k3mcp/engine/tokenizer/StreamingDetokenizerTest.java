@@ -54,6 +54,16 @@ class StreamingDetokenizerTest {
         assertEquals("\uD83D\uDE00\uD83D\uDC4D", all.toString());
     }
 
+    /** Like decode, the stream drops the space SentencePiece put before the text from the first token. */
+    @Test
+    void firstTokenLosesTheSpacePrefix() {
+        Tokenizer t = RealTokenizers.of("llama-2-tiny-random.gguf");
+        int[] ids = t.encode("Hello world", false, false);
+        assertEquals("\u2581Hello", t.tokenText(ids[0]));
+        assertEquals("Hello world", String.join("", stream(t.streamingDetokenizer(), ids)));
+        assertEquals(t.decode(ids), String.join("", stream(t.streamingDetokenizer(), ids)));
+    }
+
     @Test
     void controlTokensAreSilentUnlessRendered() {
         Tokenizer t = RealTokenizers.of("qwen3-mini-f16.gguf");
