@@ -50,11 +50,30 @@ final class McpConnection implements AutoCloseable {
     }
 
     static McpConnection stdio(List<String> command, Map<String, String> env, Duration requestTimeout) {
+        requireExecutable(command.get(0));
         ServerParameters params = ServerParameters.builder(command.get(0))
                 .args(command.subList(1, command.size()))
                 .env(env)
                 .build();
         return new McpConnection(new StdioClientTransport(params, new JacksonMcpJsonMapper(MAPPER)), requestTimeout, true);
+    }
+
+    /** The SDK only notices a missing program at its initialisation timeout; say so at once instead. */
+    private static void requireExecutable(String program) {
+        java.nio.file.Path p = java.nio.file.Path.of(program);
+        if (program.contains("/")) {
+            if (!java.nio.file.Files.isExecutable(p)) {
+                throw new ScenarioException("server command not found or not executable: " + program);
+            }
+            return;
+        }
+        String path = System.getenv("PATH");
+        for (String dir : (path == null ? "" : path).split(java.io.File.pathSeparator)) {
+            if (!dir.isEmpty() && java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, program))) {
+                return;
+            }
+        }
+        throw new ScenarioException("server command not found on PATH: " + program);
     }
 
     static McpConnection http(String url, String token, Duration requestTimeout) {
