@@ -27,6 +27,7 @@ public final class SyntheticModel {
     private int ctx = 128;
     private Set<String> omit = Set.of();
     private String misshape = "";
+    private final java.util.Map<String, String> extraStrings = new java.util.LinkedHashMap<>();
 
     public SyntheticModel arch(String a) {
         arch = a;
@@ -55,9 +56,16 @@ public final class SyntheticModel {
         return this;
     }
 
+    /** An extra string metadata key (e.g. rope scaling type). */
+    public SyntheticModel putString(String key, String value) {
+        extraStrings.put(key, value);
+        return this;
+    }
+
     public Path write(Path file) throws IOException {
         GgufWriter w = new GgufWriter();
         w.putString("general.architecture", arch);
+        extraStrings.forEach(w::putString);
         String p = arch + ".";
         w.putU32(p + "context_length", ctx);
         w.putU32(p + "embedding_length", embd);
