@@ -104,7 +104,7 @@ public final class Session {
                 logits = transformer.forward(cache, new int[] {id}, false);
             }
         }
-        assembler.finish();
+        r.listener().onEnd(assembler.finish());
         long decodeNanos = System.nanoTime() - t1;
         int[] tokens = Arrays.copyOfRange(history, prompt.length, historyLength);
         Timings timings = Timings.of(prefillNanos, prompt.length - reused, decodeNanos, Math.max(0, generated - 1));
