@@ -31,8 +31,8 @@ final class BoundedRead {
 
     /** Thrown when a read did not finish within the time limit. */
     static final class ReadTimeoutException extends IOException {
-        ReadTimeoutException(Path file, Duration limit) {
-            super("read did not finish within " + limit.toMillis() + " ms: " + file);
+        ReadTimeoutException(Duration limit) {
+            super("read did not finish within " + limit.toMillis() + " ms (abandoned)");
         }
     }
 
@@ -43,7 +43,7 @@ final class BoundedRead {
             return pending.get(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             pending.cancel(true);
-            throw new ReadTimeoutException(file, limit);
+            throw new ReadTimeoutException(limit);
         } catch (InterruptedException e) {
             pending.cancel(true);
             Thread.currentThread().interrupt();
