@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 GenerateCommand.class,
                 ScoreCommand.class,
+                TokenizeCommand.class,
         })
 public final class Main implements Runnable {
 
