@@ -57,6 +57,10 @@ class ChecksTest {
         assertTrue(check("{\"path\": \"$.vec\", \"cosine\": {\"with\": [1, 0.01], \"min\": 0.99}}").passed());
         assertFalse(check("{\"path\": \"$.vec\", \"cosine\": {\"with\": [0, 1], \"min\": 0.5}}").passed());
         assertTrue(check("{\"path\": \"$.n\", \"message\": \"need four\", \"equals\": 4}").reason().startsWith("need four: "));
+        assertTrue(check("{\"path\": \"$.vec\", \"nearest\": {\"among\": [[0, 1], [0.9, 0.1], [-1, 0]], \"index\": 1}}").passed());
+        Checks.Outcome far = check("{\"path\": \"$.vec\", \"nearest\": {\"among\": [[0, 1], [0.9, 0.1]], \"index\": 0}}");
+        assertFalse(far.passed());
+        assertTrue(far.reason().contains("nearest to candidate 1"), far.reason());
     }
 
     @Test
