@@ -82,13 +82,17 @@ class StdioServerTest {
     }
 
     @Test
-    void oversizedLineIsRefusedAndTheServerKeepsServing() throws Exception {
+    void oversizedLineIsRefusedWithItsIdAndTheServerKeepsServing() throws Exception {
         String big = "x".repeat(5 * 1024 * 1024);
         server.request(1, "tools/call", "{\"name\":\"count\",\"arguments\":{\"padding\":\"" + big + "\"}}");
-        JsonNode error = server.next(m -> m.has("error") && m.get("id").isNull());
-        assertEquals(-32600, error.at("/error/code").asInt());
-        assertTrue(error.at("/error/message").asText().contains("request too large"), error.toString());
-        server.assertPingWorks(2);
+        JsonNode error = server.response(1).get("error");
+        assertEquals(-32600, error.get("code").asInt());
+        assertTrue(error.get("message").asText().contains("request too large"), error.toString());
+        // The TypeScript SDK writes the id last.
+        server.send("{\"method\":\"tools/call\",\"params\":{\"name\":\"count\",\"arguments\":{\"padding\":\""
+                + big + "\"}},\"jsonrpc\":\"2.0\",\"id\":2}");
+        assertEquals(-32600, server.response(2).at("/error/code").asInt());
+        server.assertPingWorks(3);
     }
 
     @Test

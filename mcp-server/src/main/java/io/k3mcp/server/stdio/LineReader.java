@@ -10,12 +10,18 @@ import java.nio.charset.StandardCharsets;
  * reported as too long, so one oversized message costs memory of the cap, not of the message.
  */
 final class LineReader {
-    /** One line: its text, or null with the length seen when it was over the cap. */
-    record Line(String text, long length) {
+    /**
+     * One line: its text; or, when it was over the cap, null text with the length seen and the line's
+     * first and last bytes (enough to find a JSON-RPC id to answer).
+     */
+    record Line(String text, long length, String head, String tail) {
         boolean tooLong() {
             return text == null;
         }
     }
+
+    /** How much of the start and end of an oversized line is kept. */
+    private static final int EDGE = 512;
 
     private final InputStream in;
     private final int maxBytes;
@@ -31,6 +37,8 @@ final class LineReader {
     /** The next line without its terminator (a trailing '\r' is dropped), or null at end of input. */
     Line next() throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
+        byte[] head = null;
+        byte[] tail = new byte[EDGE];
         long length = 0;
         boolean over = false;
         while (true) {
@@ -39,7 +47,7 @@ final class LineReader {
                 pos = 0;
                 if (end <= 0) {
                     end = 0;
-                    return length == 0 ? null : finish(line, length, over);
+                    return length == 0 ? null : finish(line, length, over, head, tail);
                 }
             }
             int start = pos;
@@ -50,23 +58,38 @@ final class LineReader {
             length += chunk;
             if (!over && length > maxBytes) {
                 over = true;
+                byte[] seen = line.toByteArray();
+                head = java.util.Arrays.copyOf(seen, Math.min(EDGE, seen.length));
                 line.reset();
             }
             if (!over) {
                 line.write(buffer, start, chunk);
+            } else {
+                keepTail(tail, buffer, start, chunk);
             }
             if (pos < end) {
                 pos++;
-                return finish(line, length, over);
+                return finish(line, length, over, head, tail);
             }
         }
     }
 
-    private static Line finish(ByteArrayOutputStream line, long length, boolean over) {
+    /** Shifts the last bytes of the line into {@code tail} (a window of the final EDGE bytes). */
+    private static void keepTail(byte[] tail, byte[] chunk, int start, int count) {
+        if (count >= tail.length) {
+            System.arraycopy(chunk, start + count - tail.length, tail, 0, tail.length);
+        } else {
+            System.arraycopy(tail, count, tail, 0, tail.length - count);
+            System.arraycopy(chunk, start, tail, tail.length - count, count);
+        }
+    }
+
+    private static Line finish(ByteArrayOutputStream line, long length, boolean over, byte[] head, byte[] tail) {
         if (over) {
-            return new Line(null, length);
+            return new Line(null, length, new String(head, StandardCharsets.UTF_8),
+                    new String(tail, StandardCharsets.UTF_8).replace("\0", ""));
         }
         String text = line.toString(StandardCharsets.UTF_8);
-        return new Line(text.endsWith("\r") ? text.substring(0, text.length() - 1) : text, length);
+        return new Line(text.endsWith("\r") ? text.substring(0, text.length() - 1) : text, length, null, null);
     }
 }

@@ -84,8 +84,9 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
             while (!closing.get() && (line = reader.next()) != null) {
                 if (line.tooLong()) {
                     log.warn("event=stdio_message_too_large bytes={} max={}", line.length(), maxMessageBytes);
-                    writeError(McpSchema.ErrorCodes.INVALID_REQUEST, "request too large: " + line.length()
-                            + " bytes; the limit is " + maxMessageBytes + " bytes");
+                    writeError(OversizedMessage.id(line.head(), line.tail()), McpSchema.ErrorCodes.INVALID_REQUEST,
+                            "request too large: " + line.length() + " bytes; the limit is " + maxMessageBytes
+                                    + " bytes");
                 } else if (!line.text().isBlank()) {
                     dispatchSafely(line.text());
                 }
@@ -106,7 +107,7 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
             dispatch(text);
         } catch (RuntimeException e) {
             log.error("event=stdio_dispatch_failed error=\"{}\"", e.getMessage(), e);
-            writeError(McpSchema.ErrorCodes.INTERNAL_ERROR, "Internal error: " + e.getMessage());
+            writeError(null, McpSchema.ErrorCodes.INTERNAL_ERROR, "Internal error: " + e.getMessage());
         }
     }
 
@@ -116,11 +117,11 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
             message = McpSchema.deserializeJsonRpcMessage(mapper, text);
         } catch (IOException e) {
             log.warn("event=stdio_parse_error error=\"{}\"", firstLine(e.getMessage()));
-            writeError(McpSchema.ErrorCodes.PARSE_ERROR, "Parse error: the line is not JSON");
+            writeError(null, McpSchema.ErrorCodes.PARSE_ERROR, "Parse error: the line is not JSON");
             return;
         } catch (RuntimeException e) {
             log.warn("event=stdio_invalid_message error=\"{}\"", firstLine(e.getMessage()));
-            writeError(McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: not a JSON-RPC 2.0 message");
+            writeError(null, McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: not a JSON-RPC 2.0 message");
             return;
         }
         if (message instanceof McpSchema.JSONRPCNotification note
@@ -148,14 +149,14 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
         }
     }
 
-    /** A JSON-RPC error with a null id (the SDK's response record insists on an id, JSON-RPC does not). */
-    private void writeError(int code, String message) {
+    /** A JSON-RPC error, its id possibly null (the SDK's response record insists on one, JSON-RPC does not). */
+    private void writeError(Object id, int code, String message) {
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("code", code);
         error.put("message", message);
         Map<String, Object> response = new LinkedHashMap<>();
         response.put("jsonrpc", McpSchema.JSONRPC_VERSION);
-        response.put("id", null);
+        response.put("id", id);
         response.put("error", error);
         try {
             writeLine(mapper.writeValueAsString(response));
