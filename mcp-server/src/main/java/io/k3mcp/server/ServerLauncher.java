@@ -22,8 +22,19 @@ public final class ServerLauncher {
 
     public enum Transport { STDIO, HTTP, SSE }
 
-    /** Everything {@code serve} decides. */
-    public record Config(Transport transport, HttpOptions http, EngineOptions engine) {
+    /**
+     * Everything {@code serve} decides.
+     *
+     * @param resourceUpdates how often subscribers of board://status are told to read it again
+     */
+    public record Config(Transport transport, HttpOptions http, EngineOptions engine, Duration resourceUpdates) {
+        public static final Duration DEFAULT_RESOURCE_UPDATES = Duration.ofSeconds(5);
+
+        /** Loopback, no token, default limits: for tests and the demo. */
+        public static Config local(Transport transport) {
+            return new Config(transport, new HttpOptions("127.0.0.1", 0, null, HttpOptions.DEFAULT_MAX_REQUEST_BYTES),
+                    EngineOptions.none(), DEFAULT_RESOURCE_UPDATES);
+        }
     }
 
     private ServerLauncher() {
@@ -42,7 +53,8 @@ public final class ServerLauncher {
                         http.maxRequestBytes(), inFlight);
                 McpAsyncServer server = ServerWiring.build(stdio, features, adapter);
                 log.info("event=serving transport=stdio tools={}", toolNames(features));
-                return new Running(server, null, executor, stdio::awaitTermination);
+                return new Running(server, null, executor, stdio::awaitTermination,
+                        ResourceUpdates.start(server, features, config.resourceUpdates()));
             }
             case HTTP -> {
                 HttpServletStreamableServerTransportProvider provider = HttpServletStreamableServerTransportProvider
@@ -53,7 +65,8 @@ public final class ServerLauncher {
                 JettyServer jetty = JettyServer.start(http, provider, List.of("/mcp"), inFlight);
                 log.info("event=serving transport=http url=http://{}:{}/mcp tools={}", http.host(), jetty.port(),
                         toolNames(features));
-                return new Running(server, jetty, executor, null);
+                return new Running(server, jetty, executor, null,
+                        ResourceUpdates.start(server, features, config.resourceUpdates()));
             }
             case SSE -> {
                 HttpServletSseServerTransportProvider provider = HttpServletSseServerTransportProvider.builder()
@@ -64,7 +77,8 @@ public final class ServerLauncher {
                 JettyServer jetty = JettyServer.start(http, provider, List.of("/sse", "/message"), inFlight);
                 log.info("event=serving transport=sse url=http://{}:{}/sse tools={}", http.host(), jetty.port(),
                         toolNames(features));
-                return new Running(server, jetty, executor, null);
+                return new Running(server, jetty, executor, null,
+                        ResourceUpdates.start(server, features, config.resourceUpdates()));
             }
             default -> throw new IllegalStateException("unknown transport " + config.transport());
         }
@@ -86,13 +100,16 @@ public final class ServerLauncher {
         private final JettyServer jetty;
         private final ExecutorService executor;
         private final Termination termination;
+        private final AutoCloseable updates;
         private final CountDownLatch closed = new CountDownLatch(1);
 
-        Running(McpAsyncServer server, JettyServer jetty, ExecutorService executor, Termination termination) {
+        Running(McpAsyncServer server, JettyServer jetty, ExecutorService executor, Termination termination,
+                AutoCloseable updates) {
             this.server = server;
             this.jetty = jetty;
             this.executor = executor;
             this.termination = termination;
+            this.updates = updates;
         }
 
         /** The HTTP port, or -1 on stdio. */
@@ -128,6 +145,11 @@ public final class ServerLauncher {
                 return;
             }
             log.info("event=shutdown");
+            try {
+                updates.close();
+            } catch (Exception e) {
+                log.warn("event=shutdown_updates_failed error=\"{}\"", e.getMessage());
+            }
             try {
                 server.closeGracefully().block(Duration.ofSeconds(3));
             } catch (RuntimeException e) {

@@ -1,5 +1,7 @@
 package io.k3mcp.server;
 
+import io.k3mcp.tools.BenchHistory;
+import io.k3mcp.tools.LoadedModels;
 import io.k3mcp.tools.Tool;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,7 +11,12 @@ public final class ServerTools {
     private ServerTools() {
     }
 
-    public static List<Tool<?, ?>> create(EngineOptions engine) {
+    /**
+     * @param engine the model and thread options given to serve
+     * @param models where engine-backed tools register the models they load
+     * @param history where the benchmark tool appends its results
+     */
+    public static List<Tool<?, ?>> create(EngineOptions engine, LoadedModels models, BenchHistory history) {
         List<Tool<?, ?>> tools = new ArrayList<>();
         return tools;
     }

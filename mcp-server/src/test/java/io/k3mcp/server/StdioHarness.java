@@ -31,14 +31,18 @@ final class StdioHarness implements AutoCloseable {
     private final List<JsonNode> seen = new ArrayList<>();
 
     StdioHarness(List<Tool<?, ?>> tools) throws Exception {
+        this(new ServerWiring.Features(tools, List.of(), List.of()));
+    }
+
+    StdioHarness(ServerWiring.Features features) throws Exception {
         PipedInputStream serverIn = new PipedInputStream(1 << 20);
         toServer = new PipedOutputStream(serverIn);
         PipedInputStream clientIn = new PipedInputStream(1 << 20);
         PipedOutputStream serverOut = new PipedOutputStream(clientIn);
-        running = ServerLauncher.start(new ServerLauncher.Config(ServerLauncher.Transport.STDIO,
-                        new HttpOptions("127.0.0.1", 0, null, HttpOptions.DEFAULT_MAX_REQUEST_BYTES),
-                        EngineOptions.none()),
-                new ServerWiring.Features(tools, List.of(), List.of()), serverIn, serverOut);
+        ServerLauncher.Config config = new ServerLauncher.Config(ServerLauncher.Transport.STDIO,
+                new HttpOptions("127.0.0.1", 0, null, HttpOptions.DEFAULT_MAX_REQUEST_BYTES),
+                EngineOptions.none(), java.time.Duration.ofMillis(200));
+        running = ServerLauncher.start(config, features, serverIn, serverOut);
         Thread reader = new Thread(() -> {
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(clientIn, StandardCharsets.UTF_8))) {
                 String line;

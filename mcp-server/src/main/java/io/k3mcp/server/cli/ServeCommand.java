@@ -4,6 +4,7 @@ import io.k3mcp.server.EngineOptions;
 import io.k3mcp.server.ServerFeatures;
 import io.k3mcp.server.ServerLauncher;
 import io.k3mcp.server.http.HttpOptions;
+import io.k3mcp.tools.BenchHistory;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -13,6 +14,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -61,6 +63,14 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--cores", description = "CPU list for the engine workers: 0-3,6, or x100 / a100 on a K3.")
     String cores;
 
+    @Option(names = "--data-dir",
+            description = "Where benchmark history is kept. Default: $XDG_DATA_HOME/k3mcp or ~/.local/share/k3mcp.")
+    Path dataDir;
+
+    @Option(names = "--resource-update-ms", defaultValue = "5000",
+            description = "How often subscribers of board://status are told it changed. Default: ${DEFAULT-VALUE}.")
+    long resourceUpdateMs;
+
     @Override
     public Integer call() throws Exception {
         ServerLauncher.Config config = config();
@@ -68,7 +78,7 @@ public final class ServeCommand implements Callable<Integer> {
         // stdout is the wire under stdio: anything a library prints by mistake goes to stderr instead.
         System.setOut(System.err);
         try (ServerLauncher.Running running = ServerLauncher.start(config,
-                ServerFeatures.create(config.engine()), new FileInputStream(FileDescriptor.in), wire)) {
+                ServerFeatures.create(config.engine(), dataDir()), new FileInputStream(FileDescriptor.in), wire)) {
             Thread hook = new Thread(running::close, "k3mcp-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             running.awaitTermination();
@@ -102,8 +112,15 @@ public final class ServeCommand implements Callable<Integer> {
             case http -> ServerLauncher.Transport.HTTP;
             case sse -> ServerLauncher.Transport.SSE;
         };
+        if (resourceUpdateMs < 100) {
+            throw new UsageException("--resource-update-ms: " + resourceUpdateMs + " is too short (at least 100)");
+        }
         return new ServerLauncher.Config(kind, new HttpOptions(host, port, bearer, maxRequestBytes),
-                new EngineOptions(model, embedModel, threads, cores));
+                new EngineOptions(model, embedModel, threads, cores), Duration.ofMillis(resourceUpdateMs));
+    }
+
+    private Path dataDir() {
+        return dataDir != null ? dataDir : BenchHistory.defaultDataDir(System.getenv());
     }
 
     private String bearerToken() {

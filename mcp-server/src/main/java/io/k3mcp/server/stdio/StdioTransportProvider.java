@@ -69,6 +69,14 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
         return current == null ? Mono.empty() : current.sendNotification(method, params);
     }
 
+    /** One session on stdio: resource-updated notifications for a subscriber go to it. */
+    @Override
+    public Mono<Void> notifyClient(String sessionId, String method, Object params) {
+        McpServerSession current = session;
+        return current == null || !current.getId().equals(sessionId) ? Mono.empty()
+                : current.sendNotification(method, params);
+    }
+
     @Override
     public Mono<Void> closeGracefully() {
         return Mono.fromRunnable(() -> {

@@ -42,7 +42,7 @@ class HttpServerTest {
     private static ServerLauncher.Running start(ServerLauncher.Transport transport, String token) throws Exception {
         return ServerLauncher.start(new ServerLauncher.Config(transport,
                         new HttpOptions("127.0.0.1", 0, token, HttpOptions.DEFAULT_MAX_REQUEST_BYTES),
-                        EngineOptions.none()),
+                        EngineOptions.none(), ServerLauncher.Config.DEFAULT_RESOURCE_UPDATES),
                 new ServerWiring.Features(List.of(new CountTool()), List.of(), List.of()),
                 new ByteArrayInputStream(new byte[0]), new ByteArrayOutputStream());
     }
