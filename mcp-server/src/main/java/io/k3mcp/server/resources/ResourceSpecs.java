@@ -7,6 +7,7 @@ import io.k3mcp.tools.LoadedModels;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -29,23 +30,28 @@ public final class ResourceSpecs {
     }
 
     /**
-     * @param boardStatus reads the board now (the board-status tool with default arguments)
+     * @param boardStatus reads the board now (the board-status tool with default arguments); null leaves
+     *     board://status out
      * @param models the models the engine has loaded
      * @param history past benchmark results
      */
     public static List<McpServerFeatures.AsyncResourceSpecification> create(Callable<Object> boardStatus,
                                                                             LoadedModels models,
                                                                             BenchHistory history) {
-        return List.of(
-                spec(BOARD_STATUS, "board-status", "Board status",
-                        "The board's current state (the board-status tool's result). Subscribe to be told when "
-                                + "to read it again.", () -> Json.tree(boardStatus.call())),
+        List<McpServerFeatures.AsyncResourceSpecification> specs = new ArrayList<>();
+        if (boardStatus != null) {
+            specs.add(spec(BOARD_STATUS, "board-status", "Board status",
+                    "The board's current state (the board-status tool's result). Subscribe to be told when "
+                            + "to read it again.", () -> Json.tree(boardStatus.call())));
+        }
+        specs.addAll(List.of(
                 spec(MODELS_LOADED, "models-loaded", "Loaded models",
                         "Models loaded in the server and shared between calls, as a JSON array (empty until a "
                                 + "tool loads one).", () -> Json.tree(models.list())),
                 spec(BENCH_HISTORY, "bench-history", "Benchmark history",
                         "Past benchmark results as a JSON array, oldest first, from " + history.file() + ".",
-                        history::read));
+                        history::read)));
+        return specs;
     }
 
     private static McpServerFeatures.AsyncResourceSpecification spec(String uri, String name, String title,
