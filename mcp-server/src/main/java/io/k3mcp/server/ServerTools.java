@@ -3,6 +3,7 @@ package io.k3mcp.server;
 import io.k3mcp.tools.BenchHistory;
 import io.k3mcp.tools.LoadedModels;
 import io.k3mcp.tools.Tool;
+import io.k3mcp.tools.board.BoardStatusTool;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,6 +19,7 @@ public final class ServerTools {
      */
     public static List<Tool<?, ?>> create(EngineOptions engine, LoadedModels models, BenchHistory history) {
         List<Tool<?, ?>> tools = new ArrayList<>();
+        tools.add(new BoardStatusTool());
         return tools;
     }
 }

@@ -22,7 +22,11 @@ class DemoE2ETest {
         assertEquals(0, demo.exitValue(), out);
         assertTrue(out.startsWith("1. Starting the server as a subprocess: "), out);
         assertTrue(out.contains("Initialized over stdio: k3mcp 0.1.0"), out);
+        assertTrue(out.contains("- board-status: Reports the board"), out);
+        assertTrue(out.contains("Calling board-status {} (with a progress token)"), out);
+        assertTrue(out.contains("progress 1/1") && out.contains("result in "), out);
         assertTrue(out.contains("Prompts: [") && out.contains("summarise-file"), out);
+        assertTrue(out.contains("board://status"), out);
         assertTrue(out.contains("models://loaded says: [ ]"), out);
         assertTrue(out.contains("Done: the server shut down when its stdin closed."), out);
     }
