@@ -2,7 +2,10 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import Ajv from 'ajv';
-import { McpError } from '@modelcontextprotocol/sdk/types.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { McpError, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { connect, TRANSPORTS, waitFor } from './helpers.mjs';
 
 // board-status sampled several times is the long call until generate exists.
@@ -12,7 +15,11 @@ const LONG = { name: 'board-status', arguments: { samples: 100, interval_ms: 100
 for (const transport of TRANSPORTS) {
   describe(`tools over ${transport}`, () => {
     let session;
-    before(async () => { session = await connect(transport); });
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'k3mcp-e2e-'));
+    writeFileSync(path.join(dataDir, 'bench-history.jsonl'), '{"model_filename":"tiny.gguf","avg_ts":12.5}\n');
+    before(async () => {
+      session = await connect(transport, { extraArgs: ['--data-dir', dataDir, '--resource-update-ms', '200'] });
+    });
     after(async () => { await session?.close(); });
 
     it('lists tools whose input and output schemas are valid JSON Schema', async () => {
@@ -110,6 +117,37 @@ for (const transport of TRANSPORTS) {
       await session.client.callTool(QUICK);
       await waitFor(() => session.logs.slice(before).some((l) => l.level === 'debug'), 'a debug log message');
       await session.client.setLoggingLevel('info');
+    });
+
+    it('offers prompts with arguments and renders them', async () => {
+      const { prompts } = await session.client.listPrompts();
+      assert.deepEqual(prompts.map((p) => p.name).sort(),
+        ['benchmark-comparison', 'board-health-report', 'summarise-file']);
+      const file = prompts.find((p) => p.name === 'summarise-file');
+      assert.deepEqual(file.arguments.map((a) => [a.name, a.required]),
+        [['path', true], ['audience', false], ['max_words', false]]);
+      const got = await session.client.getPrompt({ name: 'summarise-file', arguments: { path: 'README.md' } });
+      assert.equal(got.messages[0].role, 'user');
+      assert.match(got.messages[0].content.text, /^Summarise the file README\.md for /);
+      await assert.rejects(session.client.getPrompt({ name: 'benchmark-comparison', arguments: { baseline: 'a' } }),
+        (e) => e instanceof McpError && e.code === -32602 && /candidate/.test(e.message));
+    });
+
+    it('serves board://status, models://loaded and bench://history as JSON', async () => {
+      const { resources } = await session.client.listResources();
+      assert.deepEqual(resources.map((r) => r.uri).sort(), ['bench://history', 'board://status', 'models://loaded']);
+      const read = async (uri) => JSON.parse((await session.client.readResource({ uri })).contents[0].text);
+      assert.ok((await read('board://status')).cpu, 'board status has a cpu section');
+      assert.deepEqual(await read('models://loaded'), []);
+      assert.deepEqual(await read('bench://history'), [{ model_filename: 'tiny.gguf', avg_ts: 12.5 }]);
+    });
+
+    it('tells a subscriber of board://status to read it again', async () => {
+      const updates = [];
+      session.client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => updates.push(n.params.uri));
+      await session.client.subscribeResource({ uri: 'board://status' });
+      await waitFor(() => updates.includes('board://status'), 'a resources/updated notification');
+      await session.client.unsubscribeResource({ uri: 'board://status' });
     });
   });
 }
