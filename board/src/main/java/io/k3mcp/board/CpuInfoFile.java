@@ -42,9 +42,12 @@ final class CpuInfoFile {
         return block == null ? null : block.get(key);
     }
 
-    /** "model name", or for arm64 the core name from implementer/part ("Cortex-A76"). */
+    /** "model name", else riscv's "uarch", else for arm64 the core name from implementer/part ("Cortex-A76"). */
     String modelName(int cpu) {
         String name = field(cpu, "model name");
+        if (name == null) {
+            name = field(cpu, "uarch");
+        }
         if (name != null) {
             return name;
         }

@@ -1,6 +1,5 @@
 package io.k3mcp.board;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,9 +15,8 @@ final class K3Probe {
 
     K3Status read(String detectedBy, CpuStatus cpu, boolean tcmPresent) {
         Path fence = tree.path(FENCE);
-        boolean fencePresent = Files.exists(fence);
-        K3Status.AiFence aiFence = new K3Status.AiFence(FENCE, fencePresent,
-                fencePresent && Files.isWritable(fence));
+        boolean fencePresent = tree.exists(fence);
+        K3Status.AiFence aiFence = new K3Status.AiFence(FENCE, fencePresent, fencePresent && tree.isWritable(fence));
         boolean detected = detectedBy != null;
         List<Integer> general = new ArrayList<>();
         List<Integer> ai = new ArrayList<>();

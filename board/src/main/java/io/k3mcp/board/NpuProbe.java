@@ -1,7 +1,5 @@
 package io.k3mcp.board;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,7 +42,7 @@ final class NpuProbe {
             return;
         }
         for (Path child : tree.list(node)) {
-            if (Files.isDirectory(child, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (tree.isDirectory(child) && tree.readLink(child) == null) {
                 String name = child.getFileName().toString();
                 walk(child, relative.isEmpty() ? name : relative + "/" + name, depth + 1, platform, out);
             }
@@ -67,18 +65,10 @@ final class NpuProbe {
     private Map<String, Path> platformDevicesByNode() {
         Map<String, Path> byNode = new HashMap<>();
         for (Path device : tree.list(tree.path("/sys/bus/platform/devices"))) {
-            Path ofNode = device.resolve("of_node");
-            if (!Files.isSymbolicLink(ofNode)) {
-                continue;
-            }
-            try {
-                String target = Files.readSymbolicLink(ofNode).toString();
-                int base = target.indexOf("devicetree/base/");
-                if (base >= 0) {
-                    byNode.put(target.substring(base + "devicetree/base/".length()), device);
-                }
-            } catch (IOException e) {
-                tree.warnings().add(tree.display(ofNode), "cannot read link: " + e.getMessage());
+            String target = tree.readLink(device.resolve("of_node"));
+            int base = target == null ? -1 : target.indexOf("devicetree/base/");
+            if (base >= 0) {
+                byNode.put(target.substring(base + "devicetree/base/".length()), device);
             }
         }
         return byNode;
@@ -89,7 +79,7 @@ final class NpuProbe {
         List<String> nodes = new ArrayList<>();
         for (Path classDir : tree.list(platformDevice)) {
             for (Path entry : tree.list(classDir)) {
-                if (Files.isRegularFile(entry.resolve("dev"))) {
+                if (tree.isFile(entry.resolve("dev"))) {
                     String name = entry.getFileName().toString();
                     for (String candidate : List.of("/dev/" + name, "/dev/accel/" + name)) {
                         if (tree.exists(tree.path(candidate))) {

@@ -1,6 +1,5 @@
 package io.k3mcp.board;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +24,7 @@ final class StorageProbe {
             List<BlockDevice.Partition> partitions = new ArrayList<>();
             List<String> names = new ArrayList<>(List.of(name));
             for (Path child : tree.list(disk, name)) {
-                if (Files.exists(child.resolve("partition"))) {
+                if (tree.exists(child.resolve("partition"))) {
                     String part = child.getFileName().toString();
                     partitions.add(new BlockDevice.Partition(part, bytes(child.resolve("size"))));
                     names.add(part);

@@ -27,11 +27,13 @@ public final class SysTree {
     static final int TABLE_BYTES = 4 * 1024 * 1024;
 
     private final Path root;
+    private final RootedPaths rooted;
     private final Duration readLimit;
     private final Warnings warnings;
 
     public SysTree(Path root, Duration readLimit, Warnings warnings) {
         this.root = root.toAbsolutePath().normalize();
+        this.rooted = new RootedPaths(this.root);
         this.readLimit = readLimit;
         this.warnings = warnings;
     }
@@ -53,14 +55,53 @@ public final class SysTree {
     /** The path as it would appear on the live system ("/sys/..."), for messages and output. */
     public String display(Path file) {
         Path normal = file.toAbsolutePath().normalize();
-        if (normal.startsWith(root)) {
-            return "/" + root.relativize(normal).toString();
+        for (Path base : new Path[] {root, rooted.realRoot()}) {
+            if (normal.startsWith(base)) {
+                return "/" + base.relativize(normal).toString();
+            }
         }
         return normal.toString();
     }
 
     public boolean exists(Path file) {
-        return Files.exists(file);
+        Path target = confineQuietly(file);
+        return target != null && Files.exists(target);
+    }
+
+    public boolean isDirectory(Path file) {
+        Path target = confineQuietly(file);
+        return target != null && Files.isDirectory(target);
+    }
+
+    public boolean isFile(Path file) {
+        Path target = confineQuietly(file);
+        return target != null && Files.isRegularFile(target);
+    }
+
+    /** Whether this process may write the file (access(2); nothing is written). */
+    public boolean isWritable(Path file) {
+        Path target = confineQuietly(file);
+        return target != null && Files.isWritable(target);
+    }
+
+    /** The path resolved inside the root; null (and a debug line) for a link loop, which counts as absent. */
+    private Path confineQuietly(Path file) {
+        try {
+            return rooted.confine(file);
+        } catch (RootedPaths.LinkLoopException e) {
+            LOG.debug("link loop path={} reason={}", display(file), e.getMessage());
+            return null;
+        }
+    }
+
+    /** The path resolved inside the root; null and a warning for a link loop. */
+    private Path confineOrWarn(Path file, boolean parentOnly) {
+        try {
+            return parentOnly ? rooted.confineParent(file) : rooted.confine(file);
+        } catch (RootedPaths.LinkLoopException e) {
+            warnings.add(display(file), e.getMessage());
+            return null;
+        }
     }
 
     /** The file's text with surrounding whitespace trimmed, or null when absent or unreadable. */
@@ -77,12 +118,16 @@ public final class SysTree {
 
     /** Raw bytes (device-tree properties hold NUL-separated strings); null when absent or unreadable. */
     public byte[] bytes(Path file, int maxBytes) {
-        if (Files.isDirectory(file)) {
+        Path target = confineOrWarn(file, false);
+        if (target == null) {
+            return null;
+        }
+        if (Files.isDirectory(target)) {
             warnings.add(display(file), "is a directory, expected a file");
             return null;
         }
         try {
-            return BoundedRead.read(file, maxBytes, readLimit);
+            return BoundedRead.read(target, maxBytes, readLimit);
         } catch (NoSuchFileException e) {
             LOG.debug("absent file={}", display(file));
             return null;
@@ -116,7 +161,11 @@ public final class SysTree {
     /** Entries of a directory, in natural order (thermal_zone2 before thermal_zone10); empty when absent. */
     public List<Path> list(Path dir) {
         List<Path> entries = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+        Path target = confineOrWarn(dir, false);
+        if (target == null) {
+            return entries;
+        }
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(target)) {
             stream.forEach(entries::add);
         } catch (NoSuchFileException | NotDirectoryException e) {
             LOG.debug("absent directory={}", display(dir));
@@ -134,12 +183,22 @@ public final class SysTree {
 
     /** The last path element a symlink points at (driver links, device links), or null. */
     public String linkName(Path link) {
-        if (!Files.isSymbolicLink(link)) {
+        String target = readLink(link);
+        if (target == null) {
+            return null;
+        }
+        Path name = Path.of(target).getFileName();
+        return name == null ? null : name.toString();
+    }
+
+    /** Where a symlink points, as written in the link; null when {@code link} is not a symlink. */
+    public String readLink(Path link) {
+        Path self = confineOrWarn(link, true);
+        if (self == null || !Files.isSymbolicLink(self)) {
             return null;
         }
         try {
-            Path target = Files.readSymbolicLink(link);
-            return target.getFileName() == null ? null : target.getFileName().toString();
+            return Files.readSymbolicLink(self).toString();
         } catch (IOException e) {
             warnings.add(display(link), "cannot read link: " + e.getMessage());
             return null;
@@ -148,8 +207,12 @@ public final class SysTree {
 
     /** The path with symlinks resolved (sysfs class links lead to /sys/devices/...), or null. */
     public Path real(Path file) {
+        Path target = confineOrWarn(file, false);
+        if (target == null) {
+            return null;
+        }
         try {
-            return file.toRealPath();
+            return target.toRealPath();
         } catch (NoSuchFileException e) {
             LOG.debug("dangling or absent path={}", display(file));
             return null;

@@ -46,7 +46,7 @@ final class Transport {
         if (path.matches(".*/ata\\d+/.*")) {
             return "sata";
         }
-        if (path.contains(".ufs/") || path.contains("/ufs")) {
+        if (path.matches(".*/[^/]*ufs[^/]*/.*")) {
             return "ufs";
         }
         return name.startsWith("sd") ? "scsi" : null;

@@ -1,6 +1,5 @@
 package io.k3mcp.board;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -37,7 +36,7 @@ final class VideoProbe {
         }
         for (Path dev : devEntries) {
             String devName = dev.getFileName().toString();
-            if (!claimed.contains(devName) && !Files.isDirectory(dev)) {
+            if (!claimed.contains(devName) && !tree.isDirectory(dev)) {
                 devices.add(new Accelerators.Video(devName, null, null, List.of("/dev/" + devName)));
             }
         }

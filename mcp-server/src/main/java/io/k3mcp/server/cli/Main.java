@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 ServeCommand.class,
                 DemoCommand.class,
+                BoardCommand.class,
         })
 public final class Main implements Runnable {
 

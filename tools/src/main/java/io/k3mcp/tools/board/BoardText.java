@@ -131,7 +131,7 @@ public final class BoardText {
     }
 
     private static void line(StringBuilder out, String label, String text) {
-        out.append(String.format(Locale.ROOT, "%-18s %s%n", label, text));
+        out.append(String.format(Locale.ROOT, "%-22s %s%n", label, text));
     }
 
     private static String unit(String kind) {
