@@ -20,6 +20,18 @@ public final class PromptSpecs {
         return catalog.prompts().stream().map(PromptSpecs::specification).toList();
     }
 
+    /** Completions of each prompt's arguments from the values its catalog entry suggests. */
+    public static List<McpServerFeatures.AsyncCompletionSpecification> completions(PromptCatalog catalog) {
+        return catalog.prompts().stream().map(template -> new McpServerFeatures.AsyncCompletionSpecification(
+                new McpSchema.PromptReference(template.name()), (exchange, request) -> Mono.fromCallable(() -> {
+                    String argument = request.argument() == null ? "" : request.argument().name();
+                    List<String> values = template.arguments().stream().filter(a -> a.name().equals(argument))
+                            .findFirst().map(a -> a.complete(request.argument().value())).orElse(List.of());
+                    return new McpSchema.CompleteResult(
+                            new McpSchema.CompleteResult.CompleteCompletion(values, values.size(), false));
+                }))).toList();
+    }
+
     private static McpServerFeatures.AsyncPromptSpecification specification(PromptTemplate template) {
         List<McpSchema.PromptArgument> arguments = template.arguments().stream()
                 .map(a -> new McpSchema.PromptArgument(a.name(), null, a.description()

@@ -23,8 +23,9 @@ public final class ServerFeatures {
         LoadedModels models = new LoadedModels();
         BenchHistory history = new BenchHistory(dataDir);
         List<Tool<?, ?>> tools = ServerTools.create(engine, models, history);
-        return new ServerWiring.Features(tools, PromptSpecs.from(PromptCatalog.load()),
-                ResourceSpecs.create(boardStatus(tools), models, history));
+        PromptCatalog prompts = PromptCatalog.load();
+        return new ServerWiring.Features(tools, PromptSpecs.from(prompts),
+                ResourceSpecs.create(boardStatus(tools), models, history), PromptSpecs.completions(prompts));
     }
 
     /**

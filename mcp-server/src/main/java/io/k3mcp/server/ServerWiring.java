@@ -31,11 +31,19 @@ public final class ServerWiring {
     /** What the server offers, independent of the transport. */
     public record Features(List<Tool<?, ?>> tools,
                            List<McpServerFeatures.AsyncPromptSpecification> prompts,
-                           List<McpServerFeatures.AsyncResourceSpecification> resources) {
+                           List<McpServerFeatures.AsyncResourceSpecification> resources,
+                           List<McpServerFeatures.AsyncCompletionSpecification> completions) {
         public Features {
             tools = List.copyOf(tools);
             prompts = List.copyOf(prompts);
             resources = List.copyOf(resources);
+            completions = List.copyOf(completions);
+        }
+
+        /** Tools, prompts and resources without completions. */
+        public Features(List<Tool<?, ?>> tools, List<McpServerFeatures.AsyncPromptSpecification> prompts,
+                        List<McpServerFeatures.AsyncResourceSpecification> resources) {
+            this(tools, prompts, resources, List.of());
         }
     }
 
@@ -65,6 +73,7 @@ public final class ServerWiring {
                         .prompts(false)
                         .resources(true, false)
                         .logging()
+                        .completions()
                         .build())
                 .jsonMapper(jsonMapper())
                 .requestTimeout(REQUEST_TIMEOUT)
@@ -74,6 +83,7 @@ public final class ServerWiring {
                 .tools(tools)
                 .prompts(features.prompts())
                 .resources(features.resources())
+                .completions(features.completions())
                 .build();
     }
 }

@@ -28,9 +28,10 @@ class PromptsAndResourcesTest {
     void start() throws Exception {
         BenchHistory history = new BenchHistory(dataDir);
         history.append(Map.of("model_filename", "tiny.gguf", "avg_ts", 42.5));
-        server = new StdioHarness(new ServerWiring.Features(List.of(new CountTool()),
-                PromptSpecs.from(PromptCatalog.load()),
-                ResourceSpecs.create(() -> Map.of("board", Map.of("model", "test board")), models, history)))
+        PromptCatalog catalog = PromptCatalog.load();
+        server = new StdioHarness(new ServerWiring.Features(List.of(new CountTool()), PromptSpecs.from(catalog),
+                ResourceSpecs.create(() -> Map.of("board", Map.of("model", "test board")), models, history),
+                PromptSpecs.completions(catalog)))
                 .initialized();
     }
 
@@ -64,6 +65,13 @@ class PromptsAndResourcesTest {
         JsonNode error = server.response(1).get("error");
         assertEquals(-32602, error.get("code").asInt());
         assertTrue(error.get("message").asText().startsWith("candidate: required"), error.toString());
+    }
+
+    @Test
+    void promptArgumentsComplete() throws Exception {
+        server.request(1, "completion/complete", "{\"ref\":{\"type\":\"ref/prompt\",\"name\":\"board-health-report\"},"
+                + "\"argument\":{\"name\":\"focus\",\"value\":\"the\"}}");
+        assertEquals("[\"thermal\"]", server.response(1).at("/result/completion/values").toString());
     }
 
     @Test

@@ -40,9 +40,11 @@ public final class PromptCatalog {
             List<PromptArgument> arguments = new ArrayList<>();
             for (JsonNode argument : entry.path("arguments")) {
                 boolean required = argument.path("required").asBoolean(false);
+                List<String> suggestions = new ArrayList<>();
+                argument.path("suggestions").forEach(v -> suggestions.add(v.asText()));
                 arguments.add(new PromptArgument(field(argument, "name", indexResource + " prompt " + name),
                         field(argument, "description", indexResource + " prompt " + name), required,
-                        argument.hasNonNull("default") ? argument.get("default").asText() : null));
+                        argument.hasNonNull("default") ? argument.get("default").asText() : null, suggestions));
             }
             String template = BASE + field(entry, "template", indexResource + " prompt " + name);
             prompts.add(new PromptTemplate(name, entry.path("title").asText(name),

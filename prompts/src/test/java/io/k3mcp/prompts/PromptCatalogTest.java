@@ -47,6 +47,14 @@ class PromptCatalogTest {
     }
 
     @Test
+    void argumentsCompleteFromTheirSuggestions() {
+        PromptArgument focus = catalog.find("board-health-report").orElseThrow().arguments().get(0);
+        assertEquals(List.of("thermal"), focus.complete("TH"));
+        assertEquals(5, focus.complete("").size());
+        assertEquals(List.of(), catalog.find("summarise-file").orElseThrow().arguments().get(0).complete("src"));
+    }
+
+    @Test
     void brokenCatalogsFailAtLoadNamingTheProblem() {
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> PromptCatalog.load(PromptCatalog.BASE + "broken/unknown-placeholder.json"))
@@ -68,10 +76,10 @@ class PromptCatalogTest {
     @Test
     void templateChecksArgumentsAgainstPlaceholders() {
         assertThrows(IllegalArgumentException.class, () -> new PromptTemplate("p", "P", "d",
-                List.of(new PromptArgument("x", "d", false, null)), "{{x}}"));
+                List.of(new PromptArgument("x", "d", false, null, null)), "{{x}}"));
         assertThrows(IllegalArgumentException.class, () -> new PromptTemplate("p", "P", "d",
-                List.of(new PromptArgument("x", "d", true, null)), "no placeholder"));
+                List.of(new PromptArgument("x", "d", true, null, null)), "no placeholder"));
         assertThrows(IllegalArgumentException.class, () -> new PromptTemplate("p", "P", "d",
-                List.of(new PromptArgument("x", "d", true, null), new PromptArgument("x", "d", true, null)), "{{x}}"));
+                List.of(new PromptArgument("x", "d", true, null, null), new PromptArgument("x", "d", true, null, null)), "{{x}}"));
     }
 }
