@@ -19,7 +19,11 @@ for (const transport of ['http', 'sse']) {
       server = await startHttpServer(transport, ['--token', TOKEN]);
       url = `http://127.0.0.1:${server.port}${transport === 'http' ? '/mcp' : '/sse'}`;
     });
-    after(async () => { await server?.stop(); });
+    after(async () => {
+      const code = await server?.stop();
+      assert.ok(code === 0 || code === 143 || code === 'SIGTERM', `clean exit on SIGTERM, got ${code}`);
+      assert.match(server.stderr(), /event=shutdown/);
+    });
 
     const post = (headers) => fetch(transport === 'http' ? url : url.replace('/sse', '/message?sessionId=x'), {
       method: 'POST', body: JSON.stringify(INIT),

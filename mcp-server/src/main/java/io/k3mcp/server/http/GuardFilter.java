@@ -75,21 +75,29 @@ final class GuardFilter implements Filter {
         }
         String session = sessionKey(request);
         request.setAttribute(CallKeys.SESSION, session);
-        inspect(body, session, request);
+        if (inspect(body, session, request)) {
+            // Handled here: the SDK has no handler for cancellations and would only log a warning.
+            response.setStatus(request.getHeader("Mcp-Session-Id") != null ? 202 : 200);
+            return;
+        }
         chain.doFilter(new CachedBodyRequest(request, body), response);
     }
 
-    /** Notes a tools/call's id for the adapter; acts on a cancellation. Bodies that are not JSON pass on. */
-    private void inspect(byte[] body, String session, HttpServletRequest request) {
+    /**
+     * Notes a tools/call's id for the adapter; acts on a cancellation. Bodies that are not JSON pass on.
+     *
+     * @return true when the message was a cancellation, fully handled here
+     */
+    private boolean inspect(byte[] body, String session, HttpServletRequest request) {
         JsonNode message;
         try {
             message = JSON.readTree(body);
         } catch (IOException e) {
             log.debug("event=http_body_not_json error=\"{}\"", e.getMessage());
-            return;
+            return false;
         }
         if (message == null || !message.isObject()) {
-            return;
+            return false;
         }
         String method = message.path("method").asText("");
         JsonNode id = message.get("id");
@@ -100,7 +108,9 @@ final class GuardFilter implements Filter {
             String key = target.isNumber() ? CallKeys.requestKey(target.numberValue())
                     : target.isTextual() ? CallKeys.requestKey(target.asText()) : null;
             inFlight.cancel(session, key, message.path("params").path("reason").asText(null));
+            return true;
         }
+        return false;
     }
 
     /** Streamable HTTP names its session in a header, legacy SSE in the message URL's query. */
