@@ -78,6 +78,10 @@ class StdioServerTest {
         server.send("{\"not\":\"json-rpc\"}");
         JsonNode invalid = server.next(m -> m.has("error") && m.get("id").isNull());
         assertEquals(-32600, invalid.at("/error/code").asInt());
+        server.send("[{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"ping\"}]");
+        JsonNode batch = server.next(m -> m.has("error") && m.get("id").isNull());
+        assertEquals(-32600, batch.at("/error/code").asInt());
+        assertTrue(batch.at("/error/message").asText().contains("batches are not supported"), batch.toString());
         server.assertPingWorks(1);
     }
 
@@ -135,6 +139,31 @@ class StdioServerTest {
         }
         server.send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":100}}");
         assertTrue(server.response(100).at("/result/isError").asBoolean());
+    }
+
+    @Test
+    void callsPastThePoolAreRefusedAsBusyNotQueued() throws Exception {
+        int pool = ToolExecutor.MAX_CONCURRENT_CALLS;
+        for (int id = 1; id <= pool; id++) {
+            server.request(id, "tools/call", "{\"name\":\"count\",\"arguments\":{\"steps\":10000,\"interval_ms\":5},"
+                    + "\"_meta\":{\"progressToken\":" + id + "}}");
+        }
+        for (int id = 1; id <= pool; id++) {
+            int token = id;
+            server.next(m -> "notifications/progress".equals(m.path("method").asText())
+                    && m.at("/params/progressToken").asInt() == token);
+        }
+        server.request(100, "tools/call", "{\"name\":\"count\",\"arguments\":{}}");
+        JsonNode busy = server.response(100).get("result");
+        assertTrue(busy.get("isError").asBoolean());
+        assertTrue(busy.at("/content/0/text").asText().startsWith("busy: " + pool + " tool calls"), busy.toString());
+        for (int id = 1; id <= pool; id++) {
+            server.send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":" + id + "}}");
+        }
+        for (int id = 1; id <= pool; id++) {
+            assertTrue(server.response(id).at("/result/isError").asBoolean());
+        }
+        server.assertPingWorks(101);
     }
 
     @Test

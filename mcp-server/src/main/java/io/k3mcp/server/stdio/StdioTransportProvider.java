@@ -125,7 +125,12 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
             message = McpSchema.deserializeJsonRpcMessage(mapper, text);
         } catch (IOException e) {
             log.warn("event=stdio_parse_error error=\"{}\"", firstLine(e.getMessage()));
-            writeError(null, McpSchema.ErrorCodes.PARSE_ERROR, "Parse error: the line is not JSON");
+            if (isJson(text)) {
+                writeError(null, McpSchema.ErrorCodes.INVALID_REQUEST,
+                        "Invalid Request: expected one JSON-RPC 2.0 message object (batches are not supported)");
+            } else {
+                writeError(null, McpSchema.ErrorCodes.PARSE_ERROR, "Parse error: the line is not JSON");
+            }
             return;
         } catch (RuntimeException e) {
             log.warn("event=stdio_invalid_message error=\"{}\"", firstLine(e.getMessage()));
@@ -183,6 +188,15 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
         synchronized (out) {
             out.write(bytes);
             out.flush();
+        }
+    }
+
+    private boolean isJson(String text) {
+        try {
+            mapper.readValue(text, Object.class);
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
