@@ -21,11 +21,6 @@ final class DeviceTree {
         return tree.exists(base());
     }
 
-    /** The node directory for a path such as "soc/linlon-v5@c0500000" ("" is the root node). */
-    Path node(String relative) {
-        return relative.isEmpty() ? base() : base().resolve(relative);
-    }
-
     /** A string property; null when absent. */
     String string(Path node, String property) {
         List<String> values = strings(node, property);

@@ -102,6 +102,18 @@ class BrokenTreeTest {
     }
 
     @Test
+    void anUnreadableFileIsAWarning() throws Exception {
+        new TreeBuilder(root).file("/proc/cmdline", "quiet\n");
+        Path cmdline = root.resolve("proc/cmdline");
+        Files.setPosixFilePermissions(cmdline, java.util.Set.of());
+        // root reads anything: this check only means something for an ordinary user
+        org.junit.jupiter.api.Assumptions.assumeFalse(Files.isReadable(cmdline), "running as root");
+        BoardStatus status = new BoardProbe(root).snapshot();
+        assertNull(status.kernel().cmdline());
+        assertEquals(List.of("/proc/cmdline: permission denied"), status.warnings());
+    }
+
+    @Test
     void aSensorWithoutReadingYetIsAbsentNotBroken() {
         // a dangling class link (driver unbound mid-read) is absent
         new TreeBuilder(root).link("/sys/class/hwmon/hwmon3", "../../devices/platform/gone/hwmon/hwmon3");
