@@ -1,11 +1,14 @@
 package io.k3mcp.server;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import io.k3mcp.tools.Tool;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpAsyncServer;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures;
+import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpServerTransportProvider;
 import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
@@ -47,9 +50,14 @@ public final class ServerWiring {
         }
     }
 
-    /** The JSON mapper of the protocol messages (plain names, unlike the snake_case tool results). */
+    /**
+     * The JSON mapper of the protocol messages (plain names, unlike the snake_case tool results), with
+     * {@link McpError} written as a JSON-RPC error rather than as an exception bean.
+     */
     public static McpJsonMapper jsonMapper() {
-        return new JacksonMcpJsonMapper(new com.fasterxml.jackson.databind.ObjectMapper());
+        ObjectMapper mapper = new ObjectMapper();
+        mapper.registerModule(new SimpleModule("k3mcp-errors").addSerializer(McpError.class, new McpErrorSerializer()));
+        return new JacksonMcpJsonMapper(mapper);
     }
 
     public static McpAsyncServer build(McpServerTransportProvider transport, Features features, ToolAdapter adapter) {

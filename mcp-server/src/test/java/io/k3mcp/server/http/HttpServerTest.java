@@ -129,6 +129,14 @@ class HttpServerTest {
                     .header("Origin", "https://evil.example").build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(403, foreign.statusCode());
 
+            // The SDK's own refusals (here: not JSON, or no such session) come back as JSON-RPC errors.
+            HttpResponse<String> garbage = http.send(post(uri, "garbage").header("Authorization", "Bearer " + TOKEN)
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertTrue(garbage.statusCode() == 400 || garbage.statusCode() == 404, garbage.toString());
+            assertTrue(garbage.body().startsWith("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32"),
+                    garbage.body());
+            assertFalse(garbage.body().contains("stackTrace"), garbage.body());
+
             String big = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\",\"params\":{\"pad\":\""
                     + "x".repeat(5_000_000) + "\"}}";
             HttpResponse<String> tooLarge = http.send(post(uri, big).header("Authorization", "Bearer " + TOKEN)
