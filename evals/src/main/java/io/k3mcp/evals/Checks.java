@@ -54,6 +54,12 @@ public final class Checks {
                     : Outcome.fail(path + (c.exists() ? " is absent" : " is present: " + brief(selected.get(0))));
         }
         if (selected.isEmpty()) {
+            // min/max over a wildcard means "every selected value": vacuously true when there are none
+            // (a board without thermal zones); a plain path that selects nothing is a failure.
+            boolean wildcard = path.contains("[*]") || path.contains(".*");
+            if (wildcard && (c.min() != null || c.max() != null)) {
+                return Outcome.pass();
+            }
             return Outcome.fail(path + " selects nothing");
         }
         JsonNode value = selected.size() == 1 ? selected.get(0) : MAPPER.createArrayNode().addAll(selected);

@@ -49,6 +49,8 @@ class ChecksTest {
         assertEquals("$.n = 3.0 is below the minimum 4.0", check("{\"path\": \"$.n\", \"min\": 4}").reason());
         assertTrue(check("{\"path\": \"$.missing\", \"exists\": false}").passed());
         assertEquals("$.missing selects nothing", check("{\"path\": \"$.missing\", \"equals\": 1}").reason());
+        assertTrue(check("{\"path\": \"$.missing[*].t\", \"min\": 0, \"max\": 1}").passed(), "bounds over no values hold");
+        assertFalse(check("{\"path\": \"$.missing\", \"min\": 0}").passed(), "a plain path must select a value");
         assertTrue(check("{\"path\": \"$.text\", \"json_schema\": {\"type\": \"object\", \"required\": [\"a\"]}}").passed());
         Checks.Outcome bad = check("{\"path\": \"$.text\", \"json_schema\": {\"type\": \"object\", \"required\": [\"b\"]}}");
         assertFalse(bad.passed());
