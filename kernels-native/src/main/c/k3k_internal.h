@@ -35,6 +35,8 @@ void k3k_quantize_row_q8_K(const float *x, void *y, int64_t n);
 void k3k_quantize_row_f16(const float *x, void *y, int64_t n);
 void k3k_quantize_row_bf16(const float *x, void *y, int64_t n);
 void k3k_quantize_row_f32(const float *x, void *y, int64_t n);
+/* The 32-element weight quantisers (quantize_row_q4_0/q4_1/q5_0/q5_1_ref), for writing models. */
+void k3k_quantize_row_weights(int type, const float *x, void *y, int64_t n);
 
 /* Dequantisers, one per type; returns 0, or -1 for a type without one. */
 int k3k_dequantize_row(int type, const void *src, float *dst, int64_t n);

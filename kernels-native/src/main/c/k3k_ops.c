@@ -2,6 +2,7 @@
  * C with ggml's arithmetic (double accumulation in the norms, iterated theta in RoPE); these are a
  * small fraction of a forward pass next to the matrix products. */
 #include <math.h>
+#include <pthread.h>
 #include "k3k.h"
 #include "k3k_internal.h"
 
@@ -67,16 +68,33 @@ static inline float gelu_tanh(float x) {
     return 0.5f * x * (1.0f + tanhf(sqrt_2_over_pi * x * (1.0f + coef_a * x * x)));
 }
 
+/* ggml evaluates GELU through a table indexed by the fp16 input (GGML_GELU_FP16), holding fp16 results. */
+static k3k_half gelu_table[1 << 16];
+static pthread_once_t gelu_once = PTHREAD_ONCE_INIT;
+
+static void gelu_table_init(void) {
+    for (int i = 0; i < (1 << 16); i++) gelu_table[i] = k3k_fp32_to_fp16(gelu_tanh(k3k_fp16_to_fp32((k3k_half) i)));
+}
+
+static inline float gelu_lookup(float x) {
+    return k3k_fp16_to_fp32(gelu_table[k3k_fp32_to_fp16(x)]);
+}
+
 void k3k_swiglu(const float *gate, const float *up, float *out, int n) {
     for (int i = 0; i < n; i++) out[i] = silu(gate[i]) * up[i];
 }
 
 void k3k_geglu(const float *gate, const float *up, float *out, int n) {
-    for (int i = 0; i < n; i++) out[i] = gelu_tanh(gate[i]) * up[i];
+    pthread_once(&gelu_once, gelu_table_init);
+    for (int i = 0; i < n; i++) {
+        const float x = gate[i];
+        out[i] = x <= -10.0f ? 0.0f : x >= 10.0f ? x * up[i] : gelu_lookup(x) * up[i];
+    }
 }
 
 void k3k_gelu(float *x, int n) {
-    for (int i = 0; i < n; i++) x[i] = gelu_tanh(x[i]);
+    pthread_once(&gelu_once, gelu_table_init);
+    for (int i = 0; i < n; i++) x[i] = x[i] <= -10.0f ? 0.0f : x[i] >= 10.0f ? x[i] : gelu_lookup(x[i]);
 }
 
 void k3k_add(const float *a, const float *b, float *out, int n) {
@@ -108,6 +126,7 @@ int k3k_quantize(int type, const float *src, void *dst, int64_t n) {
     case K3K_Q8_0: k3k_quantize_row_q8_0(src, dst, n); return 0;
     case K3K_Q8_1: k3k_quantize_row_q8_1(src, dst, n); return 0;
     case K3K_Q8_K: k3k_quantize_row_q8_K(src, dst, n); return 0;
+    case K3K_Q4_0: case K3K_Q4_1: case K3K_Q5_0: case K3K_Q5_1: k3k_quantize_row_weights(type, src, dst, n); return 0;
     default: return -1;
     }
 }

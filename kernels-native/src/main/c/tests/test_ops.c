@@ -3,7 +3,11 @@
 
 static int close_rel(const float *a, const double *b, int n, double rel) {
     int bad = 0;
-    for (int i = 0; i < n; i++) bad += fabs(a[i] - b[i]) > rel * (fabs(b[i]) + 1e-3);
+    for (int i = 0; i < n; i++) {
+        const int off = fabs(a[i] - b[i]) > rel * (fabs(b[i]) + 1e-2);
+        if (off && !bad) printf("  [%d] %.9g vs %.9g\n", i, a[i], b[i]);
+        bad += off;
+    }
     return bad;
 }
 
@@ -108,7 +112,9 @@ static void attention_case(int kv_type, int causal, int window) {
                 ref[(t * nh + h) * hd + i] = o;
             }
         }
-    CHECK(close_rel(out, ref, nt * nh * hd, 1e-5) == 0, "attention kv %d causal %d window %d", kv_type, causal, window);
+    /* F16 caches round q and the probabilities to half (as llama.cpp does): half precision then */
+    CHECK(close_rel(out, ref, nt * nh * hd, kv_type == K3K_F16 ? 1e-2 : 1e-5) == 0, "attention kv %d causal %d window %d",
+          kv_type, causal, window);
     free(q); free(kf); free(vf);
 }
 
@@ -120,10 +126,12 @@ static void test_elementwise(void) {
     k3k_swiglu(g, u, out, n);
     for (int i = 0; i < n; i++) ref[i] = g[i] / (1 + exp(-g[i])) * u[i];
     CHECK(close_rel(out, ref, n, 1e-5) == 0, "swiglu");
+    g[0] = -12.0f;
+    g[1] = 11.0f;
     k3k_geglu(g, u, out, n);
     for (int i = 0; i < n; i++) ref[i] = 0.5 * g[i] * (1 + tanh(sqrt(2 / M_PI) * (g[i] + 0.044715 * g[i] * g[i] * g[i]))) * u[i];
-    int bad = 0; /* 1 + tanhf cancels near -1: absolute tolerance */
-    for (int i = 0; i < n; i++) bad += fabs(out[i] - ref[i]) > 1e-6;
+    int bad = 0; /* through ggml's fp16 table: input and result rounded to half */
+    for (int i = 0; i < n; i++) bad += fabs(out[i] - ref[i]) > 2e-3 * (fabs(ref[i]) + fabs(u[i]) * 0.05);
     CHECK(bad == 0, "geglu: %d wrong", bad);
     k3k_add(g, u, out, n);
     for (int i = 0; i < n; i++) ref[i] = (double) g[i] + u[i];

@@ -30,7 +30,7 @@ static void test_q8(void) {
     CHECK(k3k_quantize(K3K_Q8_0, x, q0, n) == 0, "q8_0");
     CHECK(k3k_quantize(K3K_Q8_1, x, q1, n) == 0, "q8_1");
     CHECK(k3k_quantize(K3K_Q8_K, x, qk, n) == 0, "q8_K");
-    CHECK(k3k_quantize(K3K_Q4_0, x, q0, n) == -1, "weights types are not quantised here");
+    CHECK(k3k_quantize(K3K_Q4_K, x, q0, n) == -1, "K-quant weights are not quantised here");
     CHECK(k3k_quantize(K3K_Q8_0, x, q0, 33) == -1, "ragged length refused");
     k3k_dequantize(K3K_Q8_0, q0, back, n);
     int bad = 0;
@@ -63,7 +63,31 @@ static void test_q8(void) {
     free(x);
 }
 
+/* Weight quantisers: every element within one step (d) of its input after a round trip. */
+static void test_weight_quant(void) {
+    const int types[] = {K3K_Q4_0, K3K_Q4_1, K3K_Q5_0, K3K_Q5_1};
+    float *x = test_random_floats(128, 2.0f), back[128];
+    uint8_t buf[128 * 2];
+    for (int t = 0; t < 4; t++) {
+        CHECK(k3k_quantize(types[t], x, buf, 128) == 0, "quantize type %d", types[t]);
+        k3k_dequantize(types[t], buf, back, 128);
+        int bad = 0;
+        for (int b = 0; b < 4; b++) {
+            float lo = x[b * 32], hi = lo;
+            for (int j = 0; j < 32; j++) {
+                lo = fminf(lo, x[b * 32 + j]);
+                hi = fmaxf(hi, x[b * 32 + j]);
+            }
+            const float step = (hi - lo) / (types[t] == K3K_Q4_0 || types[t] == K3K_Q4_1 ? 15 : 31);
+            for (int j = 0; j < 32; j++) bad += fabsf(back[b * 32 + j] - x[b * 32 + j]) > step * 1.01f;
+        }
+        CHECK(bad == 0, "type %d round trip: %d elements off by more than a step", types[t], bad);
+    }
+    free(x);
+}
+
 void test_quant(void) {
+    test_weight_quant();
     test_half();
     test_q8();
 }
