@@ -12,6 +12,7 @@
 typedef void (*k3k_vec_dot_fn)(int n, float *s, const void *x, const void *y);
 typedef void (*k3k_from_float_fn)(const float *x, void *y, int64_t n);
 
+
 /* Generic scalar dots, arithmetic identical to ggml's *_generic versions. */
 void k3k_vec_dot_f32_generic(int n, float *s, const void *x, const void *y);
 void k3k_vec_dot_f16_generic(int n, float *s, const void *x, const void *y);
@@ -56,8 +57,20 @@ typedef struct {
     k3k_vec_dot_fn generic;
     k3k_from_float_fn from_float;
     int vec_dot_type;
+    /* Bytes of per-block auxiliary data an ISA dot wants after the activation blocks (from_float writes
+     * it, see k3k_act_row_bytes); 0 for plain blocks. The generic dot ignores it. */
+    int act_aux_per_block;
     const char *path; /* "avx2", "neon-dotprod", "rvv", "generic" */
 } k3k_type_traits;
+
+/* Where the auxiliary activation data starts, and the bytes one quantised activation row takes. */
+static inline size_t k3k_act_aux_offset(int vec_dot_type, int64_t n) {
+    return (k3k_row_bytes(vec_dot_type, n) + 31) & ~(size_t) 31;
+}
+static inline size_t k3k_act_row_bytes(const k3k_type_traits *tr, int64_t n) {
+    const size_t aux = (size_t) (n / k3k_block_size(tr->vec_dot_type)) * (size_t) tr->act_aux_per_block;
+    return (k3k_act_aux_offset(tr->vec_dot_type, n) + aux + 32 + 63) & ~(size_t) 63;
+}
 
 /* The table, filled once (thread-safe) from the CPU features seen at run time. */
 const k3k_type_traits *k3k_traits(int type);

@@ -58,7 +58,7 @@ int k3k_matmul(k3k_pool *pool, int type, const void *w, int rows, int cols, cons
     if (rows == 0 || n_tokens == 0) return 0;
     mm_task t = {
         .tr = tr, .w = w, .w_row_bytes = k3k_row_bytes(type, cols), .rows = rows, .cols = cols,
-        .n_tokens = n_tokens, .x = x, .xq_row_bytes = k3k_row_bytes(tr->vec_dot_type, cols), .y = y,
+        .n_tokens = n_tokens, .x = x, .xq_row_bytes = k3k_act_row_bytes(tr, cols), .y = y,
     };
     t.xq = k3k_pool_scratch(pool, t.xq_row_bytes * (size_t) n_tokens);
     if (!t.xq) return -1;

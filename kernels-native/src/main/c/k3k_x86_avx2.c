@@ -7,7 +7,8 @@
 #include <immintrin.h>
 
 #define AVX2 __attribute__((target("avx2,fma,f16c")))
-#define H2F k3k_fp16_to_fp32
+/* F16C: one instruction per half (the portable converter branches). Exact, so results do not change. */
+#define H2F(h) _cvtsh_ss(h)
 
 AVX2 static inline float hsum_ps(__m256 v) {
     __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
@@ -22,31 +23,55 @@ AVX2 static inline __m256i dot_i8_i32(__m256i x, __m256i y) {
     return _mm256_madd_epi16(p16, _mm256_set1_epi16(1));
 }
 
-/* 16 packed nibble bytes -> 32 bytes: low nibbles then high nibbles, as Q4_0 pairs them with Q8_0. */
-AVX2 static inline __m256i nibbles_32(const uint8_t *p) {
-    const __m128i b = _mm_loadu_si128((const __m128i *) p);
-    const __m256i both = _mm256_set_m128i(_mm_srli_epi16(b, 4), b);
-    return _mm256_and_si256(both, _mm256_set1_epi8(0x0F));
+/* Q8_0 activations for the Q4_0 dot, plus per block: the scale as float and 8 * (the y pair sums that
+ * maddubs+madd produce), so the dot can keep the nibbles unsigned: sum((q - 8) y) = sum(q y) - sum(8 y),
+ * exact in int32. The blocks themselves are the reference quantiser's. */
+#define Q4_0_AUX (4 + 32)
+AVX2 static void from_float_q8_0_aux(const float *x, void *vy, int64_t n) {
+    k3k_quantize_row_q8_0(x, vy, n);
+    const int nb = (int) (n / QK8_0);
+    const block_q8_0 *y = vy;
+    float *ys = (float *) ((uint8_t *) vy + k3k_act_aux_offset(K3K_Q8_0, n));
+    int32_t *y8 = (int32_t *) (ys + ((nb + 7) & ~7));
+    const __m256i ones = _mm256_set1_epi16(1), eights = _mm256_set1_epi8(8);
+    for (int i = 0; i < nb; i++) {
+        ys[i] = H2F(y[i].d);
+        const __m256i yv = _mm256_loadu_si256((const __m256i *) y[i].qs);
+        _mm256_storeu_si256((__m256i *) (y8 + 8 * i), _mm256_madd_epi16(_mm256_maddubs_epi16(eights, yv), ones));
+    }
 }
 
+AVX2 static inline __m256i q4_0_block_dot(const block_q4_0 *x, const block_q8_0 *y, const int32_t *y8) {
+    const __m128i b = _mm_loadu_si128((const __m128i *) x->qs);
+    const __m256i q = _mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(b, 4), b), _mm256_set1_epi8(0x0F));
+    const __m256i p = _mm256_madd_epi16(_mm256_maddubs_epi16(q, _mm256_loadu_si256((const __m256i *) y->qs)), _mm256_set1_epi16(1));
+    return _mm256_sub_epi32(p, _mm256_loadu_si256((const __m256i *) y8));
+}
+
+/* Eight blocks per step: their eight fp16 weight scales are converted in one instruction, multiplied by
+ * the eight float activation scales, and each block picks its lane with a permute. */
 AVX2 static void dot_q4_0_q8_0(int n, float *s, const void *vx, const void *vy) {
     const block_q4_0 *x = vx;
     const block_q8_0 *y = vy;
     const int nb = n / QK8_0;
+    const float *ys = (const float *) ((const uint8_t *) vy + k3k_act_aux_offset(K3K_Q8_0, n));
+    const int32_t *y8 = (const int32_t *) (ys + ((nb + 7) & ~7));
     __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
     int i = 0;
-    for (; i + 1 < nb; i += 2) {
-        const __m256i q0 = _mm256_sub_epi8(nibbles_32(x[i].qs), _mm256_set1_epi8(8));
-        const __m256i q1 = _mm256_sub_epi8(nibbles_32(x[i + 1].qs), _mm256_set1_epi8(8));
-        const __m256i p0 = dot_i8_i32(q0, _mm256_loadu_si256((const __m256i *) y[i].qs));
-        const __m256i p1 = dot_i8_i32(q1, _mm256_loadu_si256((const __m256i *) y[i + 1].qs));
-        acc0 = _mm256_fmadd_ps(_mm256_set1_ps(H2F(x[i].d) * H2F(y[i].d)), _mm256_cvtepi32_ps(p0), acc0);
-        acc1 = _mm256_fmadd_ps(_mm256_set1_ps(H2F(x[i + 1].d) * H2F(y[i + 1].d)), _mm256_cvtepi32_ps(p1), acc1);
+    for (; i + 8 <= nb; i += 8) {
+        const __m128i hx = _mm_set_epi16((short) x[i + 7].d, (short) x[i + 6].d, (short) x[i + 5].d, (short) x[i + 4].d,
+                                         (short) x[i + 3].d, (short) x[i + 2].d, (short) x[i + 1].d, (short) x[i].d);
+        const __m256 sc = _mm256_mul_ps(_mm256_cvtph_ps(hx), _mm256_loadu_ps(ys + i));
+        for (int k = 0; k < 8; k += 2) {
+            const __m256i p0 = q4_0_block_dot(&x[i + k], &y[i + k], y8 + 8 * (i + k));
+            const __m256i p1 = q4_0_block_dot(&x[i + k + 1], &y[i + k + 1], y8 + 8 * (i + k + 1));
+            acc0 = _mm256_fmadd_ps(_mm256_permutevar8x32_ps(sc, _mm256_set1_epi32(k)), _mm256_cvtepi32_ps(p0), acc0);
+            acc1 = _mm256_fmadd_ps(_mm256_permutevar8x32_ps(sc, _mm256_set1_epi32(k + 1)), _mm256_cvtepi32_ps(p1), acc1);
+        }
     }
     for (; i < nb; i++) {
-        const __m256i q0 = _mm256_sub_epi8(nibbles_32(x[i].qs), _mm256_set1_epi8(8));
-        const __m256i p0 = dot_i8_i32(q0, _mm256_loadu_si256((const __m256i *) y[i].qs));
-        acc0 = _mm256_fmadd_ps(_mm256_set1_ps(H2F(x[i].d) * H2F(y[i].d)), _mm256_cvtepi32_ps(p0), acc0);
+        const __m256i p = q4_0_block_dot(&x[i], &y[i], y8 + 8 * i);
+        acc0 = _mm256_fmadd_ps(_mm256_set1_ps(H2F(x[i].d) * ys[i]), _mm256_cvtepi32_ps(p), acc0);
     }
     *s = hsum_ps(_mm256_add_ps(acc0, acc1));
 }
@@ -87,32 +112,50 @@ AVX2 static void dot_f16(int n, float *s, const void *vx, const void *vy) {
     *s = (float) sum;
 }
 
+/* Unpacks the 12 packed scale bytes of a Q4_K/Q5_K block into 8 scales (bytes 0..7) and 8 mins
+ * (bytes 8..15) with three word operations instead of eight branchy per-index decodes. */
+static inline void k4_unpack(const uint8_t *packed, uint32_t utmp[4]) {
+    const uint32_t kmask1 = 0x3f3f3f3f, kmask2 = 0x0f0f0f0f, kmask3 = 0x03030303;
+    memcpy(utmp, packed, 12);
+    utmp[3] = ((utmp[2] >> 4) & kmask2) | (((utmp[1] >> 6) & kmask3) << 4);
+    const uint32_t uaux = utmp[1] & kmask1;
+    utmp[1] = (utmp[2] & kmask2) | (((utmp[0] >> 6) & kmask3) << 4);
+    utmp[2] = uaux;
+    utmp[0] &= kmask1;
+}
+
 AVX2 static void dot_q4_K_q8_K(int n, float *s, const void *vx, const void *vy) {
     const block_q4_K *x = vx;
     const block_q8_K *y = vy;
-    __m256 acc = _mm256_setzero_ps();
-    float summin = 0.0f;
+    const __m256i m4 = _mm256_set1_epi8(0x0F);
+    __m256 acc = _mm256_setzero_ps(), accm = _mm256_setzero_ps();
     for (int i = 0; i < n / QK_K; i++) {
-        uint8_t sc[8], mn[8];
-        for (int j = 0; j < 8; j++) k3k_scale_min_k4(j, x[i].scales, &sc[j], &mn[j]);
-        int mins = 0;
-        for (int j = 0; j < QK_K / 16; j++) mins += y[i].bsums[j] * mn[j / 2];
-        summin += H2F(x[i].dmin) * y[i].d * mins;
+        uint32_t utmp[4];
+        k4_unpack(x[i].scales, utmp);
+        const __m256i mins_scales = _mm256_cvtepu8_epi16(_mm_set_epi32((int) utmp[3], (int) utmp[2], (int) utmp[1], (int) utmp[0]));
+        /* mins: each applies to two bsums (16 elements each) */
+        const __m128i mins = _mm256_extracti128_si256(mins_scales, 1);
+        const __m256i bsums = _mm256_loadu_si256((const __m256i *) y[i].bsums);
+        const __m256i mins2 = _mm256_set_m128i(_mm_unpackhi_epi16(mins, mins), _mm_unpacklo_epi16(mins, mins));
+        const __m256i prod = _mm256_madd_epi16(bsums, mins2);
+        accm = _mm256_fmadd_ps(_mm256_set1_ps(H2F(x[i].dmin) * y[i].d), _mm256_cvtepi32_ps(prod), accm);
+        const __m128i sc128 = _mm256_castsi256_si128(mins_scales);
         __m256i sumi = _mm256_setzero_si256();
         const uint8_t *q4 = x[i].qs;
         const int8_t *q8 = y[i].qs;
         for (int j = 0; j < QK_K / 64; j++) {
             const __m256i b = _mm256_loadu_si256((const __m256i *) (q4 + 32 * j));
-            const __m256i lo = _mm256_and_si256(b, _mm256_set1_epi8(0x0F));
-            const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(b, 4), _mm256_set1_epi8(0x0F));
+            const __m256i lo = _mm256_and_si256(b, m4);
+            const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(b, 4), m4);
             const __m256i plo = _mm256_maddubs_epi16(lo, _mm256_loadu_si256((const __m256i *) (q8 + 64 * j)));
             const __m256i phi = _mm256_maddubs_epi16(hi, _mm256_loadu_si256((const __m256i *) (q8 + 64 * j + 32)));
-            sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(plo, _mm256_set1_epi16(sc[2 * j])));
-            sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(phi, _mm256_set1_epi16(sc[2 * j + 1])));
+            const __m256i s_lo = _mm256_set1_epi16((short) _mm_extract_epi16(sc128, 2 * j));
+            const __m256i s_hi = _mm256_set1_epi16((short) _mm_extract_epi16(sc128, 2 * j + 1));
+            sumi = _mm256_add_epi32(sumi, _mm256_add_epi32(_mm256_madd_epi16(plo, s_lo), _mm256_madd_epi16(phi, s_hi)));
         }
         acc = _mm256_fmadd_ps(_mm256_set1_ps(H2F(x[i].d) * y[i].d), _mm256_cvtepi32_ps(sumi), acc);
     }
-    *s = hsum_ps(acc) - summin;
+    *s = hsum_ps(acc) - hsum_ps(accm);
 }
 
 AVX2 static void dot_q6_K_q8_K(int n, float *s, const void *vx, const void *vy) {
@@ -153,6 +196,8 @@ int k3k_install_x86_avx2(k3k_type_traits *t) {
     __builtin_cpu_init();
     if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma") || !__builtin_cpu_supports("f16c")) return 0;
     t[K3K_Q4_0].dot = dot_q4_0_q8_0;
+    t[K3K_Q4_0].from_float = from_float_q8_0_aux;
+    t[K3K_Q4_0].act_aux_per_block = Q4_0_AUX;
     t[K3K_Q4_0].path = "avx2";
     t[K3K_Q8_0].dot = dot_q8_0_q8_0;
     t[K3K_Q8_0].path = "avx2";

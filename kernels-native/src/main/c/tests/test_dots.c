@@ -15,7 +15,7 @@ static void check_type(int type, int cols, int rows) {
     uint8_t *w_odd = malloc(rb * rows + 1); /* rows starting at odd addresses */
     memcpy(w_odd + 1, w, rb * rows);
     float *x = test_random_floats(cols, 2.0f);
-    uint8_t *xq = malloc(k3k_row_bytes(tr->vec_dot_type, cols));
+    uint8_t *xq = malloc(k3k_act_row_bytes(tr, cols));
     tr->from_float(x, xq, cols);
     float *wf = malloc(sizeof(float) * cols), *xf = malloc(sizeof(float) * cols);
     k3k_dequantize_row(tr->vec_dot_type, xq, xf, cols);

@@ -1,0 +1,53 @@
+/* Single-thread decode-matmul throughput per type, in GB/s of weights per second of this thread's CPU
+ * time (CLOCK_THREAD_CPUTIME_ID), so kernel variants can be compared on a shared, busy machine. Not a
+ * test; `make bench-c`. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "../k3k.h"
+#include "../k3k_internal.h"
+
+static double cpu_now(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return (double) t.tv_sec + (double) t.tv_nsec * 1e-9;
+}
+
+int main(int argc, char **argv) {
+    const int types[] = {K3K_Q4_0, K3K_Q8_0, K3K_Q4_K, K3K_Q6_K, K3K_F16, K3K_Q5_0, K3K_Q4_1, K3K_Q5_K, K3K_Q3_K, K3K_Q2_K};
+    const int cols = 2048, rows = argc > 1 ? atoi(argv[1]) : 32000;
+    float *x = malloc(sizeof(float) * cols), *y = malloc(sizeof(float) * rows);
+    for (int i = 0; i < cols; i++) x[i] = (float) (i % 17) * 0.1f - 0.8f;
+    printf("isa %s, %d x %d, single thread\n", k3k_isa(), rows, cols);
+    for (size_t t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
+        const size_t bytes = k3k_row_bytes(types[t], cols) * (size_t) rows;
+        uint8_t *w = aligned_alloc(64, (bytes + 63) / 64 * 64);
+        for (size_t i = 0; i < bytes; i++) w[i] = (uint8_t) (i * 2654435761u >> 13);
+        const int ts = k3k_type_size(types[t]);
+        for (size_t off = 0; off + ts <= bytes; off += ts) { /* finite scales */
+            if (types[t] == K3K_F16) { w[off + 1] &= 0x3b; continue; }
+            if (types[t] == K3K_Q6_K) { w[off + 209] = 0x20; continue; }
+            if (types[t] == K3K_Q3_K) { w[off + 109] = 0x20; continue; }
+            if (types[t] == K3K_Q2_K) { w[off + 81] = 0x20; w[off + 83] = 0x20; continue; }
+            w[off + 1] = 0x20;
+            if (types[t] == K3K_Q4_K || types[t] == K3K_Q5_K || types[t] == K3K_Q4_1) w[off + 3] = 0x20;
+        }
+        for (int generic = 1; generic >= 0; generic--) {
+            k3k_set_generic(generic);
+            k3k_matmul(NULL, types[t], w, rows, cols, x, y, 1);
+            double best = 1e9;
+            for (int r = 0; r < 5; r++) {
+                const double t0 = cpu_now();
+                k3k_matmul(NULL, types[t], w, rows, cols, x, y, 1);
+                const double dt = cpu_now() - t0;
+                if (dt < best) best = dt;
+            }
+            printf("%-5d %-8s %7.2f GB/s  (%6.1f MB)\n", types[t], generic ? "generic" : k3k_traits(types[t])->path,
+                   bytes / best / 1e9, bytes / 1e6);
+        }
+        free(w);
+    }
+    k3k_set_generic(0);
+    return 0;
+}
