@@ -49,5 +49,16 @@ int main(int argc, char **argv) {
         free(w);
     }
     k3k_set_generic(0);
+    /* dispatch cost of the pool: a tiny matmul (8 rows) on 2 workers, wall time per call */
+    k3k_pool *pool = k3k_pool_create(2, NULL, 0, NULL, K3K_AI_NEVER);
+    uint8_t *w = calloc(1, k3k_row_bytes(K3K_Q8_0, cols) * 8);
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    for (int i = 0; i < 2000; i++) k3k_matmul(pool, K3K_Q8_0, w, 8, cols, x, y, 1);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    printf("pool dispatch: %.1f us per 8-row matmul on 2 workers (wall)\n",
+           ((double) (b.tv_sec - a.tv_sec) * 1e9 + (double) (b.tv_nsec - a.tv_nsec)) / 2000 / 1e3);
+    k3k_pool_destroy(pool);
+    free(w);
     return 0;
 }
