@@ -3,13 +3,6 @@
 #include <math.h>
 #include "k3k_internal.h"
 
-/* qemu-riscv64 7.2 aborts on the vfncvt.rtz.x.f.w clang emits when it vectorises (int8_t) roundf(...),
- * so those loops stay scalar on clang; the result is the same either way. */
-#if defined(__clang__)
-#define SCALAR_LOOP _Pragma("clang loop vectorize(disable)")
-#else
-#define SCALAR_LOOP
-#endif
 
 void k3k_quantize_row_q8_0(const float *x, void *vy, int64_t n) {
     block_q8_0 *y = vy;

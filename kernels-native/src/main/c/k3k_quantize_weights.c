@@ -29,6 +29,7 @@ static inline uint8_t clamp_i8(int8_t v, int hi) { return (uint8_t) (v < hi ? v 
 static void q4_0(const float *x, block_q4_0 *y) {
     const float d = signed_absmax(x) / -8, id = d ? 1.0f / d : 0.0f;
     y->d = k3k_fp32_to_fp16(d);
+    SCALAR_LOOP
     for (int j = 0; j < 16; ++j) {
         const uint8_t xi0 = clamp_i8((int8_t) (x[j] * id + 8.5f), 15);
         const uint8_t xi1 = clamp_i8((int8_t) (x[16 + j] * id + 8.5f), 15);
@@ -42,6 +43,7 @@ static void q4_1(const float *x, block_q4_1 *y) {
     const float d = (max - min) / ((1 << 4) - 1), id = d ? 1.0f / d : 0.0f;
     y->d = k3k_fp32_to_fp16(d);
     y->m = k3k_fp32_to_fp16(min);
+    SCALAR_LOOP
     for (int j = 0; j < 16; ++j) {
         const uint8_t xi0 = clamp_i8((int8_t) ((x[j] - min) * id + 0.5f), 15);
         const uint8_t xi1 = clamp_i8((int8_t) ((x[16 + j] - min) * id + 0.5f), 15);
@@ -53,6 +55,7 @@ static void q5_0(const float *x, block_q5_0 *y) {
     const float d = signed_absmax(x) / -16, id = d ? 1.0f / d : 0.0f;
     y->d = k3k_fp32_to_fp16(d);
     uint32_t qh = 0;
+    SCALAR_LOOP
     for (int j = 0; j < 16; ++j) {
         const uint8_t xi0 = clamp_i8((int8_t) (x[j] * id + 16.5f), 31);
         const uint8_t xi1 = clamp_i8((int8_t) (x[16 + j] * id + 16.5f), 31);
@@ -70,6 +73,7 @@ static void q5_1(const float *x, block_q5_1 *y) {
     y->d = k3k_fp32_to_fp16(d);
     y->m = k3k_fp32_to_fp16(min);
     uint32_t qh = 0;
+    SCALAR_LOOP
     for (int j = 0; j < 16; ++j) {
         const uint8_t xi0 = (uint8_t) ((x[j] - min) * id + 0.5f);
         const uint8_t xi1 = (uint8_t) ((x[16 + j] - min) * id + 0.5f);
