@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 /* Bumped whenever an exported signature changes; NativeKernels refuses a library that disagrees. */
-#define K3K_ABI_VERSION 2
+#define K3K_ABI_VERSION 3
 
 #define K3K_MAX_CPUS 1024
 #define K3K_DEFAULT_AI_PATH "/proc/set_ai_thread"
@@ -43,6 +43,12 @@ typedef struct {
 k3k_pool *k3k_pool_create(int n_threads, const int *cpus, int n_cpus, const char *ai_path, int ai_mode);
 void k3k_pool_destroy(k3k_pool *pool);
 int k3k_pool_placement(const k3k_pool *pool, int worker, k3k_placement *out);
+
+/* Whether the pool's matrix products use IME (K3 A100 cores): enabled only when every worker sits on an
+ * A100 core and its start-up self-test (a known tile through the real instruction against the scalar
+ * model) passed; otherwise the RVV path runs and this says why. */
+enum { K3K_IME_ENABLED = 1, K3K_IME_NOT_BUILT = -1, K3K_IME_NO_AI_CORES = -2, K3K_IME_SELF_TEST_FAILED = -3 };
+int k3k_ime_status(const k3k_pool *pool);
 
 /* ---- kernels (pool may be NULL: run on the calling thread). Return 0, or -1 for a bad type. ----- */
 int k3k_matmul(k3k_pool *pool, int type, const void *w, int rows, int cols, const float *x, float *y, int n_tokens);

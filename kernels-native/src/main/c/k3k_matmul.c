@@ -3,6 +3,7 @@
  * contiguous share of output rows; for a batch it walks its rows in tiles of ROW_TILE rows x all
  * tokens so a tile of weights stays in cache while every token uses it. */
 #include "k3k.h"
+#include "k3k_ime.h"
 #include "k3k_internal.h"
 #include "k3k_pool.h"
 
@@ -10,6 +11,7 @@
 
 typedef struct {
     const k3k_type_traits *tr;
+    int type;
     const uint8_t *w;
     size_t w_row_bytes;
     int rows, cols, n_tokens;
@@ -30,6 +32,16 @@ static void quantize_task(void *arg, int ith, int nth) {
     share(t->n_tokens, ith, nth, &t0, &t1);
     for (int tok = t0; tok < t1; tok++)
         t->tr->from_float(t->x + (size_t) tok * t->cols, t->xq + (size_t) tok * t->xq_row_bytes, t->cols);
+}
+
+/* Batches of Q4_0/Q8_0 on IME: the same row shares, tiled M tokens x N rows. */
+static void ime_task(void *arg, int ith, int nth) {
+    const mm_task *t = arg;
+    int r0, r1;
+    share(t->rows, ith, nth, &r0, &r1);
+    const k3k_ime_geom g = k3k_ime_native_geom();
+    k3k_ime_matmul_rows(t->type, t->w, t->w_row_bytes, r0, r1, t->cols, t->xq, t->xq_row_bytes, t->y, t->rows,
+                        t->n_tokens, k3k_ime_real_vmadot(), &g);
 }
 
 static void dot_task(void *arg, int ith, int nth) {
@@ -57,13 +69,14 @@ int k3k_matmul(k3k_pool *pool, int type, const void *w, int rows, int cols, cons
     if (cols % k3k_block_size(type) != 0 || cols % k3k_block_size(tr->vec_dot_type) != 0) return -1;
     if (rows == 0 || n_tokens == 0) return 0;
     mm_task t = {
-        .tr = tr, .w = w, .w_row_bytes = k3k_row_bytes(type, cols), .rows = rows, .cols = cols,
+        .tr = tr, .type = type, .w = w, .w_row_bytes = k3k_row_bytes(type, cols), .rows = rows, .cols = cols,
         .n_tokens = n_tokens, .x = x, .xq_row_bytes = k3k_act_row_bytes(tr, cols), .y = y,
     };
     t.xq = k3k_pool_scratch(pool, t.xq_row_bytes * (size_t) n_tokens);
     if (!t.xq) return -1;
     if (n_tokens == 1) quantize_task(&t, 0, 1);
     else k3k_pool_run(pool, quantize_task, &t);
-    k3k_pool_run(pool, dot_task, &t);
+    const int ime = n_tokens > 1 && (type == K3K_Q4_0 || type == K3K_Q8_0) && k3k_ime_status(pool) == K3K_IME_ENABLED;
+    k3k_pool_run(pool, ime ? ime_task : dot_task, &t);
     return 0;
 }

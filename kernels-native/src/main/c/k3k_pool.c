@@ -14,6 +14,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "k3k.h"
+#include "k3k_ime.h"
 #include "k3k_pool.h"
 
 /* Waiting, in three stages: pause_spins polls with a pause (a kernel is usually microseconds away), then
@@ -50,6 +51,7 @@ struct k3k_pool {
     void *scratch;
     size_t scratch_bytes;
     int pause_spins, yield_spins;
+    _Atomic int ime_passed, ime_failed; /* self-test results of the workers on A100 cores */
 };
 
 static int env_int(const char *name, int fallback) {
@@ -133,6 +135,12 @@ static void *worker_main(void *arg) {
     k3k_worker *w = arg;
     k3k_pool *pool = w->pool;
     place_worker(w);
+    /* IME only where this worker verifiably sits on an A100 core (registered, pinned, read back) */
+    const k3k_placement *p = &w->placement;
+    if (k3k_ime_real_vmadot() && p->ai_attempted && p->ai_errno == 0 && p->affinity_ok &&
+        p->requested_cpu >= 0 && p->requested_cpu < K3K_MAX_CPUS && pool->ai_cpus[p->requested_cpu]) {
+        atomic_fetch_add(k3k_ime_self_test() ? &pool->ime_passed : &pool->ime_failed, 1);
+    }
     atomic_fetch_add(&pool->started, 1);
     uint32_t seen = 0;
     for (;;) {
@@ -237,6 +245,13 @@ void k3k_pool_destroy(k3k_pool *pool) {
 }
 
 int k3k_pool_threads(const k3k_pool *pool) { return pool ? pool->n : 1; }
+
+int k3k_ime_status(const k3k_pool *pool) {
+    if (!k3k_ime_real_vmadot()) return K3K_IME_NOT_BUILT;
+    if (!pool || atomic_load(&pool->ime_passed) == 0) return K3K_IME_NO_AI_CORES;
+    if (atomic_load(&pool->ime_failed) > 0 || atomic_load(&pool->ime_passed) != pool->n) return K3K_IME_SELF_TEST_FAILED;
+    return K3K_IME_ENABLED;
+}
 
 int k3k_pool_placement(const k3k_pool *pool, int worker, k3k_placement *out) {
     if (!pool || worker < 0 || worker >= pool->n || !out) return -1;

@@ -23,5 +23,6 @@ void test_dots(void);
 void test_quant(void);
 void test_ops(void);
 void test_pool(void);
+void test_ime(void);
 
 #endif

@@ -62,6 +62,7 @@ int main(void) {
     test_dots();
     test_ops();
     test_pool();
+    test_ime();
     printf("c-kernels: %d passed, %d failed\n", k3k_tests_passed, k3k_tests_failed);
     return k3k_tests_failed == 0 ? 0 : 1;
 }

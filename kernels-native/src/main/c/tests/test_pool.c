@@ -80,6 +80,10 @@ static void test_idle_and_reuse(void) {
     CHECK(bad == 0, "200 dispatches across a sleep: %d wrong", bad);
     k3k_pool_destroy(pool);
     CHECK(k3k_pool_create(0, NULL, 0, NULL, 0) == NULL, "zero threads refused");
+    pool = k3k_pool_create(1, NULL, 0, NULL, K3K_AI_NEVER);
+    const int ime = k3k_ime_status(pool);
+    CHECK(ime == K3K_IME_NOT_BUILT || ime == K3K_IME_NO_AI_CORES, "no IME without A100 workers: %d", ime);
+    k3k_pool_destroy(pool);
     free(w); free(x);
 }
 

@@ -84,8 +84,10 @@ public final class NativeKernels implements Kernels {
                 LOG.warn("kernel worker not placed as requested {}", p.describe());
             }
         }
-        LOG.info("native kernels isa={} threads={} cpus={}", status.isa(), threads, java.util.Arrays.toString(cpus));
-        return new NativeKernels(pool, threads, List.copyOf(placed));
+        NativeKernels nk = new NativeKernels(pool, threads, List.copyOf(placed));
+        LOG.info("native kernels isa={} threads={} cpus={} ime={}", status.isa(), threads, java.util.Arrays.toString(cpus),
+            nk.imeStatus());
+        return nk;
     }
 
     /** Where each worker runs, as read back by the worker after pinning. */
@@ -111,7 +113,24 @@ public final class NativeKernels implements Kernels {
 
     @Override
     public String name() {
-        return "native-" + NativeLib.k3k_isa();
+        return "native-" + NativeLib.k3k_isa() + (NativeLib.k3k_ime_status(live()) == IME_ENABLED ? "+ime" : "");
+    }
+
+    private static final int IME_ENABLED = 1;
+
+    /**
+     * Whether batched Q4_0/Q8_0 products use the K3 matrix extension on this pool, and if not why:
+     * "enabled", "not built" (not a riscv64 library), "no A100 workers" (no worker verifiably on an
+     * A100 core), or "self-test failed" (the real instruction disagreed with its model: RVV is used).
+     */
+    public String imeStatus() {
+        return switch (NativeLib.k3k_ime_status(live())) {
+            case IME_ENABLED -> "enabled";
+            case -1 -> "not built";
+            case -2 -> "no A100 workers";
+            case -3 -> "self-test failed";
+            default -> "unknown";
+        };
     }
 
     @Override

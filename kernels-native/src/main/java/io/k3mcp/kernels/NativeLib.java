@@ -9,7 +9,7 @@ import com.sun.jna.NativeLibrary;
  */
 final class NativeLib {
     /** Must equal K3K_ABI_VERSION in k3k.h. */
-    static final int ABI_VERSION = 2;
+    static final int ABI_VERSION = 3;
     static final int PLACEMENT_FIELDS = 8;
 
     static final NativeAvailability STATUS = load();
@@ -45,6 +45,8 @@ final class NativeLib {
     static native void k3k_pool_destroy(long pool);
 
     static native int k3k_pool_placement(long pool, int worker, long[] out);
+
+    static native int k3k_ime_status(long pool);
 
     static native int k3k_matmul(long pool, int type, long w, int rows, int cols, long x, long y, int nTokens);
 

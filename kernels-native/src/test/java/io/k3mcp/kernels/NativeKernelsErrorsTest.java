@@ -19,6 +19,8 @@ class NativeKernelsErrorsTest {
         try (NativeKernels nk = NativeKernels.open(1, null, null)) {
             assertTrue(nk.name().startsWith("native-"), nk.name());
             assertTrue(NativeKernels.coverage().contains("matmul.Q4_0 "), NativeKernels.coverage());
+            String arch = System.getProperty("os.arch");
+            assertEquals(arch.contains("riscv") ? "no A100 workers" : "not built", nk.imeStatus());
         }
     }
 
