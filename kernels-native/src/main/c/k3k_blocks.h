@@ -129,4 +129,16 @@ static inline void k3k_scale_min_k4(int j, const uint8_t *q, uint8_t *d, uint8_t
     }
 }
 
+/* All 8 scales (bytes 0..7) and 8 mins (bytes 8..15) of a Q4_K/Q5_K block with word operations, for
+ * the SIMD paths (the same values as k3k_scale_min_k4 for j = 0..7). */
+static inline void k3k_unpack_k4_scales(const uint8_t *packed, uint32_t utmp[4]) {
+    const uint32_t kmask1 = 0x3f3f3f3f, kmask2 = 0x0f0f0f0f, kmask3 = 0x03030303;
+    memcpy(utmp, packed, 12);
+    utmp[3] = ((utmp[2] >> 4) & kmask2) | (((utmp[1] >> 6) & kmask3) << 4);
+    const uint32_t uaux = utmp[1] & kmask1;
+    utmp[1] = (utmp[2] & kmask2) | (((utmp[0] >> 6) & kmask3) << 4);
+    utmp[2] = uaux;
+    utmp[0] &= kmask1;
+}
+
 #endif

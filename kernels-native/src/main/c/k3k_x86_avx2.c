@@ -112,18 +112,6 @@ AVX2 static void dot_f16(int n, float *s, const void *vx, const void *vy) {
     *s = (float) sum;
 }
 
-/* Unpacks the 12 packed scale bytes of a Q4_K/Q5_K block into 8 scales (bytes 0..7) and 8 mins
- * (bytes 8..15) with three word operations instead of eight branchy per-index decodes. */
-static inline void k4_unpack(const uint8_t *packed, uint32_t utmp[4]) {
-    const uint32_t kmask1 = 0x3f3f3f3f, kmask2 = 0x0f0f0f0f, kmask3 = 0x03030303;
-    memcpy(utmp, packed, 12);
-    utmp[3] = ((utmp[2] >> 4) & kmask2) | (((utmp[1] >> 6) & kmask3) << 4);
-    const uint32_t uaux = utmp[1] & kmask1;
-    utmp[1] = (utmp[2] & kmask2) | (((utmp[0] >> 6) & kmask3) << 4);
-    utmp[2] = uaux;
-    utmp[0] &= kmask1;
-}
-
 AVX2 static void dot_q4_K_q8_K(int n, float *s, const void *vx, const void *vy) {
     const block_q4_K *x = vx;
     const block_q8_K *y = vy;
@@ -131,7 +119,7 @@ AVX2 static void dot_q4_K_q8_K(int n, float *s, const void *vx, const void *vy) 
     __m256 acc = _mm256_setzero_ps(), accm = _mm256_setzero_ps();
     for (int i = 0; i < n / QK_K; i++) {
         uint32_t utmp[4];
-        k4_unpack(x[i].scales, utmp);
+        k3k_unpack_k4_scales(x[i].scales, utmp);
         const __m256i mins_scales = _mm256_cvtepu8_epi16(_mm_set_epi32((int) utmp[3], (int) utmp[2], (int) utmp[1], (int) utmp[0]));
         /* mins: each applies to two bsums (16 elements each) */
         const __m128i mins = _mm256_extracti128_si256(mins_scales, 1);
