@@ -19,6 +19,9 @@
  * that type's vec-dot type (both given as raw blocks). */
 typedef void (*k3k_vec_dot_fn)(int n, float *s, const void *x, const void *y);
 typedef void (*k3k_from_float_fn)(const float *x, void *y, int64_t n);
+/* The dot of one weight row with 4 activation rows (y + k * by), s[k * s_stride] for token k: the weight
+ * blocks are unpacked once for the 4 tokens (prefill). Each output equals what dot would give. */
+typedef void (*k3k_vec_dot_4t_fn)(int n, float *s, size_t s_stride, const void *x, const void *y, size_t by);
 
 
 /* Generic scalar dots, arithmetic identical to ggml's *_generic versions. */
@@ -62,6 +65,7 @@ static inline size_t k3k_row_bytes(int type, int64_t n) {
 /* One row of the dispatch table: the dot this process uses for a weight type, and why. */
 typedef struct {
     k3k_vec_dot_fn dot;
+    k3k_vec_dot_4t_fn dot_4t; /* NULL: batches call dot per token */
     k3k_vec_dot_fn generic;
     k3k_from_float_fn from_float;
     int vec_dot_type;

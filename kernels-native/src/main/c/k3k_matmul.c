@@ -53,9 +53,19 @@ static void dot_task(void *arg, int ith, int nth) {
         for (int r = r0; r < r1; r++) dot(t->cols, &t->y[r], t->w + (size_t) r * t->w_row_bytes, t->xq);
         return;
     }
+    const k3k_vec_dot_4t_fn dot_4t = t->tr->dot_4t;
     for (int rb = r0; rb < r1; rb += ROW_TILE) {
         const int re = rb + ROW_TILE < r1 ? rb + ROW_TILE : r1;
-        for (int tok = 0; tok < t->n_tokens; tok++) {
+        int tok = 0;
+        if (dot_4t) {
+            for (; tok + 4 <= t->n_tokens; tok += 4) {
+                const uint8_t *xq = t->xq + (size_t) tok * t->xq_row_bytes;
+                float *y = t->y + (size_t) tok * t->rows;
+                for (int r = rb; r < re; r++)
+                    dot_4t(t->cols, &y[r], (size_t) t->rows, t->w + (size_t) r * t->w_row_bytes, xq, t->xq_row_bytes);
+            }
+        }
+        for (; tok < t->n_tokens; tok++) {
             const uint8_t *xq = t->xq + (size_t) tok * t->xq_row_bytes;
             float *y = t->y + (size_t) tok * t->rows;
             for (int r = rb; r < re; r++) dot(t->cols, &y[r], t->w + (size_t) r * t->w_row_bytes, xq);

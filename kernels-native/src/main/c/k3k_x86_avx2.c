@@ -76,6 +76,53 @@ AVX2 static void dot_q4_0_q8_0(int n, float *s, const void *vx, const void *vy) 
     *s = hsum_ps(_mm256_add_ps(acc0, acc1));
 }
 
+/* Four tokens at once: each weight block is loaded and unpacked once. Per token the accumulators, their
+ * order and the final sum are dot_q4_0_q8_0's, so every output is bit-identical to the one-token dot. */
+AVX2 static void dot_4t_q4_0_q8_0(int n, float *s, size_t s_stride, const void *vx, const void *vy, size_t by) {
+    const block_q4_0 *x = vx;
+    const int nb = n / QK8_0;
+    const size_t aux = k3k_act_aux_offset(K3K_Q8_0, n);
+    const block_q8_0 *y[4];
+    const float *ys[4];
+    const int32_t *y8[4];
+    for (int k = 0; k < 4; k++) {
+        y[k] = (const block_q8_0 *) ((const uint8_t *) vy + k * by);
+        ys[k] = (const float *) ((const uint8_t *) y[k] + aux);
+        y8[k] = (const int32_t *) (ys[k] + ((nb + 7) & ~7));
+    }
+    const __m256i m4 = _mm256_set1_epi8(0x0F), ones = _mm256_set1_epi16(1);
+    __m256 acc0[4], acc1[4];
+    for (int k = 0; k < 4; k++) acc0[k] = acc1[k] = _mm256_setzero_ps();
+    int i = 0;
+    for (; i + 8 <= nb; i += 8) {
+        const __m128i hx = _mm_set_epi16((short) x[i + 7].d, (short) x[i + 6].d, (short) x[i + 5].d, (short) x[i + 4].d,
+                                         (short) x[i + 3].d, (short) x[i + 2].d, (short) x[i + 1].d, (short) x[i].d);
+        const __m256 dx = _mm256_cvtph_ps(hx);
+        __m256 sc[4];
+        for (int k = 0; k < 4; k++) sc[k] = _mm256_mul_ps(dx, _mm256_loadu_ps(ys[k] + i));
+        for (int b = 0; b < 8; b++) {
+            const __m128i raw = _mm_loadu_si128((const __m128i *) x[i + b].qs);
+            const __m256i q = _mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(raw, 4), raw), m4);
+            const __m256i lane = _mm256_set1_epi32(b);
+            for (int k = 0; k < 4; k++) {
+                const __m256i yv = _mm256_loadu_si256((const __m256i *) y[k][i + b].qs);
+                const __m256i p = _mm256_sub_epi32(_mm256_madd_epi16(_mm256_maddubs_epi16(q, yv), ones),
+                                                   _mm256_loadu_si256((const __m256i *) (y8[k] + 8 * (i + b))));
+                const __m256 scale = _mm256_permutevar8x32_ps(sc[k], lane), f = _mm256_cvtepi32_ps(p);
+                if (b & 1) acc1[k] = _mm256_fmadd_ps(scale, f, acc1[k]);
+                else acc0[k] = _mm256_fmadd_ps(scale, f, acc0[k]);
+            }
+        }
+    }
+    for (; i < nb; i++) {
+        for (int k = 0; k < 4; k++) {
+            const __m256i p = q4_0_block_dot(&x[i], &y[k][i], y8[k] + 8 * i);
+            acc0[k] = _mm256_fmadd_ps(_mm256_set1_ps(H2F(x[i].d) * ys[k][i]), _mm256_cvtepi32_ps(p), acc0[k]);
+        }
+    }
+    for (int k = 0; k < 4; k++) s[k * s_stride] = hsum_ps(_mm256_add_ps(acc0[k], acc1[k]));
+}
+
 AVX2 static void dot_q8_0_q8_0(int n, float *s, const void *vx, const void *vy) {
     const block_q8_0 *x = vx, *y = vy;
     const int nb = n / QK8_0;
@@ -184,6 +231,7 @@ int k3k_install_x86_avx2(k3k_type_traits *t) {
     __builtin_cpu_init();
     if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma") || !__builtin_cpu_supports("f16c")) return 0;
     t[K3K_Q4_0].dot = dot_q4_0_q8_0;
+    t[K3K_Q4_0].dot_4t = dot_4t_q4_0_q8_0;
     t[K3K_Q4_0].from_float = from_float_q8_0_aux;
     t[K3K_Q4_0].act_aux_per_block = Q4_0_AUX;
     t[K3K_Q4_0].path = "avx2";

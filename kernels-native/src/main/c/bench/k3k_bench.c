@@ -49,6 +49,34 @@ int main(int argc, char **argv) {
         free(w);
     }
     k3k_set_generic(0);
+    /* prefill: 32 tokens through 2048 x 2048, CPU time per token vs one-token calls (weights in cache) */
+    for (size_t t = 0; t < 4; t++) {
+        const int ty = types[t], nt = 32, r = 2048;
+        const size_t bytes = k3k_row_bytes(ty, cols) * (size_t) r;
+        uint8_t *w = aligned_alloc(64, (bytes + 63) / 64 * 64);
+        for (size_t i = 0; i < bytes; i++) w[i] = (uint8_t) (i * 2654435761u >> 13);
+        const int ts = k3k_type_size(ty);
+        for (size_t off = 0; off + ts <= bytes; off += ts) {
+            if (ty == K3K_Q6_K) w[off + 209] = 0x20;
+            else { w[off + 1] = 0x20; if (ty == K3K_Q4_K) w[off + 3] = 0x20; }
+        }
+        float *xs = malloc(sizeof(float) * cols * nt), *ys = malloc(sizeof(float) * r * nt);
+        for (int i = 0; i < cols * nt; i++) xs[i] = (float) (i % 23) * 0.05f - 0.5f;
+        double best_b = 1e9, best_1 = 1e9;
+        for (int rep = 0; rep < 3; rep++) {
+            double t0 = cpu_now();
+            k3k_matmul(NULL, ty, w, r, cols, xs, ys, nt);
+            const double tb = cpu_now() - t0;
+            t0 = cpu_now();
+            for (int k = 0; k < nt; k++) k3k_matmul(NULL, ty, w, r, cols, xs + k * cols, ys + k * r, 1);
+            const double t1 = cpu_now() - t0;
+            if (tb < best_b) best_b = tb;
+            if (t1 < best_1) best_1 = t1;
+        }
+        printf("prefill %-5d 2048x2048 x %d tokens: %.0f us/token batched, %.0f us/token one by one\n", ty, nt,
+               best_b / nt * 1e6, best_1 / nt * 1e6);
+        free(w); free(xs); free(ys);
+    }
     /* dispatch cost of the pool: a tiny matmul (8 rows) on 2 workers, wall time per call */
     k3k_pool *pool = k3k_pool_create(2, NULL, 0, NULL, K3K_AI_NEVER);
     uint8_t *w = calloc(1, k3k_row_bytes(K3K_Q8_0, cols) * 8);

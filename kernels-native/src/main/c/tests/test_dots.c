@@ -39,6 +39,25 @@ static void check_type(int type, int cols, int rows) {
             if (!bad_ref++) printf("  type %d row %d: generic %.9g dequantised %.9g\n", type, r, g, ref);
         }
     }
+    if (tr->dot_4t) { /* 4 tokens at once: each output exactly the one-token dot's */
+        const size_t xb = k3k_act_row_bytes(tr, cols);
+        uint8_t *x4 = malloc(xb * 4);
+        float *xs = test_random_floats(cols * 4, 1.0f);
+        for (int k = 0; k < 4; k++) tr->from_float(xs + k * cols, x4 + k * xb, cols);
+        int bad4 = 0;
+        for (int r = 0; r < rows; r++) {
+            float s4[8];
+            tr->dot_4t(cols, s4, 2, w_odd + 1 + r * rb, x4, xb);
+            for (int k = 0; k < 4; k++) {
+                float one;
+                tr->dot(cols, &one, w + r * rb, x4 + k * xb);
+                bad4 += one != s4[2 * k];
+            }
+        }
+        CHECK(bad4 == 0, "type %d (%s) cols %d: %d four-token outputs differ from the one-token dot", type, tr->path, cols, bad4);
+        free(x4);
+        free(xs);
+    }
     CHECK(bad_fast == 0, "type %d (%s) cols %d: %d rows differ from generic", type, tr->path, cols, bad_fast);
     CHECK(bad_ref == 0, "type %d cols %d: %d generic rows differ from the dequantised dot", type, cols, bad_ref);
     free(w); free(w_odd); free(x); free(xq); free(wf); free(xf);
