@@ -41,7 +41,7 @@ class NativeMatmulTest {
         if (type.vecDotType().blockSize > 1 && cols % type.vecDotType().blockSize != 0) {
             cols = type.vecDotType().blockSize * 3;
         }
-        for (int nTokens : new int[] {1, 3}) {
+        for (int nTokens : new int[] {1, 3, 5}) {
             int rows = 13;
             ByteBuffer blocks = TestBlocks.randomBlocks(type, (int) (type.bytesFor((long) cols * rows) / type.typeSize), rnd);
             ByteBuffer padded = TestBlocks.le(blocks.capacity() + 1);
@@ -63,8 +63,14 @@ class NativeMatmulTest {
             for (float v : want) {
                 max = Math.max(max, Math.abs(v));
             }
-            assertArrayEquals(want, TestBlocks.array(y, rows * nTokens), 2e-5f * max + 1e-7f,
-                type + " " + nk.name() + " path, tokens " + nTokens);
+            float[] batched = TestBlocks.array(y, rows * nTokens);
+            assertArrayEquals(want, batched, 2e-5f * max + 1e-7f, type + " " + nk.name() + " path, tokens " + nTokens);
+            // a token's outputs do not depend on the batch it came in
+            FloatBuffer one = Buffers.floats(rows);
+            nk.matmul(type, w, rows, cols, Buffers.slice(x, (nTokens - 1) * cols, cols), one, 1);
+            float[] last = new float[rows];
+            System.arraycopy(batched, (nTokens - 1) * rows, last, 0, rows);
+            assertArrayEquals(last, TestBlocks.array(one, rows), 0.0f, type + ": last token alone vs in a batch of " + nTokens);
         }
     }
 
