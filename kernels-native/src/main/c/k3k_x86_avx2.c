@@ -27,8 +27,47 @@ AVX2 static inline __m256i dot_i8_i32(__m256i x, __m256i y) {
  * maddubs+madd produce), so the dot can keep the nibbles unsigned: sum((q - 8) y) = sum(q y) - sum(8 y),
  * exact in int32. The blocks themselves are the reference quantiser's. */
 #define Q4_0_AUX (4 + 32)
+
+/* quantize_row_q8_0_ref, vectorised and bit-identical: the same max, d and 1/d in scalar float, the same
+ * x * id products (no FMA), and roundf (half away from zero) built from truncation: t = trunc(v), plus
+ * sign(v) when |v - t| >= 0.5 (v - t is exact). floor(|v| + 0.5) would round 0.49999997 up. */
+AVX2 static void quantize_row_q8_0_avx2(const float *x, void *vy, int64_t n) {
+    block_q8_0 *y = vy;
+    const __m256 sign_bit = _mm256_set1_ps(-0.0f), half = _mm256_set1_ps(0.5f), one = _mm256_set1_ps(1.0f);
+    for (int64_t i = 0; i < n / QK8_0; i++) {
+        const float *xb = x + i * QK8_0;
+        __m256 v[4], m = _mm256_setzero_ps();
+        for (int k = 0; k < 4; k++) {
+            v[k] = _mm256_loadu_ps(xb + 8 * k);
+            m = _mm256_max_ps(m, _mm256_andnot_ps(sign_bit, v[k]));
+        }
+        __m128 m4 = _mm_max_ps(_mm256_castps256_ps128(m), _mm256_extractf128_ps(m, 1));
+        m4 = _mm_max_ps(m4, _mm_movehl_ps(m4, m4));
+        m4 = _mm_max_ss(m4, _mm_movehdup_ps(m4));
+        const float amax = _mm_cvtss_f32(m4);
+        const float d = amax / ((1 << 7) - 1);
+        const float id = d ? 1.0f / d : 0.0f;
+        y[i].d = k3k_fp32_to_fp16(d);
+        const __m256 idv = _mm256_set1_ps(id);
+        __m256i q32[4];
+        for (int k = 0; k < 4; k++) {
+            const __m256 p = _mm256_mul_ps(v[k], idv);
+            const __m256 t = _mm256_round_ps(p, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+            const __m256 frac = _mm256_andnot_ps(sign_bit, _mm256_sub_ps(p, t));
+            const __m256 step = _mm256_or_ps(_mm256_and_ps(p, sign_bit), one);
+            const __m256 r = _mm256_add_ps(t, _mm256_and_ps(_mm256_cmp_ps(frac, half, _CMP_GE_OQ), step));
+            q32[k] = _mm256_cvtps_epi32(r);
+        }
+        /* pack 32 int32 -> 32 int8 in order (packs work per 128-bit lane: fix the order with a permute) */
+        const __m256i w01 = _mm256_packs_epi32(q32[0], q32[1]), w23 = _mm256_packs_epi32(q32[2], q32[3]);
+        const __m256i b = _mm256_packs_epi16(w01, w23);
+        const __m256i ordered = _mm256_permutevar8x32_epi32(b, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+        _mm256_storeu_si256((__m256i *) y[i].qs, ordered);
+    }
+}
+
 AVX2 static void from_float_q8_0_aux(const float *x, void *vy, int64_t n) {
-    k3k_quantize_row_q8_0(x, vy, n);
+    quantize_row_q8_0_avx2(x, vy, n);
     const int nb = (int) (n / QK8_0);
     const block_q8_0 *y = vy;
     float *ys = (float *) ((uint8_t *) vy + k3k_act_aux_offset(K3K_Q8_0, n));
@@ -236,6 +275,7 @@ int k3k_install_x86_avx2(k3k_type_traits *t) {
     t[K3K_Q4_0].act_aux_per_block = Q4_0_AUX;
     t[K3K_Q4_0].path = "avx2";
     t[K3K_Q8_0].dot = dot_q8_0_q8_0;
+    t[K3K_Q8_0].from_float = quantize_row_q8_0_avx2;
     t[K3K_Q8_0].path = "avx2";
     t[K3K_F16].dot = dot_f16;
     t[K3K_F16].path = "avx2";

@@ -86,7 +86,28 @@ static void test_weight_quant(void) {
     free(x);
 }
 
+/* The ISA activation quantiser of each Q8_0-dot type writes exactly the reference blocks. */
+static void test_fast_q8_0(void) {
+    const int types[] = {K3K_Q4_0, K3K_Q8_0};
+    const int n = 32 * 9;
+    float *x = test_random_floats(n, 5.0f);
+    x[3] = 0.49999997f * 5.0f / 127.0f; /* ties and near-ties around .5 steps */
+    for (int j = 32; j < 64; j++) x[j] = (float) (j - 48) * 0.5f;
+    for (int j = 64; j < 96; j++) x[j] = 0.0f;
+    block_q8_0 want[9];
+    k3k_quantize_row_q8_0(x, want, n);
+    for (int t = 0; t < 2; t++) {
+        const k3k_type_traits *tr = k3k_traits(types[t]);
+        uint8_t *got = malloc(k3k_act_row_bytes(tr, n));
+        tr->from_float(x, got, n);
+        CHECK(memcmp(want, got, sizeof(want)) == 0, "type %d (%s): activation blocks differ from the reference", types[t], tr->path);
+        free(got);
+    }
+    free(x);
+}
+
 void test_quant(void) {
+    test_fast_q8_0();
     test_weight_quant();
     test_half();
     test_q8();
