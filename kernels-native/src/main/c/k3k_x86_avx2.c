@@ -4,18 +4,7 @@
 #include "k3k_internal.h"
 
 #if defined(__x86_64__)
-#include <immintrin.h>
-
-#define AVX2 __attribute__((target("avx2,fma,f16c")))
-/* F16C: one instruction per half (the portable converter branches). Exact, so results do not change. */
-#define H2F(h) _cvtsh_ss(h)
-
-AVX2 static inline float hsum_ps(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
+#include "k3k_x86_avx2.h"
 
 /* 8 int32 sums of x*y for signed bytes x, y (maddubs needs one unsigned operand: move x's sign to y). */
 AVX2 static inline __m256i dot_i8_i32(__m256i x, __m256i y) {
@@ -23,15 +12,10 @@ AVX2 static inline __m256i dot_i8_i32(__m256i x, __m256i y) {
     return _mm256_madd_epi16(p16, _mm256_set1_epi16(1));
 }
 
-/* Q8_0 activations for the Q4_0 dot, plus per block: the scale as float and 8 * (the y pair sums that
- * maddubs+madd produce), so the dot can keep the nibbles unsigned: sum((q - 8) y) = sum(q y) - sum(8 y),
- * exact in int32. The blocks themselves are the reference quantiser's. */
-#define Q4_0_AUX (4 + 32)
-
 /* quantize_row_q8_0_ref, vectorised and bit-identical: the same max, d and 1/d in scalar float, the same
  * x * id products (no FMA), and roundf (half away from zero) built from truncation: t = trunc(v), plus
  * sign(v) when |v - t| >= 0.5 (v - t is exact). floor(|v| + 0.5) would round 0.49999997 up. */
-AVX2 static void quantize_row_q8_0_avx2(const float *x, void *vy, int64_t n) {
+AVX2 void k3k_quantize_row_q8_0_avx2(const float *x, void *vy, int64_t n) {
     block_q8_0 *y = vy;
     const __m256 sign_bit = _mm256_set1_ps(-0.0f), half = _mm256_set1_ps(0.5f), one = _mm256_set1_ps(1.0f);
     for (int64_t i = 0; i < n / QK8_0; i++) {
@@ -64,102 +48,6 @@ AVX2 static void quantize_row_q8_0_avx2(const float *x, void *vy, int64_t n) {
         const __m256i ordered = _mm256_permutevar8x32_epi32(b, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
         _mm256_storeu_si256((__m256i *) y[i].qs, ordered);
     }
-}
-
-AVX2 static void from_float_q8_0_aux(const float *x, void *vy, int64_t n) {
-    quantize_row_q8_0_avx2(x, vy, n);
-    const int nb = (int) (n / QK8_0);
-    const block_q8_0 *y = vy;
-    float *ys = (float *) ((uint8_t *) vy + k3k_act_aux_offset(K3K_Q8_0, n));
-    int32_t *y8 = (int32_t *) (ys + ((nb + 7) & ~7));
-    const __m256i ones = _mm256_set1_epi16(1), eights = _mm256_set1_epi8(8);
-    for (int i = 0; i < nb; i++) {
-        ys[i] = H2F(y[i].d);
-        const __m256i yv = _mm256_loadu_si256((const __m256i *) y[i].qs);
-        _mm256_storeu_si256((__m256i *) (y8 + 8 * i), _mm256_madd_epi16(_mm256_maddubs_epi16(eights, yv), ones));
-    }
-}
-
-AVX2 static inline __m256i q4_0_block_dot(const block_q4_0 *x, const block_q8_0 *y, const int32_t *y8) {
-    const __m128i b = _mm_loadu_si128((const __m128i *) x->qs);
-    const __m256i q = _mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(b, 4), b), _mm256_set1_epi8(0x0F));
-    const __m256i p = _mm256_madd_epi16(_mm256_maddubs_epi16(q, _mm256_loadu_si256((const __m256i *) y->qs)), _mm256_set1_epi16(1));
-    return _mm256_sub_epi32(p, _mm256_loadu_si256((const __m256i *) y8));
-}
-
-/* Eight blocks per step: their eight fp16 weight scales are converted in one instruction, multiplied by
- * the eight float activation scales, and each block picks its lane with a permute. */
-AVX2 static void dot_q4_0_q8_0(int n, float *s, const void *vx, const void *vy) {
-    const block_q4_0 *x = vx;
-    const block_q8_0 *y = vy;
-    const int nb = n / QK8_0;
-    const float *ys = (const float *) ((const uint8_t *) vy + k3k_act_aux_offset(K3K_Q8_0, n));
-    const int32_t *y8 = (const int32_t *) (ys + ((nb + 7) & ~7));
-    __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
-    int i = 0;
-    for (; i + 8 <= nb; i += 8) {
-        const __m128i hx = _mm_set_epi16((short) x[i + 7].d, (short) x[i + 6].d, (short) x[i + 5].d, (short) x[i + 4].d,
-                                         (short) x[i + 3].d, (short) x[i + 2].d, (short) x[i + 1].d, (short) x[i].d);
-        const __m256 sc = _mm256_mul_ps(_mm256_cvtph_ps(hx), _mm256_loadu_ps(ys + i));
-        for (int k = 0; k < 8; k += 2) {
-            const __m256i p0 = q4_0_block_dot(&x[i + k], &y[i + k], y8 + 8 * (i + k));
-            const __m256i p1 = q4_0_block_dot(&x[i + k + 1], &y[i + k + 1], y8 + 8 * (i + k + 1));
-            acc0 = _mm256_fmadd_ps(_mm256_permutevar8x32_ps(sc, _mm256_set1_epi32(k)), _mm256_cvtepi32_ps(p0), acc0);
-            acc1 = _mm256_fmadd_ps(_mm256_permutevar8x32_ps(sc, _mm256_set1_epi32(k + 1)), _mm256_cvtepi32_ps(p1), acc1);
-        }
-    }
-    for (; i < nb; i++) {
-        const __m256i p = q4_0_block_dot(&x[i], &y[i], y8 + 8 * i);
-        acc0 = _mm256_fmadd_ps(_mm256_set1_ps(H2F(x[i].d) * ys[i]), _mm256_cvtepi32_ps(p), acc0);
-    }
-    *s = hsum_ps(_mm256_add_ps(acc0, acc1));
-}
-
-/* Four tokens at once: each weight block is loaded and unpacked once. Per token the accumulators, their
- * order and the final sum are dot_q4_0_q8_0's, so every output is bit-identical to the one-token dot. */
-AVX2 static void dot_4t_q4_0_q8_0(int n, float *s, size_t s_stride, const void *vx, const void *vy, size_t by) {
-    const block_q4_0 *x = vx;
-    const int nb = n / QK8_0;
-    const size_t aux = k3k_act_aux_offset(K3K_Q8_0, n);
-    const block_q8_0 *y[4];
-    const float *ys[4];
-    const int32_t *y8[4];
-    for (int k = 0; k < 4; k++) {
-        y[k] = (const block_q8_0 *) ((const uint8_t *) vy + k * by);
-        ys[k] = (const float *) ((const uint8_t *) y[k] + aux);
-        y8[k] = (const int32_t *) (ys[k] + ((nb + 7) & ~7));
-    }
-    const __m256i m4 = _mm256_set1_epi8(0x0F), ones = _mm256_set1_epi16(1);
-    __m256 acc0[4], acc1[4];
-    for (int k = 0; k < 4; k++) acc0[k] = acc1[k] = _mm256_setzero_ps();
-    int i = 0;
-    for (; i + 8 <= nb; i += 8) {
-        const __m128i hx = _mm_set_epi16((short) x[i + 7].d, (short) x[i + 6].d, (short) x[i + 5].d, (short) x[i + 4].d,
-                                         (short) x[i + 3].d, (short) x[i + 2].d, (short) x[i + 1].d, (short) x[i].d);
-        const __m256 dx = _mm256_cvtph_ps(hx);
-        __m256 sc[4];
-        for (int k = 0; k < 4; k++) sc[k] = _mm256_mul_ps(dx, _mm256_loadu_ps(ys[k] + i));
-        for (int b = 0; b < 8; b++) {
-            const __m128i raw = _mm_loadu_si128((const __m128i *) x[i + b].qs);
-            const __m256i q = _mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(raw, 4), raw), m4);
-            const __m256i lane = _mm256_set1_epi32(b);
-            for (int k = 0; k < 4; k++) {
-                const __m256i yv = _mm256_loadu_si256((const __m256i *) y[k][i + b].qs);
-                const __m256i p = _mm256_sub_epi32(_mm256_madd_epi16(_mm256_maddubs_epi16(q, yv), ones),
-                                                   _mm256_loadu_si256((const __m256i *) (y8[k] + 8 * (i + b))));
-                const __m256 scale = _mm256_permutevar8x32_ps(sc[k], lane), f = _mm256_cvtepi32_ps(p);
-                if (b & 1) acc1[k] = _mm256_fmadd_ps(scale, f, acc1[k]);
-                else acc0[k] = _mm256_fmadd_ps(scale, f, acc0[k]);
-            }
-        }
-    }
-    for (; i < nb; i++) {
-        for (int k = 0; k < 4; k++) {
-            const __m256i p = q4_0_block_dot(&x[i], &y[k][i], y8[k] + 8 * i);
-            acc0[k] = _mm256_fmadd_ps(_mm256_set1_ps(H2F(x[i].d) * ys[k][i]), _mm256_cvtepi32_ps(p), acc0[k]);
-        }
-    }
-    for (int k = 0; k < 4; k++) s[k * s_stride] = hsum_ps(_mm256_add_ps(acc0[k], acc1[k]));
 }
 
 AVX2 static void dot_q8_0_q8_0(int n, float *s, const void *vx, const void *vy) {
@@ -269,13 +157,9 @@ AVX2 static void dot_q6_K_q8_K(int n, float *s, const void *vx, const void *vy) 
 int k3k_install_x86_avx2(k3k_type_traits *t) {
     __builtin_cpu_init();
     if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma") || !__builtin_cpu_supports("f16c")) return 0;
-    t[K3K_Q4_0].dot = dot_q4_0_q8_0;
-    t[K3K_Q4_0].dot_4t = dot_4t_q4_0_q8_0;
-    t[K3K_Q4_0].from_float = from_float_q8_0_aux;
-    t[K3K_Q4_0].act_aux_per_block = Q4_0_AUX;
-    t[K3K_Q4_0].path = "avx2";
+    k3k_install_x86_avx2_q4_0(t);
     t[K3K_Q8_0].dot = dot_q8_0_q8_0;
-    t[K3K_Q8_0].from_float = quantize_row_q8_0_avx2;
+    t[K3K_Q8_0].from_float = k3k_quantize_row_q8_0_avx2;
     t[K3K_Q8_0].path = "avx2";
     t[K3K_F16].dot = dot_f16;
     t[K3K_F16].path = "avx2";
