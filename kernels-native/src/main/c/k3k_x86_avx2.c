@@ -101,7 +101,8 @@ AVX2 static void dot_q4_K_q8_K(int n, float *s, const void *vx, const void *vy) 
         const __m256i mins2 = _mm256_set_m128i(_mm_unpackhi_epi16(mins, mins), _mm_unpacklo_epi16(mins, mins));
         const __m256i prod = _mm256_madd_epi16(bsums, mins2);
         accm = _mm256_fmadd_ps(_mm256_set1_ps(H2F(x[i].dmin) * y[i].d), _mm256_cvtepi32_ps(prod), accm);
-        const __m128i sc128 = _mm256_castsi256_si128(mins_scales);
+        /* the 8 scales as int16 in both lanes; a byte shuffle broadcasts scale k to all 16 lanes */
+        const __m256i sc = _mm256_broadcastsi128_si256(_mm256_castsi256_si128(mins_scales));
         __m256i sumi = _mm256_setzero_si256();
         const uint8_t *q4 = x[i].qs;
         const int8_t *q8 = y[i].qs;
@@ -111,8 +112,8 @@ AVX2 static void dot_q4_K_q8_K(int n, float *s, const void *vx, const void *vy) 
             const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(b, 4), m4);
             const __m256i plo = _mm256_maddubs_epi16(lo, _mm256_loadu_si256((const __m256i *) (q8 + 64 * j)));
             const __m256i phi = _mm256_maddubs_epi16(hi, _mm256_loadu_si256((const __m256i *) (q8 + 64 * j + 32)));
-            const __m256i s_lo = _mm256_set1_epi16((short) _mm_extract_epi16(sc128, 2 * j));
-            const __m256i s_hi = _mm256_set1_epi16((short) _mm_extract_epi16(sc128, 2 * j + 1));
+            const __m256i s_lo = _mm256_shuffle_epi8(sc, _mm256_set1_epi16((short) (0x0100 + 0x0202 * (2 * j))));
+            const __m256i s_hi = _mm256_shuffle_epi8(sc, _mm256_set1_epi16((short) (0x0100 + 0x0202 * (2 * j + 1))));
             sumi = _mm256_add_epi32(sumi, _mm256_add_epi32(_mm256_madd_epi16(plo, s_lo), _mm256_madd_epi16(phi, s_hi)));
         }
         acc = _mm256_fmadd_ps(_mm256_set1_ps(H2F(x[i].d) * y[i].d), _mm256_cvtepi32_ps(sumi), acc);
