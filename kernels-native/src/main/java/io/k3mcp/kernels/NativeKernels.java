@@ -145,6 +145,7 @@ public final class NativeKernels implements Kernels {
 
     @Override
     public synchronized void dequantize(GgmlType type, ByteBuffer src, FloatBuffer dst, int n) {
+        check(n >= 0, "dequantize: n " + n + " is negative");
         long bytes = type.bytesFor(n);
         int rc = NativeLib.k3k_dequantize(type.id, addr(src, bytes, "dequantize src"), addr(dst, n, "dequantize dst"), n);
         check(rc == 0, "dequantize: type " + type + " is not supported");
@@ -152,6 +153,7 @@ public final class NativeKernels implements Kernels {
 
     @Override
     public synchronized void quantize(GgmlType type, FloatBuffer src, ByteBuffer dst, int n) {
+        check(n >= 0, "quantize: n " + n + " is negative");
         long bytes = type.bytesFor(n);
         long s = addr(src, n, "quantize src");
         long d = addr(dst, bytes, "quantize dst");
@@ -162,6 +164,7 @@ public final class NativeKernels implements Kernels {
 
     @Override
     public synchronized void rmsNorm(FloatBuffer x, FloatBuffer weight, FloatBuffer out, int n, int nRows, float eps) {
+        check(n > 0 && nRows >= 0, "rmsNorm: n " + n + ", rows " + nRows);
         long total = (long) n * nRows;
         NativeLib.k3k_rms_norm(addr(x, total, "rmsNorm x"), addrOrNull(weight, n, "rmsNorm weight"),
             addr(out, total, "rmsNorm out"), n, nRows, eps);
@@ -169,6 +172,7 @@ public final class NativeKernels implements Kernels {
 
     @Override
     public synchronized void layerNorm(FloatBuffer x, FloatBuffer weight, FloatBuffer bias, FloatBuffer out, int n, int nRows, float eps) {
+        check(n > 0 && nRows >= 0, "layerNorm: n " + n + ", rows " + nRows);
         long total = (long) n * nRows;
         NativeLib.k3k_layer_norm(addr(x, total, "layerNorm x"), addrOrNull(weight, n, "layerNorm weight"),
             addrOrNull(bias, n, "layerNorm bias"), addr(out, total, "layerNorm out"), n, nRows, eps);
@@ -177,6 +181,7 @@ public final class NativeKernels implements Kernels {
     @Override
     public synchronized void rope(FloatBuffer x, int nTokens, int nHeads, int headDim, int ropeDims, int pos0,
                                   float base, float freqScale, boolean neox) {
+        check(nTokens >= 0 && nHeads >= 0, "rope: tokens " + nTokens + ", heads " + nHeads);
         check(ropeDims % 2 == 0 && ropeDims <= headDim && ropeDims > 0,
             "rope: ropeDims " + ropeDims + " must be even and <= headDim " + headDim);
         NativeLib.k3k_rope(addr(x, (long) nTokens * nHeads * headDim, "rope x"), nTokens, nHeads, headDim, ropeDims,
@@ -201,31 +206,37 @@ public final class NativeKernels implements Kernels {
 
     @Override
     public synchronized void swiglu(FloatBuffer gate, FloatBuffer up, FloatBuffer out, int n) {
+        check(n >= 0, "swiglu: n " + n + " is negative");
         NativeLib.k3k_swiglu(addr(gate, n, "swiglu gate"), addr(up, n, "swiglu up"), addr(out, n, "swiglu out"), n);
     }
 
     @Override
     public synchronized void geglu(FloatBuffer gate, FloatBuffer up, FloatBuffer out, int n) {
+        check(n >= 0, "geglu: n " + n + " is negative");
         NativeLib.k3k_geglu(addr(gate, n, "geglu gate"), addr(up, n, "geglu up"), addr(out, n, "geglu out"), n);
     }
 
     @Override
     public synchronized void gelu(FloatBuffer x, int n) {
+        check(n >= 0, "gelu: n " + n + " is negative");
         NativeLib.k3k_gelu(addr(x, n, "gelu x"), n);
     }
 
     @Override
     public synchronized void add(FloatBuffer a, FloatBuffer b, FloatBuffer out, int n) {
+        check(n >= 0, "add: n " + n + " is negative");
         NativeLib.k3k_add(addr(a, n, "add a"), addr(b, n, "add b"), addr(out, n, "add out"), n);
     }
 
     @Override
     public synchronized void addBias(FloatBuffer x, FloatBuffer bias, int n, int nRows) {
+        check(n >= 0 && nRows >= 0, "addBias: n " + n + ", rows " + nRows);
         NativeLib.k3k_add_bias(addr(x, (long) n * nRows, "addBias x"), addr(bias, n, "addBias bias"), n, nRows);
     }
 
     @Override
     public synchronized void scale(FloatBuffer x, float s, int n) {
+        check(n >= 0, "scale: n " + n + " is negative");
         NativeLib.k3k_scale(addr(x, n, "scale x"), s, n);
     }
 

@@ -46,6 +46,11 @@ class NativeKernelsErrorsTest {
             assertThrows(IllegalArgumentException.class, () -> nk.attention(x, w, w, GgmlType.F32, x, 1, 0, 1, 3, 2, 16, 1f, true, 0));
             assertThrows(UnsupportedOperationException.class, () -> nk.quantize(GgmlType.Q4_K, Buffers.floats(256), Buffers.bytes(256), 256));
             assertThrows(IllegalArgumentException.class, () -> nk.dequantize(GgmlType.Q4_0, w, x, 33));
+            IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+                () -> nk.dequantize(GgmlType.Q4_0, w, x, -32));
+            assertTrue(negative.getMessage().contains("negative"), negative.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> nk.addBias(x, x, 4, -1));
+            assertThrows(IllegalArgumentException.class, () -> nk.rmsNorm(x, null, x, 0, 1, 1e-5f));
         }
     }
 
