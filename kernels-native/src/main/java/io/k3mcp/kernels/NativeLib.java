@@ -12,14 +12,15 @@ final class NativeLib {
     static final int ABI_VERSION = 3;
     static final int PLACEMENT_FIELDS = 8;
 
-    static final NativeAvailability STATUS = load();
+    static final NativeAvailability STATUS = load("k3kernels");
 
     private NativeLib() {
     }
 
-    private static NativeAvailability load() {
+    /** Loads and binds {@code lib<name>.so}; package-private so a test can show the reason for a missing one. */
+    static NativeAvailability load(String name) {
         try {
-            NativeLibrary lib = NativeLibrary.getInstance("k3kernels");
+            NativeLibrary lib = NativeLibrary.getInstance(name);
             Native.register(NativeLib.class, lib);
             int abi = k3k_abi_version();
             if (abi != ABI_VERSION) {
@@ -27,7 +28,7 @@ final class NativeLib {
             }
             return new NativeAvailability(true, "loaded " + lib.getFile(), k3k_isa());
         } catch (UnsatisfiedLinkError | RuntimeException e) {
-            return new NativeAvailability(false, "cannot load libk3kernels for " + System.getProperty("os.name") + "/"
+            return new NativeAvailability(false, "cannot load lib" + name + " for " + System.getProperty("os.name") + "/"
                 + System.getProperty("os.arch") + ": " + e.getMessage(), null);
         }
     }

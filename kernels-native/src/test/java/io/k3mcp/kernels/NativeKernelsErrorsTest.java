@@ -1,6 +1,7 @@
 package io.k3mcp.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,6 +23,14 @@ class NativeKernelsErrorsTest {
             String arch = System.getProperty("os.arch");
             assertEquals(arch.contains("riscv") ? "no A100 workers" : "not built", nk.imeStatus());
         }
+    }
+
+    @Test
+    void missingLibrarySaysWhy() {
+        NativeAvailability a = NativeLib.load("k3kernels-not-there");
+        assertFalse(a.available());
+        assertTrue(a.reason().startsWith("cannot load libk3kernels-not-there for "), a.reason());
+        assertEquals(null, a.isa());
     }
 
     @Test
