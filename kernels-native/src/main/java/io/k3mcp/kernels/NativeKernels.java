@@ -24,14 +24,18 @@ import org.slf4j.LoggerFactory;
 public final class NativeKernels implements Kernels {
     private static final Logger LOG = LoggerFactory.getLogger(NativeKernels.class);
 
+    private static NativeKernels shared;
+
     private final long pool;
     private final int threads;
+    private final int[] cpus;
     private final List<WorkerPlacement> placement;
     private boolean closed;
 
-    private NativeKernels(long pool, int threads, List<WorkerPlacement> placement) {
+    private NativeKernels(long pool, int threads, int[] cpus, List<WorkerPlacement> placement) {
         this.pool = pool;
         this.threads = threads;
+        this.cpus = cpus;
         this.placement = placement;
     }
 
@@ -84,10 +88,34 @@ public final class NativeKernels implements Kernels {
                 LOG.warn("kernel worker not placed as requested {}", p.describe());
             }
         }
-        NativeKernels nk = new NativeKernels(pool, threads, List.copyOf(placed));
+        NativeKernels nk = new NativeKernels(pool, threads, cpus, List.copyOf(placed));
         LOG.info("native kernels isa={} threads={} cpus={} ime={}", status.isa(), threads, java.util.Arrays.toString(cpus),
             nk.imeStatus());
         return nk;
+    }
+
+    /**
+     * The process's one pool (the design keeps a single pinned pool per process): opened on first use,
+     * then returned to every caller asking for the same threads and cpus. Asking for another
+     * configuration while it is open is an error (close it first); after {@link #close} the next call
+     * opens a new one.
+     */
+    public static synchronized NativeKernels shared(int threads, int[] cpuList, String aiThreadPath) {
+        int[] wanted = cpuList == null ? new int[0] : cpuList;
+        if (shared != null && !shared.isClosed()) {
+            if (shared.threads != threads || !java.util.Arrays.equals(shared.cpus, wanted)) {
+                throw new IllegalStateException("the process already has a kernel pool of " + shared.threads
+                    + " threads on cpus " + java.util.Arrays.toString(shared.cpus) + "; asked for " + threads
+                    + " on " + java.util.Arrays.toString(wanted));
+            }
+            return shared;
+        }
+        shared = open(threads, cpuList, aiThreadPath);
+        return shared;
+    }
+
+    private synchronized boolean isClosed() {
+        return closed;
     }
 
     /** Where each worker runs, as read back by the worker after pinning. */

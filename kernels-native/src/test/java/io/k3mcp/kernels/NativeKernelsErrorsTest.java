@@ -64,6 +64,18 @@ class NativeKernelsErrorsTest {
     }
 
     @Test
+    void oneSharedPoolPerProcess() {
+        NativeKernels a = NativeKernels.shared(2, null, null);
+        assertTrue(a == NativeKernels.shared(2, null, null), "same configuration, same pool");
+        IllegalStateException other = assertThrows(IllegalStateException.class, () -> NativeKernels.shared(1, null, null));
+        assertTrue(other.getMessage().contains("already has a kernel pool of 2 threads"), other.getMessage());
+        a.close();
+        NativeKernels b = NativeKernels.shared(1, null, null);
+        assertFalse(a == b);
+        b.close();
+    }
+
+    @Test
     void closedKernelsAndBadPools() {
         NativeKernels nk = NativeKernels.open(1, null, null);
         nk.close();
