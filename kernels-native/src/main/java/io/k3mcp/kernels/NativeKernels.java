@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link Kernels} in C (libk3kernels, bound through JNA direct mapping) on a persistent pool of pinned
- * worker threads. Create one per process with {@link #open} and keep it: the pool's threads live until
- * {@link #close}. Calls are serialised (the pool runs one kernel at a time); matmul and attention run on
+ * worker threads. One per process: {@link #shared} hands out the process's pool ({@link #open} makes a
+ * private one, for tests and benchmarks); the pool's threads live until {@link #close}. Calls are serialised (the pool runs one kernel at a time); matmul and attention run on
  * the pool, the cheap row/element-wise ops on the calling thread.
  *
  * <p>Arguments are checked against the buffers' capacities before any native call, so a wrong size is an
