@@ -1,5 +1,7 @@
 /* Weight quantisers for the 32-element types, ggml's quantize_row_q4_0/q4_1/q5_0/q5_1_ref arithmetic,
- * so tests and tools can write model tensors that match llama.cpp's. */
+ * so tests and tools can write model tensors that match llama.cpp's. x * id + 0.5 is fused (fmaf), as
+ * the GCC build of llama-quantize fuses it (and as the Java reference does): without the fusion a few
+ * blocks per tensor of the shared models differ. */
 #include <float.h>
 #include <math.h>
 #include "k3k_internal.h"
@@ -31,8 +33,8 @@ static void q4_0(const float *x, block_q4_0 *y) {
     y->d = k3k_fp32_to_fp16(d);
     SCALAR_LOOP
     for (int j = 0; j < 16; ++j) {
-        const uint8_t xi0 = clamp_i8((int8_t) (x[j] * id + 8.5f), 15);
-        const uint8_t xi1 = clamp_i8((int8_t) (x[16 + j] * id + 8.5f), 15);
+        const uint8_t xi0 = clamp_i8((int8_t) fmaf(x[j], id, 8.5f), 15);
+        const uint8_t xi1 = clamp_i8((int8_t) fmaf(x[16 + j], id, 8.5f), 15);
         y->qs[j] = (uint8_t) (xi0 | (xi1 << 4));
     }
 }
@@ -45,8 +47,8 @@ static void q4_1(const float *x, block_q4_1 *y) {
     y->m = k3k_fp32_to_fp16(min);
     SCALAR_LOOP
     for (int j = 0; j < 16; ++j) {
-        const uint8_t xi0 = clamp_i8((int8_t) ((x[j] - min) * id + 0.5f), 15);
-        const uint8_t xi1 = clamp_i8((int8_t) ((x[16 + j] - min) * id + 0.5f), 15);
+        const uint8_t xi0 = clamp_i8((int8_t) fmaf(x[j] - min, id, 0.5f), 15);
+        const uint8_t xi1 = clamp_i8((int8_t) fmaf(x[16 + j] - min, id, 0.5f), 15);
         y->qs[j] = (uint8_t) (xi0 | (xi1 << 4));
     }
 }
@@ -57,8 +59,8 @@ static void q5_0(const float *x, block_q5_0 *y) {
     uint32_t qh = 0;
     SCALAR_LOOP
     for (int j = 0; j < 16; ++j) {
-        const uint8_t xi0 = clamp_i8((int8_t) (x[j] * id + 16.5f), 31);
-        const uint8_t xi1 = clamp_i8((int8_t) (x[16 + j] * id + 16.5f), 31);
+        const uint8_t xi0 = clamp_i8((int8_t) fmaf(x[j], id, 16.5f), 31);
+        const uint8_t xi1 = clamp_i8((int8_t) fmaf(x[16 + j], id, 16.5f), 31);
         y->qs[j] = (uint8_t) ((xi0 & 0x0F) | ((xi1 & 0x0F) << 4));
         qh |= ((xi0 & 0x10u) >> 4) << j;
         qh |= ((xi1 & 0x10u) >> 4) << (j + 16);
@@ -75,8 +77,8 @@ static void q5_1(const float *x, block_q5_1 *y) {
     uint32_t qh = 0;
     SCALAR_LOOP
     for (int j = 0; j < 16; ++j) {
-        const uint8_t xi0 = (uint8_t) ((x[j] - min) * id + 0.5f);
-        const uint8_t xi1 = (uint8_t) ((x[16 + j] - min) * id + 0.5f);
+        const uint8_t xi0 = (uint8_t) fmaf(x[j] - min, id, 0.5f);
+        const uint8_t xi1 = (uint8_t) fmaf(x[16 + j] - min, id, 0.5f);
         y->qs[j] = (uint8_t) ((xi0 & 0x0F) | ((xi1 & 0x0F) << 4));
         qh |= ((xi0 & 0x10u) >> 4) << j;
         qh |= ((xi1 & 0x10u) >> 4) << (j + 16);

@@ -94,7 +94,7 @@ class NativeMatmulTest {
     @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q8_1", "Q8_K", "Q4_0", "Q4_1", "Q5_0", "Q5_1"})
     void quantizeMatchesReferenceBitForBit(GgmlType type) {
         Random rnd = new Random(type.id + 100);
-        int n = type.blockSize == 1 ? 45 : type.blockSize * 2;
+        int n = type.blockSize == 1 ? 45 : type.blockSize * (type.blockSize == 32 ? 512 : 16); // enough blocks for rare rounding cases
         float[] v = TestBlocks.gaussian(rnd, n, 3.0);
         v[5] = 0.0f;
         FloatBuffer x = TestBlocks.floats(v);
