@@ -1,36 +1,44 @@
 package io.k3mcp.engine.embed;
 
-import io.k3mcp.engine.testing.Shared;
 import io.k3mcp.kernels.ReferenceKernels;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** all-MiniLM-L6-v2 from the shared F16 GGUF against ONNX Runtime's goldens and llama.cpp's vectors. */
-class BertEmbeddingTest {
-    private static final Logger LOG = LoggerFactory.getLogger(BertEmbeddingTest.class);
-    private static EmbeddingModel model;
-    private static List<Golden.Sentence> golden;
-    private static EmbedResult result;
+/**
+ * all-MiniLM-L6-v2 against ONNX Runtime's goldens and llama.cpp's vectors; one subclass per GGUF (the shared
+ * file, the one k3mcp's build imports, one imported at F32).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class MiniLmGoldenChecks {
+    private static final Logger LOG = LoggerFactory.getLogger(MiniLmGoldenChecks.class);
+    private EmbeddingModel model;
+    private List<Golden.Sentence> golden;
+    private EmbedResult result;
+
+    /** The GGUF under test. */
+    abstract Path modelPath() throws IOException;
 
     @BeforeAll
-    static void embedGoldenSentences() throws IOException {
-        model = EmbeddingModel.open(Shared.model("all-minilm-l6-v2-f16.gguf"), ReferenceKernels.INSTANCE);
+    void embedGoldenSentences() throws IOException {
+        model = EmbeddingModel.open(modelPath(), ReferenceKernels.INSTANCE);
         golden = Golden.miniLm();
         result = model.embed(golden.stream().map(Golden.Sentence::text).toList(), EmbedOptions.DEFAULTS);
     }
 
     @AfterAll
-    static void close() throws IOException {
+    void close() throws IOException {
         model.close();
     }
 
@@ -43,7 +51,7 @@ class BertEmbeddingTest {
             assertArrayEquals(s.ids(), model.tokens(i, s.text(), false), "ids of " + s.text());
             assertEquals(s.ids().length, result.tokenCounts().get(i));
             double cos = Golden.cosine(s.embedding(), result.vectors().get(i));
-            LOG.info("golden sentence={} cosine={} max_abs_diff={}", i, cos, Golden.maxAbsDiff(s.embedding(), result.vectors().get(i)));
+            LOG.info("model={} golden sentence={} cosine={} max_abs_diff={}", model.name(), i, cos, Golden.maxAbsDiff(s.embedding(), result.vectors().get(i)));
             assertTrue(cos >= 0.9999, "cosine " + cos + " for '" + s.text() + "'");
         }
     }
@@ -54,7 +62,7 @@ class BertEmbeddingTest {
                 Golden.embedFixture().get("all-minilm-l6-v2-f16").get("results"), "ids");
         for (int i = 0; i < llama.size(); i++) {
             double cos = Golden.cosine(llama.get(i).embedding(), result.vectors().get(i));
-            LOG.info("llama.cpp sentence={} cosine={} max_abs_diff={}", i, cos,
+            LOG.info("model={} llama.cpp sentence={} cosine={} max_abs_diff={}", model.name(), i, cos,
                     Golden.maxAbsDiff(llama.get(i).embedding(), result.vectors().get(i)));
             assertTrue(cos >= 0.999, "cosine " + cos + " vs llama.cpp for '" + llama.get(i).text() + "'");
         }
