@@ -43,13 +43,13 @@ public final class EmbeddingModel implements AutoCloseable {
             LOG.info("embedding model loaded file={} arch={} dim={} pooling={} kernels={}",
                     path, arch, encoder.dim(), encoder.defaultPooling().label(), kernels.name());
             return new EmbeddingModel(file, fileName, encoder);
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             closeAfterFailure(file, e);
             throw e;
         }
     }
 
-    private static void closeAfterFailure(GgufFile file, RuntimeException e) {
+    private static void closeAfterFailure(GgufFile file, Exception e) {
         try {
             file.close();
         } catch (IOException closeError) {
@@ -143,7 +143,9 @@ public final class EmbeddingModel implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        file.close();
+        try (GgufFile f = file) {
+            encoder.close();
+        }
     }
 
     @Override

@@ -2,12 +2,14 @@ package io.k3mcp.engine.embed;
 
 import io.k3mcp.engine.tokenizer.Tokenizer;
 
+import java.io.IOException;
+
 /**
  * A model that turns one token sequence into final hidden states, one vector per token: a bert encoder, or
  * a decoder whose last-layer output (after its final norm) is used as embeddings. Pooling and
  * normalisation happen in {@link EmbeddingModel}, the same for both.
  */
-interface TokenEncoder {
+interface TokenEncoder extends AutoCloseable {
     Tokenizer tokenizer();
 
     /** Width of each hidden state. */
@@ -21,4 +23,9 @@ interface TokenEncoder {
 
     /** Final hidden states of one sequence: {@code ids.length x dim} floats, token-major. */
     float[] hiddenStates(int[] ids);
+
+    /** Releases what the encoder opened beyond the embedding model's own file. */
+    @Override
+    default void close() throws IOException {
+    }
 }

@@ -1,7 +1,8 @@
 package io.k3mcp.engine.tokenizer;
 
-/** GGUF token types ({@code tokenizer.ggml.token_type}). */
+/** The token types stored in {@code tokenizer.ggml.token_type} (llama.cpp's llama_token_type). */
 public final class TokenType {
+    public static final int UNDEFINED = 0;
     public static final int NORMAL = 1;
     public static final int UNKNOWN = 2;
     public static final int CONTROL = 3;

@@ -162,12 +162,46 @@ public final class WordPieceTokenizer implements Tokenizer {
     }
 
     @Override
-    public String decode(int[] ids) {
+    public byte[] textBytes(int id) {
+        checkId(id);
+        return types[id] == TokenType.CONTROL || types[id] == TokenType.UNKNOWN ? new byte[0] : pieceBytes(id);
+    }
+
+    /** The pieces' text joined, word starts as spaces, without the space before the first word. */
+    public byte[] decodeBytes(int[] ids) {
         StringBuilder sb = new StringBuilder();
         for (int id : ids) {
-            sb.append(new String(pieceBytes(id), StandardCharsets.UTF_8));
+            sb.append(new String(textBytes(id), StandardCharsets.UTF_8));
         }
-        return sb.length() > 0 && sb.charAt(0) == ' ' ? sb.substring(1) : sb.toString();
+        String text = sb.length() > 0 && sb.charAt(0) == ' ' ? sb.substring(1) : sb.toString();
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String decode(int[] ids) {
+        return new String(decodeBytes(ids), StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String tokenText(int id) {
+        checkId(id);
+        return tokens[id];
+    }
+
+    @Override
+    public int tokenType(int id) {
+        checkId(id);
+        return types[id];
+    }
+
+    @Override
+    public boolean addBos() {
+        return addCls;
+    }
+
+    @Override
+    public boolean addEos() {
+        return false;
     }
 
     private void checkId(int id) {

@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
         description = "MCP tool server for local inference and board probes.",
         subcommands = {
                 EmbedCommand.class,
+                GenerateCommand.class,
+                ScoreCommand.class,
         })
 public final class Main implements Runnable {
 
