@@ -2,11 +2,11 @@ package io.k3mcp.tools.embed;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.k3mcp.engine.embed.BundledModel;
-import io.k3mcp.engine.embed.EmbedKernels;
 import io.k3mcp.engine.embed.EmbedResult;
 import io.k3mcp.engine.embed.EmbeddingModel;
 import io.k3mcp.engine.embed.Pooling;
 import io.k3mcp.engine.gguf.GgufException;
+import io.k3mcp.engine.session.KernelsChoice;
 import io.k3mcp.kernels.Kernels;
 import io.k3mcp.tools.Cancellation;
 import io.k3mcp.tools.Json;
@@ -35,10 +35,11 @@ public final class EmbedTool implements Tool<EmbedInput, EmbedOutput> {
 
     /**
      * @param defaultModel the model used when a call names none (serve's --embed-model); null: the bundled one
-     * @param threads      kernel worker threads; null: one per available processor
+     * @param threads      kernel worker threads; null: the kernels' own choice
      */
     public EmbedTool(Path defaultModel, Integer threads) {
-        this(defaultModel, () -> EmbedKernels.select(threads != null ? threads : Runtime.getRuntime().availableProcessors()));
+        // Kernels come from the engine's one choosing place (native when available, else the reference).
+        this(defaultModel, () -> KernelsChoice.pick(threads != null ? threads : 0, null));
     }
 
     /** With a given kernel supplier (tests pass the reference kernels). */

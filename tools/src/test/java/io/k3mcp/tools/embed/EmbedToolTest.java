@@ -89,6 +89,24 @@ class EmbedToolTest {
     }
 
     @Test
+    void decoderEmbeddingModelUsesItsOwnLastTokenPooling() throws Exception {
+        Path model = shared("models", "qwen3-embed-mini-f16.gguf");
+        EmbedOutput out = TOOL.run(TOOL.parse(args("{\"model\": \"" + model + "\", \"texts\": [\"Once upon a time\"]}")),
+                Progress.NONE, Cancellation.none());
+        assertEquals("last", out.pooling());
+        assertEquals(256, out.dim());
+        assertEquals(List.of(7), out.tokenCounts());
+        JsonNode golden = Json.MAPPER.readTree(shared("fixtures", "embed.json").toFile())
+                .get("qwen3-embed-mini-f16").get("results").get(1);
+        assertEquals("Once upon a time", golden.get("text").asText());
+        double dot = 0;
+        for (int k = 0; k < 256; k++) {
+            dot += golden.get("embedding").get(k).asDouble() * out.embeddings().get(0)[k];
+        }
+        assertTrue(dot >= 0.999, "cosine to llama.cpp " + dot);
+    }
+
+    @Test
     void defaultsOfOptionalArguments() throws Exception {
         EmbedInput in = TOOL.parse(args("{\"texts\": [\"\"]}"));
         assertNull(in.model());
