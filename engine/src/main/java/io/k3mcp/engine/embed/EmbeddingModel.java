@@ -62,6 +62,16 @@ public final class EmbeddingModel implements AutoCloseable {
         return name;
     }
 
+    /** GGUF {@code general.name}, else the file name. */
+    public String displayName() {
+        return file.metadata().optString("general.name").orElse(name);
+    }
+
+    /** GGUF {@code general.architecture}, e.g. bert or qwen3. */
+    public String architecture() {
+        return file.metadata().string("general.architecture");
+    }
+
     public int dim() {
         return encoder.dim();
     }

@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
                 EmbedCommand.class,
                 GenerateCommand.class,
                 ScoreCommand.class,
+                ServeCommand.class,
+                DemoCommand.class,
         })
 public final class Main implements Runnable {
 

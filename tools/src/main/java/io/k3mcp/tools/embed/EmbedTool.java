@@ -10,6 +10,8 @@ import io.k3mcp.engine.session.KernelsChoice;
 import io.k3mcp.kernels.Kernels;
 import io.k3mcp.tools.Cancellation;
 import io.k3mcp.tools.Json;
+import io.k3mcp.tools.LoadedModel;
+import io.k3mcp.tools.LoadedModels;
 import io.k3mcp.tools.Progress;
 import io.k3mcp.tools.Tool;
 import io.k3mcp.tools.ToolInputException;
@@ -18,7 +20,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The {@code embed} tool: sentence embeddings (or per-token vectors) from a GGUF embedding model, the bundled
@@ -38,14 +43,19 @@ public final class EmbedTool implements Tool<EmbedInput, EmbedOutput> {
      * @param threads      kernel worker threads; null: the kernels' own choice
      */
     public EmbedTool(Path defaultModel, Integer threads) {
+        this(defaultModel, threads, new LoadedModels());
+    }
+
+    /** As the server builds it: loaded models are listed in {@code loaded} (the models://loaded resource). */
+    public EmbedTool(Path defaultModel, Integer threads, LoadedModels loaded) {
         // Kernels come from the engine's one choosing place (native when available, else the reference).
-        this(defaultModel, () -> KernelsChoice.pick(threads != null ? threads : 0, null));
+        this(defaultModel, () -> KernelsChoice.pick(threads != null ? threads : 0, null), loaded);
     }
 
     /** With a given kernel supplier (tests pass the reference kernels). */
-    public EmbedTool(Path defaultModel, java.util.function.Supplier<Kernels> kernels) {
+    public EmbedTool(Path defaultModel, Supplier<Kernels> kernels, LoadedModels loaded) {
         this.defaultModel = defaultModel;
-        this.models = new EmbedModels(kernels);
+        this.models = new EmbedModels(kernels, loaded);
     }
 
     @Override
@@ -119,12 +129,14 @@ public final class EmbedTool implements Tool<EmbedInput, EmbedOutput> {
 
     /** Loaded models by path, opened on first use and kept for later calls. */
     private static final class EmbedModels {
-        private final java.util.function.Supplier<Kernels> kernelSupplier;
-        private final java.util.Map<Path, EmbeddingModel> open = new java.util.HashMap<>();
+        private final Supplier<Kernels> kernelSupplier;
+        private final LoadedModels loaded;
+        private final Map<Path, EmbeddingModel> open = new HashMap<>();
         private Kernels kernels;
 
-        EmbedModels(java.util.function.Supplier<Kernels> kernels) {
+        EmbedModels(Supplier<Kernels> kernels, LoadedModels loaded) {
             this.kernelSupplier = kernels;
+            this.loaded = loaded;
         }
 
         synchronized EmbeddingModel get(Path path) throws IOException {
@@ -136,6 +148,9 @@ public final class EmbedTool implements Tool<EmbedInput, EmbedOutput> {
                 }
                 m = EmbeddingModel.open(key, kernels);
                 open.put(key, m);
+                loaded.register(new LoadedModel(m.displayName(), key.toString(), "embed", Map.of(
+                        "architecture", m.architecture(), "dim", m.dim(), "pooling", m.defaultPooling().label(),
+                        "context_length", m.contextLength())));
             }
             return m;
         }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.k3mcp.kernels.ReferenceKernels;
 import io.k3mcp.tools.Cancellation;
 import io.k3mcp.tools.Json;
+import io.k3mcp.tools.LoadedModel;
+import io.k3mcp.tools.LoadedModels;
 import io.k3mcp.tools.Progress;
 import io.k3mcp.tools.ToolInputException;
 import org.junit.jupiter.api.Test;
@@ -24,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The embed tool end to end on the bundled model and the shared oracles, and every argument error. */
 class EmbedToolTest {
-    private static final EmbedTool TOOL = new EmbedTool(null, () -> ReferenceKernels.INSTANCE);
+    private static final LoadedModels LOADED = new LoadedModels();
+    private static final EmbedTool TOOL = new EmbedTool(null, () -> ReferenceKernels.INSTANCE, LOADED);
 
     static Path shared(String dir, String file) {
         String root = System.getProperty("k3mcp.shared", "../../shared");
@@ -96,6 +99,9 @@ class EmbedToolTest {
         assertEquals("last", out.pooling());
         assertEquals(256, out.dim());
         assertEquals(List.of(7), out.tokenCounts());
+        LoadedModel listed = LOADED.list().stream().filter(m -> m.path().endsWith("qwen3-embed-mini-f16.gguf")).findFirst().orElseThrow();
+        assertEquals("embed", listed.purpose());
+        assertEquals("qwen3", listed.details().get("architecture"));
         JsonNode golden = Json.MAPPER.readTree(shared("fixtures", "embed.json").toFile())
                 .get("qwen3-embed-mini-f16").get("results").get(1);
         assertEquals("Once upon a time", golden.get("text").asText());
