@@ -39,14 +39,18 @@ public final class BundledModel {
                 throw new IOException("bad resource URL " + url, e);
             }
         }
-        String sha = sha256();
-        Path cached = cacheDir().resolve("models").resolve(FILE.replace(".gguf", "-" + sha.substring(0, 16) + ".gguf"));
+        return extract(url, sha256(), cacheDir());
+    }
+
+    /** Copies {@code resource} to {@code cache/models/<name>-<sha prefix>.gguf} unless it is already there. */
+    static Path extract(URL resource, String sha, Path cache) throws IOException {
+        Path cached = cache.resolve("models").resolve(FILE.replace(".gguf", "-" + sha.substring(0, 16) + ".gguf"));
         if (Files.isRegularFile(cached)) {
             return cached;
         }
         Files.createDirectories(cached.getParent());
         Path tmp = Files.createTempFile(cached.getParent(), FILE, ".part");
-        try (InputStream in = url.openStream()) {
+        try (InputStream in = resource.openStream()) {
             Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
             Files.move(tmp, cached, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
@@ -71,10 +75,13 @@ public final class BundledModel {
 
     /** {@code $XDG_CACHE_HOME/k3mcp}, else {@code ~/.cache/k3mcp}. */
     static Path cacheDir() {
-        String xdg = System.getenv("XDG_CACHE_HOME");
+        return cacheDir(System.getenv("XDG_CACHE_HOME"), System.getProperty("user.home"));
+    }
+
+    static Path cacheDir(String xdg, String home) {
         if (xdg != null && !xdg.isBlank()) {
             return Path.of(xdg, "k3mcp");
         }
-        return Path.of(System.getProperty("user.home"), ".cache", "k3mcp");
+        return Path.of(home, ".cache", "k3mcp");
     }
 }
