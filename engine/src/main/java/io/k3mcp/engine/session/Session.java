@@ -72,11 +72,14 @@ public final class Session {
 
         long t0 = System.nanoTime();
         int reused = reusePrefix(prompt);
-        float[] logits = transformer.forward(cache, Arrays.copyOfRange(prompt, reused, prompt.length), false);
+        float[] logits = prefill(prompt, reused, r);
         long prefillNanos = System.nanoTime() - t0;
         long t1 = System.nanoTime();
         int generated = 0;
-        while (generated < r.maxTokens()) {
+        if (logits == null) {
+            finish = FinishReason.CANCELLED;
+        }
+        while (logits != null && generated < r.maxTokens()) {
             if (r.cancelled().getAsBoolean()) {
                 finish = FinishReason.CANCELLED;
                 break;
@@ -101,7 +104,7 @@ public final class Session {
                 logits = transformer.forward(cache, new int[] {id}, false);
             }
         }
-        assembler.finish();
+        r.listener().onEnd(assembler.finish());
         long decodeNanos = System.nanoTime() - t1;
         int[] tokens = Arrays.copyOfRange(history, prompt.length, historyLength);
         Timings timings = Timings.of(prefillNanos, prompt.length - reused, decodeNanos, Math.max(0, generated - 1));
@@ -143,6 +146,19 @@ public final class Session {
         }
         Double ppl = tokens.length > 1 ? Math.exp(nll / (tokens.length - 1)) : null;
         return new ScoreResult(tokens.clone(), positions, ppl);
+    }
+
+    /** Runs the prompt from {@code from} in batches, checking cancellation between them; null when cancelled. */
+    private float[] prefill(int[] prompt, int from, GenerationRequest r) {
+        float[] logits = null;
+        int batch = transformer.maxBatch();
+        for (int i = from; i < prompt.length; i += batch) {
+            if (r.cancelled().getAsBoolean()) {
+                return null;
+            }
+            logits = transformer.forward(cache, Arrays.copyOfRange(prompt, i, Math.min(prompt.length, i + batch)), false);
+        }
+        return logits;
     }
 
     /** Keeps the cached rows of the prompt's longest cached prefix (at least one token is always run). */

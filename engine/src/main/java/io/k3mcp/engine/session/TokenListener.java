@@ -10,5 +10,9 @@ public interface TokenListener {
      */
     void onToken(int index, int token, String textDelta);
 
+    /** Called once at the end with text held back until then (a partial stop-string match, incomplete UTF-8); may be empty. */
+    default void onEnd(String finalDelta) {
+    }
+
     TokenListener NONE = (index, token, textDelta) -> { };
 }

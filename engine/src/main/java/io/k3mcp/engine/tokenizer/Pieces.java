@@ -51,6 +51,18 @@ final class Pieces {
 
     /** llama_decode_text: each character back to its byte; one outside the alphabet is spelled out. */
     static byte[] undoByteAlphabet(String text) {
+        byte[] fast = new byte[text.length()];
+        for (int i = 0; i < fast.length; i++) {
+            int b = ByteUnicode.byteOf(text.charAt(i));
+            if (b < 0) {
+                return undoWithUnknown(text);
+            }
+            fast[i] = (byte) b;
+        }
+        return fast;
+    }
+
+    private static byte[] undoWithUnknown(String text) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(text.length());
         text.codePoints().forEach(cp -> {
             int b = ByteUnicode.byteOf(cp);

@@ -118,7 +118,7 @@ final class SpmEncoder implements FragmentEncoder {
             int[] parts = revMerge.get(piece);
             if (parts == null) {
                 for (byte b : piece.getBytes(StandardCharsets.UTF_8)) {
-                    out.add(byteToken(b & 0xFF));
+                    out.add(byteTokens[b & 0xFF]);
                 }
                 return;
             }
@@ -127,23 +127,15 @@ final class SpmEncoder implements FragmentEncoder {
         }
     }
 
-    /** The {@code <0xXX>} token of a byte, else the byte as a one-character token, else the unknown token. */
+    /**
+     * The {@code <0xXX>} token of a byte, else the byte as a one-character token, else the unknown
+     * token (llama.cpp would abort there; SentencePiece vocabs always have one, id 0 by default).
+     */
     private int findByteToken(int b) {
         int id = vocab.id(String.format("<0x%02X>", b));
         if (id < 0 && b < 0x80) {
             id = vocab.id(String.valueOf((char) b));
         }
-        if (id < 0) {
-            id = vocab.special().unk();
-        }
-        return id >= 0 && id < vocab.size() ? id : -1;
-    }
-
-    private int byteToken(int b) {
-        if (byteTokens[b] < 0) {
-            throw new TokenizerException(String.format(
-                    "cannot encode byte 0x%02X: the vocabulary has no <0x%02X> token and no unknown token", b, b));
-        }
-        return byteTokens[b];
+        return id >= 0 ? id : vocab.special().unk();
     }
 }

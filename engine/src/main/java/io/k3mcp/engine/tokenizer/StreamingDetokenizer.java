@@ -6,15 +6,18 @@ import java.nio.charset.StandardCharsets;
 /**
  * Turns generated token ids into text as they arrive, returning only complete UTF-8 characters: a
  * character whose bytes are split over several byte tokens is held until its last byte comes.
- * Pieces are concatenated as llama.cpp's server streams them: no leading-space strip (a generated
- * token's space is real text) and no space clean-up. CONTROL tokens add nothing unless
- * {@code renderSpecial}. Invalid bytes become U+FFFD; {@link #flush} releases whatever is held.
+ * The text adds up to {@link Tokenizer#decode} of the same ids (what llama.cpp reports as the
+ * generated text): the space add_space_prefix implies comes off the first token, and CONTROL tokens
+ * add nothing unless {@code renderSpecial}. Only decode's clean-up of spaces before punctuation
+ * (llama-bpe and a few other BPE presets) is not applied, as it needs to see the text that follows.
+ * Invalid bytes become U+FFFD; {@link #flush} releases whatever is held.
  * Not thread-safe: one instance per generation.
  */
 public final class StreamingDetokenizer {
     private final Tokenizer tokenizer;
     private final boolean renderSpecial;
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+    private boolean first = true;
 
     public StreamingDetokenizer(Tokenizer tokenizer, boolean renderSpecial) {
         this.tokenizer = tokenizer;
@@ -23,7 +26,10 @@ public final class StreamingDetokenizer {
 
     /** Adds one token; returns the text that became complete (often empty, never a partial character). */
     public String accept(int id) {
-        pending.writeBytes(renderSpecial ? tokenizer.pieceBytes(id) : tokenizer.textBytes(id));
+        byte[] piece = renderSpecial ? tokenizer.pieceBytes(id) : tokenizer.textBytes(id);
+        int skip = first && tokenizer.addSpacePrefix() && piece.length > 0 && piece[0] == ' ' ? 1 : 0;
+        first = false;
+        pending.write(piece, skip, piece.length - skip);
         byte[] bytes = pending.toByteArray();
         int ready = completePrefix(bytes);
         pending.reset();

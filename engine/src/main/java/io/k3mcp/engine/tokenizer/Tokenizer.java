@@ -22,8 +22,16 @@ public interface Tokenizer {
      */
     byte[] textBytes(int id);
 
-    /** llama_detokenize(remove_special = false, unparse_special = false), as UTF-8 text. */
-    String decode(int[] ids);
+    /**
+     * llama_detokenize(remove_special = false, unparse_special = false): the exact bytes, which may
+     * be invalid UTF-8 when byte tokens split a character.
+     */
+    byte[] decodeBytes(int[] ids);
+
+    /** {@link #decodeBytes} as text (invalid UTF-8 becomes U+FFFD). */
+    default String decode(int[] ids) {
+        return new String(decodeBytes(ids), java.nio.charset.StandardCharsets.UTF_8);
+    }
 
     int vocabSize();
 
@@ -47,6 +55,12 @@ public interface Tokenizer {
 
     /** Whether encode with addSpecial appends EOS. */
     boolean addEos();
+
+    /**
+     * Whether encoding puts a space before the text (SentencePiece's add_space_prefix), which
+     * decoding then takes off the first token again.
+     */
+    boolean addSpacePrefix();
 
     /** A detokenizer for streamed generation that only ever returns complete UTF-8 characters. */
     default StreamingDetokenizer streamingDetokenizer() {

@@ -1,8 +1,8 @@
 package io.k3mcp.engine.tokenizer;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -110,7 +110,7 @@ final class VocabTokenizer implements Tokenizer {
     }
 
     @Override
-    public String decode(int[] ids) {
+    public byte[] decodeBytes(int[] ids) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         // the space add_space_prefix put in front of the text comes off the first token
         boolean stripSpace = vocab.flags().addSpacePrefix();
@@ -121,8 +121,7 @@ final class VocabTokenizer implements Tokenizer {
             stripSpace = false;
         }
         byte[] bytes = out.toByteArray();
-        int n = cleanSpaces ? SpaceCleanup.apply(bytes, bytes.length) : bytes.length;
-        return new String(bytes, 0, n, StandardCharsets.UTF_8);
+        return cleanSpaces ? Arrays.copyOf(bytes, SpaceCleanup.apply(bytes, bytes.length)) : bytes;
     }
 
     @Override
@@ -163,5 +162,10 @@ final class VocabTokenizer implements Tokenizer {
     @Override
     public boolean addEos() {
         return vocab.flags().addEos();
+    }
+
+    @Override
+    public boolean addSpacePrefix() {
+        return vocab.flags().addSpacePrefix();
     }
 }

@@ -118,6 +118,30 @@ class SessionTest {
     }
 
     @Test
+    void streamedDeltasAddUpToTheTextWhenTextWasHeldBack() {
+        FixedText text = FixedText.noEog(tokens);
+        // a stop string that starts like the last generated piece but never completes: its prefix is held back
+        String lastPiece = new String(text.pieceBytes(run.generatedIds()[3]), java.nio.charset.StandardCharsets.UTF_8);
+        StringBuilder streamed = new StringBuilder();
+        TokenListener listener = new TokenListener() {
+            @Override
+            public void onToken(int index, int token, String textDelta) {
+                streamed.append(textDelta);
+            }
+
+            @Override
+            public void onEnd(String finalDelta) {
+                streamed.append(finalDelta);
+            }
+        };
+        GenerationResult r = session(ReferenceKernels.INSTANCE, text, 64)
+                .generate(request(4, List.of(lastPiece + "\u0000never"), 0, null, listener));
+        assertEquals(FinishReason.LENGTH, r.finishReason());
+        assertTrue(r.text().endsWith(lastPiece));
+        assertEquals(r.text(), streamed.toString());
+    }
+
+    @Test
     void cancellationIsCheckedBetweenTokens() {
         AtomicInteger seen = new AtomicInteger();
         Session s = session(ReferenceKernels.INSTANCE, FixedText.noEog(tokens), 64);

@@ -27,6 +27,7 @@ public final class SyntheticModel {
     private int ctx = 128;
     private Set<String> omit = Set.of();
     private String misshape = "";
+    private boolean biases;
     private final java.util.Map<String, String> extraStrings = new java.util.LinkedHashMap<>();
 
     public SyntheticModel arch(String a) {
@@ -53,6 +54,12 @@ public final class SyntheticModel {
     /** Writes this tensor with its two dimensions swapped. */
     public SyntheticModel misshape(String tensor) {
         misshape = tensor;
+        return this;
+    }
+
+    /** Adds q/k/v biases (all ones), as qwen2 has. */
+    public SyntheticModel withBiases() {
+        biases = true;
         return this;
     }
 
@@ -84,6 +91,11 @@ public final class SyntheticModel {
             matrix(w, b + "attn_k.weight", embd, kv);
             matrix(w, b + "attn_v.weight", embd, kv);
             matrix(w, b + "attn_output.weight", embd, embd);
+            if (biases) {
+                vector(w, b + "attn_q.bias", embd);
+                vector(w, b + "attn_k.bias", kv);
+                vector(w, b + "attn_v.bias", kv);
+            }
             vector(w, b + "ffn_norm.weight", embd);
             matrix(w, b + "ffn_gate.weight", embd, ff);
             matrix(w, b + "ffn_up.weight", embd, ff);

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 ScoreCommand.class,
                 ServeCommand.class,
                 DemoCommand.class,
+                TokenizeCommand.class,
         })
 public final class Main implements Runnable {
 
