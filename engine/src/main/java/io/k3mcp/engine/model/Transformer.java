@@ -83,8 +83,8 @@ public final class Transformer {
         checkTokens(cache, tokens);
         int e = c.nEmbd();
         float[] out = new float[tokens.length * e];
-        for (int from = 0; from < tokens.length; from += MAX_BATCH) {
-            int n = Math.min(MAX_BATCH, tokens.length - from);
+        for (int from = 0; from < tokens.length; from += maxBatch) {
+            int n = Math.min(maxBatch, tokens.length - from);
             ensureBuffers(n);
             int pos0 = cache.length();
             embed(tokens, from, n);

@@ -168,6 +168,7 @@ public final class WordPieceTokenizer implements Tokenizer {
     }
 
     /** The pieces' text joined, word starts as spaces, without the space before the first word. */
+    @Override
     public byte[] decodeBytes(int[] ids) {
         StringBuilder sb = new StringBuilder();
         for (int id : ids) {
@@ -175,11 +176,6 @@ public final class WordPieceTokenizer implements Tokenizer {
         }
         String text = sb.length() > 0 && sb.charAt(0) == ' ' ? sb.substring(1) : sb.toString();
         return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    @Override
-    public String decode(int[] ids) {
-        return new String(decodeBytes(ids), StandardCharsets.UTF_8);
     }
 
     @Override
@@ -201,6 +197,12 @@ public final class WordPieceTokenizer implements Tokenizer {
 
     @Override
     public boolean addEos() {
+        return false;
+    }
+
+    /** WordPiece marks word starts in the vocabulary ({@code ▁}), not by prefixing the text with a space. */
+    @Override
+    public boolean addSpacePrefix() {
         return false;
     }
 
