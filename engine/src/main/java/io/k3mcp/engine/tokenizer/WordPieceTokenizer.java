@@ -1,6 +1,5 @@
 package io.k3mcp.engine.tokenizer;
 
-import io.k3mcp.engine.gguf.GgufException;
 import io.k3mcp.engine.gguf.GgufMetadata;
 
 import java.nio.charset.StandardCharsets;
@@ -59,24 +58,34 @@ public final class WordPieceTokenizer implements Tokenizer {
     public static WordPieceTokenizer fromGguf(GgufMetadata md, String file) {
         String[] tokens = md.stringArray("tokenizer.ggml.tokens");
         if (tokens == null || tokens.length == 0) {
-            throw new GgufException(file + ": tokenizer.ggml.tokens is missing or empty");
+            throw new TokenizerException(file + ": tokenizer.ggml.tokens is missing or empty");
         }
         int[] types = md.intArray("tokenizer.ggml.token_type");
         if (types == null) {
             types = new int[tokens.length];
             Arrays.fill(types, TokenType.NORMAL);
         } else if (types.length != tokens.length) {
-            throw new GgufException(file + ": tokenizer.ggml.token_type has " + types.length + " entries but there are "
+            throw new TokenizerException(file + ": tokenizer.ggml.token_type has " + types.length + " entries but there are "
                     + tokens.length + " tokens");
         }
-        int max = tokens.length - 1;
-        int unk = md.intIn("tokenizer.ggml.unknown_token_id", 0, max, 100);
-        int cls = md.intIn("tokenizer.ggml.bos_token_id", 0, max, md.intIn("tokenizer.ggml.cls_token_id", 0, max, 101));
-        int sep = md.intIn("tokenizer.ggml.seperator_token_id", 0, max, 102);
-        int eos = md.has("tokenizer.ggml.eos_token_id") ? md.intIn("tokenizer.ggml.eos_token_id", 0, max) : -1;
+        int unk = specialId(md, "tokenizer.ggml.unknown_token_id", 100, tokens.length, file);
+        int cls = specialId(md, "tokenizer.ggml.bos_token_id",
+                specialId(md, "tokenizer.ggml.cls_token_id", 101, tokens.length, file), tokens.length, file);
+        int sep = specialId(md, "tokenizer.ggml.seperator_token_id", 102, tokens.length, file);
+        int eos = md.has("tokenizer.ggml.eos_token_id") ? specialId(md, "tokenizer.ggml.eos_token_id", -1, tokens.length, file) : -1;
         boolean addCls = md.getBool("tokenizer.ggml.add_bos_token", true);
         boolean addSep = md.getBool("tokenizer.ggml.add_sep_token", true);
         return new WordPieceTokenizer(tokens, types, unk, cls, sep, eos, addCls, addSep);
+    }
+
+    /** The id stored under {@code key}, else BERT's usual {@code fallback}; either must lie in the vocabulary. */
+    private static int specialId(GgufMetadata md, String key, int fallback, int vocab, String file) {
+        long id = md.optLong(key).orElse(fallback);
+        if (id < 0 || id >= vocab) {
+            throw new TokenizerException(file + ": " + key + (md.has(key) ? " = " : " is absent and its default ") + id
+                    + " is outside the " + vocab + "-token WordPiece vocabulary");
+        }
+        return (int) id;
     }
 
     @Override

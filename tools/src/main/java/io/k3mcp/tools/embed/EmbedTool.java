@@ -6,7 +6,9 @@ import io.k3mcp.engine.embed.EmbedResult;
 import io.k3mcp.engine.embed.EmbeddingModel;
 import io.k3mcp.engine.embed.Pooling;
 import io.k3mcp.engine.gguf.GgufException;
+import io.k3mcp.engine.model.UnsupportedModelException;
 import io.k3mcp.engine.session.KernelsChoice;
+import io.k3mcp.engine.tokenizer.TokenizerException;
 import io.k3mcp.kernels.Kernels;
 import io.k3mcp.tools.Cancellation;
 import io.k3mcp.tools.Json;
@@ -95,7 +97,8 @@ public final class EmbedTool implements Tool<EmbedInput, EmbedOutput> {
         EmbeddingModel model;
         try {
             model = models.get(path != null ? path : BundledModel.path());
-        } catch (GgufException e) {
+        } catch (GgufException | TokenizerException | UnsupportedModelException e) {
+            // the named file is not a usable embedding model: the caller's argument is at fault
             throw new ToolInputException("model", e.getMessage());
         }
         Pooling pooling = input.pooling() != null ? input.pooling() : model.defaultPooling();
