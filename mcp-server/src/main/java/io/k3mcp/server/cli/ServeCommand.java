@@ -73,6 +73,10 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (common != null && common.verbose) {
+            // Read by slf4j-simple when the first logger is made, which is after this point.
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+        }
         ServerLauncher.Config config = config();
         OutputStream wire = new FileOutputStream(FileDescriptor.out);
         // stdout is the wire under stdio: anything a library prints by mistake goes to stderr instead.
