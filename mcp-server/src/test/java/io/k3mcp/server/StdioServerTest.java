@@ -54,6 +54,18 @@ class StdioServerTest {
     }
 
     @Test
+    void malformedCallParamsAreInvalidParamsNamingTheField() throws Exception {
+        server.request(1, "tools/call", "{\"name\":\"count\",\"arguments\":[1,2]}");
+        JsonNode error = server.response(1).get("error");
+        assertEquals(-32602, error.get("code").asInt());
+        assertEquals("Invalid params: params.arguments: expected an object, got an array", error.get("message").asText());
+        server.request(2, "tools/call", "{\"arguments\":{}}");
+        assertTrue(server.response(2).at("/error/message").asText().contains("params.name"));
+        server.send("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\"}");
+        assertTrue(server.response(3).at("/error/message").asText().startsWith("Invalid params: params: expected"));
+    }
+
+    @Test
     void unknownToolIsAProtocolError() throws Exception {
         server.request(1, "tools/call", "{\"name\":\"no-such-tool\",\"arguments\":{}}");
         JsonNode error = server.response(1).get("error");
