@@ -47,6 +47,9 @@ public record ModelConfig(Architecture arch, int nVocab, int nEmbd, int nLayer, 
             throw new UnsupportedModelException(p + "attention.value_length " + headDimV
                     + " differs from key_length " + headDim + "; not supported");
         }
+        if (m.intIn(p + "expert_count", 0, 1 << 16, 0) > 0) {
+            throw new UnsupportedModelException(p + "expert_count is set: mixture-of-experts models are not supported");
+        }
         int nFf = feedForwardLength(m, p + "feed_forward_length");
         int ctx = m.intIn(p + "context_length", 1, 1 << 24);
         float eps = m.getFloat(p + "attention.layer_norm_rms_epsilon", 1e-5f);

@@ -18,12 +18,26 @@ public final class Transformer {
     private final ModelConfig c;
     private final ModelWeights w;
     private final Kernels kernels;
+    private final int maxBatch;
     private ForwardBuffers buf;
 
     public Transformer(Model model, Kernels kernels) {
+        this(model, kernels, MAX_BATCH);
+    }
+
+    /** @param maxBatch most tokens per forward batch; longer inputs run in several batches */
+    public Transformer(Model model, Kernels kernels, int maxBatch) {
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("maxBatch must be at least 1, got " + maxBatch);
+        }
         this.c = model.config();
         this.w = model.weights();
         this.kernels = kernels;
+        this.maxBatch = maxBatch;
+    }
+
+    public int maxBatch() {
+        return maxBatch;
     }
 
     public ModelConfig config() {
@@ -54,8 +68,8 @@ public final class Transformer {
             }
         }
         float[] logits = new float[(allLogits ? tokens.length : 1) * c.nVocab()];
-        for (int from = 0; from < tokens.length; from += MAX_BATCH) {
-            int n = Math.min(MAX_BATCH, tokens.length - from);
+        for (int from = 0; from < tokens.length; from += maxBatch) {
+            int n = Math.min(maxBatch, tokens.length - from);
             ensureBuffers(n);
             int pos0 = cache.length();
             embed(tokens, from, n);

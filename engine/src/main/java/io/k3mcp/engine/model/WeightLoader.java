@@ -33,6 +33,11 @@ final class WeightLoader {
     }
 
     private ModelWeights load() {
+        if (file.tensor("rope_freqs.weight") != null) {
+            // Llama 3.1+ long-context RoPE divides each frequency by a factor; running without them would be silently wrong.
+            throw new UnsupportedModelException(file.path().getFileName()
+                    + ": tensor 'rope_freqs.weight' (per-dimension RoPE frequency factors, Llama 3.1 style) is not supported yet");
+        }
         int e = c.nEmbd();
         Matrix embd = matrix("token_embd.weight", c.nVocab(), e);
         List<LayerWeights> layers = new ArrayList<>(c.nLayer());

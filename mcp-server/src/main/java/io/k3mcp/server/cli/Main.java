@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 EvalCommand.class,
                 TokenizeCommand.class,
+                GenerateCommand.class,
+                ScoreCommand.class,
         })
 public final class Main implements Runnable {
 

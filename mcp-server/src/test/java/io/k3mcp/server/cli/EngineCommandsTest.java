@@ -1,0 +1,116 @@
+package io.k3mcp.server.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code generate} and {@code score} through Main, as scripts call them (CONTRACT.md). */
+class EngineCommandsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private static Path shared(String sub, String file) {
+        return Path.of(System.getProperty("k3mcp.shared", "../../shared")).resolve(sub).resolve(file);
+    }
+
+    private record Run(int status, String stdout, String stderr) {
+    }
+
+    private static Run run(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            int status = Main.run(args);
+            return new Run(status, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    @Test
+    void generateJsonGivesLlamaCppsGreedyTokens() throws IOException {
+        JsonNode golden = JSON.readTree(shared("fixtures", "generate-llama-mini-f32.json").toFile()).get("prompts").get(0);
+        Run r = run("generate", "--model", shared("models", "llama-mini-f32.gguf").toString(), "--prompt", "Once upon a time",
+                "--temperature", "0", "--max-tokens", "5", "--json");
+        assertEquals(0, r.status(), r.stderr());
+        JsonNode doc = JSON.readTree(r.stdout());
+        for (int i = 0; i < 5; i++) {
+            assertEquals(golden.get("generated_ids").get(i).asInt(), doc.get("tokens").get(i).asInt());
+        }
+        assertEquals(golden.get("prompt_ids").size(), doc.get("prompt_tokens").asInt());
+        assertEquals("length", doc.get("finish_reason").asText());
+        assertTrue(doc.get("timings").has("decode_tps"));
+    }
+
+    @Test
+    void generateFromAMessagesFile() throws IOException {
+        Path messages = Files.writeString(dir.resolve("m.json"), "[{\"role\":\"user\",\"content\":\"Hi\"}]");
+        Run r = run("generate", "--model", shared("models", "qwen3-mini-f16.gguf").toString(), "--messages", messages.toString(),
+                "--temperature", "0", "--max-tokens", "3", "--json");
+        assertEquals(0, r.status(), r.stderr());
+        assertTrue(JSON.readTree(r.stdout()).get("prompt_tokens").asInt() > 5);
+    }
+
+    @Test
+    void generateUsageErrorsNameTheFlag() {
+        Run both = run("generate", "--model", shared("models", "llama-mini-f32.gguf").toString());
+        assertEquals(2, both.status());
+        assertTrue(both.stderr().contains("--prompt"), both.stderr());
+        Run bad = run("generate", "--model", shared("models", "llama-mini-f32.gguf").toString(), "--prompt", "x", "--top-p", "2");
+        assertEquals(2, bad.status());
+        assertTrue(bad.stderr().contains("--top-p"), bad.stderr());
+        Run missing = run("generate", "--model", dir.resolve("none.gguf").toString(), "--prompt", "x");
+        assertEquals(2, missing.status());
+        assertTrue(missing.stderr().contains("--model"), missing.stderr());
+        Run overflow = run("generate", "--model", shared("models", "llama-mini-f32.gguf").toString(), "--prompt", "x", "--max-tokens", "1000");
+        assertEquals(2, overflow.status());
+        assertTrue(overflow.stderr().contains("context overflow"), overflow.stderr());
+        assertEquals("", overflow.stdout());
+    }
+
+    @Test
+    void scoreJsonHasOnePositionPerTokenAndThePerplexity() throws IOException {
+        Run r = run("score", "--model", shared("models", "llama-mini-f32.gguf").toString(), "--tokens", "1,438,113,346",
+                "--top-logits", "2", "--json");
+        assertEquals(0, r.status(), r.stderr());
+        JsonNode doc = JSON.readTree(r.stdout());
+        assertEquals(4, doc.get("tokens").size());
+        assertEquals(4, doc.get("positions").size());
+        assertEquals(438, doc.get("positions").get(0).get("token").asInt());
+        assertTrue(doc.get("positions").get(3).get("token").isNull());
+        assertEquals(2, doc.get("positions").get(0).get("top_logits").size());
+        double nll = 0;
+        for (int i = 0; i < 3; i++) {
+            nll -= doc.get("positions").get(i).get("logprob").asDouble();
+        }
+        assertEquals(Math.exp(nll / 3), doc.get("perplexity").asDouble(), 1e-9);
+    }
+
+    @Test
+    void scoreTextAddsBosAndRejectsBadTokens() throws IOException {
+        Run r = run("score", "--model", shared("models", "llama-mini-f32.gguf").toString(), "--text", "Once upon a time", "--json");
+        assertEquals(0, r.status(), r.stderr());
+        assertEquals(1, JSON.readTree(r.stdout()).get("tokens").get(0).asInt());
+        Run bad = run("score", "--model", shared("models", "llama-mini-f32.gguf").toString(), "--tokens", "1,99999");
+        assertEquals(2, bad.status());
+        assertTrue(bad.stderr().contains("99999"), bad.stderr());
+    }
+}
