@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 TokenizeCommand.class,
                 GenerateCommand.class,
                 ScoreCommand.class,
+                TemplateCommand.class,
         })
 public final class Main implements Runnable {
 
