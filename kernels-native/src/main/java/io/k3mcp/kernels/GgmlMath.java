@@ -14,6 +14,15 @@ final class GgmlMath {
         return (Float.floatToRawIntBits(v) & 0x007fffff) - 0x00400000;
     }
 
+    /**
+     * nearest_int(a * b) as GCC compiles it with FMA available (its default -ffp-contract=fast fuses
+     * the product into nearest_int's + 1.5 * 2^23), which is how llama-quantize builds ran.
+     */
+    static int nearestIntFma(float a, float b) {
+        float v = Math.fma(a, b, 12582912.f);
+        return (Float.floatToRawIntBits(v) & 0x007fffff) - 0x00400000;
+    }
+
     /** C roundf: round half away from zero. */
     static float roundf(float f) {
         if (Float.isNaN(f) || Float.isInfinite(f)) {

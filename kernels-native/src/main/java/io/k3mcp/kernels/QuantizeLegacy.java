@@ -2,7 +2,12 @@ package io.k3mcp.kernels;
 
 import java.nio.ByteBuffer;
 
-/** The 32-element weight quantisers quantize_row_q4_0/q4_1/q5_0/q5_1_ref, for writing models. */
+/**
+ * The 32-element weight quantisers quantize_row_q4_0/q4_1/q5_0/q5_1_ref, for writing models.
+ * {@code x * id + 0.5} is fused as GCC fuses it (-ffp-contract=fast, the default, with FMA in the
+ * target): that is what makes the output byte-equal to llama-quantize's files (checked against
+ * shared/models/llama-mini-q4_0 ... q5_1: every block equal; without the FMA a few blocks per tensor differ).
+ */
 final class QuantizeLegacy {
     private QuantizeLegacy() {
     }
@@ -21,8 +26,8 @@ final class QuantizeLegacy {
         float id = d != 0 ? 1.0f / d : 0.0f;
         y.putShort(o, Half.fromFloat(d));
         for (int j = 0; j < 16; j++) {
-            int xi0 = Math.min(15, (byte) (int) (x[xo + j] * id + 8.5f));
-            int xi1 = Math.min(15, (byte) (int) (x[xo + 16 + j] * id + 8.5f));
+            int xi0 = Math.min(15, (byte) (int) Math.fma(x[xo + j], id, 8.5f));
+            int xi1 = Math.min(15, (byte) (int) Math.fma(x[xo + 16 + j], id, 8.5f));
             y.put(o + 2 + j, (byte) (xi0 | (xi1 << 4)));
         }
     }
@@ -44,8 +49,8 @@ final class QuantizeLegacy {
         y.putShort(o, Half.fromFloat(d));
         y.putShort(o + 2, Half.fromFloat(min));
         for (int j = 0; j < 16; j++) {
-            int xi0 = Math.min(15, (byte) (int) ((x[xo + j] - min) * id + 0.5f));
-            int xi1 = Math.min(15, (byte) (int) ((x[xo + 16 + j] - min) * id + 0.5f));
+            int xi0 = Math.min(15, (byte) (int) Math.fma(x[xo + j] - min, id, 0.5f));
+            int xi1 = Math.min(15, (byte) (int) Math.fma(x[xo + 16 + j] - min, id, 0.5f));
             y.put(o + Blocks.Q4_1_QS + j, (byte) (xi0 | (xi1 << 4)));
         }
     }
@@ -65,8 +70,8 @@ final class QuantizeLegacy {
         y.putShort(o, Half.fromFloat(d));
         int qh = 0;
         for (int j = 0; j < 16; j++) {
-            int xi0 = Math.min(31, (byte) (int) (x[xo + j] * id + 16.5f));
-            int xi1 = Math.min(31, (byte) (int) (x[xo + 16 + j] * id + 16.5f));
+            int xi0 = Math.min(31, (byte) (int) Math.fma(x[xo + j], id, 16.5f));
+            int xi1 = Math.min(31, (byte) (int) Math.fma(x[xo + 16 + j], id, 16.5f));
             y.put(o + Blocks.Q5_0_QS + j, (byte) ((xi0 & 0x0F) | ((xi1 & 0x0F) << 4)));
             qh |= ((xi0 & 0x10) >>> 4) << j;
             qh |= ((xi1 & 0x10) >>> 4) << (j + 16);
@@ -92,8 +97,8 @@ final class QuantizeLegacy {
         y.putShort(o + 2, Half.fromFloat(min));
         int qh = 0;
         for (int j = 0; j < 16; j++) {
-            int xi0 = ((int) ((x[xo + j] - min) * id + 0.5f)) & 0xff;
-            int xi1 = ((int) ((x[xo + 16 + j] - min) * id + 0.5f)) & 0xff;
+            int xi0 = ((int) Math.fma(x[xo + j] - min, id, 0.5f)) & 0xff;
+            int xi1 = ((int) Math.fma(x[xo + 16 + j] - min, id, 0.5f)) & 0xff;
             y.put(o + Blocks.Q5_1_QS + j, (byte) ((xi0 & 0x0F) | ((xi1 & 0x0F) << 4)));
             qh |= ((xi0 & 0x10) >>> 4) << j;
             qh |= ((xi1 & 0x10) >>> 4) << (j + 16);
