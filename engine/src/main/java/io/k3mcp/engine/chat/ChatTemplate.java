@@ -97,9 +97,14 @@ public final class ChatTemplate {
      * vocabulary wants it and the template did not already emit it.
      */
     public int[] encode(String prompt) {
+        return encode(prompt, true);
+    }
+
+    /** As {@link #encode(String)}; {@code allowBos} false never adds BOS (the caller's no_bos). */
+    public int[] encode(String prompt, boolean allowBos) {
         boolean bosEmitted = !bosText.isEmpty() && prompt.startsWith(bosText);
         int[] ids = tokenizer.encode(prompt, false, true);
-        if (!tokenizer.addBos() || bosEmitted || tokenizer.bos() < 0) {
+        if (!allowBos || !tokenizer.addBos() || bosEmitted || tokenizer.bos() < 0) {
             return ids;
         }
         int[] out = new int[ids.length + 1];
