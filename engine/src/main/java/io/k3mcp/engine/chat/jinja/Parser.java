@@ -8,6 +8,9 @@ import java.util.Set;
 final class Parser {
     private final List<Lexer.Piece> pieces;
     private int next;
+    /** Lines of the block statements being parsed, innermost last: an unclosed block names where it opened. */
+    private final java.util.ArrayDeque<Integer> openLines = new java.util.ArrayDeque<>();
+    private int lastEndLine;
 
     private Parser(List<Lexer.Piece> pieces) {
         this.pieces = pieces;
@@ -18,7 +21,7 @@ final class Parser {
         List<Node> body = new ArrayList<>();
         String end = p.parseBody(body, Set.of());
         if (end != null) {
-            throw new TemplateException("unexpected {% " + end + " %}");
+            throw new TemplateException(p.lastEndLine, "unexpected {% " + end + " %}");
         }
         return body;
     }
@@ -32,15 +35,22 @@ final class Parser {
                 case OUTPUT -> body.add(new Node.SOutput(piece.line(), new ExprParser(piece.source(), piece.line()).parseAll()));
                 case STATEMENT -> {
                     String kw = keyword(piece.source());
-                    if (ends.contains(kw)) {
+                    if (ends.contains(kw) || (ends.isEmpty() && kw.startsWith("end"))) {
+                        lastEndLine = piece.line();
                         return piece.source();
                     }
-                    body.add(statement(piece, kw));
+                    openLines.addLast(piece.line());
+                    try {
+                        body.add(statement(piece, kw));
+                    } finally {
+                        openLines.removeLast();
+                    }
                 }
             }
         }
         if (!ends.isEmpty()) {
-            throw new TemplateException("missing one of " + ends + " at end of template");
+            throw new TemplateException(openLines.isEmpty() ? 0 : openLines.peekLast(),
+                    "this block is never closed: missing one of " + ends + " before the end of the template");
         }
         return null;
     }
