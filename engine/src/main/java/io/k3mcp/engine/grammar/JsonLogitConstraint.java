@@ -19,7 +19,7 @@ public final class JsonLogitConstraint implements TokenConstraint {
 
     private final JsonConstraint constraint;
 
-    private JsonLogitConstraint(JsonConstraint constraint) {
+    JsonLogitConstraint(JsonConstraint constraint) {
         this.constraint = constraint;
     }
 
