@@ -10,9 +10,21 @@ public final class Half {
     private Half() {
     }
 
+    /** Every fp16 value widened once, as ggml's ggml_table_f32_f16 (256 KiB). */
+    private static final float[] TO_FLOAT = new float[1 << 16];
+
+    static {
+        for (int i = 0; i < TO_FLOAT.length; i++) {
+            TO_FLOAT[i] = widen(i);
+        }
+    }
+
     /** The float value of the fp16 bits {@code h} (exact). */
     public static float toFloat(short h) {
-        int bits = h & 0xffff;
+        return TO_FLOAT[h & 0xffff];
+    }
+
+    private static float widen(int bits) {
         int sign = (bits & 0x8000) << 16;
         int exp = (bits >>> 10) & 0x1f;
         int mant = bits & 0x3ff;

@@ -5,10 +5,14 @@ import static io.k3mcp.kernels.GgmlMath.nearestIntFma;
 
 /**
  * The scale searches behind ggml's K-quant reference quantisers (ggml-quants.c make_qx_quants,
- * make_q3_quants, make_qkx2_quants), in the same f32 operation order. llama.cpp is built by GCC with
- * -ffp-contract=fast and FMA available, so a product whose only use is an add is fused (including
- * nearest_int's hidden + 1.5 * 2^23); {@code Math.fma} reproduces that, which makes the search take
- * the same decisions and the files come out (almost always) byte-equal.
+ * make_q3_quants, make_qkx2_quants), in the same f32 operation order.
+ *
+ * <p>llama.cpp is built by GCC with -ffp-contract=fast and FMA available, so products feeding an add
+ * are fused, including nearest_int's hidden {@code + 1.5 * 2^23}: {@code Math.fma} reproduces that.
+ * Loops that only accumulate products (no stores, no rounding) are not fused in those builds, as
+ * GCC vectorises their products and adds them one by one; they stay plain here. Which sites are
+ * fused was settled against the files in shared/models (llama-mini-q2_k ... q6_k): with this choice
+ * every Q3_K, Q5_K and Q6_K block is byte-equal and all but one Q2_K and one Q4_K block.
  */
 final class QuantSearch {
     static final float GROUP_MAX_EPS = 1e-15f;
@@ -57,8 +61,8 @@ final class QuantSearch {
                 float xi = x[xo + i];
                 int l = Math.max(-nmax, Math.min(nmax - 1, nearestIntFma(iscale, xi)));
                 float w = xi * xi;
-                sumlx = Math.fma(w * xi, l, sumlx);
-                suml2 = Math.fma(w * l, l, suml2);
+                sumlx += w * xi * l;
+                suml2 += w * l * l;
             }
             if (suml2 > 0 && sumlx * sumlx > best * suml2) {
                 for (int i = 0; i < n; i++) {
@@ -153,7 +157,7 @@ final class QuantSearch {
             }
             float w = weights[i];
             sumW += w;
-            sumX = Math.fma(w, xi, sumX);
+            sumX += w * xi;
         }
         if (min > 0) {
             min = 0;
@@ -202,9 +206,9 @@ final class QuantSearch {
                 }
                 float curError = 0;
                 for (int i = 0; i < n; i++) {
-                    float diff = Math.fma(thisScale, laux[i], thisMin) - x[xo + i];
+                    float diff = thisScale * laux[i] + thisMin - x[xo + i];
                     diff = useMad ? Math.abs(diff) : diff * diff;
-                    curError = Math.fma(weights[i], diff, curError);
+                    curError += weights[i] * diff;
                 }
                 if (curError < bestError) {
                     System.arraycopy(laux, 0, L, lo, n);

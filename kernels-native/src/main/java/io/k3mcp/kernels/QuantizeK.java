@@ -9,8 +9,8 @@ import java.nio.ByteBuffer;
  * K-quant weight quantisers mirroring ggml-quants.c quantize_row_q{2,3,4,5,6}_K_ref (what
  * llama-quantize uses without an importance matrix), for writing models. One 256-element block per call.
  * Products feeding an add are fused where GCC fuses them (see {@link QuantSearch}); against
- * shared/models/llama-mini-* this reproduces Q3_K and Q5_K byte for byte and all but a fraction of a
- * percent of Q2_K/Q4_K/Q6_K blocks (near-ties in the scale search decided differently).
+ * shared/models/llama-mini-* this reproduces Q3_K, Q5_K and Q6_K byte for byte, and Q2_K/Q4_K all but
+ * one block each (a near-tie in the scale search decided differently).
  */
 final class QuantizeK {
     private static final int QK = 256;
@@ -161,7 +161,7 @@ final class QuantizeK {
         for (int j = 0; j < 8; j++) {
             float sumX2 = 0;
             for (int l = 0; l < 32; l++) {
-                sumX2 = Math.fma(x[xo + 32 * j + l], x[xo + 32 * j + l], sumX2);
+                sumX2 += x[xo + 32 * j + l] * x[xo + 32 * j + l];
             }
             float avX = GgmlMath.sqrtf(sumX2 / 32);
             for (int l = 0; l < 32; l++) {

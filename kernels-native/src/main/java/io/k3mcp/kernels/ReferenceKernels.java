@@ -8,6 +8,13 @@ import java.nio.FloatBuffer;
  * The plain-Java {@link Kernels}: mirrors ggml's generic C (ggml-quants.c, ggml-cpu/quants.c,
  * vec.cpp, ops.cpp) operation by operation so its numbers are the oracle for the native kernels.
  * Stateless and thread-safe; {@link #INSTANCE} is enough for everyone.
+ *
+ * <p>Exactness policy. The compute kernels follow ISO C evaluation of ggml's scalar code: every f32
+ * operation rounded on its own, no fused multiply-add (a C build with {@code -ffp-contract=off}
+ * matches them bit for bit). llama.cpp's own x86 build fuses products into adds (GCC's default) and
+ * runs SIMD paths with other summation orders, so against llama.cpp these kernels agree to a few
+ * ulp, not bit for bit. The weight quantisers are the exception: their purpose is writing GGUF
+ * files, so they fuse where that build fuses and reproduce llama-quantize's bytes.
  */
 public final class ReferenceKernels implements Kernels {
     public static final ReferenceKernels INSTANCE = new ReferenceKernels();

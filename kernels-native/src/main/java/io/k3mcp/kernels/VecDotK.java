@@ -120,24 +120,10 @@ final class VecDotK {
         for (int i = 0; i < n / QK; i++) {
             int xb = xo + i * type.typeSize;
             int yb = yo + i * Q8K_SIZE;
-            int q4 = xb + (five ? Blocks.Q5_K_QS : Blocks.Q4_K_QS);
-            int hm = xb + Blocks.Q5_K_QH;
-            int a = 0;
-            int m = 1;
-            for (int j = 0; j < QK / 64; j++) {
-                for (int l = 0; l < 32; l++) {
-                    int hi = five && (u8(x, hm + l) & m) != 0 ? 16 : 0;
-                    aux8[a + l] = (byte) ((u8(x, q4 + l) & 0xF) + hi);
-                }
-                a += 32;
-                m <<= 1;
-                for (int l = 0; l < 32; l++) {
-                    int hi = five && (u8(x, hm + l) & m) != 0 ? 16 : 0;
-                    aux8[a + l] = (byte) ((u8(x, q4 + l) >> 4) + hi);
-                }
-                a += 32;
-                m <<= 1;
-                q4 += 32;
+            if (five) {
+                unpackQ5K(x, xb, aux8);
+            } else {
+                unpackQ4K(x, xb, aux8);
             }
             for (int j = 0; j < 8; j++) {
                 Blocks.scaleMinK4(x, xb + Blocks.QK_SCALES, j, sm);
@@ -161,6 +147,34 @@ final class VecDotK {
             sumf -= dmin * sumi;
         }
         return laneSum(sumf, sums);
+    }
+
+    private static void unpackQ4K(ByteBuffer x, int xb, byte[] aux8) {
+        int q4 = xb + Blocks.Q4_K_QS;
+        for (int a = 0; a < QK; a += 64) {
+            for (int l = 0; l < 32; l++) {
+                int q = u8(x, q4 + l);
+                aux8[a + l] = (byte) (q & 0xF);
+                aux8[a + l + 32] = (byte) (q >> 4);
+            }
+            q4 += 32;
+        }
+    }
+
+    private static void unpackQ5K(ByteBuffer x, int xb, byte[] aux8) {
+        int q4 = xb + Blocks.Q5_K_QS;
+        int hm = xb + Blocks.Q5_K_QH;
+        int m = 1;
+        for (int a = 0; a < QK; a += 64) {
+            for (int l = 0; l < 32; l++) {
+                int q = u8(x, q4 + l);
+                int h = u8(x, hm + l);
+                aux8[a + l] = (byte) ((q & 0xF) + ((h & m) != 0 ? 16 : 0));
+                aux8[a + l + 32] = (byte) ((q >> 4) + ((h & (m << 1)) != 0 ? 16 : 0));
+            }
+            q4 += 32;
+            m <<= 2;
+        }
     }
 
     static float q6K(ByteBuffer x, int xo, ByteBuffer y, int yo, int n) {
