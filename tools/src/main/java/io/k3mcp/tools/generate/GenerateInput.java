@@ -32,10 +32,17 @@ public record GenerateInput(Path model, String prompt, List<Object> messages, Li
         if (topLogits < 0 || topLogits > 100) {
             throw new IllegalArgumentException("top_logits: must be from 0 to 100, got " + topLogits);
         }
+        if (tools != null && messages == null) {
+            throw new IllegalArgumentException("tools: tools are offered through the chat template: give messages");
+        }
+        if ((outputSchema == null) != (schemaArgument == null)) {
+            throw new IllegalArgumentException("json_schema: an output schema needs the argument it came from, and only then");
+        }
         if (sampler == null) {
             throw new IllegalArgumentException("sampler: sampling settings are required");
         }
         messages = messages == null ? null : List.copyOf(messages);
+        tools = tools == null ? null : List.copyOf(tools);
         stop = stop == null ? List.of() : List.copyOf(stop);
     }
 }

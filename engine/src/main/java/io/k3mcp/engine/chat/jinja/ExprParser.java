@@ -375,7 +375,7 @@ final class ExprParser {
                             break;
                         }
                     }
-                } else if (startsPrimary(peek())) {
+                } else if (peek().startsPrimary()) {
                     args.add(postfix(primary()));
                 }
                 n = new Node.ETest(line, n, name, args, negated);
@@ -392,12 +392,5 @@ final class ExprParser {
             return t.text();
         }
         throw error("expected a test name");
-    }
-
-    private static boolean startsPrimary(Tok t) {
-        if (t.type() == T.STRING || t.type() == T.INT || t.type() == T.FLOAT) {
-            return true;
-        }
-        return t.type() == T.NAME && !Set.of("and", "or", "if", "else", "in", "not", "is").contains(t.text());
     }
 }
