@@ -36,6 +36,11 @@ public final class JsonConstraint {
         requireSingleByteTokens(pieces);
     }
 
+    /** The bytes of every token (null for tokens never allowed). */
+    byte[][] pieces() {
+        return pieces;
+    }
+
     /** A fresh constraint for the same vocabulary (the trie and the mask cache are shared). */
     public JsonConstraint restart(Schema schema) {
         return new JsonConstraint(trie, cache, pieces, schema, eos);
@@ -59,6 +64,11 @@ public final class JsonConstraint {
     /** Fewest tokens the document needs from here (each printable byte has its own token). */
     public int minTokensLeft() {
         return state.minRemaining();
+    }
+
+    /** Whether the next byte is inside a string value or key, where whitespace is content. */
+    public boolean insideString() {
+        return state.top() instanceof StringF sf && sf.phase() != StringF.Phase.START || state.top() instanceof KeyF;
     }
 
     public boolean isComplete() {

@@ -16,11 +16,20 @@ import java.util.WeakHashMap;
  */
 public final class JsonLogitConstraint implements TokenConstraint {
     private static final Map<Tokenizer, JsonConstraint> PROTOTYPES = new WeakHashMap<>();
+    /**
+     * Most whitespace allowed in a row between JSON tokens: enough for a newline and indentation, short
+     * of the endless runs weak models fall into. JSON never needs whitespace, so masking it cannot make
+     * a document unfinishable.
+     */
+    static final int MAX_BLANK_RUN = 24;
 
     private final JsonConstraint constraint;
+    private final byte[][] pieces;
+    private int blankRun;
 
-    JsonLogitConstraint(JsonConstraint constraint) {
+    JsonLogitConstraint(JsonConstraint constraint, byte[][] pieces) {
         this.constraint = constraint;
+        this.pieces = pieces;
     }
 
     /**
@@ -34,7 +43,7 @@ public final class JsonLogitConstraint implements TokenConstraint {
         synchronized (PROTOTYPES) {
             prototype = PROTOTYPES.computeIfAbsent(tokenizer, t -> new JsonConstraint(schema, pieces(t), t.eos()));
         }
-        return new JsonLogitConstraint(prototype.restart(schema));
+        return new JsonLogitConstraint(prototype.restart(schema), prototype.pieces());
     }
 
     /** The bytes of every token a JSON document may use; null for special tokens. */
@@ -57,14 +66,66 @@ public final class JsonLogitConstraint implements TokenConstraint {
     @Override
     public void restrict(float[] logits, int tokensLeft) {
         BitSet allowed = constraint.mask(tokensLeft);
+        if (!constraint.insideString()) {
+            limitBlanks(allowed);
+        }
         for (int i = allowed.nextClearBit(0); i < logits.length; i = allowed.nextClearBit(i + 1)) {
             logits[i] = Float.NEGATIVE_INFINITY;
         }
     }
 
+    /**
+     * Removes tokens whose leading whitespace would make the run between JSON tokens longer than
+     * {@link #MAX_BLANK_RUN}, unless nothing else would be left.
+     */
+    private void limitBlanks(BitSet allowed) {
+        int room = MAX_BLANK_RUN - blankRun;
+        BitSet drop = new BitSet();
+        boolean other = false;
+        for (int i = allowed.nextSetBit(0); i >= 0; i = allowed.nextSetBit(i + 1)) {
+            byte[] p = i < pieces.length ? pieces[i] : null;
+            if (p != null && leadingBlanks(p) > room) {
+                drop.set(i);
+            } else {
+                other = true;
+            }
+        }
+        if (other) {
+            allowed.andNot(drop);
+        }
+    }
+
     @Override
     public void accept(int token) {
+        boolean wasInString = constraint.insideString();
         constraint.accept(token);
+        byte[] p = token >= 0 && token < pieces.length ? pieces[token] : null;
+        if (p == null || constraint.insideString()) {
+            blankRun = 0;
+        } else {
+            int tail = trailingBlanks(p);
+            blankRun = tail == p.length && !wasInString ? blankRun + tail : tail;
+        }
+    }
+
+    private static boolean blank(byte b) {
+        return b == ' ' || b == '\n' || b == '\t' || b == '\r';
+    }
+
+    private static int leadingBlanks(byte[] p) {
+        int n = 0;
+        while (n < p.length && blank(p[n])) {
+            n++;
+        }
+        return n;
+    }
+
+    private static int trailingBlanks(byte[] p) {
+        int n = 0;
+        for (int i = p.length - 1; i >= 0 && blank(p[i]); i--) {
+            n++;
+        }
+        return n;
     }
 
     @Override

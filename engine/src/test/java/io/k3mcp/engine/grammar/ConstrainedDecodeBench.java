@@ -111,8 +111,8 @@ public final class ConstrainedDecodeBench {
             long t0 = CPU.getCurrentThreadCpuTime();
             JsonConstraint fresh = new JsonConstraint(schema, pieces, tok.eos());
             long t1 = CPU.getCurrentThreadCpuTime();
-            JsonLogitConstraint first = new JsonLogitConstraint(fresh);
-            JsonLogitConstraint second = new JsonLogitConstraint(fresh.restart(schema));
+            JsonLogitConstraint first = new JsonLogitConstraint(fresh, pieces);
+            JsonLogitConstraint second = new JsonLogitConstraint(fresh.restart(schema), pieces);
             for (int id : doc) {
                 long s = CPU.getCurrentThreadCpuTime();
                 first.restrict(logits, 1000);

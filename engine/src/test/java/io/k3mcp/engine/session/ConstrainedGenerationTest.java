@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Constrained decoding end to end on the random-weight shared models: whatever the (noise) logits and
  * the seed, the generated text parses and validates against the schema (checked by networknt, an
- * independent validator), and is complete when generation ends (by EOS, or by max_tokens exactly as
+ * independent validator), keeps whitespace between tokens to short runs, and is complete when generation ends (by EOS, or by max_tokens exactly as
  * the document closes: the mask keeps every prefix finishable within the tokens left).
  */
 class ConstrainedGenerationTest {
@@ -64,11 +64,43 @@ class ConstrainedGenerationTest {
                     List<Error> errors = REGISTRY.getSchema(schemaJson).validate(doc);
                     assertTrue(errors.isEmpty(), where + " -> " + errors);
                     assertTrue(c.isComplete(), where);
+                    assertTrue(longestBlankRunOutsideStrings(r.text()) <= MAX_BLANKS, where);
                     // EOS once complete, or the budget ran out exactly as the document closed
                     assertTrue(r.finishReason() == FinishReason.EOS || r.completionTokens() == MAX_TOKENS, where);
                 }
             }
         }
+    }
+
+    /**
+     * JsonLogitConstraint's limit (24), plus the whitespace a token that closes a string may carry after
+     * its quote (chosen while inside the string, where whitespace is content and not limited).
+     */
+    private static final int MAX_BLANKS = 24 + 32;
+
+    /** Longest run of whitespace between JSON tokens (inside strings whitespace is content). */
+    static int longestBlankRunOutsideStrings(String json) {
+        int longest = 0;
+        int run = 0;
+        boolean inString = false;
+        for (int i = 0; i < json.length(); i++) {
+            char ch = json.charAt(i);
+            if (inString) {
+                if (ch == '\\') {
+                    i++;
+                } else if (ch == '"') {
+                    inString = false;
+                }
+                continue;
+            }
+            if (ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r') {
+                longest = Math.max(longest, ++run);
+            } else {
+                run = 0;
+                inString = ch == '"';
+            }
+        }
+        return longest;
     }
 
     @ParameterizedTest
