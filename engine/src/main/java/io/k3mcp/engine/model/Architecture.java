@@ -1,0 +1,44 @@
+package io.k3mcp.engine.model;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/**
+ * The architectures the one transformer block runs, as data: what each implies that the GGUF file
+ * does not state (RoPE pairing, FFN activation, Gemma's scaling and sliding-window pattern). What the
+ * file does state (biases, q/k norms, tied output) is found from the tensors themselves.
+ */
+public enum Architecture {
+    /** Llama 1/2/3, TinyLlama, llama2.c checkpoints: adjacent-pair RoPE, SwiGLU. */
+    LLAMA("llama", false, false),
+    /** Qwen2/2.5: like llama with q/k/v biases and NeoX RoPE. */
+    QWEN2("qwen2", true, false),
+    /** Qwen3: per-head q/k RMS norm, NeoX RoPE. */
+    QWEN3("qwen3", true, false),
+    /** Gemma 3: GELU-tanh gated FFN, post-attention/post-FFN norms, sliding-window layers. */
+    GEMMA3("gemma3", true, true);
+
+    /** The value of {@code general.architecture}. */
+    public final String ggufName;
+    /** NeoX RoPE (rotate halves) rather than adjacent pairs; implied by the architecture in llama.cpp. */
+    public final boolean ropeNeox;
+    /** Gated GELU (tanh) feed-forward instead of SwiGLU. */
+    public final boolean gegluFfn;
+
+    Architecture(String ggufName, boolean ropeNeox, boolean gegluFfn) {
+        this.ggufName = ggufName;
+        this.ropeNeox = ropeNeox;
+        this.gegluFfn = gegluFfn;
+    }
+
+    /** The architecture named by {@code general.architecture}; an unknown name is rejected by name. */
+    public static Architecture byName(String name) {
+        for (Architecture a : values()) {
+            if (a.ggufName.equals(name)) {
+                return a;
+            }
+        }
+        throw new UnsupportedModelException("architecture '" + name + "' is not supported (supported: "
+                + Arrays.stream(values()).map(a -> a.ggufName).collect(Collectors.joining(", ")) + ")");
+    }
+}

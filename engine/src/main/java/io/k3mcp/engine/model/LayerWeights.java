@@ -1,0 +1,27 @@
+package io.k3mcp.engine.model;
+
+import java.nio.FloatBuffer;
+
+/**
+ * One transformer block's weights; optional ones are null when the file has none (which is how an
+ * architecture's extras are found: biases for qwen2, q/k norms for qwen3 and gemma3, post norms for gemma3).
+ * Shapes as rows x cols; D = head size, E = n_embd, F = n_ff.
+ */
+public record LayerWeights(
+        FloatBuffer attnNorm,      // (E)
+        Matrix wq,                 // (nHead*D, E)
+        Matrix wk,                 // (nKvHead*D, E)
+        Matrix wv,                 // (nKvHead*D, E)
+        Matrix wo,                 // (E, nHead*D)
+        FloatBuffer bq,            // (nHead*D) or null
+        FloatBuffer bk,            // (nKvHead*D) or null
+        FloatBuffer bv,            // (nKvHead*D) or null
+        FloatBuffer qNorm,         // (D) or null
+        FloatBuffer kNorm,         // (D) or null
+        FloatBuffer postAttnNorm,  // (E) or null
+        FloatBuffer ffnNorm,       // (E)
+        Matrix w1,                 // gate (F, E)
+        Matrix w3,                 // up (F, E)
+        Matrix w2,                 // down (E, F)
+        FloatBuffer postFfnNorm) { // (E) or null
+}

@@ -1,0 +1,74 @@
+package io.k3mcp.engine.model;
+
+import io.k3mcp.engine.gguf.GgufFile;
+import io.k3mcp.engine.gguf.GgufTensor;
+import io.k3mcp.kernels.Kernels;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * A loaded model: its file (kept open: the weights are views of its mapping), hyperparameters and
+ * weights. Loading maps the file and checks every tensor; it copies no weights into the heap.
+ */
+public final class Model implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Model.class);
+
+    private final GgufFile file;
+    private final ModelConfig config;
+    private final ModelWeights weights;
+
+    private Model(GgufFile file, ModelConfig config, ModelWeights weights) {
+        this.file = file;
+        this.config = config;
+        this.weights = weights;
+    }
+
+    /** Opens, validates and maps a GGUF model; errors name the file and the key or tensor at fault. */
+    public static Model load(Path path, Kernels kernels) throws IOException {
+        GgufFile file = GgufFile.open(path);
+        try {
+            GgufTensor embd = file.tensor("token_embd.weight");
+            if (embd == null || embd.ne().length != 2 || embd.ne()[1] > Integer.MAX_VALUE) {
+                throw new UnsupportedModelException(path.getFileName() + ": tensor 'token_embd.weight' is "
+                        + (embd == null ? "missing" : "of shape " + embd.shape() + ", expected [n_embd, n_vocab]"));
+            }
+            ModelConfig config = ModelConfig.fromMetadata(file.metadata(), (int) embd.ne()[1]);
+            ModelWeights weights = WeightLoader.load(file, config, kernels);
+            log.info("model loaded file={} arch={} layers={} embd={} heads={}/{} vocab={} ctx={} tied_output={}",
+                    path.getFileName(), config.arch().ggufName, config.nLayer(), config.nEmbd(), config.nHead(),
+                    config.nKvHead(), config.nVocab(), config.contextLength(), weights.tiedOutput());
+            return new Model(file, config, weights);
+        } catch (RuntimeException e) {
+            closeAfterFailure(file, e);
+            throw e;
+        }
+    }
+
+    private static void closeAfterFailure(GgufFile file, RuntimeException e) {
+        try {
+            file.close();
+        } catch (IOException closeError) {
+            e.addSuppressed(closeError);
+        }
+    }
+
+    public GgufFile file() {
+        return file;
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public ModelWeights weights() {
+        return weights;
+    }
+
+    @Override
+    public void close() throws IOException {
+        file.close();
+    }
+}

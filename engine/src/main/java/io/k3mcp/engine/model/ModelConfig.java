@@ -1,0 +1,117 @@
+package io.k3mcp.engine.model;
+
+import io.k3mcp.engine.gguf.GgufMetadata;
+
+/**
+ * Hyperparameters, read once from the {@code <arch>.} metadata and never changed. Optional keys get
+ * the explicit defaults llama.cpp uses; what the architecture implies (Gemma's scales, window pattern,
+ * second RoPE base) is filled in here, in one place.
+ *
+ * @param nVocab        rows of token_embd (the tensor is authoritative, as in llama.cpp)
+ * @param headDim       key/query head size ({@code attention.key_length}, else nEmbd / nHead)
+ * @param ropeFreqScale 1 / linear scaling factor (1 when unscaled)
+ * @param ropeBaseSwa   RoPE base of sliding-window layers (Gemma 3: 10000, hard-coded in llama.cpp)
+ * @param slidingWindow keys a sliding-window layer sees (0 = no sliding-window layers)
+ * @param swaPattern    every swaPattern-th layer (the last of each group) is global; 0 = none
+ * @param embedScale    multiplier of the token embeddings (Gemma: sqrt(nEmbd))
+ * @param queryScale    multiplier applied to Q after RoPE (Gemma), 1 otherwise
+ * @param attnScale     softmax scale of q.k (1/sqrt(headDim); 1 for Gemma, whose Q is pre-scaled)
+ */
+public record ModelConfig(Architecture arch, int nVocab, int nEmbd, int nLayer, int nHead, int nKvHead,
+                          int headDim, int nFf, int contextLength, float normEps,
+                          int ropeDims, float ropeBase, float ropeFreqScale, float ropeBaseSwa,
+                          int slidingWindow, int swaPattern, float embedScale, float queryScale, float attnScale) {
+
+    private static final int MAX_DIM = 1 << 20;
+
+    public ModelConfig {
+        if (nHead % nKvHead != 0) {
+            throw new UnsupportedModelException("head_count " + nHead + " is not a multiple of head_count_kv " + nKvHead);
+        }
+        if (ropeDims > headDim || ropeDims % 2 != 0) {
+            throw new UnsupportedModelException("rope.dimension_count " + ropeDims + " must be even and at most the head size " + headDim);
+        }
+    }
+
+    /** Reads the hyperparameters of {@code general.architecture}; nVocab comes from token_embd. */
+    public static ModelConfig fromMetadata(GgufMetadata m, int nVocab) {
+        Architecture arch = Architecture.byName(m.string("general.architecture"));
+        String p = arch.ggufName + ".";
+        int nEmbd = m.intIn(p + "embedding_length", 1, MAX_DIM);
+        int nLayer = m.intIn(p + "block_count", 1, 4096);
+        int nHead = m.intIn(p + "attention.head_count", 1, 4096);
+        int nKvHead = m.intIn(p + "attention.head_count_kv", 1, 4096, nHead);
+        int headDim = m.intIn(p + "attention.key_length", 1, MAX_DIM, nEmbd / nHead);
+        int headDimV = m.intIn(p + "attention.value_length", 1, MAX_DIM, headDim);
+        if (headDimV != headDim) {
+            throw new UnsupportedModelException(p + "attention.value_length " + headDimV
+                    + " differs from key_length " + headDim + "; not supported");
+        }
+        int nFf = feedForwardLength(m, p + "feed_forward_length");
+        int ctx = m.intIn(p + "context_length", 1, 1 << 24);
+        float eps = m.getFloat(p + "attention.layer_norm_rms_epsilon", 1e-5f);
+        int ropeDims = m.intIn(p + "rope.dimension_count", 2, MAX_DIM, headDim);
+        float ropeBase = m.getFloat(p + "rope.freq_base", 10000f);
+        float freqScale = ropeFreqScale(m, p);
+
+        int window = 0;
+        int pattern = 0;
+        float ropeBaseSwa = ropeBase;
+        float embedScale = 1f;
+        float queryScale = 1f;
+        float attnScale = (float) (1.0 / Math.sqrt(headDim));
+        if (arch == Architecture.GEMMA3) {
+            // llama.cpp: 5 sliding + 1 global per 6 layers, sliding layers use base 1e4 and no scaling.
+            window = m.intIn(p + "attention.sliding_window", 1, 1 << 24);
+            pattern = 6;
+            ropeBaseSwa = 10000f;
+            embedScale = (float) Math.sqrt(nEmbd);
+            // Gemma 3 27B (62 layers) scales by n_embd / n_head instead of the head size.
+            int scaleDim = nLayer == 62 ? nEmbd / nHead : headDim;
+            queryScale = (float) (1.0 / Math.sqrt(scaleDim));
+            attnScale = 1f;
+        }
+        return new ModelConfig(arch, nVocab, nEmbd, nLayer, nHead, nKvHead, headDim, nFf, ctx, eps,
+                ropeDims, ropeBase, freqScale, ropeBaseSwa, window, pattern, embedScale, queryScale, attnScale);
+    }
+
+    private static int feedForwardLength(GgufMetadata m, String key) {
+        int[] perLayer = m.has(key) && !m.get(key).type().isInteger() ? m.intArray(key) : null;
+        if (perLayer == null) {
+            return m.intIn(key, 1, MAX_DIM);
+        }
+        for (int v : perLayer) {
+            if (v != perLayer[0]) {
+                throw new UnsupportedModelException(key + " differs between layers; not supported");
+            }
+        }
+        return perLayer[0];
+    }
+
+    private static float ropeFreqScale(GgufMetadata m, String p) {
+        String type = m.optString(p + "rope.scaling.type").orElse("none");
+        if (!type.equals("none") && !type.equals("linear")) {
+            throw new UnsupportedModelException(p + "rope.scaling.type '" + type + "' is not supported (none, linear)");
+        }
+        float factor = m.getFloat(p + "rope.scaling.factor", 0f);
+        if (factor == 0f) {
+            factor = m.getFloat(p + "rope.scale_linear", 0f);
+        }
+        return factor == 0f ? 1f : 1f / factor;
+    }
+
+    /** Elements of one query row (all heads). */
+    public int qDim() {
+        return nHead * headDim;
+    }
+
+    /** Elements of one key or value row (all KV heads). */
+    public int kvDim() {
+        return nKvHead * headDim;
+    }
+
+    /** Whether layer {@code il} attends through the sliding window. */
+    public boolean isSlidingLayer(int il) {
+        return swaPattern > 0 && slidingWindow > 0 && il % swaPattern < swaPattern - 1;
+    }
+}

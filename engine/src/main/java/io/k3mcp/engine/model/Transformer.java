@@ -1,0 +1,170 @@
+package io.k3mcp.engine.model;
+
+import io.k3mcp.kernels.Buffers;
+import io.k3mcp.kernels.Kernels;
+
+import java.nio.FloatBuffer;
+
+/**
+ * The forward pass: one straight-line block for every architecture, parameterised by
+ * {@link ModelConfig} and the optional tensors of {@link LayerWeights}. All arithmetic goes through
+ * {@link Kernels}. A prompt runs as one batch (in chunks of {@link #MAX_BATCH}); a decode step is a
+ * batch of one. Not thread-safe: one session drives one transformer at a time.
+ */
+public final class Transformer {
+    /** Tokens per forward batch (llama.cpp's default n_ubatch). */
+    public static final int MAX_BATCH = 512;
+
+    private final ModelConfig c;
+    private final ModelWeights w;
+    private final Kernels kernels;
+    private ForwardBuffers buf;
+
+    public Transformer(Model model, Kernels kernels) {
+        this.c = model.config();
+        this.w = model.weights();
+        this.kernels = kernels;
+    }
+
+    public ModelConfig config() {
+        return c;
+    }
+
+    public Kernels kernels() {
+        return kernels;
+    }
+
+    /**
+     * Runs {@code tokens} at positions {@code cache.length()...} and appends them to the cache.
+     *
+     * @return the logits of the last token ({@code nVocab}), or with {@code allLogits} those of every
+     *         token ({@code tokens.length * nVocab}, token-major)
+     */
+    public float[] forward(KvCache cache, int[] tokens, boolean allLogits) {
+        if (tokens.length == 0) {
+            throw new IllegalArgumentException("forward needs at least one token");
+        }
+        if (tokens.length > cache.remaining()) {
+            throw new IllegalArgumentException("context overflow: " + tokens.length + " tokens do not fit the "
+                    + cache.remaining() + " free positions of a " + cache.capacity() + "-token context");
+        }
+        for (int i = 0; i < tokens.length; i++) {
+            if (tokens[i] < 0 || tokens[i] >= c.nVocab()) {
+                throw new IllegalArgumentException("token id " + tokens[i] + " at index " + i + " is outside the vocabulary 0.." + (c.nVocab() - 1));
+            }
+        }
+        float[] logits = new float[(allLogits ? tokens.length : 1) * c.nVocab()];
+        for (int from = 0; from < tokens.length; from += MAX_BATCH) {
+            int n = Math.min(MAX_BATCH, tokens.length - from);
+            ensureBuffers(n);
+            int pos0 = cache.length();
+            embed(tokens, from, n);
+            for (int il = 0; il < c.nLayer(); il++) {
+                layer(il, w.layers().get(il), cache, pos0, n);
+            }
+            cache.commit(tokens, from, n);
+            if (allLogits) {
+                outputLogits(0, n, logits, from * c.nVocab());
+            } else if (from + n == tokens.length) {
+                outputLogits(n - 1, 1, logits, 0);
+            }
+        }
+        return logits;
+    }
+
+    private void ensureBuffers(int n) {
+        if (buf == null || buf.tokens < n) {
+            buf = new ForwardBuffers(c, n);
+        }
+    }
+
+    private void embed(int[] tokens, int from, int n) {
+        Matrix e = w.tokenEmbedding();
+        int dim = c.nEmbd();
+        for (int t = 0; t < n; t++) {
+            kernels.dequantize(e.type(), Buffers.slice(e.data(), (long) tokens[from + t] * e.rowBytes(), e.rowBytes()),
+                    Buffers.slice(buf.x, t * dim, dim), dim);
+        }
+        if (c.embedScale() != 1f) {
+            kernels.scale(buf.x, c.embedScale(), n * dim);
+        }
+    }
+
+    private void layer(int il, LayerWeights lw, KvCache cache, int pos0, int n) {
+        int e = c.nEmbd();
+        int d = c.headDim();
+        boolean sliding = c.isSlidingLayer(il);
+        float ropeBase = sliding ? c.ropeBaseSwa() : c.ropeBase();
+        float freqScale = sliding ? 1f : c.ropeFreqScale();
+
+        // attention: norm, Q/K/V projections (+ biases), per-head q/k norm, RoPE
+        kernels.rmsNorm(buf.x, lw.attnNorm(), buf.xb, e, n, c.normEps());
+        FloatBuffer q = project(lw.wq(), lw.bq(), buf.xb, buf.q, n);
+        FloatBuffer k = project(lw.wk(), lw.bk(), buf.xb, buf.k, n);
+        FloatBuffer v = project(lw.wv(), lw.bv(), buf.xb, buf.v, n);
+        if (lw.qNorm() != null) {
+            kernels.rmsNorm(q, lw.qNorm(), buf.qb, d, n * c.nHead(), c.normEps());
+            q = buf.qb;
+        }
+        if (lw.kNorm() != null) {
+            kernels.rmsNorm(k, lw.kNorm(), buf.kb, d, n * c.nKvHead(), c.normEps());
+            k = buf.kb;
+        }
+        kernels.rope(q, n, c.nHead(), d, c.ropeDims(), pos0, ropeBase, freqScale, c.arch().ropeNeox);
+        kernels.rope(k, n, c.nKvHead(), d, c.ropeDims(), pos0, ropeBase, freqScale, c.arch().ropeNeox);
+        if (c.queryScale() != 1f) {
+            kernels.scale(q, c.queryScale(), n * c.qDim());
+        }
+
+        // keys and values go through the cache (F16 rounding included) before attention reads them
+        cache.write(kernels, il, pos0, k, v, n, c.kvDim());
+        kernels.attention(q, cache.keys(il), cache.values(il), cache.type(), buf.att, n, pos0, pos0 + n,
+                c.nHead(), c.nKvHead(), d, c.attnScale(), true, sliding ? c.slidingWindow() : 0);
+        kernels.matmul(lw.wo().type(), lw.wo().data(), e, c.qDim(), buf.att, buf.proj, n);
+        residual(lw.postAttnNorm(), n);
+
+        // feed-forward: norm, gate and up, SwiGLU or GeGLU, down
+        kernels.rmsNorm(buf.x, lw.ffnNorm(), buf.xb, e, n, c.normEps());
+        int f = c.nFf();
+        kernels.matmul(lw.w1().type(), lw.w1().data(), f, e, buf.xb, buf.gate, n);
+        kernels.matmul(lw.w3().type(), lw.w3().data(), f, e, buf.xb, buf.up, n);
+        if (c.arch().gegluFfn) {
+            kernels.geglu(buf.gate, buf.up, buf.hidden, n * f);
+        } else {
+            kernels.swiglu(buf.gate, buf.up, buf.hidden, n * f);
+        }
+        kernels.matmul(lw.w2().type(), lw.w2().data(), e, f, buf.hidden, buf.proj, n);
+        residual(lw.postFfnNorm(), n);
+    }
+
+    private FloatBuffer project(Matrix m, FloatBuffer bias, FloatBuffer in, FloatBuffer out, int n) {
+        kernels.matmul(m.type(), m.data(), m.rows(), m.cols(), in, out, n);
+        if (bias != null) {
+            kernels.addBias(out, bias, m.rows(), n);
+        }
+        return out;
+    }
+
+    /** x += proj, through the sub-block's post-norm when the model has one (gemma3). */
+    private void residual(FloatBuffer postNorm, int n) {
+        int e = c.nEmbd();
+        FloatBuffer out = buf.proj;
+        if (postNorm != null) {
+            kernels.rmsNorm(buf.proj, postNorm, buf.projB, e, n, c.normEps());
+            out = buf.projB;
+        }
+        kernels.add(buf.x, out, buf.x, n * e);
+    }
+
+    /** Final norm and LM head for tokens [first, first + count) of the batch, into logits[at...]. */
+    private void outputLogits(int first, int count, float[] logits, int at) {
+        int e = c.nEmbd();
+        int vocab = c.nVocab();
+        FloatBuffer normed = Buffers.slice(buf.xb, 0, count * e);
+        kernels.rmsNorm(Buffers.slice(buf.x, first * e, count * e), w.outputNorm(), normed, e, count, c.normEps());
+        FloatBuffer out = Buffers.floats(count * vocab);
+        Matrix o = w.output();
+        kernels.matmul(o.type(), o.data(), vocab, e, normed, out, count);
+        out.get(0, logits, at, count * vocab);
+    }
+}

@@ -1,0 +1,116 @@
+package io.k3mcp.engine.model;
+
+import io.k3mcp.engine.gguf.GgufFile;
+import io.k3mcp.engine.gguf.GgufTensor;
+import io.k3mcp.kernels.Buffers;
+import io.k3mcp.kernels.GgmlType;
+import io.k3mcp.kernels.Kernels;
+
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Finds every tensor by its llama.cpp name and checks its shape against the config. Matrices stay
+ * views of the mapping; 1-D F32 tensors are viewed as floats in place (other types, rare for norms,
+ * are dequantised into a small direct buffer).
+ */
+final class WeightLoader {
+    private final GgufFile file;
+    private final ModelConfig c;
+    private final Kernels kernels;
+
+    private WeightLoader(GgufFile file, ModelConfig c, Kernels kernels) {
+        this.file = file;
+        this.c = c;
+        this.kernels = kernels;
+    }
+
+    static ModelWeights load(GgufFile file, ModelConfig c, Kernels kernels) {
+        return new WeightLoader(file, c, kernels).load();
+    }
+
+    private ModelWeights load() {
+        int e = c.nEmbd();
+        Matrix embd = matrix("token_embd.weight", c.nVocab(), e);
+        List<LayerWeights> layers = new ArrayList<>(c.nLayer());
+        for (int i = 0; i < c.nLayer(); i++) {
+            layers.add(layer("blk." + i + "."));
+        }
+        FloatBuffer outNorm = vector("output_norm.weight", e);
+        boolean tied = file.tensor("output.weight") == null;
+        Matrix output = tied ? embd : matrix("output.weight", c.nVocab(), e);
+        return new ModelWeights(embd, List.copyOf(layers), outNorm, output, tied);
+    }
+
+    private LayerWeights layer(String p) {
+        int e = c.nEmbd();
+        int q = c.qDim();
+        int kv = c.kvDim();
+        int d = c.headDim();
+        int f = c.nFf();
+        return new LayerWeights(
+                vector(p + "attn_norm.weight", e),
+                matrix(p + "attn_q.weight", q, e),
+                matrix(p + "attn_k.weight", kv, e),
+                matrix(p + "attn_v.weight", kv, e),
+                matrix(p + "attn_output.weight", e, q),
+                optionalVector(p + "attn_q.bias", q),
+                optionalVector(p + "attn_k.bias", kv),
+                optionalVector(p + "attn_v.bias", kv),
+                optionalVector(p + "attn_q_norm.weight", d),
+                optionalVector(p + "attn_k_norm.weight", d),
+                optionalVector(p + "post_attention_norm.weight", e),
+                vector(p + "ffn_norm.weight", e),
+                matrix(p + "ffn_gate.weight", f, e),
+                matrix(p + "ffn_up.weight", f, e),
+                matrix(p + "ffn_down.weight", e, f),
+                optionalVector(p + "post_ffw_norm.weight", e));
+    }
+
+    private Matrix matrix(String name, int rows, int cols) {
+        GgufTensor t = require(name);
+        checkShape(t, new long[] {cols, rows});
+        if (t.type() == GgmlType.Q8_1) {
+            throw new UnsupportedModelException(where(name) + " has type Q8_1, which is an activation type, not a weight type");
+        }
+        return new Matrix(name, t.type(), file.data(t), rows, cols);
+    }
+
+    private FloatBuffer optionalVector(String name, int n) {
+        return file.tensor(name) == null ? null : vector(name, n);
+    }
+
+    private FloatBuffer vector(String name, int n) {
+        GgufTensor t = require(name);
+        checkShape(t, new long[] {n});
+        if (t.type() == GgmlType.F32) {
+            return file.data(t).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        }
+        FloatBuffer out = Buffers.floats(n);
+        kernels.dequantize(t.type(), file.data(t), out, n);
+        return out;
+    }
+
+    private GgufTensor require(String name) {
+        GgufTensor t = file.tensor(name);
+        if (t == null) {
+            throw new UnsupportedModelException(file.path().getFileName() + ": required tensor '" + name
+                    + "' is missing (architecture " + c.arch().ggufName + ")");
+        }
+        return t;
+    }
+
+    private void checkShape(GgufTensor t, long[] expected) {
+        if (!Arrays.equals(t.ne(), expected)) {
+            throw new UnsupportedModelException(where(t.name()) + " has shape " + t.shape() + ", expected "
+                    + Arrays.toString(expected) + " (ggml ne order) from the model's hyperparameters");
+        }
+    }
+
+    private String where(String name) {
+        return file.path().getFileName() + ": tensor '" + name + "'";
+    }
+}

@@ -1,0 +1,163 @@
+package io.k3mcp.engine.session;
+
+import io.k3mcp.engine.model.KvCache;
+import io.k3mcp.engine.model.Model;
+import io.k3mcp.engine.model.ModelConfig;
+import io.k3mcp.engine.model.Transformer;
+import io.k3mcp.engine.sampling.Logits;
+import io.k3mcp.engine.sampling.Sampler;
+import io.k3mcp.engine.sampling.TokenLogit;
+import io.k3mcp.kernels.GgmlType;
+import io.k3mcp.kernels.Kernels;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Generation and scoring over one model with one KV cache. The cache keeps the tokens of the last
+ * call, so a prompt that starts with them only runs its new suffix. One call at a time:
+ * the methods are synchronized.
+ */
+public final class Session {
+    private static final Logger log = LoggerFactory.getLogger(Session.class);
+    /** Default context when the caller names none: the model's, capped to keep the cache small. */
+    public static final int DEFAULT_MAX_CONTEXT = 4096;
+
+    private final ModelConfig config;
+    private final Transformer transformer;
+    private final TokenText text;
+    private final KvCache cache;
+
+    /**
+     * @param contextLength tokens the KV cache holds (prompt + generated); 0 = {@link #defaultContext}
+     * @param kvType        F16 (llama.cpp's default) or F32
+     */
+    public Session(Model model, Kernels kernels, TokenText text, int contextLength, GgmlType kvType) {
+        this.config = model.config();
+        int ctx = contextLength == 0 ? defaultContext(config) : contextLength;
+        if (ctx < 1 || ctx > config.contextLength()) {
+            throw new IllegalArgumentException("context length " + ctx + " is outside 1.." + config.contextLength()
+                    + " (the model's training context)");
+        }
+        this.transformer = new Transformer(model, kernels);
+        this.text = text;
+        this.cache = new KvCache(config, ctx, kvType);
+    }
+
+    public static int defaultContext(ModelConfig config) {
+        return Math.min(config.contextLength(), DEFAULT_MAX_CONTEXT);
+    }
+
+    public int contextLength() {
+        return cache.capacity();
+    }
+
+    public synchronized GenerationResult generate(GenerationRequest r) {
+        int[] prompt = r.prompt();
+        if (prompt.length + r.maxTokens() > cache.capacity()) {
+            throw new ContextOverflowException("context overflow: " + prompt.length + " prompt tokens + max_tokens "
+                    + r.maxTokens() + " = " + (prompt.length + r.maxTokens()) + " exceed the context of "
+                    + cache.capacity() + " tokens; shorten the prompt or lower max_tokens");
+        }
+        checkIds(prompt);
+        Sampler sampler = new Sampler(r.sampler());
+        TextAssembler assembler = new TextAssembler(r.stop());
+        int[] history = Arrays.copyOf(prompt, prompt.length + r.maxTokens());
+        int historyLength = prompt.length;
+        List<List<TokenLogit>> tops = new ArrayList<>();
+        FinishReason finish = FinishReason.LENGTH;
+
+        long t0 = System.nanoTime();
+        int reused = reusePrefix(prompt);
+        float[] logits = transformer.forward(cache, Arrays.copyOfRange(prompt, reused, prompt.length), false);
+        long prefillNanos = System.nanoTime() - t0;
+        long t1 = System.nanoTime();
+        int generated = 0;
+        while (generated < r.maxTokens()) {
+            if (r.cancelled().getAsBoolean()) {
+                finish = FinishReason.CANCELLED;
+                break;
+            }
+            int id = sampler.sample(logits, history, historyLength);
+            if (r.topLogits() > 0) {
+                tops.add(Logits.top(logits, 0, logits.length, r.topLogits()));
+            }
+            history[historyLength++] = id;
+            generated++;
+            if (text.isEog(id)) {
+                finish = FinishReason.EOS;
+                r.listener().onToken(generated - 1, id, "");
+                break;
+            }
+            r.listener().onToken(generated - 1, id, assembler.add(text.pieceBytes(id)));
+            if (assembler.stopped()) {
+                finish = FinishReason.STOP;
+                break;
+            }
+            if (generated < r.maxTokens()) {
+                logits = transformer.forward(cache, new int[] {id}, false);
+            }
+        }
+        assembler.finish();
+        long decodeNanos = System.nanoTime() - t1;
+        int[] tokens = Arrays.copyOfRange(history, prompt.length, historyLength);
+        Timings timings = Timings.of(prefillNanos, prompt.length - reused, decodeNanos, Math.max(0, generated - 1));
+        log.info("generated prompt_tokens={} reused={} completion_tokens={} finish={} prefill_ms={} decode_ms={}",
+                prompt.length, reused, generated, finish.wire(), Math.round(timings.prefillMs()), Math.round(timings.decodeMs()));
+        return new GenerationResult(assembler.text(), tokens, prompt.length, generated, finish, timings, tops);
+    }
+
+    /**
+     * Teacher-forced logits at every position in one batched pass: the log-probability of each next
+     * token, the top {@code topLogits} raw logits, and the perplexity.
+     */
+    public synchronized ScoreResult score(int[] tokens, int topLogits) {
+        if (tokens.length == 0) {
+            throw new IllegalArgumentException("nothing to score: the token sequence is empty");
+        }
+        if (tokens.length > cache.capacity()) {
+            throw new ContextOverflowException("context overflow: " + tokens.length + " tokens exceed the context of "
+                    + cache.capacity() + " tokens");
+        }
+        if (topLogits < 0) {
+            throw new IllegalArgumentException("top_logits must be >= 0, got " + topLogits);
+        }
+        checkIds(tokens);
+        cache.clear();
+        float[] logits = transformer.forward(cache, tokens, true);
+        int v = config.nVocab();
+        List<ScoreResult.Position> positions = new ArrayList<>(tokens.length);
+        double nll = 0;
+        for (int i = 0; i < tokens.length; i++) {
+            List<TokenLogit> top = topLogits > 0 ? Logits.top(logits, i * v, v, topLogits) : List.of();
+            if (i + 1 < tokens.length) {
+                double lp = logits[i * v + tokens[i + 1]] - Logits.logSumExp(logits, i * v, v);
+                nll -= lp;
+                positions.add(new ScoreResult.Position(tokens[i + 1], lp, top));
+            } else {
+                positions.add(new ScoreResult.Position(null, null, top));
+            }
+        }
+        Double ppl = tokens.length > 1 ? Math.exp(nll / (tokens.length - 1)) : null;
+        return new ScoreResult(tokens.clone(), positions, ppl);
+    }
+
+    /** Keeps the cached rows of the prompt's longest cached prefix (at least one token is always run). */
+    private int reusePrefix(int[] prompt) {
+        int keep = Math.min(cache.commonPrefix(prompt), prompt.length - 1);
+        cache.truncate(keep);
+        return keep;
+    }
+
+    private void checkIds(int[] ids) {
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] < 0 || ids[i] >= config.nVocab()) {
+                throw new IllegalArgumentException("token id " + ids[i] + " at index " + i
+                        + " is outside the vocabulary 0.." + (config.nVocab() - 1));
+            }
+        }
+    }
+}

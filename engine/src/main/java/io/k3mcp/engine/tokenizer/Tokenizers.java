@@ -1,0 +1,62 @@
+package io.k3mcp.engine.tokenizer;
+
+import io.k3mcp.engine.gguf.GgufFile;
+import io.k3mcp.engine.gguf.GgufMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** Builds the tokenizer a GGUF file describes, chosen by {@code tokenizer.ggml.model}. */
+public final class Tokenizers {
+    private static final Logger LOG = LoggerFactory.getLogger(Tokenizers.class);
+    static final String MODEL = "tokenizer.ggml.model";
+    static final String PRE = "tokenizer.ggml.pre";
+
+    private Tokenizers() {
+    }
+
+    public static Tokenizer fromGguf(GgufMetadata meta) {
+        String model = meta.optString(MODEL).orElseThrow(() ->
+                new TokenizerException("metadata '" + MODEL + "' is missing: the file carries no tokenizer"));
+        long t0 = System.nanoTime();
+        Tokenizer tokenizer = switch (model) {
+            case "llama" -> sentencePiece(meta);
+            case "gpt2" -> byteLevelBpe(meta);
+            case "bert" -> throw new TokenizerException(
+                    "tokenizer model 'bert' (WordPiece) is provided by the embeddings module, not by the generation tokenizers");
+            default -> throw new TokenizerException("unsupported tokenizer model '" + model + "' in '" + MODEL
+                    + "' (supported: llama = SentencePiece, gpt2 = byte-level BPE)");
+        };
+        LOG.debug("tokenizer built model={} n_tokens={} ms={}", model, tokenizer.vocabSize(), (System.nanoTime() - t0) / 1_000_000);
+        return tokenizer;
+    }
+
+    /** Opens a GGUF file only to read its tokenizer. */
+    public static Tokenizer fromFile(Path gguf) throws IOException {
+        try (GgufFile file = GgufFile.open(gguf)) {
+            return fromGguf(file.metadata());
+        }
+    }
+
+    private static Tokenizer sentencePiece(GgufMetadata meta) {
+        Vocab vocab = VocabLoader.load(meta, VocabDefaults.spm());
+        return new VocabTokenizer(vocab, new SpmEncoder(vocab), Pieces.sentencePiece(vocab), false);
+    }
+
+    private static Tokenizer byteLevelBpe(GgufMetadata meta) {
+        String pre = meta.optString(PRE).orElse("");
+        if (pre.isEmpty()) {
+            LOG.warn("missing '{}': using the 'default' BPE pre-tokenizer, as llama.cpp does", PRE);
+            pre = "default";
+        }
+        BpePreset preset = BpePreset.forName(pre);
+        String[] merges = meta.stringArray(BpeEncoder.MERGES);
+        if (merges == null) {
+            throw new TokenizerException("metadata '" + BpeEncoder.MERGES + "' is missing: a gpt2 (BPE) tokenizer needs its merges");
+        }
+        Vocab vocab = VocabLoader.load(meta, VocabDefaults.bpe(preset));
+        return new VocabTokenizer(vocab, new BpeEncoder(vocab, preset, merges), Pieces.byteLevel(vocab), preset.cleanSpaces());
+    }
+}

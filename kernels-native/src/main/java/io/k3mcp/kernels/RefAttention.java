@@ -1,0 +1,92 @@
+package io.k3mcp.kernels;
+
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+
+/**
+ * Scaled dot-product attention as llama.cpp's non-flash path computes it on the CPU:
+ * {@code kq = mul_mat(k, q)} (q is first converted to the cache type, as mul_mat converts src1 to
+ * vec_dot_type), {@code soft_max_ext(kq * scale + mask)} with expf and a double sum, then
+ * {@code kqv = mul_mat(v^T, kq)} (the probabilities again converted to the cache type).
+ * Masked keys contribute exactly zero, so they are simply skipped.
+ */
+final class RefAttention {
+    private RefAttention() {
+    }
+
+    static void attention(FloatBuffer q, ByteBuffer k, ByteBuffer v, GgmlType kvType, FloatBuffer out,
+                          int nTokens, int pos0, int nKeys, int nHeads, int nKvHeads, int headDim,
+                          float scale, boolean causal, int window) {
+        if (kvType != GgmlType.F32 && kvType != GgmlType.F16) {
+            throw new IllegalArgumentException("attention: kv type " + kvType + " is not F32 or F16");
+        }
+        if (nKvHeads <= 0 || nHeads % nKvHeads != 0) {
+            throw new IllegalArgumentException("attention: nHeads " + nHeads + " is not a multiple of nKvHeads " + nKvHeads);
+        }
+        int esz = kvType == GgmlType.F16 ? 2 : 4;
+        int group = nHeads / nKvHeads;
+        int rowBytes = nKvHeads * headDim * esz;
+        float[] qh = new float[headDim];
+        float[] w = new float[nKeys];
+        double[] acc = new double[headDim];
+        for (int t = 0; t < nTokens; t++) {
+            int pos = pos0 + t;
+            int first = 0;
+            int last = nKeys - 1;
+            if (causal) {
+                last = Math.min(last, pos);
+                if (window > 0) {
+                    first = Math.max(0, pos - window + 1);
+                }
+            }
+            for (int h = 0; h < nHeads; h++) {
+                int qBase = (t * nHeads + h) * headDim;
+                int kvOff = (h / group) * headDim * esz;
+                for (int d = 0; d < headDim; d++) {
+                    float qv = q.get(qBase + d);
+                    qh[d] = esz == 2 ? Half.roundTrip(qv) : qv;
+                }
+                float max = Float.NEGATIVE_INFINITY;
+                for (int j = first; j <= last; j++) {
+                    float s = dot(qh, k, j * rowBytes + kvOff, esz, headDim) * scale;
+                    w[j] = s;
+                    max = Math.max(max, s);
+                }
+                double sum = 0.0;
+                for (int j = first; j <= last; j++) {
+                    float e = GgmlMath.expf(w[j] - max);
+                    sum += e;
+                    w[j] = e;
+                }
+                float inv = last >= first ? (float) (1.0 / sum) : 0.0f;
+                java.util.Arrays.fill(acc, 0.0);
+                for (int j = first; j <= last; j++) {
+                    float p = w[j] * inv;
+                    if (esz == 2) {
+                        p = Half.roundTrip(p);
+                    }
+                    int vRow = j * rowBytes + kvOff;
+                    for (int d = 0; d < headDim; d++) {
+                        acc[d] += p * element(v, vRow, esz, d);
+                    }
+                }
+                for (int d = 0; d < headDim; d++) {
+                    out.put(qBase + d, (float) acc[d]);
+                }
+            }
+        }
+    }
+
+    private static float element(ByteBuffer b, int rowOff, int esz, int d) {
+        return esz == 2 ? Half.toFloat(b.getShort(rowOff + 2 * d)) : b.getFloat(rowOff + 4 * d);
+    }
+
+    /** ggml_vec_dot_f16 / _f32 scalar: f32 products summed in double. */
+    private static float dot(float[] qh, ByteBuffer k, int rowOff, int esz, int n) {
+        double sum = 0.0;
+        for (int d = 0; d < n; d++) {
+            sum += qh[d] * element(k, rowOff, esz, d);
+        }
+        return (float) sum;
+    }
+}

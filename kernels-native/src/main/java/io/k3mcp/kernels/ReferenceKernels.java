@@ -1,0 +1,102 @@
+package io.k3mcp.kernels;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+
+/**
+ * The plain-Java {@link Kernels}: mirrors ggml's generic C (ggml-quants.c, ggml-cpu/quants.c,
+ * vec.cpp, ops.cpp) operation by operation so its numbers are the oracle for the native kernels.
+ * Stateless and thread-safe; {@link #INSTANCE} is enough for everyone.
+ */
+public final class ReferenceKernels implements Kernels {
+    public static final ReferenceKernels INSTANCE = new ReferenceKernels();
+
+    @Override
+    public String name() {
+        return "reference";
+    }
+
+    @Override
+    public void matmul(GgmlType type, ByteBuffer w, int rows, int cols, FloatBuffer x, FloatBuffer y, int nTokens) {
+        RefMatmul.matmul(type, w, rows, cols, x, y, nTokens);
+    }
+
+    @Override
+    public void dequantize(GgmlType type, ByteBuffer src, FloatBuffer dst, int n) {
+        float[] out = new float[n];
+        Dequant.row(type, le(src), 0, out, 0, n);
+        dst.put(0, out);
+    }
+
+    @Override
+    public void quantize(GgmlType type, FloatBuffer src, ByteBuffer dst, int n) {
+        float[] in = new float[n];
+        src.get(0, in);
+        Quantize.row(type, in, 0, le(dst), 0, n);
+    }
+
+    /** Dot product of one weight row with an activation row already quantised to {@code type.vecDotType()}. */
+    public float vecDot(GgmlType type, ByteBuffer w, ByteBuffer act, int n) {
+        return VecDot.dot(type, le(w), 0, le(act), 0, n);
+    }
+
+    @Override
+    public void rmsNorm(FloatBuffer x, FloatBuffer weight, FloatBuffer out, int n, int nRows, float eps) {
+        RefNorm.rmsNorm(x, weight, out, n, nRows, eps);
+    }
+
+    @Override
+    public void layerNorm(FloatBuffer x, FloatBuffer weight, FloatBuffer bias, FloatBuffer out, int n, int nRows, float eps) {
+        RefNorm.layerNorm(x, weight, bias, out, n, nRows, eps);
+    }
+
+    @Override
+    public void rope(FloatBuffer x, int nTokens, int nHeads, int headDim, int ropeDims, int pos0,
+                     float base, float freqScale, boolean neox) {
+        RefRope.rope(x, nTokens, nHeads, headDim, ropeDims, pos0, base, freqScale, neox);
+    }
+
+    @Override
+    public void attention(FloatBuffer q, ByteBuffer k, ByteBuffer v, GgmlType kvType, FloatBuffer out,
+                          int nTokens, int pos0, int nKeys, int nHeads, int nKvHeads, int headDim,
+                          float scale, boolean causal, int window) {
+        RefAttention.attention(q, le(k), le(v), kvType, out, nTokens, pos0, nKeys, nHeads, nKvHeads, headDim,
+            scale, causal, window);
+    }
+
+    @Override
+    public void swiglu(FloatBuffer gate, FloatBuffer up, FloatBuffer out, int n) {
+        RefElementwise.swiglu(gate, up, out, n);
+    }
+
+    @Override
+    public void geglu(FloatBuffer gate, FloatBuffer up, FloatBuffer out, int n) {
+        RefElementwise.geglu(gate, up, out, n);
+    }
+
+    @Override
+    public void gelu(FloatBuffer x, int n) {
+        RefElementwise.gelu(x, n);
+    }
+
+    @Override
+    public void add(FloatBuffer a, FloatBuffer b, FloatBuffer out, int n) {
+        RefElementwise.add(a, b, out, n);
+    }
+
+    @Override
+    public void addBias(FloatBuffer x, FloatBuffer bias, int n, int nRows) {
+        RefElementwise.addBias(x, bias, n, nRows);
+    }
+
+    @Override
+    public void scale(FloatBuffer x, float s, int n) {
+        RefElementwise.scale(x, s, n);
+    }
+
+    /** A little-endian view of {@code b} (a plain {@code slice()} would be big-endian). */
+    private static ByteBuffer le(ByteBuffer b) {
+        return b.order() == ByteOrder.LITTLE_ENDIAN ? b : b.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    }
+}
