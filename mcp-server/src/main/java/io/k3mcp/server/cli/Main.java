@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "k3mcp", mixinStandardHelpOptions = true, version = "k3mcp 0.1.0",
         description = "MCP tool server for local inference and board probes.",
         subcommands = {
+                ServeCommand.class,
         })
 public final class Main implements Runnable {
 
