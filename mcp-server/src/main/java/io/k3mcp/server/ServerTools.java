@@ -11,6 +11,7 @@ public final class ServerTools {
 
     public static List<Tool<?, ?>> create(EngineOptions engine) {
         List<Tool<?, ?>> tools = new ArrayList<>();
+        tools.add(io.k3mcp.tools.bench.BenchmarkTool.onThisMachine(engine.model()));
         return tools;
     }
 }

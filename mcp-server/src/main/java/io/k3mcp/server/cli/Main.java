@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         description = "MCP tool server for local inference and board probes.",
         subcommands = {
                 ServeCommand.class,
+                BenchCommand.class,
         })
 public final class Main implements Runnable {
 

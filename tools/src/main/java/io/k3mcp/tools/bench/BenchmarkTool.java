@@ -53,7 +53,7 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
                 + "prefill of n_prompt tokens) and token generation (tg, n_gen single-token decodes) in tokens/s, "
                 + "mean and stddev over repetitions, with memory bandwidth, the bandwidth roofline for decoding, "
                 + "worker placement and board temperatures. With turn=true, times an agentic coding turn "
-                + "(~870-token prompt, n_gen generated tokens). Use synthetic (e.g. \"tinyllama-1.1b:q4_0\") to "
+                + "(~800-token prompt, n_gen generated tokens). Use synthetic (e.g. \"tinyllama-1.1b:q4_0\") to "
                 + "benchmark without downloading a model. Slow: minutes for real-size models.";
     }
 

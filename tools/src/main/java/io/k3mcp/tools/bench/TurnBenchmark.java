@@ -17,7 +17,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class TurnBenchmark {
     /** Tokens of agentic-turn.txt under the Llama-3 tokenizer (with BOS); checked by a test. */
-    public static final int PROMPT_TOKENS = 869;
+    public static final int PROMPT_TOKENS = 801;
     public static final int DEFAULT_GEN = 128;
     public static final int REALISTIC_GEN = 700;
 
