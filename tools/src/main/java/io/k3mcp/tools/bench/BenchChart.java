@@ -81,14 +81,16 @@ public final class BenchChart {
                 double y = TOP + plotH - h;
                 s.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>%s, %d threads: %.2f ± %.2f t/s</title></rect>%n",
                         x, y, barW * 0.9, h, COLORS[k % COLORS.length], escape(b.test()), b.threads(), b.ts(), b.sd()));
+                double labelY = y - 4;
                 if (b.sd() > 0) {
                     double cx = x + barW * 0.45;
                     double y1 = TOP + plotH - plotH * (b.ts() + b.sd()) / top;
+                    labelY = y1 - 4;
                     double y2 = TOP + plotH - plotH * Math.max(0, b.ts() - b.sd()) / top;
                     s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"black\"/>%n", cx, y1, cx, y2));
                 }
                 s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"10\">%s</text>%n",
-                        x + barW * 0.45, y - 4, number(b.ts())));
+                        x + barW * 0.45, labelY, number(b.ts())));
             }
             s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>%n",
                     LEFT + g * groupW + groupW / 2, TOP + plotH + 20, escape(e.getKey())));

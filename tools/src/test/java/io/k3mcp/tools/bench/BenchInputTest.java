@@ -99,7 +99,7 @@ class BenchInputTest {
         assertEquals(64.5, r.maxTempC(), 1e-9);
         assertEquals(2200, r.cpuMhz(), 1e-9);
         assertEquals(2335, r.fanRpm(), 1e-9);
-        BoardReader.Reading none = new BoardReader(tmp.resolve("empty")).read();
+        BoardReader.Reading none = new BoardReader(Files.createDirectories(tmp.resolve("empty"))).read();
         assertTrue(Double.isNaN(none.maxTempC()) && Double.isNaN(none.cpuMhz()) && Double.isNaN(none.fanRpm()));
     }
 }

@@ -32,7 +32,7 @@ class BenchRunnerTest {
     static BenchRunner runner() throws IOException {
         Path cpuinfo = tmp.resolve("cpuinfo");
         Files.writeString(cpuinfo, "processor\t: 0\nmodel name\t: Test CPU 3000\n\nprocessor\t: 1\nmodel name\t: Test CPU 3000\n");
-        return new BenchRunner(new BoardReader(tmp.resolve("no-sysfs")), cpuinfo);
+        return new BenchRunner(new BoardReader(Files.createDirectories(tmp.resolve("no-sysfs"))), cpuinfo);
     }
 
     static BenchConfig config(List<Integer> threads, List<Integer> p, List<Integer> n, int reps, boolean turn) throws IOException {
