@@ -8,6 +8,7 @@ public final class ServerFeatures {
     }
 
     public static ServerWiring.Features create(EngineOptions engine) {
-        return new ServerWiring.Features(ServerTools.create(engine), List.of(), List.of());
+        return new ServerWiring.Features(ServerTools.create(engine), List.of(),
+                BenchResources.all(io.k3mcp.tools.bench.BenchHistory.inDefaultDataDir()));
     }
 }
