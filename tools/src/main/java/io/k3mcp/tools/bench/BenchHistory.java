@@ -55,12 +55,33 @@ public final class BenchHistory {
         Files.writeString(file, line.toString() + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
-    /** The last recorded run with this key, or null. Unparseable lines are skipped with a warning. */
-    public JsonNode previous(String key) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            return null;
+    /**
+     * The comparison with the last recorded run of this key that shares at least one (test, threads)
+     * with {@code current}; empty when there is none.
+     */
+    public List<BenchResult.Comparison> compareWithPrevious(String key, BenchResult current) throws IOException {
+        List<BenchResult.Comparison> best = List.of();
+        for (JsonNode run : runs(key)) {
+            List<BenchResult.Comparison> c = compare(run, current);
+            if (!c.isEmpty()) {
+                best = c;
+            }
         }
-        JsonNode last = null;
+        return best;
+    }
+
+    /** The last recorded run with this key, or null. */
+    public JsonNode previous(String key) throws IOException {
+        List<JsonNode> all = runs(key);
+        return all.isEmpty() ? null : all.get(all.size() - 1);
+    }
+
+    /** Every recorded run with this key, oldest first. Unparseable lines are skipped with a warning. */
+    List<JsonNode> runs(String key) throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        if (!Files.isRegularFile(file)) {
+            return out;
+        }
         int lineNo = 0;
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
             lineNo++;
@@ -70,13 +91,13 @@ public final class BenchHistory {
             try {
                 JsonNode n = Json.MAPPER.readTree(line);
                 if (key.equals(n.path("config").asText())) {
-                    last = n;
+                    out.add(n);
                 }
             } catch (IOException e) {
                 LOG.warn("bench history line skipped file={} line={} error={}", file, lineNo, e.getMessage());
             }
         }
-        return last;
+        return out;
     }
 
     /** Per (test, threads) present in both: previous and current mean t/s and the change in percent. */

@@ -136,7 +136,7 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
     public BenchResult run(Input in, Progress progress, Cancellation cancel) throws IOException {
         BenchResult r = runner.run(in.config(), progress, cancel);
         String key = BenchHistory.configKey(in.config(), r);
-        List<BenchResult.Comparison> cmp = BenchHistory.compare(history.previous(key), r);
+        List<BenchResult.Comparison> cmp = history.compareWithPrevious(key, r);
         if (in.record()) {
             history.append(key, r);
             LOG.info("bench run recorded file={} config={}", history.file(), key);
@@ -152,7 +152,7 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
     /** "test threads: before -> after t/s (+x.x %)" lines, or a note that nothing comparable was recorded. */
     public static String comparisonText(BenchResult r) {
         if (r.comparison().isEmpty()) {
-            return "no previous run of this configuration to compare with\n";
+            return "no earlier run of this configuration with the same tests and thread counts to compare with\n";
         }
         StringBuilder sb = new StringBuilder("change against the run of " + r.comparison().get(0).previousTime() + ":\n");
         for (BenchResult.Comparison c : r.comparison()) {

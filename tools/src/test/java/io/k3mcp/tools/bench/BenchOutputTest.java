@@ -111,6 +111,13 @@ class BenchOutputTest {
         assertEquals(-50, pp.changePercent(), 0.5);
         assertTrue(BenchmarkTool.comparisonText(result(1, 1).withHistory(null, cmp)).contains("pp128 threads=2"));
         assertTrue(BenchHistory.compare(null, result(1, 1)).isEmpty());
+        // the last run with matching tests is used, skipping a later one with other tests
+        BenchResult other = new BenchResult("x", List.of(row("pp32", 2, 5, 5)), List.of(), null, List.of());
+        h.append("a", other);
+        List<BenchResult.Comparison> skip = h.compareWithPrevious("a", result(30, 25));
+        assertEquals(2, skip.size());
+        assertEquals(60 * (1 + 1.1) / 2, skip.get(0).previousTs(), 1e-6);
+        assertTrue(h.compareWithPrevious("zzz", result(30, 25)).isEmpty());
     }
 
     @Test
