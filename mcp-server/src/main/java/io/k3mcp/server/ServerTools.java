@@ -31,6 +31,7 @@ public final class ServerTools {
         tools.add(new GenerateTool(registry, engine.model(), models));
         tools.add(new EmbedTool(engine.embedModel(), () -> kernels, models));
         tools.add(new BoardStatusTool());
+        tools.add(io.k3mcp.tools.bench.BenchmarkTool.onThisMachine(engine.model(), history.file()));
         return tools;
     }
 }

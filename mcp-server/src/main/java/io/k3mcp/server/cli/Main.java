@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
                 DemoCommand.class,
                 BoardCommand.class,
                 TemplateCommand.class,
+                BenchCommand.class,
         })
 public final class Main implements Runnable {
 

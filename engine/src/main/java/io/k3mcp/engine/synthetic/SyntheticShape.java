@@ -1,0 +1,84 @@
+package io.k3mcp.engine.synthetic;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The hyperparameters of a real model, without its weights: enough to write a GGUF file that any
+ * GGUF loader (k3mcp's or llama.cpp's) accepts and that costs the same to run.
+ *
+ * @param name       the id used on the command line, e.g. "tinyllama-1.1b"
+ * @param arch       general.architecture: "llama" or "qwen3"
+ * @param headDim    per-head width (n_embd / nHead for llama; 128 for qwen3 regardless of n_embd)
+ * @param tiedOutput no output.weight: the output projection reuses token_embd
+ * @param qkNorm     per-head RMS norms on q and k (qwen3)
+ * @param tokenizer  "llama" (SentencePiece) or "gpt2" (byte-level BPE)
+ * @param preTokenizer tokenizer.ggml.pre for gpt2 vocabularies ("qwen2", "llama-bpe"), null for llama
+ */
+public record SyntheticShape(String name, String arch, int nEmbd, int nLayer, int nHead, int nHeadKv, int headDim,
+                             int nFf, int nVocab, int contextLength, float ropeTheta, float rmsEps,
+                             boolean tiedOutput, boolean qkNorm, String tokenizer, String preTokenizer) {
+
+    public SyntheticShape {
+        if (nEmbd <= 0 || nLayer <= 0 || nHead <= 0 || nHeadKv <= 0 || headDim <= 0 || nFf <= 0 || nVocab <= 0) {
+            throw new IllegalArgumentException("shape " + name + ": every dimension must be positive");
+        }
+        if (nHead % nHeadKv != 0) {
+            throw new IllegalArgumentException("shape " + name + ": heads " + nHead + " not a multiple of kv heads " + nHeadKv);
+        }
+        if (!tokenizer.equals("llama") && !tokenizer.equals("gpt2")) {
+            throw new IllegalArgumentException("shape " + name + ": tokenizer must be llama or gpt2, not " + tokenizer);
+        }
+        if (nVocab < 300) {
+            throw new IllegalArgumentException("shape " + name + ": vocabulary " + nVocab + " is below the 300 tokens a byte vocabulary needs");
+        }
+    }
+
+    /** Width of q (nHead * headDim), which differs from nEmbd for qwen3. */
+    public int qWidth() {
+        return nHead * headDim;
+    }
+
+    /** Width of k and v (nHeadKv * headDim). */
+    public int kvWidth() {
+        return nHeadKv * headDim;
+    }
+
+    /** The built-in shapes, with the hyperparameters of the published models' config.json. */
+    public static final Map<String, SyntheticShape> KNOWN = known();
+
+    private static Map<String, SyntheticShape> known() {
+        Map<String, SyntheticShape> m = new LinkedHashMap<>();
+        // TinyLlama/TinyLlama-1.1B-Chat-v1.0: Llama-2 vocabulary, untied output
+        m.put("tinyllama-1.1b", new SyntheticShape("tinyllama-1.1b", "llama", 2048, 22, 32, 4, 64, 5632, 32000,
+                2048, 10000f, 1e-5f, false, false, "llama", null));
+        // Qwen/Qwen3-0.6B: head_dim 128 (q projects 1024 -> 2048), q/k norms, tied embeddings
+        m.put("qwen3-0.6b", new SyntheticShape("qwen3-0.6b", "qwen3", 1024, 28, 16, 8, 128, 3072, 151936,
+                40960, 1000000f, 1e-6f, true, true, "gpt2", "qwen2"));
+        // meta-llama/Llama-3.2-1B: Llama-3 vocabulary, tied embeddings, rope theta 5e5
+        m.put("llama-3.2-1b", new SyntheticShape("llama-3.2-1b", "llama", 2048, 16, 32, 8, 64, 8192, 128256,
+                131072, 500000f, 1e-5f, true, false, "gpt2", "llama-bpe"));
+        // Qwen/Qwen3-4B: 36 layers, 32/8 heads of 128, tied embeddings
+        m.put("qwen3-4b", new SyntheticShape("qwen3-4b", "qwen3", 2560, 36, 32, 8, 128, 9728, 151936,
+                40960, 1000000f, 1e-6f, true, true, "gpt2", "qwen2"));
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    /** A built-in shape by name (case-insensitive). */
+    public static SyntheticShape byName(String name) {
+        SyntheticShape s = KNOWN.get(name.toLowerCase(Locale.ROOT));
+        if (s == null) {
+            throw new IllegalArgumentException("unknown synthetic shape '" + name + "' (known: " + String.join(", ", KNOWN.keySet()) + ")");
+        }
+        return s;
+    }
+
+    /** Parameters in the matrices and norms (what llama.cpp reports as model_n_params). */
+    public long parameterCount() {
+        long perLayer = (long) nEmbd * qWidth() * 2 + (long) nEmbd * kvWidth() * 2 + 3L * nEmbd * nFf + 2L * nEmbd
+                + (qkNorm ? 2L * headDim : 0);
+        long embd = (long) nVocab * nEmbd;
+        return perLayer * nLayer + embd + (tiedOutput ? 0 : embd) + nEmbd;
+    }
+}

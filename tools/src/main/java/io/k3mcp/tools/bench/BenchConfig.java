@@ -1,0 +1,51 @@
+package io.k3mcp.tools.bench;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A benchmark request, validated: one row per (threads, test) as llama-bench makes them.
+ *
+ * @param model          a GGUF file, or null with {@code synthetic}
+ * @param synthetic      "SHAPE:TYPE" of a synthetic model, or null
+ * @param threads        -t values
+ * @param nPrompt        -p values (0 entries skipped)
+ * @param nGen           -n values (0 entries skipped)
+ * @param repetitions    -r
+ * @param cores          --cores as given, or null
+ * @param turn           run the agentic-turn benchmark instead of pp/tg
+ * @param bandwidthBytes size of the bandwidth probe's buffer
+ * @param syntheticDir   cache of synthetic models (null: the default cache)
+ */
+public record BenchConfig(Path model, String synthetic, List<Integer> threads, List<Integer> nPrompt,
+                          List<Integer> nGen, int repetitions, String cores, boolean turn, Backend backend,
+                          long bandwidthBytes, Path syntheticDir) {
+
+    public static final long DEFAULT_BANDWIDTH_BYTES = 256L << 20;
+
+    public BenchConfig {
+        if ((model == null) == (synthetic == null)) {
+            throw new IllegalArgumentException("exactly one of model and synthetic is needed");
+        }
+        threads = List.copyOf(threads);
+        nPrompt = List.copyOf(nPrompt);
+        nGen = List.copyOf(nGen);
+        if (threads.isEmpty() || threads.stream().anyMatch(t -> t < 1 || t > 1024)) {
+            throw new IllegalArgumentException("threads: each value must be 1..1024, got " + threads);
+        }
+        if (nPrompt.stream().anyMatch(n -> n < 0 || n > 8192) || nGen.stream().anyMatch(n -> n < 0 || n > 8192)) {
+            throw new IllegalArgumentException("n_prompt and n_gen values must be 0..8192, got " + nPrompt + " / " + nGen);
+        }
+        if (repetitions < 1 || repetitions > 100) {
+            throw new IllegalArgumentException("repetitions must be 1..100, got " + repetitions);
+        }
+        if (bandwidthBytes < 1 << 20) {
+            throw new IllegalArgumentException("bandwidth probe buffer must be at least 1 MiB");
+        }
+    }
+
+    /** The model as named in history and reports: the synthetic spec or the file name. */
+    public String modelLabel() {
+        return synthetic != null ? "synthetic:" + synthetic : model.getFileName().toString();
+    }
+}

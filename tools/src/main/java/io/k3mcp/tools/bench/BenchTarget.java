@@ -1,0 +1,22 @@
+package io.k3mcp.tools.bench;
+
+/** The model under test, as the runner drives it (llama-bench's test_prompt / test_gen). */
+public interface BenchTarget extends AutoCloseable {
+
+    /** Empties the KV cache (llama-bench clears it before every repetition). */
+    void reset();
+
+    /** One batched prefill of {@code tokens} at the end of the cache. */
+    void prefill(int[] tokens);
+
+    /** One single-token decode; returns the greedy next token. */
+    int decode(int token);
+
+    int vocabSize();
+
+    /** The first token of a sequence (BOS when the model adds one), else -1. */
+    int bos();
+
+    @Override
+    void close();
+}

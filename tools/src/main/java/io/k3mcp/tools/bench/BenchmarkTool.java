@@ -1,0 +1,216 @@
+package io.k3mcp.tools.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.k3mcp.tools.Cancellation;
+import io.k3mcp.tools.Json;
+import io.k3mcp.tools.Progress;
+import io.k3mcp.tools.Tool;
+import io.k3mcp.tools.ToolInputException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The {@code benchmark} tool (and {@code k3mcp bench}): llama-bench-style pp/tg rows, or the agentic
+ * turn, on a GGUF model or a synthetic real-shape model; every run is appended to the history.
+ */
+public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResult> {
+    private static final Logger LOG = LoggerFactory.getLogger(BenchmarkTool.class);
+
+    /** Validated arguments (see {@link #inputSchema}). */
+    public record Input(BenchConfig config, boolean record) {
+    }
+
+    private final BenchRunner runner;
+    private final BenchHistory history;
+    private final Path defaultModel;
+
+    public BenchmarkTool(BenchRunner runner, BenchHistory history, Path defaultModel) {
+        this.runner = runner;
+        this.history = history;
+        this.defaultModel = defaultModel;
+    }
+
+    /** The tool on this machine: sysfs at /, /proc/cpuinfo, the default history file. */
+    public static BenchmarkTool onThisMachine(Path defaultModel) {
+        return onThisMachine(defaultModel, BenchHistory.inDefaultDataDir().file());
+    }
+
+    /** The same with the history file the server was given (serve --data-dir). */
+    public static BenchmarkTool onThisMachine(Path defaultModel, Path historyFile) {
+        return new BenchmarkTool(new BenchRunner(new BoardReader(Path.of("/")), Path.of("/proc/cpuinfo")),
+                new BenchHistory(historyFile), defaultModel);
+    }
+
+    @Override
+    public String name() {
+        return "benchmark";
+    }
+
+    @Override
+    public String description() {
+        return "Measure this machine's inference speed as llama-bench does: prompt processing (pp, one batched "
+                + "prefill of n_prompt tokens) and token generation (tg, n_gen single-token decodes) in tokens/s, "
+                + "mean and stddev over repetitions, with memory bandwidth, the bandwidth roofline for decoding, "
+                + "worker placement and board temperatures. With turn=true, times an agentic coding turn "
+                + "(~800-token prompt, n_gen generated tokens). Use synthetic (e.g. \"tinyllama-1.1b:q4_0\") to "
+                + "benchmark without downloading a model. Slow: minutes for real-size models.";
+    }
+
+    @Override
+    public JsonNode inputSchema() {
+        return Json.parse("""
+            {"type": "object", "additionalProperties": false, "properties": {
+              "model": {"type": "string", "description": "GGUF model file (default: the server's --model)"},
+              "synthetic": {"type": "string", "description": "SHAPE:TYPE, shapes tinyllama-1.1b, qwen3-0.6b, llama-3.2-1b, qwen3-4b; types f16, q8_0, q4_0, q4_k_m, q6_k, q2_k"},
+              "threads": {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 1024}, "minItems": 1, "maxItems": 16, "default": [2]},
+              "n_prompt": {"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 8192}, "maxItems": 16, "default": [128]},
+              "n_gen": {"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 8192}, "maxItems": 16, "default": [64]},
+              "repetitions": {"type": "integer", "minimum": 1, "maximum": 100, "default": 3},
+              "cores": {"type": "string", "description": "cpu list such as 0-3,6, or x100 / a100 on a K3"},
+              "turn": {"type": "boolean", "default": false, "description": "agentic-turn benchmark instead of pp/tg; n_gen[0] tokens generated (700 is a realistic turn)"},
+              "backend": {"type": "string", "enum": ["auto", "native", "reference"], "default": "auto"},
+              "record": {"type": "boolean", "default": true, "description": "append the run to the history file"}
+            }}""");
+    }
+
+    @Override
+    public JsonNode outputSchema() {
+        return Json.parse("""
+            {"type": "object", "properties": {
+              "model": {"type": "string"},
+              "rows": {"type": "array", "items": {"type": "object", "required": ["model_filename", "model_type", "model_size",
+                "model_n_params", "n_threads", "n_prompt", "n_gen", "avg_ns", "stddev_ns", "avg_ts", "stddev_ts",
+                "samples_ns", "samples_ts", "cpu_info", "type_k", "type_v", "cores", "backend", "bandwidth_gbs",
+                "roofline_ts", "roofline_fraction"]}},
+              "turns": {"type": "array", "items": {"type": "object", "required": ["prompt_tokens", "completion_tokens",
+                "prefill_ts", "decode_ts", "overall_ts", "turn_seconds"]}},
+              "history_file": {"type": ["string", "null"]},
+              "comparison": {"type": "array"}
+            }, "required": ["model", "rows", "turns"]}""");
+    }
+
+    @Override
+    public Input parse(JsonNode a) throws ToolInputException {
+        String model = text(a, "model");
+        String synthetic = text(a, "synthetic");
+        if (model != null && synthetic != null) {
+            throw new ToolInputException("synthetic", "give either model or synthetic, not both");
+        }
+        if (model == null && synthetic == null) {
+            if (defaultModel == null) {
+                throw new ToolInputException("model", "no model: pass model (a GGUF file) or synthetic (SHAPE:TYPE)");
+            }
+            model = defaultModel.toString();
+        }
+        if (synthetic != null) {
+            try {
+                io.k3mcp.engine.synthetic.SyntheticModels.parseSpec(synthetic);
+            } catch (IllegalArgumentException e) {
+                throw new ToolInputException("synthetic", e.getMessage());
+            }
+        }
+        List<Integer> threads = ints(a, "threads", List.of(2), 1, 1024);
+        List<Integer> nPrompt = ints(a, "n_prompt", List.of(128), 0, 8192);
+        List<Integer> nGen = ints(a, "n_gen", List.of(64), 0, 8192);
+        int reps = a.has("repetitions") ? intIn(a.get("repetitions"), "repetitions", 1, 100) : 3;
+        boolean turn = bool(a, "turn", false);
+        Backend backend;
+        try {
+            backend = Backend.parse(a.has("backend") ? a.get("backend").asText() : "auto");
+        } catch (IllegalArgumentException e) {
+            throw new ToolInputException("backend", e.getMessage());
+        }
+        String cores = text(a, "cores");
+        if (turn && !a.has("n_gen")) {
+            nGen = List.of(TurnBenchmark.DEFAULT_GEN);
+        }
+        if (!turn && nPrompt.stream().allMatch(n -> n == 0) && nGen.stream().allMatch(n -> n == 0)) {
+            throw new ToolInputException("n_prompt", "nothing to run: every n_prompt and n_gen value is 0");
+        }
+        return new Input(new BenchConfig(model == null ? null : Path.of(model), synthetic, threads, nPrompt, nGen, reps, cores,
+                turn, backend, BenchConfig.DEFAULT_BANDWIDTH_BYTES, null), bool(a, "record", true));
+    }
+
+    @Override
+    public BenchResult run(Input in, Progress progress, Cancellation cancel) throws IOException {
+        BenchResult r = runner.run(in.config(), progress, cancel);
+        String key = BenchHistory.configKey(in.config(), r);
+        List<BenchResult.Comparison> cmp = history.compareWithPrevious(key, r);
+        if (in.record()) {
+            history.append(key, r);
+            LOG.info("bench run recorded file={} config={}", history.file(), key);
+        }
+        return r.withHistory(in.record() ? history.file().toString() : null, cmp);
+    }
+
+    @Override
+    public String summarize(BenchResult r) {
+        return BenchFormats.format("md", r) + comparisonText(r);
+    }
+
+    /** "test threads: before -> after t/s (+x.x %)" lines, or a note that nothing comparable was recorded. */
+    public static String comparisonText(BenchResult r) {
+        if (r.comparison().isEmpty()) {
+            return "no earlier run of this configuration with the same tests and thread counts to compare with\n";
+        }
+        StringBuilder sb = new StringBuilder("change against the run of " + r.comparison().get(0).previousTime() + ":\n");
+        for (BenchResult.Comparison c : r.comparison()) {
+            sb.append(String.format(Locale.ROOT, "  %s threads=%d: %.2f -> %.2f t/s (%+.1f %%)%n", c.test(), c.nThreads(),
+                    c.previousTs(), c.currentTs(), c.changePercent()));
+        }
+        return sb.toString();
+    }
+
+    private static String text(JsonNode a, String name) throws ToolInputException {
+        JsonNode v = a.get(name);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual() || v.asText().isBlank()) {
+            throw new ToolInputException(name, "expected a non-empty string");
+        }
+        return v.asText();
+    }
+
+    private static boolean bool(JsonNode a, String name, boolean dflt) throws ToolInputException {
+        JsonNode v = a.get(name);
+        if (v == null || v.isNull()) {
+            return dflt;
+        }
+        if (!v.isBoolean()) {
+            throw new ToolInputException(name, "expected true or false");
+        }
+        return v.asBoolean();
+    }
+
+    private static List<Integer> ints(JsonNode a, String name, List<Integer> dflt, int min, int max) throws ToolInputException {
+        JsonNode v = a.get(name);
+        if (v == null || v.isNull()) {
+            return dflt;
+        }
+        List<Integer> out = new ArrayList<>();
+        if (v.isIntegralNumber()) {
+            out.add(intIn(v, name, min, max));
+        } else if (v.isArray() && !v.isEmpty() && v.size() <= 16) {
+            for (JsonNode e : v) {
+                out.add(intIn(e, name, min, max));
+            }
+        } else {
+            throw new ToolInputException(name, "expected an integer or an array of 1..16 integers");
+        }
+        return out;
+    }
+
+    private static int intIn(JsonNode v, String name, int min, int max) throws ToolInputException {
+        if (!v.isIntegralNumber() || v.asLong() < min || v.asLong() > max) {
+            throw new ToolInputException(name, "expected an integer in " + min + ".." + max + ", got " + v);
+        }
+        return v.asInt();
+    }
+}

@@ -1,0 +1,60 @@
+package io.k3mcp.tools.bench;
+
+import io.k3mcp.engine.model.KvCache;
+import io.k3mcp.engine.model.Model;
+import io.k3mcp.engine.model.Transformer;
+import io.k3mcp.engine.tokenizer.Tokenizer;
+import io.k3mcp.kernels.GgmlType;
+import io.k3mcp.kernels.Kernels;
+
+/** The engine's transformer over one set of kernels, with an F16 KV cache (llama-bench's default type_k/type_v). */
+final class EngineTarget implements BenchTarget {
+    private final Transformer transformer;
+    private final KvCache cache;
+    private final int vocab;
+    private final int bos;
+
+    EngineTarget(Model model, Kernels kernels, Tokenizer tokenizer, int contextTokens) {
+        this.transformer = new Transformer(model, kernels);
+        this.cache = new KvCache(model.config(), Math.max(1, Math.min(contextTokens, model.config().contextLength())), GgmlType.F16);
+        this.vocab = model.config().nVocab();
+        this.bos = tokenizer == null ? -1 : tokenizer.bos();
+    }
+
+    @Override
+    public void reset() {
+        cache.clear();
+    }
+
+    @Override
+    public void prefill(int[] tokens) {
+        transformer.forward(cache, tokens, false);
+    }
+
+    @Override
+    public int decode(int token) {
+        float[] logits = transformer.forward(cache, new int[] {token}, false);
+        int best = 0;
+        for (int i = 1; i < logits.length; i++) {
+            if (logits[i] > logits[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    @Override
+    public int vocabSize() {
+        return vocab;
+    }
+
+    @Override
+    public int bos() {
+        return bos;
+    }
+
+    @Override
+    public void close() {
+        cache.clear();
+    }
+}
