@@ -76,6 +76,16 @@ if wants serve; then
     pyx serve-bad-args "$TMP/serve.json"
   case_ "serve stdio: exits 0 when stdin closes" pyx serve-eof-exit "$TMP/serve.json"
   PORT=$((38000 + RANDOM % 2000))
+  pyx serve-http-session "$TMP/http.json" http "$PORT" s3cret "$K3" serve --transport http --port "$PORT" --token s3cret \
+    >"$TMP/http-driver.log" 2>&1
+  case_ "serve http: no/wrong bearer token -> 401" pyx serve-http-auth "$TMP/http.json"
+  case_ "serve http: foreign Origin -> 403" pyx serve-http-origin "$TMP/http.json"
+  case_ "serve http: initialize at /mcp with the token -> JSON-RPC result" pyx serve-http-init "$TMP/http.json"
+  case_ "serve http: stops on SIGTERM, nothing on stdout" pyx serve-stopped "$TMP/http.json"
+  pyx serve-http-session "$TMP/sse.json" sse "$((PORT + 1))" s3cret "$K3" serve --transport sse --port "$((PORT + 1))" \
+    --token s3cret >"$TMP/sse-driver.log" 2>&1
+  case_ "serve sse: no/wrong bearer token -> 401" pyx serve-http-auth "$TMP/sse.json"
+  case_ "serve sse: GET /sse with the token -> endpoint event naming /message" pyx serve-sse-endpoint "$TMP/sse.json"
   CT_TIMEOUT=40 k3 v_http serve --transport http --host 0.0.0.0 --port "$PORT"
   case_ "serve: http on 0.0.0.0 without a token -> 2 naming --token" usage_error v_http --token
   CT_TIMEOUT=40 k3 v_sse serve --transport sse --host 0.0.0.0 --port "$PORT"

@@ -549,6 +549,142 @@ def c_serve_eof_exit(path):
     need(t["rc"] == 0, f"exit status {t['rc']} after stdin closed, expected 0 ({t['problem']})")
 
 
+# ---- serve (http / sse) ----------------------------------------------------------------------
+
+def c_serve_http_session(transcript, transport, port, token, *cmd):
+    """Starts `serve --transport http|sse` on loopback with a token, probes auth, Origin and the
+    protocol endpoint, then stops it (SIGTERM). Writes the observations to TRANSCRIPT."""
+    import http.client
+    import signal
+    import socket
+    import subprocess
+    import time
+    port = int(port)
+    proc = subprocess.Popen(list(cmd), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    obs, problem = {}, None
+    init = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "contract-test", "version": "0"}}})
+
+    def request(method, path, headers, body=None, read_limit=None):
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        c.request(method, path, body=body, headers=headers)
+        r = c.getresponse()
+        data = r.read(read_limit) if read_limit else r.read()
+        c.close()
+        return {"status": r.status, "content_type": r.getheader("Content-Type", ""), "body": data.decode("utf-8", "replace")[:4000]}
+
+    try:
+        deadline = time.time() + 120
+        while True:
+            if proc.poll() is not None:
+                raise Fail(f"server exited with {proc.returncode} before listening: {proc.stderr.read().decode()[-300:]!r}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.time() > deadline:
+                    raise Fail(f"nothing listening on 127.0.0.1:{port} after 120 s")
+                time.sleep(0.5)
+        auth = {"Authorization": f"Bearer {token}"}
+        if transport == "http":
+            base = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream"}
+            obs["no_token"] = request("POST", "/mcp", base, init)
+            obs["wrong_token"] = request("POST", "/mcp", {**base, "Authorization": "Bearer wrong"}, init)
+            obs["bad_origin"] = request("POST", "/mcp", {**base, **auth, "Origin": "http://evil.example"}, init)
+            obs["ok"] = request("POST", "/mcp", {**base, **auth}, init)
+        else:
+            base = {"Accept": "text/event-stream"}
+            obs["no_token"] = request("GET", "/sse", base, read_limit=1)
+            obs["wrong_token"] = request("GET", "/sse", {**base, "Authorization": "Bearer wrong"}, read_limit=1)
+            obs["bad_origin"] = request("GET", "/sse", {**base, **auth, "Origin": "http://evil.example"}, read_limit=1)
+            obs["ok"] = sse_first_event(port, {**base, **auth})
+    except (Fail, OSError, http.client.HTTPException) as e:
+        problem = f"{type(e).__name__}: {e}"
+    proc.send_signal(signal.SIGTERM)
+    try:
+        rc = proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        rc = proc.wait()
+        problem = (problem + "; " if problem else "") + "server ignored SIGTERM for 20 s"
+    out = proc.stdout.read().decode("utf-8", "replace")
+    with open(transcript, "w", encoding="utf-8") as f:
+        json.dump({"obs": obs, "rc": rc, "problem": problem, "stdout": out[-2000:],
+                   "stderr_tail": proc.stderr.read().decode("utf-8", "replace")[-2000:]}, f)
+    need(problem is None, problem)
+
+
+def sse_first_event(port, headers):
+    """Reads the SSE stream until its first complete event (the legacy transport's `endpoint`)."""
+    import socket
+    s = socket.create_connection(("127.0.0.1", port), timeout=30)
+    head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+    s.sendall(f"GET /sse HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{head}\r\n".encode())
+    buf = b""
+    while len(buf) < 65536:
+        try:
+            chunk = s.recv(4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        buf += chunk
+        body = buf.split(b"\r\n\r\n", 1)[-1] if b"\r\n\r\n" in buf else b""
+        if b"/message" in body and b"\n" in body[body.index(b"/message"):]:
+            break
+    s.close()
+    text = buf.decode("utf-8", "replace")
+    status = int(text.split(" ", 2)[1]) if text.startswith("HTTP/") else 0
+    return {"status": status, "content_type": "text/event-stream" if "text/event-stream" in text.lower() else "", "body": text[:4000]}
+
+
+def http_obs(path):
+    t = transcript(path)
+    need(t["problem"] is None, f"{t['problem']} (stderr: {t['stderr_tail'][-300:]!r})")
+    return t
+
+
+def c_serve_http_auth(path):
+    t = http_obs(path)
+    for k in ("no_token", "wrong_token"):
+        need(t["obs"][k]["status"] == 401, f"{k}: HTTP {t['obs'][k]['status']}, expected 401")
+
+
+def c_serve_http_origin(path):
+    t = http_obs(path)
+    st = t["obs"]["bad_origin"]["status"]
+    need(st == 403, f"Origin http://evil.example: HTTP {st}, expected 403")
+
+
+def c_serve_http_init(path):
+    t = http_obs(path)
+    ok = t["obs"]["ok"]
+    need(ok["status"] == 200, f"initialize with the token: HTTP {ok['status']}: {ok['body'][:200]!r}")
+    body = ok["body"]
+    if "text/event-stream" in ok["content_type"]:
+        body = "\n".join(l[5:].strip() for l in body.splitlines() if l.startswith("data:"))
+    try:
+        msg = json.loads(body.splitlines()[0] if "\n" in body else body)
+    except (json.JSONDecodeError, IndexError):
+        raise Fail(f"initialize answer is not JSON-RPC: {ok['body'][:200]!r}")
+    need(msg.get("result", {}).get("protocolVersion"), f"no protocolVersion in {body[:200]!r}")
+
+
+def c_serve_sse_endpoint(path):
+    t = http_obs(path)
+    ok = t["obs"]["ok"]
+    need(ok["status"] == 200, f"GET /sse with the token: HTTP {ok['status']}: {ok['body'][:200]!r}")
+    need("text/event-stream" in ok["content_type"], f"GET /sse is not an event stream: {ok['body'][:200]!r}")
+    need("event:endpoint" in ok["body"].replace(" ", "") and "/message" in ok["body"],
+         f"first SSE event is not the endpoint event naming /message: {ok['body'][-200:]!r}")
+
+
+def c_serve_stopped(path):
+    t = transcript(path)
+    need(t["rc"] in (0, 130, 143, -15), f"exit status {t['rc']} on SIGTERM")
+    need(t["stdout"].strip() == "", f"HTTP server wrote to stdout: {t['stdout'][:200]!r}")
+
+
 CHECKS = {name[2:].replace("_", "-"): fn for name, fn in globals().items() if name.startswith("c_")}
 
 if __name__ == "__main__":
