@@ -1,4 +1,5 @@
-/* k3kernels: the C side of kernels-native. One header for the ABI; block layouts live in k3k_blocks.h. */
+/* k3kernels: the C side of kernels-native. This header is the whole exported ABI (NativeKernels binds
+ * it through JNA direct mapping); block layouts live in k3k_blocks.h. Type numbers are GGUF's. */
 #ifndef K3K_H
 #define K3K_H
 
@@ -6,8 +7,69 @@
 #include <stdint.h>
 
 /* Bumped whenever an exported signature changes; NativeKernels refuses a library that disagrees. */
-#define K3K_ABI_VERSION 1
+#define K3K_ABI_VERSION 3
+
+#define K3K_MAX_CPUS 1024
+#define K3K_DEFAULT_AI_PATH "/proc/set_ai_thread"
+
+/* When a worker does the K3 AI-core handshake before pinning. */
+enum { K3K_AI_NEVER = 0, K3K_AI_AUTO = 1 /* target cpu is an A100 core */, K3K_AI_ALWAYS = 2 };
 
 int k3k_abi_version(void);
+/* The ISA path this process dispatches to: "avx2", "neon-dotprod", "rvv", "generic". */
+const char *k3k_isa(void);
+/* Writes "kernel path\n" lines (one per weight type's matmul dot) into buf; returns the length needed. */
+int k3k_coverage(char *buf, int cap);
+/* 1 to force the generic C path everywhere (tests, comparisons), 0 for the fastest path. */
+void k3k_set_generic(int on);
+
+/* ---- worker pool --------------------------------------------------------------------------- */
+typedef struct k3k_pool k3k_pool;
+
+/* Where a worker runs. All fields int64 so Java reads it as a long[K3K_PLACEMENT_FIELDS]. */
+typedef struct {
+    int64_t requested_cpu; /* -1: not pinned */
+    int64_t actual_cpu;    /* sched_getcpu() after pinning */
+    int64_t affinity_ok;   /* the affinity read back is exactly {requested_cpu} */
+    int64_t affinity_mask; /* affinity read back, cpus 0..63 */
+    int64_t ai_attempted;  /* the TID was written to the ai-thread file */
+    int64_t ai_errno;      /* 0, or why that write failed */
+    int64_t pin_errno;     /* 0, or why sched_setaffinity failed */
+    int64_t tid;
+} k3k_placement;
+#define K3K_PLACEMENT_FIELDS 8
+
+/* cpus may be NULL (n_cpus 0: not pinned); worker i gets cpus[i % n_cpus]. ai_path NULL: the default. */
+k3k_pool *k3k_pool_create(int n_threads, const int *cpus, int n_cpus, const char *ai_path, int ai_mode);
+void k3k_pool_destroy(k3k_pool *pool);
+int k3k_pool_placement(const k3k_pool *pool, int worker, k3k_placement *out);
+
+/* Whether the pool's matrix products use IME (K3 A100 cores): enabled only when every worker sits on an
+ * A100 core and its start-up self-test (a known tile through the real instruction against the scalar
+ * model) passed; otherwise the RVV path runs and this says why. */
+enum { K3K_IME_ENABLED = 1, K3K_IME_NOT_BUILT = -1, K3K_IME_NO_AI_CORES = -2, K3K_IME_SELF_TEST_FAILED = -3 };
+int k3k_ime_status(const k3k_pool *pool);
+
+/* ---- kernels (pool may be NULL: run on the calling thread). Return 0, or -1 for a bad type. ----- */
+int k3k_matmul(k3k_pool *pool, int type, const void *w, int rows, int cols, const float *x, float *y, int n_tokens);
+int k3k_dequantize(int type, const void *src, float *dst, int64_t n);
+int k3k_quantize(int type, const float *src, void *dst, int64_t n);
+void k3k_rms_norm(const float *x, const float *w, float *out, int n, int n_rows, float eps);
+void k3k_layer_norm(const float *x, const float *w, const float *b, float *out, int n, int n_rows, float eps);
+void k3k_rope(float *x, int n_tokens, int n_heads, int head_dim, int rope_dims, int pos0,
+              float base, float freq_scale, int neox);
+int k3k_attention(k3k_pool *pool, const float *q, const void *k, const void *v, int kv_type, float *out,
+                  int n_tokens, int pos0, int n_keys, int n_heads, int n_kv_heads, int head_dim,
+                  float scale, int causal, int window);
+void k3k_swiglu(const float *gate, const float *up, float *out, int n);
+void k3k_geglu(const float *gate, const float *up, float *out, int n);
+void k3k_gelu(float *x, int n);
+void k3k_add(const float *a, const float *b, float *out, int n);
+void k3k_add_bias(float *x, const float *bias, int n, int n_rows);
+void k3k_scale(float *x, float s, int n);
+
+/* Streaming read of `bytes` bytes of buf on every worker (each its own share), `reps` times; returns
+ * the seconds taken by the fastest rep. For the bandwidth probe of the kernel benchmark. */
+double k3k_read_bandwidth(k3k_pool *pool, const void *buf, int64_t bytes, int reps);
 
 #endif

@@ -1,4 +1,4 @@
-/* Library identity and the ISA paths compiled in; the Java side checks the ABI version at load. */
+/* Library identity: the ABI version the Java side checks at load. */
 #include "k3k.h"
 
 int k3k_abi_version(void) { return K3K_ABI_VERSION; }

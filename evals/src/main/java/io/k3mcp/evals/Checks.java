@@ -54,6 +54,12 @@ public final class Checks {
                     : Outcome.fail(path + (c.exists() ? " is absent" : " is present: " + brief(selected.get(0))));
         }
         if (selected.isEmpty()) {
+            // min/max over a wildcard means "every selected value": vacuously true when there are none
+            // (a board without thermal zones); a plain path that selects nothing is a failure.
+            boolean wildcard = path.contains("[*]") || path.contains(".*");
+            if (wildcard && (c.min() != null || c.max() != null)) {
+                return Outcome.pass();
+            }
             return Outcome.fail(path + " selects nothing");
         }
         JsonNode value = selected.size() == 1 ? selected.get(0) : MAPPER.createArrayNode().addAll(selected);
@@ -79,7 +85,10 @@ public final class Checks {
         if (c.cosine() != null) {
             return cosine(path, value, c.cosine());
         }
-        return Outcome.fail("check on " + path + " has no comparison (equals, matches, contains, min/max, exists, json_schema, cosine)");
+        if (c.nearest() != null) {
+            return nearest(path, value, c.nearest());
+        }
+        return Outcome.fail("check on " + path + " has no comparison (equals, matches, contains, min/max, exists, json_schema, cosine, nearest)");
     }
 
     private static boolean same(JsonNode a, JsonNode b) {
@@ -158,19 +167,44 @@ public final class Checks {
         if (value.size() != c.with().size() || value.size() == 0) {
             return Outcome.fail("cosine of vectors of length " + value.size() + " and " + c.with().size());
         }
+        double cos = cos(value, c.with());
+        return cos >= c.min() ? Outcome.pass()
+                : Outcome.fail(String.format("cosine(%s, with) = %.4f, below %.4f", path, cos, c.min()));
+    }
+
+    private static Outcome nearest(String path, JsonNode value, Scenario.Nearest n) {
+        JsonNode among = n.among();
+        if (!value.isArray() || among == null || !among.isArray() || n.index() < 0 || n.index() >= among.size()) {
+            return Outcome.fail("nearest needs a vector at " + path + " and 'among' vectors containing index " + n.index());
+        }
+        int best = -1;
+        double bestCos = -2;
+        for (int i = 0; i < among.size(); i++) {
+            if (!among.get(i).isArray() || among.get(i).size() != value.size()) {
+                return Outcome.fail("nearest: candidate " + i + " is not a vector of length " + value.size());
+            }
+            double c = cos(value, among.get(i));
+            if (c > bestCos) {
+                bestCos = c;
+                best = i;
+            }
+        }
+        return best == n.index() ? Outcome.pass() : Outcome.fail(String.format(
+                "%s is nearest to candidate %d (cosine %.4f), not %d (cosine %.4f)", path, best, bestCos, n.index(), cos(value, among.get(n.index()))));
+    }
+
+    private static double cos(JsonNode a, JsonNode b) {
         double dot = 0;
         double na = 0;
         double nb = 0;
-        for (int i = 0; i < value.size(); i++) {
-            double a = value.get(i).asDouble();
-            double b = c.with().get(i).asDouble();
-            dot += a * b;
-            na += a * a;
-            nb += b * b;
+        for (int i = 0; i < a.size(); i++) {
+            double x = a.get(i).asDouble();
+            double y = b.get(i).asDouble();
+            dot += x * y;
+            na += x * x;
+            nb += y * y;
         }
-        double cos = dot / Math.sqrt(na * nb);
-        return cos >= c.min() ? Outcome.pass()
-                : Outcome.fail(String.format("cosine(%s, with) = %.4f, below %.4f", path, cos, c.min()));
+        return dot / Math.sqrt(na * nb);
     }
 
     static String brief(JsonNode n) {

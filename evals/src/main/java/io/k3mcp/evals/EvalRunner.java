@@ -183,6 +183,9 @@ public final class EvalRunner {
             tps = tokens * 1000.0 / latency;
         }
         for (Scenario.Check check : step.expect()) {
+            if (check.when() != null && !truthy(vars.get(check.when()))) {
+                continue; // a conditional check whose variable is unset or false
+            }
             Checks.Outcome o;
             try {
                 o = Checks.evaluate(resolve(check, vars), result);
@@ -196,12 +199,18 @@ public final class EvalRunner {
         return new Results.StepResult(step.name(), true, null, latency, tokens, tps);
     }
 
+    private static boolean truthy(JsonNode v) {
+        return v != null && !v.isNull() && !(v.isBoolean() && !v.asBoolean())
+                && !(v.isTextual() && (v.asText().isEmpty() || v.asText().equals("false") || v.asText().equals("0")));
+    }
+
     /** The check with ${var} references in its expected values replaced. */
     private static Scenario.Check resolve(Scenario.Check c, Vars v) {
         Scenario.Cosine cos = c.cosine() == null ? null : new Scenario.Cosine(v.substitute(c.cosine().with()), c.cosine().min());
+        Scenario.Nearest near = c.nearest() == null ? null : new Scenario.Nearest(v.substitute(c.nearest().among()), c.nearest().index());
         return new Scenario.Check(c.path(), v.substitute(c.equals()), v.substitute(c.notEquals()),
                 v.substituteString(c.matches()), v.substitute(c.contains()), c.min(), c.max(), c.exists(),
-                c.jsonSchema(), cos, c.message());
+                c.jsonSchema(), cos, near, c.when(), c.message());
     }
 
     private static long ms(long t0) {

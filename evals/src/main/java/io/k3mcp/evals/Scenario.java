@@ -33,7 +33,11 @@ public record Scenario(String name, String description, Server server, List<Stri
      */
     public record Check(String path, JsonNode equals, JsonNode notEquals, String matches, JsonNode contains,
                         Double min, Double max, Boolean exists, JsonNode jsonSchema, Cosine cosine,
-                        String message) {
+                        Nearest nearest, String when, String message) {
+    }
+
+    /** The vector at the check's path is closer (cosine) to {@code among[index]} than to every other vector of {@code among}. */
+    public record Nearest(JsonNode among, int index) {
     }
 
     /** Cosine similarity between the value at the check's path and {@code with} (a vector or ${var}). */

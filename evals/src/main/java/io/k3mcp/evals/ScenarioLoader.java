@@ -27,7 +27,7 @@ public final class ScenarioLoader {
     private static final Set<String> STEP_FIELDS = Set.of("name", "tool", "arguments", "list", "read", "timeout_ms",
             "capture", "expect", "expect_error");
     private static final Set<String> CHECK_FIELDS = Set.of("path", "equals", "not_equals", "matches", "contains", "min",
-            "max", "exists", "json_schema", "cosine", "message");
+            "max", "exists", "json_schema", "cosine", "nearest", "when", "message");
     private static final long DEFAULT_TIMEOUT_MS = 60_000;
 
     private ScenarioLoader() {
@@ -147,10 +147,18 @@ public final class ScenarioLoader {
             }
             cosine = new Scenario.Cosine(c.get("with"), c.get("min").asDouble());
         }
+        Scenario.Nearest nearest = null;
+        if (n.has("nearest")) {
+            JsonNode c = n.get("nearest");
+            if (!c.isObject() || !c.has("among") || !c.has("index") || !c.get("index").canConvertToInt()) {
+                throw new ScenarioException(where + ": 'nearest' must be {\"among\": vectors or \"${var}\", \"index\": n}");
+            }
+            nearest = new Scenario.Nearest(c.get("among"), c.get("index").asInt());
+        }
         return new Scenario.Check(text(n, "path", where, false), n.get("equals"), n.get("not_equals"),
                 text(n, "matches", where, false), n.get("contains"), number(n, "min", where), number(n, "max", where),
-                n.has("exists") ? n.get("exists").asBoolean() : null, n.get("json_schema"), cosine,
-                text(n, "message", where, false));
+                n.has("exists") ? n.get("exists").asBoolean() : null, n.get("json_schema"), cosine, nearest,
+                text(n, "when", where, false), text(n, "message", where, false));
     }
 
     private static Double number(JsonNode n, String field, String where) {

@@ -49,6 +49,8 @@ class ChecksTest {
         assertEquals("$.n = 3.0 is below the minimum 4.0", check("{\"path\": \"$.n\", \"min\": 4}").reason());
         assertTrue(check("{\"path\": \"$.missing\", \"exists\": false}").passed());
         assertEquals("$.missing selects nothing", check("{\"path\": \"$.missing\", \"equals\": 1}").reason());
+        assertTrue(check("{\"path\": \"$.missing[*].t\", \"min\": 0, \"max\": 1}").passed(), "bounds over no values hold");
+        assertFalse(check("{\"path\": \"$.missing\", \"min\": 0}").passed(), "a plain path must select a value");
         assertTrue(check("{\"path\": \"$.text\", \"json_schema\": {\"type\": \"object\", \"required\": [\"a\"]}}").passed());
         Checks.Outcome bad = check("{\"path\": \"$.text\", \"json_schema\": {\"type\": \"object\", \"required\": [\"b\"]}}");
         assertFalse(bad.passed());
@@ -57,6 +59,10 @@ class ChecksTest {
         assertTrue(check("{\"path\": \"$.vec\", \"cosine\": {\"with\": [1, 0.01], \"min\": 0.99}}").passed());
         assertFalse(check("{\"path\": \"$.vec\", \"cosine\": {\"with\": [0, 1], \"min\": 0.5}}").passed());
         assertTrue(check("{\"path\": \"$.n\", \"message\": \"need four\", \"equals\": 4}").reason().startsWith("need four: "));
+        assertTrue(check("{\"path\": \"$.vec\", \"nearest\": {\"among\": [[0, 1], [0.9, 0.1], [-1, 0]], \"index\": 1}}").passed());
+        Checks.Outcome far = check("{\"path\": \"$.vec\", \"nearest\": {\"among\": [[0, 1], [0.9, 0.1]], \"index\": 0}}");
+        assertFalse(far.passed());
+        assertTrue(far.reason().contains("nearest to candidate 1"), far.reason());
     }
 
     @Test

@@ -15,7 +15,11 @@ public enum Architecture {
     QWEN2("qwen2", true, false),
     /** Qwen3: per-head q/k RMS norm, NeoX RoPE. */
     QWEN3("qwen3", true, false),
-    /** Gemma 3: GELU-tanh gated FFN, post-attention/post-FFN norms, sliding-window layers. */
+    /**
+     * Gemma 3: GELU-tanh gated FFN, post-attention/post-FFN norms, sliding-window layers. HF Gemma
+     * normalises with x * (1 + w); llama.cpp's converter stores 1 + w in the GGUF, so the block multiplies
+     * by the stored weight exactly as for llama (the goldens confirm it).
+     */
     GEMMA3("gemma3", true, true);
 
     /** The value of {@code general.architecture}. */

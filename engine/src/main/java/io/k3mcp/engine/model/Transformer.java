@@ -19,7 +19,11 @@ public final class Transformer {
     private final ModelWeights w;
     private final Kernels kernels;
     private final int maxBatch;
+    /** Tokens whose logits are computed at once (bounds the output buffer: LOGIT_ROWS x nVocab floats). */
+    private static final int LOGIT_ROWS = 32;
+
     private ForwardBuffers buf;
+    private FloatBuffer logitRows;
 
     public Transformer(Model model, Kernels kernels) {
         this(model, kernels, MAX_BATCH);
@@ -170,15 +174,20 @@ public final class Transformer {
         kernels.add(buf.x, out, buf.x, n * e);
     }
 
-    /** Final norm and LM head for tokens [first, first + count) of the batch, into logits[at...]. */
+    /** Final norm and LM head for tokens [first, first + count) of the batch, into logits[at...], in groups of LOGIT_ROWS. */
     private void outputLogits(int first, int count, float[] logits, int at) {
         int e = c.nEmbd();
         int vocab = c.nVocab();
-        FloatBuffer normed = Buffers.slice(buf.xb, 0, count * e);
-        kernels.rmsNorm(Buffers.slice(buf.x, first * e, count * e), w.outputNorm(), normed, e, count, c.normEps());
-        FloatBuffer out = Buffers.floats(count * vocab);
         Matrix o = w.output();
-        kernels.matmul(o.type(), o.data(), vocab, e, normed, out, count);
-        out.get(0, logits, at, count * vocab);
+        for (int done = 0; done < count; done += LOGIT_ROWS) {
+            int n = Math.min(LOGIT_ROWS, count - done);
+            FloatBuffer normed = Buffers.slice(buf.xb, 0, n * e);
+            kernels.rmsNorm(Buffers.slice(buf.x, (first + done) * e, n * e), w.outputNorm(), normed, e, n, c.normEps());
+            if (logitRows == null) {
+                logitRows = Buffers.floats(LOGIT_ROWS * vocab);
+            }
+            kernels.matmul(o.type(), o.data(), vocab, e, normed, logitRows, n);
+            logitRows.get(0, logits, at + done * vocab, n * vocab);
+        }
     }
 }

@@ -35,6 +35,37 @@ public final class Logits {
      * (value, id) longs, so a 150k vocabulary costs one primitive sort.
      */
     public static int[] order(float[] values, int from, int n, int k) {
+        if (k <= 0) {
+            return new int[0];
+        }
+        return k <= SMALL_K ? smallTop(values, from, n, k) : sortedTop(values, from, n, k);
+    }
+
+    /** Up to this k a single pass with a small sorted array beats sorting the whole vocabulary. */
+    private static final int SMALL_K = 64;
+
+    private static int[] smallTop(float[] values, int from, int n, int k) {
+        int[] ids = new int[k];
+        float[] best = new float[k];
+        int size = 0;
+        for (int i = 0; i < n; i++) {
+            float v = values[from + i];
+            if (size == k && !(v > best[k - 1])) {
+                continue; // not better than the current k-th: an equal value keeps the lower id already there
+            }
+            int pos = size == k ? k - 1 : size++;
+            while (pos > 0 && v > best[pos - 1]) {
+                best[pos] = best[pos - 1];
+                ids[pos] = ids[pos - 1];
+                pos--;
+            }
+            best[pos] = v;
+            ids[pos] = i;
+        }
+        return ids;
+    }
+
+    private static int[] sortedTop(float[] values, int from, int n, int k) {
         long[] keys = new long[n];
         for (int i = 0; i < n; i++) {
             int bits = Float.floatToIntBits(values[from + i]);

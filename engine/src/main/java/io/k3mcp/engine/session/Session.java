@@ -25,6 +25,8 @@ public final class Session {
     private static final Logger log = LoggerFactory.getLogger(Session.class);
     /** Default context when the caller names none: the model's, capped to keep the cache small. */
     public static final int DEFAULT_MAX_CONTEXT = 4096;
+    /** Positions scored per forward pass. */
+    private static final int SCORE_CHUNK = 64;
 
     private final ModelConfig config;
     private final Transformer transformer;
@@ -130,18 +132,23 @@ public final class Session {
         }
         checkIds(tokens);
         cache.clear();
-        float[] logits = transformer.forward(cache, tokens, true);
         int v = config.nVocab();
         List<ScoreResult.Position> positions = new ArrayList<>(tokens.length);
         double nll = 0;
-        for (int i = 0; i < tokens.length; i++) {
-            List<TokenLogit> top = topLogits > 0 ? Logits.top(logits, i * v, v, topLogits) : List.of();
-            if (i + 1 < tokens.length) {
-                double lp = logits[i * v + tokens[i + 1]] - Logits.logSumExp(logits, i * v, v);
-                nll -= lp;
-                positions.add(new ScoreResult.Position(tokens[i + 1], lp, top));
-            } else {
-                positions.add(new ScoreResult.Position(null, null, top));
+        // in chunks, so only SCORE_CHUNK x nVocab logits exist at a time (chunking does not change the numbers)
+        for (int from = 0; from < tokens.length; from += SCORE_CHUNK) {
+            int n = Math.min(SCORE_CHUNK, tokens.length - from);
+            float[] logits = transformer.forward(cache, Arrays.copyOfRange(tokens, from, from + n), true);
+            for (int j = 0; j < n; j++) {
+                int i = from + j;
+                List<TokenLogit> top = topLogits > 0 ? Logits.top(logits, j * v, v, topLogits) : List.of();
+                if (i + 1 < tokens.length) {
+                    double lp = logits[j * v + tokens[i + 1]] - Logits.logSumExp(logits, j * v, v);
+                    nll -= lp;
+                    positions.add(new ScoreResult.Position(tokens[i + 1], lp, top));
+                } else {
+                    positions.add(new ScoreResult.Position(null, null, top));
+                }
             }
         }
         Double ppl = tokens.length > 1 ? Math.exp(nll / (tokens.length - 1)) : null;

@@ -85,6 +85,21 @@ class SamplerTest {
         assertEquals(Math.log(2), Logits.logSumExp(new float[] {0f, 0f}, 0, 2), 1e-12);
     }
 
+    @Test
+    void smallAndLargeTopKAgreeOnRandomLogitsWithTies() {
+        java.util.Random r = new java.util.Random(5);
+        float[] l = new float[3000];
+        for (int i = 0; i < l.length; i++) {
+            l[i] = r.nextInt(200) / 8f; // many exact ties
+        }
+        int[] small = Logits.order(l, 0, l.length, 50);
+        int[] large = Logits.order(l, 0, l.length, 500);
+        assertEquals(java.util.Arrays.toString(small), java.util.Arrays.toString(java.util.Arrays.copyOf(large, 50)));
+        for (int i = 1; i < large.length; i++) {
+            assertTrue(l[large[i - 1]] > l[large[i]] || (l[large[i - 1]] == l[large[i]] && large[i - 1] < large[i]));
+        }
+    }
+
     private static void assertMessage(String name, Runnable r) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, r::run);
         assertTrue(e.getMessage().startsWith(name), e.getMessage());

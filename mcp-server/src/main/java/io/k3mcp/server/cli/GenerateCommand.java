@@ -70,6 +70,10 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--top-logits", description = "Report the K highest logits for every generated token.")
     Integer topLogits;
 
+    @Option(names = "--ctx-size", defaultValue = "0",
+            description = "Context (KV cache) length in tokens; 0 = the model's, at most 4096. Default: ${DEFAULT-VALUE}.")
+    int ctxSize;
+
     @Option(names = "--threads", description = "Worker threads for the kernels.")
     Integer threads;
 
@@ -81,7 +85,10 @@ public final class GenerateCommand implements Callable<Integer> {
         if ((prompt == null) == (messages == null)) {
             throw new UsageException("give exactly one of --prompt and --messages");
         }
-        try (ModelRegistry registry = new ModelRegistry(KernelsChoice.pick(threads == null ? 0 : threads, cores), 0)) {
+        if (ctxSize < 0) {
+            throw new UsageException("--ctx-size must be >= 0 (0 = the model's context, at most 4096), got " + ctxSize);
+        }
+        try (ModelRegistry registry = new ModelRegistry(KernelsChoice.pick(threads == null ? 0 : threads, cores), ctxSize)) {
             GenerateTool tool = new GenerateTool(registry, null);
             GenerateOutput out;
             try {

@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
                 TokenizeCommand.class,
                 GenerateCommand.class,
                 ScoreCommand.class,
+                ServeCommand.class,
+                DemoCommand.class,
                 BoardCommand.class,
         })
 public final class Main implements Runnable {

@@ -42,6 +42,10 @@ public final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--no-bos", description = "With --text: do not add the BOS token.")
     boolean noBos;
 
+    @Option(names = "--ctx-size", defaultValue = "0",
+            description = "Context (KV cache) length in tokens; 0 = the model's, at most 4096. Default: ${DEFAULT-VALUE}.")
+    int ctxSize;
+
     @Option(names = "--threads", description = "Worker threads for the kernels.")
     Integer threads;
 
@@ -56,7 +60,10 @@ public final class ScoreCommand implements Callable<Integer> {
         if (topLogits < 0 || topLogits > 1000) {
             throw new UsageException("--top-logits must be from 0 to 1000, got " + topLogits);
         }
-        try (ModelRegistry registry = new ModelRegistry(KernelsChoice.pick(threads == null ? 0 : threads, cores), 0)) {
+        if (ctxSize < 0) {
+            throw new UsageException("--ctx-size must be >= 0 (0 = the model's context, at most 4096), got " + ctxSize);
+        }
+        try (ModelRegistry registry = new ModelRegistry(KernelsChoice.pick(threads == null ? 0 : threads, cores), ctxSize)) {
             ModelRegistry.Loaded m;
             try {
                 m = registry.get(model);

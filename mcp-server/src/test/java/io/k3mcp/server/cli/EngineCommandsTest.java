@@ -87,6 +87,19 @@ class EngineCommandsTest {
     }
 
     @Test
+    void contextSizeIsHonouredAndChecked() {
+        String model = shared("models", "llama-mini-f32.gguf").toString();
+        Run small = run("generate", "--model", model, "--prompt", "Once upon a time", "--ctx-size", "10", "--max-tokens", "3", "--json");
+        assertEquals(2, small.status());
+        assertTrue(small.stderr().contains("exceed the context of 10 tokens"), small.stderr());
+        Run negative = run("score", "--model", model, "--tokens", "1,2", "--ctx-size", "-1");
+        assertEquals(2, negative.status());
+        Run tooBig = run("score", "--model", model, "--tokens", "1,2", "--ctx-size", "100000");
+        assertEquals(1, tooBig.status());
+        assertTrue(tooBig.stderr().contains("context length 100000 is outside 1..512"), tooBig.stderr());
+    }
+
+    @Test
     void scoreJsonHasOnePositionPerTokenAndThePerplexity() throws IOException {
         Run r = run("score", "--model", shared("models", "llama-mini-f32.gguf").toString(), "--tokens", "1,438,113,346",
                 "--top-logits", "2", "--json");

@@ -1,0 +1,61 @@
+package io.k3mcp.engine.session;
+
+import io.k3mcp.engine.model.Architecture;
+import io.k3mcp.engine.testing.Shared;
+import io.k3mcp.kernels.ReferenceKernels;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The shared registry loads each file once and lists what it holds; the fallback chat formats tokenise as intended. */
+class ModelRegistryTest {
+
+    @Test
+    void loadsOncePerFileAndListsTheLoadedModels() throws IOException {
+        try (ModelRegistry r = new ModelRegistry(ReferenceKernels.INSTANCE, 128)) {
+            Path file = Shared.model("qwen3-mini-q8_0.gguf");
+            ModelRegistry.Loaded a = r.get(file);
+            ModelRegistry.Loaded b = r.get(file.toAbsolutePath().getParent().resolve("./qwen3-mini-q8_0.gguf"));
+            assertSame(a, b);
+            assertEquals(128, a.session().contextLength());
+            List<ModelRegistry.Info> infos = r.loaded();
+            assertEquals(1, infos.size());
+            assertEquals("qwen3", infos.get(0).architecture());
+            assertEquals(1024, infos.get(0).vocabSize());
+            assertEquals("reference", infos.get(0).kernels());
+            assertTrue(infos.get(0).fileBytes() > 1_000_000);
+            assertThrows(NoSuchFileException.class, () -> r.get(file.resolveSibling("absent.gguf")));
+            assertEquals(1, r.loaded().size());
+        }
+    }
+
+    @Test
+    void chatFormatsUseTheModelsSpecialTokens() throws IOException {
+        try (ModelRegistry r = new ModelRegistry(ReferenceKernels.INSTANCE, 0)) {
+            ModelRegistry.Loaded q = r.get(Shared.model("qwen3-mini-f16.gguf"));
+            List<ChatMessage> chat = List.of(new ChatMessage("system", "Be brief."), new ChatMessage("user", "Hi"));
+            assertEquals("chatml", FallbackChatTemplate.name(Architecture.QWEN3, q.tokenizer()));
+            String text = FallbackChatTemplate.render(Architecture.QWEN3, q.tokenizer(), chat);
+            assertEquals("<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n", text);
+            int[] ids = q.tokenizer().encode(text, true, true);
+            assertEquals(1017, ids[0], "<|im_start|> is one special token");
+            assertEquals(3, java.util.Arrays.stream(ids).filter(id -> id == 1017).count());
+
+            ModelRegistry.Loaded l = r.get(Shared.model("llama-mini-f32.gguf"));
+            assertEquals("llama2", FallbackChatTemplate.name(Architecture.LLAMA, l.tokenizer()));
+            assertEquals("[INST] <<SYS>>\nBe brief.\n<</SYS>>\n\nHi [/INST]",
+                    FallbackChatTemplate.render(Architecture.LLAMA, l.tokenizer(), chat));
+            ModelRegistry.Loaded g = r.get(Shared.model("gemma3-mini-f16.gguf"));
+            assertEquals("<start_of_turn>user\nBe brief.\n\nHi<end_of_turn>\n<start_of_turn>model\n",
+                    FallbackChatTemplate.render(Architecture.GEMMA3, g.tokenizer(), chat));
+        }
+    }
+}

@@ -1,0 +1,92 @@
+/* Single-thread decode-matmul throughput per type, in GB/s of weights per second of this thread's CPU
+ * time (CLOCK_THREAD_CPUTIME_ID), so kernel variants can be compared on a shared, busy machine. Not a
+ * test; `make bench-c`. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "../k3k.h"
+#include "../k3k_internal.h"
+
+static double cpu_now(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return (double) t.tv_sec + (double) t.tv_nsec * 1e-9;
+}
+
+int main(int argc, char **argv) {
+    const int types[] = {K3K_Q4_0, K3K_Q8_0, K3K_Q4_K, K3K_Q6_K, K3K_F16, K3K_Q5_0, K3K_Q4_1, K3K_Q5_K, K3K_Q3_K, K3K_Q2_K};
+    const int cols = 2048, rows = argc > 1 ? atoi(argv[1]) : 32000;
+    float *x = malloc(sizeof(float) * cols), *y = malloc(sizeof(float) * rows);
+    for (int i = 0; i < cols; i++) x[i] = (float) (i % 17) * 0.1f - 0.8f;
+    printf("isa %s, %d x %d, single thread\n", k3k_isa(), rows, cols);
+    for (size_t t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
+        const size_t bytes = k3k_row_bytes(types[t], cols) * (size_t) rows;
+        uint8_t *w = aligned_alloc(64, (bytes + 63) / 64 * 64);
+        for (size_t i = 0; i < bytes; i++) w[i] = (uint8_t) (i * 2654435761u >> 13);
+        const int ts = k3k_type_size(types[t]);
+        for (size_t off = 0; off + ts <= bytes; off += ts) { /* finite scales */
+            if (types[t] == K3K_F16) { w[off + 1] &= 0x3b; continue; }
+            if (types[t] == K3K_Q6_K) { w[off + 209] = 0x20; continue; }
+            if (types[t] == K3K_Q3_K) { w[off + 109] = 0x20; continue; }
+            if (types[t] == K3K_Q2_K) { w[off + 81] = 0x20; w[off + 83] = 0x20; continue; }
+            w[off + 1] = 0x20;
+            if (types[t] == K3K_Q4_K || types[t] == K3K_Q5_K || types[t] == K3K_Q4_1) w[off + 3] = 0x20;
+        }
+        for (int generic = 1; generic >= 0; generic--) {
+            k3k_set_generic(generic);
+            k3k_matmul(NULL, types[t], w, rows, cols, x, y, 1);
+            double best = 1e9;
+            for (int r = 0; r < 5; r++) {
+                const double t0 = cpu_now();
+                k3k_matmul(NULL, types[t], w, rows, cols, x, y, 1);
+                const double dt = cpu_now() - t0;
+                if (dt < best) best = dt;
+            }
+            printf("%-5d %-8s %7.2f GB/s  (%6.1f MB)\n", types[t], generic ? "generic" : k3k_traits(types[t])->path,
+                   bytes / best / 1e9, bytes / 1e6);
+        }
+        free(w);
+    }
+    k3k_set_generic(0);
+    /* prefill: 32 tokens through 2048 x 2048, CPU time per token vs one-token calls (weights in cache) */
+    for (size_t t = 0; t < 4; t++) {
+        const int ty = types[t], nt = 32, r = 2048;
+        const size_t bytes = k3k_row_bytes(ty, cols) * (size_t) r;
+        uint8_t *w = aligned_alloc(64, (bytes + 63) / 64 * 64);
+        for (size_t i = 0; i < bytes; i++) w[i] = (uint8_t) (i * 2654435761u >> 13);
+        const int ts = k3k_type_size(ty);
+        for (size_t off = 0; off + ts <= bytes; off += ts) {
+            if (ty == K3K_Q6_K) w[off + 209] = 0x20;
+            else { w[off + 1] = 0x20; if (ty == K3K_Q4_K) w[off + 3] = 0x20; }
+        }
+        float *xs = malloc(sizeof(float) * cols * nt), *ys = malloc(sizeof(float) * r * nt);
+        for (int i = 0; i < cols * nt; i++) xs[i] = (float) (i % 23) * 0.05f - 0.5f;
+        double best_b = 1e9, best_1 = 1e9;
+        for (int rep = 0; rep < 3; rep++) {
+            double t0 = cpu_now();
+            k3k_matmul(NULL, ty, w, r, cols, xs, ys, nt);
+            const double tb = cpu_now() - t0;
+            t0 = cpu_now();
+            for (int k = 0; k < nt; k++) k3k_matmul(NULL, ty, w, r, cols, xs + k * cols, ys + k * r, 1);
+            const double t1 = cpu_now() - t0;
+            if (tb < best_b) best_b = tb;
+            if (t1 < best_1) best_1 = t1;
+        }
+        printf("prefill %-5d 2048x2048 x %d tokens: %.0f us/token batched, %.0f us/token one by one\n", ty, nt,
+               best_b / nt * 1e6, best_1 / nt * 1e6);
+        free(w); free(xs); free(ys);
+    }
+    /* dispatch cost of the pool: a tiny matmul (8 rows) on 2 workers, wall time per call */
+    k3k_pool *pool = k3k_pool_create(2, NULL, 0, NULL, K3K_AI_NEVER);
+    uint8_t *w = calloc(1, k3k_row_bytes(K3K_Q8_0, cols) * 8);
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    for (int i = 0; i < 2000; i++) k3k_matmul(pool, K3K_Q8_0, w, 8, cols, x, y, 1);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    printf("pool dispatch: %.1f us per 8-row matmul on 2 workers (wall)\n",
+           ((double) (b.tv_sec - a.tv_sec) * 1e9 + (double) (b.tv_nsec - a.tv_nsec)) / 2000 / 1e3);
+    k3k_pool_destroy(pool);
+    free(w);
+    return 0;
+}

@@ -1,0 +1,82 @@
+/* The run-time dispatch table: the generic row for every type, then each ISA installer overwrites the
+ * rows it accelerates when this CPU has the features. Also the coverage report and the ISA name. */
+#include <pthread.h>
+#include <stdio.h>
+#include "k3k.h"
+#include "k3k_internal.h"
+
+static k3k_type_traits fast_table[K3K_TYPE_COUNT], generic_table[K3K_TYPE_COUNT];
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static const char *isa_name = "generic";
+static volatile int use_generic;
+
+static void row(int type, k3k_vec_dot_fn dot, int vec_dot_type, k3k_from_float_fn from_float) {
+    generic_table[type] = (k3k_type_traits) {
+        .dot = dot, .generic = dot, .from_float = from_float, .vec_dot_type = vec_dot_type, .path = "generic",
+    };
+}
+
+static void init(void) {
+    row(K3K_F32, k3k_vec_dot_f32_generic, K3K_F32, k3k_quantize_row_f32);
+    row(K3K_F16, k3k_vec_dot_f16_generic, K3K_F16, k3k_quantize_row_f16);
+    row(K3K_BF16, k3k_vec_dot_bf16_generic, K3K_BF16, k3k_quantize_row_bf16);
+    row(K3K_Q4_0, k3k_vec_dot_q4_0_q8_0_generic, K3K_Q8_0, k3k_quantize_row_q8_0);
+    row(K3K_Q4_1, k3k_vec_dot_q4_1_q8_1_generic, K3K_Q8_1, k3k_quantize_row_q8_1);
+    row(K3K_Q5_0, k3k_vec_dot_q5_0_q8_0_generic, K3K_Q8_0, k3k_quantize_row_q8_0);
+    row(K3K_Q5_1, k3k_vec_dot_q5_1_q8_1_generic, K3K_Q8_1, k3k_quantize_row_q8_1);
+    row(K3K_Q8_0, k3k_vec_dot_q8_0_q8_0_generic, K3K_Q8_0, k3k_quantize_row_q8_0);
+    row(K3K_Q2_K, k3k_vec_dot_q2_K_q8_K_generic, K3K_Q8_K, k3k_quantize_row_q8_K);
+    row(K3K_Q3_K, k3k_vec_dot_q3_K_q8_K_generic, K3K_Q8_K, k3k_quantize_row_q8_K);
+    row(K3K_Q4_K, k3k_vec_dot_q4_K_q8_K_generic, K3K_Q8_K, k3k_quantize_row_q8_K);
+    row(K3K_Q5_K, k3k_vec_dot_q5_K_q8_K_generic, K3K_Q8_K, k3k_quantize_row_q8_K);
+    row(K3K_Q6_K, k3k_vec_dot_q6_K_q8_K_generic, K3K_Q8_K, k3k_quantize_row_q8_K);
+    row(K3K_Q8_K, k3k_vec_dot_q8_K_q8_K_generic, K3K_Q8_K, k3k_quantize_row_q8_K);
+    for (int t = 0; t < K3K_TYPE_COUNT; t++) fast_table[t] = generic_table[t];
+    if (k3k_install_x86_avx2(fast_table)) isa_name = "avx2";
+    else if (k3k_install_arm_neon(fast_table)) isa_name = "neon-dotprod";
+    else if (k3k_install_riscv_rvv(fast_table)) isa_name = "rvv";
+}
+
+const k3k_type_traits *k3k_traits(int type) {
+    pthread_once(&once, init);
+    if (type < 0 || type >= K3K_TYPE_COUNT) return NULL;
+    const k3k_type_traits *t = use_generic ? &generic_table[type] : &fast_table[type];
+    return t->dot ? t : NULL;
+}
+
+void k3k_force_generic(int on) { use_generic = on; }
+void k3k_set_generic(int on) { k3k_force_generic(on); }
+
+const char *k3k_isa(void) {
+    pthread_once(&once, init);
+    return use_generic ? "generic" : isa_name;
+}
+
+static const char *type_name(int type) {
+    switch (type) {
+    case K3K_F32: return "F32"; case K3K_F16: return "F16"; case K3K_BF16: return "BF16";
+    case K3K_Q4_0: return "Q4_0"; case K3K_Q4_1: return "Q4_1"; case K3K_Q5_0: return "Q5_0";
+    case K3K_Q5_1: return "Q5_1"; case K3K_Q8_0: return "Q8_0"; case K3K_Q2_K: return "Q2_K";
+    case K3K_Q3_K: return "Q3_K"; case K3K_Q4_K: return "Q4_K"; case K3K_Q5_K: return "Q5_K";
+    case K3K_Q6_K: return "Q6_K"; case K3K_Q8_K: return "Q8_K";
+    default: return NULL;
+    }
+}
+
+int k3k_coverage(char *buf, int cap) {
+    pthread_once(&once, init);
+    int len = 0;
+    for (int t = 0; t < K3K_TYPE_COUNT; t++) {
+        const k3k_type_traits *tr = k3k_traits(t);
+        if (!tr || !type_name(t)) continue;
+        char line[64];
+        const int n = snprintf(line, sizeof(line), "matmul.%s %s\n", type_name(t), tr->path);
+        if (buf && len + n < cap) memcpy(buf + len, line, (size_t) n + 1);
+        len += n;
+    }
+    const char *rest = "rms_norm generic\nlayer_norm generic\nrope generic\nattention generic\n"
+                       "activations generic\nquantize generic\ndequantize generic\n";
+    const int n = (int) strlen(rest);
+    if (buf && len + n < cap) memcpy(buf + len, rest, (size_t) n + 1);
+    return len + n;
+}

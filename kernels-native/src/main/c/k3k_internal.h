@@ -1,0 +1,98 @@
+/* Internal interfaces between the kernel files: the dot-product signature every ISA path shares, the
+ * generic (scalar) versions that are the reference for the others, and the run-time dispatch table. */
+#ifndef K3K_INTERNAL_H
+#define K3K_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "k3k_blocks.h"
+
+/* qemu-riscv64 7.2 aborts on the vfncvt.rtz.x.f.w clang emits when it vectorises (int8_t) roundf(...),
+ * so float-to-int loops stay scalar on clang; the result is the same either way. */
+#if defined(__clang__)
+#define SCALAR_LOOP _Pragma("clang loop vectorize(disable)")
+#else
+#define SCALAR_LOOP
+#endif
+
+/* *s = dot(x, y) over n elements; x is a row of the weight type, y the activations already quantised to
+ * that type's vec-dot type (both given as raw blocks). */
+typedef void (*k3k_vec_dot_fn)(int n, float *s, const void *x, const void *y);
+typedef void (*k3k_from_float_fn)(const float *x, void *y, int64_t n);
+/* The dot of one weight row with 4 activation rows (y + k * by), s[k * s_stride] for token k: the weight
+ * blocks are unpacked once for the 4 tokens (prefill). Each output equals what dot would give. */
+typedef void (*k3k_vec_dot_4t_fn)(int n, float *s, size_t s_stride, const void *x, const void *y, size_t by);
+
+
+/* Generic scalar dots, arithmetic identical to ggml's *_generic versions. */
+void k3k_vec_dot_f32_generic(int n, float *s, const void *x, const void *y);
+void k3k_vec_dot_f16_generic(int n, float *s, const void *x, const void *y);
+void k3k_vec_dot_bf16_generic(int n, float *s, const void *x, const void *y);
+void k3k_vec_dot_q4_0_q8_0_generic(int n, float *s, const void *x, const void *y);
+void k3k_vec_dot_q4_1_q8_1_generic(int n, float *s, const void *x, const void *y);
+void k3k_vec_dot_q5_0_q8_0_generic(int n, float *s, const void *x, const void *y);
+void k3k_vec_dot_q5_1_q8_1_generic(int n, float *s, const void *x, const void *y);
+void k3k_vec_dot_q8_0_q8_0_generic(int n, float *s, const void *x, const void *y);
+void k3k_vec_dot_q2_K_q8_K_generic(int n, float *s, const void *x, const void *y);
+void k3k_vec_dot_q3_K_q8_K_generic(int n, float *s, const void *x, const void *y);
+void k3k_vec_dot_q4_K_q8_K_generic(int n, float *s, const void *x, const void *y);
+void k3k_vec_dot_q5_K_q8_K_generic(int n, float *s, const void *x, const void *y);
+void k3k_vec_dot_q6_K_q8_K_generic(int n, float *s, const void *x, const void *y);
+void k3k_vec_dot_q8_K_q8_K_generic(int n, float *s, const void *x, const void *y);
+
+/* Activation quantisers (ggml's *_ref arithmetic) and the float converters. */
+void k3k_quantize_row_q8_0(const float *x, void *y, int64_t n);
+void k3k_quantize_row_q8_1(const float *x, void *y, int64_t n);
+void k3k_quantize_row_q8_K(const float *x, void *y, int64_t n);
+void k3k_quantize_row_f16(const float *x, void *y, int64_t n);
+void k3k_quantize_row_bf16(const float *x, void *y, int64_t n);
+void k3k_quantize_row_f32(const float *x, void *y, int64_t n);
+/* The 32-element weight quantisers (quantize_row_q4_0/q4_1/q5_0/q5_1_ref), for writing models. */
+void k3k_quantize_row_weights(int type, const float *x, void *y, int64_t n);
+
+/* Dequantisers, one per type; returns 0, or -1 for a type without one. */
+int k3k_dequantize_row(int type, const void *src, float *dst, int64_t n);
+void k3k_dequantize_row_legacy(int type, const void *src, float *dst, int64_t n);
+void k3k_dequantize_row_kquant(int type, const void *src, float *dst, int64_t n);
+
+/* Geometry of a type: elements per block and bytes per block (0 when unknown). */
+int k3k_block_size(int type);
+int k3k_type_size(int type);
+static inline size_t k3k_row_bytes(int type, int64_t n) {
+    return (size_t) (n / k3k_block_size(type)) * (size_t) k3k_type_size(type);
+}
+
+/* One row of the dispatch table: the dot this process uses for a weight type, and why. */
+typedef struct {
+    k3k_vec_dot_fn dot;
+    k3k_vec_dot_4t_fn dot_4t; /* NULL: batches call dot per token */
+    k3k_vec_dot_fn generic;
+    k3k_from_float_fn from_float;
+    int vec_dot_type;
+    /* Bytes of per-block auxiliary data an ISA dot wants after the activation blocks (from_float writes
+     * it, see k3k_act_row_bytes); 0 for plain blocks. The generic dot ignores it. */
+    int act_aux_per_block;
+    const char *path; /* "avx2", "neon-dotprod", "rvv", "generic" */
+} k3k_type_traits;
+
+/* Where the auxiliary activation data starts, and the bytes one quantised activation row takes. */
+static inline size_t k3k_act_aux_offset(int vec_dot_type, int64_t n) {
+    return (k3k_row_bytes(vec_dot_type, n) + 31) & ~(size_t) 31;
+}
+static inline size_t k3k_act_row_bytes(const k3k_type_traits *tr, int64_t n) {
+    const size_t aux = (size_t) (n / k3k_block_size(tr->vec_dot_type)) * (size_t) tr->act_aux_per_block;
+    return (k3k_act_aux_offset(tr->vec_dot_type, n) + aux + 32 + 63) & ~(size_t) 63;
+}
+
+/* The table, filled once (thread-safe) from the CPU features seen at run time. */
+const k3k_type_traits *k3k_traits(int type);
+/* Forces the generic path for every type (tests compare the ISA paths against it). */
+void k3k_force_generic(int on);
+
+/* Per-ISA installers: each overwrites the rows it accelerates when the CPU supports it. Defined in
+ * every build; a path not compiled for this architecture returns 0 and touches nothing. */
+int k3k_install_x86_avx2(k3k_type_traits *table);
+int k3k_install_arm_neon(k3k_type_traits *table);
+int k3k_install_riscv_rvv(k3k_type_traits *table);
+
+#endif

@@ -1,0 +1,132 @@
+/* Row-wise and element-wise operations: norms, RoPE, gated activations, add, bias, scale. Scalar
+ * C with ggml's arithmetic (double accumulation in the norms, iterated theta in RoPE); these are a
+ * small fraction of a forward pass next to the matrix products. */
+#include <math.h>
+#include <pthread.h>
+#include "k3k.h"
+#include "k3k_internal.h"
+
+void k3k_rms_norm(const float *x, const float *w, float *out, int n, int n_rows, float eps) {
+    for (int r = 0; r < n_rows; r++) {
+        const float *xr = x + (size_t) r * n;
+        float *o = out + (size_t) r * n;
+        double sum = 0.0;
+        for (int i = 0; i < n; i++) sum += (double) (xr[i] * xr[i]);
+        const float mean = (float) (sum / n);
+        const float scale = 1.0f / sqrtf(mean + eps);
+        for (int i = 0; i < n; i++) o[i] = xr[i] * scale;
+        if (w) for (int i = 0; i < n; i++) o[i] = o[i] * w[i];
+    }
+}
+
+void k3k_layer_norm(const float *x, const float *w, const float *b, float *out, int n, int n_rows, float eps) {
+    for (int r = 0; r < n_rows; r++) {
+        const float *xr = x + (size_t) r * n;
+        float *o = out + (size_t) r * n;
+        double sum = 0.0;
+        for (int i = 0; i < n; i++) sum += (double) xr[i];
+        const float mean = (float) (sum / n);
+        double sum2 = 0.0;
+        for (int i = 0; i < n; i++) {
+            const float v = xr[i] - mean;
+            o[i] = v;
+            sum2 += (double) (v * v);
+        }
+        const float variance = (float) (sum2 / n);
+        const float scale = 1.0f / sqrtf(variance + eps);
+        for (int i = 0; i < n; i++) o[i] = o[i] * scale;
+        if (w) for (int i = 0; i < n; i++) o[i] = o[i] * w[i];
+        if (b) for (int i = 0; i < n; i++) o[i] = o[i] + b[i];
+    }
+}
+
+void k3k_rope(float *x, int n_tokens, int n_heads, int head_dim, int rope_dims, int pos0,
+              float base, float freq_scale, int neox) {
+    const float theta_scale = powf(base, -2.0f / rope_dims);
+    for (int t = 0; t < n_tokens; t++) {
+        for (int h = 0; h < n_heads; h++) {
+            float *v = x + ((size_t) t * n_heads + h) * head_dim;
+            float theta = (float) (pos0 + t);
+            for (int i0 = 0; i0 < rope_dims; i0 += 2) {
+                const float th = freq_scale * theta;
+                const float c = cosf(th), s = sinf(th);
+                const int a = neox ? i0 / 2 : i0;
+                const int b = neox ? i0 / 2 + rope_dims / 2 : i0 + 1;
+                const float x0 = v[a], x1 = v[b];
+                v[a] = x0 * c - x1 * s;
+                v[b] = x0 * s + x1 * c;
+                theta *= theta_scale;
+            }
+        }
+    }
+}
+
+static inline float silu(float x) { return x / (1.0f + expf(-x)); }
+
+static inline float gelu_tanh(float x) {
+    const float sqrt_2_over_pi = 0.79788456080286535587989211986876f, coef_a = 0.044715f;
+    return 0.5f * x * (1.0f + tanhf(sqrt_2_over_pi * x * (1.0f + coef_a * x * x)));
+}
+
+/* ggml evaluates GELU through a table indexed by the fp16 input (GGML_GELU_FP16), holding fp16 results. */
+static k3k_half gelu_table[1 << 16];
+static pthread_once_t gelu_once = PTHREAD_ONCE_INIT;
+
+static void gelu_table_init(void) {
+    for (int i = 0; i < (1 << 16); i++) gelu_table[i] = k3k_fp32_to_fp16(gelu_tanh(k3k_fp16_to_fp32((k3k_half) i)));
+}
+
+static inline float gelu_lookup(float x) {
+    return k3k_fp16_to_fp32(gelu_table[k3k_fp32_to_fp16(x)]);
+}
+
+void k3k_swiglu(const float *gate, const float *up, float *out, int n) {
+    for (int i = 0; i < n; i++) out[i] = silu(gate[i]) * up[i];
+}
+
+void k3k_geglu(const float *gate, const float *up, float *out, int n) {
+    pthread_once(&gelu_once, gelu_table_init);
+    for (int i = 0; i < n; i++) {
+        const float x = gate[i];
+        out[i] = x <= -10.0f ? 0.0f : x >= 10.0f ? x * up[i] : gelu_lookup(x) * up[i];
+    }
+}
+
+void k3k_gelu(float *x, int n) {
+    pthread_once(&gelu_once, gelu_table_init);
+    for (int i = 0; i < n; i++) x[i] = x[i] <= -10.0f ? 0.0f : x[i] >= 10.0f ? x[i] : gelu_lookup(x[i]);
+}
+
+void k3k_add(const float *a, const float *b, float *out, int n) {
+    for (int i = 0; i < n; i++) out[i] = a[i] + b[i];
+}
+
+void k3k_add_bias(float *x, const float *bias, int n, int n_rows) {
+    for (int r = 0; r < n_rows; r++)
+        for (int i = 0; i < n; i++) x[(size_t) r * n + i] += bias[i];
+}
+
+void k3k_scale(float *x, float s, int n) {
+    for (int i = 0; i < n; i++) x[i] *= s;
+}
+
+int k3k_dequantize(int type, const void *src, float *dst, int64_t n) {
+    const int bs = k3k_block_size(type);
+    if (bs == 0 || n < 0 || n % bs != 0) return -1;
+    return k3k_dequantize_row(type, src, dst, n);
+}
+
+int k3k_quantize(int type, const float *src, void *dst, int64_t n) {
+    const int bs = k3k_block_size(type);
+    if (bs == 0 || n < 0 || n % bs != 0) return -1;
+    switch (type) {
+    case K3K_F32: k3k_quantize_row_f32(src, dst, n); return 0;
+    case K3K_F16: k3k_quantize_row_f16(src, dst, n); return 0;
+    case K3K_BF16: k3k_quantize_row_bf16(src, dst, n); return 0;
+    case K3K_Q8_0: k3k_quantize_row_q8_0(src, dst, n); return 0;
+    case K3K_Q8_1: k3k_quantize_row_q8_1(src, dst, n); return 0;
+    case K3K_Q8_K: k3k_quantize_row_q8_K(src, dst, n); return 0;
+    case K3K_Q4_0: case K3K_Q4_1: case K3K_Q5_0: case K3K_Q5_1: k3k_quantize_row_weights(type, src, dst, n); return 0;
+    default: return -1;
+    }
+}

@@ -1,0 +1,24 @@
+/* Shared pieces of the x86 AVX2 files (included only inside #if defined(__x86_64__)). */
+#ifndef K3K_X86_AVX2_H
+#define K3K_X86_AVX2_H
+
+#include <immintrin.h>
+#include "k3k_internal.h"
+
+#define AVX2 __attribute__((target("avx2,fma,f16c")))
+/* F16C: one instruction per half (the portable converter branches). Exact, so results do not change. */
+#define H2F(h) _cvtsh_ss(h)
+
+AVX2 static inline float hsum_ps(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+/* quantize_row_q8_0_ref, vectorised, bit-identical. */
+void k3k_quantize_row_q8_0_avx2(const float *x, void *vy, int64_t n);
+/* Installs the Q4_0 rows (dot, four-token dot, activation format). */
+void k3k_install_x86_avx2_q4_0(k3k_type_traits *t);
+
+#endif

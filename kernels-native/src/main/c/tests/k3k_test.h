@@ -1,0 +1,28 @@
+/* Shared helpers of the C kernel tests: the CHECK macro, a deterministic RNG and random valid blocks. */
+#ifndef K3K_TEST_H
+#define K3K_TEST_H
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "../k3k.h"
+#include "../k3k_internal.h"
+
+extern int k3k_tests_passed, k3k_tests_failed;
+
+#define CHECK(cond, ...) do { if (cond) { k3k_tests_passed++; } else { k3k_tests_failed++; \
+    printf("FAIL %s:%d: ", __FILE__, __LINE__); printf(__VA_ARGS__); printf("\n"); } } while (0)
+
+uint32_t test_rand(void);
+float test_randf(void); /* uniform in [-1, 1) */
+/* n elements of `type` with random quants and small finite scales; returns malloc'd bytes. */
+uint8_t *test_random_row(int type, int n, int rows);
+float *test_random_floats(int n, float amp);
+
+void test_dots(void);
+void test_quant(void);
+void test_ops(void);
+void test_pool(void);
+void test_ime(void);
+
+#endif

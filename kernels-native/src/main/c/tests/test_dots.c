@@ -1,0 +1,93 @@
+/* Every weight type: the dispatched (ISA) dot equals the generic dot within float reassociation, the
+ * generic dot equals a double-precision dot of the dequantised operands, and the pooled matmul equals
+ * the single-threaded one exactly, on odd sizes and misaligned rows. */
+#include "k3k_test.h"
+
+static const int TYPES[] = {K3K_F32, K3K_F16, K3K_BF16, K3K_Q4_0, K3K_Q4_1, K3K_Q5_0, K3K_Q5_1, K3K_Q8_0,
+                            K3K_Q2_K, K3K_Q3_K, K3K_Q4_K, K3K_Q5_K, K3K_Q6_K, K3K_Q8_K};
+
+static void check_type(int type, int cols, int rows) {
+    const k3k_type_traits *tr = k3k_traits(type);
+    CHECK(tr != NULL, "type %d has a dot", type);
+    if (!tr) return;
+    uint8_t *w = test_random_row(type, cols, rows);
+    const size_t rb = k3k_row_bytes(type, cols);
+    uint8_t *w_odd = malloc(rb * rows + 1); /* rows starting at odd addresses */
+    memcpy(w_odd + 1, w, rb * rows);
+    float *x = test_random_floats(cols, 2.0f);
+    uint8_t *xq = malloc(k3k_act_row_bytes(tr, cols));
+    tr->from_float(x, xq, cols);
+    float *wf = malloc(sizeof(float) * cols), *xf = malloc(sizeof(float) * cols);
+    k3k_dequantize_row(tr->vec_dot_type, xq, xf, cols);
+    int bad_fast = 0, bad_ref = 0;
+    for (int r = 0; r < rows; r++) {
+        float g, f, f_odd;
+        tr->generic(cols, &g, w + r * rb, xq);
+        tr->dot(cols, &f, w + r * rb, xq);
+        tr->dot(cols, &f_odd, w_odd + 1 + r * rb, xq);
+        k3k_dequantize_row(type, w + r * rb, wf, cols);
+        double ref = 0, mag = 0;
+        for (int i = 0; i < cols; i++) {
+            ref += (double) wf[i] * xf[i];
+            mag += fabs((double) wf[i] * xf[i]);
+        }
+        const double tol = 1e-5 * mag + 1e-6;
+        if (fabs(f - g) > tol || f != f_odd) {
+            if (!bad_fast++) printf("  type %d row %d: fast %.9g generic %.9g odd %.9g tol %.3g\n", type, r, f, g, f_odd, tol);
+        }
+        if (fabs(g - ref) > 1e-4 * mag + 1e-6) {
+            if (!bad_ref++) printf("  type %d row %d: generic %.9g dequantised %.9g\n", type, r, g, ref);
+        }
+    }
+    if (tr->dot_4t) { /* 4 tokens at once: each output exactly the one-token dot's */
+        const size_t xb = k3k_act_row_bytes(tr, cols);
+        uint8_t *x4 = malloc(xb * 4);
+        float *xs = test_random_floats(cols * 4, 1.0f);
+        for (int k = 0; k < 4; k++) tr->from_float(xs + k * cols, x4 + k * xb, cols);
+        int bad4 = 0;
+        for (int r = 0; r < rows; r++) {
+            float s4[8];
+            tr->dot_4t(cols, s4, 2, w_odd + 1 + r * rb, x4, xb);
+            for (int k = 0; k < 4; k++) {
+                float one;
+                tr->dot(cols, &one, w + r * rb, x4 + k * xb);
+                bad4 += one != s4[2 * k];
+            }
+        }
+        CHECK(bad4 == 0, "type %d (%s) cols %d: %d four-token outputs differ from the one-token dot", type, tr->path, cols, bad4);
+        free(x4);
+        free(xs);
+    }
+    CHECK(bad_fast == 0, "type %d (%s) cols %d: %d rows differ from generic", type, tr->path, cols, bad_fast);
+    CHECK(bad_ref == 0, "type %d cols %d: %d generic rows differ from the dequantised dot", type, cols, bad_ref);
+    free(w); free(w_odd); free(x); free(xq); free(wf); free(xf);
+}
+
+static void check_pooled_matmul(int type, int cols, int rows, int n_tokens) {
+    uint8_t *w = test_random_row(type, cols, rows);
+    float *x = test_random_floats(cols * n_tokens, 1.0f);
+    float *y1 = calloc((size_t) rows * n_tokens, sizeof(float)), *y3 = calloc((size_t) rows * n_tokens, sizeof(float));
+    CHECK(k3k_matmul(NULL, type, w, rows, cols, x, y1, n_tokens) == 0, "matmul type %d", type);
+    k3k_pool *pool = k3k_pool_create(3, NULL, 0, NULL, K3K_AI_NEVER);
+    CHECK(pool != NULL, "pool of 3");
+    CHECK(k3k_matmul(pool, type, w, rows, cols, x, y3, n_tokens) == 0, "pooled matmul type %d", type);
+    k3k_pool_destroy(pool);
+    int diff = 0;
+    for (int i = 0; i < rows * n_tokens; i++) diff += y1[i] != y3[i];
+    CHECK(diff == 0, "type %d %dx%d x %d tokens: pooled differs in %d outputs", type, rows, cols, n_tokens, diff);
+    free(w); free(x); free(y1); free(y3);
+}
+
+void test_dots(void) {
+    for (size_t i = 0; i < sizeof(TYPES) / sizeof(TYPES[0]); i++) {
+        const int t = TYPES[i], bs = k3k_block_size(t) == 1 ? 32 : k3k_block_size(t);
+        check_type(t, bs, 5);
+        check_type(t, bs * 7, 9);
+        check_type(t, bs * 13, 3);
+        if (k3k_block_size(t) == 1) check_type(t, 37, 4); /* float types: ragged tails */
+        check_pooled_matmul(t, bs * 3, 17, 1);
+        check_pooled_matmul(t, bs * 2, 35, 5);
+    }
+    CHECK(k3k_matmul(NULL, 99, NULL, 1, 32, NULL, NULL, 1) == -1, "unknown type refused");
+    CHECK(k3k_matmul(NULL, K3K_Q4_0, NULL, 1, 33, NULL, NULL, 1) == -1, "ragged cols refused");
+}

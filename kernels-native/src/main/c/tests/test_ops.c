@@ -1,0 +1,155 @@
+/* Norms, RoPE, attention and the element-wise ops against direct double-precision formulas. */
+#include "k3k_test.h"
+
+static int close_rel(const float *a, const double *b, int n, double rel) {
+    int bad = 0;
+    for (int i = 0; i < n; i++) {
+        const int off = fabs(a[i] - b[i]) > rel * (fabs(b[i]) + 1e-2);
+        if (off && !bad) printf("  [%d] %.9g vs %.9g\n", i, a[i], b[i]);
+        bad += off;
+    }
+    return bad;
+}
+
+static void test_norms(void) {
+    const int n = 67, rows = 3;
+    float *x = test_random_floats(n * rows, 2.0f), *w = test_random_floats(n, 1.0f), *b = test_random_floats(n, 1.0f);
+    float out[67 * 3];
+    double ref[67 * 3];
+    k3k_rms_norm(x, w, out, n, rows, 1e-5f);
+    for (int r = 0; r < rows; r++) {
+        double ss = 0;
+        for (int i = 0; i < n; i++) ss += (double) x[r * n + i] * x[r * n + i];
+        for (int i = 0; i < n; i++) ref[r * n + i] = x[r * n + i] / sqrt(ss / n + 1e-5) * w[i];
+    }
+    CHECK(close_rel(out, ref, n * rows, 1e-5) == 0, "rms_norm");
+    k3k_layer_norm(x, w, b, out, n, rows, 1e-5f);
+    for (int r = 0; r < rows; r++) {
+        double mean = 0, var = 0;
+        for (int i = 0; i < n; i++) mean += x[r * n + i];
+        mean /= n;
+        for (int i = 0; i < n; i++) var += (x[r * n + i] - mean) * (x[r * n + i] - mean);
+        var /= n;
+        for (int i = 0; i < n; i++) ref[r * n + i] = (x[r * n + i] - mean) / sqrt(var + 1e-5) * w[i] + b[i];
+    }
+    CHECK(close_rel(out, ref, n * rows, 1e-4) == 0, "layer_norm");
+    free(x); free(w); free(b);
+}
+
+static void test_rope(void) {
+    const int hd = 8, dims = 6, heads = 2, pos0 = 5;
+    float *x = test_random_floats(hd * heads, 1.0f);
+    float v[16], nx[16];
+    memcpy(v, x, sizeof(v));
+    k3k_rope(v, 1, heads, hd, dims, pos0, 10000.0f, 0.5f, 0);
+    int bad = 0;
+    for (int h = 0; h < heads; h++)
+        for (int i = 0; i < hd; i++) {
+            double want;
+            const float *s = x + h * hd;
+            if (i >= dims) want = s[i];
+            else {
+                const int p = i / 2 * 2;
+                const double th = pos0 * 0.5 * pow(10000.0, -(double) p / dims);
+                want = i % 2 == 0 ? s[p] * cos(th) - s[p + 1] * sin(th) : s[p] * sin(th) + s[p + 1] * cos(th);
+            }
+            bad += fabs(v[h * hd + i] - want) > 1e-5;
+        }
+    CHECK(bad == 0, "rope normal: %d dims wrong", bad);
+    /* NeoX pairs (i, i + dims/2): permuting to adjacent pairs gives the normal rotation */
+    for (int h = 0; h < heads; h++)
+        for (int i = 0; i < hd; i++) nx[h * hd + i] = x[h * hd + i];
+    for (int h = 0; h < heads; h++)
+        for (int i = 0; i < dims / 2; i++) {
+            nx[h * hd + i] = x[h * hd + 2 * i];
+            nx[h * hd + i + dims / 2] = x[h * hd + 2 * i + 1];
+        }
+    k3k_rope(nx, 1, heads, hd, dims, pos0, 10000.0f, 0.5f, 1);
+    bad = 0;
+    for (int h = 0; h < heads; h++)
+        for (int i = 0; i < dims / 2; i++)
+            bad += nx[h * hd + i] != v[h * hd + 2 * i] || nx[h * hd + i + dims / 2] != v[h * hd + 2 * i + 1];
+    CHECK(bad == 0, "rope neox equals normal on permuted pairs: %d wrong", bad);
+    free(x);
+}
+
+static void attention_case(int kv_type, int causal, int window) {
+    const int nt = 3, pos0 = 4, nk = 7, nh = 4, nkv = 2, hd = 5;
+    const float scale = 0.4f;
+    float *q = test_random_floats(nt * nh * hd, 1.0f), *kf = test_random_floats(nk * nkv * hd, 1.0f),
+          *vf = test_random_floats(nk * nkv * hd, 1.0f);
+    void *k = kf, *v = vf;
+    k3k_half kh[7 * 2 * 5], vh[7 * 2 * 5];
+    if (kv_type == K3K_F16) {
+        k3k_quantize(K3K_F16, kf, kh, nk * nkv * hd);
+        k3k_quantize(K3K_F16, vf, vh, nk * nkv * hd);
+        k3k_dequantize(K3K_F16, kh, kf, nk * nkv * hd);
+        k3k_dequantize(K3K_F16, vh, vf, nk * nkv * hd);
+        k = kh;
+        v = vh;
+    }
+    float out[3 * 4 * 5];
+    double ref[3 * 4 * 5];
+    CHECK(k3k_attention(NULL, q, k, v, kv_type, out, nt, pos0, nk, nh, nkv, hd, scale, causal, window) == 0, "attention");
+    for (int t = 0; t < nt; t++)
+        for (int h = 0; h < nh; h++) {
+            const int kvh = h / (nh / nkv), pos = pos0 + t;
+            double s[7], mx = -1e300, sum = 0;
+            for (int j = 0; j < nk; j++) {
+                const int visible = !causal || (j <= pos && (window <= 0 || j > pos - window));
+                s[j] = -1e300;
+                if (!visible) continue;
+                double d = 0;
+                for (int i = 0; i < hd; i++) d += (double) q[(t * nh + h) * hd + i] * kf[(j * nkv + kvh) * hd + i];
+                s[j] = d * scale;
+                if (s[j] > mx) mx = s[j];
+            }
+            for (int j = 0; j < nk; j++) sum += s[j] > -1e299 ? exp(s[j] - mx) : 0;
+            for (int i = 0; i < hd; i++) {
+                double o = 0;
+                for (int j = 0; j < nk; j++)
+                    if (s[j] > -1e299) o += exp(s[j] - mx) / sum * vf[(j * nkv + kvh) * hd + i];
+                ref[(t * nh + h) * hd + i] = o;
+            }
+        }
+    /* F16 caches round q and the probabilities to half (as llama.cpp does): half precision then */
+    CHECK(close_rel(out, ref, nt * nh * hd, kv_type == K3K_F16 ? 1e-2 : 1e-5) == 0, "attention kv %d causal %d window %d",
+          kv_type, causal, window);
+    free(q); free(kf); free(vf);
+}
+
+static void test_elementwise(void) {
+    const int n = 19;
+    float *g = test_random_floats(n, 4.0f), *u = test_random_floats(n, 1.0f);
+    float out[19];
+    double ref[19];
+    k3k_swiglu(g, u, out, n);
+    for (int i = 0; i < n; i++) ref[i] = g[i] / (1 + exp(-g[i])) * u[i];
+    CHECK(close_rel(out, ref, n, 1e-5) == 0, "swiglu");
+    g[0] = -12.0f;
+    g[1] = 11.0f;
+    k3k_geglu(g, u, out, n);
+    for (int i = 0; i < n; i++) ref[i] = 0.5 * g[i] * (1 + tanh(sqrt(2 / M_PI) * (g[i] + 0.044715 * g[i] * g[i] * g[i]))) * u[i];
+    int bad = 0; /* through ggml's fp16 table: input and result rounded to half */
+    for (int i = 0; i < n; i++) bad += fabs(out[i] - ref[i]) > 2e-3 * (fabs(ref[i]) + fabs(u[i]) * 0.05);
+    CHECK(bad == 0, "geglu: %d wrong", bad);
+    k3k_add(g, u, out, n);
+    for (int i = 0; i < n; i++) ref[i] = (double) g[i] + u[i];
+    CHECK(close_rel(out, ref, n, 1e-6) == 0, "add");
+    memcpy(out, g, sizeof(out));
+    k3k_scale(out, 0.25f, n);
+    for (int i = 0; i < n; i++) ref[i] = g[i] * 0.25;
+    CHECK(close_rel(out, ref, n, 0) == 0, "scale");
+    free(g); free(u);
+}
+
+void test_ops(void) {
+    test_norms();
+    test_rope();
+    attention_case(K3K_F32, 1, 0);
+    attention_case(K3K_F32, 1, 3);
+    attention_case(K3K_F32, 0, 0);
+    attention_case(K3K_F16, 1, 0);
+    CHECK(k3k_attention(NULL, NULL, NULL, NULL, K3K_Q4_0, NULL, 1, 0, 1, 4, 3, 8, 1, 1, 0) == -1, "bad attention args");
+    test_elementwise();
+}

@@ -1,0 +1,94 @@
+/* The worker pool: placement report, pinning, and the K3 ai-thread handshake on a fake proc file. */
+#include <errno.h>
+#include <sched.h>
+#include <unistd.h>
+#include "k3k_test.h"
+
+static void test_unpinned_and_pinned(void) {
+    k3k_pool *pool = k3k_pool_create(2, NULL, 0, NULL, K3K_AI_NEVER);
+    CHECK(pool != NULL, "unpinned pool");
+    k3k_placement p;
+    CHECK(k3k_pool_placement(pool, 1, &p) == 0 && p.requested_cpu == -1 && p.ai_attempted == 0 && p.tid > 0,
+          "unpinned placement");
+    CHECK(k3k_pool_placement(pool, 2, &p) == -1, "worker out of range");
+    k3k_pool_destroy(pool);
+
+    cpu_set_t mine;
+    sched_getaffinity(0, sizeof(mine), &mine);
+    int cpu = 0;
+    while (cpu < CPU_SETSIZE && !CPU_ISSET(cpu, &mine)) cpu++;
+    pool = k3k_pool_create(2, &cpu, 1, NULL, K3K_AI_NEVER);
+    CHECK(pool != NULL, "pinned pool");
+    for (int i = 0; i < 2; i++) {
+        CHECK(k3k_pool_placement(pool, i, &p) == 0, "placement %d", i);
+        CHECK(p.requested_cpu == cpu && p.pin_errno == 0 && p.affinity_ok == 1 && p.actual_cpu == cpu,
+              "worker %d pinned to %d: got cpu %lld ok %lld errno %lld", i, cpu, (long long) p.actual_cpu,
+              (long long) p.affinity_ok, (long long) p.pin_errno);
+    }
+    k3k_pool_destroy(pool);
+}
+
+static void test_ai_handshake(void) {
+    char path[] = "/tmp/k3k_ai_XXXXXX";
+    const int fd = mkstemp(path);
+    CHECK(fd >= 0, "temp file");
+    if (fd < 0) return;
+    close(fd);
+    k3k_pool *pool = k3k_pool_create(1, NULL, 0, path, K3K_AI_ALWAYS);
+    CHECK(pool == NULL || 1, "pool");
+    k3k_pool_destroy(pool);
+    /* unpinned workers never register: the handshake belongs to a target core */
+    FILE *f = fopen(path, "r");
+    char buf[32] = {0};
+    CHECK(f && fgets(buf, sizeof(buf), f) == NULL, "no write for an unpinned worker");
+    if (f) fclose(f);
+
+    cpu_set_t mine;
+    sched_getaffinity(0, sizeof(mine), &mine);
+    int cpu = 0;
+    while (cpu < CPU_SETSIZE && !CPU_ISSET(cpu, &mine)) cpu++;
+    pool = k3k_pool_create(1, &cpu, 1, path, K3K_AI_ALWAYS);
+    k3k_placement p;
+    CHECK(pool && k3k_pool_placement(pool, 0, &p) == 0, "ai pool");
+    CHECK(p.ai_attempted == 1 && p.ai_errno == 0 && p.affinity_ok == 1, "handshake then pin");
+    k3k_pool_destroy(pool);
+    f = fopen(path, "r");
+    long written = -1;
+    CHECK(f && fscanf(f, "%ld", &written) == 1 && written == p.tid, "file holds the worker TID %lld, got %ld",
+          (long long) p.tid, written);
+    if (f) fclose(f);
+    unlink(path);
+
+    pool = k3k_pool_create(1, &cpu, 1, "/nonexistent-k3k/set_ai_thread", K3K_AI_ALWAYS);
+    CHECK(pool && k3k_pool_placement(pool, 0, &p) == 0, "refused pool");
+    CHECK(p.ai_attempted == 1 && p.ai_errno == ENOENT, "refusal reported: errno %lld", (long long) p.ai_errno);
+    k3k_pool_destroy(pool);
+}
+
+static void test_idle_and_reuse(void) {
+    k3k_pool *pool = k3k_pool_create(2, NULL, 0, NULL, K3K_AI_NEVER);
+    const int cols = 64, rows = 8;
+    uint8_t *w = test_random_row(K3K_Q8_0, cols, rows);
+    float *x = test_random_floats(cols, 1.0f), y[8], y0[8];
+    k3k_matmul(NULL, K3K_Q8_0, w, rows, cols, x, y0, 1);
+    int bad = 0;
+    for (int i = 0; i < 200; i++) {
+        if (i == 100) usleep(20000); /* workers fall asleep on the futex, then must wake */
+        k3k_matmul(pool, K3K_Q8_0, w, rows, cols, x, y, 1);
+        bad += memcmp(y, y0, sizeof(y)) != 0;
+    }
+    CHECK(bad == 0, "200 dispatches across a sleep: %d wrong", bad);
+    k3k_pool_destroy(pool);
+    CHECK(k3k_pool_create(0, NULL, 0, NULL, 0) == NULL, "zero threads refused");
+    pool = k3k_pool_create(1, NULL, 0, NULL, K3K_AI_NEVER);
+    const int ime = k3k_ime_status(pool);
+    CHECK(ime == K3K_IME_NOT_BUILT || ime == K3K_IME_NO_AI_CORES, "no IME without A100 workers: %d", ime);
+    k3k_pool_destroy(pool);
+    free(w); free(x);
+}
+
+void test_pool(void) {
+    test_unpinned_and_pinned();
+    test_ai_handshake();
+    test_idle_and_reuse();
+}

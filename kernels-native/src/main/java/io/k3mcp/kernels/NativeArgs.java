@@ -1,0 +1,41 @@
+package io.k3mcp.kernels;
+
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import java.nio.Buffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+
+/** Argument checks and buffer addresses for the native calls: nothing reaches C unchecked. */
+final class NativeArgs {
+    private NativeArgs() {
+    }
+
+    static void check(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** The address of element 0 of a direct buffer holding at least {@code needed} elements. */
+    static long addr(Buffer b, long needed, String what) {
+        if (b == null) {
+            throw new IllegalArgumentException(what + " is null");
+        }
+        if (!b.isDirect()) {
+            throw new IllegalArgumentException(what + " is not a direct buffer");
+        }
+        if (b instanceof FloatBuffer f && f.order() != ByteOrder.nativeOrder()) {
+            throw new IllegalArgumentException(what + " is not in native byte order");
+        }
+        if (b.capacity() < needed) {
+            throw new IllegalArgumentException(what + " holds " + b.capacity() + " elements, needs " + needed);
+        }
+        return Pointer.nativeValue(Native.getDirectBufferPointer(b));
+    }
+
+    /** As {@link #addr}, but null gives 0 (an optional argument such as a norm's weight). */
+    static long addrOrNull(Buffer b, long needed, String what) {
+        return b == null ? 0L : addr(b, needed, what);
+    }
+}

@@ -1,0 +1,296 @@
+package io.k3mcp.kernels;
+
+import static io.k3mcp.kernels.NativeArgs.addr;
+import static io.k3mcp.kernels.NativeArgs.addrOrNull;
+import static io.k3mcp.kernels.NativeArgs.check;
+
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link Kernels} in C (libk3kernels, bound through JNA direct mapping) on a persistent pool of pinned
+ * worker threads. One per process: {@link #shared} hands out the process's pool ({@link #open} makes a
+ * private one, for tests and benchmarks); the pool's threads live until {@link #close}. Calls are serialised (the pool runs one kernel at a time); matmul and attention run on
+ * the pool, the cheap row/element-wise ops on the calling thread.
+ *
+ * <p>Arguments are checked against the buffers' capacities before any native call, so a wrong size is an
+ * {@link IllegalArgumentException}, never a crash.
+ */
+public final class NativeKernels implements Kernels {
+    private static final Logger LOG = LoggerFactory.getLogger(NativeKernels.class);
+
+    private static NativeKernels shared;
+
+    private final long pool;
+    private final int threads;
+    private final int[] cpus;
+    private final List<WorkerPlacement> placement;
+    private boolean closed;
+
+    private NativeKernels(long pool, int threads, int[] cpus, List<WorkerPlacement> placement) {
+        this.pool = pool;
+        this.threads = threads;
+        this.cpus = cpus;
+        this.placement = placement;
+    }
+
+    /** Whether the library loaded in this process, which ISA path it chose, or why it did not load. */
+    public static NativeAvailability available() {
+        return NativeLib.STATUS;
+    }
+
+    /** {@link #open(int, int[], String, AiPlacement)} with the A100 handshake where a target cpu is an A100 core. */
+    public static NativeKernels open(int threads, int[] cpuList, String aiThreadPath) {
+        return open(threads, cpuList, aiThreadPath, AiPlacement.AUTO);
+    }
+
+    /**
+     * Starts the worker pool.
+     *
+     * @param threads      number of workers (1..1024)
+     * @param cpuList      cpus to pin to, worker i on {@code cpuList[i % length]}; null or empty: not pinned
+     * @param aiThreadPath the K3 ai-thread file (null: /proc/set_ai_thread)
+     * @param ai           when workers do the ai-thread handshake before pinning
+     * @throws IllegalStateException when the library is not available (the message says why)
+     */
+    public static NativeKernels open(int threads, int[] cpuList, String aiThreadPath, AiPlacement ai) {
+        NativeAvailability status = available();
+        if (!status.available()) {
+            throw new IllegalStateException("native kernels unavailable: " + status.reason());
+        }
+        if (threads < 1 || threads > 1024) {
+            throw new IllegalArgumentException("threads must be 1..1024, got " + threads);
+        }
+        int[] cpus = cpuList == null ? new int[0] : cpuList.clone();
+        for (int c : cpus) {
+            if (c < 0 || c >= 1024) {
+                throw new IllegalArgumentException("cpu " + c + " in the cpu list is out of range 0..1023");
+            }
+        }
+        long pool = NativeLib.k3k_pool_create(threads, cpus.length == 0 ? null : cpus, cpus.length, aiThreadPath, ai.code);
+        if (pool == 0) {
+            throw new IllegalStateException("could not start a pool of " + threads + " worker threads");
+        }
+        List<WorkerPlacement> placed = new ArrayList<>(threads);
+        long[] fields = new long[NativeLib.PLACEMENT_FIELDS];
+        for (int i = 0; i < threads; i++) {
+            NativeLib.k3k_pool_placement(pool, i, fields);
+            WorkerPlacement p = WorkerPlacement.fromNative(i, fields);
+            placed.add(p);
+            if (p.placedAsRequested()) {
+                LOG.debug("kernel worker placed {}", p.describe());
+            } else {
+                LOG.warn("kernel worker not placed as requested {}", p.describe());
+            }
+        }
+        NativeKernels nk = new NativeKernels(pool, threads, cpus, List.copyOf(placed));
+        LOG.info("native kernels isa={} threads={} cpus={} ime={}", status.isa(), threads, java.util.Arrays.toString(cpus),
+            nk.imeStatus());
+        return nk;
+    }
+
+    /**
+     * The process's one pool (the design keeps a single pinned pool per process): opened on first use,
+     * then returned to every caller asking for the same threads and cpus. Asking for another
+     * configuration while it is open is an error (close it first); after {@link #close} the next call
+     * opens a new one.
+     */
+    public static synchronized NativeKernels shared(int threads, int[] cpuList, String aiThreadPath) {
+        int[] wanted = cpuList == null ? new int[0] : cpuList;
+        if (shared != null && !shared.isClosed()) {
+            if (shared.threads != threads || !java.util.Arrays.equals(shared.cpus, wanted)) {
+                throw new IllegalStateException("the process already has a kernel pool of " + shared.threads
+                    + " threads on cpus " + java.util.Arrays.toString(shared.cpus) + "; asked for " + threads
+                    + " on " + java.util.Arrays.toString(wanted));
+            }
+            return shared;
+        }
+        shared = open(threads, cpuList, aiThreadPath);
+        return shared;
+    }
+
+    private synchronized boolean isClosed() {
+        return closed;
+    }
+
+    /** Where each worker runs, as read back by the worker after pinning. */
+    public List<WorkerPlacement> placement() {
+        return placement;
+    }
+
+    public int threads() {
+        return threads;
+    }
+
+    /** "kernel path" lines: which ISA path each matmul type and each op takes (fallbacks visible). */
+    public static String coverage() {
+        byte[] buf = new byte[4096];
+        int n = NativeLib.k3k_coverage(buf, buf.length);
+        return new String(buf, 0, Math.min(n, buf.length - 1), StandardCharsets.US_ASCII);
+    }
+
+    /** Forces the generic C path process-wide (true) or restores the fastest (false); for tests and benchmarks. */
+    public static void useGenericPath(boolean generic) {
+        NativeLib.k3k_set_generic(generic ? 1 : 0);
+    }
+
+    @Override
+    public String name() {
+        return "native-" + NativeLib.k3k_isa() + (NativeLib.k3k_ime_status(live()) == IME_ENABLED ? "+ime" : "");
+    }
+
+    private static final int IME_ENABLED = 1;
+
+    /**
+     * Whether batched Q4_0/Q8_0 products use the K3 matrix extension on this pool, and if not why:
+     * "enabled", "not built" (not a riscv64 library), "no A100 workers" (no worker verifiably on an
+     * A100 core), or "self-test failed" (the real instruction disagreed with its model: RVV is used).
+     */
+    public String imeStatus() {
+        return switch (NativeLib.k3k_ime_status(live())) {
+            case IME_ENABLED -> "enabled";
+            case -1 -> "not built";
+            case -2 -> "no A100 workers";
+            case -3 -> "self-test failed";
+            default -> "unknown";
+        };
+    }
+
+    @Override
+    public synchronized void matmul(GgmlType type, ByteBuffer w, int rows, int cols, FloatBuffer x, FloatBuffer y, int nTokens) {
+        check(rows >= 0 && cols > 0 && nTokens >= 0, "matmul: rows " + rows + ", cols " + cols + ", tokens " + nTokens);
+        type.vecDotType().bytesFor(cols);
+        long wBytes = type.bytesFor(cols) * rows;
+        int rc = NativeLib.k3k_matmul(live(), type.id, addr(w, wBytes, "matmul weights"), rows, cols,
+            addr(x, (long) cols * nTokens, "matmul x"), addr(y, (long) rows * nTokens, "matmul y"), nTokens);
+        check(rc == 0, "matmul: type " + type + " is not supported natively");
+    }
+
+    @Override
+    public synchronized void dequantize(GgmlType type, ByteBuffer src, FloatBuffer dst, int n) {
+        check(n >= 0, "dequantize: n " + n + " is negative");
+        long bytes = type.bytesFor(n);
+        int rc = NativeLib.k3k_dequantize(type.id, addr(src, bytes, "dequantize src"), addr(dst, n, "dequantize dst"), n);
+        check(rc == 0, "dequantize: type " + type + " is not supported");
+    }
+
+    @Override
+    public synchronized void quantize(GgmlType type, FloatBuffer src, ByteBuffer dst, int n) {
+        check(n >= 0, "quantize: n " + n + " is negative");
+        long bytes = type.bytesFor(n);
+        long s = addr(src, n, "quantize src");
+        long d = addr(dst, bytes, "quantize dst");
+        if (NativeLib.k3k_quantize(type.id, s, d, n) != 0) {
+            throw new UnsupportedOperationException("quantize to " + type + " is not implemented");
+        }
+    }
+
+    @Override
+    public synchronized void rmsNorm(FloatBuffer x, FloatBuffer weight, FloatBuffer out, int n, int nRows, float eps) {
+        check(n > 0 && nRows >= 0, "rmsNorm: n " + n + ", rows " + nRows);
+        long total = (long) n * nRows;
+        NativeLib.k3k_rms_norm(addr(x, total, "rmsNorm x"), addrOrNull(weight, n, "rmsNorm weight"),
+            addr(out, total, "rmsNorm out"), n, nRows, eps);
+    }
+
+    @Override
+    public synchronized void layerNorm(FloatBuffer x, FloatBuffer weight, FloatBuffer bias, FloatBuffer out, int n, int nRows, float eps) {
+        check(n > 0 && nRows >= 0, "layerNorm: n " + n + ", rows " + nRows);
+        long total = (long) n * nRows;
+        NativeLib.k3k_layer_norm(addr(x, total, "layerNorm x"), addrOrNull(weight, n, "layerNorm weight"),
+            addrOrNull(bias, n, "layerNorm bias"), addr(out, total, "layerNorm out"), n, nRows, eps);
+    }
+
+    @Override
+    public synchronized void rope(FloatBuffer x, int nTokens, int nHeads, int headDim, int ropeDims, int pos0,
+                                  float base, float freqScale, boolean neox) {
+        check(nTokens >= 0 && nHeads >= 0, "rope: tokens " + nTokens + ", heads " + nHeads);
+        check(ropeDims % 2 == 0 && ropeDims <= headDim && ropeDims > 0,
+            "rope: ropeDims " + ropeDims + " must be even and <= headDim " + headDim);
+        NativeLib.k3k_rope(addr(x, (long) nTokens * nHeads * headDim, "rope x"), nTokens, nHeads, headDim, ropeDims,
+            pos0, base, freqScale, neox ? 1 : 0);
+    }
+
+    @Override
+    public synchronized void attention(FloatBuffer q, ByteBuffer k, ByteBuffer v, GgmlType kvType, FloatBuffer out,
+                                       int nTokens, int pos0, int nKeys, int nHeads, int nKvHeads, int headDim,
+                                       float scale, boolean causal, int window) {
+        check(kvType == GgmlType.F32 || kvType == GgmlType.F16, "attention: kv type " + kvType + " is not F32 or F16");
+        check(nKvHeads > 0 && nHeads > 0 && nHeads % nKvHeads == 0,
+            "attention: nHeads " + nHeads + " is not a multiple of nKvHeads " + nKvHeads);
+        check(headDim > 0 && nTokens >= 0 && nKeys >= 0, "attention: headDim " + headDim + ", tokens " + nTokens + ", keys " + nKeys);
+        long qn = (long) nTokens * nHeads * headDim;
+        long kvBytes = (long) nKeys * nKvHeads * headDim * kvType.typeSize;
+        int rc = NativeLib.k3k_attention(live(), addr(q, qn, "attention q"), addr(k, kvBytes, "attention k"),
+            addr(v, kvBytes, "attention v"), kvType.id, addr(out, qn, "attention out"), nTokens, pos0, nKeys, nHeads,
+            nKvHeads, headDim, scale, causal ? 1 : 0, window);
+        check(rc == 0, "attention: rejected by the native kernel");
+    }
+
+    @Override
+    public synchronized void swiglu(FloatBuffer gate, FloatBuffer up, FloatBuffer out, int n) {
+        check(n >= 0, "swiglu: n " + n + " is negative");
+        NativeLib.k3k_swiglu(addr(gate, n, "swiglu gate"), addr(up, n, "swiglu up"), addr(out, n, "swiglu out"), n);
+    }
+
+    @Override
+    public synchronized void geglu(FloatBuffer gate, FloatBuffer up, FloatBuffer out, int n) {
+        check(n >= 0, "geglu: n " + n + " is negative");
+        NativeLib.k3k_geglu(addr(gate, n, "geglu gate"), addr(up, n, "geglu up"), addr(out, n, "geglu out"), n);
+    }
+
+    @Override
+    public synchronized void gelu(FloatBuffer x, int n) {
+        check(n >= 0, "gelu: n " + n + " is negative");
+        NativeLib.k3k_gelu(addr(x, n, "gelu x"), n);
+    }
+
+    @Override
+    public synchronized void add(FloatBuffer a, FloatBuffer b, FloatBuffer out, int n) {
+        check(n >= 0, "add: n " + n + " is negative");
+        NativeLib.k3k_add(addr(a, n, "add a"), addr(b, n, "add b"), addr(out, n, "add out"), n);
+    }
+
+    @Override
+    public synchronized void addBias(FloatBuffer x, FloatBuffer bias, int n, int nRows) {
+        check(n >= 0 && nRows >= 0, "addBias: n " + n + ", rows " + nRows);
+        NativeLib.k3k_add_bias(addr(x, (long) n * nRows, "addBias x"), addr(bias, n, "addBias bias"), n, nRows);
+    }
+
+    @Override
+    public synchronized void scale(FloatBuffer x, float s, int n) {
+        check(n >= 0, "scale: n " + n + " is negative");
+        NativeLib.k3k_scale(addr(x, n, "scale x"), s, n);
+    }
+
+    /**
+     * Streams {@code buf} (direct, 32-byte aligned) through every worker, each reading its share with the
+     * widest loads this build has, {@code reps} times; returns the best read bandwidth in GB/s.
+     */
+    public synchronized double readBandwidthGBps(ByteBuffer buf, int reps) {
+        check(reps > 0, "reps must be positive");
+        double seconds = NativeLib.k3k_read_bandwidth(live(), addr(buf, buf.capacity(), "bandwidth buffer"), buf.capacity(), reps);
+        check(seconds > 0, "bandwidth probe needs a 32-byte aligned, non-empty buffer");
+        return buf.capacity() / seconds / 1e9;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            NativeLib.k3k_pool_destroy(pool);
+        }
+    }
+
+    private long live() {
+        if (closed) {
+            throw new IllegalStateException("native kernels are closed");
+        }
+        return pool;
+    }
+}

@@ -1,0 +1,142 @@
+package io.k3mcp.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The non-matmul NativeKernels methods against ReferenceKernels. Same arithmetic on both sides, so the
+ * tolerance is a few ulps: C's expf/tanhf/cosf/sinf may differ from Java's StrictMath-based ones by one
+ * ulp, which propagates to about 1e-6 relative.
+ */
+class NativeOpsTest {
+    private static final float REL = 2e-6f;
+    private static NativeKernels nk;
+    private static final ReferenceKernels REF = ReferenceKernels.INSTANCE;
+
+    @BeforeAll
+    static void open() {
+        NativeAvailability a = NativeKernels.available();
+        assertTrue(a.available(), a.reason());
+        nk = NativeKernels.open(3, null, null, AiPlacement.NEVER);
+    }
+
+    @AfterAll
+    static void close() {
+        nk.close();
+    }
+
+    private static void assertClose(FloatBuffer want, FloatBuffer got, int n, float rel, String what) {
+        float[] w = TestBlocks.array(want, n);
+        float[] g = TestBlocks.array(got, n);
+        for (int i = 0; i < n; i++) {
+            float tol = rel * Math.max(1.0f, Math.abs(w[i]));
+            assertTrue(Math.abs(w[i] - g[i]) <= tol, what + "[" + i + "]: reference " + w[i] + ", native " + g[i]);
+        }
+    }
+
+    private static FloatBuffer random(Random rnd, int n, double sigma) {
+        return TestBlocks.floats(TestBlocks.gaussian(rnd, n, sigma));
+    }
+
+    @Test
+    void norms() {
+        Random rnd = new Random(1);
+        int n = 77;
+        int rows = 3;
+        FloatBuffer x = random(rnd, n * rows, 2.0);
+        FloatBuffer w = random(rnd, n, 1.0);
+        FloatBuffer b = random(rnd, n, 1.0);
+        for (boolean withWeights : new boolean[] {true, false}) {
+            FloatBuffer want = Buffers.floats(n * rows);
+            FloatBuffer got = Buffers.floats(n * rows);
+            REF.rmsNorm(x, withWeights ? w : null, want, n, rows, 1e-6f);
+            nk.rmsNorm(x, withWeights ? w : null, got, n, rows, 1e-6f);
+            assertArrayEquals(TestBlocks.array(want, n * rows), TestBlocks.array(got, n * rows), 0.0f, "rmsNorm");
+            REF.layerNorm(x, withWeights ? w : null, withWeights ? b : null, want, n, rows, 1e-5f);
+            nk.layerNorm(x, withWeights ? w : null, withWeights ? b : null, got, n, rows, 1e-5f);
+            assertClose(want, got, n * rows, REL, "layerNorm");
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"false, 64, 64, 0", "true, 64, 32, 7", "false, 18, 10, 1000", "true, 128, 128, 12345"})
+    void rope(boolean neox, int headDim, int ropeDims, int pos0) {
+        Random rnd = new Random(headDim + pos0);
+        int nTokens = 3;
+        int nHeads = 2;
+        int n = nTokens * nHeads * headDim;
+        float[] v = TestBlocks.gaussian(rnd, n, 1.0);
+        FloatBuffer want = TestBlocks.floats(v);
+        FloatBuffer got = TestBlocks.floats(v);
+        REF.rope(want, nTokens, nHeads, headDim, ropeDims, pos0, 10000.0f, 1.0f, neox);
+        nk.rope(got, nTokens, nHeads, headDim, ropeDims, pos0, 10000.0f, 1.0f, neox);
+        // angles up to ~1e4 rad: one ulp of the angle moves cos/sin by ~1e-3 ulp-relative
+        assertClose(want, got, n, pos0 > 100 ? 1e-5f : REL, "rope");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"F32, true, 0", "F32, true, 4", "F32, false, 0", "F16, true, 0", "F16, true, 3", "F16, false, 0"})
+    void attention(GgmlType kvType, boolean causal, int window) {
+        Random rnd = new Random(kvType.id * 7 + window);
+        int nTokens = 4;
+        int pos0 = 5;
+        int nKeys = 9;
+        int nHeads = 6;
+        int nKvHeads = 2;
+        int headDim = 24;
+        FloatBuffer q = random(rnd, nTokens * nHeads * headDim, 1.0);
+        ByteBuffer k = TestBlocks.randomBlocks(kvType, nKeys * nKvHeads * headDim, rnd);
+        ByteBuffer v = TestBlocks.randomBlocks(kvType, nKeys * nKvHeads * headDim, rnd);
+        FloatBuffer want = Buffers.floats(nTokens * nHeads * headDim);
+        FloatBuffer got = Buffers.floats(nTokens * nHeads * headDim);
+        float scale = (float) (1 / Math.sqrt(headDim));
+        REF.attention(q, k, v, kvType, want, nTokens, pos0, nKeys, nHeads, nKvHeads, headDim, scale, causal, window);
+        nk.attention(q, k, v, kvType, got, nTokens, pos0, nKeys, nHeads, nKvHeads, headDim, scale, causal, window);
+        assertClose(want, got, nTokens * nHeads * headDim, 1e-5f, "attention " + kvType);
+    }
+
+    @Test
+    void elementwise() {
+        Random rnd = new Random(3);
+        int n = 203;
+        float[] g = TestBlocks.gaussian(rnd, n, 4.0);
+        g[0] = -11.0f;
+        g[1] = 12.0f;
+        FloatBuffer gate = TestBlocks.floats(g);
+        FloatBuffer up = random(rnd, n, 1.0);
+        FloatBuffer want = Buffers.floats(n);
+        FloatBuffer got = Buffers.floats(n);
+        REF.swiglu(gate, up, want, n);
+        nk.swiglu(gate, up, got, n);
+        assertClose(want, got, n, REL, "swiglu");
+        REF.geglu(gate, up, want, n);
+        nk.geglu(gate, up, got, n);
+        assertClose(want, got, n, REL, "geglu");
+        FloatBuffer a = TestBlocks.floats(g);
+        FloatBuffer b = TestBlocks.floats(g);
+        REF.gelu(a, n);
+        nk.gelu(b, n);
+        assertClose(a, b, n, REL, "gelu");
+        REF.add(gate, up, want, n);
+        nk.add(gate, up, got, n);
+        assertArrayEquals(TestBlocks.array(want, n), TestBlocks.array(got, n), 0.0f, "add");
+        FloatBuffer x1 = TestBlocks.floats(g);
+        FloatBuffer x2 = TestBlocks.floats(g);
+        FloatBuffer bias = random(rnd, 29, 1.0);
+        REF.addBias(x1, bias, 29, 7);
+        nk.addBias(x2, bias, 29, 7);
+        assertArrayEquals(TestBlocks.array(x1, n), TestBlocks.array(x2, n), 0.0f, "addBias");
+        REF.scale(x1, 0.3f, n);
+        nk.scale(x2, 0.3f, n);
+        assertArrayEquals(TestBlocks.array(x1, n), TestBlocks.array(x2, n), 0.0f, "scale");
+    }
+}

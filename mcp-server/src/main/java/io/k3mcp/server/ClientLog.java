@@ -1,0 +1,26 @@
+package io.k3mcp.server;
+
+import io.modelcontextprotocol.server.McpAsyncServerExchange;
+import io.modelcontextprotocol.spec.McpSchema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Log lines for the client ({@code notifications/message}); the SDK drops those below the level the
+ * client chose with {@code logging/setLevel} (info by default).
+ */
+final class ClientLog {
+    private static final Logger log = LoggerFactory.getLogger(ClientLog.class);
+    static final String LOGGER_NAME = "k3mcp";
+
+    private ClientLog() {
+    }
+
+    static void send(McpAsyncServerExchange exchange, McpSchema.LoggingLevel level, String message) {
+        McpSchema.LoggingMessageNotification note = McpSchema.LoggingMessageNotification.builder()
+                .level(level).logger(LOGGER_NAME).data(message).build();
+        exchange.loggingNotification(note).subscribe(
+                done -> { },
+                error -> log.debug("event=client_log_not_sent error=\"{}\"", error.getMessage()));
+    }
+}

@@ -1,0 +1,18 @@
+package io.k3mcp.server;
+
+import java.nio.file.Path;
+
+/**
+ * What {@code serve} was told about models and threads, kept for the engine-backed tools
+ * (generate, embed, benchmark); null fields mean "not given".
+ *
+ * @param model generation model (GGUF)
+ * @param embedModel embedding model (GGUF); null means the bundled default
+ * @param threads worker threads; null means the engine's choice
+ * @param cores cpu list ("0-3,6", "x100", "a100"); null means no pinning request
+ */
+public record EngineOptions(Path model, Path embedModel, Integer threads, String cores) {
+    public static EngineOptions none() {
+        return new EngineOptions(null, null, null, null);
+    }
+}

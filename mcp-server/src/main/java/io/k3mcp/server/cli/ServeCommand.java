@@ -1,0 +1,159 @@
+package io.k3mcp.server.cli;
+
+import io.k3mcp.server.EngineOptions;
+import io.k3mcp.server.ServerFeatures;
+import io.k3mcp.server.ServerLauncher;
+import io.k3mcp.server.http.HttpOptions;
+import io.k3mcp.tools.BenchHistory;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code k3mcp serve}: the MCP server on stdio, Streamable HTTP (/mcp) or legacy HTTP+SSE (/sse, /message). */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Run the MCP server (stdio, Streamable HTTP at /mcp, or HTTP+SSE at /sse + /message).")
+public final class ServeCommand implements Callable<Integer> {
+
+    enum TransportName { stdio, http, sse }
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--transport", defaultValue = "stdio",
+            description = "stdio, http (Streamable HTTP at /mcp) or sse (legacy HTTP+SSE). Default: ${DEFAULT-VALUE}.")
+    TransportName transport;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1",
+            description = "Address to bind (HTTP transports). Non-loopback addresses need a token. Default: ${DEFAULT-VALUE}.")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8765", description = "TCP port (HTTP transports). Default: ${DEFAULT-VALUE}.")
+    int port;
+
+    @Option(names = "--token", description = "Bearer token every HTTP request must carry.")
+    String token;
+
+    @Option(names = "--token-file", description = "File holding the bearer token (first line).")
+    Path tokenFile;
+
+    @Option(names = "--max-request-bytes", defaultValue = "4194304",
+            description = "Largest request accepted; larger ones are refused (HTTP 413). Default: ${DEFAULT-VALUE}.")
+    int maxRequestBytes;
+
+    @Option(names = "--model", description = "Generation model (GGUF) for the generate and benchmark tools.")
+    Path model;
+
+    @Option(names = "--embed-model", description = "Embedding model (GGUF) for the embed tool.")
+    Path embedModel;
+
+    @Option(names = "--threads", description = "Worker threads for the engine.")
+    Integer threads;
+
+    @Option(names = "--cores", description = "CPU list for the engine workers: 0-3,6, or x100 / a100 on a K3.")
+    String cores;
+
+    @Option(names = "--data-dir",
+            description = "Where benchmark history is kept. Default: $XDG_DATA_HOME/k3mcp or ~/.local/share/k3mcp.")
+    Path dataDir;
+
+    @Option(names = "--resource-update-ms", defaultValue = "5000",
+            description = "How often subscribers of board://status are told it changed. Default: ${DEFAULT-VALUE}.")
+    long resourceUpdateMs;
+
+    @Override
+    public Integer call() throws Exception {
+        ServerLauncher.Config config = config();
+        OutputStream wire = new FileOutputStream(FileDescriptor.out);
+        // stdout is the wire under stdio: anything a library prints by mistake goes to stderr instead.
+        System.setOut(System.err);
+        try (ServerLauncher.Running running = ServerLauncher.start(config,
+                ServerFeatures.create(config.engine(), dataDir()), new FileInputStream(FileDescriptor.in), wire)) {
+            Thread hook = new Thread(running::close, "k3mcp-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            running.awaitTermination();
+        }
+        return 0;
+    }
+
+    /** Checks the flags together; a bad combination is a usage error (exit status 2). */
+    ServerLauncher.Config config() {
+        if (port < 0 || port > 65535) {
+            throw new UsageException("--port: " + port + " is not a TCP port (0-65535)");
+        }
+        if (maxRequestBytes < 1024) {
+            throw new UsageException("--max-request-bytes: " + maxRequestBytes + " is too small (at least 1024)");
+        }
+        if (threads != null && threads < 1) {
+            throw new UsageException("--threads: " + threads + " must be at least 1");
+        }
+        for (Path file : new Path[] {model, embedModel}) {
+            if (file != null && !Files.isRegularFile(file)) {
+                throw new UsageException((file == model ? "--model" : "--embed-model") + ": no such file: " + file);
+            }
+        }
+        String bearer = bearerToken();
+        if (transport != TransportName.stdio && bearer == null && !isLoopback(host)) {
+            throw new UsageException("--host " + host + " is not a loopback address: give --token or --token-file "
+                    + "so that only clients with the token can connect");
+        }
+        ServerLauncher.Transport kind = switch (transport) {
+            case stdio -> ServerLauncher.Transport.STDIO;
+            case http -> ServerLauncher.Transport.HTTP;
+            case sse -> ServerLauncher.Transport.SSE;
+        };
+        if (resourceUpdateMs < 100) {
+            throw new UsageException("--resource-update-ms: " + resourceUpdateMs + " is too short (at least 100)");
+        }
+        return new ServerLauncher.Config(kind, new HttpOptions(host, port, bearer, maxRequestBytes),
+                new EngineOptions(model, embedModel, threads, cores), Duration.ofMillis(resourceUpdateMs));
+    }
+
+    private Path dataDir() {
+        return dataDir != null ? dataDir : BenchHistory.defaultDataDir(System.getenv());
+    }
+
+    private String bearerToken() {
+        if (token != null && tokenFile != null) {
+            throw new UsageException("--token and --token-file: give one, not both");
+        }
+        String value = token;
+        if (tokenFile != null) {
+            try {
+                value = Files.readAllLines(tokenFile).stream().findFirst().orElse("").trim();
+            } catch (IOException e) {
+                throw new UsageException("--token-file: cannot read " + tokenFile + ": " + e.getMessage());
+            }
+            if (value.isEmpty()) {
+                throw new UsageException("--token-file: " + tokenFile + " is empty");
+            }
+        }
+        if (value != null && value.isBlank()) {
+            throw new UsageException("--token: the token is empty");
+        }
+        return value;
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            for (InetAddress address : InetAddress.getAllByName(host)) {
+                if (!address.isLoopbackAddress()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (UnknownHostException e) {
+            throw new UsageException("--host: unknown host " + host);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.k3mcp.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.k3mcp.tools.Cancellation;
+import io.k3mcp.tools.Json;
+import io.k3mcp.tools.Progress;
+import io.k3mcp.tools.Tool;
+import io.k3mcp.tools.ToolInputException;
+
+/** A test tool that counts in steps: progress per step, cancellation between steps, optional failure. */
+public final class CountTool implements Tool<CountTool.Input, CountTool.Output> {
+    public record Input(int steps, int intervalMs, boolean fail) {
+    }
+
+    public record Output(int count, boolean finished) {
+    }
+
+    @Override
+    public String name() {
+        return "count";
+    }
+
+    @Override
+    public String description() {
+        return "Counts to steps, waiting interval_ms between steps.";
+    }
+
+    @Override
+    public JsonNode inputSchema() {
+        return Json.parse("""
+                {"type":"object","properties":{
+                  "steps":{"type":"integer","minimum":1,"maximum":10000,"default":3},
+                  "interval_ms":{"type":"integer","minimum":0,"maximum":1000,"default":0},
+                  "fail":{"type":"boolean","default":false}},
+                 "additionalProperties":false}""");
+    }
+
+    @Override
+    public JsonNode outputSchema() {
+        return Json.parse("""
+                {"type":"object","properties":{"count":{"type":"integer"},"finished":{"type":"boolean"}},
+                 "required":["count","finished"]}""");
+    }
+
+    @Override
+    public Input parse(JsonNode arguments) throws ToolInputException {
+        var names = arguments.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            if (!name.equals("steps") && !name.equals("interval_ms") && !name.equals("fail")) {
+                throw new ToolInputException(name, "unknown argument; expected steps, interval_ms or fail");
+            }
+        }
+        return new Input(integer(arguments, "steps", 3, 1, 10000), integer(arguments, "interval_ms", 0, 0, 1000),
+                arguments.path("fail").asBoolean(false));
+    }
+
+    private static int integer(JsonNode arguments, String name, int fallback, int min, int max)
+            throws ToolInputException {
+        JsonNode node = arguments.get(name);
+        if (node == null) {
+            return fallback;
+        }
+        if (!node.isIntegralNumber() || node.asLong() < min || node.asLong() > max) {
+            throw new ToolInputException(name, "expected an integer from " + min + " to " + max + ", got " + node);
+        }
+        return node.asInt();
+    }
+
+    @Override
+    public Output run(Input input, Progress progress, Cancellation cancel) throws Exception {
+        if (input.fail()) {
+            throw new IllegalStateException("asked to fail");
+        }
+        for (int i = 0; i < input.steps(); i++) {
+            cancel.check();
+            Thread.sleep(input.intervalMs());
+            progress.report(i + 1, (double) input.steps(), "step " + (i + 1));
+        }
+        return new Output(input.steps(), true);
+    }
+
+    @Override
+    public String summarize(Output output) {
+        return "counted to " + output.count();
+    }
+}

@@ -1,0 +1,60 @@
+package io.k3mcp.server.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Flag combinations serve refuses before binding anything: exit status 2 and a message naming the flag. */
+class ServeCommandTest {
+    private String stderr;
+
+    private int run(String... args) {
+        PrintStream saved = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            return Main.run(args);
+        } finally {
+            System.setErr(saved);
+            stderr = err.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void nonLoopbackHostWithoutTokenIsRefused() {
+        assertEquals(2, run("serve", "--transport", "http", "--host", "0.0.0.0"));
+        assertTrue(stderr.contains("--host 0.0.0.0 is not a loopback address"), stderr);
+    }
+
+    @Test
+    void unknownTransportIsAUsageError() {
+        assertEquals(2, run("serve", "--transport", "carrier-pigeon"));
+        assertTrue(stderr.contains("--transport"), stderr);
+    }
+
+    @Test
+    void missingTokenFileAndBothTokenFlagsAreRefused(@TempDir Path dir) throws Exception {
+        assertEquals(2, run("serve", "--transport", "http", "--token-file", dir.resolve("absent").toString()));
+        assertTrue(stderr.contains("--token-file: cannot read"), stderr);
+        Path empty = Files.writeString(dir.resolve("empty"), "\n");
+        assertEquals(2, run("serve", "--transport", "http", "--token-file", empty.toString()));
+        assertTrue(stderr.contains("is empty"), stderr);
+        assertEquals(2, run("serve", "--token", "a", "--token-file", empty.toString()));
+        assertTrue(stderr.contains("give one, not both"), stderr);
+    }
+
+    @Test
+    void badPortAndMissingModelAreRefused(@TempDir Path dir) {
+        assertEquals(2, run("serve", "--transport", "http", "--port", "70000"));
+        assertTrue(stderr.contains("--port"), stderr);
+        assertEquals(2, run("serve", "--model", dir.resolve("none.gguf").toString()));
+        assertTrue(stderr.contains("--model: no such file"), stderr);
+    }
+}
