@@ -40,7 +40,8 @@ k3() {
   [ -z "${CT_TIMES:-}" ] || echo "  ($tag: $(echo "$EPOCHREALTIME - $t0" | bc) s)" >&2
 }
 
-first_err() { grep -v -E '^\[[^]]+\] (TRACE|DEBUG|INFO|WARN) ' "$TMP/$1.err" | grep -m1 . | cut -c1-200; }
+LOGLINE='^([0-9:.]+ )?\[[^]]+\] (TRACE|DEBUG|INFO|WARN) '
+first_err() { grep -v -E "$LOGLINE" "$TMP/$1.err" | grep -m1 . | cut -c1-200; }
 
 rc_is() { # TAG WANT
   local got; got=$(cat "$TMP/$1.rc")
@@ -71,7 +72,7 @@ has_trace() {
 
 # The error is one line (log lines in slf4j-simple's "[thread] LEVEL" form aside) that names WORD.
 one_error_line() { # TAG WORD
-  local lines; lines=$(grep -v -E '^\[[^]]+\] (TRACE|DEBUG|INFO|WARN) ' "$TMP/$1.err" | grep -c .)
+  local lines; lines=$(grep -v -E "$LOGLINE" "$TMP/$1.err" | grep -c .)
   [ "$lines" = 1 ] || { REASON="$lines non-log lines on stderr, expected one clear error line: $(head -c 300 "$TMP/$1.err")"; return 1; }
   stderr_has "$1" "$2"
 }
@@ -288,6 +289,35 @@ if wants board; then
   k3 b_empty board --json --root "$TMP/empty-root"
   case_ "board: empty --root -> exit 0, valid JSON, all keys" json_ok b_empty board-keys
   case_ "board: empty --root -> absent values null/empty" py b_empty board-empty
+fi
+
+# ---- serve (the four tools are checked in contract-test-pending.sh until they land) ----------
+
+if wants serve; then
+  pyx serve-session "$TMP/serve.json" "$K3" serve --transport stdio --model "$LLAMA" >"$TMP/serve-driver.log" 2>&1
+  case_ "serve stdio: stdout carries only JSON-RPC; initialize answered" pyx serve-jsonrpc-only "$TMP/serve.json"
+  case_ "serve stdio: board-status listed with inputSchema and outputSchema" pyx serve-tool-listed "$TMP/serve.json" board-status
+  case_ "serve stdio: board-status call -> structuredContent with the board keys" pyx serve-board-call "$TMP/serve.json"
+  case_ "serve stdio: exits 0 when stdin closes" pyx serve-eof-exit "$TMP/serve.json"
+  PORT=$((38000 + RANDOM % 2000))
+  pyx serve-http-session "$TMP/http.json" http "$PORT" s3cret "$K3" serve --transport http --port "$PORT" --token s3cret \
+    >"$TMP/http-driver.log" 2>&1
+  case_ "serve http: no/wrong bearer token -> 401" pyx serve-http-auth "$TMP/http.json"
+  case_ "serve http: foreign Origin -> 403" pyx serve-http-origin "$TMP/http.json"
+  case_ "serve http: initialize at /mcp with the token -> JSON-RPC result" pyx serve-http-init "$TMP/http.json"
+  case_ "serve http: stops on SIGTERM, nothing on stdout" pyx serve-stopped "$TMP/http.json"
+  pyx serve-http-session "$TMP/sse.json" sse "$((PORT + 1))" s3cret "$K3" serve --transport sse --port "$((PORT + 1))" \
+    --token s3cret >"$TMP/sse-driver.log" 2>&1
+  case_ "serve sse: no/wrong bearer token -> 401" pyx serve-http-auth "$TMP/sse.json"
+  case_ "serve sse: GET /sse with the token -> endpoint event naming /message" pyx serve-sse-endpoint "$TMP/sse.json"
+  CT_TIMEOUT=40 k3 v_http serve --transport http --host 0.0.0.0 --port "$PORT"
+  case_ "serve: http on 0.0.0.0 without a token -> 2 naming --token" usage_error v_http --token
+  CT_TIMEOUT=40 k3 v_sse serve --transport sse --host 0.0.0.0 --port "$PORT"
+  case_ "serve: sse on 0.0.0.0 without a token -> 2 naming --token" usage_error v_sse --token
+  CT_TIMEOUT=40 k3 v_tokfile serve --transport http --host 0.0.0.0 --port "$PORT" --token-file "$TMP/no-such-token"
+  case_ "serve: missing --token-file -> 2" usage_error v_tokfile --token-file
+  CT_TIMEOUT=40 k3 v_transport serve --transport carrier-pigeon
+  case_ "serve: --transport carrier-pigeon -> 2" usage_error v_transport --transport
 fi
 
 # ---- eval (against a stand-in MCP server, so it does not depend on serve) -----------------------

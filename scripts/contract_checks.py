@@ -524,6 +524,17 @@ def c_serve_tools(path):
                  f"tool {x['name']}: {key} missing or not an object schema: {json.dumps(x.get(key))[:120]}")
 
 
+def c_serve_tool_listed(path, name):
+    t = transcript(path)
+    r = response(t, 2)
+    need("result" in r, f"tools/list failed: {json.dumps(r)[:200]}")
+    tool = [x for x in r["result"].get("tools", []) if x.get("name") == name]
+    need(tool, f"tool {name} not listed: {[x.get('name') for x in r['result'].get('tools', [])]}")
+    for key in ("inputSchema", "outputSchema"):
+        need(isinstance(tool[0].get(key), dict) and tool[0][key].get("type") == "object",
+             f"tool {name}: {key} missing or not an object schema")
+
+
 def c_serve_board_call(path):
     t = transcript(path)
     r = response(t, 3)
