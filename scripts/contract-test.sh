@@ -124,7 +124,7 @@ case_() {
 }
 
 # wants NAME-REGEX: true when a case of this group will run (skips the commands of filtered-out groups).
-wants() { [ -z "$ONLY" ] || [[ "$1" =~ $ONLY ]]; }
+wants() { [ -z "$ONLY" ] || [[ "$1" =~ $ONLY ]] || [[ "$ONLY" == "$1"* ]]; }
 
 # The launcher builds a missing or stale jar on its first run: let that happen outside the per-command
 # time limit, so that the cases time the tool and not the build.
@@ -166,6 +166,13 @@ if wants usage; then
   case_ "usage: tokenize without --text -> 2" usage_error u_notext --text
   k3 u_msgs generate --model "$LLAMA" --messages "$TMP/no-such-messages.json" --max-tokens 1
   case_ "usage: missing --messages file -> 2" usage_error u_msgs --messages
+  printf '[{"role":"user","content":' >"$TMP/broken-messages.json"
+  k3 u_msgjson generate --model "$LLAMA" --messages "$TMP/broken-messages.json" --max-tokens 1
+  case_ "usage: --messages file that is not JSON -> 2" usage_error u_msgjson --messages
+  k3 u_toplog generate --model "$LLAMA" --prompt x --max-tokens 1 --top-logits 5000
+  case_ "usage: --top-logits 5000 -> 2" usage_error u_toplog --top-logits
+  k3 u_ctx generate --json --model "$LLAMA" --prompt "Hello" --max-tokens 600
+  case_ "usage: prompt + --max-tokens beyond the 512 context -> 2" usage_error u_ctx --max-tokens
   k3 u_scoretok score --model "$LLAMA" --tokens 1,abc
   case_ "usage: score --tokens 1,abc -> 2" usage_error u_scoretok --tokens
   k3 u_scoreoov score --model "$LLAMA" --tokens 1,99999
