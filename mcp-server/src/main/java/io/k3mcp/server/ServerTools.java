@@ -4,6 +4,7 @@ import io.k3mcp.tools.BenchHistory;
 import io.k3mcp.tools.LoadedModels;
 import io.k3mcp.tools.Tool;
 import io.k3mcp.tools.board.BoardStatusTool;
+import io.k3mcp.tools.embed.EmbedTool;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,6 +21,7 @@ public final class ServerTools {
     public static List<Tool<?, ?>> create(EngineOptions engine, LoadedModels models, BenchHistory history) {
         List<Tool<?, ?>> tools = new ArrayList<>();
         tools.add(new BoardStatusTool());
+        tools.add(new EmbedTool(engine.embedModel(), engine.threads(), models));
         return tools;
     }
 }

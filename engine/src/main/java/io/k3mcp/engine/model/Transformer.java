@@ -59,18 +59,7 @@ public final class Transformer {
      *         token ({@code tokens.length * nVocab}, token-major)
      */
     public float[] forward(KvCache cache, int[] tokens, boolean allLogits) {
-        if (tokens.length == 0) {
-            throw new IllegalArgumentException("forward needs at least one token");
-        }
-        if (tokens.length > cache.remaining()) {
-            throw new IllegalArgumentException("context overflow: " + tokens.length + " tokens do not fit the "
-                    + cache.remaining() + " free positions of a " + cache.capacity() + "-token context");
-        }
-        for (int i = 0; i < tokens.length; i++) {
-            if (tokens[i] < 0 || tokens[i] >= c.nVocab()) {
-                throw new IllegalArgumentException("token id " + tokens[i] + " at index " + i + " is outside the vocabulary 0.." + (c.nVocab() - 1));
-            }
-        }
+        checkTokens(cache, tokens);
         float[] logits = new float[(allLogits ? tokens.length : 1) * c.nVocab()];
         for (int from = 0; from < tokens.length; from += maxBatch) {
             int n = Math.min(maxBatch, tokens.length - from);
@@ -88,6 +77,45 @@ public final class Transformer {
             }
         }
         return logits;
+    }
+
+    /**
+     * Runs {@code tokens} like {@link #forward} but returns, instead of logits, every token's final hidden
+     * state after the output norm ({@code tokens.length * nEmbd}, token-major): what embedding models pool.
+     */
+    public float[] hiddenStates(KvCache cache, int[] tokens) {
+        checkTokens(cache, tokens);
+        int e = c.nEmbd();
+        float[] out = new float[tokens.length * e];
+        for (int from = 0; from < tokens.length; from += maxBatch) {
+            int n = Math.min(maxBatch, tokens.length - from);
+            ensureBuffers(n);
+            int pos0 = cache.length();
+            embed(tokens, from, n);
+            for (int il = 0; il < c.nLayer(); il++) {
+                layer(il, w.layers().get(il), cache, pos0, n);
+            }
+            cache.commit(tokens, from, n);
+            FloatBuffer normed = Buffers.slice(buf.xb, 0, n * e);
+            kernels.rmsNorm(Buffers.slice(buf.x, 0, n * e), w.outputNorm(), normed, e, n, c.normEps());
+            normed.get(0, out, from * e, n * e);
+        }
+        return out;
+    }
+
+    private void checkTokens(KvCache cache, int[] tokens) {
+        if (tokens.length == 0) {
+            throw new IllegalArgumentException("forward needs at least one token");
+        }
+        if (tokens.length > cache.remaining()) {
+            throw new IllegalArgumentException("context overflow: " + tokens.length + " tokens do not fit the "
+                    + cache.remaining() + " free positions of a " + cache.capacity() + "-token context");
+        }
+        for (int i = 0; i < tokens.length; i++) {
+            if (tokens[i] < 0 || tokens[i] >= c.nVocab()) {
+                throw new IllegalArgumentException("token id " + tokens[i] + " at index " + i + " is outside the vocabulary 0.." + (c.nVocab() - 1));
+            }
+        }
     }
 
     private void ensureBuffers(int n) {

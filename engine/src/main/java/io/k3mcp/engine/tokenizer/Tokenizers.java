@@ -24,10 +24,9 @@ public final class Tokenizers {
         Tokenizer tokenizer = switch (model) {
             case "llama" -> sentencePiece(meta);
             case "gpt2" -> byteLevelBpe(meta);
-            case "bert" -> throw new TokenizerException(
-                    "tokenizer model 'bert' (WordPiece) is provided by the embeddings module, not by the generation tokenizers");
+            case "bert" -> WordPieceTokenizer.fromGguf(meta, "tokenizer metadata");
             default -> throw new TokenizerException("unsupported tokenizer model '" + model + "' in '" + MODEL
-                    + "' (supported: llama = SentencePiece, gpt2 = byte-level BPE)");
+                    + "' (supported: llama = SentencePiece, gpt2 = byte-level BPE, bert = WordPiece)");
         };
         LOG.debug("tokenizer built model={} n_tokens={} ms={}", model, tokenizer.vocabSize(), (System.nanoTime() - t0) / 1_000_000);
         return tokenizer;

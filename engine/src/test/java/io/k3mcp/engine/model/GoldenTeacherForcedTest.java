@@ -3,6 +3,8 @@ package io.k3mcp.engine.model;
 import io.k3mcp.engine.testing.Golden;
 import io.k3mcp.engine.testing.Shared;
 import io.k3mcp.kernels.GgmlType;
+import io.k3mcp.kernels.Kernels;
+import io.k3mcp.kernels.NativeKernels;
 import io.k3mcp.kernels.ReferenceKernels;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,15 +33,27 @@ class GoldenTeacherForcedTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
     void everyStepWithinToleranceOfLlamaCpp(String name) throws IOException {
+        check(name, ReferenceKernels.INSTANCE);
+    }
+
+    /** The same goldens on the native C kernels (the path the CLI and server use). */
+    @ParameterizedTest(name = "native {0}")
+    @MethodSource("models")
+    void nativeKernelsMatchLlamaCppToo(String name) throws IOException {
+        assertTrue(NativeKernels.available().available(), () -> "native kernels: " + NativeKernels.available().reason());
+        check(name, NativeKernels.shared(2, null, null));
+    }
+
+    private static void check(String name, Kernels kernels) throws IOException {
         Golden g = Golden.load(name);
-        try (Model model = Model.load(Shared.model(g.modelFile()), ReferenceKernels.INSTANCE)) {
-            Transformer tf = new Transformer(model, ReferenceKernels.INSTANCE);
+        try (Model model = Model.load(Shared.model(g.modelFile()), kernels)) {
+            Transformer tf = new Transformer(model, kernels);
             double maxTop5 = 0;
             for (Golden.Run run : g.runs()) {
                 maxTop5 = Math.max(maxTop5, teacherForce(tf, g, run));
             }
             double maxFull = stepZero(tf, g);
-            log.info("golden model={} tol={} max_top5_diff={} max_step0_full_diff={}", name, g.tol(), maxTop5, maxFull);
+            log.info("golden kernels={} model={} tol={} max_top5_diff={} max_step0_full_diff={}", kernels.name(), name, g.tol(), maxTop5, maxFull);
         }
     }
 

@@ -46,9 +46,9 @@ class TokenizerErrorTest {
     }
 
     @Test
-    void wordPieceIsLeftToTheEmbeddingsModule() throws IOException {
+    void wordPieceNeedsItsSpecialTokensInTheVocabulary() throws IOException {
         assertMentions(failure(TokenizerException.class, TinyVocabs.spm(TOKENS, SCORES, TYPES)
-                .andThen(w -> w.putString("tokenizer.ggml.model", "bert"))), "WordPiece", "embeddings module");
+                .andThen(w -> w.putString("tokenizer.ggml.model", "bert"))), "tokenizer.ggml.unknown_token_id", "WordPiece");
     }
 
     @Test

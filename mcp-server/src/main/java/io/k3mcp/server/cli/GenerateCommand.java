@@ -88,7 +88,7 @@ public final class GenerateCommand implements Callable<Integer> {
         if (ctxSize < 0) {
             throw new UsageException("--ctx-size must be >= 0 (0 = the model's context, at most 4096), got " + ctxSize);
         }
-        try (ModelRegistry registry = new ModelRegistry(KernelsChoice.pick(threads == null ? 0 : threads, cores), ctxSize)) {
+        try (ModelRegistry registry = new ModelRegistry(KernelsChoice.pick(threads == null ? 0 : threads, CoreOption.resolve(cores)), ctxSize)) {
             GenerateTool tool = new GenerateTool(registry, null);
             GenerateOutput out;
             try {

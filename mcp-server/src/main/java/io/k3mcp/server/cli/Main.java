@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 EvalCommand.class,
                 TokenizeCommand.class,
+                EmbedCommand.class,
                 GenerateCommand.class,
                 ScoreCommand.class,
                 ServeCommand.class,

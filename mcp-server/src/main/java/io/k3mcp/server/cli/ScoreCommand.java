@@ -63,7 +63,7 @@ public final class ScoreCommand implements Callable<Integer> {
         if (ctxSize < 0) {
             throw new UsageException("--ctx-size must be >= 0 (0 = the model's context, at most 4096), got " + ctxSize);
         }
-        try (ModelRegistry registry = new ModelRegistry(KernelsChoice.pick(threads == null ? 0 : threads, cores), ctxSize)) {
+        try (ModelRegistry registry = new ModelRegistry(KernelsChoice.pick(threads == null ? 0 : threads, CoreOption.resolve(cores)), ctxSize)) {
             ModelRegistry.Loaded m;
             try {
                 m = registry.get(model);

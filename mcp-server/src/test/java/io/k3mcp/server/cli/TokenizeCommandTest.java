@@ -117,7 +117,11 @@ class TokenizeCommandTest {
         Path junk = Files.write(dir.resolve("junk.gguf"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
         assertEquals(1, run("tokenize", "--model", junk.toString(), "--text", "x"));
         assertTrue(stderr.startsWith("k3mcp: error: ") && stderr.contains("junk.gguf"), stderr);
-        assertEquals(1, run("tokenize", "--model", model("all-minilm-l6-v2-f16.gguf"), "--text", "x"));
-        assertTrue(stderr.contains("WordPiece"), stderr);
+    }
+
+    @Test
+    void wordPieceModelsTokenizeWithClsAndSep() {
+        assertEquals(0, run("tokenize", "--model", model("all-minilm-l6-v2-f16.gguf"), "--text", "Hello world", "--json"), stderr);
+        assertTrue(stdout.contains("[101,7592,2088,102]"), stdout);
     }
 }

@@ -1,0 +1,161 @@
+package io.k3mcp.tools.embed;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.k3mcp.engine.embed.BundledModel;
+import io.k3mcp.engine.embed.EmbedResult;
+import io.k3mcp.engine.embed.EmbeddingModel;
+import io.k3mcp.engine.embed.Pooling;
+import io.k3mcp.engine.gguf.GgufException;
+import io.k3mcp.engine.model.UnsupportedModelException;
+import io.k3mcp.engine.session.KernelsChoice;
+import io.k3mcp.engine.tokenizer.TokenizerException;
+import io.k3mcp.kernels.Kernels;
+import io.k3mcp.tools.Cancellation;
+import io.k3mcp.tools.Json;
+import io.k3mcp.tools.LoadedModel;
+import io.k3mcp.tools.LoadedModels;
+import io.k3mcp.tools.Progress;
+import io.k3mcp.tools.Tool;
+import io.k3mcp.tools.ToolInputException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The {@code embed} tool: sentence embeddings (or per-token vectors) from a GGUF embedding model, the bundled
+ * all-MiniLM-L6-v2 by default. Models stay loaded between calls ({@link EmbedModels}).
+ */
+public final class EmbedTool implements Tool<EmbedInput, EmbedOutput> {
+    static final int MAX_TEXTS = 256;
+    static final int MAX_TEXT_CHARS = 100_000;
+    static final int MAX_PATH_CHARS = 4096;
+    static final String BUNDLED = "bundled:" + BundledModel.FILE;
+
+    private final Path defaultModel;
+    private final EmbedModels models;
+
+    /**
+     * @param defaultModel the model used when a call names none (serve's --embed-model); null: the bundled one
+     * @param threads      kernel worker threads; null: the kernels' own choice
+     */
+    public EmbedTool(Path defaultModel, Integer threads) {
+        this(defaultModel, threads, new LoadedModels());
+    }
+
+    /** As the server builds it: loaded models are listed in {@code loaded} (the models://loaded resource). */
+    public EmbedTool(Path defaultModel, Integer threads, LoadedModels loaded) {
+        // Kernels come from the engine's one choosing place (native when available, else the reference).
+        this(defaultModel, () -> KernelsChoice.pick(threads != null ? threads : 0, null), loaded);
+    }
+
+    /** With a given kernel supplier (tests pass the reference kernels). */
+    public EmbedTool(Path defaultModel, Supplier<Kernels> kernels, LoadedModels loaded) {
+        this.defaultModel = defaultModel;
+        this.models = new EmbedModels(kernels, loaded);
+    }
+
+    @Override
+    public String name() {
+        return "embed";
+    }
+
+    @Override
+    public String description() {
+        return "Embed texts as vectors with a local embedding model (default: all-MiniLM-L6-v2, 384-d, mean pooling, "
+                + "L2-normalised). Use it to compare texts by cosine similarity, cluster or search them. Each text is "
+                + "embedded on its own; returns one vector per text and each text's token count.";
+    }
+
+    @Override
+    public JsonNode inputSchema() {
+        return Json.parse(EmbedSchemas.INPUT);
+    }
+
+    @Override
+    public JsonNode outputSchema() {
+        return Json.parse(EmbedSchemas.OUTPUT);
+    }
+
+    @Override
+    public EmbedInput parse(JsonNode args) throws ToolInputException {
+        return EmbedArguments.parse(args);
+    }
+
+    @Override
+    public EmbedOutput run(EmbedInput input, Progress progress, Cancellation cancel) throws Exception {
+        Path path = input.model() != null ? input.model() : defaultModel;
+        String label = path != null ? path.toString() : BUNDLED;
+        if (path != null && !Files.isRegularFile(path)) {
+            throw new ToolInputException("model", "file not found: " + path);
+        }
+        EmbeddingModel model;
+        try {
+            model = models.get(path != null ? path : BundledModel.path());
+        } catch (GgufException | TokenizerException | UnsupportedModelException e) {
+            // the named file is not a usable embedding model: the caller's argument is at fault
+            throw new ToolInputException("model", e.getMessage());
+        }
+        Pooling pooling = input.pooling() != null ? input.pooling() : model.defaultPooling();
+        List<int[]> tokens = new ArrayList<>();
+        try {
+            for (int i = 0; i < input.texts().size(); i++) {
+                tokens.add(model.tokens(i, input.texts().get(i), input.truncate()));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ToolInputException("texts", e.getMessage());
+        }
+        List<float[]> vectors = new ArrayList<>();
+        List<Integer> counts = new ArrayList<>();
+        int n = tokens.size();
+        for (int i = 0; i < n; i++) {
+            cancel.check();
+            vectors.addAll(model.embedTokens(tokens.get(i), pooling, input.normalize()));
+            counts.add(tokens.get(i).length);
+            progress.report(i + 1, (double) n, "embedded " + (i + 1) + "/" + n);
+        }
+        EmbedResult r = new EmbedResult(pooling, input.normalize(), model.dim(), vectors, counts);
+        return new EmbedOutput(label, r.dim(), r.pooling().label(), r.normalized(), r.vectors(), r.tokenCounts());
+    }
+
+    @Override
+    public String summarize(EmbedOutput o) {
+        return "embedded " + o.tokenCounts().size() + " text(s) with " + o.model() + ": " + o.embeddings().size()
+                + " vector(s) of " + o.dim() + " dims, " + o.pooling() + " pooling" + (o.normalized() ? ", L2-normalised" : "")
+                + ", tokens " + o.tokenCounts();
+    }
+
+    /** Loaded models by path, opened on first use and kept for later calls. */
+    private static final class EmbedModels {
+        private final Supplier<Kernels> kernelSupplier;
+        private final LoadedModels loaded;
+        private final Map<Path, EmbeddingModel> open = new HashMap<>();
+        private Kernels kernels;
+
+        EmbedModels(Supplier<Kernels> kernels, LoadedModels loaded) {
+            this.kernelSupplier = kernels;
+            this.loaded = loaded;
+        }
+
+        synchronized EmbeddingModel get(Path path) throws IOException {
+            Path key = path.toAbsolutePath().normalize();
+            EmbeddingModel m = open.get(key);
+            if (m == null) {
+                if (kernels == null) {
+                    kernels = kernelSupplier.get();
+                }
+                m = EmbeddingModel.open(key, kernels);
+                open.put(key, m);
+                loaded.register(new LoadedModel(m.displayName(), key.toString(), "embed", Map.of(
+                        "architecture", m.architecture(), "dim", m.dim(), "pooling", m.defaultPooling().label(),
+                        "context_length", m.contextLength())));
+            }
+            return m;
+        }
+    }
+}
