@@ -1,38 +1,8 @@
-# Contract cases for subcommands that have not landed on this branch yet (embed, template, bench,
-# serve; eval against the real server; tokenize on the WordPiece model, which comes with embed).
+# Contract cases for what has not landed on this branch yet (template, bench, the serve tools other
+# than board-status, eval against the real server).
 # Sourced by scripts/contract-test.sh --pending only: these are expected to FAIL until the
 # subcommand lands; move each group into contract-test.sh once it passes.
 # shellcheck shell=bash disable=SC2016,SC2154
-
-# ---- embed ---------------------------------------------------------------------------------------
-
-if wants embed; then
-  mapfile -d '' MINILM_TEXTS < <(python3 scripts/contract_checks.py print-texts minilm)
-  EMBED_ARGS=()
-  for t in "${MINILM_TEXTS[@]}"; do EMBED_ARGS+=(--text "$t"); done
-  k3 m_default embed --json "${EMBED_ARGS[@]}"
-  case_ "embed: default model -> dim 384, unit vectors, token_counts, pooling mean, cosine >= 0.9999 vs ONNX golden" \
-    json_ok m_default embed-minilm 0 1 2 3 4 5
-  case_ "embed: paraphrase pair closer than an unrelated sentence" py m_default embed-paraphrase
-  k3 m_raw embed --json --no-normalize --text "${MINILM_TEXTS[0]}" --text "${MINILM_TEXTS[2]}"
-  case_ "embed: --no-normalize -> normalized false, raw norms" json_ok m_raw embed-unnormalized
-  k3 m_cls embed --json --pooling cls --text "${MINILM_TEXTS[0]}"
-  case_ "embed: --pooling cls reported" json_ok m_cls embed-pooling cls 384
-  mapfile -d '' QWEN_TEXTS < <(python3 scripts/contract_checks.py print-texts qwen3)
-  QARGS=()
-  for t in "${QWEN_TEXTS[@]}"; do QARGS+=(--text "$t"); done
-  k3 m_qwen embed --json --model "$M/qwen3-embed-mini-f16.gguf" "${QARGS[@]}"
-  case_ "embed: qwen3-embed-mini (pooling last from the GGUF) = llama.cpp golden within tol" json_ok m_qwen embed-qwen3
-  k3 m_badpool embed --json --pooling bogus --text x
-  case_ "embed: --pooling bogus -> 2" usage_error m_badpool --pooling
-  k3 m_notext embed --json
-  case_ "embed: no --text -> 2" usage_error m_notext --text
-  k3 m_missing embed --json --model "$TMP/does-not-exist.gguf" --text x
-  case_ "embed: missing model file -> 2" usage_error m_missing --model
-  tok_case all-minilm-l6-v2 all-minilm-l6-v2-f16.gguf default "naïve"
-  tok_case all-minilm-l6-v2 all-minilm-l6-v2-f16.gguf parse_special "[CLS] hello [SEP] [MASK]" --special
-  tok_case all-minilm-l6-v2 all-minilm-l6-v2-f16.gguf no_add_special "Hello world" --no-bos
-fi
 
 # ---- template ------------------------------------------------------------------------------------
 
