@@ -337,6 +337,9 @@ if wants serve; then
   case_ "serve stdio: stdout carries only JSON-RPC; initialize answered" pyx serve-jsonrpc-only "$TMP/serve.json"
   case_ "serve stdio: board-status listed with inputSchema and outputSchema" pyx serve-tool-listed "$TMP/serve.json" board-status
   case_ "serve stdio: board-status call -> structuredContent with the board keys" pyx serve-board-call "$TMP/serve.json"
+  case_ "serve stdio: embed listed with inputSchema and outputSchema" pyx serve-tool-listed "$TMP/serve.json" embed
+  case_ "serve stdio: embed call -> structuredContent, vectors = ONNX golden (cosine >= 0.9999)" \
+    pyx serve-embed-call "$TMP/serve.json"
   case_ "serve stdio: exits 0 when stdin closes" pyx serve-eof-exit "$TMP/serve.json"
   PORT=$((38000 + RANDOM % 2000))
   pyx serve-http-session "$TMP/http.json" http "$PORT" s3cret "$K3" serve --transport http --port "$PORT" --token s3cret \

@@ -291,7 +291,10 @@ def cosine(a, b):
 
 def c_embed_minilm(out, *indices):
     """Default model vs all-minilm-l6-v2.golden.json sentences (given by index, in order)."""
-    d = load_doc(out)
+    embed_minilm(load_doc(out), indices)
+
+
+def embed_minilm(d, indices):
     gold = json.load(open(os.path.join(SHARED, "models", "all-minilm-l6-v2.golden.json"), encoding="utf-8"))
     sents = [gold["sentences"][int(i)] for i in indices]
     for key, t in (("model", str), ("dim", int), ("pooling", str), ("normalized", bool), ("embeddings", list), ("token_counts", list)):
@@ -462,6 +465,10 @@ def c_serve_session(transcript, *cmd):
         wait_for(4, 60)
         send({"jsonrpc": "2.0", "id": 5, "method": "tools/list", "params": {}})
         wait_for(5, 30)
+        gold = json.load(open(os.path.join(SHARED, "models", "all-minilm-l6-v2.golden.json"), encoding="utf-8"))
+        send({"jsonrpc": "2.0", "id": 6, "method": "tools/call", "params": {
+            "name": "embed", "arguments": {"texts": [gold["sentences"][0]["text"], gold["sentences"][1]["text"]]}}})
+        wait_for(6, 120)
     except (Fail, BrokenPipeError) as e:
         problem = str(e)
     rc = None
@@ -553,6 +560,16 @@ def c_serve_bad_args(path):
     need("max_tokens" in json.dumps(r), f"the refusal does not name max_tokens: {json.dumps(r)[:300]}")
     r5 = response(t, 5)
     need("result" in r5 and r5["result"].get("tools"), "server not serving after a refused call (tools/list failed)")
+
+
+def c_serve_embed_call(path):
+    """The embed tool over MCP: structuredContent as the CLI's, vectors = the ONNX golden's."""
+    t = transcript(path)
+    r = response(t, 6)
+    need("result" in r and not r["result"].get("isError"), f"embed call failed: {json.dumps(r)[:300]}")
+    sc = r["result"].get("structuredContent")
+    need(isinstance(sc, dict), "embed result has no structuredContent object")
+    embed_minilm(sc, ["0", "1"])
 
 
 def c_serve_eof_exit(path):
