@@ -41,8 +41,8 @@ cross: ## cross-compile the kernels for riscv64 (clang-19, RVV) and aarch64 and 
 qemu-test: ## run the C kernel tests under qemu-user: aarch64, riscv64 at VLEN 128/256/1024
 	$(MAKE) -C $(NATIVE_DIR) qemu-test BUILD=$(CURDIR)/kernels-native/target/native
 
-demo: build ## end-to-end demonstration through the real MCP server over stdio
-	./k3mcp demo
+demo: build ## end-to-end demonstration through the real MCP server over stdio (MODEL=file.gguf adds a generation)
+	./k3mcp demo $(if $(MODEL),--model $(MODEL))
 
 eval: build ## the built-in evaluation suite on the tiny models in ../shared/models
 	./k3mcp eval evals/scenarios

@@ -22,7 +22,7 @@ export function startHttpServer(transport, extra = []) {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${stderr}`)), 30000);
     child.stderr.on('data', (chunk) => {
       stderr += chunk;
-      const m = /event=http_listening host=\S+ port=(\d+)/.exec(stderr);
+      const m = /event=serving transport=\S+ url=http:\/\/[^:/]+:(\d+)\//.exec(stderr);
       if (m) {
         clearTimeout(timer);
         resolve({ child, port: Number(m[1]), stderr: () => stderr, stop: () => stop(child) });

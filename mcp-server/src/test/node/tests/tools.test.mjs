@@ -5,7 +5,7 @@ import Ajv from 'ajv';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { McpError, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolResultSchema, McpError, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { connect, TRANSPORTS, waitFor } from './helpers.mjs';
 
 // board-status sampled several times is the long call until generate exists.
@@ -54,6 +54,15 @@ for (const transport of TRANSPORTS) {
       assert.match(result.content[0].text, /samples/);
       const again = await session.client.callTool(QUICK);
       assert.notEqual(again.isError, true);
+    });
+
+    it('answers arguments that are not an object with invalid params', async (t) => {
+      if (transport === 'sse') {
+        t.skip('legacy SSE: the SDK answers this on the event stream itself, as an internal error');
+        return;
+      }
+      await assert.rejects(session.client.request({ method: 'tools/call', params: { name: 'board-status', arguments: [1] } },
+        CallToolResultSchema), (e) => e instanceof McpError && e.code === -32602 && /params\.arguments/.test(e.message));
     });
 
     it('answers an unknown tool with a protocol error', async () => {

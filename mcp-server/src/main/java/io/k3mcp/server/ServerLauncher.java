@@ -52,9 +52,10 @@ public final class ServerLauncher {
                 StdioTransportProvider stdio = new StdioTransportProvider(ServerWiring.jsonMapper(), in, out,
                         http.maxRequestBytes(), inFlight);
                 McpAsyncServer server = ServerWiring.build(stdio, features, adapter);
-                log.info("event=serving transport=stdio tools={}", toolNames(features));
-                return new Running(server, null, executor, stdio::awaitTermination,
+                Running running = new Running(server, null, executor, stdio::awaitTermination,
                         ResourceUpdates.start(server, features, config.resourceUpdates()));
+                log.info("event=serving transport=stdio tools={}", toolNames(features));
+                return running;
             }
             case HTTP -> {
                 HttpServletStreamableServerTransportProvider provider = HttpServletStreamableServerTransportProvider
@@ -63,10 +64,11 @@ public final class ServerLauncher {
                         .maxRequestSize(http.maxRequestBytes()).build();
                 McpAsyncServer server = ServerWiring.build(provider, features, adapter);
                 JettyServer jetty = JettyServer.start(http, provider, List.of("/mcp"), inFlight);
+                Running running = new Running(server, jetty, executor, null,
+                        ResourceUpdates.start(server, features, config.resourceUpdates()));
                 log.info("event=serving transport=http url=http://{}:{}/mcp tools={}", http.host(), jetty.port(),
                         toolNames(features));
-                return new Running(server, jetty, executor, null,
-                        ResourceUpdates.start(server, features, config.resourceUpdates()));
+                return running;
             }
             case SSE -> {
                 HttpServletSseServerTransportProvider provider = HttpServletSseServerTransportProvider.builder()
@@ -75,10 +77,11 @@ public final class ServerLauncher {
                         .maxRequestSize(http.maxRequestBytes()).build();
                 McpAsyncServer server = ServerWiring.build(provider, features, adapter);
                 JettyServer jetty = JettyServer.start(http, provider, List.of("/sse", "/message"), inFlight);
+                Running running = new Running(server, jetty, executor, null,
+                        ResourceUpdates.start(server, features, config.resourceUpdates()));
                 log.info("event=serving transport=sse url=http://{}:{}/sse tools={}", http.host(), jetty.port(),
                         toolNames(features));
-                return new Running(server, jetty, executor, null,
-                        ResourceUpdates.start(server, features, config.resourceUpdates()));
+                return running;
             }
             default -> throw new IllegalStateException("unknown transport " + config.transport());
         }

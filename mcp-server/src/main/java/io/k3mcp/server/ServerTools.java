@@ -1,10 +1,14 @@
 package io.k3mcp.server;
 
+import io.k3mcp.engine.session.KernelsChoice;
+import io.k3mcp.engine.session.ModelRegistry;
+import io.k3mcp.kernels.Kernels;
 import io.k3mcp.tools.BenchHistory;
 import io.k3mcp.tools.LoadedModels;
 import io.k3mcp.tools.Tool;
 import io.k3mcp.tools.board.BoardStatusTool;
 import io.k3mcp.tools.embed.EmbedTool;
+import io.k3mcp.tools.generate.GenerateTool;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,9 +23,14 @@ public final class ServerTools {
      * @param history where the benchmark tool appends its results
      */
     public static List<Tool<?, ?>> create(EngineOptions engine, LoadedModels models, BenchHistory history) {
+        // One kernel pool for the whole process, shared by every engine-backed tool.
+        Kernels kernels = KernelsChoice.pick(engine.threads() == null ? 0 : engine.threads(),
+                KernelsChoice.parseCpuList(engine.cores()));
+        ModelRegistry registry = new ModelRegistry(kernels, 0);
         List<Tool<?, ?>> tools = new ArrayList<>();
+        tools.add(new GenerateTool(registry, engine.model(), models));
+        tools.add(new EmbedTool(engine.embedModel(), () -> kernels, models));
         tools.add(new BoardStatusTool());
-        tools.add(new EmbedTool(engine.embedModel(), engine.threads(), models));
         return tools;
     }
 }

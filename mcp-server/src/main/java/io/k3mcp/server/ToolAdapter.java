@@ -58,6 +58,7 @@ public final class ToolAdapter {
                                              McpSchema.CallToolRequest request) {
         return Mono.defer(() -> {
             try {
+                // A cancelled call completes empty: the protocol says not to answer a cancelled request.
                 return Mono.fromFuture(CompletableFuture.supplyAsync(
                         () -> execute(tool, exchange, request), executor));
             } catch (RejectedExecutionException e) {
@@ -69,6 +70,7 @@ public final class ToolAdapter {
                 ? e.getCause() : e);
     }
 
+    /** The result, or null when the client cancelled the call (it gets no response then). */
     private <I, O> CallToolResult execute(Tool<I, O> tool, McpAsyncServerExchange exchange,
                                           McpSchema.CallToolRequest request) {
         McpTransportContext context = exchange.transportContext();
@@ -92,7 +94,7 @@ public final class ToolAdapter {
         } catch (CancellationException e) {
             log.info("event=tool_call tool={} outcome=cancelled reason=\"{}\"", tool.name(), cancel.reason());
             ClientLog.send(exchange, McpSchema.LoggingLevel.INFO, tool.name() + ": cancelled");
-            return error(tool.name() + " " + e.getMessage());
+            return cancel.isCancelled() ? null : error(tool.name() + " " + e.getMessage());
         } catch (Exception e) {
             log.error("event=tool_call tool={} outcome=failed", tool.name(), e);
             ClientLog.send(exchange, McpSchema.LoggingLevel.ERROR, tool.name() + " failed: " + e.getMessage());

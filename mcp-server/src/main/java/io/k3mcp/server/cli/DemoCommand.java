@@ -37,6 +37,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     private final PrintStream out = System.out;
     private int step;
+    private final List<String> failed = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
@@ -80,7 +81,7 @@ public final class DemoCommand implements Callable<Integer> {
                 call(client, "board-status", Map.of());
             }
             if (names.contains("embed")) {
-                call(client, "embed", Map.of("text", List.of("k3mcp runs models on a RISC-V board")));
+                call(client, "embed", Map.of("texts", List.of("k3mcp runs models on a RISC-V board", "A RISC-V board runs k3mcp models")));
             }
             if (names.contains("generate") && model != null) {
                 call(client, "generate", Map.of("prompt", "In one sentence, what is RISC-V?", "max_tokens", 48));
@@ -98,6 +99,10 @@ public final class DemoCommand implements Callable<Integer> {
                 }
             }
         }
+        if (!failed.isEmpty()) {
+            say("Failed: " + failed + " returned errors (see above).");
+            return 1;
+        }
         say("Done: the server shut down when its stdin closed.");
         return 0;
     }
@@ -109,6 +114,9 @@ public final class DemoCommand implements Callable<Integer> {
                 .arguments(arguments).progressToken(tool + "-demo").build());
         long ms = (System.nanoTime() - started) / 1_000_000;
         String text = result.content().isEmpty() ? "" : ((McpSchema.TextContent) result.content().get(0)).text();
+        if (Boolean.TRUE.equals(result.isError())) {
+            failed.add(tool);
+        }
         out.println("     " + (Boolean.TRUE.equals(result.isError()) ? "error" : "result") + " in " + ms + " ms: "
                 + text.replace("\n", "\n     "));
     }

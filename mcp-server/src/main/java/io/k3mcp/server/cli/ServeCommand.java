@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -73,14 +74,27 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (common != null && common.verbose) {
+            // Read by slf4j-simple when the first logger is made, which is after this point.
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+        }
         ServerLauncher.Config config = config();
         OutputStream wire = new FileOutputStream(FileDescriptor.out);
         // stdout is the wire under stdio: anything a library prints by mistake goes to stderr instead.
         System.setOut(System.err);
+        // The hook goes in before the server starts, so a SIGTERM at any moment still closes it cleanly.
+        AtomicReference<ServerLauncher.Running> started = new AtomicReference<>();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            ServerLauncher.Running running = started.get();
+            if (running != null) {
+                running.close();
+            } else {
+                System.err.println("k3mcp: event=shutdown phase=starting");
+            }
+        }, "k3mcp-shutdown"));
         try (ServerLauncher.Running running = ServerLauncher.start(config,
                 ServerFeatures.create(config.engine(), dataDir()), new FileInputStream(FileDescriptor.in), wire)) {
-            Thread hook = new Thread(running::close, "k3mcp-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
+            started.set(running);
             running.awaitTermination();
         }
         return 0;

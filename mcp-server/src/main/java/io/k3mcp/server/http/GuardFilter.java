@@ -2,8 +2,10 @@ package io.k3mcp.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.k3mcp.server.CallKeys;
 import io.k3mcp.server.InFlightCalls;
+import io.k3mcp.server.ToolCallParams;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -75,20 +77,20 @@ final class GuardFilter implements Filter {
         }
         String session = sessionKey(request);
         request.setAttribute(CallKeys.SESSION, session);
-        if (inspect(body, session, request)) {
-            // Handled here: the SDK has no handler for cancellations and would only log a warning.
-            response.setStatus(request.getHeader("Mcp-Session-Id") != null ? 202 : 200);
+        if (inspect(body, session, request, response)) {
             return;
         }
         chain.doFilter(new CachedBodyRequest(request, body), response);
     }
 
     /**
-     * Notes a tools/call's id for the adapter; acts on a cancellation. Bodies that are not JSON pass on.
+     * Notes a tools/call's id for the adapter; acts on a cancellation; answers a malformed tools/call on
+     * Streamable HTTP (where a JSON reply to the POST is the response). Bodies that are not JSON pass on.
      *
-     * @return true when the message was a cancellation, fully handled here
+     * @return true when the message was fully handled here
      */
-    private boolean inspect(byte[] body, String session, HttpServletRequest request) {
+    private boolean inspect(byte[] body, String session, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
         JsonNode message;
         try {
             message = JSON.readTree(body);
@@ -101,13 +103,23 @@ final class GuardFilter implements Filter {
         }
         String method = message.path("method").asText("");
         JsonNode id = message.get("id");
+        boolean streamable = request.getHeader("Mcp-Session-Id") != null;
         if (id != null && !id.isNull()) {
             request.setAttribute(CallKeys.REQUEST_ID, CallKeys.requestKey(id.isNumber() ? id.numberValue() : id.asText()));
+            String problem = "tools/call".equals(method)
+                    ? ToolCallParams.problem(JSON.convertValue(message.get("params"), Object.class)) : null;
+            if (problem != null && streamable) {
+                // A JSON body is a valid answer to a Streamable HTTP POST.
+                writeError(response, 200, id, -32602, "Invalid params: " + problem);
+                return true;
+            }
         } else if ("notifications/cancelled".equals(method)) {
             JsonNode target = message.path("params").path("requestId");
             String key = target.isNumber() ? CallKeys.requestKey(target.numberValue())
                     : target.isTextual() ? CallKeys.requestKey(target.asText()) : null;
             inFlight.cancel(session, key, message.path("params").path("reason").asText(null));
+            // Answered here: the SDK has no handler for cancellations and would only log a warning.
+            response.setStatus(streamable ? 202 : 200);
             return true;
         }
         return false;
@@ -155,11 +167,18 @@ final class GuardFilter implements Filter {
     }
 
     private static void reject(HttpServletResponse response, int status, String message) throws IOException {
+        writeError(response, status, null, -32600, message);
+    }
+
+    /** A JSON-RPC error response; {@code id} null when the request's id is unknown. */
+    private static void writeError(HttpServletResponse response, int status, JsonNode id, int code, String message)
+            throws IOException {
         response.setStatus(status);
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
-        String body = JSON.createObjectNode().put("jsonrpc", "2.0").putNull("id")
-                .set("error", JSON.createObjectNode().put("code", -32600).put("message", message)).toString();
-        response.getWriter().write(body);
+        ObjectNode body = JSON.createObjectNode().put("jsonrpc", "2.0");
+        body.set("id", id == null ? JSON.nullNode() : id);
+        body.set("error", JSON.createObjectNode().put("code", code).put("message", message));
+        response.getWriter().write(body.toString());
     }
 }

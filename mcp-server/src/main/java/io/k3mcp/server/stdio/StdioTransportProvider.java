@@ -2,6 +2,7 @@ package io.k3mcp.server.stdio;
 
 import io.k3mcp.server.CallKeys;
 import io.k3mcp.server.InFlightCalls;
+import io.k3mcp.server.ToolCallParams;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
@@ -141,6 +142,13 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
                 && "notifications/cancelled".equals(note.method())) {
             cancel(note.params());
             return;
+        }
+        if (message instanceof McpSchema.JSONRPCRequest request && McpSchema.METHOD_TOOLS_CALL.equals(request.method())) {
+            String problem = ToolCallParams.problem(request.params());
+            if (problem != null) {
+                writeError(request.id(), McpSchema.ErrorCodes.INVALID_PARAMS, "Invalid params: " + problem);
+                return;
+            }
         }
         Map<String, Object> context = new HashMap<>();
         context.put(CallKeys.SESSION, SESSION);

@@ -75,6 +75,10 @@ class HttpServerTest {
                     .arguments(Map.of("steps", 3)).progressToken("tok").build());
             assertFalse(ok.isError());
             assertEquals(Map.of("count", 3, "finished", true), ok.structuredContent());
+            // The client hands notifications to its consumer on another thread than the response.
+            for (int i = 0; i < 500 && progress.size() < 3; i++) {
+                Thread.sleep(10);
+            }
             assertEquals(3, progress.size());
             assertEquals("tok", progress.get(2).progressToken());
 

@@ -39,11 +39,18 @@ public final class GenerateTool implements Tool<GenerateInput, GenerateOutput> {
 
     private final ModelRegistry registry;
     private final Path defaultModel;
+    private final io.k3mcp.tools.LoadedModels listed;
 
     /** @param defaultModel used when the call names no model; may be null */
     public GenerateTool(ModelRegistry registry, Path defaultModel) {
+        this(registry, defaultModel, null);
+    }
+
+    /** @param listed where loaded models are announced for {@code models://loaded} (null: nowhere) */
+    public GenerateTool(ModelRegistry registry, Path defaultModel, io.k3mcp.tools.LoadedModels listed) {
         this.registry = registry;
         this.defaultModel = defaultModel;
+        this.listed = listed;
     }
 
     @Override
@@ -142,11 +149,31 @@ public final class GenerateTool implements Tool<GenerateInput, GenerateOutput> {
 
     private ModelRegistry.Loaded load(Path model) throws Exception {
         try {
-            return registry.get(model);
+            ModelRegistry.Loaded loaded = registry.get(model);
+            if (listed != null) {
+                announce(loaded.path());
+            }
+            return loaded;
         } catch (NoSuchFileException e) {
             throw new ToolInputException("model", "model file not found: " + model);
         } catch (UnsupportedModelException e) {
             throw new ToolInputException("model", e.getMessage());
+        }
+    }
+
+    private void announce(Path path) {
+        for (ModelRegistry.Info i : registry.loaded()) {
+            if (i.path().equals(path.toString())) {
+                java.util.Map<String, Object> details = new java.util.LinkedHashMap<>();
+                details.put("architecture", i.architecture());
+                details.put("layers", i.layers());
+                details.put("embedding_length", i.embeddingLength());
+                details.put("vocab_size", i.vocabSize());
+                details.put("context_length", i.contextLength());
+                details.put("size_bytes", i.fileBytes());
+                details.put("kernels", i.kernels());
+                listed.register(new io.k3mcp.tools.LoadedModel(path.getFileName().toString(), i.path(), "generate", details));
+            }
         }
     }
 
