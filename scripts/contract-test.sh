@@ -340,6 +340,8 @@ if wants serve; then
   case_ "serve stdio: embed listed with inputSchema and outputSchema" pyx serve-tool-listed "$TMP/serve.json" embed
   case_ "serve stdio: embed call -> structuredContent, vectors = ONNX golden (cosine >= 0.9999)" \
     pyx serve-embed-call "$TMP/serve.json"
+  case_ "serve stdio: bad generate argument refused naming max_tokens, server still serving" \
+    pyx serve-bad-args "$TMP/serve.json"
   case_ "serve stdio: exits 0 when stdin closes" pyx serve-eof-exit "$TMP/serve.json"
   PORT=$((38000 + RANDOM % 2000))
   pyx serve-http-session "$TMP/http.json" http "$PORT" s3cret "$K3" serve --transport http --port "$PORT" --token s3cret \
@@ -390,6 +392,33 @@ EOF
     eval 'rc_is e_fail 1 && py e_fail json-only'
   k3 e_missing eval "$TMP/no-such-scenario.json" --server "$FAKE"
   case_ "eval: missing scenario file -> 2" usage_error e_missing no-such-scenario.json
+fi
+
+# ---- eval against the real server (benchmark is checked by the pending serve-tools case) ----------
+
+if wants eval-serve; then
+  python3 - "$TMP/eval-serve.json" <<'EOF'
+import json, os, sys
+g = json.load(open(os.path.join(os.environ["K3MCP_SHARED"], "fixtures", "generate-llama-mini-f16.json")))
+ids = g["prompts"][0]["generated_ids"][:4]
+scenario = {"name": "contract serve", "description": "tools through the real server, greedy ids = llama.cpp golden",
+  "steps": [
+    {"name": "list", "list": "tools", "expect": [{"path": "$.tools[*].name", "contains": n} for n in
+        ("generate", "embed", "board-status")]},
+    {"name": "greedy", "tool": "generate", "timeout_ms": 120000,
+     "arguments": {"prompt": g["prompts"][0]["prompt"], "max_tokens": 4, "temperature": 0},
+     "expect": [{"path": f"$.tokens[{i}]", "equals": t} for i, t in enumerate(ids)] +
+               [{"path": "$.finish_reason", "equals": "length"}]},
+    {"name": "embed", "tool": "embed", "arguments": {"texts": ["a fan", "a cooler"]}, "timeout_ms": 120000,
+     "expect": [{"path": "$.dim", "equals": 384}, {"path": "$.embeddings.length()", "equals": 2}]},
+    {"name": "board", "tool": "board-status", "arguments": {}, "expect": [{"path": "$.k3", "exists": True}]},
+    {"name": "refused", "tool": "generate", "arguments": {"prompt": "x", "max_tokens": -1},
+     "expect_error": {"matches": "max_tokens"}}]}
+json.dump(scenario, open(sys.argv[1], "w"))
+EOF
+  k3 e_serve eval "$TMP/eval-serve.json" --server "$K3 serve --transport stdio --model $LLAMA" --json
+  case_ "eval: scenario through the real server (generate = golden, embed, board-status) -> 0" \
+    json_ok e_serve eval-report
 fi
 
 if [ "$PENDING" = 1 ]; then
