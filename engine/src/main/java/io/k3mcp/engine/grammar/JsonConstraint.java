@@ -2,40 +2,33 @@ package io.k3mcp.engine.grammar;
 
 import java.util.Arrays;
 import java.util.BitSet;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Constrains generation to JSON that validates against a schema: before each token, {@link #mask}
  * says which tokens keep the output a prefix of some valid document that can still be finished within
  * the tokens left; end-of-sequence is allowed only once the document is complete. Masks are cached per
- * parse state (free text inside a string repeats the same state), so most steps cost a lookup.
+ * parse state (free text inside a string repeats the same state), so most steps cost a lookup; the
+ * cache is shared with every {@link #restart} over the same vocabulary.
  */
 public final class JsonConstraint {
-    private static final int CACHE_ENTRIES = 4096;
-
     private final TokenTrie trie;
     private final byte[][] pieces;
     private final int eos;
     private final int vocabSize;
     private JsonState state;
-    private final Map<JsonState, int[][]> cache = new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<JsonState, int[][]> e) {
-            return size() > CACHE_ENTRIES;
-        }
-    };
+    private final MaskCache cache;
 
     /**
      * @param pieces the bytes of every token (null for tokens never allowed: control and special tokens)
      * @param eos    the end-of-sequence token, allowed once the document is complete
      */
     public JsonConstraint(Schema schema, byte[][] pieces, int eos) {
-        this(new TokenTrie(pieces), pieces, schema, eos);
+        this(new TokenTrie(pieces), new MaskCache(MaskCache.DEFAULT_MAX_INTS), pieces, schema, eos);
     }
 
-    private JsonConstraint(TokenTrie trie, byte[][] pieces, Schema schema, int eos) {
+    private JsonConstraint(TokenTrie trie, MaskCache cache, byte[][] pieces, Schema schema, int eos) {
         this.trie = trie;
+        this.cache = cache;
         this.pieces = pieces;
         this.eos = eos;
         this.vocabSize = pieces.length;
@@ -43,9 +36,14 @@ public final class JsonConstraint {
         requireSingleByteTokens(pieces);
     }
 
-    /** A fresh constraint for the same vocabulary (the trie is shared). */
+    /** The bytes of every token (null for tokens never allowed). */
+    byte[][] pieces() {
+        return pieces;
+    }
+
+    /** A fresh constraint for the same vocabulary (the trie and the mask cache are shared). */
     public JsonConstraint restart(Schema schema) {
-        return new JsonConstraint(trie, pieces, schema, eos);
+        return new JsonConstraint(trie, cache, pieces, schema, eos);
     }
 
     private static void requireSingleByteTokens(byte[][] pieces) {
@@ -68,6 +66,11 @@ public final class JsonConstraint {
         return state.minRemaining();
     }
 
+    /** Whether the next byte is inside a string value or key, where whitespace is content. */
+    public boolean insideString() {
+        return state.top() instanceof StringF sf && sf.phase() != StringF.Phase.START || state.top() instanceof KeyF;
+    }
+
     public boolean isComplete() {
         return state.canFinish();
     }
@@ -76,13 +79,13 @@ public final class JsonConstraint {
      * The tokens allowed next when {@code tokensLeft} tokens (this one included) may still be generated.
      */
     public BitSet mask(int tokensLeft) {
-        int[][] entry = cache.get(state);
+        MaskCache.Entry entry = cache.get(state);
         if (entry == null) {
             entry = compute(state);
             cache.put(state, entry);
         }
-        int[] ids = entry[0];
-        int[] rem = entry[1];
+        int[] ids = entry.ids();
+        int[] rem = entry.remaining();
         BitSet allowed = new BitSet(vocabSize);
         int budgetAfter = tokensLeft - 1;
         for (int i = 0; i < ids.length; i++) {
@@ -96,7 +99,7 @@ public final class JsonConstraint {
         return allowed;
     }
 
-    private int[][] compute(JsonState s) {
+    private MaskCache.Entry compute(JsonState s) {
         int[] ids = new int[64];
         int[] rem = new int[64];
         int[] n = {0};
@@ -110,7 +113,7 @@ public final class JsonConstraint {
             holder[1][n[0]] = minAfter;
             n[0]++;
         });
-        return new int[][] {Arrays.copyOf(holder[0], n[0]), Arrays.copyOf(holder[1], n[0])};
+        return new MaskCache.Entry(Arrays.copyOf(holder[0], n[0]), Arrays.copyOf(holder[1], n[0]));
     }
 
     /** Advances past a generated token; a token the mask did not allow is an error. */

@@ -87,7 +87,11 @@ public final class Sampler {
                 return ids[i];
             }
         }
-        return ids[n - 1];
+        int last = n - 1;
+        while (last > 0 && p[last] == 0) {
+            last--; // rounding left u above the total: take the last candidate that has any probability
+        }
+        return ids[last];
     }
 
     private static double[] softmax(float[] l, int[] ids, int n, float temperature) {

@@ -1,6 +1,7 @@
 package io.k3mcp.engine.session;
 
 import io.k3mcp.engine.sampling.SamplerConfig;
+import io.k3mcp.engine.sampling.TokenConstraint;
 
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -14,9 +15,17 @@ import java.util.function.BooleanSupplier;
  * @param topLogits how many top raw logits to report per generated token (0 = none)
  * @param cancelled polled between tokens; true ends generation with finish reason "cancelled"
  * @param listener  called after every generated token
+ * @param constraint restricts the sampled tokens (constrained decoding); null for none
  */
 public record GenerationRequest(int[] prompt, int maxTokens, SamplerConfig sampler, List<String> stop,
-                                int topLogits, BooleanSupplier cancelled, TokenListener listener) {
+                                int topLogits, BooleanSupplier cancelled, TokenListener listener,
+                                TokenConstraint constraint) {
+
+    /** Without a constraint. */
+    public GenerationRequest(int[] prompt, int maxTokens, SamplerConfig sampler, List<String> stop,
+                             int topLogits, BooleanSupplier cancelled, TokenListener listener) {
+        this(prompt, maxTokens, sampler, stop, topLogits, cancelled, listener, null);
+    }
 
     public GenerationRequest {
         if (prompt == null || prompt.length == 0) {

@@ -86,9 +86,15 @@ public final class Session {
                 finish = FinishReason.CANCELLED;
                 break;
             }
-            int id = sampler.sample(logits, history, historyLength);
             if (r.topLogits() > 0) {
                 tops.add(Logits.top(logits, 0, logits.length, r.topLogits()));
+            }
+            if (r.constraint() != null) {
+                r.constraint().restrict(logits, r.maxTokens() - generated);
+            }
+            int id = sampler.sample(logits, history, historyLength);
+            if (r.constraint() != null) {
+                r.constraint().accept(id);
             }
             history[historyLength++] = id;
             generated++;

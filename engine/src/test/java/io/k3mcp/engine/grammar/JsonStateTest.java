@@ -111,4 +111,30 @@ class JsonStateTest {
         assertThrows(SchemaException.class, () -> schema("{\"anyOf\": [{\"type\": \"string\"}, {\"enum\": [\"x\"]}]}"));
         assertThrows(SchemaException.class, () -> schema("{\"type\": \"widget\"}"));
     }
+
+    @Test
+    void stringsAcceptOnlyWellFormedUtf8() {
+        Schema str = schema("{\"type\": \"string\", \"maxLength\": 3}");
+        java.util.function.Function<int[], JsonState> feed = bytes -> {
+            JsonState st = JsonState.start(str).advance('"');
+            for (int b : bytes) {
+                if (st == null) {
+                    return null;
+                }
+                st = st.advance(b);
+            }
+            return st;
+        };
+        assertNotNull(feed.apply(new int[] {0xE2, 0x82, 0xAC}), "EURO SIGN");
+        assertNotNull(feed.apply(new int[] {0xF0, 0x9F, 0x98, 0x80}), "an emoji");
+        assertNotNull(feed.apply(new int[] {0xED, 0x9F, 0xBF}), "U+D7FF, the last code point before the surrogates");
+        assertNull(feed.apply(new int[] {0xE0, 0x80, 0x80}), "overlong 3-byte form");
+        assertNull(feed.apply(new int[] {0xED, 0xA0, 0x80}), "a surrogate");
+        assertNull(feed.apply(new int[] {0xF0, 0x80, 0x80, 0x80}), "overlong 4-byte form");
+        assertNull(feed.apply(new int[] {0xF4, 0x90, 0x80, 0x80}), "past U+10FFFF");
+        assertNull(feed.apply(new int[] {0xC0, 0x80}), "overlong 2-byte form");
+        JsonState three = feed.apply(new int[] {0xF0, 0x9F, 0x98, 0x80, 'a', 0xE2, 0x82, 0xAC});
+        assertNotNull(three, "3 characters fit maxLength 3");
+        assertNull(three.advance('b'), "a 4th character does not");
+    }
 }

@@ -1,6 +1,8 @@
 package io.k3mcp.engine.session;
 
-import io.k3mcp.engine.model.Architecture;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.k3mcp.engine.chat.ChatMessages;
+import io.k3mcp.engine.chat.ChatTemplate;
 import io.k3mcp.engine.testing.Shared;
 import io.k3mcp.kernels.ReferenceKernels;
 import org.junit.jupiter.api.Test;
@@ -15,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The shared registry loads each file once and lists what it holds; the fallback chat formats tokenise as intended. */
+/** The shared registry loads each file once and lists what it holds; chat prompts tokenise with their special tokens. */
 class ModelRegistryTest {
 
     @Test
@@ -38,24 +40,17 @@ class ModelRegistryTest {
     }
 
     @Test
-    void chatFormatsUseTheModelsSpecialTokens() throws IOException {
+    void chatPromptsUseTheModelsSpecialTokens() throws IOException {
         try (ModelRegistry r = new ModelRegistry(ReferenceKernels.INSTANCE, 0)) {
             ModelRegistry.Loaded q = r.get(Shared.model("qwen3-mini-f16.gguf"));
-            List<ChatMessage> chat = List.of(new ChatMessage("system", "Be brief."), new ChatMessage("user", "Hi"));
-            assertEquals("chatml", FallbackChatTemplate.name(Architecture.QWEN3, q.tokenizer()));
-            String text = FallbackChatTemplate.render(Architecture.QWEN3, q.tokenizer(), chat);
+            ChatTemplate t = ChatTemplate.of(q.model().file().metadata(), q.tokenizer());
+            List<Object> chat = ChatMessages.messages(new ObjectMapper().readTree(
+                    "[{\"role\": \"system\", \"content\": \"Be brief.\"}, {\"role\": \"user\", \"content\": \"Hi\"}]"));
+            String text = t.render(chat, null, true).text();
             assertEquals("<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n", text);
-            int[] ids = q.tokenizer().encode(text, true, true);
+            int[] ids = t.encode(text, true);
             assertEquals(1017, ids[0], "<|im_start|> is one special token");
             assertEquals(3, java.util.Arrays.stream(ids).filter(id -> id == 1017).count());
-
-            ModelRegistry.Loaded l = r.get(Shared.model("llama-mini-f32.gguf"));
-            assertEquals("llama2", FallbackChatTemplate.name(Architecture.LLAMA, l.tokenizer()));
-            assertEquals("[INST] <<SYS>>\nBe brief.\n<</SYS>>\n\nHi [/INST]",
-                    FallbackChatTemplate.render(Architecture.LLAMA, l.tokenizer(), chat));
-            ModelRegistry.Loaded g = r.get(Shared.model("gemma3-mini-f16.gguf"));
-            assertEquals("<start_of_turn>user\nBe brief.\n\nHi<end_of_turn>\n<start_of_turn>model\n",
-                    FallbackChatTemplate.render(Architecture.GEMMA3, g.tokenizer(), chat));
         }
     }
 }

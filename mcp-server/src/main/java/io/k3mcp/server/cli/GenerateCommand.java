@@ -16,9 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -37,8 +35,17 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--prompt", description = "Raw prompt text (or --messages).")
     String prompt;
 
-    @Option(names = "--messages", description = "JSON file: an array of {role, content} (built-in chat format per architecture for now).")
+    @Option(names = "--messages", description = "JSON file: an array of {role, content} messages, rendered with the model's chat template.")
     Path messages;
+
+    @Option(names = "--tools", description = "JSON file: an array of function definitions offered to the model (with --messages).")
+    Path tools;
+
+    @Option(names = "--json-schema", description = "JSON file: a JSON Schema the output must validate against (enforced while decoding).")
+    Path jsonSchema;
+
+    @Option(names = "--format", description = "json: the output must be JSON.")
+    String format;
 
     @Option(names = "--max-tokens", description = "Most tokens to generate (default 256).")
     Integer maxTokens;
@@ -117,7 +124,16 @@ public final class GenerateCommand implements Callable<Integer> {
         if (prompt != null) {
             a.put("prompt", prompt);
         } else {
-            a.set("messages", readMessages(messages));
+            a.set("messages", readJson("--messages", messages));
+        }
+        if (tools != null) {
+            a.set("tools", readJson("--tools", tools));
+        }
+        if (jsonSchema != null) {
+            a.set("json_schema", readJson("--json-schema", jsonSchema));
+        }
+        if (format != null) {
+            a.put("format", format);
         }
         putIfSet(a, "max_tokens", maxTokens);
         putIfSet(a, "temperature", temperature);
@@ -141,13 +157,7 @@ public final class GenerateCommand implements Callable<Integer> {
         }
     }
 
-    private static JsonNode readMessages(Path file) {
-        try {
-            return Json.MAPPER.readTree(Files.readString(file));
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new UsageException("--messages: file not found: " + file);
-        } catch (IOException e) {
-            throw new UsageException("--messages: cannot read " + file + " as JSON: " + e.getMessage());
-        }
+    private static JsonNode readJson(String flag, Path file) {
+        return TemplateCommand.readJson(flag, file);
     }
 }

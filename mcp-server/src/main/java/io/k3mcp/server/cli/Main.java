@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
                 ServeCommand.class,
                 DemoCommand.class,
                 BoardCommand.class,
+                TemplateCommand.class,
         })
 public final class Main implements Runnable {
 

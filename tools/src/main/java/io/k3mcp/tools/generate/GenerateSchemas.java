@@ -10,9 +10,17 @@ final class GenerateSchemas {
              "properties":{
               "model":{"type":"string","description":"path of a GGUF model file; default: the server's --model"},
               "prompt":{"type":"string","description":"raw text to continue (give this or messages)"},
-              "messages":{"type":"array","minItems":1,"description":"chat messages (give this or prompt)",
-                "items":{"type":"object","additionalProperties":false,"required":["role","content"],
-                  "properties":{"role":{"type":"string","enum":["system","user","assistant"]},"content":{"type":"string"}}}},
+              "messages":{"type":"array","minItems":1,"description":"chat messages (give this or prompt), rendered with the model's chat template",
+                "items":{"type":"object","required":["role"],
+                  "properties":{"role":{"type":"string","enum":["system","user","assistant","tool","ipython"]},
+                    "content":{"type":["string","array","object","null"]},
+                    "tool_calls":{"type":"array","items":{"type":"object"},
+                      "description":"an assistant's calls: [{\\"type\\": \\"function\\", \\"function\\": {\\"name\\", \\"arguments\\"}}]"},
+                    "tool_call_id":{"type":"string"},"reasoning_content":{"type":"string"}}}},
+              "tools":{"type":"array","items":{"type":"object"},
+                "description":"function definitions offered to the model (with messages): {\\"type\\": \\"function\\", \\"function\\": {name, description, parameters}}"},
+              "json_schema":{"type":"object","description":"the output must be JSON valid against this schema (enforced while decoding)"},
+              "format":{"type":"string","enum":["json"],"description":"json: the output must be JSON (any)"},
               "max_tokens":{"type":"integer","minimum":1,"maximum":32768,"default":256},
               "temperature":{"type":"number","minimum":0,"maximum":100,"default":0.8,"description":"0 = greedy"},
               "top_k":{"type":"integer","minimum":0,"default":40,"description":"0 = off"},
@@ -40,5 +48,10 @@ final class GenerateSchemas {
                 "properties":{"prefill_ms":{"type":"number"},"decode_ms":{"type":"number"},
                   "prefill_tps":{"type":"number"},"decode_tps":{"type":"number"}}},
               "top_logits":{"type":"array","items":{"type":"array","items":{"type":"object",
-                "required":["id","logit"],"properties":{"id":{"type":"integer"},"logit":{"type":"number"}}}}}}}""";
+                "required":["id","logit"],"properties":{"id":{"type":"integer"},"logit":{"type":"number"}}}}},
+              "content":{"type":"string","description":"the text outside reasoning and tool calls"},
+              "reasoning":{"type":"string","description":"the text of the reply's <think> block"},
+              "tool_calls":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},
+                "arguments":{"type":"object"},"parse_error":{"type":"string"},"raw":{"type":"string"}}}},
+              "template_source":{"type":"string","description":"gguf, or builtin:NAME when the file has no chat template"}}}""";
 }

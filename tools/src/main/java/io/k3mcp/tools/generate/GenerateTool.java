@@ -1,11 +1,17 @@
 package io.k3mcp.tools.generate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.k3mcp.engine.chat.ChatInputException;
+import io.k3mcp.engine.chat.ChatMessages;
+import io.k3mcp.engine.chat.ChatTemplate;
+import io.k3mcp.engine.chat.ParsedReply;
+import io.k3mcp.engine.chat.ReplyParser;
+import io.k3mcp.engine.grammar.JsonLogitConstraint;
+import io.k3mcp.engine.grammar.Schema;
+import io.k3mcp.engine.grammar.SchemaException;
 import io.k3mcp.engine.model.UnsupportedModelException;
 import io.k3mcp.engine.sampling.SamplerConfig;
-import io.k3mcp.engine.session.ChatMessage;
 import io.k3mcp.engine.session.ContextOverflowException;
-import io.k3mcp.engine.session.FallbackChatTemplate;
 import io.k3mcp.engine.session.GenerationRequest;
 import io.k3mcp.engine.session.GenerationResult;
 import io.k3mcp.engine.session.ModelRegistry;
@@ -19,15 +25,18 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The {@code generate} tool: a prompt or chat messages in, text out, on a model from the shared
- * {@link ModelRegistry}. Chat messages use a built-in per-architecture format until the model's own
- * chat template is rendered (a later change).
+ * {@link ModelRegistry}. Chat messages (and tool definitions) are rendered with the model's own chat
+ * template ({@link ChatTemplate}); the reply is split into content, reasoning and tool calls
+ * ({@link ReplyParser}). With json_schema or format "json", decoding is constrained so the text is JSON
+ * that validates ({@link JsonLogitConstraint}).
  */
 public final class GenerateTool implements Tool<GenerateInput, GenerateOutput> {
     private static final Logger log = LoggerFactory.getLogger(GenerateTool.class);
@@ -35,11 +44,12 @@ public final class GenerateTool implements Tool<GenerateInput, GenerateOutput> {
     static final int DEFAULT_MAX_TOKENS = 256;
     static final float DEFAULT_TEMPERATURE = 0.8f;
     private static final Set<String> ARGS = Set.of("model", "prompt", "messages", "max_tokens", "temperature", "top_k",
-            "top_p", "min_p", "repeat_penalty", "seed", "stop", "no_bos", "top_logits");
+            "top_p", "min_p", "repeat_penalty", "seed", "stop", "no_bos", "top_logits", "tools", "json_schema", "format");
 
     private final ModelRegistry registry;
     private final Path defaultModel;
     private final io.k3mcp.tools.LoadedModels listed;
+    private final Map<Path, ChatTemplate> templates = new ConcurrentHashMap<>();
 
     /** @param defaultModel used when the call names no model; may be null */
     public GenerateTool(ModelRegistry registry, Path defaultModel) {
@@ -60,10 +70,11 @@ public final class GenerateTool implements Tool<GenerateInput, GenerateOutput> {
 
     @Override
     public String description() {
-        return "Generates text with a local GGUF model from a prompt or chat messages (system/user/assistant). "
-                + "temperature 0 is greedy; stop strings end generation and are not returned. Returns the text, "
-                + "token counts, why it stopped and timings. Chat messages use a built-in format per architecture "
-                + "(chatml, gemma, llama2, llama3), not yet the model's own chat template.";
+        return "Generates text with a local GGUF model from a prompt or chat messages (system/user/assistant/tool), "
+                + "rendered with the model's chat template; tools offers function definitions and the reply's calls come "
+                + "back parsed in tool_calls, its <think> block in reasoning. json_schema (or format \"json\") makes the "
+                + "output JSON that validates, enforced while decoding. temperature 0 is greedy; stop strings end "
+                + "generation and are not returned. Returns the text, token counts, why it stopped and timings.";
     }
 
     @Override
@@ -85,9 +96,13 @@ public final class GenerateTool implements Tool<GenerateInput, GenerateOutput> {
         }
         Path model = modelArg != null ? Path.of(modelArg) : defaultModel;
         String prompt = a.string("prompt");
-        List<ChatMessage> messages = a.has("messages") ? messages(a.node("messages")) : null;
+        List<Object> messages = a.has("messages") ? chat(() -> ChatMessages.messages(a.node("messages"))) : null;
         if ((prompt == null) == (messages == null)) {
             throw new ToolInputException(prompt == null ? "prompt" : "messages", "give exactly one of prompt and messages");
+        }
+        List<Object> tools = a.has("tools") ? chat(() -> ChatMessages.tools(a.node("tools"))) : null;
+        if (tools != null && messages == null) {
+            throw new ToolInputException("tools", "tools are offered through the chat template: give messages, not prompt");
         }
         int maxTokens = (int) a.integer("max_tokens", DEFAULT_MAX_TOKENS, 1, MAX_TOKENS_LIMIT);
         long seed = a.integer("seed", new SplittableRandom().nextLong() & Long.MAX_VALUE, 0, Long.MAX_VALUE);
@@ -98,53 +113,108 @@ public final class GenerateTool implements Tool<GenerateInput, GenerateOutput> {
                 a.number("min_p", SamplerConfig.DEFAULT_MIN_P, 0, false, 1),
                 a.number("repeat_penalty", 1f, 0, true, 10),
                 SamplerConfig.DEFAULT_REPEAT_LAST_N, seed);
-        return new GenerateInput(model, prompt, messages, maxTokens, sampler, a.strings("stop", 16),
+        List<String> stop = a.strings("stop", 16);
+        String schemaArgument = outputSchemaArgument(a, tools != null, stop);
+        Schema schema = schemaArgument == null ? null : outputSchema(a, schemaArgument);
+        return new GenerateInput(model, prompt, messages, tools, schema, schemaArgument, maxTokens, sampler, stop,
                 a.bool("no_bos", false), (int) a.integer("top_logits", 0, 0, 100));
     }
 
-    private static List<ChatMessage> messages(JsonNode n) throws ToolInputException {
-        if (!n.isArray() || n.isEmpty()) {
-            throw new ToolInputException("messages", "expected a non-empty array of {role, content} objects");
+    /** "json_schema", "format" or null; the constrained output excludes tools and stop strings. */
+    private static String outputSchemaArgument(Args a, boolean tools, List<String> stop) throws ToolInputException {
+        String format = a.string("format");
+        if (format != null && !format.equals("json")) {
+            throw new ToolInputException("format", "the only format is \"json\", got \"" + format + "\"");
         }
-        List<ChatMessage> out = new ArrayList<>();
-        for (int i = 0; i < n.size(); i++) {
-            JsonNode m = n.get(i);
-            String role = m.path("role").asText("");
-            if (!Set.of("system", "user", "assistant").contains(role) || !m.path("content").isTextual()) {
-                throw new ToolInputException("messages", "entry " + i + " must be {\"role\": system|user|assistant, "
-                        + "\"content\": string}, got " + m);
-            }
-            out.add(new ChatMessage(role, m.get("content").asText()));
+        String arg = a.has("json_schema") ? "json_schema" : format != null ? "format" : null;
+        if (arg != null && format != null && a.has("json_schema")) {
+            throw new ToolInputException("format", "give json_schema or format, not both");
         }
-        return out;
+        if (arg != null && tools) {
+            throw new ToolInputException(arg, "constrained JSON output and tools exclude each other: the output could not carry tool calls");
+        }
+        if (arg != null && !stop.isEmpty()) {
+            throw new ToolInputException("stop", "stop strings cannot be combined with " + arg + ": they could cut the JSON short");
+        }
+        return arg;
+    }
+
+    private static Schema outputSchema(Args a, String argument) throws ToolInputException {
+        if (argument.equals("format")) {
+            return Schema.any();
+        }
+        JsonNode s = a.node("json_schema");
+        if (!s.isObject()) {
+            throw new ToolInputException("json_schema", "expected a JSON Schema object, got " + s.getNodeType());
+        }
+        try {
+            return Schema.compile(s);
+        } catch (SchemaException e) {
+            throw new ToolInputException("json_schema", e.getMessage());
+        }
+    }
+
+    private interface ChatRead<T> {
+        T read();
+    }
+
+    private static <T> T chat(ChatRead<T> read) throws ToolInputException {
+        try {
+            return read.read();
+        } catch (ChatInputException e) {
+            throw new ToolInputException(e.argument(), e.getMessage());
+        }
     }
 
     @Override
     public GenerateOutput run(GenerateInput in, Progress progress, Cancellation cancel) throws Exception {
         ModelRegistry.Loaded m = load(in.model());
         int[] prompt;
+        String templateSource = null;
         if (in.messages() != null) {
-            String text = FallbackChatTemplate.render(m.model().config().arch(), m.tokenizer(), in.messages());
-            log.warn("chat messages rendered with the built-in '{}' format, not the model's chat template",
-                    FallbackChatTemplate.name(m.model().config().arch(), m.tokenizer()));
-            prompt = m.tokenizer().encode(text, !in.noBos(), true);
+            ChatTemplate template = templates.computeIfAbsent(m.path(), p -> ChatTemplate.of(m.model().file().metadata(), m.tokenizer()));
+            ChatTemplate.Prompt rendered = chat(() -> template.render(in.messages(), in.tools(), true));
+            templateSource = rendered.source();
+            prompt = template.encode(rendered.text(), !in.noBos());
+            log.debug("chat prompt rendered template_source={} tools={} prompt_tokens={}", templateSource,
+                    in.tools() == null ? 0 : in.tools().size(), prompt.length);
         } else {
             prompt = m.tokenizer().encode(in.prompt(), !in.noBos(), false);
         }
         if (prompt.length == 0) {
             throw new ToolInputException("prompt", "the prompt is empty and the model adds no BOS token: nothing to continue from");
         }
+        JsonLogitConstraint constraint = in.outputSchema() == null ? null : constraint(in, m);
         double total = in.maxTokens();
         GenerationRequest request = new GenerationRequest(prompt, in.maxTokens(), in.sampler(), in.stop(), in.topLogits(),
-                cancel::isCancelled, (i, id, delta) -> progress.report(i + 1, total, "token " + (i + 1)));
+                cancel::isCancelled, (i, id, delta) -> progress.report(i + 1, total, "token " + (i + 1)), constraint);
         GenerationResult r;
         try {
             r = m.session().generate(request);
         } catch (ContextOverflowException e) {
             throw new ToolInputException("max_tokens", e.getMessage());
         }
+        ParsedReply reply = in.messages() == null ? null
+                : constraint != null ? new ParsedReply(r.text(), null, List.of()) // the JSON is the answer, not a call
+                : ReplyParser.parse(r.text(), in.tools() != null);
         return new GenerateOutput(r.text(), r.tokens(), r.promptTokens(), r.completionTokens(), r.finishReason(),
-                r.timings(), in.topLogits() > 0 ? r.topLogits() : null);
+                r.timings(), in.topLogits() > 0 ? r.topLogits() : null, reply == null ? null : reply.content(),
+                reply == null ? null : reply.reasoning(), reply == null ? null : reply.toolCalls(), templateSource);
+    }
+
+    /** The output constraint, checked up front: the vocabulary must spell JSON and max_tokens must fit the shortest document. */
+    private static JsonLogitConstraint constraint(GenerateInput in, ModelRegistry.Loaded m) throws ToolInputException {
+        JsonLogitConstraint c;
+        try {
+            c = JsonLogitConstraint.of(in.outputSchema(), m.tokenizer());
+        } catch (SchemaException e) {
+            throw new ToolInputException(in.schemaArgument(), e.getMessage());
+        }
+        if (in.maxTokens() < c.minTokens()) {
+            throw new ToolInputException("max_tokens", "max_tokens " + in.maxTokens() + " is below the " + c.minTokens()
+                    + " tokens the shortest output valid for " + in.schemaArgument() + " needs");
+        }
+        return c;
     }
 
     private ModelRegistry.Loaded load(Path model) throws Exception {

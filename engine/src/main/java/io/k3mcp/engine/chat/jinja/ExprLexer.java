@@ -8,6 +8,14 @@ final class ExprLexer {
     enum T { NAME, STRING, INT, FLOAT, OP, END }
 
     record Tok(T type, String text) {
+        /** Whether this token can begin an operand (a literal or a name that is not an operator keyword). */
+        boolean startsPrimary() {
+            if (type == T.STRING || type == T.INT || type == T.FLOAT) {
+                return true;
+            }
+            return type == T.NAME && !java.util.Set.of("and", "or", "if", "else", "in", "not", "is").contains(text);
+        }
+
         boolean is(String s) {
             return (type == T.OP || type == T.NAME) && text.equals(s);
         }

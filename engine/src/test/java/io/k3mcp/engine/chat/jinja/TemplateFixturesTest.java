@@ -15,14 +15,19 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Published chat templates rendered by our Jinja must equal the renderings of @huggingface/jinja (the
- * JavaScript implementation Hugging Face maintains), stored beside them as {@code <name>.cases.json}.
+ * JavaScript implementation Hugging Face maintains), stored beside them as {@code <name>.cases.json}
+ * (regenerate with src/test/node/render.mjs; where each template came from: chat/SOURCES.md). A case
+ * with "error" is one where the template raises; ours must raise with the same message.
  */
 class TemplateFixturesTest {
     private static final ObjectMapper M = new ObjectMapper();
-    private static final List<String> TEMPLATES = List.of("qwen3");
+    private static final List<String> TEMPLATES = List.of("llama3.2", "llama3.3", "qwen2.5", "qwen3", "gemma3", "tinyllama",
+            "mistral-nemo");
 
     static Stream<Arguments> cases() throws IOException {
         List<Arguments> out = new ArrayList<>();
@@ -30,7 +35,7 @@ class TemplateFixturesTest {
             String src = resource("chat/templates/" + t + ".jinja");
             List<Map<String, Object>> cases = M.readValue(resource("chat/" + t + ".cases.json"), new TypeReference<>() { });
             for (Map<String, Object> c : cases) {
-                out.add(Arguments.of(t + "/" + c.get("name"), src, c.get("context"), c.get("expected")));
+                out.add(Arguments.of(t + "/" + c.get("name"), src, c.get("context"), c.get("expected"), c.get("error")));
             }
         }
         return out.stream();
@@ -48,7 +53,14 @@ class TemplateFixturesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     @SuppressWarnings("unchecked")
-    void rendersLikeHuggingFace(String name, String template, Object context, String expected) {
-        assertEquals(expected, JinjaTemplate.compile(template).render((Map<String, Object>) context), name);
+    void rendersLikeHuggingFace(String name, String template, Object context, String expected, String error) {
+        JinjaTemplate compiled = JinjaTemplate.compile(template);
+        Map<String, Object> ctx = (Map<String, Object>) context;
+        if (error != null) {
+            TemplateException e = assertThrows(TemplateException.class, () -> compiled.render(ctx), name);
+            assertTrue(e.getMessage().contains(error), name + ": " + e.getMessage());
+        } else {
+            assertEquals(expected, compiled.render(ctx), name);
+        }
     }
 }
