@@ -318,6 +318,24 @@ if wants embed; then
   case_ "embed: truncated model -> 1, one line, no trace" runtime_error m_trunc truncated.gguf
 fi
 
+# ---- template ------------------------------------------------------------------------------------
+
+if wants template; then
+  printf '[{"role":"system","content":"You are terse."},{"role":"user","content":"Hi there, board?"}]' >"$TMP/t-messages.json"
+  printf '[{"type":"function","function":{"name":"get_fan_speed","description":"fan rpm","parameters":{"type":"object","properties":{"fan":{"type":"integer"}}}}}]' >"$TMP/t-tools.json"
+  k3 t_qwen template --json --model "$QWEN" --messages "$TMP/t-messages.json"
+  case_ "template: prompt + template_source, generation prompt after the last message" \
+    json_ok t_qwen template "Hi there, board?" yes
+  k3 t_nogen template --json --model "$QWEN" --messages "$TMP/t-messages.json" --no-generation-prompt
+  case_ "template: --no-generation-prompt -> no assistant turn" json_ok t_nogen template "Hi there, board?" no
+  k3 t_tools template --json --model "$QWEN" --messages "$TMP/t-messages.json" --tools "$TMP/t-tools.json"
+  case_ "template: --tools FILE rendered into the prompt" json_ok t_tools template-tools get_fan_speed
+  k3 t_llama template --json --model "$LLAMA" --messages "$TMP/t-messages.json"
+  case_ "template: llama-mini -> valid template_source, content rendered" json_ok t_llama template "Hi there, board?" any
+  k3 t_nomsg template --json --model "$QWEN" --messages "$TMP/no-such.json"
+  case_ "template: missing --messages file -> 2" usage_error t_nomsg --messages
+fi
+
 # ---- board -------------------------------------------------------------------------------------
 
 if wants board; then

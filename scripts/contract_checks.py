@@ -368,6 +368,8 @@ def c_template(out, content, generation_prompt):
          f"template_source {src!r} is not 'gguf' or 'builtin:<name>'")
     need(content in d["prompt"], f"message content {content!r} not in the rendered prompt {d['prompt']!r}")
     tail = d["prompt"][d["prompt"].rindex(content) + len(content):]
+    if generation_prompt == "any":  # formats such as Llama-2's [INST] name no assistant role
+        return
     if generation_prompt == "yes":
         need("assistant" in tail, f"no assistant generation prompt after the last message: tail {tail!r}")
     else:
