@@ -22,6 +22,9 @@ test-java: ## the Maven test suite
 test-scripts: ## tests of the project's own scripts (lint catches planted faults)
 	scripts/test-lint.sh
 
+contract-test: ## black-box tests of ./k3mcp against ../shared/docs/CONTRACT.md and the goldens
+	scripts/contract-test.sh
+
 lint: ## fail on empty catch blocks and System.out outside the CLI
 	scripts/lint.sh
 
