@@ -14,7 +14,7 @@ build: ## compile everything (C kernels for the host included) and package the r
 	$(MVN) -DskipTests install
 	@test -f $(JAR) && echo "built $(JAR)"
 
-test: lint test-scripts test-java qemu-test ## every test: lint, script tests, Java tests (native + reference kernels), C kernels under qemu
+test: lint test-scripts test-java qemu-test contract-test eval ## every test: lint, script tests, Java tests, C kernels under qemu, CLI contract tests, the eval suite
 
 test-java: ## the Maven test suite
 	$(MVN) install
@@ -44,8 +44,11 @@ qemu-test: ## run the C kernel tests under qemu-user: aarch64, riscv64 at VLEN 1
 demo: build ## end-to-end demonstration through the real MCP server over stdio (MODEL=file.gguf adds a generation)
 	./k3mcp demo $(if $(MODEL),--model $(MODEL))
 
-eval: build ## the built-in evaluation suite on the tiny models in ../shared/models
-	./k3mcp eval evals/scenarios
+SHARED ?= $(CURDIR)/../shared
+eval: ## the built-in evaluation suite on the tiny models in ../shared/models (report in target/eval-report.md)
+	@mkdir -p target
+	./k3mcp eval evals/scenarios --var model=$(SHARED)/models/llama-mini-q8_0.gguf \
+	  --report-md target/eval-report.md --report-json target/eval-report.json
 
 clean: ## remove build outputs
 	$(MVN) clean

@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
  * {@code k3mcp eval}: runs scenario files against a server through a real MCP client and writes a
  * Markdown summary (stdout unless --json) and optional report files. Exit 1 when any check fails.
  */
-@Command(name = "eval", description = "Run scripted agent evaluations against an MCP server (see evals/README.md).")
+@Command(name = "eval", mixinStandardHelpOptions = true, description = "Run scripted agent evaluations against an MCP server (see evals/README.md).")
 public final class EvalCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -58,6 +58,11 @@ public final class EvalCommand implements Callable<Integer> {
                 throw new UsageException("--var must be NAME=VALUE, got '" + v + "'");
             }
             varMap.put(v.substring(0, eq), v.substring(eq + 1));
+        }
+        for (Path p : paths) {
+            if (!java.nio.file.Files.exists(p)) {
+                throw new UsageException("SCENARIO: no scenario file or folder: " + p);
+            }
         }
         List<Scenario> scenarios = ScenarioLoader.load(paths);
         List<String> command = server == null || server.isBlank() ? List.of() : splitCommand(server);

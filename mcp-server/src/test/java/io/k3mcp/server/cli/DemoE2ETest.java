@@ -27,7 +27,7 @@ class DemoE2ETest {
         assertTrue(out.contains("progress 1/1") && out.contains("result in "), out);
         assertTrue(out.contains("Prompts: [") && out.contains("summarise-file"), out);
         assertTrue(out.contains("board://status"), out);
-        assertTrue(out.contains("models://loaded says: [ ]"), out);
+        assertTrue(out.contains("models://loaded says: [") && out.contains("\"purpose\" : \"embed\""), out);
         assertTrue(out.contains("Done: the server shut down when its stdin closed."), out);
     }
 }

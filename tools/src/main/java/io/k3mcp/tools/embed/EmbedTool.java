@@ -5,7 +5,6 @@ import io.k3mcp.engine.embed.BundledModel;
 import io.k3mcp.engine.embed.EmbedResult;
 import io.k3mcp.engine.embed.EmbeddingModel;
 import io.k3mcp.engine.embed.Pooling;
-import io.k3mcp.engine.gguf.GgufException;
 import io.k3mcp.engine.model.UnsupportedModelException;
 import io.k3mcp.engine.session.KernelsChoice;
 import io.k3mcp.engine.tokenizer.TokenizerException;
@@ -97,8 +96,9 @@ public final class EmbedTool implements Tool<EmbedInput, EmbedOutput> {
         EmbeddingModel model;
         try {
             model = models.get(path != null ? path : BundledModel.path());
-        } catch (GgufException | TokenizerException | UnsupportedModelException e) {
-            // the named file is not a usable embedding model: the caller's argument is at fault
+        } catch (TokenizerException | UnsupportedModelException e) {
+            // a well-formed GGUF that is not an embedding model k3mcp can run: the caller's choice is at fault.
+            // A corrupt or truncated file (GgufException) stays a runtime error, as for generate and tokenize.
             throw new ToolInputException("model", e.getMessage());
         }
         Pooling pooling = input.pooling() != null ? input.pooling() : model.defaultPooling();
