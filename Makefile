@@ -31,8 +31,8 @@ lint: ## fail on empty catch blocks and System.out outside the CLI
 bench: build ## benchmark a synthetic TinyLlama-shaped model (see docs/BENCHMARKS.md)
 	./k3mcp bench --synthetic tinyllama-1.1b:q4_0 -t 2 -p 128 -n 64 -r 3
 
-bench-kernels: build ## kernel microbenchmarks: GB/s and fraction of measured bandwidth
-	./k3mcp bench --kernels
+bench-kernels: build ## kernel microbenchmarks: matmul GB/s per type at TinyLlama shapes and the read-bandwidth probe
+	java -cp mcp-server/target/k3mcp.jar io.k3mcp.kernels.bench.KernelBench --seconds 1
 
 cross: ## cross-compile the kernels for riscv64 (clang-19, RVV) and aarch64 and add them to the jar
 	$(MAKE) -C $(NATIVE_DIR) CROSS=$(CROSS_OUT) cross

@@ -163,8 +163,8 @@ public final class EmbeddingModel implements AutoCloseable {
         return "EmbeddingModel[" + name + ", dim " + dim() + ", pooling " + defaultPooling().label() + "]";
     }
 
-    static GgufException unsupported(GgufFile file, String arch) {
-        return new GgufException(file.path().getFileName() + ": architecture '" + arch
+    static io.k3mcp.engine.model.UnsupportedModelException unsupported(GgufFile file, String arch) {
+        return new io.k3mcp.engine.model.UnsupportedModelException(file.path().getFileName() + ": architecture '" + arch
                 + "' cannot be used for embeddings (supported: bert, and decoders with " + arch + ".pooling_type)");
     }
 }

@@ -1,7 +1,7 @@
 package io.k3mcp.engine.embed;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.k3mcp.engine.gguf.GgufException;
+import io.k3mcp.engine.model.UnsupportedModelException;
 import io.k3mcp.engine.testing.Shared;
 import io.k3mcp.kernels.ReferenceKernels;
 import org.junit.jupiter.api.Test;
@@ -52,7 +52,7 @@ class DecoderEmbeddingTest {
 
     @Test
     void generationModelWithoutPoolingTypeIsRefused() {
-        GgufException e = assertThrows(GgufException.class,
+        UnsupportedModelException e = assertThrows(UnsupportedModelException.class,
                 () -> EmbeddingModel.open(Shared.model("qwen3-mini-f16.gguf"), ReferenceKernels.INSTANCE));
         assertTrue(e.getMessage().contains("qwen3-mini-f16.gguf") && e.getMessage().contains("pooling_type"), e.getMessage());
     }

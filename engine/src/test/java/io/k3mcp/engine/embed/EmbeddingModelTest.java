@@ -1,6 +1,6 @@
 package io.k3mcp.engine.embed;
 
-import io.k3mcp.engine.gguf.GgufException;
+import io.k3mcp.engine.model.UnsupportedModelException;
 import io.k3mcp.engine.testing.Shared;
 import io.k3mcp.kernels.ReferenceKernels;
 import org.junit.jupiter.api.AfterAll;
@@ -94,7 +94,7 @@ class EmbeddingModelTest {
     @Test
     void missingFileAndNonEmbeddingArchitectureAreClearErrors() {
         assertThrows(NoSuchFileException.class, () -> EmbeddingModel.open(Path.of("/nonexistent/model.gguf"), ReferenceKernels.INSTANCE));
-        GgufException e = assertThrows(GgufException.class,
+        UnsupportedModelException e = assertThrows(UnsupportedModelException.class,
                 () -> EmbeddingModel.open(Shared.model("llama-2-tiny-random.gguf"), ReferenceKernels.INSTANCE));
         assertTrue(e.getMessage().contains("llama-2-tiny-random.gguf") && e.getMessage().contains("embeddings"), e.getMessage());
     }
