@@ -91,6 +91,9 @@ public final class ToolAdapter {
             log.info("event=tool_call tool={} outcome=bad_arguments argument={} message=\"{}\"",
                     tool.name(), e.argument(), e.getMessage());
             return error("invalid arguments for " + tool.name() + ": " + e.getMessage());
+        } catch (io.k3mcp.tools.ToolBusyException e) {
+            log.warn("event=tool_call tool={} outcome=busy message=\"{}\"", tool.name(), e.getMessage());
+            return error(tool.name() + " " + e.getMessage());
         } catch (CancellationException e) {
             log.info("event=tool_call tool={} outcome=cancelled reason=\"{}\"", tool.name(), cancel.reason());
             ClientLog.send(exchange, McpSchema.LoggingLevel.INFO, tool.name() + ": cancelled");

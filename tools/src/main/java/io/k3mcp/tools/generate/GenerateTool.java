@@ -50,6 +50,9 @@ public final class GenerateTool implements Tool<GenerateInput, GenerateOutput> {
     private final Path defaultModel;
     private final io.k3mcp.tools.LoadedModels listed;
     private final Map<Path, ChatTemplate> templates = new ConcurrentHashMap<>();
+    /** Generations on one model are served first come first served; past this many waiting, "busy". */
+    static final int MAX_WAITING = 8;
+    private final Map<Path, GenerationQueue> queues = new ConcurrentHashMap<>();
 
     /** @param defaultModel used when the call names no model; may be null */
     public GenerateTool(ModelRegistry registry, Path defaultModel) {
@@ -189,7 +192,8 @@ public final class GenerateTool implements Tool<GenerateInput, GenerateOutput> {
         GenerationRequest request = new GenerationRequest(prompt, in.maxTokens(), in.sampler(), in.stop(), in.topLogits(),
                 cancel::isCancelled, (i, id, delta) -> progress.report(i + 1, total, "token " + (i + 1)), constraint);
         GenerationResult r;
-        try {
+        GenerationQueue queue = queues.computeIfAbsent(m.path(), p -> new GenerationQueue(p.getFileName().toString(), MAX_WAITING));
+        try (GenerationQueue.Slot turn = queue.enter(cancel)) {
             r = m.session().generate(request);
         } catch (ContextOverflowException e) {
             throw new ToolInputException("max_tokens", e.getMessage());

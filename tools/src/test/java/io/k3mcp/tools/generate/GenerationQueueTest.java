@@ -1,0 +1,65 @@
+package io.k3mcp.tools.generate;
+
+import io.k3mcp.tools.Cancellation;
+import io.k3mcp.tools.ToolBusyException;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class GenerationQueueTest {
+
+    @Test
+    void oneAtATimeInArrivalOrderAndBusyPastTheLimit() throws Exception {
+        GenerationQueue q = new GenerationQueue("m.gguf", 2);
+        GenerationQueue.Slot first = q.enter(Cancellation.none());
+        List<Integer> order = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch done = new CountDownLatch(2);
+        List<Thread> waiters = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            int id = i;
+            Thread t = new Thread(() -> {
+                try (GenerationQueue.Slot s = q.enter(Cancellation.none())) {
+                    order.add(id);
+                } catch (ToolBusyException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                } finally {
+                    done.countDown();
+                }
+            });
+            waiters.add(t);
+            t.start();
+            while (q.waiting() < i + 1) {
+                Thread.sleep(5);
+            }
+        }
+        ToolBusyException busy = assertThrows(ToolBusyException.class, () -> q.enter(Cancellation.none()));
+        assertTrue(busy.getMessage().contains("busy: 2 generations are already waiting for m.gguf"), busy.getMessage());
+        first.close();
+        assertTrue(done.await(10, TimeUnit.SECONDS));
+        assertEquals(List.of(0, 1), order, "first come, first served");
+        for (Thread t : waiters) {
+            t.join();
+        }
+    }
+
+    @Test
+    void aCancelledWaiterLeavesTheQueue() throws Exception {
+        GenerationQueue q = new GenerationQueue("m.gguf", 4);
+        GenerationQueue.Slot held = q.enter(Cancellation.none());
+        Cancellation cancel = new Cancellation();
+        cancel.cancel("client went away");
+        assertThrows(CancellationException.class, () -> q.enter(cancel));
+        assertEquals(0, q.waiting());
+        held.close();
+        q.enter(Cancellation.none()).close();
+    }
+}
