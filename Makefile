@@ -14,10 +14,10 @@ build: ## compile everything (C kernels for the host included) and package the r
 	$(MVN) -DskipTests install
 	@test -f $(JAR) && echo "built $(JAR)"
 
-test: lint test-scripts test-java qemu-test contract-test eval ## every test: lint, script tests, Java tests, C kernels under qemu, CLI contract tests, the eval suite
+test: lint test-scripts test-java qemu-test eval contract-test ## every test: lint, script tests, Java tests, C kernels under qemu, CLI contract tests, the eval suite
 
-test-java: ## the Maven test suite
-	$(MVN) install
+test-java: ## the Maven test suite (surefire's summaries stay visible)
+	./mvnw -B install
 
 test-scripts: ## tests of the project's own scripts (lint catches planted faults)
 	scripts/test-lint.sh
