@@ -1,5 +1,7 @@
 package io.k3mcp.kernels.quant;
 
+import io.k3mcp.kernels.Half;
+
 import static io.k3mcp.kernels.quant.LegacyQuantizers.putHalf;
 import static io.k3mcp.kernels.quant.QuantMath.clamp;
 import static io.k3mcp.kernels.quant.QuantMath.nearestInt;
@@ -44,9 +46,9 @@ final class KQuantizers {
                 for (int j = 0; j < 16; ++j) {
                     sc[j] = nearestInt(iscale * scales[j]) & 0xFF;
                 }
-                d = Fp16.fromFloat(maxScale / q4scale);
+                d = Half.fromFloat(maxScale / q4scale);
             } else {
-                d = Fp16.fromFloat(0.f);
+                d = Half.fromFloat(0.f);
             }
             short dmin;
             if (maxMin > 0) {
@@ -54,16 +56,16 @@ final class KQuantizers {
                 for (int j = 0; j < 16; ++j) {
                     sc[j] = (sc[j] | (nearestInt(iscale * mins[j]) << 4)) & 0xFF;
                 }
-                dmin = Fp16.fromFloat(maxMin / q4scale);
+                dmin = Half.fromFloat(maxMin / q4scale);
             } else {
-                dmin = Fp16.fromFloat(0.f);
+                dmin = Half.fromFloat(0.f);
             }
             for (int j = 0; j < 16; ++j) {
-                float dj = Fp16.toFloat(d) * (sc[j] & 0xF);
+                float dj = Half.toFloat(d) * (sc[j] & 0xF);
                 if (dj == 0) {
                     continue;
                 }
-                float dm = Fp16.toFloat(dmin) * (sc[j] >> 4);
+                float dm = Half.toFloat(dmin) * (sc[j] >> 4);
                 for (int ii = 0; ii < 16; ++ii) {
                     levels[16 * j + ii] = clamp(nearestInt((x[xb + 16 * j + ii] + dm) / dj), 0, 3);
                 }
@@ -107,14 +109,14 @@ final class KQuantizers {
                     l >>= 4;
                     sc[j % 4 + 8] |= l << (2 * (j / 4));
                 }
-                d = Fp16.fromFloat(1 / iscale);
+                d = Half.fromFloat(1 / iscale);
             } else {
-                d = Fp16.fromFloat(0.f);
+                d = Half.fromFloat(0.f);
             }
             for (int j = 0; j < 16; ++j) {
                 int s = j < 8 ? sc[j] & 0xF : (sc[j - 8] & 0xFF) >> 4;
                 s = (s | (((sc[8 + j % 4] >> (2 * (j / 4))) & 3) << 4)) - 32;
-                float dj = Fp16.toFloat(d) * s;
+                float dj = Half.toFloat(d) * s;
                 if (dj == 0) {
                     continue;
                 }
@@ -180,16 +182,16 @@ final class KQuantizers {
                     sc[j] |= (lm >> 4) << 6;
                 }
             }
-            short d = Fp16.fromFloat(maxScale / 63.f);
-            short dmin = Fp16.fromFloat(maxMin / 63.f);
+            short d = Half.fromFloat(maxScale / 63.f);
+            short dmin = Half.fromFloat(maxMin / 63.f);
             for (int j = 0; j < 8; ++j) {
                 int s = j < 4 ? sc[j] & 63 : (sc[j + 4] & 0xF) | ((sc[j - 4] >> 6) << 4);
                 int m = j < 4 ? sc[j + 4] & 63 : (sc[j + 4] >> 4) | ((sc[j] >> 6) << 4);
-                float dj = Fp16.toFloat(d) * s;
+                float dj = Half.toFloat(d) * s;
                 if (dj == 0) {
                     continue;
                 }
-                float dm = Fp16.toFloat(dmin) * m;
+                float dm = Half.toFloat(dmin) * m;
                 for (int ii = 0; ii < 32; ++ii) {
                     levels[32 * j + ii] = clamp(nearestInt((x[xb + 32 * j + ii] + dm) / dj), 0, 15);
                 }
@@ -230,13 +232,13 @@ final class KQuantizers {
                 continue;
             }
             float iscale = -128.f / maxScale;
-            short d = Fp16.fromFloat(1 / iscale);
+            short d = Half.fromFloat(1 / iscale);
             byte[] sc = new byte[16];
             for (int ib = 0; ib < 16; ++ib) {
                 sc[ib] = (byte) Math.min(127, nearestInt(iscale * scales[ib]));
             }
             for (int j = 0; j < 16; ++j) {
-                float dj = Fp16.toFloat(d) * sc[j];
+                float dj = Half.toFloat(d) * sc[j];
                 if (dj == 0) {
                     continue;
                 }

@@ -1,5 +1,7 @@
 package io.k3mcp.kernels.quant;
 
+import io.k3mcp.kernels.Half;
+
 /** Reference quantizers for the 32-element block types (ggml-quants.c quantize_row_q4_0_ref, _q8_0_ref). */
 final class LegacyQuantizers {
     private LegacyQuantizers() {
@@ -21,7 +23,7 @@ final class LegacyQuantizers {
             float d = max / -8;
             float id = d != 0 ? 1.0f / d : 0.0f;
             int o = outOff + b * 18;
-            putHalf(out, o, Fp16.fromFloat(d));
+            putHalf(out, o, Half.fromFloat(d));
             for (int j = 0; j < 16; j++) {
                 // x * id + 8.5 is one fused multiply-add in llama.cpp's x86-64 build
                 int q0 = Math.min(15, (byte) (int) Math.fma(x[base + j], id, 8.5f));
@@ -42,7 +44,7 @@ final class LegacyQuantizers {
             float d = amax / ((1 << 7) - 1);
             float id = d != 0 ? 1.0f / d : 0.0f;
             int o = outOff + b * 34;
-            putHalf(out, o, Fp16.fromFloat(d));
+            putHalf(out, o, Half.fromFloat(d));
             for (int j = 0; j < 32; j++) {
                 out[o + 2 + j] = (byte) (int) QuantMath.roundf(x[base + j] * id);
             }

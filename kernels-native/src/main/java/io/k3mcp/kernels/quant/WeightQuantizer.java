@@ -1,5 +1,7 @@
 package io.k3mcp.kernels.quant;
 
+import io.k3mcp.kernels.Half;
+
 import io.k3mcp.kernels.GgmlType;
 
 import java.util.EnumSet;
@@ -57,7 +59,7 @@ public final class WeightQuantizer {
             }
             case F16 -> {
                 for (int i = 0; i < n; i++) {
-                    LegacyQuantizers.putHalf(out, outOff + 2 * i, Fp16.fromFloat(x[xOff + i]));
+                    LegacyQuantizers.putHalf(out, outOff + 2 * i, Half.fromFloat(x[xOff + i]));
                 }
             }
             case Q4_0 -> LegacyQuantizers.q4_0(x, xOff, n, out, outOff);

@@ -1,5 +1,7 @@
 package io.k3mcp.kernels.quant;
 
+import io.k3mcp.kernels.Half;
+
 import io.k3mcp.kernels.GgmlType;
 
 /** Test-side dequantizers (ggml-quants.c dequantize_row_*), independent of the quantizers' code. */
@@ -88,6 +90,6 @@ final class TestDequant {
     }
 
     private static float half(byte[] q, int o) {
-        return Fp16.toFloat((short) ((q[o] & 0xFF) | (q[o + 1] << 8)));
+        return Half.toFloat((short) ((q[o] & 0xFF) | (q[o + 1] << 8)));
     }
 }

@@ -1,5 +1,7 @@
 package io.k3mcp.kernels.quant;
 
+import io.k3mcp.kernels.Half;
+
 import io.k3mcp.kernels.GgmlType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -76,9 +78,9 @@ class WeightQuantizerTest {
         byte[] q = new byte[8];
         WeightQuantizer.quantize(GgmlType.F16, x, 0, 4, q, 0);
         for (int i = 0; i < 4; i++) {
-            assertEquals(x[i], Fp16.toFloat((short) ((q[2 * i] & 0xFF) | (q[2 * i + 1] << 8))));
+            assertEquals(x[i], Half.toFloat((short) ((q[2 * i] & 0xFF) | (q[2 * i + 1] << 8))));
         }
-        assertEquals(Fp16.fromFloat(1f / 3), (short) 0x3555);
+        assertEquals(Half.fromFloat(1f / 3), (short) 0x3555);
     }
 
     @Test
