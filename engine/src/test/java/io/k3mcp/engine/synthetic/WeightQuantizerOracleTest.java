@@ -5,7 +5,7 @@ import io.k3mcp.engine.gguf.GgufMetadata;
 import io.k3mcp.engine.gguf.GgufTensor;
 import io.k3mcp.engine.testing.Shared;
 import io.k3mcp.kernels.GgmlType;
-import io.k3mcp.kernels.quant.Fp16;
+import io.k3mcp.kernels.Half;
 import io.k3mcp.kernels.quant.WeightQuantizer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -99,7 +99,7 @@ class WeightQuantizerOracleTest {
         int n = Math.toIntExact(t.elementCount());
         float[] x = new float[n];
         for (int i = 0; i < n; i++) {
-            x[i] = t.type() == GgmlType.F16 ? Fp16.toFloat(b.getShort(2 * i)) : b.getFloat(4 * i);
+            x[i] = t.type() == GgmlType.F16 ? Half.toFloat(b.getShort(2 * i)) : b.getFloat(4 * i);
         }
         return x;
     }
