@@ -83,6 +83,11 @@ public final class DemoCommand implements Callable<Integer> {
             if (names.contains("embed")) {
                 call(client, "embed", Map.of("texts", List.of("k3mcp runs models on a RISC-V board", "A RISC-V board runs k3mcp models")));
             }
+            if (names.contains("benchmark")) {
+                // A random-weight model at Qwen3-0.6B's real shape, written once into the cache (first run: ~1 min).
+                call(client, "benchmark", Map.of("synthetic", "qwen3-0.6b:q4_0", "n_prompt", List.of(32),
+                        "n_gen", List.of(16), "repetitions", 1, "record", false));
+            }
             if (names.contains("generate") && model != null) {
                 call(client, "generate", Map.of("prompt", "In one sentence, what is RISC-V?", "max_tokens", 48));
             }
