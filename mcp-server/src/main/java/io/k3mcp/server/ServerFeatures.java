@@ -21,7 +21,7 @@ public final class ServerFeatures {
 
     public static ServerWiring.Features create(EngineOptions engine, Path dataDir) {
         LoadedModels models = new LoadedModels();
-        BenchHistory history = new BenchHistory(dataDir);
+        BenchHistory history = BenchHistory.inDataDir(dataDir);
         List<Tool<?, ?>> tools = ServerTools.create(engine, models, history);
         PromptCatalog prompts = PromptCatalog.load();
         return new ServerWiring.Features(tools, PromptSpecs.from(prompts),

@@ -26,7 +26,7 @@ class PromptsAndResourcesTest {
 
     @BeforeEach
     void start() throws Exception {
-        BenchHistory history = new BenchHistory(dataDir);
+        BenchHistory history = BenchHistory.inDataDir(dataDir);
         history.append(Map.of("model_filename", "tiny.gguf", "avg_ts", 42.5));
         PromptCatalog catalog = PromptCatalog.load();
         server = new StdioHarness(new ServerWiring.Features(List.of(new CountTool()), PromptSpecs.from(catalog),

@@ -24,8 +24,18 @@ public final class BenchHistory {
 
     private final Path file;
 
-    public BenchHistory(Path dataDir) {
-        this.file = dataDir.resolve(FILE_NAME);
+    private BenchHistory(Path file) {
+        this.file = file;
+    }
+
+    /** The history in a data directory: {@value #FILE_NAME} there. */
+    public static BenchHistory inDataDir(Path dataDir) {
+        return new BenchHistory(dataDir.resolve(FILE_NAME));
+    }
+
+    /** A history kept in exactly this file (tests, or a file named on the command line). */
+    public static BenchHistory atFile(Path file) {
+        return new BenchHistory(file);
     }
 
     /** The default data directory from the environment (XDG base directory rules). */

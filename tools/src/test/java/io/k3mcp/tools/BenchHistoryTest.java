@@ -14,12 +14,12 @@ class BenchHistoryTest {
 
     @Test
     void absentFileIsAnEmptyHistory(@TempDir Path dir) throws Exception {
-        assertEquals(0, new BenchHistory(dir.resolve("never-created")).read().size());
+        assertEquals(0, BenchHistory.inDataDir(dir.resolve("never-created")).read().size());
     }
 
     @Test
     void appendsAndReadsBackInSnakeCaseSkippingTornLines(@TempDir Path dir) throws Exception {
-        BenchHistory history = new BenchHistory(dir.resolve("k3mcp"));
+        BenchHistory history = BenchHistory.inDataDir(dir.resolve("k3mcp"));
         history.append(new Row("a.gguf", 12.5));
         Files.writeString(history.file(), "{\"torn\": \n[1,2]\n", java.nio.file.StandardOpenOption.APPEND);
         history.append(new Row("b.gguf", 7.0));

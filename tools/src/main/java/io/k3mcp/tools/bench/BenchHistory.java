@@ -3,14 +3,9 @@ package io.k3mcp.tools.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.k3mcp.tools.Json;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,22 +17,20 @@ import java.util.List;
  * key, and {@link #compare} lines its rows up with the new ones by test and thread count.
  */
 public final class BenchHistory {
-    private static final Logger LOG = LoggerFactory.getLogger(BenchHistory.class);
-
-    private final Path file;
+    /** The JSON-lines file itself, shared with the server's bench://history resource. */
+    private final io.k3mcp.tools.BenchHistory store;
 
     public BenchHistory(Path file) {
-        this.file = file;
+        this.store = io.k3mcp.tools.BenchHistory.atFile(file);
     }
 
     public static BenchHistory inDefaultDataDir() {
-        String xdg = System.getenv("XDG_DATA_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "share");
-        return new BenchHistory(base.resolve("k3mcp").resolve("bench-history.jsonl"));
+        return new BenchHistory(io.k3mcp.tools.BenchHistory.defaultDataDir(System.getenv())
+                .resolve(io.k3mcp.tools.BenchHistory.FILE_NAME));
     }
 
     public Path file() {
-        return file;
+        return store.file();
     }
 
     public static String configKey(BenchConfig cfg, BenchResult r) {
@@ -51,8 +44,7 @@ public final class BenchHistory {
         line.put("time", Instant.now().toString());
         line.put("config", key);
         line.set("result", Json.tree(r));
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.writeString(file, line.toString() + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        store.append(line);
     }
 
     /**
@@ -76,25 +68,12 @@ public final class BenchHistory {
         return all.isEmpty() ? null : all.get(all.size() - 1);
     }
 
-    /** Every recorded run with this key, oldest first. Unparseable lines are skipped with a warning. */
+    /** Every recorded run with this key, oldest first (lines that are not JSON objects are skipped with a warning). */
     List<JsonNode> runs(String key) throws IOException {
         List<JsonNode> out = new ArrayList<>();
-        if (!Files.isRegularFile(file)) {
-            return out;
-        }
-        int lineNo = 0;
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            lineNo++;
-            if (line.isBlank()) {
-                continue;
-            }
-            try {
-                JsonNode n = Json.MAPPER.readTree(line);
-                if (key.equals(n.path("config").asText())) {
-                    out.add(n);
-                }
-            } catch (IOException e) {
-                LOG.warn("bench history line skipped file={} line={} error={}", file, lineNo, e.getMessage());
+        for (JsonNode n : store.read()) {
+            if (key.equals(n.path("config").asText())) {
+                out.add(n);
             }
         }
         return out;
