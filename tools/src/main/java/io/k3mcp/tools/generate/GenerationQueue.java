@@ -3,18 +3,26 @@ package io.k3mcp.tools.generate;
 import io.k3mcp.tools.Cancellation;
 import io.k3mcp.tools.ToolBusyException;
 
-import java.util.concurrent.Semaphore;
+import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Generations on one model run one at a time, first come first served, with at most
  * {@code maxWaiting} calls waiting; one more is refused with a "busy" error instead of queueing
  * without bound. A waiting call that is cancelled leaves the queue.
+ *
+ * <p>An explicit queue of waiters, not a fair semaphore polled with a timeout: a timed-out
+ * {@code tryAcquire} loses its place, so polling for cancellation would reorder the waiters.
  */
 final class GenerationQueue {
-    private final Semaphore turn = new Semaphore(1, true);
-    private final AtomicInteger waiting = new AtomicInteger();
+    private static final long CANCEL_POLL_MS = 20;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final ArrayDeque<Object> waiters = new ArrayDeque<>();
+    private boolean running;
     private final int maxWaiting;
     private final String model;
 
@@ -30,24 +38,55 @@ final class GenerationQueue {
     }
 
     Slot enter(Cancellation cancel) throws ToolBusyException, InterruptedException {
-        if (!turn.tryAcquire()) {
-            if (waiting.incrementAndGet() > maxWaiting) {
-                waiting.decrementAndGet();
+        lock.lock();
+        try {
+            if (!running && waiters.isEmpty()) {
+                running = true;
+                return this::leave;
+            }
+            if (waiters.size() >= maxWaiting) {
                 throw new ToolBusyException("busy: " + maxWaiting + " generations are already waiting for " + model
                         + "; retry when one has finished");
             }
+            Object me = new Object();
+            waiters.addLast(me);
+            boolean admitted = false;
             try {
-                while (!turn.tryAcquire(20, TimeUnit.MILLISECONDS)) {
+                while (running || waiters.peekFirst() != me) {
+                    changed.await(CANCEL_POLL_MS, TimeUnit.MILLISECONDS);
                     cancel.check();
                 }
+                admitted = true;
             } finally {
-                waiting.decrementAndGet();
+                waiters.remove(me);
+                if (admitted) {
+                    running = true;
+                } else {
+                    changed.signalAll(); // the one behind a cancelled waiter may now be first
+                }
             }
+            return this::leave;
+        } finally {
+            lock.unlock();
         }
-        return turn::release;
+    }
+
+    private void leave() {
+        lock.lock();
+        try {
+            running = false;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
     }
 
     int waiting() {
-        return waiting.get();
+        lock.lock();
+        try {
+            return waiters.size();
+        } finally {
+            lock.unlock();
+        }
     }
 }

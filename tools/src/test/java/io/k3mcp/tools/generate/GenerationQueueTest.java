@@ -62,4 +62,73 @@ class GenerationQueueTest {
         held.close();
         q.enter(Cancellation.none()).close();
     }
+
+    @Test
+    void manyWaitersKeepTheirArrivalOrder() throws Exception {
+        GenerationQueue q = new GenerationQueue("m.gguf", 8);
+        GenerationQueue.Slot first = q.enter(Cancellation.none());
+        List<Integer> order = Collections.synchronizedList(new ArrayList<>());
+        List<Thread> waiters = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            int id = i;
+            Thread t = new Thread(() -> {
+                try (GenerationQueue.Slot s = q.enter(Cancellation.none())) {
+                    order.add(id);
+                    Thread.sleep(2);
+                } catch (ToolBusyException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            waiters.add(t);
+            t.start();
+            while (q.waiting() < i + 1) {
+                Thread.sleep(2);
+            }
+        }
+        Thread.sleep(60); // several cancellation polls pass while everyone waits
+        first.close();
+        for (Thread t : waiters) {
+            t.join(10_000);
+        }
+        assertEquals(List.of(0, 1, 2, 3, 4, 5), order);
+    }
+
+    @Test
+    void aWaiterCancelledMidQueueDoesNotBlockTheOnesBehind() throws Exception {
+        GenerationQueue q = new GenerationQueue("m.gguf", 4);
+        GenerationQueue.Slot held = q.enter(Cancellation.none());
+        Cancellation cancelMe = new Cancellation();
+        List<String> outcome = Collections.synchronizedList(new ArrayList<>());
+        Thread cancelled = new Thread(() -> {
+            try (GenerationQueue.Slot s = q.enter(cancelMe)) {
+                outcome.add("cancelled waiter ran");
+            } catch (CancellationException e) {
+                outcome.add("left: " + e.getMessage());
+            } catch (ToolBusyException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        cancelled.start();
+        while (q.waiting() < 1) {
+            Thread.sleep(2);
+        }
+        Thread behind = new Thread(() -> {
+            try (GenerationQueue.Slot s = q.enter(Cancellation.none())) {
+                outcome.add("behind ran");
+            } catch (ToolBusyException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        behind.start();
+        while (q.waiting() < 2) {
+            Thread.sleep(2);
+        }
+        cancelMe.cancel("client went away");
+        cancelled.join(10_000);
+        assertEquals(1, q.waiting());
+        held.close();
+        behind.join(10_000);
+        assertEquals(List.of("left: cancelled: client went away", "behind ran"), outcome);
+        assertEquals(0, q.waiting());
+    }
 }
