@@ -114,8 +114,37 @@ static void dot_f16(int n, float *s, const void *vx, const void *vy) {
     *s = (float) sum;
 }
 
+/* Attention inner loops over an F16 cache row. */
+static float kv_dot_f16(const float *q, const void *vk, int n) {
+    const uint16_t *k = vk;
+    float32x4_t a0 = vdupq_n_f32(0.0f), a1 = a0;
+    int d = 0;
+    for (; d + 8 <= n; d += 8) {
+        const float16x8_t hk = vreinterpretq_f16_u16(vld1q_u16(k + d));
+        a0 = vfmaq_f32(a0, vld1q_f32(q + d), vcvt_f32_f16(vget_low_f16(hk)));
+        a1 = vfmaq_f32(a1, vld1q_f32(q + d + 4), vcvt_high_f32_f16(hk));
+    }
+    float s = vaddvq_f32(vaddq_f32(a0, a1));
+    for (; d < n; d++) s += q[d] * H2F(k[d]);
+    return s;
+}
+
+static void kv_axpy_f16(float *acc, float p, const void *vv, int n) {
+    const uint16_t *v = vv;
+    int d = 0;
+    for (; d + 8 <= n; d += 8) {
+        const float16x8_t hv = vreinterpretq_f16_u16(vld1q_u16(v + d));
+        vst1q_f32(acc + d, vfmaq_n_f32(vld1q_f32(acc + d), vcvt_f32_f16(vget_low_f16(hv)), p));
+        vst1q_f32(acc + d + 4, vfmaq_n_f32(vld1q_f32(acc + d + 4), vcvt_high_f32_f16(hv), p));
+    }
+    for (; d < n; d++) acc[d] += p * H2F(v[d]);
+}
+
 int k3k_install_arm_neon(k3k_type_traits *t) {
     if (!(getauxval(AT_HWCAP) & HWCAP_ASIMDDP)) return 0;
+    t[K3K_F16].kv_dot = kv_dot_f16;
+    t[K3K_F16].kv_axpy = kv_axpy_f16;
+    t[K3K_F16].kv_path = "neon";
     t[K3K_Q4_0].dot = dot_q4_0_q8_0;
     t[K3K_Q8_0].dot = dot_q8_0_q8_0;
     t[K3K_Q4_K].dot = dot_q4_K_q8_K;

@@ -1,5 +1,5 @@
 /* Scaled dot-product attention over an F32 or F16 key/value store, one (token, head) pair per unit of
- * work, spread over the pool. */
+ * work, spread over the pool. The q.k and p*v loops come from the dispatch table (vectorised per ISA). */
 #include <math.h>
 #include "k3k.h"
 #include "k3k_internal.h"
@@ -13,17 +13,51 @@ typedef struct {
     int n_tokens, pos0, n_keys, n_heads, n_kv_heads, head_dim, causal, window;
     float scale;
     uint8_t *scratch; /* worker_scratch_bytes() per worker */
+    k3k_kv_dot_fn dot;
+    k3k_kv_axpy_fn axpy;
 } attn_task;
 
-static inline float kv_at(const uint8_t *base, int f16, size_t index) {
-    return f16 ? k3k_fp16_to_fp32(((const k3k_half *) base)[index]) : ((const float *) base)[index];
+/* Generic inner loops: eight interleaved partial sums, so the compiler can keep them in vector
+ * registers and the order of additions does not depend on the ISA path's vector width. */
+float k3k_kv_dot_f32_generic(const float *q, const void *vk, int n) {
+    const float *k = vk;
+    float acc[8] = {0};
+    int d = 0;
+    for (; d + 8 <= n; d += 8)
+        for (int l = 0; l < 8; l++) acc[l] += q[d + l] * k[d + l];
+    float s = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+    for (; d < n; d++) s += q[d] * k[d];
+    return s;
 }
 
-/* Mirrors llama.cpp's non-flash CPU path: q converted to the cache type, f32 products summed in double,
- * softmax with a double sum, probabilities converted to the cache type, values accumulated in double. */
-static void attend_one(const attn_task *a, int t, int h, float *scores, float *qc, double *acc) {
+float k3k_kv_dot_f16_generic(const float *q, const void *vk, int n) {
+    const k3k_half *k = vk;
+    float acc[8] = {0};
+    int d = 0;
+    for (; d + 8 <= n; d += 8)
+        for (int l = 0; l < 8; l++) acc[l] += q[d + l] * k3k_fp16_to_fp32(k[d + l]);
+    float s = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+    for (; d < n; d++) s += q[d] * k3k_fp16_to_fp32(k[d]);
+    return s;
+}
+
+void k3k_kv_axpy_f32_generic(float *acc, float p, const void *vv, int n) {
+    const float *v = vv;
+    for (int d = 0; d < n; d++) acc[d] += p * v[d];
+}
+
+void k3k_kv_axpy_f16_generic(float *acc, float p, const void *vv, int n) {
+    const k3k_half *v = vv;
+    for (int d = 0; d < n; d++) acc[d] += p * k3k_fp16_to_fp32(v[d]);
+}
+
+/* Follows llama.cpp's CPU attention: q converted to the cache type, softmax with the running maximum
+ * subtracted, probabilities converted to the cache type, values accumulated in f32. */
+static void attend_one(const attn_task *a, int t, int h, float *scores, float *qc, float *acc) {
     const int hd = a->head_dim, group = a->n_heads / a->n_kv_heads, kvh = h / group, f16 = a->kv_f16;
-    const size_t kv_row = (size_t) a->n_kv_heads * hd;
+    const size_t elem = f16 ? sizeof(k3k_half) : sizeof(float);
+    const size_t kv_row = (size_t) a->n_kv_heads * hd * elem;
+    const uint8_t *kbase = a->k + (size_t) kvh * hd * elem, *vbase = a->v + (size_t) kvh * hd * elem;
     const float *q = a->q + ((size_t) t * a->n_heads + h) * hd;
     float *out = a->out + ((size_t) t * a->n_heads + h) * hd;
     const int pos = a->pos0 + t;
@@ -35,10 +69,7 @@ static void attend_one(const attn_task *a, int t, int h, float *scores, float *q
     for (int d = 0; d < hd; d++) qc[d] = f16 ? k3k_fp16_to_fp32(k3k_fp32_to_fp16(q[d])) : q[d];
     float max = -INFINITY;
     for (int j = j0; j < j1; j++) {
-        const size_t base = j * kv_row + (size_t) kvh * hd;
-        double s = 0.0;
-        for (int d = 0; d < hd; d++) s += (double) (qc[d] * kv_at(a->k, f16, base + d));
-        const float sc = (float) s * a->scale;
+        const float sc = a->dot(qc, kbase + (size_t) j * kv_row, hd) * a->scale;
         scores[j - j0] = sc;
         if (sc > max) max = sc;
     }
@@ -49,19 +80,20 @@ static void attend_one(const attn_task *a, int t, int h, float *scores, float *q
         sum += e;
     }
     const float inv = j1 > j0 ? (float) (1.0 / sum) : 0.0f;
-    for (int d = 0; d < hd; d++) acc[d] = 0.0;
+    for (int d = 0; d < hd; d++) acc[d] = 0.0f;
     for (int j = j0; j < j1; j++) {
         float p = scores[j - j0] * inv;
         if (f16) p = k3k_fp16_to_fp32(k3k_fp32_to_fp16(p));
-        const size_t base = j * kv_row + (size_t) kvh * hd;
-        for (int d = 0; d < hd; d++) acc[d] += (double) (p * kv_at(a->v, f16, base + d));
+        a->axpy(acc, p, vbase + (size_t) j * kv_row, hd);
     }
-    for (int d = 0; d < hd; d++) out[d] = (float) acc[d];
+    for (int d = 0; d < hd; d++) out[d] = acc[d];
 }
 
-/* Per-worker scratch: scores (n_keys floats), the converted query (head_dim floats), the accumulator. */
+/* Per-worker scratch: scores (n_keys floats), the converted query and the accumulator (head_dim floats
+ * each), every part starting on a 64-byte line so workers never share one. */
+static size_t floats_rounded(int n) { return ((size_t) n * sizeof(float) + 63) / 64 * 64; }
 static size_t worker_scratch_bytes(int n_keys, int head_dim) {
-    return (((size_t) n_keys + (size_t) head_dim + 1) * sizeof(float) + 7) / 8 * 8 + (size_t) head_dim * sizeof(double);
+    return floats_rounded(n_keys) + 2 * floats_rounded(head_dim);
 }
 
 static void attn_worker(void *arg, int ith, int nth) {
@@ -69,8 +101,8 @@ static void attn_worker(void *arg, int ith, int nth) {
     const int units = a->n_tokens * a->n_heads;
     const int u0 = (int) ((int64_t) units * ith / nth), u1 = (int) ((int64_t) units * (ith + 1) / nth);
     uint8_t *mine = a->scratch + (size_t) ith * worker_scratch_bytes(a->n_keys, a->head_dim);
-    float *scores = (float *) mine, *qc = scores + a->n_keys;
-    double *acc = (double *) (mine + (((size_t) a->n_keys + (size_t) a->head_dim + 1) * sizeof(float) + 7) / 8 * 8);
+    float *scores = (float *) mine, *qc = (float *) (mine + floats_rounded(a->n_keys));
+    float *acc = (float *) (mine + floats_rounded(a->n_keys) + floats_rounded(a->head_dim));
     for (int u = u0; u < u1; u++) attend_one(a, u / a->n_heads, u % a->n_heads, scores, qc, acc);
 }
 
@@ -83,6 +115,7 @@ int k3k_attention(k3k_pool *pool, const float *q, const void *k, const void *v, 
         .q = q, .k = k, .v = v, .kv_f16 = kv_type == K3K_F16, .out = out, .n_tokens = n_tokens,
         .pos0 = pos0, .n_keys = n_keys, .n_heads = n_heads, .n_kv_heads = n_kv_heads,
         .head_dim = head_dim, .causal = causal, .window = window, .scale = scale,
+        .dot = k3k_traits(kv_type)->kv_dot, .axpy = k3k_traits(kv_type)->kv_axpy,
     };
     a.scratch = k3k_pool_scratch(pool, worker_scratch_bytes(n_keys, head_dim) * (size_t) k3k_pool_threads(pool));
     if (!a.scratch) return -1;

@@ -31,6 +31,11 @@ static void init(void) {
     row(K3K_Q5_K, k3k_vec_dot_q5_K_q8_K_generic, K3K_Q8_K, k3k_quantize_row_q8_K);
     row(K3K_Q6_K, k3k_vec_dot_q6_K_q8_K_generic, K3K_Q8_K, k3k_quantize_row_q8_K);
     row(K3K_Q8_K, k3k_vec_dot_q8_K_q8_K_generic, K3K_Q8_K, k3k_quantize_row_q8_K);
+    generic_table[K3K_F32].kv_dot = k3k_kv_dot_f32_generic;
+    generic_table[K3K_F32].kv_axpy = k3k_kv_axpy_f32_generic;
+    generic_table[K3K_F16].kv_dot = k3k_kv_dot_f16_generic;
+    generic_table[K3K_F16].kv_axpy = k3k_kv_axpy_f16_generic;
+    generic_table[K3K_F32].kv_path = generic_table[K3K_F16].kv_path = "generic";
     for (int t = 0; t < K3K_TYPE_COUNT; t++) fast_table[t] = generic_table[t];
     if (k3k_install_x86_avx2(fast_table)) isa_name = "avx2";
     else if (k3k_install_arm_neon(fast_table)) isa_name = "neon-dotprod";
@@ -74,7 +79,13 @@ int k3k_coverage(char *buf, int cap) {
         if (buf && len + n < cap) memcpy(buf + len, line, (size_t) n + 1);
         len += n;
     }
-    const char *rest = "rms_norm generic\nlayer_norm generic\nrope generic\nattention generic\n"
+    for (int t = K3K_F32; t <= K3K_F16; t++) {
+        char line[64];
+        const int n = snprintf(line, sizeof(line), "attention.%s %s\n", type_name(t), k3k_traits(t)->kv_path);
+        if (buf && len + n < cap) memcpy(buf + len, line, (size_t) n + 1);
+        len += n;
+    }
+    const char *rest = "rms_norm generic\nlayer_norm generic\nrope generic\n"
                        "activations generic\nquantize generic\ndequantize generic\n";
     const int n = (int) strlen(rest);
     if (buf && len + n < cap) memcpy(buf + len, rest, (size_t) n + 1);

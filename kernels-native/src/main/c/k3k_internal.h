@@ -22,6 +22,9 @@ typedef void (*k3k_from_float_fn)(const float *x, void *y, int64_t n);
 /* The dot of one weight row with 4 activation rows (y + k * by), s[k * s_stride] for token k: the weight
  * blocks are unpacked once for the 4 tokens (prefill). Each output equals what dot would give. */
 typedef void (*k3k_vec_dot_4t_fn)(int n, float *s, size_t s_stride, const void *x, const void *y, size_t by);
+/* Attention's inner loops over one key/value cache row (F32 or F16 elements): q.k, and acc += p * v. */
+typedef float (*k3k_kv_dot_fn)(const float *q, const void *k, int n);
+typedef void (*k3k_kv_axpy_fn)(float *acc, float p, const void *v, int n);
 
 
 /* Generic scalar dots, arithmetic identical to ggml's *_generic versions. */
@@ -39,6 +42,12 @@ void k3k_vec_dot_q4_K_q8_K_generic(int n, float *s, const void *x, const void *y
 void k3k_vec_dot_q5_K_q8_K_generic(int n, float *s, const void *x, const void *y);
 void k3k_vec_dot_q6_K_q8_K_generic(int n, float *s, const void *x, const void *y);
 void k3k_vec_dot_q8_K_q8_K_generic(int n, float *s, const void *x, const void *y);
+
+/* Generic attention inner loops (float accumulation in eight interleaved partial sums). */
+float k3k_kv_dot_f32_generic(const float *q, const void *k, int n);
+float k3k_kv_dot_f16_generic(const float *q, const void *k, int n);
+void k3k_kv_axpy_f32_generic(float *acc, float p, const void *v, int n);
+void k3k_kv_axpy_f16_generic(float *acc, float p, const void *v, int n);
 
 /* Activation quantisers (ggml's *_ref arithmetic) and the float converters. */
 void k3k_quantize_row_q8_0(const float *x, void *y, int64_t n);
@@ -73,6 +82,10 @@ typedef struct {
      * it, see k3k_act_row_bytes); 0 for plain blocks. The generic dot ignores it. */
     int act_aux_per_block;
     const char *path; /* "avx2", "neon-dotprod", "rvv", "generic" */
+    /* F32 and F16 rows only: attention over a cache of this type, and which path provides it */
+    k3k_kv_dot_fn kv_dot;
+    k3k_kv_axpy_fn kv_axpy;
+    const char *kv_path;
 } k3k_type_traits;
 
 /* Where the auxiliary activation data starts, and the bytes one quantised activation row takes. */

@@ -20,5 +20,7 @@ AVX2 static inline float hsum_ps(__m256 v) {
 void k3k_quantize_row_q8_0_avx2(const float *x, void *vy, int64_t n);
 /* Installs the Q4_0 rows (dot, four-token dot, activation format). */
 void k3k_install_x86_avx2_q4_0(k3k_type_traits *t);
+/* Installs the attention inner loops over F32/F16 cache rows. */
+void k3k_install_x86_avx2_kv(k3k_type_traits *t);
 
 #endif
