@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 /* Bumped whenever an exported signature changes; NativeKernels refuses a library that disagrees. */
-#define K3K_ABI_VERSION 3
+#define K3K_ABI_VERSION 4
 
 #define K3K_MAX_CPUS 1024
 #define K3K_DEFAULT_AI_PATH "/proc/set_ai_thread"
@@ -36,10 +36,13 @@ typedef struct {
     int64_t ai_errno;      /* 0, or why that write failed */
     int64_t pin_errno;     /* 0, or why sched_setaffinity failed */
     int64_t tid;
+    int64_t caller;        /* 1: share 0 of an unpinned pool, run by the thread calling the kernels */
 } k3k_placement;
-#define K3K_PLACEMENT_FIELDS 8
+#define K3K_PLACEMENT_FIELDS 9
 
-/* cpus may be NULL (n_cpus 0: not pinned); worker i gets cpus[i % n_cpus]. ai_path NULL: the default. */
+/* cpus may be NULL (n_cpus 0: not pinned); worker i gets cpus[i % n_cpus]. ai_path NULL: the default.
+ * Unpinned, the calling thread does share 0 of every task and n_threads - 1 threads are started;
+ * pinned, n_threads pinned threads do all the shares (k3k_pool.c says why). */
 k3k_pool *k3k_pool_create(int n_threads, const int *cpus, int n_cpus, const char *ai_path, int ai_mode);
 void k3k_pool_destroy(k3k_pool *pool);
 int k3k_pool_placement(const k3k_pool *pool, int worker, k3k_placement *out);

@@ -1,7 +1,14 @@
 /* Worker pool. Each worker, first thing on its own thread and before any vector code, does the K3
  * AI-core handshake when asked (write its TID to the ai-thread proc file), then pins itself, then reads
  * back what it got; the caller can read that placement report. Tasks are published by bumping a
- * generation counter; workers spin a bounded number of times on it, then sleep on a futex. */
+ * generation counter; workers spin a bounded number of times on it, then sleep on a futex.
+ *
+ * An unpinned pool (no cpu list) has the calling thread do share 0 of every task itself and starts
+ * n - 1 threads, as llama.cpp's main thread does: with as many threads as cores, a caller that only
+ * waited would be one thread too many, and every wait would cost a worker its core. A pinned pool runs
+ * all n shares on its pinned workers (the caller is a Java thread that stays where it is, and cannot go
+ * to K3 A100 cores at all); its caller then spins only when its affinity leaves it a cpu no worker
+ * is pinned to, and otherwise sleeps on the futex at once so that it never takes a worker's core. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/futex.h>
@@ -34,7 +41,9 @@ typedef struct {
 } k3k_worker;
 
 struct k3k_pool {
-    int n;
+    int n;            /* shares per task */
+    int caller_joins; /* share 0 runs on the calling thread; workers[0] describes that thread */
+    int first_spawned;/* workers[first_spawned..n) are pool threads */
     k3k_worker *workers;
     char ai_path[256];
     int ai_mode;
@@ -51,6 +60,7 @@ struct k3k_pool {
     void *scratch;
     size_t scratch_bytes;
     int pause_spins, yield_spins;
+    int caller_pause_spins, caller_yield_spins;
     _Atomic int ime_passed, ime_failed; /* self-test results of the workers on A100 cores */
 };
 
@@ -73,13 +83,13 @@ static inline void cpu_relax(void) {
 }
 
 /* One waiting step; returns 0 when the waiter should go to sleep on the futex instead. */
-static inline int spin_step(const k3k_pool *pool, int *spins) {
+static inline int spin_step(int pause_spins, int yield_spins, int *spins) {
     const int n = ++*spins;
-    if (n < pool->pause_spins) {
+    if (n < pause_spins) {
         cpu_relax();
         return 1;
     }
-    if (n < pool->pause_spins + pool->yield_spins) {
+    if (n < pause_spins + yield_spins) {
         sched_yield();
         return 1;
     }
@@ -104,14 +114,30 @@ static int register_ai_thread(const char *path, int tid) {
     return err;
 }
 
+static int wants_ai(const k3k_pool *pool, int cpu) {
+    return cpu >= 0 && (pool->ai_mode == K3K_AI_ALWAYS ||
+                        (pool->ai_mode == K3K_AI_AUTO && cpu < K3K_MAX_CPUS && pool->ai_cpus[cpu]));
+}
+
+/* What the calling thread's affinity and cpu are, read back without changing them. */
+static void read_back(k3k_placement *p) {
+    const int cpu = p->requested_cpu;
+    cpu_set_t got;
+    CPU_ZERO(&got);
+    if (sched_getaffinity(0, sizeof(got), &got) == 0) {
+        for (int c = 0; c < 64 && c < CPU_SETSIZE; c++)
+            if (CPU_ISSET(c, &got)) p->affinity_mask |= (uint64_t) 1 << c;
+        p->affinity_ok = cpu >= 0 ? (CPU_COUNT(&got) == 1 && CPU_ISSET(cpu, &got)) : 1;
+    }
+    p->actual_cpu = sched_getcpu();
+}
+
 static void place_worker(k3k_worker *w) {
     k3k_placement *p = &w->placement;
     const k3k_pool *pool = w->pool;
     p->tid = (int) syscall(SYS_gettid);
     const int cpu = p->requested_cpu;
-    const int want_ai = cpu >= 0 && (pool->ai_mode == K3K_AI_ALWAYS ||
-                                     (pool->ai_mode == K3K_AI_AUTO && cpu < K3K_MAX_CPUS && pool->ai_cpus[cpu]));
-    if (want_ai) {
+    if (wants_ai(pool, cpu)) {
         p->ai_attempted = 1;
         p->ai_errno = register_ai_thread(pool->ai_path, p->tid);
     }
@@ -121,14 +147,7 @@ static void place_worker(k3k_worker *w) {
         CPU_SET(cpu, &set);
         if (sched_setaffinity(0, sizeof(set), &set) != 0) p->pin_errno = errno;
     }
-    cpu_set_t got;
-    CPU_ZERO(&got);
-    if (sched_getaffinity(0, sizeof(got), &got) == 0) {
-        for (int c = 0; c < 64 && c < CPU_SETSIZE; c++)
-            if (CPU_ISSET(c, &got)) p->affinity_mask |= (uint64_t) 1 << c;
-        p->affinity_ok = cpu >= 0 ? (CPU_COUNT(&got) == 1 && CPU_ISSET(cpu, &got)) : 1;
-    }
-    p->actual_cpu = sched_getcpu();
+    read_back(p);
 }
 
 static void *worker_main(void *arg) {
@@ -147,7 +166,7 @@ static void *worker_main(void *arg) {
         uint32_t g;
         int spins = 0;
         while ((g = atomic_load(&pool->generation)) == seen) {
-            if (spin_step(pool, &spins)) continue;
+            if (spin_step(pool->pause_spins, pool->yield_spins, &spins)) continue;
             atomic_fetch_add(&pool->sleepers, 1);
             if (atomic_load(&pool->generation) == seen) futex(&pool->generation, FUTEX_WAIT_PRIVATE, seen);
             atomic_fetch_sub(&pool->sleepers, 1);
@@ -162,6 +181,16 @@ static void *worker_main(void *arg) {
         }
     }
     return NULL;
+}
+
+/* Whether the calling thread may run on some cpu that no worker is pinned to. */
+static int caller_has_free_cpu(const int *cpus, int n_cpus) {
+    cpu_set_t mine;
+    CPU_ZERO(&mine);
+    if (sched_getaffinity(0, sizeof(mine), &mine) != 0) return 0;
+    for (int i = 0; i < n_cpus; i++)
+        if (cpus[i] >= 0 && cpus[i] < CPU_SETSIZE) CPU_CLR(cpus[i], &mine);
+    return CPU_COUNT(&mine) > 0;
 }
 
 /* Marks the cpus whose /proc/cpuinfo section names an A100 core. */
@@ -196,11 +225,23 @@ k3k_pool *k3k_pool_create(int n_threads, const int *cpus, int n_cpus, const char
         free(pool);
         return NULL;
     }
-    for (int i = 0; i < n_threads; i++) {
+    pool->caller_joins = n_cpus == 0 && env_int("K3K_CALLER_JOINS", 1) != 0;
+    pool->first_spawned = pool->caller_joins ? 1 : 0;
+    for (int i = 0; i < n_threads; i++) pool->workers[i].placement.requested_cpu = n_cpus > 0 ? cpus[i % n_cpus] : -1;
+    const int caller_has_a_cpu = pool->caller_joins || caller_has_free_cpu(cpus, n_cpus);
+    pool->caller_pause_spins = caller_has_a_cpu ? pool->pause_spins : 0;
+    pool->caller_yield_spins = caller_has_a_cpu ? pool->yield_spins : 0;
+    if (pool->caller_joins) { /* the caller is not pinned: it is a Java thread, and stays where it is */
+        k3k_placement *p = &pool->workers[0].placement;
+        p->requested_cpu = -1;
+        p->tid = (int) syscall(SYS_gettid);
+        p->caller = 1;
+        read_back(p);
+    }
+    for (int i = pool->first_spawned; i < n_threads; i++) {
         k3k_worker *w = &pool->workers[i];
         w->pool = pool;
         w->index = i;
-        w->placement.requested_cpu = n_cpus > 0 ? cpus[i % n_cpus] : -1;
         w->placement.actual_cpu = -1;
         if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
             pool->n = i; /* stop the ones already running */
@@ -208,7 +249,7 @@ k3k_pool *k3k_pool_create(int n_threads, const int *cpus, int n_cpus, const char
             return NULL;
         }
     }
-    while (atomic_load(&pool->started) < n_threads) usleep(50);
+    while (atomic_load(&pool->started) < n_threads - pool->first_spawned) usleep(50);
     return pool;
 }
 
@@ -217,15 +258,21 @@ void k3k_pool_run(k3k_pool *pool, k3k_task_fn fn, void *arg) {
         fn(arg, 0, 1);
         return;
     }
+    const int spawned = pool->n - pool->first_spawned;
+    if (spawned == 0) {
+        fn(arg, 0, 1);
+        return;
+    }
     pool->fn = fn;
     pool->arg = arg;
-    atomic_store(&pool->pending, pool->n);
+    atomic_store(&pool->pending, spawned);
     const uint32_t g = atomic_fetch_add(&pool->generation, 1) + 1;
     if (atomic_load(&pool->sleepers) > 0) futex(&pool->generation, FUTEX_WAKE_PRIVATE, INT32_MAX);
+    if (pool->caller_joins) fn(arg, 0, pool->n);
     int spins = 0;
     uint32_t f;
     while ((f = atomic_load(&pool->finished)) != g) {
-        if (spin_step(pool, &spins)) continue;
+        if (spin_step(pool->caller_pause_spins, pool->caller_yield_spins, &spins)) continue;
         atomic_store(&pool->caller_sleeping, 1);
         if (atomic_load(&pool->finished) == f) futex(&pool->finished, FUTEX_WAIT_PRIVATE, f);
         atomic_store(&pool->caller_sleeping, 0);
@@ -238,7 +285,7 @@ void k3k_pool_destroy(k3k_pool *pool) {
     atomic_store(&pool->stop, 1);
     atomic_fetch_add(&pool->generation, 1);
     futex(&pool->generation, FUTEX_WAKE_PRIVATE, INT32_MAX);
-    for (int i = 0; i < pool->n; i++) pthread_join(pool->workers[i].thread, NULL);
+    for (int i = pool->first_spawned; i < pool->n; i++) pthread_join(pool->workers[i].thread, NULL);
     free(pool->workers);
     free(pool->scratch);
     free(pool);
@@ -249,7 +296,7 @@ int k3k_pool_threads(const k3k_pool *pool) { return pool ? pool->n : 1; }
 int k3k_ime_status(const k3k_pool *pool) {
     if (!k3k_ime_real_vmadot()) return K3K_IME_NOT_BUILT;
     if (!pool || atomic_load(&pool->ime_passed) == 0) return K3K_IME_NO_AI_CORES;
-    if (atomic_load(&pool->ime_failed) > 0 || atomic_load(&pool->ime_passed) != pool->n) return K3K_IME_SELF_TEST_FAILED;
+    if (atomic_load(&pool->ime_failed) > 0 || atomic_load(&pool->ime_passed) != pool->n - pool->first_spawned) return K3K_IME_SELF_TEST_FAILED;
     return K3K_IME_ENABLED;
 }
 

@@ -1,8 +1,51 @@
 /* The worker pool: placement report, pinning, and the K3 ai-thread handshake on a fake proc file. */
 #include <errno.h>
 #include <sched.h>
+#include <stdatomic.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include "k3k_test.h"
+#include "../k3k_pool.h"
+
+typedef struct {
+    _Atomic int runs[4];
+    long tid[4];
+    int nth_seen[4];
+} share_log;
+
+static void log_share(void *arg, int ith, int nth) {
+    share_log *l = arg;
+    atomic_fetch_add(&l->runs[ith], 1);
+    l->tid[ith] = (long) syscall(SYS_gettid);
+    l->nth_seen[ith] = nth;
+}
+
+/* Unpinned: share 0 runs on the calling thread, the others on pool threads, each share once per task.
+ * Pinned: every share runs on a pool thread. */
+static void test_who_runs_which_share(void) {
+    const long me = (long) syscall(SYS_gettid);
+    k3k_pool *pool = k3k_pool_create(3, NULL, 0, NULL, K3K_AI_NEVER);
+    k3k_placement p;
+    CHECK(pool && k3k_pool_placement(pool, 0, &p) == 0 && p.tid == me && p.requested_cpu == -1,
+          "unpinned pool: worker 0 is the calling thread");
+    share_log l = {0};
+    for (int i = 0; i < 50; i++) k3k_pool_run(pool, log_share, &l);
+    CHECK(l.runs[0] == 50 && l.runs[1] == 50 && l.runs[2] == 50 && l.runs[3] == 0, "each share once per task: %d %d %d %d",
+          l.runs[0], l.runs[1], l.runs[2], l.runs[3]);
+    CHECK(l.tid[0] == me && l.tid[1] != me && l.tid[2] != me && l.tid[1] != l.tid[2], "share 0 on the caller only");
+    CHECK(l.nth_seen[0] == 3 && l.nth_seen[2] == 3, "three shares");
+    k3k_pool_destroy(pool);
+
+    cpu_set_t mine;
+    sched_getaffinity(0, sizeof(mine), &mine);
+    int cpu = 0;
+    while (cpu < CPU_SETSIZE && !CPU_ISSET(cpu, &mine)) cpu++;
+    pool = k3k_pool_create(2, &cpu, 1, NULL, K3K_AI_NEVER);
+    share_log q = {0};
+    for (int i = 0; i < 20; i++) k3k_pool_run(pool, log_share, &q);
+    CHECK(q.runs[0] == 20 && q.runs[1] == 20 && q.tid[0] != me && q.tid[1] != me, "pinned pool: no share on the caller");
+    k3k_pool_destroy(pool);
+}
 
 static void test_unpinned_and_pinned(void) {
     k3k_pool *pool = k3k_pool_create(2, NULL, 0, NULL, K3K_AI_NEVER);
@@ -88,6 +131,7 @@ static void test_idle_and_reuse(void) {
 }
 
 void test_pool(void) {
+    test_who_runs_which_share();
     test_unpinned_and_pinned();
     test_ai_handshake();
     test_idle_and_reuse();

@@ -9,8 +9,8 @@ import com.sun.jna.NativeLibrary;
  */
 final class NativeLib {
     /** Must equal K3K_ABI_VERSION in k3k.h. */
-    static final int ABI_VERSION = 3;
-    static final int PLACEMENT_FIELDS = 8;
+    static final int ABI_VERSION = 4;
+    static final int PLACEMENT_FIELDS = 9;
 
     static final NativeAvailability STATUS = load("k3kernels");
 

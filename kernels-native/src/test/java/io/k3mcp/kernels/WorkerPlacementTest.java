@@ -29,7 +29,21 @@ class WorkerPlacementTest {
                 assertFalse(w.aiAttempted());
                 assertTrue(w.placedAsRequested());
                 assertTrue(w.tid() > 0);
+                assertFalse(w.callerThread(), "a pinned pool runs every share on its own threads");
             }
+        }
+    }
+
+    @Test
+    void anUnpinnedPoolRunsShareZeroOnTheCallingThread() {
+        try (NativeKernels nk = NativeKernels.open(3, null, null, AiPlacement.NEVER)) {
+            List<WorkerPlacement> p = nk.placement();
+            assertEquals(3, p.size());
+            assertTrue(p.get(0).callerThread(), p.get(0).describe());
+            assertTrue(p.get(0).describe().contains("caller_thread"), p.get(0).describe());
+            assertFalse(p.get(1).callerThread());
+            assertFalse(p.get(2).callerThread());
+            assertTrue(p.get(1).tid() != p.get(0).tid() && p.get(2).tid() != p.get(1).tid(), p.toString());
         }
     }
 
