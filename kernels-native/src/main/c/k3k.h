@@ -56,6 +56,15 @@ int k3k_ime_status(const k3k_pool *pool);
 /* ---- kernels (pool may be NULL: run on the calling thread). Return 0, or -1 for a bad type. ----- */
 int k3k_matmul(k3k_pool *pool, int type, const void *w, int rows, int cols, const float *x, float *y, int n_tokens);
 int k3k_dequantize(int type, const void *src, float *dst, int64_t n);
+
+/* Weights in the kernels' own layout (k3k_packed.h), for types that have one: the bytes it takes, or 0
+ * when this type and shape have none (then multiply the file's layout with k3k_matmul). */
+int64_t k3k_packed_bytes(int type, int rows, int cols);
+/* Rearranges rows x cols weights of `type` from the file's layout into dst (k3k_packed_bytes long). */
+int k3k_pack(int type, const void *src, void *dst, int rows, int cols);
+/* k3k_matmul over weights packed by k3k_pack. */
+int k3k_matmul_packed(k3k_pool *pool, int type, const void *packed, int rows, int cols, const float *x, float *y,
+                      int n_tokens);
 int k3k_quantize(int type, const float *src, void *dst, int64_t n);
 void k3k_rms_norm(const float *x, const float *w, float *out, int n, int n_rows, float eps);
 void k3k_layer_norm(const float *x, const float *w, const float *b, float *out, int n, int n_rows, float eps);

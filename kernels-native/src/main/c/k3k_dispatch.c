@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include "k3k.h"
 #include "k3k_internal.h"
+#include "k3k_packed.h"
 
 static k3k_type_traits fast_table[K3K_TYPE_COUNT], generic_table[K3K_TYPE_COUNT];
 static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -36,6 +37,8 @@ static void init(void) {
     generic_table[K3K_F16].kv_dot = k3k_kv_dot_f16_generic;
     generic_table[K3K_F16].kv_axpy = k3k_kv_axpy_f16_generic;
     generic_table[K3K_F32].kv_path = generic_table[K3K_F16].kv_path = "generic";
+    generic_table[K3K_Q4_0].packed = k3k_q4_0x8_generic;
+    generic_table[K3K_Q4_0].packed_path = "generic";
     for (int t = 0; t < K3K_TYPE_COUNT; t++) fast_table[t] = generic_table[t];
     if (k3k_install_x86_avx2(fast_table)) isa_name = "avx2";
     else if (k3k_install_arm_neon(fast_table)) isa_name = "neon-dotprod";
@@ -76,6 +79,12 @@ int k3k_coverage(char *buf, int cap) {
         if (!tr || !type_name(t)) continue;
         char line[64];
         const int n = snprintf(line, sizeof(line), "matmul.%s %s\n", type_name(t), tr->path);
+        if (buf && len + n < cap) memcpy(buf + len, line, (size_t) n + 1);
+        len += n;
+    }
+    {
+        char line[64];
+        const int n = snprintf(line, sizeof(line), "matmul_packed.Q4_0x8 %s\n", k3k_traits(K3K_Q4_0)->packed_path);
         if (buf && len + n < cap) memcpy(buf + len, line, (size_t) n + 1);
         len += n;
     }

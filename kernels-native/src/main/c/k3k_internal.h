@@ -86,6 +86,9 @@ typedef struct {
     k3k_kv_dot_fn kv_dot;
     k3k_kv_axpy_fn kv_axpy;
     const char *kv_path;
+    /* types with a packed layout (k3k_packed.h): its eight-row kernel, and which path provides it */
+    void (*packed)(int nb, const void *x, const uint8_t *act, size_t act_stride, int n_tok, float *y, size_t y_stride);
+    const char *packed_path;
 } k3k_type_traits;
 
 /* Where the auxiliary activation data starts, and the bytes one quantised activation row takes. */

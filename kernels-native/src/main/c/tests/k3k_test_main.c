@@ -61,6 +61,7 @@ int main(void) {
     test_quant();
     test_dots();
     test_ops();
+    test_packed();
     test_pool();
     test_ime();
     printf("c-kernels: %d passed, %d failed\n", k3k_tests_passed, k3k_tests_failed);

@@ -34,6 +34,24 @@ public interface Kernels extends AutoCloseable {
      */
     void matmul(GgmlType type, ByteBuffer w, int rows, int cols, FloatBuffer x, FloatBuffer y, int nTokens);
 
+    /**
+     * The weights rearranged into this implementation's own faster layout, or null when it has none
+     * for this type and shape (then {@link #matmul} the file's bytes). The default has none.
+     */
+    default PackedWeights pack(GgmlType type, ByteBuffer w, int rows, int cols) {
+        return null;
+    }
+
+    /** Whether {@link #matmulPacked} reads this packed matrix (it was packed into this implementation's layout). */
+    default boolean reads(PackedWeights w) {
+        return false;
+    }
+
+    /** {@link #matmul} over weights that {@link #pack} returned; the result is the same product. */
+    default void matmulPacked(PackedWeights w, FloatBuffer x, FloatBuffer y, int nTokens) {
+        throw new UnsupportedOperationException(name() + " does not read the packed layout " + w.layout());
+    }
+
     // ---- conversions -----------------------------------------------------------------------
 
     /** Dequantises {@code n} elements of {@code type} at the start of {@code src} into {@code dst}. */

@@ -171,6 +171,42 @@ public final class NativeKernels implements Kernels {
         check(rc == 0, "matmul: type " + type + " is not supported natively");
     }
 
+    /** The native packed layout's name; {@code K3K_PACK=0} in the environment turns packing off (for comparisons). */
+    static final String PACKED_LAYOUT = "k3k-x8-v1";
+    private static final boolean PACKING = !"0".equals(System.getenv("K3K_PACK"));
+
+    @Override
+    public PackedWeights pack(GgmlType type, ByteBuffer w, int rows, int cols) {
+        check(rows > 0 && cols > 0, "pack: rows " + rows + ", cols " + cols);
+        long bytes = NativeLib.k3k_packed_bytes(type.id, rows, cols);
+        if (bytes == 0 || !PACKING) {
+            return null;
+        }
+        check(bytes <= Integer.MAX_VALUE - 128, "pack: " + bytes + " bytes do not fit one buffer");
+        // alignedSlice trims both ends to 64-byte boundaries: allocate a line more than the rounded size
+        ByteBuffer packed = ByteBuffer.allocateDirect((int) ((bytes + 63) / 64 * 64 + 64)).alignedSlice(64).slice(0, (int) bytes)
+            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int rc = NativeLib.k3k_pack(type.id, addr(w, type.bytesFor(cols) * rows, "pack weights"), addr(packed, bytes, "pack out"),
+            rows, cols);
+        check(rc == 0, "pack: " + type + " " + rows + "x" + cols + " could not be packed");
+        return new PackedWeights(PACKED_LAYOUT, type, packed, rows, cols);
+    }
+
+    @Override
+    public boolean reads(PackedWeights w) {
+        return w != null && PACKED_LAYOUT.equals(w.layout());
+    }
+
+    @Override
+    public synchronized void matmulPacked(PackedWeights w, FloatBuffer x, FloatBuffer y, int nTokens) {
+        check(reads(w), "matmulPacked: layout " + (w == null ? "null" : w.layout()) + " is not " + PACKED_LAYOUT);
+        check(nTokens >= 0, "matmulPacked: tokens " + nTokens);
+        int rc = NativeLib.k3k_matmul_packed(live(), w.type().id, addr(w.data(), w.data().capacity(), "packed weights"),
+            w.rows(), w.cols(), addr(x, (long) w.cols() * nTokens, "matmul x"), addr(y, (long) w.rows() * nTokens, "matmul y"),
+            nTokens);
+        check(rc == 0, "matmulPacked: " + w.type() + " " + w.rows() + "x" + w.cols() + " has no packed layout");
+    }
+
     @Override
     public synchronized void dequantize(GgmlType type, ByteBuffer src, FloatBuffer dst, int n) {
         check(n >= 0, "dequantize: n " + n + " is negative");

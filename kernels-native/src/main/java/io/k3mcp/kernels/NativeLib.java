@@ -51,6 +51,12 @@ final class NativeLib {
 
     static native int k3k_matmul(long pool, int type, long w, int rows, int cols, long x, long y, int nTokens);
 
+    static native long k3k_packed_bytes(int type, int rows, int cols);
+
+    static native int k3k_pack(int type, long src, long dst, int rows, int cols);
+
+    static native int k3k_matmul_packed(long pool, int type, long packed, int rows, int cols, long x, long y, int nTokens);
+
     static native int k3k_dequantize(int type, long src, long dst, long n);
 
     static native int k3k_quantize(int type, long src, long dst, long n);

@@ -166,25 +166,25 @@ public final class Transformer {
         cache.write(kernels, il, pos0, k, v, n, c.kvDim());
         kernels.attention(q, cache.keys(il), cache.values(il), cache.type(), buf.att, n, pos0, pos0 + n,
                 c.nHead(), c.nKvHead(), d, c.attnScale(), true, sliding ? c.slidingWindow() : 0);
-        kernels.matmul(lw.wo().type(), lw.wo().data(), e, c.qDim(), buf.att, buf.proj, n);
+        lw.wo().multiply(kernels, buf.att, buf.proj, n);
         residual(lw.postAttnNorm(), n);
 
         // feed-forward: norm, gate and up, SwiGLU or GeGLU, down
         kernels.rmsNorm(buf.x, lw.ffnNorm(), buf.xb, e, n, c.normEps());
         int f = c.nFf();
-        kernels.matmul(lw.w1().type(), lw.w1().data(), f, e, buf.xb, buf.gate, n);
-        kernels.matmul(lw.w3().type(), lw.w3().data(), f, e, buf.xb, buf.up, n);
+        lw.w1().multiply(kernels, buf.xb, buf.gate, n);
+        lw.w3().multiply(kernels, buf.xb, buf.up, n);
         if (c.arch().gegluFfn) {
             kernels.geglu(buf.gate, buf.up, buf.hidden, n * f);
         } else {
             kernels.swiglu(buf.gate, buf.up, buf.hidden, n * f);
         }
-        kernels.matmul(lw.w2().type(), lw.w2().data(), e, f, buf.hidden, buf.proj, n);
+        lw.w2().multiply(kernels, buf.hidden, buf.proj, n);
         residual(lw.postFfnNorm(), n);
     }
 
     private FloatBuffer project(Matrix m, FloatBuffer bias, FloatBuffer in, FloatBuffer out, int n) {
-        kernels.matmul(m.type(), m.data(), m.rows(), m.cols(), in, out, n);
+        m.multiply(kernels, in, out, n);
         if (bias != null) {
             kernels.addBias(out, bias, m.rows(), n);
         }
@@ -214,7 +214,7 @@ public final class Transformer {
             if (logitRows == null) {
                 logitRows = Buffers.floats(LOGIT_ROWS * vocab);
             }
-            kernels.matmul(o.type(), o.data(), vocab, e, normed, logitRows, n);
+            o.multiply(kernels, normed, logitRows, n);
             logitRows.get(0, logits, at + done * vocab, n * vocab);
         }
     }

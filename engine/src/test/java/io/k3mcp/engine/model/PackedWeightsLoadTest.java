@@ -1,0 +1,77 @@
+package io.k3mcp.engine.model;
+
+import io.k3mcp.engine.testing.Shared;
+import io.k3mcp.kernels.Buffers;
+import io.k3mcp.kernels.GgmlType;
+import io.k3mcp.kernels.NativeKernels;
+import io.k3mcp.kernels.ReferenceKernels;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Loading with the native kernels packs every Q4_0 product matrix (so the golden tests on the native
+ * path run the packed kernels), loading with the reference packs nothing, and a model packed by one
+ * implementation still multiplies correctly under the other (the file's bytes are kept).
+ */
+class PackedWeightsLoadTest {
+
+    @Test
+    void nativeLoadPacksTheQ4_0ProductMatrices() throws IOException {
+        NativeKernels nk = NativeKernels.shared(2, null, null);
+        try (Model model = Model.load(Shared.model("llama-mini-q4_0.gguf"), nk)) {
+            List<Matrix> products = new ArrayList<>();
+            for (LayerWeights lw : model.weights().layers()) {
+                products.addAll(List.of(lw.wq(), lw.wk(), lw.wv(), lw.wo(), lw.w1(), lw.w3(), lw.w2()));
+            }
+            int packed = 0;
+            for (Matrix m : products) {
+                if (m.type() == GgmlType.Q4_0) {
+                    assertNotNull(m.packed(), m.name() + " is Q4_0 and should be packed");
+                    assertTrue(nk.reads(m.packed()));
+                    packed++;
+                } else {
+                    assertNull(m.packed(), m.name() + " (" + m.type() + ") has no packed layout");
+                }
+            }
+            assertTrue(packed > 0, "the Q4_0 model has Q4_0 matrices");
+            assertNull(model.weights().tokenEmbedding().packed(), "lookups read the embedding's own rows");
+
+            // the same product through the packed copy (native) and the file's bytes (reference)
+            Matrix m = model.weights().layers().get(0).w1();
+            FloatBuffer x = Buffers.floats(m.cols());
+            for (int i = 0; i < m.cols(); i++) {
+                x.put(i, (float) Math.sin(i * 0.37));
+            }
+            FloatBuffer viaPacked = Buffers.floats(m.rows());
+            FloatBuffer viaFile = Buffers.floats(m.rows());
+            m.multiply(nk, x, viaPacked, 1);
+            m.multiply(ReferenceKernels.INSTANCE, x, viaFile, 1);
+            float scale = 0;
+            for (int r = 0; r < m.rows(); r++) {
+                scale = Math.max(scale, Math.abs(viaFile.get(r)));
+            }
+            for (int r = 0; r < m.rows(); r++) {
+                assertEquals(viaFile.get(r), viaPacked.get(r), 2e-5f * scale, "row " + r);
+            }
+        }
+    }
+
+    @Test
+    void referenceLoadPacksNothing() throws IOException {
+        try (Model model = Model.load(Shared.model("llama-mini-q4_0.gguf"), ReferenceKernels.INSTANCE)) {
+            for (LayerWeights lw : model.weights().layers()) {
+                assertNull(lw.w1().packed());
+            }
+            assertNull(model.weights().output().packed());
+        }
+    }
+}

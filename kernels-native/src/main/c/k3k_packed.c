@@ -1,0 +1,120 @@
+/* Packing weights into the kernels' own layout (k3k_packed.h) and the matrix product over it: the
+ * activations are quantised once per token, the pool splits the row groups evenly, and each worker
+ * runs every token (four at a time) over a row group while its weights are in cache. */
+#include <string.h>
+#include "k3k.h"
+#include "k3k_packed.h"
+#include "k3k_pool.h"
+
+int64_t k3k_packed_bytes(int type, int rows, int cols) {
+    if (type != K3K_Q4_0 || rows <= 0 || cols <= 0 || rows % 8 != 0 || cols % QK4_0 != 0) return 0;
+    return (int64_t) (rows / 8) * (cols / QK4_0) * (int64_t) sizeof(block_q4_0x8);
+}
+
+int k3k_pack(int type, const void *src, void *dst, int rows, int cols) {
+    if (k3k_packed_bytes(type, rows, cols) == 0 || !src || !dst) return -1;
+    const int nb = cols / QK4_0;
+    const block_q4_0 *w = src;
+    block_q4_0x8 *out = dst;
+    for (int g = 0; g < rows / 8; g++)
+        for (int b = 0; b < nb; b++) {
+            block_q4_0x8 *o = &out[(size_t) g * nb + b];
+            for (int r = 0; r < 8; r++) {
+                const block_q4_0 *in = &w[(size_t) (8 * g + r) * nb + b];
+                o->d[r] = in->d;
+                for (int k = 0; k < 4; k++) memcpy(o->qs + 32 * k + 4 * r, in->qs + 4 * k, 4);
+            }
+        }
+    return 0;
+}
+
+void k3k_q4_0x8_generic(int nb, const void *vx, const uint8_t *act, size_t act_stride, int n_tok, float *y,
+                        size_t y_stride) {
+    const block_q4_0x8 *x = vx;
+    for (int t = 0; t < n_tok; t++) {
+        const k3k_packed_act a = k3k_packed_act_view(act + (size_t) t * act_stride, nb);
+        float acc[8] = {0};
+        for (int b = 0; b < nb; b++) {
+            const int8_t *q = a.q[b].qs;
+            for (int r = 0; r < 8; r++) {
+                int32_t sum = 0;
+                for (int k = 0; k < 4; k++)
+                    for (int i = 0; i < 4; i++) {
+                        const uint8_t byte = x[b].qs[32 * k + 4 * r + i];
+                        sum += (byte & 0x0F) * q[4 * k + i] + (byte >> 4) * q[16 + 4 * k + i];
+                    }
+                acc[r] += (float) (sum - a.sum8[b]) * (k3k_fp16_to_fp32(x[b].d[r]) * a.d[b]);
+            }
+        }
+        for (int r = 0; r < 8; r++) y[(size_t) t * y_stride + r] = acc[r];
+    }
+}
+
+typedef struct {
+    k3k_packed_fn kernel;
+    const uint8_t *w;
+    size_t group_bytes;
+    int groups, cols, nb, n_tokens, rows;
+    const float *x;
+    uint8_t *act;
+    size_t act_bytes;
+    float *y;
+} packed_task;
+
+static void share(int total, int ith, int nth, int *from, int *to) {
+    *from = (int) ((int64_t) total * ith / nth);
+    *to = (int) ((int64_t) total * (ith + 1) / nth);
+}
+
+static void quantize_act(const float *x, uint8_t *row, int cols) {
+    const int nb = cols / QK8_0;
+    k3k_traits(K3K_Q8_0)->from_float(x, row, cols); /* plain Q8_0 blocks first: the same bytes as Q8_0's */
+    const k3k_packed_act a = k3k_packed_act_view(row, nb);
+    float *d = (float *) a.d;
+    int32_t *sum8 = (int32_t *) a.sum8;
+    for (int b = 0; b < nb; b++) {
+        int32_t s = 0;
+        for (int i = 0; i < QK8_0; i++) s += a.q[b].qs[i];
+        d[b] = k3k_fp16_to_fp32(a.q[b].d);
+        sum8[b] = 8 * s;
+    }
+}
+
+static void quantize_task(void *arg, int ith, int nth) {
+    const packed_task *t = arg;
+    int t0, t1;
+    share(t->n_tokens, ith, nth, &t0, &t1);
+    for (int tok = t0; tok < t1; tok++)
+        quantize_act(t->x + (size_t) tok * t->cols, t->act + (size_t) tok * t->act_bytes, t->cols);
+}
+
+static void packed_matmul_task(void *arg, int ith, int nth) {
+    const packed_task *t = arg;
+    int g0, g1;
+    share(t->groups, ith, nth, &g0, &g1);
+    for (int g = g0; g < g1; g++)
+        for (int tok = 0; tok < t->n_tokens; tok += 4) {
+            const int n = t->n_tokens - tok < 4 ? t->n_tokens - tok : 4;
+            t->kernel(t->nb, t->w + (size_t) g * t->group_bytes, t->act + (size_t) tok * t->act_bytes, t->act_bytes, n,
+                      t->y + (size_t) tok * t->rows + 8 * (size_t) g, (size_t) t->rows);
+        }
+}
+
+int k3k_matmul_packed(k3k_pool *pool, int type, const void *packed, int rows, int cols, const float *x, float *y,
+                      int n_tokens) {
+    if (k3k_packed_bytes(type, rows, cols) == 0 || n_tokens < 0 || !packed) return -1;
+    if (n_tokens == 0) return 0;
+    const k3k_type_traits *tr = k3k_traits(type);
+    packed_task t = {
+        .kernel = tr->packed, .w = packed, .groups = rows / 8, .cols = cols, .nb = cols / QK4_0,
+        .n_tokens = n_tokens, .rows = rows, .x = x, .y = y,
+    };
+    t.group_bytes = (size_t) t.nb * sizeof(block_q4_0x8);
+    t.act_bytes = k3k_packed_act_bytes(t.nb);
+    t.act = k3k_pool_scratch(pool, t.act_bytes * (size_t) n_tokens);
+    if (!t.act) return -1;
+    if (n_tokens == 1) quantize_task(&t, 0, 1);
+    else k3k_pool_run(pool, quantize_task, &t);
+    k3k_pool_run(pool, packed_matmul_task, &t);
+    return 0;
+}

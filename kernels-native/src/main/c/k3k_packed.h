@@ -1,0 +1,43 @@
+/* The kernels' own weight layout ("packed"), for types where reading eight rows as one stream beats
+ * reading them one after another. Q4_0 x8: for each group of eight rows and each block column, the eight
+ * rows' scales, then their quants in four 32-byte chunks; chunk k holds bytes 4k..4k+3 of each row in
+ * row order, so one 256-bit load gives every row's elements 4k..4k+3 (low nibbles) and 16+4k..19+4k
+ * (high nibbles), one row per 32-bit lane, and an eight-row dot needs no horizontal sums. */
+#ifndef K3K_PACKED_H
+#define K3K_PACKED_H
+
+#include "k3k_internal.h"
+
+typedef struct {
+    k3k_half d[8];
+    uint8_t qs[128];
+} block_q4_0x8;
+_Static_assert(sizeof(block_q4_0x8) == 144, "block_q4_0x8 size");
+
+/* A token's activations for the packed kernels: Q8_0 blocks, then per block its scale as a float and
+ * 8 * sum(q) (the correction for the unsigned nibbles: sum((w - 8) q) = sum(w q) - 8 sum(q)). */
+typedef struct {
+    const block_q8_0 *q;
+    const float *d;
+    const int32_t *sum8;
+} k3k_packed_act;
+
+static inline size_t k3k_packed_act_bytes(int nb) {
+    return (((size_t) nb * sizeof(block_q8_0) + 3) / 4 * 4 + (size_t) nb * 8 + 63) & ~(size_t) 63;
+}
+static inline k3k_packed_act k3k_packed_act_view(const uint8_t *row, int nb) {
+    k3k_packed_act a;
+    a.q = (const block_q8_0 *) row;
+    a.d = (const float *) (row + ((size_t) nb * sizeof(block_q8_0) + 3) / 4 * 4);
+    a.sum8 = (const int32_t *) (a.d + nb);
+    return a;
+}
+
+/* One group of eight rows times n_tok (1..4) tokens: y[t * y_stride + r] = dot(row r, token t). */
+typedef void (*k3k_packed_fn)(int nb, const void *x, const uint8_t *act, size_t act_stride, int n_tok, float *y,
+                              size_t y_stride);
+
+void k3k_q4_0x8_generic(int nb, const void *x, const uint8_t *act, size_t act_stride, int n_tok, float *y,
+                        size_t y_stride);
+
+#endif

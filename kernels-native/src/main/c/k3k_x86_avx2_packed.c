@@ -1,0 +1,59 @@
+/* x86_64 AVX2 kernel for the Q4_0 x8 packed layout: per block column one 256-bit load holds four
+ * elements of each of the eight rows (one row per 32-bit lane); the token's four matching activations
+ * are broadcast, maddubs multiplies the unsigned nibbles, and the eight rows come out in eight lanes.
+ * Up to four tokens share each load and unpack. Sums and their order are the generic kernel's, so the
+ * result is bit-identical to it. */
+#include "k3k_internal.h"
+
+#if defined(__x86_64__)
+#include <string.h>
+#include "k3k_packed.h"
+#include "k3k_x86_avx2.h"
+
+AVX2 static inline __m256i bcast4(const int8_t *p) {
+    int32_t v;
+    memcpy(&v, p, 4);
+    return _mm256_set1_epi32(v);
+}
+
+AVX2 static void q4_0x8_avx2(int nb, const void *vx, const uint8_t *act, size_t act_stride, int n_tok, float *y,
+                             size_t y_stride) {
+    const block_q4_0x8 *x = vx;
+    const __m256i m4 = _mm256_set1_epi8(0x0F), ones = _mm256_set1_epi16(1);
+    k3k_packed_act a[4];
+    __m256 acc[4];
+    for (int t = 0; t < n_tok; t++) {
+        a[t] = k3k_packed_act_view(act + (size_t) t * act_stride, nb);
+        acc[t] = _mm256_setzero_ps();
+    }
+    for (int b = 0; b < nb; b++) {
+        __m256i lo[4], hi[4];
+        for (int k = 0; k < 4; k++) {
+            const __m256i q = _mm256_loadu_si256((const __m256i *) (x[b].qs + 32 * k));
+            lo[k] = _mm256_and_si256(q, m4);
+            hi[k] = _mm256_and_si256(_mm256_srli_epi16(q, 4), m4);
+        }
+        const __m256 dx = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) x[b].d));
+        for (int t = 0; t < n_tok; t++) {
+            const int8_t *q = a[t].q[b].qs;
+            /* int16 lanes: at most 8 products of 15 x 128 each, so no overflow before the widening */
+            __m256i l16 = _mm256_maddubs_epi16(lo[0], bcast4(q));
+            __m256i h16 = _mm256_maddubs_epi16(hi[0], bcast4(q + 16));
+            for (int k = 1; k < 4; k++) {
+                l16 = _mm256_add_epi16(l16, _mm256_maddubs_epi16(lo[k], bcast4(q + 4 * k)));
+                h16 = _mm256_add_epi16(h16, _mm256_maddubs_epi16(hi[k], bcast4(q + 16 + 4 * k)));
+            }
+            const __m256i sum = _mm256_sub_epi32(_mm256_add_epi32(_mm256_madd_epi16(l16, ones), _mm256_madd_epi16(h16, ones)),
+                                                 _mm256_set1_epi32(a[t].sum8[b]));
+            const __m256 d = _mm256_mul_ps(dx, _mm256_set1_ps(a[t].d[b]));
+            acc[t] = _mm256_add_ps(acc[t], _mm256_mul_ps(_mm256_cvtepi32_ps(sum), d));
+        }
+    }
+    for (int t = 0; t < n_tok; t++) _mm256_storeu_ps(y + (size_t) t * y_stride, acc[t]);
+}
+
+void k3k_install_x86_avx2_packed(k3k_type_traits *t) {
+    t[K3K_Q4_0].packed = q4_0x8_avx2;
+    t[K3K_Q4_0].packed_path = "avx2";
+}
+#endif

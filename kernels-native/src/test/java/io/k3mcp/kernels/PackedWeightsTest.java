@@ -1,0 +1,97 @@
+package io.k3mcp.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The native packed layout: its product equals the reference product of the file's bytes (within the
+ * float reassociation of eight rows in parallel: 2e-5 of the largest output), on the fast and the
+ * generic C path, for every token count the kernel groups differently; types and shapes without a
+ * layout, and packed weights handed to an implementation that does not read them, are refused clearly.
+ */
+class PackedWeightsTest {
+    private static NativeKernels nk;
+
+    @BeforeAll
+    static void open() {
+        NativeAvailability a = NativeKernels.available();
+        assertTrue(a.available(), a.reason());
+        nk = NativeKernels.open(2, null, null, AiPlacement.NEVER);
+    }
+
+    @AfterAll
+    static void close() {
+        NativeKernels.useGenericPath(false);
+        nk.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 4, 5, 11})
+    void packedQ4_0MatchesTheReferenceProduct(int nTokens) {
+        Random rnd = new Random(nTokens * 101L);
+        int rows = 48;
+        int cols = 32 * 9;
+        ByteBuffer w = TestBlocks.randomBlocks(GgmlType.Q4_0, rows * cols / 32, rnd);
+        FloatBuffer x = TestBlocks.floats(TestBlocks.gaussian(rnd, cols * nTokens, 1.0));
+        FloatBuffer want = Buffers.floats(rows * nTokens);
+        ReferenceKernels.INSTANCE.matmul(GgmlType.Q4_0, w, rows, cols, x, want, nTokens);
+        float[] ref = TestBlocks.array(want, rows * nTokens);
+        float scale = 0;
+        for (float v : ref) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+
+        PackedWeights p = nk.pack(GgmlType.Q4_0, w, rows, cols);
+        assertNotNull(p, "Q4_0 with rows a multiple of 8 has a packed layout");
+        assertTrue(nk.reads(p));
+        for (boolean generic : new boolean[] {false, true}) {
+            NativeKernels.useGenericPath(generic);
+            FloatBuffer y = Buffers.floats(rows * nTokens);
+            nk.matmulPacked(p, x, y, nTokens);
+            NativeKernels.useGenericPath(false);
+            float[] got = TestBlocks.array(y, rows * nTokens);
+            for (int i = 0; i < got.length; i++) {
+                assertEquals(ref[i], got[i], 2e-5f * scale, (generic ? "generic" : "fast") + " token " + i / rows + " row " + i % rows);
+            }
+        }
+    }
+
+    @Test
+    void typesAndShapesWithoutALayoutAreNotPacked() {
+        Random rnd = new Random(5);
+        ByteBuffer q8 = TestBlocks.randomBlocks(GgmlType.Q8_0, 16 * 2, rnd);
+        assertNull(nk.pack(GgmlType.Q8_0, q8, 16, 64), "Q8_0 has no packed layout");
+        ByteBuffer q4 = TestBlocks.randomBlocks(GgmlType.Q4_0, 12 * 2, rnd);
+        assertNull(nk.pack(GgmlType.Q4_0, q4, 12, 64), "12 rows are not whole groups of 8");
+        assertNull(ReferenceKernels.INSTANCE.pack(GgmlType.Q4_0, q4, 8, 64), "the reference has no packed layout");
+    }
+
+    @Test
+    void packedWeightsGoOnlyToAnImplementationThatReadsThem() {
+        ByteBuffer q4 = TestBlocks.randomBlocks(GgmlType.Q4_0, 8 * 2, new Random(9));
+        PackedWeights p = nk.pack(GgmlType.Q4_0, q4, 8, 64);
+        assertFalse(ReferenceKernels.INSTANCE.reads(p));
+        FloatBuffer x = Buffers.floats(64);
+        FloatBuffer y = Buffers.floats(8);
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+            () -> ReferenceKernels.INSTANCE.matmulPacked(p, x, y, 1));
+        assertTrue(e.getMessage().contains("k3k-x8-v1"), e.getMessage());
+        PackedWeights foreign = new PackedWeights("someone-else", GgmlType.Q4_0, p.data(), 8, 64);
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> nk.matmulPacked(foreign, x, y, 1));
+        assertTrue(bad.getMessage().contains("layout someone-else"), bad.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> nk.matmulPacked(p, Buffers.floats(32), y, 1), "x too short");
+    }
+}
