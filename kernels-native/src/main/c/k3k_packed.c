@@ -7,24 +7,30 @@
 #include "k3k_pool.h"
 
 int64_t k3k_packed_bytes(int type, int rows, int cols) {
-    if (type != K3K_Q4_0 || rows <= 0 || cols <= 0 || rows % 8 != 0 || cols % QK4_0 != 0) return 0;
-    return (int64_t) (rows / 8) * (cols / QK4_0) * (int64_t) sizeof(block_q4_0x8);
+    const size_t block = k3k_packed_group_block_bytes(type);
+    if (block == 0 || rows <= 0 || cols <= 0 || rows % 8 != 0 || cols % 32 != 0) return 0;
+    return (int64_t) (rows / 8) * (cols / 32) * (int64_t) block;
 }
 
 int k3k_pack(int type, const void *src, void *dst, int rows, int cols) {
     if (k3k_packed_bytes(type, rows, cols) == 0 || !src || !dst) return -1;
-    const int nb = cols / QK4_0;
-    const block_q4_0 *w = src;
-    block_q4_0x8 *out = dst;
+    const int nb = cols / 32;
     for (int g = 0; g < rows / 8; g++)
-        for (int b = 0; b < nb; b++) {
-            block_q4_0x8 *o = &out[(size_t) g * nb + b];
+        for (int b = 0; b < nb; b++)
             for (int r = 0; r < 8; r++) {
-                const block_q4_0 *in = &w[(size_t) (8 * g + r) * nb + b];
-                o->d[r] = in->d;
-                for (int k = 0; k < 4; k++) memcpy(o->qs + 32 * k + 4 * r, in->qs + 4 * k, 4);
+                const size_t in_block = (size_t) (8 * g + r) * nb + b, out_block = (size_t) g * nb + b;
+                if (type == K3K_Q4_0) {
+                    const block_q4_0 *in = (const block_q4_0 *) src + in_block;
+                    block_q4_0x8 *o = (block_q4_0x8 *) dst + out_block;
+                    o->d[r] = in->d;
+                    for (int k = 0; k < 4; k++) memcpy(o->qs + 32 * k + 4 * r, in->qs + 4 * k, 4);
+                } else {
+                    const block_q8_0 *in = (const block_q8_0 *) src + in_block;
+                    block_q8_0x8 *o = (block_q8_0x8 *) dst + out_block;
+                    o->d[r] = in->d;
+                    for (int k = 0; k < 8; k++) memcpy(o->qs + 32 * k + 4 * r, in->qs + 4 * k, 4);
+                }
             }
-        }
     return 0;
 }
 
@@ -44,6 +50,25 @@ void k3k_q4_0x8_generic(int nb, const void *vx, const uint8_t *act, size_t act_s
                         sum += (byte & 0x0F) * q[4 * k + i] + (byte >> 4) * q[16 + 4 * k + i];
                     }
                 acc[r] += (float) (sum - a.sum8[b]) * (k3k_fp16_to_fp32(x[b].d[r]) * a.d[b]);
+            }
+        }
+        for (int r = 0; r < 8; r++) y[(size_t) t * y_stride + r] = acc[r];
+    }
+}
+
+void k3k_q8_0x8_generic(int nb, const void *vx, const uint8_t *act, size_t act_stride, int n_tok, float *y,
+                        size_t y_stride) {
+    const block_q8_0x8 *x = vx;
+    for (int t = 0; t < n_tok; t++) {
+        const k3k_packed_act a = k3k_packed_act_view(act + (size_t) t * act_stride, nb);
+        float acc[8] = {0};
+        for (int b = 0; b < nb; b++) {
+            const int8_t *q = a.q[b].qs;
+            for (int r = 0; r < 8; r++) {
+                int32_t sum = 0;
+                for (int k = 0; k < 8; k++)
+                    for (int i = 0; i < 4; i++) sum += x[b].qs[32 * k + 4 * r + i] * q[4 * k + i];
+                acc[r] += (float) sum * (k3k_fp16_to_fp32(x[b].d[r]) * a.d[b]);
             }
         }
         for (int r = 0; r < 8; r++) y[(size_t) t * y_stride + r] = acc[r];
@@ -106,10 +131,10 @@ int k3k_matmul_packed(k3k_pool *pool, int type, const void *packed, int rows, in
     if (n_tokens == 0) return 0;
     const k3k_type_traits *tr = k3k_traits(type);
     packed_task t = {
-        .kernel = tr->packed, .w = packed, .groups = rows / 8, .cols = cols, .nb = cols / QK4_0,
+        .kernel = tr->packed, .w = packed, .groups = rows / 8, .cols = cols, .nb = cols / 32,
         .n_tokens = n_tokens, .rows = rows, .x = x, .y = y,
     };
-    t.group_bytes = (size_t) t.nb * sizeof(block_q4_0x8);
+    t.group_bytes = (size_t) t.nb * k3k_packed_group_block_bytes(type);
     t.act_bytes = k3k_packed_act_bytes(t.nb);
     t.act = k3k_pool_scratch(pool, t.act_bytes * (size_t) n_tokens);
     if (!t.act) return -1;

@@ -2,7 +2,8 @@
  * reading them one after another. Q4_0 x8: for each group of eight rows and each block column, the eight
  * rows' scales, then their quants in four 32-byte chunks; chunk k holds bytes 4k..4k+3 of each row in
  * row order, so one 256-bit load gives every row's elements 4k..4k+3 (low nibbles) and 16+4k..19+4k
- * (high nibbles), one row per 32-bit lane, and an eight-row dot needs no horizontal sums. */
+ * (high nibbles), one row per 32-bit lane, and an eight-row dot needs no horizontal sums. Q8_0 x8 is the
+ * same with eight 32-byte chunks of signed bytes, chunk k holding elements 4k..4k+3 of each row. */
 #ifndef K3K_PACKED_H
 #define K3K_PACKED_H
 
@@ -13,6 +14,12 @@ typedef struct {
     uint8_t qs[128];
 } block_q4_0x8;
 _Static_assert(sizeof(block_q4_0x8) == 144, "block_q4_0x8 size");
+
+typedef struct {
+    k3k_half d[8];
+    int8_t qs[256];
+} block_q8_0x8;
+_Static_assert(sizeof(block_q8_0x8) == 272, "block_q8_0x8 size");
 
 /* A token's activations for the packed kernels: Q8_0 blocks, then per block its scale as a float and
  * 8 * sum(q) (the correction for the unsigned nibbles: sum((w - 8) q) = sum(w q) - 8 sum(q)). */
@@ -39,5 +46,12 @@ typedef void (*k3k_packed_fn)(int nb, const void *x, const uint8_t *act, size_t 
 
 void k3k_q4_0x8_generic(int nb, const void *x, const uint8_t *act, size_t act_stride, int n_tok, float *y,
                         size_t y_stride);
+void k3k_q8_0x8_generic(int nb, const void *x, const uint8_t *act, size_t act_stride, int n_tok, float *y,
+                        size_t y_stride);
+
+/* Bytes of one packed block column of eight rows, or 0 for a type without a packed layout. */
+static inline size_t k3k_packed_group_block_bytes(int type) {
+    return type == K3K_Q4_0 ? sizeof(block_q4_0x8) : type == K3K_Q8_0 ? sizeof(block_q8_0x8) : 0;
+}
 
 #endif

@@ -1,7 +1,7 @@
 /* x86_64 AVX2 kernel for the Q4_0 x8 packed layout: per block column one 256-bit load holds four
  * elements of each of the eight rows (one row per 32-bit lane); the token's four matching activations
  * are broadcast, maddubs multiplies the unsigned nibbles, and the eight rows come out in eight lanes.
- * Up to four tokens share each load and unpack. Sums and their order are the generic kernel's, so the
+ * Up to four tokens share each load and unpack. Q8_0 x8 below works the same way on signed bytes. Sums and their order are the generic kernel's, so the
  * result is bit-identical to it. */
 #include "k3k_internal.h"
 
@@ -52,8 +52,41 @@ AVX2 static void q4_0x8_avx2(int nb, const void *vx, const uint8_t *act, size_t 
     for (int t = 0; t < n_tok; t++) _mm256_storeu_ps(y + (size_t) t * y_stride, acc[t]);
 }
 
+/* Q8_0 x8: signed weights, so the sign trick (|w| times y carrying w's sign) feeds maddubs; two products
+ * of up to 128 x 127 fill an int16 lane, so each chunk widens to int32 before the next is added. */
+AVX2 static void q8_0x8_avx2(int nb, const void *vx, const uint8_t *act, size_t act_stride, int n_tok, float *y,
+                             size_t y_stride) {
+    const block_q8_0x8 *x = vx;
+    const __m256i ones = _mm256_set1_epi16(1);
+    k3k_packed_act a[4];
+    __m256 acc[4];
+    for (int t = 0; t < n_tok; t++) {
+        a[t] = k3k_packed_act_view(act + (size_t) t * act_stride, nb);
+        acc[t] = _mm256_setzero_ps();
+    }
+    for (int b = 0; b < nb; b++) {
+        __m256i w[8], aw[8];
+        for (int k = 0; k < 8; k++) {
+            w[k] = _mm256_loadu_si256((const __m256i *) (x[b].qs + 32 * k));
+            aw[k] = _mm256_sign_epi8(w[k], w[k]);
+        }
+        const __m256 dx = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) x[b].d));
+        for (int t = 0; t < n_tok; t++) {
+            const int8_t *q = a[t].q[b].qs;
+            __m256i sum = _mm256_setzero_si256();
+            for (int k = 0; k < 8; k++)
+                sum = _mm256_add_epi32(sum, _mm256_madd_epi16(_mm256_maddubs_epi16(aw[k], _mm256_sign_epi8(bcast4(q + 4 * k), w[k])), ones));
+            const __m256 d = _mm256_mul_ps(dx, _mm256_set1_ps(a[t].d[b]));
+            acc[t] = _mm256_add_ps(acc[t], _mm256_mul_ps(_mm256_cvtepi32_ps(sum), d));
+        }
+    }
+    for (int t = 0; t < n_tok; t++) _mm256_storeu_ps(y + (size_t) t * y_stride, acc[t]);
+}
+
 void k3k_install_x86_avx2_packed(k3k_type_traits *t) {
     t[K3K_Q4_0].packed = q4_0x8_avx2;
     t[K3K_Q4_0].packed_path = "avx2";
+    t[K3K_Q8_0].packed = q8_0x8_avx2;
+    t[K3K_Q8_0].packed_path = "avx2";
 }
 #endif

@@ -1,46 +1,47 @@
-/* The packed Q4_0 x8 layout: its product equals the file-layout product, the ISA kernel equals the
+/* The packed Q4_0 x8 and Q8_0 x8 layouts: its product equals the file-layout product, the ISA kernel equals the
  * generic one bit for bit, on the pool or not, for every token count; shapes without a layout say so. */
 #include "k3k_test.h"
 #include "../k3k_pool.h"
 
-static void packed_case(int rows, int cols, int n_tok, k3k_pool *pool) {
-    uint8_t *w = test_random_row(K3K_Q4_0, cols, rows);
+static void packed_case(int type, int rows, int cols, int n_tok, k3k_pool *pool) {
+    uint8_t *w = test_random_row(type, cols, rows);
     float *x = test_random_floats(cols * n_tok, 1.0f);
-    const int64_t bytes = k3k_packed_bytes(K3K_Q4_0, rows, cols);
-    CHECK(bytes == (int64_t) rows / 8 * (cols / 32) * 144, "packed bytes %lld", (long long) bytes);
+    const int64_t bytes = k3k_packed_bytes(type, rows, cols);
+    CHECK(bytes == (int64_t) rows / 8 * (cols / 32) * (type == K3K_Q4_0 ? 144 : 272), "packed bytes %lld", (long long) bytes);
     uint8_t *p = malloc((size_t) bytes);
-    CHECK(k3k_pack(K3K_Q4_0, w, p, rows, cols) == 0, "pack");
+    CHECK(k3k_pack(type, w, p, rows, cols) == 0, "pack");
     float *plain = malloc(sizeof(float) * rows * n_tok), *gen = malloc(sizeof(float) * rows * n_tok),
           *fast = malloc(sizeof(float) * rows * n_tok);
     k3k_force_generic(1);
-    k3k_matmul(NULL, K3K_Q4_0, w, rows, cols, x, plain, n_tok);
-    CHECK(k3k_matmul_packed(NULL, K3K_Q4_0, p, rows, cols, x, gen, n_tok) == 0, "packed generic");
+    k3k_matmul(NULL, type, w, rows, cols, x, plain, n_tok);
+    CHECK(k3k_matmul_packed(NULL, type, p, rows, cols, x, gen, n_tok) == 0, "packed generic");
     k3k_force_generic(0);
-    CHECK(k3k_matmul_packed(pool, K3K_Q4_0, p, rows, cols, x, fast, n_tok) == 0, "packed fast");
+    CHECK(k3k_matmul_packed(pool, type, p, rows, cols, x, fast, n_tok) == 0, "packed fast");
     int bad = 0, differ = 0;
     for (int i = 0; i < rows * n_tok; i++) {
         bad += fabsf(gen[i] - plain[i]) > 1e-5f * (1.0f + fabsf(plain[i]));
         differ += gen[i] != fast[i];
     }
-    CHECK(bad == 0, "packed = plain product, %d x %d, %d tokens: %d off", rows, cols, n_tok, bad);
-    CHECK(differ == 0, "packed %s = packed generic bit for bit, %d x %d, %d tokens: %d differ",
-          k3k_traits(K3K_Q4_0)->packed_path, rows, cols, n_tok, differ);
+    CHECK(bad == 0, "packed = plain product, type %d, %d x %d, %d tokens: %d off", type, rows, cols, n_tok, bad);
+    CHECK(differ == 0, "packed %s = packed generic bit for bit, type %d, %d x %d, %d tokens: %d differ",
+          k3k_traits(type)->packed_path, type, rows, cols, n_tok, differ);
     free(w); free(x); free(p); free(plain); free(gen); free(fast);
 }
 
 void test_packed(void) {
     k3k_pool *pool = k3k_pool_create(3, NULL, 0, NULL, K3K_AI_NEVER);
     const int tokens[] = {1, 3, 4, 6, 9};
-    for (int i = 0; i < 5; i++) {
-        packed_case(24, 32 * 7, tokens[i], NULL);
-        packed_case(40, 32 * 64, tokens[i], pool);
-    }
+    for (int type = K3K_Q4_0; type <= K3K_Q8_0; type += K3K_Q8_0 - K3K_Q4_0)
+        for (int i = 0; i < 5; i++) {
+            packed_case(type, 24, 32 * 7, tokens[i], NULL);
+            packed_case(type, 40, 32 * 64, tokens[i], pool);
+        }
     k3k_pool_destroy(pool);
     CHECK(k3k_packed_bytes(K3K_Q4_0, 12, 64) == 0, "rows not a multiple of 8: no layout");
-    CHECK(k3k_packed_bytes(K3K_Q8_0, 16, 64) == 0, "Q8_0: no layout");
+    CHECK(k3k_packed_bytes(K3K_Q4_K, 16, 256) == 0, "Q4_K: no layout");
     CHECK(k3k_packed_bytes(K3K_Q4_0, 16, 48) == 0, "cols not whole blocks: no layout");
     uint8_t buf[16];
     float f[16];
-    CHECK(k3k_pack(K3K_Q8_0, buf, buf, 16, 64) == -1, "pack refuses a type without a layout");
+    CHECK(k3k_pack(K3K_Q4_K, buf, buf, 16, 256) == -1, "pack refuses a type without a layout");
     CHECK(k3k_matmul_packed(NULL, K3K_Q4_0, buf, 12, 64, f, f, 1) == -1, "packed product refuses a bad shape");
 }

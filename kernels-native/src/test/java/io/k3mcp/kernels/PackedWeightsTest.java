@@ -14,10 +14,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The native packed layout: its product equals the reference product of the file's bytes (within the
+ * The native packed layouts (Q4_0 and Q8_0, eight rows interleaved): the product equals the reference product of the file's bytes (within the
  * float reassociation of eight rows in parallel: 2e-5 of the largest output), on the fast and the
  * generic C path, for every token count the kernel groups differently; types and shapes without a
  * layout, and packed weights handed to an implementation that does not read them, are refused clearly.
@@ -39,23 +39,23 @@ class PackedWeightsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {1, 2, 4, 5, 11})
-    void packedQ4_0MatchesTheReferenceProduct(int nTokens) {
-        Random rnd = new Random(nTokens * 101L);
+    @CsvSource({"Q4_0, 1", "Q4_0, 2", "Q4_0, 4", "Q4_0, 5", "Q4_0, 11", "Q8_0, 1", "Q8_0, 3", "Q8_0, 4", "Q8_0, 9"})
+    void packedMatchesTheReferenceProduct(GgmlType type, int nTokens) {
+        Random rnd = new Random(nTokens * 101L + type.id);
         int rows = 48;
         int cols = 32 * 9;
-        ByteBuffer w = TestBlocks.randomBlocks(GgmlType.Q4_0, rows * cols / 32, rnd);
+        ByteBuffer w = TestBlocks.randomBlocks(type, rows * cols / 32, rnd);
         FloatBuffer x = TestBlocks.floats(TestBlocks.gaussian(rnd, cols * nTokens, 1.0));
         FloatBuffer want = Buffers.floats(rows * nTokens);
-        ReferenceKernels.INSTANCE.matmul(GgmlType.Q4_0, w, rows, cols, x, want, nTokens);
+        ReferenceKernels.INSTANCE.matmul(type, w, rows, cols, x, want, nTokens);
         float[] ref = TestBlocks.array(want, rows * nTokens);
         float scale = 0;
         for (float v : ref) {
             scale = Math.max(scale, Math.abs(v));
         }
 
-        PackedWeights p = nk.pack(GgmlType.Q4_0, w, rows, cols);
-        assertNotNull(p, "Q4_0 with rows a multiple of 8 has a packed layout");
+        PackedWeights p = nk.pack(type, w, rows, cols);
+        assertNotNull(p, type + " with rows a multiple of 8 has a packed layout");
         assertTrue(nk.reads(p));
         for (boolean generic : new boolean[] {false, true}) {
             NativeKernels.useGenericPath(generic);
@@ -72,8 +72,8 @@ class PackedWeightsTest {
     @Test
     void typesAndShapesWithoutALayoutAreNotPacked() {
         Random rnd = new Random(5);
-        ByteBuffer q8 = TestBlocks.randomBlocks(GgmlType.Q8_0, 16 * 2, rnd);
-        assertNull(nk.pack(GgmlType.Q8_0, q8, 16, 64), "Q8_0 has no packed layout");
+        ByteBuffer q4k = TestBlocks.randomBlocks(GgmlType.Q4_K, 16, rnd);
+        assertNull(nk.pack(GgmlType.Q4_K, q4k, 16, 256), "Q4_K has no packed layout");
         ByteBuffer q4 = TestBlocks.randomBlocks(GgmlType.Q4_0, 12 * 2, rnd);
         assertNull(nk.pack(GgmlType.Q4_0, q4, 12, 64), "12 rows are not whole groups of 8");
         assertNull(ReferenceKernels.INSTANCE.pack(GgmlType.Q4_0, q4, 8, 64), "the reference has no packed layout");

@@ -18,14 +18,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Loading with the native kernels packs every Q4_0 product matrix (so the golden tests on the native
+ * Loading with the native kernels packs every Q4_0 and Q8_0 product matrix (so the golden tests on the native
  * path run the packed kernels), loading with the reference packs nothing, and a model packed by one
  * implementation still multiplies correctly under the other (the file's bytes are kept).
  */
 class PackedWeightsLoadTest {
 
     @Test
-    void nativeLoadPacksTheQ4_0ProductMatrices() throws IOException {
+    void nativeLoadPacksTheProductMatricesThatHaveALayout() throws IOException {
         NativeKernels nk = NativeKernels.shared(2, null, null);
         try (Model model = Model.load(Shared.model("llama-mini-q4_0.gguf"), nk)) {
             List<Matrix> products = new ArrayList<>();
@@ -34,8 +34,8 @@ class PackedWeightsLoadTest {
             }
             int packed = 0;
             for (Matrix m : products) {
-                if (m.type() == GgmlType.Q4_0) {
-                    assertNotNull(m.packed(), m.name() + " is Q4_0 and should be packed");
+                if (m.type() == GgmlType.Q4_0 || m.type() == GgmlType.Q8_0) {
+                    assertNotNull(m.packed(), m.name() + " is " + m.type() + " and should be packed");
                     assertTrue(nk.reads(m.packed()));
                     packed++;
                 } else {
