@@ -42,6 +42,11 @@ public interface Kernels extends AutoCloseable {
         return null;
     }
 
+    /** The name of this implementation's packed layout, or null when it has none (or packing is off). */
+    default String packedLayout() {
+        return null;
+    }
+
     /** Whether {@link #matmulPacked} reads this packed matrix (it was packed into this implementation's layout). */
     default boolean reads(PackedWeights w) {
         return false;

@@ -193,6 +193,11 @@ public final class NativeKernels implements Kernels {
     }
 
     @Override
+    public String packedLayout() {
+        return PACKING ? PACKED_LAYOUT : null;
+    }
+
+    @Override
     public boolean reads(PackedWeights w) {
         return w != null && PACKED_LAYOUT.equals(w.layout());
     }

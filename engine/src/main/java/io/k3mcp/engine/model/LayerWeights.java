@@ -1,6 +1,7 @@
 package io.k3mcp.engine.model;
 
 import java.nio.FloatBuffer;
+import java.util.function.UnaryOperator;
 
 /**
  * One transformer block's weights; optional ones are null when the file has none (which is how an
@@ -24,4 +25,10 @@ public record LayerWeights(
         Matrix w3,                 // up (F, E)
         Matrix w2,                 // down (E, F)
         FloatBuffer postFfnNorm) { // (E) or null
+
+    /** These weights with every matrix passed through {@code f} (vectors kept). */
+    LayerWeights withMatrices(UnaryOperator<Matrix> f) {
+        return new LayerWeights(attnNorm, f.apply(wq), f.apply(wk), f.apply(wv), f.apply(wo), bq, bk, bv, qNorm, kNorm,
+                postAttnNorm, ffnNorm, f.apply(w1), f.apply(w3), f.apply(w2), postFfnNorm);
+    }
 }

@@ -8,6 +8,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A loaded model: its file (kept open: the weights are views of its mapping), hyperparameters and
@@ -19,6 +21,8 @@ public final class Model implements AutoCloseable {
     private final GgufFile file;
     private final ModelConfig config;
     private final ModelWeights weights;
+    /** The weights with packed copies, one per packed layout asked for (sessions on the same kernels share one). */
+    private final Map<String, ModelWeights> packed = new ConcurrentHashMap<>();
 
     private Model(GgufFile file, ModelConfig config, ModelWeights weights) {
         this.file = file;
@@ -65,6 +69,24 @@ public final class Model implements AutoCloseable {
 
     public ModelWeights weights() {
         return weights;
+    }
+
+    /**
+     * The weights as {@code kernels} multiply them fastest: with copies in their packed layout, made on
+     * the first call for that layout and shared by every later caller; the file's weights when the
+     * kernels have no packed layout.
+     */
+    public ModelWeights weightsFor(Kernels kernels) {
+        String layout = kernels.packedLayout();
+        if (layout == null) {
+            return weights;
+        }
+        return packed.computeIfAbsent(layout, l -> {
+            long t0 = System.nanoTime();
+            ModelWeights p = weights.packedFor(kernels);
+            log.info("weights packed layout={} file={} ms={}", l, file.path().getFileName(), (System.nanoTime() - t0) / 1_000_000);
+            return p;
+        });
     }
 
     @Override

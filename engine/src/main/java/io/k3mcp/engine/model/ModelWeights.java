@@ -1,7 +1,10 @@
 package io.k3mcp.engine.model;
 
+import io.k3mcp.kernels.Kernels;
+
 import java.nio.FloatBuffer;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * All weights of a model, views into the mapped file (never copied).
@@ -11,4 +14,14 @@ import java.util.List;
  */
 public record ModelWeights(Matrix tokenEmbedding, List<LayerWeights> layers, FloatBuffer outputNorm,
                            Matrix output, boolean tiedOutput) {
+
+    /**
+     * These weights with every product matrix (layers and LM head) carrying a copy in {@code kernels}'
+     * packed layout where they have one; the embedding stays as it is (lookups read its rows).
+     */
+    ModelWeights packedFor(Kernels kernels) {
+        UnaryOperator<Matrix> pack = m -> m.packedFor(kernels);
+        return new ModelWeights(tokenEmbedding, layers.stream().map(l -> l.withMatrices(pack)).toList(), outputNorm,
+                pack.apply(output), tiedOutput);
+    }
 }

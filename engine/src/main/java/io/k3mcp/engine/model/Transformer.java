@@ -35,7 +35,7 @@ public final class Transformer {
             throw new IllegalArgumentException("maxBatch must be at least 1, got " + maxBatch);
         }
         this.c = model.config();
-        this.w = model.weights();
+        this.w = model.weightsFor(kernels);
         this.kernels = kernels;
         this.maxBatch = maxBatch;
     }
@@ -50,6 +50,11 @@ public final class Transformer {
 
     public Kernels kernels() {
         return kernels;
+    }
+
+    /** The weights this transformer multiplies (with packed copies where its kernels have a layout). */
+    public ModelWeights weights() {
+        return w;
     }
 
     /**

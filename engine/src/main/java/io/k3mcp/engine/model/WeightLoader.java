@@ -14,8 +14,7 @@ import java.util.List;
 
 /**
  * Finds every tensor by its llama.cpp name and checks its shape against the config. Matrices stay
- * views of the mapping (the products' matrices also get a copy in the kernels' packed layout where they
- * have one); 1-D F32 tensors are viewed as floats in place (other types, rare for norms,
+ * views of the mapping; 1-D F32 tensors are viewed as floats in place (other types, rare for norms,
  * are dequantised into a small direct buffer).
  */
 final class WeightLoader {
@@ -47,8 +46,7 @@ final class WeightLoader {
         }
         FloatBuffer outNorm = vector("output_norm.weight", e);
         boolean tied = file.tensor("output.weight") == null;
-        // the embedding is read a row at a time (lookups): only its use as the tied LM head is packed
-        Matrix output = (tied ? embd : matrix("output.weight", c.nVocab(), e)).packedFor(kernels);
+        Matrix output = tied ? embd : matrix("output.weight", c.nVocab(), e);
         return new ModelWeights(embd, List.copyOf(layers), outNorm, output, tied);
     }
 
@@ -60,10 +58,10 @@ final class WeightLoader {
         int f = c.nFf();
         return new LayerWeights(
                 vector(p + "attn_norm.weight", e),
-                matrix(p + "attn_q.weight", q, e).packedFor(kernels),
-                matrix(p + "attn_k.weight", kv, e).packedFor(kernels),
-                matrix(p + "attn_v.weight", kv, e).packedFor(kernels),
-                matrix(p + "attn_output.weight", e, q).packedFor(kernels),
+                matrix(p + "attn_q.weight", q, e),
+                matrix(p + "attn_k.weight", kv, e),
+                matrix(p + "attn_v.weight", kv, e),
+                matrix(p + "attn_output.weight", e, q),
                 optionalVector(p + "attn_q.bias", q),
                 optionalVector(p + "attn_k.bias", kv),
                 optionalVector(p + "attn_v.bias", kv),
@@ -71,9 +69,9 @@ final class WeightLoader {
                 optionalVector(p + "attn_k_norm.weight", d),
                 optionalVector(p + "post_attention_norm.weight", e),
                 vector(p + "ffn_norm.weight", e),
-                matrix(p + "ffn_gate.weight", f, e).packedFor(kernels),
-                matrix(p + "ffn_up.weight", f, e).packedFor(kernels),
-                matrix(p + "ffn_down.weight", e, f).packedFor(kernels),
+                matrix(p + "ffn_gate.weight", f, e),
+                matrix(p + "ffn_up.weight", f, e),
+                matrix(p + "ffn_down.weight", e, f),
                 optionalVector(p + "post_ffw_norm.weight", e));
     }
 

@@ -15,21 +15,26 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Loading with the native kernels packs every Q4_0 and Q8_0 product matrix (so the golden tests on the native
- * path run the packed kernels), loading with the reference packs nothing, and a model packed by one
- * implementation still multiplies correctly under the other (the file's bytes are kept).
+ * A transformer on the native kernels multiplies packed copies of every Q4_0 and Q8_0 product matrix (so
+ * the golden tests on the native path run the packed kernels), made once per model and layout; the
+ * reference packs nothing; a packed matrix still multiplies correctly under the reference (the file's
+ * bytes are kept).
  */
 class PackedWeightsLoadTest {
 
     @Test
     void nativeLoadPacksTheProductMatricesThatHaveALayout() throws IOException {
         NativeKernels nk = NativeKernels.shared(2, null, null);
-        try (Model model = Model.load(Shared.model("llama-mini-q4_0.gguf"), nk)) {
+        try (Model model = Model.load(Shared.model("llama-mini-q4_0.gguf"), ReferenceKernels.INSTANCE)) {
+            ModelWeights w = model.weightsFor(nk);
+            assertSame(w, model.weightsFor(nk), "packed once per model and layout");
+            assertSame(w, new Transformer(model, nk).weights(), "the transformer multiplies the packed weights");
             List<Matrix> products = new ArrayList<>();
-            for (LayerWeights lw : model.weights().layers()) {
+            for (LayerWeights lw : w.layers()) {
                 products.addAll(List.of(lw.wq(), lw.wk(), lw.wv(), lw.wo(), lw.w1(), lw.w3(), lw.w2()));
             }
             int packed = 0;
@@ -43,10 +48,11 @@ class PackedWeightsLoadTest {
                 }
             }
             assertTrue(packed > 0, "the Q4_0 model has Q4_0 matrices");
-            assertNull(model.weights().tokenEmbedding().packed(), "lookups read the embedding's own rows");
+            assertNull(w.tokenEmbedding().packed(), "lookups read the embedding's own rows");
+            assertNull(model.weights().layers().get(0).w1().packed(), "the file's weights stay as they are");
 
             // the same product through the packed copy (native) and the file's bytes (reference)
-            Matrix m = model.weights().layers().get(0).w1();
+            Matrix m = w.layers().get(0).w1();
             FloatBuffer x = Buffers.floats(m.cols());
             for (int i = 0; i < m.cols(); i++) {
                 x.put(i, (float) Math.sin(i * 0.37));
@@ -66,12 +72,9 @@ class PackedWeightsLoadTest {
     }
 
     @Test
-    void referenceLoadPacksNothing() throws IOException {
+    void theReferencePacksNothing() throws IOException {
         try (Model model = Model.load(Shared.model("llama-mini-q4_0.gguf"), ReferenceKernels.INSTANCE)) {
-            for (LayerWeights lw : model.weights().layers()) {
-                assertNull(lw.w1().packed());
-            }
-            assertNull(model.weights().output().packed());
+            assertSame(model.weights(), model.weightsFor(ReferenceKernels.INSTANCE));
         }
     }
 }
