@@ -60,6 +60,9 @@ int k3k_dequantize(int type, const void *src, float *dst, int64_t n);
 /* Weights in the kernels' own layout (k3k_packed.h), for types that have one: the bytes it takes, or 0
  * when this type and shape have none (then multiply the file's layout with k3k_matmul). */
 int64_t k3k_packed_bytes(int type, int rows, int cols);
+/* 1 when this CPU has a vectorised kernel for the type's packed layout (otherwise the generic C model
+ * of it would be slower than the file-layout kernels: do not pack). */
+int k3k_packed_fast(int type);
 /* Rearranges rows x cols weights of `type` from the file's layout into dst (k3k_packed_bytes long). */
 int k3k_pack(int type, const void *src, void *dst, int rows, int cols);
 /* k3k_matmul over weights packed by k3k_pack. */

@@ -8,18 +8,39 @@
 
 int64_t k3k_packed_bytes(int type, int rows, int cols) {
     const size_t block = k3k_packed_group_block_bytes(type);
-    if (block == 0 || rows <= 0 || cols <= 0 || rows % 8 != 0 || cols % 32 != 0) return 0;
-    return (int64_t) (rows / 8) * (cols / 32) * (int64_t) block;
+    if (block == 0 || rows <= 0 || cols <= 0 || rows % 8 != 0 || cols % k3k_packed_block_elems(type) != 0) return 0;
+    return (int64_t) (rows / 8) * (cols / k3k_packed_block_elems(type)) * (int64_t) block;
+}
+
+static void pack_q4_K(const block_q4_K *in, block_q4_Kx8 *o, int r) {
+    uint32_t utmp[4];
+    k3k_unpack_k4_scales(in->scales, utmp);
+    const uint8_t *sc = (const uint8_t *) utmp, *m = sc + 8;
+    o->d[r] = in->d;
+    o->dmin[r] = in->dmin;
+    for (int s = 0; s < 8; s++) {
+        o->sc[s][r] = sc[s];
+        o->m[s][r] = m[s];
+    }
+    for (int j = 0; j < 4; j++)
+        for (int k = 0; k < 8; k++) memcpy(o->qs + 256 * j + 32 * k + 4 * r, in->qs + 32 * j + 4 * k, 4);
+}
+
+int k3k_packed_fast(int type) {
+    const k3k_type_traits *tr = k3k_traits(type);
+    return tr && tr->packed && tr->packed_path && strcmp(tr->packed_path, "generic") != 0;
 }
 
 int k3k_pack(int type, const void *src, void *dst, int rows, int cols) {
     if (k3k_packed_bytes(type, rows, cols) == 0 || !src || !dst) return -1;
-    const int nb = cols / 32;
+    const int nb = cols / k3k_packed_block_elems(type);
     for (int g = 0; g < rows / 8; g++)
         for (int b = 0; b < nb; b++)
             for (int r = 0; r < 8; r++) {
                 const size_t in_block = (size_t) (8 * g + r) * nb + b, out_block = (size_t) g * nb + b;
-                if (type == K3K_Q4_0) {
+                if (type == K3K_Q4_K) {
+                    pack_q4_K((const block_q4_K *) src + in_block, (block_q4_Kx8 *) dst + out_block, r);
+                } else if (type == K3K_Q4_0) {
                     const block_q4_0 *in = (const block_q4_0 *) src + in_block;
                     block_q4_0x8 *o = (block_q4_0x8 *) dst + out_block;
                     o->d[r] = in->d;
@@ -75,11 +96,43 @@ void k3k_q8_0x8_generic(int nb, const void *vx, const uint8_t *act, size_t act_s
     }
 }
 
+/* The sub-block sums of a Q8_K super-block, and the sums in the order and rounding the kernels use:
+ * sc * dot per sub-block and m * ysum per sub-block summed in int32, then
+ * acc = (acc + sumi * (d * dy)) - mins * (dmin * dy) in float. */
+void k3k_q4_Kx8_generic(int nb, const void *vx, const uint8_t *act, size_t act_stride, int n_tok, float *y,
+                        size_t y_stride) {
+    const block_q4_Kx8 *x = vx;
+    for (int t = 0; t < n_tok; t++) {
+        const k3k_packed_act_k a = k3k_packed_act_k_view(act + (size_t) t * act_stride, nb);
+        float acc[8] = {0};
+        for (int b = 0; b < nb; b++) {
+            const int8_t *q = a.q[b].qs;
+            for (int r = 0; r < 8; r++) {
+                int32_t sumi = 0, mins = 0;
+                for (int j = 0; j < 4; j++) {
+                    int32_t lo = 0, hi = 0;
+                    for (int k = 0; k < 8; k++)
+                        for (int i = 0; i < 4; i++) {
+                            const uint8_t byte = x[b].qs[256 * j + 32 * k + 4 * r + i];
+                            lo += (byte & 0x0F) * q[64 * j + 4 * k + i];
+                            hi += (byte >> 4) * q[64 * j + 32 + 4 * k + i];
+                        }
+                    sumi += x[b].sc[2 * j][r] * lo + x[b].sc[2 * j + 1][r] * hi;
+                }
+                for (int s = 0; s < 8; s++) mins += x[b].m[s][r] * (a.q[b].bsums[2 * s] + a.q[b].bsums[2 * s + 1]);
+                acc[r] = (acc[r] + (float) sumi * (k3k_fp16_to_fp32(x[b].d[r]) * a.q[b].d)) -
+                         (float) mins * (k3k_fp16_to_fp32(x[b].dmin[r]) * a.q[b].d);
+            }
+        }
+        for (int r = 0; r < 8; r++) y[(size_t) t * y_stride + r] = acc[r];
+    }
+}
+
 typedef struct {
     k3k_packed_fn kernel;
     const uint8_t *w;
     size_t group_bytes;
-    int groups, cols, nb, n_tokens, rows;
+    int type, groups, cols, nb, n_tokens, rows;
     const float *x;
     uint8_t *act;
     size_t act_bytes;
@@ -91,7 +144,24 @@ static void share(int total, int ith, int nth, int *from, int *to) {
     *to = (int) ((int64_t) total * (ith + 1) / nth);
 }
 
-static void quantize_act(const float *x, uint8_t *row, int cols) {
+static void quantize_act_k(const float *x, uint8_t *row, int cols) {
+    const int nb = cols / QK_K;
+    k3k_traits(K3K_Q4_K)->from_float(x, row, cols); /* plain Q8_K blocks first */
+    const k3k_packed_act_k a = k3k_packed_act_k_view(row, nb);
+    int32_t *pairs = (int32_t *) a.ysum_pairs;
+    for (int b = 0; b < nb; b++)
+        for (int i = 0; i < 4; i++) {
+            const int16_t *bs = a.q[b].bsums + 4 * i;
+            const uint16_t lo = (uint16_t) (bs[0] + bs[1]), hi = (uint16_t) (bs[2] + bs[3]);
+            pairs[4 * b + i] = (int32_t) ((uint32_t) lo | (uint32_t) hi << 16);
+        }
+}
+
+static void quantize_act(int type, const float *x, uint8_t *row, int cols) {
+    if (type == K3K_Q4_K) {
+        quantize_act_k(x, row, cols);
+        return;
+    }
     const int nb = cols / QK8_0;
     k3k_traits(K3K_Q8_0)->from_float(x, row, cols); /* plain Q8_0 blocks first: the same bytes as Q8_0's */
     const k3k_packed_act a = k3k_packed_act_view(row, nb);
@@ -110,7 +180,7 @@ static void quantize_task(void *arg, int ith, int nth) {
     int t0, t1;
     share(t->n_tokens, ith, nth, &t0, &t1);
     for (int tok = t0; tok < t1; tok++)
-        quantize_act(t->x + (size_t) tok * t->cols, t->act + (size_t) tok * t->act_bytes, t->cols);
+        quantize_act(t->type, t->x + (size_t) tok * t->cols, t->act + (size_t) tok * t->act_bytes, t->cols);
 }
 
 static void packed_matmul_task(void *arg, int ith, int nth) {
@@ -131,11 +201,12 @@ int k3k_matmul_packed(k3k_pool *pool, int type, const void *packed, int rows, in
     if (n_tokens == 0) return 0;
     const k3k_type_traits *tr = k3k_traits(type);
     packed_task t = {
-        .kernel = tr->packed, .w = packed, .groups = rows / 8, .cols = cols, .nb = cols / 32,
+        .kernel = tr->packed, .type = type, .w = packed, .groups = rows / 8, .cols = cols,
+        .nb = cols / k3k_packed_block_elems(type),
         .n_tokens = n_tokens, .rows = rows, .x = x, .y = y,
     };
     t.group_bytes = (size_t) t.nb * k3k_packed_group_block_bytes(type);
-    t.act_bytes = k3k_packed_act_bytes(t.nb);
+    t.act_bytes = type == K3K_Q4_K ? k3k_packed_act_k_bytes(t.nb) : k3k_packed_act_bytes(t.nb);
     t.act = k3k_pool_scratch(pool, t.act_bytes * (size_t) n_tokens);
     if (!t.act) return -1;
     if (n_tokens == 1) quantize_task(&t, 0, 1);

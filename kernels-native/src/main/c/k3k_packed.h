@@ -3,7 +3,10 @@
  * rows' scales, then their quants in four 32-byte chunks; chunk k holds bytes 4k..4k+3 of each row in
  * row order, so one 256-bit load gives every row's elements 4k..4k+3 (low nibbles) and 16+4k..19+4k
  * (high nibbles), one row per 32-bit lane, and an eight-row dot needs no horizontal sums. Q8_0 x8 is the
- * same with eight 32-byte chunks of signed bytes, chunk k holding elements 4k..4k+3 of each row. */
+ * same with eight 32-byte chunks of signed bytes, chunk k holding elements 4k..4k+3 of each row.
+ * Q4_K x8 keeps each super-block's integer scales and mins (unpacked to bytes, [sub-block][row]) and
+ * interleaves the quants the same way per 64-element group j: chunk k holds bytes 32j+4k..32j+4k+3 of
+ * each row, whose low nibbles are sub-block 2j's elements 4k.. and high nibbles sub-block 2j+1's. */
 #ifndef K3K_PACKED_H
 #define K3K_PACKED_H
 
@@ -49,9 +52,40 @@ void k3k_q4_0x8_generic(int nb, const void *x, const uint8_t *act, size_t act_st
 void k3k_q8_0x8_generic(int nb, const void *x, const uint8_t *act, size_t act_stride, int n_tok, float *y,
                         size_t y_stride);
 
+typedef struct {
+    k3k_half d[8], dmin[8];
+    uint8_t sc[8][8]; /* [sub-block][row], 6-bit */
+    uint8_t m[8][8];
+    uint8_t qs[1024]; /* [group j][chunk k][row][4] */
+} block_q4_Kx8;
+_Static_assert(sizeof(block_q4_Kx8) == 1184, "block_q4_Kx8 size");
+
+/* A token's activations for the packed Q4_K kernel: Q8_K blocks, then per super-block its eight
+ * sub-block sums as int16 pairs (sub 2i low, 2i+1 high), the operand of the mins' multiply-add. */
+typedef struct {
+    const block_q8_K *q;
+    const int32_t *ysum_pairs; /* [nb][4] */
+} k3k_packed_act_k;
+
+static inline size_t k3k_packed_act_k_bytes(int nb) {
+    return ((size_t) nb * sizeof(block_q8_K) + (size_t) nb * 16 + 63) & ~(size_t) 63;
+}
+static inline k3k_packed_act_k k3k_packed_act_k_view(const uint8_t *row, int nb) {
+    k3k_packed_act_k a;
+    a.q = (const block_q8_K *) row;
+    a.ysum_pairs = (const int32_t *) (row + (size_t) nb * sizeof(block_q8_K));
+    return a;
+}
+
+void k3k_q4_Kx8_generic(int nb, const void *x, const uint8_t *act, size_t act_stride, int n_tok, float *y,
+                        size_t y_stride);
+
 /* Bytes of one packed block column of eight rows, or 0 for a type without a packed layout. */
 static inline size_t k3k_packed_group_block_bytes(int type) {
-    return type == K3K_Q4_0 ? sizeof(block_q4_0x8) : type == K3K_Q8_0 ? sizeof(block_q8_0x8) : 0;
+    return type == K3K_Q4_0 ? sizeof(block_q4_0x8) : type == K3K_Q8_0 ? sizeof(block_q8_0x8)
+         : type == K3K_Q4_K ? sizeof(block_q4_Kx8) : 0;
 }
+/* Elements of a row one packed block column covers. */
+static inline int k3k_packed_block_elems(int type) { return type == K3K_Q4_K ? QK_K : 32; }
 
 #endif

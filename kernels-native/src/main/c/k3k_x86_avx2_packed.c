@@ -83,7 +83,78 @@ AVX2 static void q8_0x8_avx2(int nb, const void *vx, const uint8_t *act, size_t 
     for (int t = 0; t < n_tok; t++) _mm256_storeu_ps(y + (size_t) t * y_stride, acc[t]);
 }
 
+/* Q4_K x8, NT tokens (1..4, a constant so the per-token accumulators stay in registers). Per 64-element
+ * group j and chunk k one load gives both sub-blocks' nibbles of all eight rows; per token the int16
+ * products of a sub-block (at most 8 x 3840) are multiplied by the row's scale with one madd against
+ * [sc, sc] pairs, the mins by one madd of [m_2i, m_2i+1] against the activation's sub-block sum pairs. */
+AVX2 static inline __m256i pairs_from_bytes(const uint8_t *lo8, const uint8_t *hi8) {
+    const __m256i lo = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *) lo8));
+    const __m256i hi = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *) hi8));
+    return _mm256_or_si256(lo, _mm256_slli_epi32(hi, 16));
+}
+
+#define Q4_KX8_KERNEL(NT)                                                                                         \
+AVX2 static void q4_Kx8_avx2_##NT(int nb, const block_q4_Kx8 *x, const k3k_packed_act_k *a, float *y,            \
+                                   size_t y_stride) {                                                              \
+    const __m256i m4 = _mm256_set1_epi8(0x0F);                                                                      \
+    __m256 acc[NT];                                                                                                 \
+    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();                                                      \
+    for (int b = 0; b < nb; b++) {                                                                                  \
+        __m256i sumi[NT];                                                                                           \
+        for (int t = 0; t < NT; t++) sumi[t] = _mm256_setzero_si256();                                             \
+        for (int j = 0; j < 4; j++) {                                                                               \
+            __m256i lo16[NT], hi16[NT];                                                                             \
+            for (int t = 0; t < NT; t++) lo16[t] = hi16[t] = _mm256_setzero_si256();                               \
+            for (int k = 0; k < 8; k++) {                                                                           \
+                const __m256i q = _mm256_loadu_si256((const __m256i *) (x[b].qs + 256 * j + 32 * k));              \
+                const __m256i lo = _mm256_and_si256(q, m4), hi = _mm256_and_si256(_mm256_srli_epi16(q, 4), m4);     \
+                for (int t = 0; t < NT; t++) {                                                                      \
+                    const int8_t *yq = a[t].q[b].qs + 64 * j + 4 * k;                                               \
+                    lo16[t] = _mm256_add_epi16(lo16[t], _mm256_maddubs_epi16(lo, bcast4(yq)));                      \
+                    hi16[t] = _mm256_add_epi16(hi16[t], _mm256_maddubs_epi16(hi, bcast4(yq + 32)));                 \
+                }                                                                                                   \
+            }                                                                                                       \
+            const __m256i sc_lo = pairs_from_bytes(x[b].sc[2 * j], x[b].sc[2 * j]);                                \
+            const __m256i sc_hi = pairs_from_bytes(x[b].sc[2 * j + 1], x[b].sc[2 * j + 1]);                        \
+            for (int t = 0; t < NT; t++)                                                                            \
+                sumi[t] = _mm256_add_epi32(sumi[t], _mm256_add_epi32(_mm256_madd_epi16(lo16[t], sc_lo),            \
+                                                                     _mm256_madd_epi16(hi16[t], sc_hi)));          \
+        }                                                                                                           \
+        __m256i mp[4];                                                                                              \
+        for (int i = 0; i < 4; i++) mp[i] = pairs_from_bytes(x[b].m[2 * i], x[b].m[2 * i + 1]);                    \
+        const __m256 d = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) x[b].d));                               \
+        const __m256 dmin = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) x[b].dmin));                         \
+        for (int t = 0; t < NT; t++) {                                                                              \
+            const int32_t *yp = a[t].ysum_pairs + 4 * b;                                                            \
+            __m256i mins = _mm256_madd_epi16(mp[0], _mm256_set1_epi32(yp[0]));                                     \
+            for (int i = 1; i < 4; i++) mins = _mm256_add_epi32(mins, _mm256_madd_epi16(mp[i], _mm256_set1_epi32(yp[i]))); \
+            const __m256 dy = _mm256_set1_ps(a[t].q[b].d);                                                          \
+            acc[t] = _mm256_sub_ps(_mm256_add_ps(acc[t], _mm256_mul_ps(_mm256_cvtepi32_ps(sumi[t]), _mm256_mul_ps(d, dy))), \
+                                   _mm256_mul_ps(_mm256_cvtepi32_ps(mins), _mm256_mul_ps(dmin, dy)));               \
+        }                                                                                                           \
+    }                                                                                                               \
+    for (int t = 0; t < NT; t++) _mm256_storeu_ps(y + (size_t) t * y_stride, acc[t]);                             \
+}
+Q4_KX8_KERNEL(1)
+Q4_KX8_KERNEL(2)
+Q4_KX8_KERNEL(3)
+Q4_KX8_KERNEL(4)
+
+AVX2 static void q4_Kx8_avx2(int nb, const void *vx, const uint8_t *act, size_t act_stride, int n_tok, float *y,
+                             size_t y_stride) {
+    k3k_packed_act_k a[4];
+    for (int t = 0; t < n_tok; t++) a[t] = k3k_packed_act_k_view(act + (size_t) t * act_stride, nb);
+    switch (n_tok) {
+    case 1: q4_Kx8_avx2_1(nb, vx, a, y, y_stride); break;
+    case 2: q4_Kx8_avx2_2(nb, vx, a, y, y_stride); break;
+    case 3: q4_Kx8_avx2_3(nb, vx, a, y, y_stride); break;
+    default: q4_Kx8_avx2_4(nb, vx, a, y, y_stride); break;
+    }
+}
+
 void k3k_install_x86_avx2_packed(k3k_type_traits *t) {
+    t[K3K_Q4_K].packed = q4_Kx8_avx2;
+    t[K3K_Q4_K].packed_path = "avx2";
     t[K3K_Q4_0].packed = q4_0x8_avx2;
     t[K3K_Q4_0].packed_path = "avx2";
     t[K3K_Q8_0].packed = q8_0x8_avx2;

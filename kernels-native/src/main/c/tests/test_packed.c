@@ -1,5 +1,6 @@
-/* The packed Q4_0 x8 and Q8_0 x8 layouts: its product equals the file-layout product, the ISA kernel equals the
+/* The packed Q4_0, Q8_0 and Q4_K x8 layouts: its product equals the file-layout product, the ISA kernel equals the
  * generic one bit for bit, on the pool or not, for every token count; shapes without a layout say so. */
+#include <string.h>
 #include "k3k_test.h"
 #include "../k3k_pool.h"
 
@@ -7,7 +8,9 @@ static void packed_case(int type, int rows, int cols, int n_tok, k3k_pool *pool)
     uint8_t *w = test_random_row(type, cols, rows);
     float *x = test_random_floats(cols * n_tok, 1.0f);
     const int64_t bytes = k3k_packed_bytes(type, rows, cols);
-    CHECK(bytes == (int64_t) rows / 8 * (cols / 32) * (type == K3K_Q4_0 ? 144 : 272), "packed bytes %lld", (long long) bytes);
+    const int64_t want = type == K3K_Q4_K ? (int64_t) rows / 8 * (cols / 256) * 1184
+                                          : (int64_t) rows / 8 * (cols / 32) * (type == K3K_Q4_0 ? 144 : 272);
+    CHECK(bytes == want, "packed bytes %lld", (long long) bytes);
     uint8_t *p = malloc((size_t) bytes);
     CHECK(k3k_pack(type, w, p, rows, cols) == 0, "pack");
     float *plain = malloc(sizeof(float) * rows * n_tok), *gen = malloc(sizeof(float) * rows * n_tok),
@@ -31,17 +34,28 @@ static void packed_case(int type, int rows, int cols, int n_tok, k3k_pool *pool)
 void test_packed(void) {
     k3k_pool *pool = k3k_pool_create(3, NULL, 0, NULL, K3K_AI_NEVER);
     const int tokens[] = {1, 3, 4, 6, 9};
-    for (int type = K3K_Q4_0; type <= K3K_Q8_0; type += K3K_Q8_0 - K3K_Q4_0)
+    const int types[] = {K3K_Q4_0, K3K_Q8_0, K3K_Q4_K};
+    for (int ti = 0; ti < 3; ti++)
         for (int i = 0; i < 5; i++) {
-            packed_case(type, 24, 32 * 7, tokens[i], NULL);
-            packed_case(type, 40, 32 * 64, tokens[i], pool);
+            const int unit = types[ti] == K3K_Q4_K ? 256 : 32;
+            packed_case(types[ti], 24, unit * 3, tokens[i], NULL);
+            packed_case(types[ti], 40, unit * 8, tokens[i], pool);
         }
+    CHECK(k3k_packed_bytes(K3K_Q4_K, 16, 96) == 0, "Q4_K: cols not whole super-blocks");
     k3k_pool_destroy(pool);
     CHECK(k3k_packed_bytes(K3K_Q4_0, 12, 64) == 0, "rows not a multiple of 8: no layout");
-    CHECK(k3k_packed_bytes(K3K_Q4_K, 16, 256) == 0, "Q4_K: no layout");
+    CHECK(k3k_packed_bytes(K3K_Q6_K, 16, 256) == 0, "Q6_K: no layout");
+    /* packing is worth it only with a vector kernel for the layout: AVX2 has them, other paths do not yet */
+    const int avx2 = strcmp(k3k_isa(), "avx2") == 0;
+    CHECK(k3k_packed_fast(K3K_Q4_0) == avx2 && k3k_packed_fast(K3K_Q8_0) == avx2 && k3k_packed_fast(K3K_Q4_K) == avx2,
+          "packed kernels fast exactly on avx2 (isa %s)", k3k_isa());
+    CHECK(k3k_packed_fast(K3K_Q6_K) == 0, "no packed Q6_K kernel");
+    k3k_force_generic(1);
+    CHECK(k3k_packed_fast(K3K_Q4_0) == 0, "the generic path does not pack");
+    k3k_force_generic(0);
     CHECK(k3k_packed_bytes(K3K_Q4_0, 16, 48) == 0, "cols not whole blocks: no layout");
     uint8_t buf[16];
     float f[16];
-    CHECK(k3k_pack(K3K_Q4_K, buf, buf, 16, 256) == -1, "pack refuses a type without a layout");
+    CHECK(k3k_pack(K3K_Q6_K, buf, buf, 16, 256) == -1, "pack refuses a type without a layout");
     CHECK(k3k_matmul_packed(NULL, K3K_Q4_0, buf, 12, 64, f, f, 1) == -1, "packed product refuses a bad shape");
 }

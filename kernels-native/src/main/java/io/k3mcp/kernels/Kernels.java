@@ -36,7 +36,8 @@ public interface Kernels extends AutoCloseable {
 
     /**
      * The weights rearranged into this implementation's own faster layout, or null when it has none
-     * for this type and shape (then {@link #matmul} the file's bytes). The default has none.
+     * for this type and shape, or none faster on this CPU (then {@link #matmul} the file's bytes). The
+     * default has none.
      */
     default PackedWeights pack(GgmlType type, ByteBuffer w, int rows, int cols) {
         return null;

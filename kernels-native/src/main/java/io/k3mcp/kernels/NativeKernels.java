@@ -179,7 +179,9 @@ public final class NativeKernels implements Kernels {
     public PackedWeights pack(GgmlType type, ByteBuffer w, int rows, int cols) {
         check(rows > 0 && cols > 0, "pack: rows " + rows + ", cols " + cols);
         long bytes = NativeLib.k3k_packed_bytes(type.id, rows, cols);
-        if (bytes == 0 || !PACKING) {
+        // only where this CPU has a vector kernel for the layout: its generic C model is slower than the
+        // file-layout kernels (and on a K3 batches go to IME through the file layout)
+        if (bytes == 0 || !PACKING || NativeLib.k3k_packed_fast(type.id) == 0) {
             return null;
         }
         check(bytes <= Integer.MAX_VALUE - 128, "pack: " + bytes + " bytes do not fit one buffer");

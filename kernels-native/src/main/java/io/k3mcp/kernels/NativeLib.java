@@ -53,6 +53,8 @@ final class NativeLib {
 
     static native long k3k_packed_bytes(int type, int rows, int cols);
 
+    static native int k3k_packed_fast(int type);
+
     static native int k3k_pack(int type, long src, long dst, int rows, int cols);
 
     static native int k3k_matmul_packed(long pool, int type, long packed, int rows, int cols, long x, long y, int nTokens);
