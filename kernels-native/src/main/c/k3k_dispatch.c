@@ -43,6 +43,8 @@ static void init(void) {
     generic_table[K3K_Q8_0].packed_path = "generic";
     generic_table[K3K_Q4_K].packed = k3k_q4_Kx8_generic;
     generic_table[K3K_Q4_K].packed_path = "generic";
+    generic_table[K3K_Q6_K].packed = k3k_q6_Kx8_generic;
+    generic_table[K3K_Q6_K].packed_path = "generic";
     for (int t = 0; t < K3K_TYPE_COUNT; t++) fast_table[t] = generic_table[t];
     if (k3k_install_x86_avx2(fast_table)) isa_name = "avx2";
     else if (k3k_install_arm_neon(fast_table)) isa_name = "neon-dotprod";
@@ -86,8 +88,8 @@ int k3k_coverage(char *buf, int cap) {
         if (buf && len + n < cap) memcpy(buf + len, line, (size_t) n + 1);
         len += n;
     }
-    const int packed_types[] = {K3K_Q4_0, K3K_Q8_0, K3K_Q4_K};
-    for (int i = 0; i < 3; i++) {
+    const int packed_types[] = {K3K_Q4_0, K3K_Q8_0, K3K_Q4_K, K3K_Q6_K};
+    for (int i = 0; i < 4; i++) {
         char line[64];
         const int n = snprintf(line, sizeof(line), "matmul_packed.%sx8 %s\n", type_name(packed_types[i]),
                                k3k_traits(packed_types[i])->packed_path);

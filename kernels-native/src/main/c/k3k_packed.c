@@ -26,6 +26,22 @@ static void pack_q4_K(const block_q4_K *in, block_q4_Kx8 *o, int r) {
         for (int k = 0; k < 8; k++) memcpy(o->qs + 256 * j + 32 * k + 4 * r, in->qs + 32 * j + 4 * k, 4);
 }
 
+static void pack_q6_K(const block_q6_K *in, block_q6_Kx8 *o, int r) {
+    o->d[r] = in->d;
+    for (int s = 0; s < 16; s++) o->sc[s][r] = in->scales[s];
+    for (int n = 0; n < 2; n++) {
+        for (int c = 0; c < 16; c++) memcpy(o->ql + 512 * n + 32 * c + 4 * r, in->ql + 64 * n + 4 * c, 4);
+        for (int c = 0; c < 8; c++) memcpy(o->qh + 256 * n + 32 * c + 4 * r, in->qh + 32 * n + 4 * c, 4);
+    }
+}
+
+/* The 6-bit value (0..63) of row r's element 128 n + 32 st + 4 c + i in a packed Q6_K block column. */
+static inline int q6_value(const block_q6_Kx8 *x, int r, int n, int st, int c, int i) {
+    const uint8_t a = x->ql[512 * n + 32 * (c + (st & 1 ? 8 : 0)) + 4 * r + i];
+    const uint8_t h = x->qh[256 * n + 32 * c + 4 * r + i];
+    return (st < 2 ? (a & 0x0F) : (a >> 4)) | ((h >> (2 * st)) & 3) << 4;
+}
+
 int k3k_packed_fast(int type) {
     const k3k_type_traits *tr = k3k_traits(type);
     return tr && tr->packed && tr->packed_path && strcmp(tr->packed_path, "generic") != 0;
@@ -38,7 +54,9 @@ int k3k_pack(int type, const void *src, void *dst, int rows, int cols) {
         for (int b = 0; b < nb; b++)
             for (int r = 0; r < 8; r++) {
                 const size_t in_block = (size_t) (8 * g + r) * nb + b, out_block = (size_t) g * nb + b;
-                if (type == K3K_Q4_K) {
+                if (type == K3K_Q6_K) {
+                    pack_q6_K((const block_q6_K *) src + in_block, (block_q6_Kx8 *) dst + out_block, r);
+                } else if (type == K3K_Q4_K) {
                     pack_q4_K((const block_q4_K *) src + in_block, (block_q4_Kx8 *) dst + out_block, r);
                 } else if (type == K3K_Q4_0) {
                     const block_q4_0 *in = (const block_q4_0 *) src + in_block;
@@ -128,6 +146,33 @@ void k3k_q4_Kx8_generic(int nb, const void *vx, const uint8_t *act, size_t act_s
     }
 }
 
+/* Per sub-block sc * sum((q - 32) y) in int32, then acc += sumi * (d * dy) in float. */
+void k3k_q6_Kx8_generic(int nb, const void *vx, const uint8_t *act, size_t act_stride, int n_tok, float *y,
+                        size_t y_stride) {
+    const block_q6_Kx8 *x = vx;
+    for (int t = 0; t < n_tok; t++) {
+        const k3k_packed_act_k a = k3k_packed_act_k_view(act + (size_t) t * act_stride, nb);
+        float acc[8] = {0};
+        for (int b = 0; b < nb; b++) {
+            const int8_t *q = a.q[b].qs;
+            for (int r = 0; r < 8; r++) {
+                int32_t sumi = 0;
+                for (int n = 0; n < 2; n++)
+                    for (int st = 0; st < 4; st++)
+                        for (int qq = 0; qq < 2; qq++) {
+                            int32_t ss = 0;
+                            for (int c = 4 * qq; c < 4 * qq + 4; c++)
+                                for (int i = 0; i < 4; i++)
+                                    ss += (q6_value(&x[b], r, n, st, c, i) - 32) * q[128 * n + 32 * st + 4 * c + i];
+                            sumi += x[b].sc[8 * n + 2 * st + qq][r] * ss;
+                        }
+                acc[r] += (float) sumi * (k3k_fp16_to_fp32(x[b].d[r]) * a.q[b].d);
+            }
+        }
+        for (int r = 0; r < 8; r++) y[(size_t) t * y_stride + r] = acc[r];
+    }
+}
+
 typedef struct {
     k3k_packed_fn kernel;
     const uint8_t *w;
@@ -144,22 +189,31 @@ static void share(int total, int ith, int nth, int *from, int *to) {
     *to = (int) ((int64_t) total * (ith + 1) / nth);
 }
 
-static void quantize_act_k(const float *x, uint8_t *row, int cols) {
+static int32_t int16_pair(int lo, int hi) { return (int32_t) ((uint32_t) (uint16_t) lo | (uint32_t) (uint16_t) hi << 16); }
+
+static void quantize_act_k(int type, const float *x, uint8_t *row, int cols) {
     const int nb = cols / QK_K;
-    k3k_traits(K3K_Q4_K)->from_float(x, row, cols); /* plain Q8_K blocks first */
+    k3k_traits(type)->from_float(x, row, cols); /* plain Q8_K blocks first */
     const k3k_packed_act_k a = k3k_packed_act_k_view(row, nb);
-    int32_t *pairs = (int32_t *) a.ysum_pairs;
-    for (int b = 0; b < nb; b++)
-        for (int i = 0; i < 4; i++) {
-            const int16_t *bs = a.q[b].bsums + 4 * i;
-            const uint16_t lo = (uint16_t) (bs[0] + bs[1]), hi = (uint16_t) (bs[2] + bs[3]);
-            pairs[4 * b + i] = (int32_t) ((uint32_t) lo | (uint32_t) hi << 16);
+    int32_t *aux = (int32_t *) a.aux;
+    const int per = k3k_packed_act_k_aux_ints(type);
+    for (int b = 0; b < nb; b++) {
+        if (type == K3K_Q4_K) {
+            for (int i = 0; i < 4; i++) {
+                const int16_t *bs = a.q[b].bsums + 4 * i;
+                aux[per * b + i] = int16_pair(bs[0] + bs[1], bs[2] + bs[3]);
+            }
+        } else {
+            const int8_t *q = a.q[b].qs;
+            for (int g = 0; g < QK_K / 4; g++)
+                aux[per * b + g] = int16_pair(32 * (q[4 * g] + q[4 * g + 1]), 32 * (q[4 * g + 2] + q[4 * g + 3]));
         }
+    }
 }
 
 static void quantize_act(int type, const float *x, uint8_t *row, int cols) {
-    if (type == K3K_Q4_K) {
-        quantize_act_k(x, row, cols);
+    if (type == K3K_Q4_K || type == K3K_Q6_K) {
+        quantize_act_k(type, x, row, cols);
         return;
     }
     const int nb = cols / QK8_0;
@@ -206,7 +260,7 @@ int k3k_matmul_packed(k3k_pool *pool, int type, const void *packed, int rows, in
         .n_tokens = n_tokens, .rows = rows, .x = x, .y = y,
     };
     t.group_bytes = (size_t) t.nb * k3k_packed_group_block_bytes(type);
-    t.act_bytes = type == K3K_Q4_K ? k3k_packed_act_k_bytes(t.nb) : k3k_packed_act_bytes(t.nb);
+    t.act_bytes = type == K3K_Q4_K || type == K3K_Q6_K ? k3k_packed_act_k_bytes(type, t.nb) : k3k_packed_act_bytes(t.nb);
     t.act = k3k_pool_scratch(pool, t.act_bytes * (size_t) n_tokens);
     if (!t.act) return -1;
     if (n_tokens == 1) quantize_task(&t, 0, 1);

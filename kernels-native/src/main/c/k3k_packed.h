@@ -6,7 +6,10 @@
  * same with eight 32-byte chunks of signed bytes, chunk k holding elements 4k..4k+3 of each row.
  * Q4_K x8 keeps each super-block's integer scales and mins (unpacked to bytes, [sub-block][row]) and
  * interleaves the quants the same way per 64-element group j: chunk k holds bytes 32j+4k..32j+4k+3 of
- * each row, whose low nibbles are sub-block 2j's elements 4k.. and high nibbles sub-block 2j+1's. */
+ * each row, whose low nibbles are sub-block 2j's elements 4k.. and high nibbles sub-block 2j+1's.
+ * Q6_K x8 keeps the 4+2-bit split: per 128-element half, ql chunk c holds ql bytes 4c..4c+3 of each row
+ * (c < 8: elements 4c.. low nibbles and 64+4c.. high; c >= 8: 32+4(c-8).. and 96+4(c-8)..), qh chunk c
+ * the qh bytes 4c..4c+3 whose bit pairs top up those four element groups. */
 #ifndef K3K_PACKED_H
 #define K3K_PACKED_H
 
@@ -60,32 +63,45 @@ typedef struct {
 } block_q4_Kx8;
 _Static_assert(sizeof(block_q4_Kx8) == 1184, "block_q4_Kx8 size");
 
-/* A token's activations for the packed Q4_K kernel: Q8_K blocks, then per super-block its eight
- * sub-block sums as int16 pairs (sub 2i low, 2i+1 high), the operand of the mins' multiply-add. */
+typedef struct {
+    k3k_half d[8];
+    int8_t sc[16][8];  /* [sub-block][row] */
+    uint8_t ql[1024]; /* [half][chunk 0..15][row][4] */
+    uint8_t qh[512];  /* [half][chunk 0..7][row][4] */
+} block_q6_Kx8;
+_Static_assert(sizeof(block_q6_Kx8) == 1680, "block_q6_Kx8 size");
+
+/* A token's activations for the packed K-quant kernels: Q8_K blocks, then per super-block `aux`:
+ * for Q4_K its eight sub-block sums as int16 pairs (sub 2i low, 2i+1 high: the mins' multiply-add
+ * operand), for Q6_K per four elements the int16 pair 32 (y0 + y1), 32 (y2 + y3) (what maddubs of the
+ * unsigned 6-bit values overcounts: sum((q - 32) y) = sum(q y) - 32 sum(y)). */
 typedef struct {
     const block_q8_K *q;
-    const int32_t *ysum_pairs; /* [nb][4] */
+    const int32_t *aux; /* [nb][aux_ints] */
 } k3k_packed_act_k;
 
-static inline size_t k3k_packed_act_k_bytes(int nb) {
-    return ((size_t) nb * sizeof(block_q8_K) + (size_t) nb * 16 + 63) & ~(size_t) 63;
+static inline int k3k_packed_act_k_aux_ints(int type) { return type == K3K_Q6_K ? QK_K / 4 : 4; }
+static inline size_t k3k_packed_act_k_bytes(int type, int nb) {
+    return ((size_t) nb * sizeof(block_q8_K) + (size_t) nb * 4 * (size_t) k3k_packed_act_k_aux_ints(type) + 63) & ~(size_t) 63;
 }
 static inline k3k_packed_act_k k3k_packed_act_k_view(const uint8_t *row, int nb) {
     k3k_packed_act_k a;
     a.q = (const block_q8_K *) row;
-    a.ysum_pairs = (const int32_t *) (row + (size_t) nb * sizeof(block_q8_K));
+    a.aux = (const int32_t *) (row + (size_t) nb * sizeof(block_q8_K));
     return a;
 }
 
 void k3k_q4_Kx8_generic(int nb, const void *x, const uint8_t *act, size_t act_stride, int n_tok, float *y,
                         size_t y_stride);
+void k3k_q6_Kx8_generic(int nb, const void *x, const uint8_t *act, size_t act_stride, int n_tok, float *y,
+                        size_t y_stride);
 
 /* Bytes of one packed block column of eight rows, or 0 for a type without a packed layout. */
 static inline size_t k3k_packed_group_block_bytes(int type) {
     return type == K3K_Q4_0 ? sizeof(block_q4_0x8) : type == K3K_Q8_0 ? sizeof(block_q8_0x8)
-         : type == K3K_Q4_K ? sizeof(block_q4_Kx8) : 0;
+         : type == K3K_Q4_K ? sizeof(block_q4_Kx8) : type == K3K_Q6_K ? sizeof(block_q6_Kx8) : 0;
 }
 /* Elements of a row one packed block column covers. */
-static inline int k3k_packed_block_elems(int type) { return type == K3K_Q4_K ? QK_K : 32; }
+static inline int k3k_packed_block_elems(int type) { return type == K3K_Q4_K || type == K3K_Q6_K ? QK_K : 32; }
 
 #endif

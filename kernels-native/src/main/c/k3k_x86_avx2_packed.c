@@ -125,7 +125,7 @@ AVX2 static void q4_Kx8_avx2_##NT(int nb, const block_q4_Kx8 *x, const k3k_packe
         const __m256 d = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) x[b].d));                               \
         const __m256 dmin = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) x[b].dmin));                         \
         for (int t = 0; t < NT; t++) {                                                                              \
-            const int32_t *yp = a[t].ysum_pairs + 4 * b;                                                            \
+            const int32_t *yp = a[t].aux + 4 * b;                                                            \
             __m256i mins = _mm256_madd_epi16(mp[0], _mm256_set1_epi32(yp[0]));                                     \
             for (int i = 1; i < 4; i++) mins = _mm256_add_epi32(mins, _mm256_madd_epi16(mp[i], _mm256_set1_epi32(yp[i]))); \
             const __m256 dy = _mm256_set1_ps(a[t].q[b].d);                                                          \
@@ -152,7 +152,78 @@ AVX2 static void q4_Kx8_avx2(int nb, const void *vx, const uint8_t *act, size_t 
     }
 }
 
+/* Q6_K x8, NT tokens. Per half, stream st (elements 32 st.. of the half) and chunk c one ql and one qh
+ * load give four 6-bit values of all eight rows; maddubs of the unsigned values minus the activation's
+ * precomputed 32 (y0 + y1) pairs is sum((q - 32) y) in int16 (two chunks at most: |4 x 4096| fits), then
+ * one madd against [sc, sc] scales it into int32. */
+AVX2 static inline __m256i q6_stream(const block_q6_Kx8 *x, int n, int st, int c) {
+    const __m256i m4 = _mm256_set1_epi8(0x0F);
+    const __m256i a = _mm256_loadu_si256((const __m256i *) (x->ql + 512 * n + 32 * (c + (st & 1 ? 8 : 0))));
+    const __m256i h = _mm256_loadu_si256((const __m256i *) (x->qh + 256 * n + 32 * c));
+    const __m256i low = st < 2 ? _mm256_and_si256(a, m4) : _mm256_and_si256(_mm256_srli_epi16(a, 4), m4);
+    /* bits 2 st, 2 st + 1 of h moved to bits 4, 5 */
+    __m256i top;
+    switch (st) {
+    case 0: top = _mm256_slli_epi16(_mm256_and_si256(h, _mm256_set1_epi8(0x03)), 4); break;
+    case 1: top = _mm256_slli_epi16(_mm256_and_si256(h, _mm256_set1_epi8(0x0C)), 2); break;
+    case 2: top = _mm256_and_si256(h, _mm256_set1_epi8(0x30)); break;
+    default: top = _mm256_and_si256(_mm256_srli_epi16(h, 2), _mm256_set1_epi8(0x30)); break;
+    }
+    return _mm256_or_si256(low, top);
+}
+
+#define Q6_KX8_KERNEL(NT)                                                                                         \
+AVX2 static void q6_Kx8_avx2_##NT(int nb, const block_q6_Kx8 *x, const k3k_packed_act_k *a, float *y,            \
+                                   size_t y_stride) {                                                              \
+    const __m256i lo16 = _mm256_set1_epi32(0xFFFF);                                                                 \
+    __m256 acc[NT];                                                                                                 \
+    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();                                                      \
+    for (int b = 0; b < nb; b++) {                                                                                  \
+        __m256i sumi[NT];                                                                                           \
+        for (int t = 0; t < NT; t++) sumi[t] = _mm256_setzero_si256();                                             \
+        for (int n = 0; n < 2; n++)                                                                                 \
+            for (int st = 0; st < 4; st++)                                                                          \
+                for (int qq = 0; qq < 2; qq++) {                                                                    \
+                    const __m256i s8 = _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *) x[b].sc[8 * n + 2 * st + qq])); \
+                    const __m256i sc = _mm256_or_si256(_mm256_and_si256(s8, lo16), _mm256_slli_epi32(s8, 16));    \
+                    for (int cp = 4 * qq; cp < 4 * qq + 4; cp += 2) {                                               \
+                        const __m256i e0 = q6_stream(&x[b], n, st, cp), e1 = q6_stream(&x[b], n, st, cp + 1);       \
+                        const int g = (128 * n + 32 * st + 4 * cp) / 4;                                              \
+                        for (int t = 0; t < NT; t++) {                                                              \
+                            const int8_t *yq = a[t].q[b].qs + 4 * g;                                                \
+                            const int32_t *corr = a[t].aux + 64 * b + g;                                            \
+                            const __m256i p0 = _mm256_sub_epi16(_mm256_maddubs_epi16(e0, bcast4(yq)), _mm256_set1_epi32(corr[0])); \
+                            const __m256i p1 = _mm256_sub_epi16(_mm256_maddubs_epi16(e1, bcast4(yq + 4)), _mm256_set1_epi32(corr[1])); \
+                            sumi[t] = _mm256_add_epi32(sumi[t], _mm256_madd_epi16(_mm256_add_epi16(p0, p1), sc));   \
+                        }                                                                                           \
+                    }                                                                                               \
+                }                                                                                                   \
+        const __m256 d = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) x[b].d));                               \
+        for (int t = 0; t < NT; t++)                                                                                \
+            acc[t] = _mm256_add_ps(acc[t], _mm256_mul_ps(_mm256_cvtepi32_ps(sumi[t]), _mm256_mul_ps(d, _mm256_set1_ps(a[t].q[b].d)))); \
+    }                                                                                                               \
+    for (int t = 0; t < NT; t++) _mm256_storeu_ps(y + (size_t) t * y_stride, acc[t]);                             \
+}
+Q6_KX8_KERNEL(1)
+Q6_KX8_KERNEL(2)
+Q6_KX8_KERNEL(3)
+Q6_KX8_KERNEL(4)
+
+AVX2 static void q6_Kx8_avx2(int nb, const void *vx, const uint8_t *act, size_t act_stride, int n_tok, float *y,
+                             size_t y_stride) {
+    k3k_packed_act_k a[4];
+    for (int t = 0; t < n_tok; t++) a[t] = k3k_packed_act_k_view(act + (size_t) t * act_stride, nb);
+    switch (n_tok) {
+    case 1: q6_Kx8_avx2_1(nb, vx, a, y, y_stride); break;
+    case 2: q6_Kx8_avx2_2(nb, vx, a, y, y_stride); break;
+    case 3: q6_Kx8_avx2_3(nb, vx, a, y, y_stride); break;
+    default: q6_Kx8_avx2_4(nb, vx, a, y, y_stride); break;
+    }
+}
+
 void k3k_install_x86_avx2_packed(k3k_type_traits *t) {
+    t[K3K_Q6_K].packed = q6_Kx8_avx2;
+    t[K3K_Q6_K].packed_path = "avx2";
     t[K3K_Q4_K].packed = q4_Kx8_avx2;
     t[K3K_Q4_K].packed_path = "avx2";
     t[K3K_Q4_0].packed = q4_0x8_avx2;

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The native packed layouts (Q4_0, Q8_0 and Q4_K, eight rows interleaved): the product equals the reference product of the file's bytes (within the
+ * The native packed layouts (Q4_0, Q8_0, Q4_K and Q6_K, eight rows interleaved): the product equals the reference product of the file's bytes (within the
  * float reassociation of eight rows in parallel: 2e-5 of the largest output), on the fast and the
  * generic C path, for every token count the kernel groups differently; types and shapes without a
  * layout, and packed weights handed to an implementation that does not read them, are refused clearly.
@@ -40,7 +40,7 @@ class PackedWeightsTest {
 
     @ParameterizedTest
     @CsvSource({"Q4_0, 1", "Q4_0, 2", "Q4_0, 4", "Q4_0, 5", "Q4_0, 11", "Q8_0, 1", "Q8_0, 3", "Q8_0, 4", "Q8_0, 9",
-        "Q4_K, 1", "Q4_K, 2", "Q4_K, 3", "Q4_K, 4", "Q4_K, 7"})
+        "Q4_K, 1", "Q4_K, 2", "Q4_K, 3", "Q4_K, 4", "Q4_K, 7", "Q6_K, 1", "Q6_K, 2", "Q6_K, 3", "Q6_K, 4", "Q6_K, 6"})
     void packedMatchesTheReferenceProduct(GgmlType type, int nTokens) {
         Random rnd = new Random(nTokens * 101L + type.id);
         int rows = 48;
@@ -73,8 +73,8 @@ class PackedWeightsTest {
     @Test
     void typesAndShapesWithoutALayoutAreNotPacked() {
         Random rnd = new Random(5);
-        ByteBuffer q6k = TestBlocks.randomBlocks(GgmlType.Q6_K, 16, rnd);
-        assertNull(nk.pack(GgmlType.Q6_K, q6k, 16, 256), "Q6_K has no packed layout");
+        ByteBuffer q5k = TestBlocks.randomBlocks(GgmlType.Q5_K, 16, rnd);
+        assertNull(nk.pack(GgmlType.Q5_K, q5k, 16, 256), "Q5_K has no packed layout");
         ByteBuffer q4 = TestBlocks.randomBlocks(GgmlType.Q4_0, 12 * 2, rnd);
         assertNull(nk.pack(GgmlType.Q4_0, q4, 12, 64), "12 rows are not whole groups of 8");
         assertNull(ReferenceKernels.INSTANCE.pack(GgmlType.Q4_0, q4, 8, 64), "the reference has no packed layout");

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A transformer on the native kernels multiplies packed copies of every Q4_0, Q8_0 and Q4_K product matrix (so
+ * A transformer on the native kernels multiplies packed copies of every Q4_0, Q8_0, Q4_K and Q6_K product matrix (so
  * the golden tests on the native path run the packed kernels), made once per model and layout; the
  * reference packs nothing; a packed matrix still multiplies correctly under the reference (the file's
  * bytes are kept).
@@ -39,7 +39,7 @@ class PackedWeightsLoadTest {
             }
             int packed = 0;
             for (Matrix m : products) {
-                if (m.type() == GgmlType.Q4_0 || m.type() == GgmlType.Q8_0 || m.type() == GgmlType.Q4_K) {
+                if (java.util.Set.of(GgmlType.Q4_0, GgmlType.Q8_0, GgmlType.Q4_K, GgmlType.Q6_K).contains(m.type())) {
                     assertNotNull(m.packed(), m.name() + " is " + m.type() + " and should be packed");
                     assertTrue(nk.reads(m.packed()));
                     packed++;
