@@ -65,9 +65,10 @@ int64_t k3k_packed_bytes(int type, int rows, int cols);
 int k3k_packed_fast(int type);
 /* Rearranges rows x cols weights of `type` from the file's layout into dst (k3k_packed_bytes long). */
 int k3k_pack(int type, const void *src, void *dst, int rows, int cols);
-/* k3k_matmul over weights packed by k3k_pack. */
-int k3k_matmul_packed(k3k_pool *pool, int type, const void *packed, int rows, int cols, const float *x, float *y,
-                      int n_tokens);
+/* k3k_matmul over weights packed by k3k_pack. `file` is the same matrix in the file's layout, or NULL:
+ * where this CPU's file-layout kernel beats the packed one for so few tokens, that one runs. */
+int k3k_matmul_packed(k3k_pool *pool, int type, const void *packed, const void *file, int rows, int cols,
+                      const float *x, float *y, int n_tokens);
 int k3k_quantize(int type, const float *src, void *dst, int64_t n);
 void k3k_rms_norm(const float *x, const float *w, float *out, int n, int n_rows, float eps);
 void k3k_layer_norm(const float *x, const float *w, const float *b, float *out, int n, int n_rows, float eps);

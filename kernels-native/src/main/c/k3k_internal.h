@@ -89,6 +89,7 @@ typedef struct {
     /* types with a packed layout (k3k_packed.h): its eight-row kernel, and which path provides it */
     void (*packed)(int nb, const void *x, const uint8_t *act, size_t act_stride, int n_tok, float *y, size_t y_stride);
     const char *packed_path;
+    int packed_min_tokens; /* fewer tokens than this run faster in the file layout (0: never) */
 } k3k_type_traits;
 
 /* Where the auxiliary activation data starts, and the bytes one quantised activation row takes. */

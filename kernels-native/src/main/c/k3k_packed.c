@@ -249,11 +249,12 @@ static void packed_matmul_task(void *arg, int ith, int nth) {
         }
 }
 
-int k3k_matmul_packed(k3k_pool *pool, int type, const void *packed, int rows, int cols, const float *x, float *y,
-                      int n_tokens) {
+int k3k_matmul_packed(k3k_pool *pool, int type, const void *packed, const void *file, int rows, int cols,
+                      const float *x, float *y, int n_tokens) {
     if (k3k_packed_bytes(type, rows, cols) == 0 || n_tokens < 0 || !packed) return -1;
     if (n_tokens == 0) return 0;
     const k3k_type_traits *tr = k3k_traits(type);
+    if (file && n_tokens < tr->packed_min_tokens) return k3k_matmul(pool, type, file, rows, cols, x, y, n_tokens);
     packed_task t = {
         .kernel = tr->packed, .type = type, .w = packed, .groups = rows / 8, .cols = cols,
         .nb = cols / k3k_packed_block_elems(type),

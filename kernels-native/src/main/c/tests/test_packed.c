@@ -17,9 +17,9 @@ static void packed_case(int type, int rows, int cols, int n_tok, k3k_pool *pool)
           *fast = malloc(sizeof(float) * rows * n_tok);
     k3k_force_generic(1);
     k3k_matmul(NULL, type, w, rows, cols, x, plain, n_tok);
-    CHECK(k3k_matmul_packed(NULL, type, p, rows, cols, x, gen, n_tok) == 0, "packed generic");
+    CHECK(k3k_matmul_packed(NULL, type, p, NULL, rows, cols, x, gen, n_tok) == 0, "packed generic");
     k3k_force_generic(0);
-    CHECK(k3k_matmul_packed(pool, type, p, rows, cols, x, fast, n_tok) == 0, "packed fast");
+    CHECK(k3k_matmul_packed(pool, type, p, NULL, rows, cols, x, fast, n_tok) == 0, "packed fast");
     /* the file-layout dots sum in a different float order (Q6_K: eight lanes of d * int sums), so the
      * tolerance is relative to the outputs' scale, not to each output (a sum near 0 cancels) */
     float scale = 1.0f;
@@ -32,7 +32,15 @@ static void packed_case(int type, int rows, int cols, int n_tok, k3k_pool *pool)
     CHECK(bad == 0, "packed = plain product, type %d, %d x %d, %d tokens: %d off", type, rows, cols, n_tok, bad);
     CHECK(differ == 0, "packed %s = packed generic bit for bit, type %d, %d x %d, %d tokens: %d differ",
           k3k_traits(type)->packed_path, type, rows, cols, n_tok, differ);
-    free(w); free(x); free(p); free(plain); free(gen); free(fast);
+    /* with the file's bytes at hand, too few tokens for the packed kernel take the file-layout one */
+    float *routed = malloc(sizeof(float) * rows * n_tok), *file_fast = malloc(sizeof(float) * rows * n_tok);
+    k3k_matmul(pool, type, w, rows, cols, x, file_fast, n_tok);
+    CHECK(k3k_matmul_packed(pool, type, p, w, rows, cols, x, routed, n_tok) == 0, "packed with file");
+    const float *expect = n_tok < k3k_traits(type)->packed_min_tokens ? file_fast : fast;
+    int routed_differ = 0;
+    for (int i = 0; i < rows * n_tok; i++) routed_differ += routed[i] != expect[i];
+    CHECK(routed_differ == 0, "type %d, %d tokens: the %s kernel ran", type, n_tok, expect == fast ? "packed" : "file-layout");
+    free(w); free(x); free(p); free(plain); free(gen); free(fast); free(routed); free(file_fast);
 }
 
 void test_packed(void) {
@@ -61,5 +69,5 @@ void test_packed(void) {
     uint8_t buf[16];
     float f[16];
     CHECK(k3k_pack(K3K_Q5_K, buf, buf, 16, 256) == -1, "pack refuses a type without a layout");
-    CHECK(k3k_matmul_packed(NULL, K3K_Q4_0, buf, 12, 64, f, f, 1) == -1, "packed product refuses a bad shape");
+    CHECK(k3k_matmul_packed(NULL, K3K_Q4_0, buf, NULL, 12, 64, f, f, 1) == -1, "packed product refuses a bad shape");
 }

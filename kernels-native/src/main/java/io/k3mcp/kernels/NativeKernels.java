@@ -171,9 +171,31 @@ public final class NativeKernels implements Kernels {
         check(rc == 0, "matmul: type " + type + " is not supported natively");
     }
 
-    /** The native packed layout's name; {@code K3K_PACK=0} in the environment turns packing off (for comparisons). */
+    /**
+     * The native packed layout's name. {@code K3K_PACK} in the environment limits packing, for
+     * comparisons: {@code 0} packs nothing, a list such as {@code Q4_0,Q4_K} only those types.
+     */
     static final String PACKED_LAYOUT = "k3k-x8-v1";
-    private static final boolean PACKING = !"0".equals(System.getenv("K3K_PACK"));
+    private static final java.util.Set<GgmlType> PACKED_TYPES = packedTypes(System.getenv("K3K_PACK"));
+    private static final boolean PACKING = !PACKED_TYPES.isEmpty();
+
+    static java.util.Set<GgmlType> packedTypes(String setting) {
+        if (setting == null || setting.isBlank()) {
+            return java.util.EnumSet.allOf(GgmlType.class);
+        }
+        if (setting.strip().equals("0")) {
+            return java.util.EnumSet.noneOf(GgmlType.class);
+        }
+        java.util.Set<GgmlType> types = java.util.EnumSet.noneOf(GgmlType.class);
+        for (String name : setting.split(",")) {
+            try {
+                types.add(GgmlType.valueOf(name.strip().toUpperCase(java.util.Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("K3K_PACK: '" + name.strip() + "' is not a tensor type (use 0, or a list such as Q4_0,Q4_K)", e);
+            }
+        }
+        return types;
+    }
 
     @Override
     public PackedWeights pack(GgmlType type, ByteBuffer w, int rows, int cols) {
@@ -181,7 +203,7 @@ public final class NativeKernels implements Kernels {
         long bytes = NativeLib.k3k_packed_bytes(type.id, rows, cols);
         // only where this CPU has a vector kernel for the layout: its generic C model is slower than the
         // file-layout kernels (and on a K3 batches go to IME through the file layout)
-        if (bytes == 0 || !PACKING || NativeLib.k3k_packed_fast(type.id) == 0) {
+        if (bytes == 0 || !PACKED_TYPES.contains(type) || NativeLib.k3k_packed_fast(type.id) == 0) {
             return null;
         }
         check(bytes <= Integer.MAX_VALUE - 128, "pack: " + bytes + " bytes do not fit one buffer");
@@ -191,7 +213,7 @@ public final class NativeKernels implements Kernels {
         int rc = NativeLib.k3k_pack(type.id, addr(w, type.bytesFor(cols) * rows, "pack weights"), addr(packed, bytes, "pack out"),
             rows, cols);
         check(rc == 0, "pack: " + type + " " + rows + "x" + cols + " could not be packed");
-        return new PackedWeights(PACKED_LAYOUT, type, packed, rows, cols);
+        return new PackedWeights(PACKED_LAYOUT, type, packed, w, rows, cols);
     }
 
     @Override
@@ -209,7 +231,7 @@ public final class NativeKernels implements Kernels {
         check(reads(w), "matmulPacked: layout " + (w == null ? "null" : w.layout()) + " is not " + PACKED_LAYOUT);
         check(nTokens >= 0, "matmulPacked: tokens " + nTokens);
         int rc = NativeLib.k3k_matmul_packed(live(), w.type().id, addr(w.data(), w.data().capacity(), "packed weights"),
-            w.rows(), w.cols(), addr(x, (long) w.cols() * nTokens, "matmul x"), addr(y, (long) w.rows() * nTokens, "matmul y"),
+            addr(w.file(), w.type().bytesFor(w.cols()) * w.rows(), "file weights"), w.rows(), w.cols(), addr(x, (long) w.cols() * nTokens, "matmul x"), addr(y, (long) w.rows() * nTokens, "matmul y"),
             nTokens);
         check(rc == 0, "matmulPacked: " + w.type() + " " + w.rows() + "x" + w.cols() + " has no packed layout");
     }

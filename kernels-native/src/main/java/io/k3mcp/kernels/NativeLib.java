@@ -57,7 +57,8 @@ final class NativeLib {
 
     static native int k3k_pack(int type, long src, long dst, int rows, int cols);
 
-    static native int k3k_matmul_packed(long pool, int type, long packed, int rows, int cols, long x, long y, int nTokens);
+    static native int k3k_matmul_packed(long pool, int type, long packed, long file, int rows, int cols, long x, long y,
+                                        int nTokens);
 
     static native int k3k_dequantize(int type, long src, long dst, long n);
 

@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
  * @param layout names the layout, so only an implementation that reads it is handed it
  * @param type   the weight type the matrix had in the file
  * @param data   the packed bytes (direct, owned by this record)
+ * @param file   the same matrix in the file's layout (where its kernel is faster for few tokens)
  */
-public record PackedWeights(String layout, GgmlType type, ByteBuffer data, int rows, int cols) {
+public record PackedWeights(String layout, GgmlType type, ByteBuffer data, ByteBuffer file, int rows, int cols) {
 }

@@ -90,9 +90,18 @@ class PackedWeightsTest {
         UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
             () -> ReferenceKernels.INSTANCE.matmulPacked(p, x, y, 1));
         assertTrue(e.getMessage().contains("k3k-x8-v1"), e.getMessage());
-        PackedWeights foreign = new PackedWeights("someone-else", GgmlType.Q4_0, p.data(), 8, 64);
+        PackedWeights foreign = new PackedWeights("someone-else", GgmlType.Q4_0, p.data(), q4, 8, 64);
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> nk.matmulPacked(foreign, x, y, 1));
         assertTrue(bad.getMessage().contains("layout someone-else"), bad.getMessage());
         assertThrows(IllegalArgumentException.class, () -> nk.matmulPacked(p, Buffers.floats(32), y, 1), "x too short");
+    }
+
+    @Test
+    void thePackSettingNamesTypesOrNone() {
+        assertEquals(java.util.EnumSet.allOf(GgmlType.class), NativeKernels.packedTypes(null));
+        assertTrue(NativeKernels.packedTypes("0").isEmpty());
+        assertEquals(java.util.EnumSet.of(GgmlType.Q4_0, GgmlType.Q4_K), NativeKernels.packedTypes("q4_0, Q4_K"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NativeKernels.packedTypes("Q4_0,Q9"));
+        assertTrue(e.getMessage().contains("'Q9' is not a tensor type"), e.getMessage());
     }
 }
