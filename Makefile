@@ -5,7 +5,7 @@ JAR   := mcp-server/target/k3mcp.jar
 NATIVE_DIR := kernels-native/src/main/c
 CROSS_OUT  := $(CURDIR)/kernels-native/target/native-cross
 
-.PHONY: help build test test-java test-scripts lint bench bench-kernels cross qemu-test demo eval clean
+.PHONY: help build test test-java test-scripts lint bench bench-compare bench-kernels cross qemu-test demo eval clean
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -30,6 +30,9 @@ lint: ## fail on empty catch blocks and System.out outside the CLI
 
 bench: build ## benchmark a synthetic TinyLlama-shaped model (see docs/BENCHMARKS.md)
 	./k3mcp bench --synthetic tinyllama-1.1b:q4_0 -t 2 -p 128 -n 64 -r 3
+
+bench-compare: build ## k3mcp and llama.cpp side by side on the synthetic TinyLlama files (LLAMA_BENCH=path/to/llama-bench)
+	scripts/bench-vs-llamacpp.sh 2
 
 bench-kernels: build ## kernel microbenchmarks: matmul GB/s per type at TinyLlama shapes and the read-bandwidth probe
 	java -cp mcp-server/target/k3mcp.jar io.k3mcp.kernels.bench.KernelBench --seconds 1

@@ -56,6 +56,7 @@ AVX2 static void dot_q8_0_q8_0(int n, float *s, const void *vx, const void *vy) 
     __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
     int i = 0;
     for (; i + 1 < nb; i += 2) {
+        prefetch_ahead(&x[i], 2 * sizeof(x[i]));
         const __m256i p0 = dot_i8_i32(_mm256_loadu_si256((const __m256i *) x[i].qs), _mm256_loadu_si256((const __m256i *) y[i].qs));
         const __m256i p1 = dot_i8_i32(_mm256_loadu_si256((const __m256i *) x[i + 1].qs), _mm256_loadu_si256((const __m256i *) y[i + 1].qs));
         acc0 = _mm256_fmadd_ps(_mm256_set1_ps(H2F(x[i].d) * H2F(y[i].d)), _mm256_cvtepi32_ps(p0), acc0);
@@ -74,6 +75,7 @@ AVX2 static void dot_f16(int n, float *s, const void *vx, const void *vy) {
     int i = 0;
 #define LD(p) _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) (p)))
     for (; i + 32 <= n; i += 32) {
+        prefetch_ahead(x + i, 64);
         a0 = _mm256_fmadd_ps(LD(x + i), LD(y + i), a0);
         a1 = _mm256_fmadd_ps(LD(x + i + 8), LD(y + i + 8), a1);
         a2 = _mm256_fmadd_ps(LD(x + i + 16), LD(y + i + 16), a2);
@@ -92,6 +94,7 @@ AVX2 static void dot_q4_K_q8_K(int n, float *s, const void *vx, const void *vy) 
     const __m256i m4 = _mm256_set1_epi8(0x0F);
     __m256 acc = _mm256_setzero_ps(), accm = _mm256_setzero_ps();
     for (int i = 0; i < n / QK_K; i++) {
+        prefetch_ahead(&x[i], sizeof(x[i]));
         uint32_t utmp[4];
         k3k_unpack_k4_scales(x[i].scales, utmp);
         const __m256i mins_scales = _mm256_cvtepu8_epi16(_mm_set_epi32((int) utmp[3], (int) utmp[2], (int) utmp[1], (int) utmp[0]));
@@ -127,6 +130,7 @@ AVX2 static void dot_q6_K_q8_K(int n, float *s, const void *vx, const void *vy) 
     const __m256i m4 = _mm256_set1_epi8(0x0F), m3 = _mm256_set1_epi8(3), k32 = _mm256_set1_epi8(32);
     __m256 acc = _mm256_setzero_ps();
     for (int i = 0; i < n / QK_K; i++) {
+        prefetch_ahead(&x[i], sizeof(x[i]));
         const uint8_t *ql = x[i].ql, *qh = x[i].qh;
         const int8_t *q8 = y[i].qs, *sc = x[i].scales;
         __m256i sumi = _mm256_setzero_si256();

@@ -27,6 +27,7 @@ AVX2 static void q4_0x8_avx2(int nb, const void *vx, const uint8_t *act, size_t 
         acc[t] = _mm256_setzero_ps();
     }
     for (int b = 0; b < nb; b++) {
+        prefetch_ahead(&x[b], sizeof(x[b]));
         __m256i lo[4], hi[4];
         for (int k = 0; k < 4; k++) {
             const __m256i q = _mm256_loadu_si256((const __m256i *) (x[b].qs + 32 * k));
@@ -65,6 +66,7 @@ AVX2 static void q8_0x8_avx2(int nb, const void *vx, const uint8_t *act, size_t 
         acc[t] = _mm256_setzero_ps();
     }
     for (int b = 0; b < nb; b++) {
+        prefetch_ahead(&x[b], sizeof(x[b]));
         __m256i w[8], aw[8];
         for (int k = 0; k < 8; k++) {
             w[k] = _mm256_loadu_si256((const __m256i *) (x[b].qs + 32 * k));
@@ -100,6 +102,7 @@ AVX2 static void q4_Kx8_avx2_##NT(int nb, const block_q4_Kx8 *x, const k3k_packe
     __m256 acc[NT];                                                                                                 \
     for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();                                                      \
     for (int b = 0; b < nb; b++) {                                                                                  \
+        prefetch_ahead(&x[b], sizeof(x[b]));                                                                        \
         __m256i sumi[NT];                                                                                           \
         for (int t = 0; t < NT; t++) sumi[t] = _mm256_setzero_si256();                                             \
         for (int j = 0; j < 4; j++) {                                                                               \
@@ -179,6 +182,7 @@ AVX2 static void q6_Kx8_avx2_##NT(int nb, const block_q6_Kx8 *x, const k3k_packe
     __m256 acc[NT];                                                                                                 \
     for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();                                                      \
     for (int b = 0; b < nb; b++) {                                                                                  \
+        prefetch_ahead(&x[b], sizeof(x[b]));                                                                        \
         __m256i sumi[NT];                                                                                           \
         for (int t = 0; t < NT; t++) sumi[t] = _mm256_setzero_si256();                                             \
         for (int n = 0; n < 2; n++)                                                                                 \

@@ -102,6 +102,7 @@ AVX2 static void dot_q4_0_q8_0(int n, float *s, const void *vx, const void *vy) 
     __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
     int i = 0;
     for (; i + 8 <= nb; i += 8) {
+        prefetch_ahead(&x[i], 8 * sizeof(x[i]));
         const __m256 sc = scales8(&x[i], a.ys + i);
         for (int k = 0; k < 4; k += 2) {
             const __m256i p0 = pair_dot(&x[i + 2 * k], a.yp + 32 * (i + 2 * k), a.y8p + 4 * (i + 2 * k));

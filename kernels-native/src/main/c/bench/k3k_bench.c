@@ -62,7 +62,9 @@ int main(int argc, char **argv) {
         }
         float *xs = malloc(sizeof(float) * cols * nt), *ys = malloc(sizeof(float) * r * nt);
         for (int i = 0; i < cols * nt; i++) xs[i] = (float) (i % 23) * 0.05f - 0.5f;
-        double best_b = 1e9, best_1 = 1e9;
+        uint8_t *p = malloc((size_t) k3k_packed_bytes(ty, r, cols));
+        k3k_pack(ty, w, p, r, cols);
+        double best_b = 1e9, best_1 = 1e9, best_p = 1e9, best_p1 = 1e9;
         for (int rep = 0; rep < 3; rep++) {
             double t0 = cpu_now();
             k3k_matmul(NULL, ty, w, r, cols, xs, ys, nt);
@@ -70,12 +72,21 @@ int main(int argc, char **argv) {
             t0 = cpu_now();
             for (int k = 0; k < nt; k++) k3k_matmul(NULL, ty, w, r, cols, xs + k * cols, ys + k * r, 1);
             const double t1 = cpu_now() - t0;
+            t0 = cpu_now();
+            k3k_matmul_packed(NULL, ty, p, NULL, r, cols, xs, ys, nt);
+            const double tp = cpu_now() - t0;
+            t0 = cpu_now();
+            for (int k = 0; k < 8; k++) k3k_matmul_packed(NULL, ty, p, NULL, r, cols, xs, ys, 1);
+            const double tp1 = (cpu_now() - t0) / 8;
             if (tb < best_b) best_b = tb;
             if (t1 < best_1) best_1 = t1;
+            if (tp < best_p) best_p = tp;
+            if (tp1 < best_p1) best_p1 = tp1;
         }
-        printf("prefill %-5d 2048x2048 x %d tokens: %.0f us/token batched, %.0f us/token one by one\n", ty, nt,
-               best_b / nt * 1e6, best_1 / nt * 1e6);
-        free(w); free(xs); free(ys);
+        printf("prefill %-5d 2048x2048 x %d tokens: %.0f us/token batched, %.0f one by one; packed (%s) %.0f batched, "
+               "%.0f one token\n", ty, nt, best_b / nt * 1e6, best_1 / nt * 1e6, k3k_traits(ty)->packed_path,
+               best_p / nt * 1e6, best_p1 * 1e6);
+        free(w); free(xs); free(ys); free(p);
     }
     /* dispatch cost of the pool: a tiny matmul (8 rows) on 2 workers, wall time per call */
     k3k_pool *pool = k3k_pool_create(2, NULL, 0, NULL, K3K_AI_NEVER);
