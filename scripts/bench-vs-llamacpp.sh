@@ -21,7 +21,8 @@ out="$(mktemp)"
 trap 'rm -f "$out"' EXIT
 
 for t in "${types[@]}"; do # make the files first, outside the timed runs
-  "$root/k3mcp" bench --synthetic "tinyllama-1.1b:$t" -t 1 -p 0 -n 1 -r 1 --no-record >/dev/null
+  log="$("$root/k3mcp" bench --synthetic "tinyllama-1.1b:$t" -t 1 -p 0 -n 1 -r 1 --no-record 2>&1 >/dev/null)" ||
+    { echo "$log" >&2; echo "bench-vs-llamacpp: could not make the $t model" >&2; exit 1; }
 done
 for r in $(seq "$rounds"); do
   for t in "${types[@]}"; do
