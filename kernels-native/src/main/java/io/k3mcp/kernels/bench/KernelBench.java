@@ -4,6 +4,7 @@ import io.k3mcp.kernels.AiPlacement;
 import io.k3mcp.kernels.Buffers;
 import io.k3mcp.kernels.GgmlType;
 import io.k3mcp.kernels.NativeKernels;
+import io.k3mcp.kernels.PackedWeights;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
@@ -26,10 +27,18 @@ public final class KernelBench {
         GgmlType.Q6_K, GgmlType.F16);
     private static final long PROBE_BYTES = 1L << 30;
 
-    /** One matmul measurement: weight bytes read per call / best time of a call. */
-    public record MatmulResult(GgmlType type, int rows, int cols, int tokens, long weightBytes, double bestSeconds) {
+    /**
+     * One matmul measurement: weight bytes read per call / best time of a call, in the file's layout and,
+     * where the kernels have one on this CPU, the packed layout the engine multiplies (0 when none).
+     */
+    public record MatmulResult(GgmlType type, int rows, int cols, int tokens, long weightBytes, double bestSeconds,
+                               double packedBestSeconds) {
         public double gbPerSecond() {
             return weightBytes / bestSeconds / 1e9;
+        }
+
+        public double packedGbPerSecond() {
+            return packedBestSeconds == 0 ? 0 : weightBytes / packedBestSeconds / 1e9;
         }
     }
 
@@ -74,8 +83,12 @@ public final class KernelBench {
             List<MatmulResult> results = new ArrayList<>();
             for (GgmlType t : types) {
                 sanitizeScales(weights, t);
+                java.util.Map<Integer, PackedWeights> packedByCols = new java.util.HashMap<>();
                 for (int[] s : SHAPES) {
-                    results.add(time(nk, t, weights, s[0], s[1], x, y, tokens, seconds));
+                    MatmulResult file = time(nk, t, weights, s[0], s[1], x, y, tokens, seconds);
+                    PackedWeights all = packedByCols.computeIfAbsent(s[1], cols -> packWhole(nk, t, weights, cols));
+                    results.add(new MatmulResult(t, s[0], s[1], tokens, file.weightBytes(), file.bestSeconds(),
+                        all == null || s[0] % 8 != 0 ? 0 : timePacked(nk, all, weights, s[0], x, y, tokens, seconds)));
                 }
             }
             return new Report(nk.name(), threads, bandwidth, chunkBandwidth, List.copyOf(results));
@@ -99,7 +112,39 @@ public final class KernelBench {
             nk.matmul(t, slice, rows, cols, x, y, tokens);
             best = Math.min(best, (System.nanoTime() - t0) / 1e9);
         } while (System.nanoTime() < end);
-        return new MatmulResult(t, rows, cols, tokens, bytes, best);
+        return new MatmulResult(t, rows, cols, tokens, bytes, best, 0);
+    }
+
+    /** The whole buffer packed as one tall matrix of {@code cols} columns, or null without a packed layout. */
+    private static PackedWeights packWhole(NativeKernels nk, GgmlType t, ByteBuffer w, int cols) {
+        int allRows = (int) (w.capacity() / t.bytesFor(cols) / 8 * 8);
+        return nk.pack(t, w, allRows, cols);
+    }
+
+    /**
+     * The same rotation over the packed layout: a slice of whole row groups of the packed tall matrix is
+     * the packed form of the matching rows of the file-layout buffer.
+     */
+    private static double timePacked(NativeKernels nk, PackedWeights all, ByteBuffer w, int rows, FloatBuffer x,
+                                     FloatBuffer y, int tokens, double seconds) {
+        GgmlType t = all.type();
+        int cols = all.cols();
+        int allRows = all.rows();
+        long bytes = t.bytesFor(cols) * rows;
+        long packedBytes = all.data().capacity() / (allRows / 8) * (rows / 8);
+        int span = allRows / rows;
+        double best = Double.MAX_VALUE;
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        int call = 0;
+        do {
+            int k = call++ % span;
+            PackedWeights p = new PackedWeights(all.layout(), t, Buffers.slice(all.data(), k * packedBytes, packedBytes),
+                Buffers.slice(w, k * bytes, bytes), rows, cols);
+            long t0 = System.nanoTime();
+            nk.matmulPacked(p, x, y, tokens);
+            best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+        } while (System.nanoTime() < end);
+        return best;
     }
 
     /** Pseudo-random bytes, fast (a 64-bit xorshift per 8 bytes). */
@@ -157,11 +202,14 @@ public final class KernelBench {
     public static void print(Report r, PrintStream out) {
         out.printf(Locale.ROOT, "kernels %s, %d threads; read bandwidth with 256-bit loads: %.2f GB/s (1 GiB, best of 5),"
             + " %.2f GB/s (best 64 MiB chunk)%n", r.kernels(), r.threads(), r.readBandwidthGBps(), r.chunkReadBandwidthGBps());
-        out.printf(Locale.ROOT, "%-6s %14s %6s %10s %9s %8s %8s%n", "type", "shape", "tokens", "MB", "GB/s", "of 1GiB", "of chunk");
+        out.printf(Locale.ROOT, "%-6s %14s %6s %10s %9s %8s %8s %12s %8s%n", "type", "shape", "tokens", "MB", "GB/s", "of 1GiB",
+            "of chunk", "packed GB/s", "of 1GiB");
         for (MatmulResult m : r.matmuls()) {
-            out.printf(Locale.ROOT, "%-6s %14s %6d %10.1f %9.2f %7.0f%% %7.0f%%%n", m.type(), m.rows() + "x" + m.cols(), m.tokens(),
+            String packed = m.packedBestSeconds() == 0 ? String.format(Locale.ROOT, "%12s %8s", "-", "-")
+                : String.format(Locale.ROOT, "%12.2f %7.0f%%", m.packedGbPerSecond(), 100 * m.packedGbPerSecond() / r.readBandwidthGBps());
+            out.printf(Locale.ROOT, "%-6s %14s %6d %10.1f %9.2f %7.0f%% %7.0f%% %s%n", m.type(), m.rows() + "x" + m.cols(), m.tokens(),
                 m.weightBytes() / 1e6, m.gbPerSecond(), 100 * m.gbPerSecond() / r.readBandwidthGBps(),
-                100 * m.gbPerSecond() / r.chunkReadBandwidthGBps());
+                100 * m.gbPerSecond() / r.chunkReadBandwidthGBps(), packed);
         }
     }
 
