@@ -1,7 +1,9 @@
 /* Matrix products on the pool. Activations are quantised once to the weight type's vec-dot type (in
- * the caller for one token, spread over the workers for a batch), then each worker takes an equal
- * contiguous share of output rows; for a batch it walks its rows in tiles of ROW_TILE rows x all
- * tokens so a tile of weights stays in cache while every token uses it. */
+ * the caller for one token, spread over the workers for a batch), then the workers take contiguous
+ * chunks of output rows from a shared counter (IME batches: equal shares); for a batch each chunk is
+ * walked in tiles of ROW_TILE rows x all tokens so a tile of weights stays in cache while every token
+ * uses it. */
+#include <stdatomic.h>
 #include "k3k.h"
 #include "k3k_ime.h"
 #include "k3k_internal.h"
@@ -19,6 +21,8 @@ typedef struct {
     uint8_t *xq;
     size_t xq_row_bytes;
     float *y;
+    int chunk_rows, n_chunks;
+    _Atomic int next_chunk; /* rows are handed out in chunks, first come first served (see k3k_packed.c) */
 } mm_task;
 
 static void share(int total, int ith, int nth, int *from, int *to) {
@@ -44,11 +48,20 @@ static void ime_task(void *arg, int ith, int nth) {
                         t->n_tokens, k3k_ime_real_vmadot(), &g);
 }
 
+static void dot_rows(const mm_task *t, int r0, int r1);
+
 static void dot_task(void *arg, int ith, int nth) {
-    const mm_task *t = arg;
+    (void) ith;
+    (void) nth;
+    mm_task *t = arg;
+    for (int c; (c = atomic_fetch_add_explicit(&t->next_chunk, 1, memory_order_relaxed)) < t->n_chunks;) {
+        const int r1 = (c + 1) * t->chunk_rows < t->rows ? (c + 1) * t->chunk_rows : t->rows;
+        dot_rows(t, c * t->chunk_rows, r1);
+    }
+}
+
+static void dot_rows(const mm_task *t, int r0, int r1) {
     const k3k_vec_dot_fn dot = t->tr->dot;
-    int r0, r1;
-    share(t->rows, ith, nth, &r0, &r1);
     if (t->n_tokens == 1) {
         for (int r = r0; r < r1; r++) dot(t->cols, &t->y[r], t->w + (size_t) r * t->w_row_bytes, t->xq);
         return;
@@ -87,6 +100,12 @@ int k3k_matmul(k3k_pool *pool, int type, const void *w, int rows, int cols, cons
     if (n_tokens == 1) quantize_task(&t, 0, 1);
     else k3k_pool_run(pool, quantize_task, &t);
     const int ime = n_tokens > 1 && (type == K3K_Q4_0 || type == K3K_Q8_0) && k3k_ime_status(pool) == K3K_IME_ENABLED;
+    /* chunks of whole ROW_TILEs, about 8 per thread */
+    int per = (rows / (8 * k3k_pool_threads(pool)) + ROW_TILE - 1) / ROW_TILE * ROW_TILE;
+    if (per < ROW_TILE) per = ROW_TILE;
+    t.chunk_rows = per;
+    t.n_chunks = (rows + per - 1) / per;
+    atomic_store(&t.next_chunk, 0);
     k3k_pool_run(pool, ime ? ime_task : dot_task, &t);
     return 0;
 }

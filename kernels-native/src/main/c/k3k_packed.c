@@ -1,6 +1,7 @@
 /* Packing weights into the kernels' own layout (k3k_packed.h) and the matrix product over it: the
  * activations are quantised once per token, the pool splits the row groups evenly, and each worker
  * runs every token (four at a time) over a row group while its weights are in cache. */
+#include <stdatomic.h>
 #include <string.h>
 #include "k3k.h"
 #include "k3k_packed.h"
@@ -182,6 +183,8 @@ typedef struct {
     uint8_t *act;
     size_t act_bytes;
     float *y;
+    int chunk_groups, n_chunks;
+    _Atomic int next_chunk; /* row groups are handed out in chunks, first come first served */
 } packed_task;
 
 static void share(int total, int ith, int nth, int *from, int *to) {
@@ -237,16 +240,32 @@ static void quantize_task(void *arg, int ith, int nth) {
         quantize_act(t->type, t->x + (size_t) tok * t->cols, t->act + (size_t) tok * t->act_bytes, t->cols);
 }
 
+/* Row groups in chunks taken from a shared counter rather than one fixed share per thread: a thread
+ * slowed down (an interrupt, the JVM's own threads, the caller's share starting late) takes fewer chunks
+ * instead of making the others wait at the barrier. Each chunk is contiguous, so the weight stream
+ * stays sequential within it. */
 static void packed_matmul_task(void *arg, int ith, int nth) {
-    const packed_task *t = arg;
-    int g0, g1;
-    share(t->groups, ith, nth, &g0, &g1);
-    for (int g = g0; g < g1; g++)
-        for (int tok = 0; tok < t->n_tokens; tok += 4) {
-            const int n = t->n_tokens - tok < 4 ? t->n_tokens - tok : 4;
-            t->kernel(t->nb, t->w + (size_t) g * t->group_bytes, t->act + (size_t) tok * t->act_bytes, t->act_bytes, n,
-                      t->y + (size_t) tok * t->rows + 8 * (size_t) g, (size_t) t->rows);
-        }
+    (void) ith;
+    (void) nth;
+    packed_task *t = arg;
+    for (int c; (c = atomic_fetch_add_explicit(&t->next_chunk, 1, memory_order_relaxed)) < t->n_chunks;) {
+        const int g1 = (c + 1) * t->chunk_groups < t->groups ? (c + 1) * t->chunk_groups : t->groups;
+        for (int g = c * t->chunk_groups; g < g1; g++)
+            for (int tok = 0; tok < t->n_tokens; tok += 4) {
+                const int n = t->n_tokens - tok < 4 ? t->n_tokens - tok : 4;
+                t->kernel(t->nb, t->w + (size_t) g * t->group_bytes, t->act + (size_t) tok * t->act_bytes, t->act_bytes,
+                          n, t->y + (size_t) tok * t->rows + 8 * (size_t) g, (size_t) t->rows);
+            }
+    }
+}
+
+/* Chunks of at least 4 groups (32 rows), about 8 per thread. */
+static void plan_chunks(packed_task *t, int threads) {
+    int per = t->groups / (8 * threads);
+    if (per < 4) per = 4;
+    t->chunk_groups = per;
+    t->n_chunks = (t->groups + per - 1) / per;
+    atomic_store(&t->next_chunk, 0);
 }
 
 int k3k_matmul_packed(k3k_pool *pool, int type, const void *packed, const void *file, int rows, int cols,
@@ -266,6 +285,7 @@ int k3k_matmul_packed(k3k_pool *pool, int type, const void *packed, const void *
     if (!t.act) return -1;
     if (n_tokens == 1) quantize_task(&t, 0, 1);
     else k3k_pool_run(pool, quantize_task, &t);
+    plan_chunks(&t, k3k_pool_threads(pool));
     k3k_pool_run(pool, packed_matmul_task, &t);
     return 0;
 }
