@@ -74,105 +74,92 @@ int k3k_pack(int type, const void *src, void *dst, int rows, int cols) {
     return 0;
 }
 
-void k3k_q4_0x8_generic(int nb, const void *vx, const uint8_t *act, size_t act_stride, int n_tok, float *y,
-                        size_t y_stride) {
+/* The generic models share one driver: for every token, block column and row it asks the type's
+ * `update` for the row's new accumulator, then stores the eight rows. */
+typedef float (*row_update_fn)(const void *x_block, int r, const uint8_t *act_row, int nb, int b, float acc);
+
+static void generic_driver(int nb, const void *vx, size_t block_bytes, const uint8_t *act, size_t act_stride,
+                           int n_tok, float *y, size_t y_stride, row_update_fn update) {
+    for (int t = 0; t < n_tok; t++) {
+        const uint8_t *row = act + (size_t) t * act_stride;
+        float acc[8] = {0};
+        for (int b = 0; b < nb; b++)
+            for (int r = 0; r < 8; r++) acc[r] = update((const uint8_t *) vx + (size_t) b * block_bytes, r, row, nb, b, acc[r]);
+        for (int r = 0; r < 8; r++) y[(size_t) t * y_stride + r] = acc[r];
+    }
+}
+
+static float q4_0x8_update(const void *vx, int r, const uint8_t *row, int nb, int b, float acc) {
     const block_q4_0x8 *x = vx;
-    for (int t = 0; t < n_tok; t++) {
-        const k3k_packed_act a = k3k_packed_act_view(act + (size_t) t * act_stride, nb);
-        float acc[8] = {0};
-        for (int b = 0; b < nb; b++) {
-            const int8_t *q = a.q[b].qs;
-            for (int r = 0; r < 8; r++) {
-                int32_t sum = 0;
-                for (int k = 0; k < 4; k++)
-                    for (int i = 0; i < 4; i++) {
-                        const uint8_t byte = x[b].qs[32 * k + 4 * r + i];
-                        sum += (byte & 0x0F) * q[4 * k + i] + (byte >> 4) * q[16 + 4 * k + i];
-                    }
-                acc[r] += (float) (sum - a.sum8[b]) * (k3k_fp16_to_fp32(x[b].d[r]) * a.d[b]);
-            }
+    const k3k_packed_act a = k3k_packed_act_view(row, nb);
+    const int8_t *q = a.q[b].qs;
+    int32_t sum = 0;
+    for (int k = 0; k < 4; k++)
+        for (int i = 0; i < 4; i++) {
+            const uint8_t byte = x->qs[32 * k + 4 * r + i];
+            sum += (byte & 0x0F) * q[4 * k + i] + (byte >> 4) * q[16 + 4 * k + i];
         }
-        for (int r = 0; r < 8; r++) y[(size_t) t * y_stride + r] = acc[r];
-    }
+    return acc + (float) (sum - a.sum8[b]) * (k3k_fp16_to_fp32(x->d[r]) * a.d[b]);
 }
 
-void k3k_q8_0x8_generic(int nb, const void *vx, const uint8_t *act, size_t act_stride, int n_tok, float *y,
-                        size_t y_stride) {
+static float q8_0x8_update(const void *vx, int r, const uint8_t *row, int nb, int b, float acc) {
     const block_q8_0x8 *x = vx;
-    for (int t = 0; t < n_tok; t++) {
-        const k3k_packed_act a = k3k_packed_act_view(act + (size_t) t * act_stride, nb);
-        float acc[8] = {0};
-        for (int b = 0; b < nb; b++) {
-            const int8_t *q = a.q[b].qs;
-            for (int r = 0; r < 8; r++) {
-                int32_t sum = 0;
-                for (int k = 0; k < 8; k++)
-                    for (int i = 0; i < 4; i++) sum += x[b].qs[32 * k + 4 * r + i] * q[4 * k + i];
-                acc[r] += (float) sum * (k3k_fp16_to_fp32(x[b].d[r]) * a.d[b]);
-            }
-        }
-        for (int r = 0; r < 8; r++) y[(size_t) t * y_stride + r] = acc[r];
-    }
+    const k3k_packed_act a = k3k_packed_act_view(row, nb);
+    const int8_t *q = a.q[b].qs;
+    int32_t sum = 0;
+    for (int k = 0; k < 8; k++)
+        for (int i = 0; i < 4; i++) sum += x->qs[32 * k + 4 * r + i] * q[4 * k + i];
+    return acc + (float) sum * (k3k_fp16_to_fp32(x->d[r]) * a.d[b]);
 }
 
-/* The sub-block sums of a Q8_K super-block, and the sums in the order and rounding the kernels use:
- * sc * dot per sub-block and m * ysum per sub-block summed in int32, then
+/* sc * dot per sub-block and m * ysum per sub-block summed in int32, then
  * acc = (acc + sumi * (d * dy)) - mins * (dmin * dy) in float. */
-void k3k_q4_Kx8_generic(int nb, const void *vx, const uint8_t *act, size_t act_stride, int n_tok, float *y,
-                        size_t y_stride) {
+static float q4_Kx8_update(const void *vx, int r, const uint8_t *row, int nb, int b, float acc) {
     const block_q4_Kx8 *x = vx;
-    for (int t = 0; t < n_tok; t++) {
-        const k3k_packed_act_k a = k3k_packed_act_k_view(act + (size_t) t * act_stride, nb);
-        float acc[8] = {0};
-        for (int b = 0; b < nb; b++) {
-            const int8_t *q = a.q[b].qs;
-            for (int r = 0; r < 8; r++) {
-                int32_t sumi = 0, mins = 0;
-                for (int j = 0; j < 4; j++) {
-                    int32_t lo = 0, hi = 0;
-                    for (int k = 0; k < 8; k++)
-                        for (int i = 0; i < 4; i++) {
-                            const uint8_t byte = x[b].qs[256 * j + 32 * k + 4 * r + i];
-                            lo += (byte & 0x0F) * q[64 * j + 4 * k + i];
-                            hi += (byte >> 4) * q[64 * j + 32 + 4 * k + i];
-                        }
-                    sumi += x[b].sc[2 * j][r] * lo + x[b].sc[2 * j + 1][r] * hi;
-                }
-                for (int s = 0; s < 8; s++) mins += x[b].m[s][r] * (a.q[b].bsums[2 * s] + a.q[b].bsums[2 * s + 1]);
-                acc[r] = (acc[r] + (float) sumi * (k3k_fp16_to_fp32(x[b].d[r]) * a.q[b].d)) -
-                         (float) mins * (k3k_fp16_to_fp32(x[b].dmin[r]) * a.q[b].d);
+    const k3k_packed_act_k a = k3k_packed_act_k_view(row, nb);
+    const int8_t *q = a.q[b].qs;
+    int32_t sumi = 0, mins = 0;
+    for (int j = 0; j < 4; j++) {
+        int32_t lo = 0, hi = 0;
+        for (int k = 0; k < 8; k++)
+            for (int i = 0; i < 4; i++) {
+                const uint8_t byte = x->qs[256 * j + 32 * k + 4 * r + i];
+                lo += (byte & 0x0F) * q[64 * j + 4 * k + i];
+                hi += (byte >> 4) * q[64 * j + 32 + 4 * k + i];
             }
-        }
-        for (int r = 0; r < 8; r++) y[(size_t) t * y_stride + r] = acc[r];
+        sumi += x->sc[2 * j][r] * lo + x->sc[2 * j + 1][r] * hi;
     }
+    for (int s = 0; s < 8; s++) mins += x->m[s][r] * (a.q[b].bsums[2 * s] + a.q[b].bsums[2 * s + 1]);
+    return (acc + (float) sumi * (k3k_fp16_to_fp32(x->d[r]) * a.q[b].d)) -
+           (float) mins * (k3k_fp16_to_fp32(x->dmin[r]) * a.q[b].d);
 }
 
 /* Per sub-block sc * sum((q - 32) y) in int32, then acc += sumi * (d * dy) in float. */
-void k3k_q6_Kx8_generic(int nb, const void *vx, const uint8_t *act, size_t act_stride, int n_tok, float *y,
-                        size_t y_stride) {
+static float q6_Kx8_update(const void *vx, int r, const uint8_t *row, int nb, int b, float acc) {
     const block_q6_Kx8 *x = vx;
-    for (int t = 0; t < n_tok; t++) {
-        const k3k_packed_act_k a = k3k_packed_act_k_view(act + (size_t) t * act_stride, nb);
-        float acc[8] = {0};
-        for (int b = 0; b < nb; b++) {
-            const int8_t *q = a.q[b].qs;
-            for (int r = 0; r < 8; r++) {
-                int32_t sumi = 0;
-                for (int n = 0; n < 2; n++)
-                    for (int st = 0; st < 4; st++)
-                        for (int qq = 0; qq < 2; qq++) {
-                            int32_t ss = 0;
-                            for (int c = 4 * qq; c < 4 * qq + 4; c++)
-                                for (int i = 0; i < 4; i++)
-                                    ss += (q6_value(&x[b], r, n, st, c, i) - 32) * q[128 * n + 32 * st + 4 * c + i];
-                            sumi += x[b].sc[8 * n + 2 * st + qq][r] * ss;
-                        }
-                acc[r] += (float) sumi * (k3k_fp16_to_fp32(x[b].d[r]) * a.q[b].d);
+    const k3k_packed_act_k a = k3k_packed_act_k_view(row, nb);
+    const int8_t *q = a.q[b].qs;
+    int32_t sumi = 0;
+    for (int n = 0; n < 2; n++)
+        for (int st = 0; st < 4; st++)
+            for (int qq = 0; qq < 2; qq++) {
+                int32_t ss = 0;
+                for (int c = 4 * qq; c < 4 * qq + 4; c++)
+                    for (int i = 0; i < 4; i++) ss += (q6_value(x, r, n, st, c, i) - 32) * q[128 * n + 32 * st + 4 * c + i];
+                sumi += x->sc[8 * n + 2 * st + qq][r] * ss;
             }
-        }
-        for (int r = 0; r < 8; r++) y[(size_t) t * y_stride + r] = acc[r];
-    }
+    return acc + (float) sumi * (k3k_fp16_to_fp32(x->d[r]) * a.q[b].d);
 }
+
+#define GENERIC_KERNEL(NAME, BLOCK)                                                                               \
+    void k3k_##NAME##_generic(int nb, const void *x, const uint8_t *act, size_t act_stride, int n_tok, float *y, \
+                              size_t y_stride) {                                                                  \
+        generic_driver(nb, x, sizeof(BLOCK), act, act_stride, n_tok, y, y_stride, NAME##_update);                 \
+    }
+GENERIC_KERNEL(q4_0x8, block_q4_0x8)
+GENERIC_KERNEL(q8_0x8, block_q8_0x8)
+GENERIC_KERNEL(q4_Kx8, block_q4_Kx8)
+GENERIC_KERNEL(q6_Kx8, block_q6_Kx8)
 
 typedef struct {
     k3k_packed_fn kernel;

@@ -143,17 +143,20 @@ Q4_KX8_KERNEL(2)
 Q4_KX8_KERNEL(3)
 Q4_KX8_KERNEL(4)
 
-AVX2 static void q4_Kx8_avx2(int nb, const void *vx, const uint8_t *act, size_t act_stride, int n_tok, float *y,
-                             size_t y_stride) {
-    k3k_packed_act_k a[4];
-    for (int t = 0; t < n_tok; t++) a[t] = k3k_packed_act_k_view(act + (size_t) t * act_stride, nb);
-    switch (n_tok) {
-    case 1: q4_Kx8_avx2_1(nb, vx, a, y, y_stride); break;
-    case 2: q4_Kx8_avx2_2(nb, vx, a, y, y_stride); break;
-    case 3: q4_Kx8_avx2_3(nb, vx, a, y, y_stride); break;
-    default: q4_Kx8_avx2_4(nb, vx, a, y, y_stride); break;
+/* The k3k_packed_fn of a K-quant kernel: the token views, then the variant for this token count. */
+#define K_DISPATCH(NAME)                                                                                          \
+    AVX2 static void NAME(int nb, const void *vx, const uint8_t *act, size_t act_stride, int n_tok, float *y,   \
+                          size_t y_stride) {                                                                      \
+        k3k_packed_act_k a[4];                                                                                    \
+        for (int t = 0; t < n_tok; t++) a[t] = k3k_packed_act_k_view(act + (size_t) t * act_stride, nb);         \
+        switch (n_tok) {                                                                                          \
+        case 1: NAME##_1(nb, vx, a, y, y_stride); break;                                                          \
+        case 2: NAME##_2(nb, vx, a, y, y_stride); break;                                                          \
+        case 3: NAME##_3(nb, vx, a, y, y_stride); break;                                                          \
+        default: NAME##_4(nb, vx, a, y, y_stride); break;                                                         \
+        }                                                                                                         \
     }
-}
+K_DISPATCH(q4_Kx8_avx2)
 
 /* Q6_K x8, NT tokens. Per half, stream st (elements 32 st.. of the half) and chunk c one ql and one qh
  * load give four 6-bit values of all eight rows; maddubs of the unsigned values minus the activation's
@@ -213,17 +216,7 @@ Q6_KX8_KERNEL(2)
 Q6_KX8_KERNEL(3)
 Q6_KX8_KERNEL(4)
 
-AVX2 static void q6_Kx8_avx2(int nb, const void *vx, const uint8_t *act, size_t act_stride, int n_tok, float *y,
-                             size_t y_stride) {
-    k3k_packed_act_k a[4];
-    for (int t = 0; t < n_tok; t++) a[t] = k3k_packed_act_k_view(act + (size_t) t * act_stride, nb);
-    switch (n_tok) {
-    case 1: q6_Kx8_avx2_1(nb, vx, a, y, y_stride); break;
-    case 2: q6_Kx8_avx2_2(nb, vx, a, y, y_stride); break;
-    case 3: q6_Kx8_avx2_3(nb, vx, a, y, y_stride); break;
-    default: q6_Kx8_avx2_4(nb, vx, a, y, y_stride); break;
-    }
-}
+K_DISPATCH(q6_Kx8_avx2)
 
 void k3k_install_x86_avx2_packed(k3k_type_traits *t) {
     t[K3K_Q6_K].packed = q6_Kx8_avx2;
