@@ -1,16 +1,17 @@
 package io.k3mcp.kernels.quant;
 
-import io.k3mcp.kernels.Half;
-
 import io.k3mcp.kernels.GgmlType;
+import io.k3mcp.kernels.ReferenceKernels;
 
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
 import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * k3mcp's own weight quantizers: float rows to the bytes of a ggml type, bit-identical to ggml's
- * reference quantize_row_*_ref (what llama-quantize writes without an importance matrix).
- * Used to write synthetic benchmark models; activations use the kernels' quantize instead.
+ * Weight quantisation for writing GGUF files: float rows to the bytes of a ggml type, bit-identical to
+ * ggml's reference quantize_row_*_ref (what llama-quantize writes without an importance matrix), through
+ * the reference kernels' quantisers, limited to the types synthetic models use and with checked bounds.
  */
 public final class WeightQuantizer {
     private static final Set<GgmlType> SUPPORTED = EnumSet.of(
@@ -46,30 +47,8 @@ public final class WeightQuantizer {
         if (outOff < 0 || outOff + bytes > out.length) {
             throw new IllegalArgumentException("output: " + bytes + " bytes from " + outOff + " exceed length " + out.length);
         }
-        switch (type) {
-            case F32 -> {
-                for (int i = 0; i < n; i++) {
-                    int bits = Float.floatToRawIntBits(x[xOff + i]);
-                    int o = outOff + 4 * i;
-                    out[o] = (byte) bits;
-                    out[o + 1] = (byte) (bits >> 8);
-                    out[o + 2] = (byte) (bits >> 16);
-                    out[o + 3] = (byte) (bits >> 24);
-                }
-            }
-            case F16 -> {
-                for (int i = 0; i < n; i++) {
-                    LegacyQuantizers.putHalf(out, outOff + 2 * i, Half.fromFloat(x[xOff + i]));
-                }
-            }
-            case Q4_0 -> LegacyQuantizers.q4_0(x, xOff, n, out, outOff);
-            case Q8_0 -> LegacyQuantizers.q8_0(x, xOff, n, out, outOff);
-            case Q2_K -> KQuantizers.q2K(x, xOff, n, out, outOff);
-            case Q3_K -> KQuantizers.q3K(x, xOff, n, out, outOff);
-            case Q4_K -> KQuantizers.q4K(x, xOff, n, out, outOff);
-            case Q6_K -> KQuantizers.q6K(x, xOff, n, out, outOff);
-            default -> throw new IllegalStateException("unreachable: " + type);
-        }
+        // the reference kernels' quantisers are the same ggml _ref arithmetic (byte-exact with llama-quantize)
+        ReferenceKernels.INSTANCE.quantize(type, FloatBuffer.wrap(x, xOff, n).slice(), ByteBuffer.wrap(out, outOff, bytes).slice(), n);
         return bytes;
     }
 }
