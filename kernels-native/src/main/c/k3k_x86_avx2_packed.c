@@ -16,16 +16,22 @@ AVX2 static inline __m256i bcast4(const int8_t *p) {
     return _mm256_set1_epi32(v);
 }
 
+/* The tokens' activation views and zeroed accumulators, shared by the Q4_0 and Q8_0 kernels. */
+AVX2 static inline void start_tokens(k3k_packed_act a[4], __m256 acc[4], const uint8_t *act, size_t act_stride, int n_tok,
+                                     int nb) {
+    for (int t = 0; t < n_tok; t++) {
+        a[t] = k3k_packed_act_view(act + (size_t) t * act_stride, nb);
+        acc[t] = _mm256_setzero_ps();
+    }
+}
+
 AVX2 static void q4_0x8_avx2(int nb, const void *vx, const uint8_t *act, size_t act_stride, int n_tok, float *y,
                              size_t y_stride) {
     const block_q4_0x8 *x = vx;
     const __m256i m4 = _mm256_set1_epi8(0x0F), ones = _mm256_set1_epi16(1);
     k3k_packed_act a[4];
     __m256 acc[4];
-    for (int t = 0; t < n_tok; t++) {
-        a[t] = k3k_packed_act_view(act + (size_t) t * act_stride, nb);
-        acc[t] = _mm256_setzero_ps();
-    }
+    start_tokens(a, acc, act, act_stride, n_tok, nb);
     for (int b = 0; b < nb; b++) {
         prefetch_ahead(&x[b], sizeof(x[b]));
         __m256i lo[4], hi[4];
@@ -61,10 +67,7 @@ AVX2 static void q8_0x8_avx2(int nb, const void *vx, const uint8_t *act, size_t 
     const __m256i ones = _mm256_set1_epi16(1);
     k3k_packed_act a[4];
     __m256 acc[4];
-    for (int t = 0; t < n_tok; t++) {
-        a[t] = k3k_packed_act_view(act + (size_t) t * act_stride, nb);
-        acc[t] = _mm256_setzero_ps();
-    }
+    start_tokens(a, acc, act, act_stride, n_tok, nb);
     for (int b = 0; b < nb; b++) {
         prefetch_ahead(&x[b], sizeof(x[b]));
         __m256i w[8], aw[8];

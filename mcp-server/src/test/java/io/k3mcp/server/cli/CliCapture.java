@@ -3,6 +3,7 @@ package io.k3mcp.server.cli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 
 /** Runs the CLI in-process with stdout and stderr captured: the exit status and both streams. */
 final class CliCapture {
@@ -10,6 +11,17 @@ final class CliCapture {
     }
 
     private CliCapture() {
+    }
+
+    /** ../shared (the oracle folder), from the system property surefire sets, else relative to the module. */
+    static Path shared() {
+        String p = System.getProperty("k3mcp.shared");
+        return Path.of(p != null ? p : "../../shared");
+    }
+
+    /** A model file of ../shared/models, read in place. */
+    static Path sharedModel(String file) {
+        return shared().resolve("models").resolve(file);
     }
 
     static synchronized Result run(String... args) {

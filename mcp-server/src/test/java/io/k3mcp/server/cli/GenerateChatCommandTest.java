@@ -27,8 +27,7 @@ class GenerateChatCommandTest {
     }
 
     private static String model(String file) {
-        String p = System.getProperty("k3mcp.shared");
-        return Path.of(p != null ? p : "../../shared").resolve("models").resolve(file).toString();
+        return CliCapture.sharedModel(file).toString();
     }
 
     @Test

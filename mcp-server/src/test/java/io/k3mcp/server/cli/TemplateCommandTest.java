@@ -33,8 +33,7 @@ class TemplateCommandTest {
     }
 
     private static Path model(String file) {
-        String p = System.getProperty("k3mcp.shared");
-        return Path.of(p != null ? p : "../../shared").resolve("models").resolve(file);
+        return CliCapture.sharedModel(file);
     }
 
     private static Path write(Path dir, String name, String text) throws IOException {

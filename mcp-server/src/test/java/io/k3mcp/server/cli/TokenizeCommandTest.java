@@ -26,12 +26,11 @@ class TokenizeCommandTest {
     }
 
     private static Path shared() {
-        String p = System.getProperty("k3mcp.shared");
-        return Path.of(p != null ? p : "../../shared");
+        return CliCapture.shared();
     }
 
     private static String model(String file) {
-        return shared().resolve("models").resolve(file).toString();
+        return CliCapture.sharedModel(file).toString();
     }
 
     /** The fixture entry for one text under one model and mode ("default" or "parse_special"). */
