@@ -5,7 +5,7 @@ JAR   := mcp-server/target/k3mcp.jar
 NATIVE_DIR := kernels-native/src/main/c
 CROSS_OUT  := $(CURDIR)/kernels-native/target/native-cross
 
-.PHONY: help build test test-java test-scripts lint bench bench-compare bench-kernels cross qemu-test demo eval clean
+.PHONY: help build test test-tools test-java test-scripts lint bench bench-compare bench-kernels cross qemu-test demo eval clean
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -14,13 +14,17 @@ build: ## compile everything (C kernels for the host included) and package the r
 	$(MVN) -DskipTests install
 	@test -f $(JAR) && echo "built $(JAR)"
 
-test: lint test-scripts test-java qemu-test eval contract-test ## every test: lint, script tests, Java tests, C kernels under qemu, CLI contract tests, the eval suite
+test: test-tools lint test-scripts test-java qemu-test eval contract-test ## every test (installs the cross compilers, qemu-user and Node.js first when missing): lint, script tests, Java tests, C kernels under qemu, CLI contract tests, the eval suite
+
+test-tools: ## install what the tests need when it is missing (apt-get, through sudo when not root)
+	scripts/test-tools.sh
 
 test-java: ## the Maven test suite (surefire's summaries stay visible)
 	./mvnw -B install
 
-test-scripts: ## tests of the project's own scripts (lint catches planted faults)
+test-scripts: ## tests of the project's own scripts (lint catches planted faults; the tool set-up on faked machines)
 	scripts/test-lint.sh
+	scripts/test-test-tools.sh
 
 contract-test: ## black-box tests of ./k3mcp against ../shared/docs/CONTRACT.md and the goldens
 	scripts/contract-test.sh
