@@ -22,6 +22,9 @@ public final class Transformer {
     /** Tokens whose logits are computed at once (bounds the output buffer: LOGIT_ROWS x nVocab floats). */
     private static final int LOGIT_ROWS = 32;
 
+    private final AttentionBlock attention;
+    private final FeedForwardBlock feedForward;
+
     private ForwardBuffers buf;
     private FloatBuffer logitRows;
 
@@ -38,6 +41,8 @@ public final class Transformer {
         this.w = model.weightsFor(kernels);
         this.kernels = kernels;
         this.maxBatch = maxBatch;
+        this.attention = new AttentionBlock(c, kernels);
+        this.feedForward = new FeedForwardBlock(c, kernels);
     }
 
     public int maxBatch() {
@@ -143,57 +148,13 @@ public final class Transformer {
 
     private void layer(int il, LayerWeights lw, KvCache cache, int pos0, int n) {
         int e = c.nEmbd();
-        int d = c.headDim();
-        boolean sliding = c.isSlidingLayer(il);
-        float ropeBase = sliding ? c.ropeBaseSwa() : c.ropeBase();
-        float freqScale = sliding ? 1f : c.ropeFreqScale();
-
-        // attention: norm, Q/K/V projections (+ biases), per-head q/k norm, RoPE
         kernels.rmsNorm(buf.x, lw.attnNorm(), buf.xb, e, n, c.normEps());
-        FloatBuffer q = project(lw.wq(), lw.bq(), buf.xb, buf.q, n);
-        FloatBuffer k = project(lw.wk(), lw.bk(), buf.xb, buf.k, n);
-        FloatBuffer v = project(lw.wv(), lw.bv(), buf.xb, buf.v, n);
-        if (lw.qNorm() != null) {
-            kernels.rmsNorm(q, lw.qNorm(), buf.qb, d, n * c.nHead(), c.normEps());
-            q = buf.qb;
-        }
-        if (lw.kNorm() != null) {
-            kernels.rmsNorm(k, lw.kNorm(), buf.kb, d, n * c.nKvHead(), c.normEps());
-            k = buf.kb;
-        }
-        kernels.rope(q, n, c.nHead(), d, c.ropeDims(), pos0, ropeBase, freqScale, c.arch().ropeNeox);
-        kernels.rope(k, n, c.nKvHead(), d, c.ropeDims(), pos0, ropeBase, freqScale, c.arch().ropeNeox);
-        if (c.queryScale() != 1f) {
-            kernels.scale(q, c.queryScale(), n * c.qDim());
-        }
-
-        // keys and values go through the cache (F16 rounding included) before attention reads them
-        cache.write(kernels, il, pos0, k, v, n, c.kvDim());
-        kernels.attention(q, cache.keys(il), cache.values(il), cache.type(), buf.att, n, pos0, pos0 + n,
-                c.nHead(), c.nKvHead(), d, c.attnScale(), true, sliding ? c.slidingWindow() : 0);
-        lw.wo().multiply(kernels, buf.att, buf.proj, n);
+        attention.run(buf, il, lw, cache, pos0, n);
         residual(lw.postAttnNorm(), n);
 
-        // feed-forward: norm, gate and up, SwiGLU or GeGLU, down
         kernels.rmsNorm(buf.x, lw.ffnNorm(), buf.xb, e, n, c.normEps());
-        int f = c.nFf();
-        lw.w1().multiply(kernels, buf.xb, buf.gate, n);
-        lw.w3().multiply(kernels, buf.xb, buf.up, n);
-        if (c.arch().gegluFfn) {
-            kernels.geglu(buf.gate, buf.up, buf.hidden, n * f);
-        } else {
-            kernels.swiglu(buf.gate, buf.up, buf.hidden, n * f);
-        }
-        lw.w2().multiply(kernels, buf.hidden, buf.proj, n);
+        feedForward.run(buf, lw, n);
         residual(lw.postFfnNorm(), n);
-    }
-
-    private FloatBuffer project(Matrix m, FloatBuffer bias, FloatBuffer in, FloatBuffer out, int n) {
-        m.multiply(kernels, in, out, n);
-        if (bias != null) {
-            kernels.addBias(out, bias, m.rows(), n);
-        }
-        return out;
     }
 
     /** x += proj, through the sub-block's post-norm when the model has one (gemma3). */

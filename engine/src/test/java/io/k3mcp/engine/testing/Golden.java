@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -12,8 +14,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** A llama.cpp golden file, generate-&lt;model&gt;.json (see shared/fixtures/README.md). */
-public record Golden(String name, String modelFile, double tol, List<Run> runs, String logitsFile) {
+/**
+ * A llama.cpp golden file, generate-&lt;model&gt;.json (see shared/fixtures/README.md). Names of the
+ * architectures that have landed from shared/fixtures/new-archs carry the prefix {@code new-archs/}; their
+ * list is the test resource {@code landed-new-archs.txt} (one model name a line).
+ *
+ * @param twoTurn the {@code two_turn_run} of a file that has one (a second prompt extending the first turn), or null
+ */
+public record Golden(String name, String modelFile, double tol, List<Run> runs, String logitsFile, TwoTurn twoTurn) {
+    public static final String NEW_ARCHS = "new-archs/";
+
+    /** Turn 1 (prompt, greedy output), the continuation text's ids, and turn 2 whose prompt extends turn 1. */
+    public record TwoTurn(Run turn1, int[] continuationIds, Run turn2, boolean turn2ExtendsTurn1) {
+    }
 
     /** One greedy run: prompt ids, generated ids and the top-5 logits of every step. */
     public record Run(String label, int[] promptIds, int[] generatedIds, int decisiveSteps, List<Step> steps) {
@@ -22,30 +35,58 @@ public record Golden(String name, String modelFile, double tol, List<Run> runs, 
     public record Step(int token, int[] topIds, double[] topLogits, double gap) {
     }
 
-    /** Every generate-*.json in shared/fixtures, by model name. */
+    /** Every generate-*.json in shared/fixtures by model name, then the landed ones of new-archs/. */
     public static Stream<String> names() throws IOException {
+        List<String> names;
         try (Stream<Path> files = Files.list(Shared.root().resolve("fixtures"))) {
-            return files.map(p -> p.getFileName().toString())
+            names = new ArrayList<>(files.map(p -> p.getFileName().toString())
                     .filter(f -> f.startsWith("generate-") && f.endsWith(".json"))
                     .map(f -> f.substring("generate-".length(), f.length() - ".json".length()))
-                    .sorted().toList().stream();
+                    .sorted().toList());
+        }
+        names.addAll(landedNewArchs());
+        return names.stream();
+    }
+
+    /** The new-archs goldens whose architecture and types have landed, prefixed {@value #NEW_ARCHS}. */
+    public static List<String> landedNewArchs() throws IOException {
+        try (InputStream in = Golden.class.getResourceAsStream("/landed-new-archs.txt")) {
+            if (in == null) {
+                throw new IOException("test resource landed-new-archs.txt is missing");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::strip)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).map(l -> NEW_ARCHS + l).toList();
         }
     }
 
     public static Golden load(String name) throws IOException {
-        JsonNode root = new ObjectMapper().readTree(Shared.fixture("generate-" + name + ".json").toFile());
+        String dir = name.startsWith(NEW_ARCHS) ? NEW_ARCHS : "";
+        String base = name.substring(dir.length());
+        JsonNode root = new ObjectMapper().readTree(Shared.fixture(dir + "generate-" + base + ".json").toFile());
         List<Run> runs = new ArrayList<>();
         int i = 0;
         for (JsonNode p : root.get("prompts")) {
             runs.add(run("prompt " + i++ + " '" + p.get("prompt").asText() + "'", p, p.get("decisive_steps").asInt()));
         }
-        JsonNode sw = root.get("sliding_window_run");
-        if (sw != null) {
-            runs.add(run("sliding_window_run", sw, decisive(sw, root.get("tolerance").get("recommended_abs_logit_tol").asDouble())));
+        double tol = root.get("tolerance").get("recommended_abs_logit_tol").asDouble();
+        for (String extra : List.of("sliding_window_run", "long_run")) {
+            JsonNode r = root.get(extra);
+            if (r != null) {
+                runs.add(run(extra, r, decisive(r, tol)));
+            }
         }
-        return new Golden(name, root.get("model").get("file").asText(),
-                root.get("tolerance").get("recommended_abs_logit_tol").asDouble(), runs,
-                root.get("logits_file").get("file").asText());
+        return new Golden(name, dir + root.get("model").get("file").asText(), tol, runs,
+                dir + root.get("logits_file").get("file").asText(), twoTurn(root.get("two_turn_run"), tol));
+    }
+
+    private static TwoTurn twoTurn(JsonNode t, double tol) {
+        if (t == null) {
+            return null;
+        }
+        JsonNode t1 = t.get("turn1");
+        JsonNode t2 = t.get("turn2");
+        return new TwoTurn(run("two_turn_run turn1", t1, decisive(t1, tol)), ints(t.get("continuation_ids")),
+                run("two_turn_run turn2", t2, decisive(t2, tol)), t.get("turn2_prompt_extends_turn1").asBoolean());
     }
 
     /** The full step-0 logits of the first prompt. */
