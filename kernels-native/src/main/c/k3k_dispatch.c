@@ -2,6 +2,8 @@
  * rows it accelerates when this CPU has the features. Also the coverage report and the ISA name. */
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include "k3k.h"
 #include "k3k_internal.h"
 #include "k3k_packed.h"
@@ -46,7 +48,11 @@ static void init(void) {
     generic_table[K3K_Q6_K].packed = k3k_q6_Kx8_generic;
     generic_table[K3K_Q6_K].packed_path = "generic";
     for (int t = 0; t < K3K_TYPE_COUNT; t++) fast_table[t] = generic_table[t];
-    if (k3k_install_x86_avx2(fast_table)) isa_name = "avx2";
+    /* K3K_ISA caps the paths for comparisons: "generic", or "avx2" to leave AVX-512 out */
+    const char *cap = getenv("K3K_ISA");
+    if (cap && strcmp(cap, "generic") == 0) return;
+    const int avx512 = !cap || strcmp(cap, "avx2") != 0;
+    if (k3k_install_x86_avx2(fast_table)) isa_name = avx512 && k3k_install_x86_avx512(fast_table) ? "avx512vnni" : "avx2";
     else if (k3k_install_arm_neon(fast_table)) isa_name = "neon-dotprod";
     else if (k3k_install_riscv_rvv(fast_table)) isa_name = "rvv";
 }
@@ -91,8 +97,9 @@ int k3k_coverage(char *buf, int cap) {
     const int packed_types[] = {K3K_Q4_0, K3K_Q8_0, K3K_Q4_K, K3K_Q6_K};
     for (int i = 0; i < 4; i++) {
         char line[64];
-        const int n = snprintf(line, sizeof(line), "matmul_packed.%sx8 %s\n", type_name(packed_types[i]),
-                               k3k_traits(packed_types[i])->packed_path);
+        const k3k_type_traits *tr = k3k_traits(packed_types[i]);
+        const int n = snprintf(line, sizeof(line), "matmul_packed.%sx8 %s%s%s\n", type_name(packed_types[i]), tr->packed_path,
+                               tr->packed_pair ? " gemm16:" : "", tr->packed_pair ? tr->packed_pair_path : "");
         if (buf && len + n < cap) memcpy(buf + len, line, (size_t) n + 1);
         len += n;
     }

@@ -90,6 +90,11 @@ typedef struct {
     void (*packed)(int nb, const void *x, const uint8_t *act, size_t act_stride, int n_tok, float *y, size_t y_stride);
     const char *packed_path;
     int packed_min_tokens; /* fewer tokens than this run faster in the file layout (0: never) */
+    /* the GEMM micro-kernel over two consecutive packed groups (sixteen rows) and up to
+     * K3K_PACKED_PAIR_TOKENS tokens, where an ISA has one (NULL: the eight-row kernel), and its path */
+    void (*packed_pair)(int nb, const void *x0, const void *x1, const uint8_t *act, size_t act_stride, int n_tok,
+                        float *y, size_t y_stride);
+    const char *packed_pair_path;
 } k3k_type_traits;
 
 /* Where the auxiliary activation data starts, and the bytes one quantised activation row takes. */
@@ -109,6 +114,7 @@ void k3k_force_generic(int on);
 /* Per-ISA installers: each overwrites the rows it accelerates when the CPU supports it. Defined in
  * every build; a path not compiled for this architecture returns 0 and touches nothing. */
 int k3k_install_x86_avx2(k3k_type_traits *table);
+int k3k_install_x86_avx512(k3k_type_traits *table);
 int k3k_install_arm_neon(k3k_type_traits *table);
 int k3k_install_riscv_rvv(k3k_type_traits *table);
 

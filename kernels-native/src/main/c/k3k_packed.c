@@ -163,6 +163,8 @@ GENERIC_KERNEL(q6_Kx8, block_q6_Kx8)
 
 typedef struct {
     k3k_packed_fn kernel;
+    void (*pair)(int nb, const void *x0, const void *x1, const uint8_t *act, size_t act_stride, int n_tok, float *y,
+                 size_t y_stride);
     const uint8_t *w;
     size_t group_bytes;
     int type, groups, cols, nb, n_tokens, rows;
@@ -237,7 +239,16 @@ static void packed_matmul_task(void *arg, int ith, int nth) {
     packed_task *t = arg;
     for (int c; (c = atomic_fetch_add_explicit(&t->next_chunk, 1, memory_order_relaxed)) < t->n_chunks;) {
         const int g1 = (c + 1) * t->chunk_groups < t->groups ? (c + 1) * t->chunk_groups : t->groups;
-        for (int g = c * t->chunk_groups; g < g1; g++)
+        int g = c * t->chunk_groups;
+        /* sixteen-row tiles where the ISA has the micro-kernel, then a lone group with the eight-row one */
+        for (; t->pair && g + 2 <= g1; g += 2)
+            for (int tok = 0; tok < t->n_tokens; tok += K3K_PACKED_PAIR_TOKENS) {
+                const int n = t->n_tokens - tok < K3K_PACKED_PAIR_TOKENS ? t->n_tokens - tok : K3K_PACKED_PAIR_TOKENS;
+                const uint8_t *w = t->w + (size_t) g * t->group_bytes;
+                t->pair(t->nb, w, w + t->group_bytes, t->act + (size_t) tok * t->act_bytes, t->act_bytes, n,
+                        t->y + (size_t) tok * t->rows + 8 * (size_t) g, (size_t) t->rows);
+            }
+        for (; g < g1; g++)
             for (int tok = 0; tok < t->n_tokens; tok += 4) {
                 const int n = t->n_tokens - tok < 4 ? t->n_tokens - tok : 4;
                 t->kernel(t->nb, t->w + (size_t) g * t->group_bytes, t->act + (size_t) tok * t->act_bytes, t->act_bytes,
@@ -246,10 +257,11 @@ static void packed_matmul_task(void *arg, int ith, int nth) {
     }
 }
 
-/* Chunks of at least 4 groups (32 rows), about 8 per thread. */
+/* Chunks of at least 4 groups (32 rows), about 8 per thread, an even count for the sixteen-row tiles. */
 static void plan_chunks(packed_task *t, int threads) {
     int per = t->groups / (8 * threads);
     if (per < 4) per = 4;
+    per += per & 1;
     t->chunk_groups = per;
     t->n_chunks = (t->groups + per - 1) / per;
     atomic_store(&t->next_chunk, 0);
@@ -262,7 +274,7 @@ int k3k_matmul_packed(k3k_pool *pool, int type, const void *packed, const void *
     const k3k_type_traits *tr = k3k_traits(type);
     if (file && n_tokens < tr->packed_min_tokens) return k3k_matmul(pool, type, file, rows, cols, x, y, n_tokens);
     packed_task t = {
-        .kernel = tr->packed, .type = type, .w = packed, .groups = rows / 8, .cols = cols,
+        .kernel = tr->packed, .pair = tr->packed_pair, .type = type, .w = packed, .groups = rows / 8, .cols = cols,
         .nb = cols / k3k_packed_block_elems(type),
         .n_tokens = n_tokens, .rows = rows, .x = x, .y = y,
     };

@@ -46,6 +46,9 @@ static inline k3k_packed_act k3k_packed_act_view(const uint8_t *row, int nb) {
     return a;
 }
 
+/* Tokens one sixteen-row micro-kernel call takes (k3k_type_traits.packed_pair). */
+#define K3K_PACKED_PAIR_TOKENS 8
+
 /* One group of eight rows times n_tok (1..4) tokens: y[t * y_stride + r] = dot(row r, token t). */
 typedef void (*k3k_packed_fn)(int nb, const void *x, const uint8_t *act, size_t act_stride, int n_tok, float *y,
                               size_t y_stride);

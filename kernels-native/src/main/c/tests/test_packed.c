@@ -45,23 +45,32 @@ static void packed_case(int type, int rows, int cols, int n_tok, k3k_pool *pool)
 
 void test_packed(void) {
     k3k_pool *pool = k3k_pool_create(3, NULL, 0, NULL, K3K_AI_NEVER);
-    const int tokens[] = {1, 3, 4, 6, 9};
+    /* token counts below, at and past the four-token kernels and the eight-token micro-kernel tiles */
+    const int tokens[] = {1, 3, 4, 6, 9, 8, 17};
     const int types[] = {K3K_Q4_0, K3K_Q8_0, K3K_Q4_K, K3K_Q6_K};
     for (int ti = 0; ti < 4; ti++)
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < 7; i++) {
             const int unit = types[ti] == K3K_Q4_K || types[ti] == K3K_Q6_K ? 256 : 32;
             packed_case(types[ti], 24, unit * 3, tokens[i], NULL);
             packed_case(types[ti], 40, unit * 8, tokens[i], pool);
         }
+    /* row counts that end in a lone eight-row group after the sixteen-row tiles, on the pool and off */
+    packed_case(K3K_Q4_0, 56, 32 * 5, 11, pool);
+    packed_case(K3K_Q8_0, 8, 32 * 7, 10, NULL);
+    packed_case(K3K_Q8_0, 72, 32 * 2, 19, pool);
     CHECK(k3k_packed_bytes(K3K_Q4_K, 16, 96) == 0, "Q4_K: cols not whole super-blocks");
     k3k_pool_destroy(pool);
     CHECK(k3k_packed_bytes(K3K_Q4_0, 12, 64) == 0, "rows not a multiple of 8: no layout");
     CHECK(k3k_packed_bytes(K3K_Q5_K, 16, 256) == 0, "Q5_K: no layout");
     /* packing is worth it only with a vector kernel for the layout: AVX2 has them, other paths do not yet */
-    const int avx2 = strcmp(k3k_isa(), "avx2") == 0;
+    const int avx2 = strcmp(k3k_isa(), "avx2") == 0 || strcmp(k3k_isa(), "avx512vnni") == 0;
     CHECK(k3k_packed_fast(K3K_Q4_0) == avx2 && k3k_packed_fast(K3K_Q8_0) == avx2 && k3k_packed_fast(K3K_Q4_K) == avx2,
           "packed kernels fast exactly on avx2 (isa %s)", k3k_isa());
     CHECK(k3k_packed_fast(K3K_Q5_K) == 0, "no packed Q5_K kernel");
+    /* the sixteen-row micro-kernels are there exactly on the AVX512-VNNI path (K3K_ISA=avx2 leaves them out) */
+    const int vnni = strcmp(k3k_isa(), "avx512vnni") == 0;
+    CHECK((k3k_traits(K3K_Q4_0)->packed_pair != NULL) == vnni && (k3k_traits(K3K_Q8_0)->packed_pair != NULL) == vnni,
+          "Q4_0/Q8_0 gemm micro-kernels present exactly on avx512vnni (isa %s)", k3k_isa());
     k3k_force_generic(1);
     CHECK(k3k_packed_fast(K3K_Q4_0) == 0, "the generic path does not pack");
     k3k_force_generic(0);
