@@ -41,6 +41,15 @@ AVX512 static inline __m512 accumulate(__m512 acc, __m512i sum, int32_t corr, __
     return _mm512_add_ps(acc, _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(sum, _mm512_set1_epi32(corr))), d));
 }
 
+/* The tile's activation views and zeroed accumulators. */
+AVX512 static inline void start_tile(k3k_packed_act *a, __m512 *acc, const uint8_t *act, size_t act_stride, int n_tok,
+                                     int nb) {
+    for (int t = 0; t < n_tok; t++) {
+        a[t] = k3k_packed_act_view(act + (size_t) t * act_stride, nb);
+        acc[t] = _mm512_setzero_ps();
+    }
+}
+
 AVX512 static void store_tile(const __m512 *acc, int n_tok, float *y, size_t y_stride) {
     for (int t = 0; t < n_tok; t++) _mm512_storeu_ps(y + (size_t) t * y_stride, acc[t]);
 }
@@ -51,10 +60,7 @@ AVX512 static void q4_0x16_vnni(int nb, const void *vx0, const void *vx1, const 
     const __m512i m4 = _mm512_set1_epi8(0x0F);
     k3k_packed_act a[K3K_PACKED_PAIR_TOKENS];
     __m512 acc[K3K_PACKED_PAIR_TOKENS];
-    for (int t = 0; t < n_tok; t++) {
-        a[t] = k3k_packed_act_view(act + (size_t) t * act_stride, nb);
-        acc[t] = _mm512_setzero_ps();
-    }
+    start_tile(a, acc, act, act_stride, n_tok, nb);
     for (int b = 0; b < nb; b++) {
         __m512i lo[4], hi[4];
         for (int k = 0; k < 4; k++) {
@@ -82,10 +88,7 @@ AVX512 static void q8_0x16_vnni(int nb, const void *vx0, const void *vx1, const 
     const __m512i bias = _mm512_set1_epi8((char) 0x80);
     k3k_packed_act a[K3K_PACKED_PAIR_TOKENS];
     __m512 acc[K3K_PACKED_PAIR_TOKENS];
-    for (int t = 0; t < n_tok; t++) {
-        a[t] = k3k_packed_act_view(act + (size_t) t * act_stride, nb);
-        acc[t] = _mm512_setzero_ps();
-    }
+    start_tile(a, acc, act, act_stride, n_tok, nb);
     for (int b = 0; b < nb; b++) {
         __m512i w[8];
         for (int k = 0; k < 8; k++)
