@@ -35,10 +35,11 @@ AVX512 static inline __m512 pair_scales(const uint16_t *d0, const uint16_t *d1) 
     return _mm512_cvtph_ps(h);
 }
 
-/* acc[t] += (sum[t] - corr) * (dx * dy[t]), the generic model's order: product first, one rounding each. */
-AVX512 static inline __m512 accumulate(__m512 acc, __m512i sum, int32_t corr, __m512 dx, float dy) {
+/* acc[t] += sum[t] * (dx * dy[t]), the generic model's order: product first, one rounding each. The
+ * integer sum starts at minus the activation's correction, so it needs no subtraction at the end. */
+AVX512 static inline __m512 accumulate(__m512 acc, __m512i sum, __m512 dx, float dy) {
     const __m512 d = _mm512_mul_ps(dx, _mm512_set1_ps(dy));
-    return _mm512_add_ps(acc, _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(sum, _mm512_set1_epi32(corr))), d));
+    return _mm512_add_ps(acc, _mm512_mul_ps(_mm512_cvtepi32_ps(sum), d));
 }
 
 /* The tile's activation views and zeroed accumulators. */
@@ -71,12 +72,12 @@ AVX512 static void q4_0x16_vnni(int nb, const void *vx0, const void *vx1, const 
         const __m512 dx = pair_scales(x0[b].d, x1[b].d);
         for (int t = 0; t < n_tok; t++) {
             const int8_t *q = a[t].q[b].qs;
-            __m512i s = _mm512_setzero_si512();
+            __m512i s = _mm512_set1_epi32(-a[t].sum8[b]);
             for (int k = 0; k < 4; k++) {
                 s = _mm512_dpbusd_epi32(s, lo[k], bcast4(q + 4 * k));
                 s = _mm512_dpbusd_epi32(s, hi[k], bcast4(q + 16 + 4 * k));
             }
-            acc[t] = accumulate(acc[t], s, a[t].sum8[b], dx, a[t].d[b]);
+            acc[t] = accumulate(acc[t], s, dx, a[t].d[b]);
         }
     }
     store_tile(acc, n_tok, y, y_stride);
@@ -96,10 +97,139 @@ AVX512 static void q8_0x16_vnni(int nb, const void *vx0, const void *vx1, const 
         const __m512 dx = pair_scales(x0[b].d, x1[b].d);
         for (int t = 0; t < n_tok; t++) {
             const int8_t *q = a[t].q[b].qs;
-            __m512i s = _mm512_setzero_si512();
-            for (int k = 0; k < 8; k++) s = _mm512_dpbusd_epi32(s, w[k], bcast4(q + 4 * k));
             /* 128 sum(y) = 16 (8 sum(y)), exact: |16 * 8 * 32 * 128| < 2^20 */
-            acc[t] = accumulate(acc[t], s, 16 * a[t].sum8[b], dx, a[t].d[b]);
+            __m512i s = _mm512_set1_epi32(-16 * a[t].sum8[b]);
+            for (int k = 0; k < 8; k++) s = _mm512_dpbusd_epi32(s, w[k], bcast4(q + 4 * k));
+            acc[t] = accumulate(acc[t], s, dx, a[t].d[b]);
+        }
+    }
+    store_tile(acc, n_tok, y, y_stride);
+}
+
+/* Sixteen bytes, eight from each group's [row] array, in one 128-bit register. */
+AVX512 static inline __m128i pair_bytes16(const void *b0, const void *b1) {
+    long long u0, u1;
+    memcpy(&u0, b0, 8);
+    memcpy(&u1, b1, 8);
+    return _mm_set_epi64x(u1, u0);
+}
+/* ... widened to the sixteen int32 lanes, unsigned (Q4_K's scales and mins) or signed (Q6_K's scales). */
+AVX512 static inline __m512i pair_bytes(const uint8_t *b0, const uint8_t *b1) { return _mm512_cvtepu8_epi32(pair_bytes16(b0, b1)); }
+AVX512 static inline __m512i pair_sbytes(const int8_t *b0, const int8_t *b1) { return _mm512_cvtepi8_epi32(pair_bytes16(b0, b1)); }
+
+/* Q4_K x16: per 64-element group j, vpdpbusd sums each sub-block's 32 products of nibble x activation in
+ * int32 (too wide for int16: 15 x 128 x 32), one multiply by the row's 6-bit scale adds it to sumi; the
+ * mins are sum_s m_s bsum_s by vpdpwssd of [m_2i, m_2i+1] int16 pairs against the activation's pairs. */
+AVX512 static void q4_Kx16_vnni(int nb, const void *vx0, const void *vx1, const uint8_t *act, size_t act_stride,
+                                int n_tok, float *y, size_t y_stride) {
+    const block_q4_Kx8 *x0 = vx0, *x1 = vx1;
+    const __m512i m4 = _mm512_set1_epi8(0x0F);
+    k3k_packed_act_k a[K3K_PACKED_PAIR_TOKENS];
+    __m512 acc[K3K_PACKED_PAIR_TOKENS];
+    for (int t = 0; t < n_tok; t++) {
+        a[t] = k3k_packed_act_k_view(act + (size_t) t * act_stride, nb);
+        acc[t] = _mm512_setzero_ps();
+    }
+    for (int b = 0; b < nb; b++) {
+        __m512i sumi[K3K_PACKED_PAIR_TOKENS];
+        for (int t = 0; t < n_tok; t++) sumi[t] = _mm512_setzero_si512();
+        for (int j = 0; j < 4; j++) {
+            __m512i lo[8], hi[8];
+            for (int k = 0; k < 8; k++) {
+                const __m512i q = pair_chunk(x0[b].qs + 256 * j + 32 * k, x1[b].qs + 256 * j + 32 * k);
+                lo[k] = _mm512_and_si512(q, m4);
+                hi[k] = _mm512_and_si512(_mm512_srli_epi16(q, 4), m4);
+            }
+            const __m512i sc_lo = pair_bytes(x0[b].sc[2 * j], x1[b].sc[2 * j]);
+            const __m512i sc_hi = pair_bytes(x0[b].sc[2 * j + 1], x1[b].sc[2 * j + 1]);
+            for (int t = 0; t < n_tok; t++) {
+                const int8_t *yq = a[t].q[b].qs + 64 * j;
+                __m512i sl = _mm512_setzero_si512(), sh = _mm512_setzero_si512();
+                for (int k = 0; k < 8; k++) {
+                    sl = _mm512_dpbusd_epi32(sl, lo[k], bcast4(yq + 4 * k));
+                    sh = _mm512_dpbusd_epi32(sh, hi[k], bcast4(yq + 32 + 4 * k));
+                }
+                sumi[t] = _mm512_add_epi32(sumi[t], _mm512_add_epi32(_mm512_mullo_epi32(sl, sc_lo), _mm512_mullo_epi32(sh, sc_hi)));
+            }
+        }
+        __m512i mp[4];
+        for (int i = 0; i < 4; i++)
+            mp[i] = _mm512_or_si512(pair_bytes(x0[b].m[2 * i], x1[b].m[2 * i]),
+                                    _mm512_slli_epi32(pair_bytes(x0[b].m[2 * i + 1], x1[b].m[2 * i + 1]), 16));
+        const __m512 d = pair_scales(x0[b].d, x1[b].d), dmin = pair_scales(x0[b].dmin, x1[b].dmin);
+        for (int t = 0; t < n_tok; t++) {
+            const int32_t *yp = a[t].aux + 4 * b;
+            __m512i mins = _mm512_setzero_si512();
+            for (int i = 0; i < 4; i++) mins = _mm512_dpwssd_epi32(mins, mp[i], _mm512_set1_epi32(yp[i]));
+            const __m512 dy = _mm512_set1_ps(a[t].q[b].d);
+            acc[t] = _mm512_sub_ps(_mm512_add_ps(acc[t], _mm512_mul_ps(_mm512_cvtepi32_ps(sumi[t]), _mm512_mul_ps(d, dy))),
+                                   _mm512_mul_ps(_mm512_cvtepi32_ps(mins), _mm512_mul_ps(dmin, dy)));
+        }
+    }
+    store_tile(acc, n_tok, y, y_stride);
+}
+
+/* Elements 128 n + 32 st + 4 c.. of sixteen rows as 6-bit values (0..63): four bits from ql, two from qh. */
+AVX512 static inline __m512i q6_stream(const block_q6_Kx8 *x0, const block_q6_Kx8 *x1, int n, int st, int c) {
+    const __m512i m4 = _mm512_set1_epi8(0x0F);
+    const size_t lo_at = 512 * (size_t) n + 32 * (size_t) (c + (st & 1 ? 8 : 0)), hi_at = 256 * (size_t) n + 32 * (size_t) c;
+    const __m512i a = pair_chunk(x0->ql + lo_at, x1->ql + lo_at), h = pair_chunk(x0->qh + hi_at, x1->qh + hi_at);
+    const __m512i low = st < 2 ? _mm512_and_si512(a, m4) : _mm512_and_si512(_mm512_srli_epi16(a, 4), m4);
+    /* bits 2 st, 2 st + 1 of h moved to bits 4, 5 */
+    const __m512i top = _mm512_and_si512(st < 2 ? _mm512_slli_epi16(h, 4 - 2 * st) : _mm512_srli_epi16(h, 2 * st - 4),
+                                         _mm512_set1_epi8(0x30));
+    return _mm512_or_si512(low, top);
+}
+
+/* Q6_K x16: per 16-element sub-block, vpdpbusd sums q y of the unsigned 6-bit values and one multiply by the
+ * row's signed scale adds it; the offset, sum((q - 32) y) = sum(q y) - 32 sum(y), comes once per super-block
+ * as 32 sum_s sc_s bsum_s by vpdpwssd of [sc_2i, sc_2i+1] pairs against the activation's bsums pairs. */
+AVX512 static void q6_Kx16_vnni(int nb, const void *vx0, const void *vx1, const uint8_t *act, size_t act_stride,
+                                int n_tok, float *y, size_t y_stride) {
+    const block_q6_Kx8 *x0 = vx0, *x1 = vx1;
+    k3k_packed_act_k a[K3K_PACKED_PAIR_TOKENS];
+    __m512 acc[K3K_PACKED_PAIR_TOKENS];
+    for (int t = 0; t < n_tok; t++) {
+        a[t] = k3k_packed_act_k_view(act + (size_t) t * act_stride, nb);
+        acc[t] = _mm512_setzero_ps();
+    }
+    for (int b = 0; b < nb; b++) {
+        __m512i sumi[K3K_PACKED_PAIR_TOKENS];
+        for (int t = 0; t < n_tok; t++) sumi[t] = _mm512_setzero_si512();
+        for (int n = 0; n < 2; n++)
+            for (int st = 0; st < 4; st++) {
+                __m512i e[8];
+                for (int c = 0; c < 8; c++) e[c] = q6_stream(&x0[b], &x1[b], n, st, c);
+                const int sub = 8 * n + 2 * st;
+                const __m512i sc0 = pair_sbytes(x0[b].sc[sub], x1[b].sc[sub]);
+                const __m512i sc1 = pair_sbytes(x0[b].sc[sub + 1], x1[b].sc[sub + 1]);
+                for (int t = 0; t < n_tok; t++) {
+                    const int8_t *yq = a[t].q[b].qs + 128 * n + 32 * st;
+                    __m512i s0 = _mm512_setzero_si512(), s1 = _mm512_setzero_si512();
+                    for (int c = 0; c < 4; c++) {
+                        s0 = _mm512_dpbusd_epi32(s0, e[c], bcast4(yq + 4 * c));
+                        s1 = _mm512_dpbusd_epi32(s1, e[c + 4], bcast4(yq + 16 + 4 * c));
+                    }
+                    sumi[t] = _mm512_add_epi32(sumi[t], _mm512_add_epi32(_mm512_mullo_epi32(s0, sc0), _mm512_mullo_epi32(s1, sc1)));
+                }
+            }
+        __m512i sp[8];
+        for (int i = 0; i < 8; i++) {
+            const __m512i lo = pair_sbytes(x0[b].sc[2 * i], x1[b].sc[2 * i]);
+            const __m512i hi = pair_sbytes(x0[b].sc[2 * i + 1], x1[b].sc[2 * i + 1]);
+            sp[i] = _mm512_or_si512(_mm512_and_si512(lo, _mm512_set1_epi32(0xFFFF)), _mm512_slli_epi32(hi, 16));
+        }
+        const __m512 d = pair_scales(x0[b].d, x1[b].d);
+        for (int t = 0; t < n_tok; t++) {
+            const int16_t *bs = a[t].q[b].bsums;
+            __m512i corr = _mm512_setzero_si512();
+            for (int i = 0; i < 8; i++) {
+                int32_t pair;
+                memcpy(&pair, bs + 2 * i, 4);
+                corr = _mm512_dpwssd_epi32(corr, sp[i], _mm512_set1_epi32(pair));
+            }
+            const __m512i total = _mm512_sub_epi32(sumi[t], _mm512_slli_epi32(corr, 5));
+            acc[t] = _mm512_add_ps(acc[t], _mm512_mul_ps(_mm512_cvtepi32_ps(total), _mm512_mul_ps(d, _mm512_set1_ps(a[t].q[b].d))));
         }
     }
     store_tile(acc, n_tok, y, y_stride);
@@ -114,6 +244,10 @@ int k3k_install_x86_avx512(k3k_type_traits *t) {
     t[K3K_Q4_0].packed_pair_path = "avx512vnni";
     t[K3K_Q8_0].packed_pair = q8_0x16_vnni;
     t[K3K_Q8_0].packed_pair_path = "avx512vnni";
+    t[K3K_Q4_K].packed_pair = q4_Kx16_vnni;
+    t[K3K_Q4_K].packed_pair_path = "avx512vnni";
+    t[K3K_Q6_K].packed_pair = q6_Kx16_vnni;
+    t[K3K_Q6_K].packed_pair_path = "avx512vnni";
     return 1;
 }
 

@@ -69,8 +69,9 @@ void test_packed(void) {
     CHECK(k3k_packed_fast(K3K_Q5_K) == 0, "no packed Q5_K kernel");
     /* the sixteen-row micro-kernels are there exactly on the AVX512-VNNI path (K3K_ISA=avx2 leaves them out) */
     const int vnni = strcmp(k3k_isa(), "avx512vnni") == 0;
-    CHECK((k3k_traits(K3K_Q4_0)->packed_pair != NULL) == vnni && (k3k_traits(K3K_Q8_0)->packed_pair != NULL) == vnni,
-          "Q4_0/Q8_0 gemm micro-kernels present exactly on avx512vnni (isa %s)", k3k_isa());
+    CHECK((k3k_traits(K3K_Q4_0)->packed_pair != NULL) == vnni && (k3k_traits(K3K_Q8_0)->packed_pair != NULL) == vnni &&
+              (k3k_traits(K3K_Q4_K)->packed_pair != NULL) == vnni && (k3k_traits(K3K_Q6_K)->packed_pair != NULL) == vnni,
+          "Q4_0/Q8_0/Q4_K/Q6_K gemm micro-kernels present exactly on avx512vnni (isa %s)", k3k_isa());
     k3k_force_generic(1);
     CHECK(k3k_packed_fast(K3K_Q4_0) == 0, "the generic path does not pack");
     k3k_force_generic(0);
