@@ -42,6 +42,8 @@ void k3k_vec_dot_q4_K_q8_K_generic(int n, float *s, const void *x, const void *y
 void k3k_vec_dot_q5_K_q8_K_generic(int n, float *s, const void *x, const void *y);
 void k3k_vec_dot_q6_K_q8_K_generic(int n, float *s, const void *x, const void *y);
 void k3k_vec_dot_q8_K_q8_K_generic(int n, float *s, const void *x, const void *y);
+void k3k_vec_dot_iq4_nl_q8_0_generic(int n, float *s, const void *x, const void *y);
+void k3k_vec_dot_iq4_xs_q8_K_generic(int n, float *s, const void *x, const void *y);
 
 /* Generic attention inner loops (float accumulation in eight interleaved partial sums). */
 float k3k_kv_dot_f32_generic(const float *q, const void *k, int n);
@@ -63,6 +65,7 @@ void k3k_quantize_row_weights(int type, const float *x, void *y, int64_t n);
 int k3k_dequantize_row(int type, const void *src, float *dst, int64_t n);
 void k3k_dequantize_row_legacy(int type, const void *src, float *dst, int64_t n);
 void k3k_dequantize_row_kquant(int type, const void *src, float *dst, int64_t n);
+void k3k_dequantize_row_iq4(int type, const void *src, float *dst, int64_t n);
 
 /* Geometry of a type: elements per block and bytes per block (0 when unknown). */
 int k3k_block_size(int type);

@@ -4,7 +4,7 @@
 #include "k3k_test.h"
 
 static const int TYPES[] = {K3K_F32, K3K_F16, K3K_BF16, K3K_Q4_0, K3K_Q4_1, K3K_Q5_0, K3K_Q5_1, K3K_Q8_0,
-                            K3K_Q2_K, K3K_Q3_K, K3K_Q4_K, K3K_Q5_K, K3K_Q6_K, K3K_Q8_K};
+                            K3K_Q2_K, K3K_Q3_K, K3K_Q4_K, K3K_Q5_K, K3K_Q6_K, K3K_Q8_K, K3K_IQ4_NL, K3K_IQ4_XS};
 
 static void check_type(int type, int cols, int rows) {
     const k3k_type_traits *tr = k3k_traits(type);
