@@ -114,5 +114,8 @@ void k3k_force_generic(int on);
 int k3k_install_x86_avx2(k3k_type_traits *table);
 int k3k_install_arm_neon(k3k_type_traits *table);
 int k3k_install_riscv_rvv(k3k_type_traits *table);
+/* The IQ4_NL / IQ4_XS rows of the NEON and RVV paths (called by their installers). */
+void k3k_install_arm_neon_iq4(k3k_type_traits *table);
+void k3k_install_riscv_rvv_iq4(k3k_type_traits *table);
 
 #endif
