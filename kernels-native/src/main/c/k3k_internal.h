@@ -104,6 +104,21 @@ static inline size_t k3k_act_row_bytes(const k3k_type_traits *tr, int64_t n) {
     return (k3k_act_aux_offset(tr->vec_dot_type, n) + aux + 32 + 63) & ~(size_t) 63;
 }
 
+/* The one-token (decode) and four-token (prefill) entry points of a kernel written for nt tokens; nt is a
+ * constant once the kernel is inlined, so each entry is specialised and both do the same per-token work. */
+#define K3K_TOKEN_ENTRIES(attr, name, kernel)                                                                \
+    attr static void name(int n, float *s, const void *vx, const void *vy) { kernel(n, s, 0, vx, vy, 0, 1); } \
+    attr static void name##_4t(int n, float *s, size_t s_stride, const void *vx, const void *vy, size_t by) {  \
+        kernel(n, s, s_stride, vx, vy, by, 4);                                                               \
+    }
+
+/* Installs a type's one- and four-token dots and names the path. */
+static inline void k3k_set_dots(k3k_type_traits *row, k3k_vec_dot_fn dot, k3k_vec_dot_4t_fn dot_4t, const char *path) {
+    row->dot = dot;
+    row->dot_4t = dot_4t;
+    row->path = path;
+}
+
 /* The table, filled once (thread-safe) from the CPU features seen at run time. */
 const k3k_type_traits *k3k_traits(int type);
 /* Forces the generic path for every type (tests compare the ISA paths against it). */

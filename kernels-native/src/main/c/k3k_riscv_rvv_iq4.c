@@ -71,22 +71,12 @@ static INLINE void iq4_xs_tokens(int n, float *s, size_t s_stride, const void *v
     for (int t = 0; t < nt; t++) s[t * s_stride] = sumf[t];
 }
 
-static void dot_iq4_nl(int n, float *s, const void *vx, const void *vy) { iq4_nl_tokens(n, s, 0, vx, vy, 0, 1); }
-static void dot_4t_iq4_nl(int n, float *s, size_t s_stride, const void *vx, const void *vy, size_t by) {
-    iq4_nl_tokens(n, s, s_stride, vx, vy, by, 4);
-}
-static void dot_iq4_xs(int n, float *s, const void *vx, const void *vy) { iq4_xs_tokens(n, s, 0, vx, vy, 0, 1); }
-static void dot_4t_iq4_xs(int n, float *s, size_t s_stride, const void *vx, const void *vy, size_t by) {
-    iq4_xs_tokens(n, s, s_stride, vx, vy, by, 4);
-}
+K3K_TOKEN_ENTRIES(, dot_iq4_nl, iq4_nl_tokens)
+K3K_TOKEN_ENTRIES(, dot_iq4_xs, iq4_xs_tokens)
 
 void k3k_install_riscv_rvv_iq4(k3k_type_traits *t) {
-    t[K3K_IQ4_NL].dot = dot_iq4_nl;
-    t[K3K_IQ4_NL].dot_4t = dot_4t_iq4_nl;
-    t[K3K_IQ4_NL].path = "rvv";
-    t[K3K_IQ4_XS].dot = dot_iq4_xs;
-    t[K3K_IQ4_XS].dot_4t = dot_4t_iq4_xs;
-    t[K3K_IQ4_XS].path = "rvv";
+    k3k_set_dots(&t[K3K_IQ4_NL], dot_iq4_nl, dot_iq4_nl_4t, "rvv");
+    k3k_set_dots(&t[K3K_IQ4_XS], dot_iq4_xs, dot_iq4_xs_4t, "rvv");
 }
 
 #else
