@@ -25,13 +25,13 @@ final class QuantizeIq4 {
     /** One IQ4_NL block (32 values) at byte o. */
     static void blockNl(float[] x, int xo, ByteBuffer y, int o) {
         int[] levels = new int[32];
-        float d = groupScale(x, xo, levels);
+        float d = groupScale(x, xo);
         y.putShort(o, Half.fromFloat(d));
         float id = d != 0 ? 1 / d : 0;
         for (int j = 0; j < 32; j++) {
             levels[j] = bestIndex(id * x[xo + j]);
         }
-        pack(levels, 0, y, o + Blocks.IQ4_NL_QS);
+        pack(levels, y, o + Blocks.IQ4_NL_QS);
     }
 
     /** One IQ4_XS super-block (256 values) at byte o. */
@@ -41,7 +41,7 @@ final class QuantizeIq4 {
         float maxScale = 0;
         float amaxScale = 0;
         for (int ib = 0; ib < 8; ib++) {
-            scales[ib] = groupScale(x, xo + 32 * ib, levels);
+            scales[ib] = groupScale(x, xo + 32 * ib);
             if (Math.abs(scales[ib]) > amaxScale) {
                 amaxScale = Math.abs(scales[ib]);
                 maxScale = scales[ib];
@@ -58,7 +58,7 @@ final class QuantizeIq4 {
             for (int j = 0; j < 32; j++) {
                 levels[j] = bestIndex(idl * x[xo + 32 * ib + j]);
             }
-            pack(levels, 0, y, o + Blocks.IQ4_XS_QS + 16 * ib);
+            pack(levels, y, o + Blocks.IQ4_XS_QS + 16 * ib);
             l += 32;
             int sl = o + Blocks.IQ4_XS_SCALES_L + ib / 2;
             y.put(sl, (byte) (ib % 2 == 0 ? l & 0xF : (y.get(sl) & 0xF) | ((l & 0xF) << 4)));
@@ -67,8 +67,8 @@ final class QuantizeIq4 {
         y.putShort(o + Blocks.IQ4_XS_SCALES_H, (short) scalesH);
     }
 
-    /** The fitted scale of one 32-element group (0 for an all-but-zero group); levels is scratch. */
-    private static float groupScale(float[] x, int xo, int[] levels) {
+    /** The fitted scale of one 32-element group (0 for an all-but-zero group). */
+    private static float groupScale(float[] x, int xo) {
         float amax = 0;
         float max = 0;
         for (int j = 0; j < 32; j++) {
@@ -131,9 +131,9 @@ final class QuantizeIq4 {
         return v - KVALUES[mu - 1] < KVALUES[mu] - v ? mu - 1 : mu;
     }
 
-    private static void pack(int[] levels, int from, ByteBuffer y, int qs) {
+    private static void pack(int[] levels, ByteBuffer y, int qs) {
         for (int j = 0; j < 16; j++) {
-            y.put(qs + j, (byte) (levels[from + j] | (levels[from + j + 16] << 4)));
+            y.put(qs + j, (byte) (levels[j] | (levels[j + 16] << 4)));
         }
     }
 }
