@@ -90,6 +90,10 @@ void test_dots(void) {
         check_pooled_matmul(t, bs * 3, 17, 1);
         check_pooled_matmul(t, bs * 2, 35, 5);
     }
+    char cov[2048];
+    k3k_coverage(cov, sizeof(cov));
+    CHECK(strstr(cov, "matmul.IQ4_NL ") && strstr(cov, "matmul.IQ4_XS "), "coverage lists the IQ4 types:\n%s", cov);
     CHECK(k3k_matmul(NULL, 99, NULL, 1, 32, NULL, NULL, 1) == -1, "unknown type refused");
+    CHECK(k3k_matmul(NULL, 21, NULL, 1, 256, NULL, NULL, 1) == -1, "IQ3_S (no kernel) refused");
     CHECK(k3k_matmul(NULL, K3K_Q4_0, NULL, 1, 33, NULL, NULL, 1) == -1, "ragged cols refused");
 }
