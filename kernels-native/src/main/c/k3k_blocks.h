@@ -13,6 +13,7 @@
 #define QK8_0 32
 #define QK8_1 32
 #define QK_K 256
+#define QK4_NL 32
 #define K_SCALE_SIZE 12
 
 typedef uint16_t k3k_half;
@@ -55,11 +56,28 @@ _Static_assert(sizeof(block_q6_K) == QK_K / 2 + QK_K / 4 + QK_K / 16 + 2, "block
 typedef struct { float d; int8_t qs[QK_K]; int16_t bsums[QK_K / 16]; } block_q8_K;
 _Static_assert(sizeof(block_q8_K) == 4 + QK_K + QK_K / 16 * 2, "block_q8_K size");
 
+/* The non-linear 4-bit types: a nibble indexes k3k_kvalues_iq4nl; byte j of a 32-element group holds
+ * element j (low nibble) and j + 16 (high nibble). IQ4_XS sub-block ib has the 6-bit scale
+ * (scales_l[ib/2] >> 4*(ib%2) & 15) | (scales_h >> 2*ib & 3) << 4, biased by 32. */
+typedef struct { k3k_half d; uint8_t qs[QK4_NL / 2]; } block_iq4_nl;
+_Static_assert(sizeof(block_iq4_nl) == 2 + QK4_NL / 2, "block_iq4_nl size");
+
+typedef struct { k3k_half d; uint16_t scales_h; uint8_t scales_l[QK_K / 64]; uint8_t qs[QK_K / 2]; } block_iq4_xs;
+_Static_assert(sizeof(block_iq4_xs) == 2 + 2 + QK_K / 64 + QK_K / 2, "block_iq4_xs size");
+
+/* ggml's kvalues_iq4nl codebook. */
+static const int8_t k3k_kvalues_iq4nl[16] = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
+
+/* The scale of IQ4_XS sub-block ib (0..7), minus its bias of 32. */
+static inline int k3k_iq4_xs_scale(const block_iq4_xs *x, int ib) {
+    return (((x->scales_l[ib / 2] >> 4 * (ib % 2)) & 0xF) | (((x->scales_h >> 2 * ib) & 3) << 4)) - 32;
+}
+
 /* GGUF type numbers (ggml_type). */
 enum k3k_type {
     K3K_F32 = 0, K3K_F16 = 1, K3K_Q4_0 = 2, K3K_Q4_1 = 3, K3K_Q5_0 = 6, K3K_Q5_1 = 7,
     K3K_Q8_0 = 8, K3K_Q8_1 = 9, K3K_Q2_K = 10, K3K_Q3_K = 11, K3K_Q4_K = 12, K3K_Q5_K = 13,
-    K3K_Q6_K = 14, K3K_Q8_K = 15, K3K_BF16 = 30, K3K_TYPE_COUNT = 31
+    K3K_Q6_K = 14, K3K_Q8_K = 15, K3K_IQ4_NL = 20, K3K_IQ4_XS = 23, K3K_BF16 = 30, K3K_TYPE_COUNT = 31
 };
 
 static inline uint32_t k3k_f32_bits(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }

@@ -88,6 +88,9 @@ int k3k_dequantize_row(int type, const void *src, float *dst, int64_t n) {
     case K3K_Q2_K: case K3K_Q3_K: case K3K_Q4_K: case K3K_Q5_K: case K3K_Q6_K: case K3K_Q8_K:
         k3k_dequantize_row_kquant(type, src, dst, n);
         return 0;
+    case K3K_IQ4_NL: case K3K_IQ4_XS:
+        k3k_dequantize_row_iq4(type, src, dst, n);
+        return 0;
     default:
         return -1;
     }

@@ -34,6 +34,8 @@ static void init(void) {
     row(K3K_Q5_K, k3k_vec_dot_q5_K_q8_K_generic, K3K_Q8_K, k3k_quantize_row_q8_K);
     row(K3K_Q6_K, k3k_vec_dot_q6_K_q8_K_generic, K3K_Q8_K, k3k_quantize_row_q8_K);
     row(K3K_Q8_K, k3k_vec_dot_q8_K_q8_K_generic, K3K_Q8_K, k3k_quantize_row_q8_K);
+    row(K3K_IQ4_NL, k3k_vec_dot_iq4_nl_q8_0_generic, K3K_Q8_0, k3k_quantize_row_q8_0);
+    row(K3K_IQ4_XS, k3k_vec_dot_iq4_xs_q8_K_generic, K3K_Q8_K, k3k_quantize_row_q8_K);
     generic_table[K3K_F32].kv_dot = k3k_kv_dot_f32_generic;
     generic_table[K3K_F32].kv_axpy = k3k_kv_axpy_f32_generic;
     generic_table[K3K_F16].kv_dot = k3k_kv_dot_f16_generic;
@@ -79,6 +81,7 @@ static const char *type_name(int type) {
     case K3K_Q5_1: return "Q5_1"; case K3K_Q8_0: return "Q8_0"; case K3K_Q2_K: return "Q2_K";
     case K3K_Q3_K: return "Q3_K"; case K3K_Q4_K: return "Q4_K"; case K3K_Q5_K: return "Q5_K";
     case K3K_Q6_K: return "Q6_K"; case K3K_Q8_K: return "Q8_K";
+    case K3K_IQ4_NL: return "IQ4_NL"; case K3K_IQ4_XS: return "IQ4_XS";
     default: return NULL;
     }
 }

@@ -42,6 +42,8 @@ void k3k_vec_dot_q4_K_q8_K_generic(int n, float *s, const void *x, const void *y
 void k3k_vec_dot_q5_K_q8_K_generic(int n, float *s, const void *x, const void *y);
 void k3k_vec_dot_q6_K_q8_K_generic(int n, float *s, const void *x, const void *y);
 void k3k_vec_dot_q8_K_q8_K_generic(int n, float *s, const void *x, const void *y);
+void k3k_vec_dot_iq4_nl_q8_0_generic(int n, float *s, const void *x, const void *y);
+void k3k_vec_dot_iq4_xs_q8_K_generic(int n, float *s, const void *x, const void *y);
 
 /* Generic attention inner loops (float accumulation in eight interleaved partial sums). */
 float k3k_kv_dot_f32_generic(const float *q, const void *k, int n);
@@ -63,6 +65,7 @@ void k3k_quantize_row_weights(int type, const float *x, void *y, int64_t n);
 int k3k_dequantize_row(int type, const void *src, float *dst, int64_t n);
 void k3k_dequantize_row_legacy(int type, const void *src, float *dst, int64_t n);
 void k3k_dequantize_row_kquant(int type, const void *src, float *dst, int64_t n);
+void k3k_dequantize_row_iq4(int type, const void *src, float *dst, int64_t n);
 
 /* Geometry of a type: elements per block and bytes per block (0 when unknown). */
 int k3k_block_size(int type);
@@ -106,6 +109,21 @@ static inline size_t k3k_act_row_bytes(const k3k_type_traits *tr, int64_t n) {
     return (k3k_act_aux_offset(tr->vec_dot_type, n) + aux + 32 + 63) & ~(size_t) 63;
 }
 
+/* The one-token (decode) and four-token (prefill) entry points of a kernel written for nt tokens; nt is a
+ * constant once the kernel is inlined, so each entry is specialised and both do the same per-token work. */
+#define K3K_TOKEN_ENTRIES(attr, name, kernel)                                                                \
+    attr static void name(int n, float *s, const void *vx, const void *vy) { kernel(n, s, 0, vx, vy, 0, 1); } \
+    attr static void name##_4t(int n, float *s, size_t s_stride, const void *vx, const void *vy, size_t by) {  \
+        kernel(n, s, s_stride, vx, vy, by, 4);                                                               \
+    }
+
+/* Installs a type's one- and four-token dots and names the path. */
+static inline void k3k_set_dots(k3k_type_traits *row, k3k_vec_dot_fn dot, k3k_vec_dot_4t_fn dot_4t, const char *path) {
+    row->dot = dot;
+    row->dot_4t = dot_4t;
+    row->path = path;
+}
+
 /* The table, filled once (thread-safe) from the CPU features seen at run time. */
 const k3k_type_traits *k3k_traits(int type);
 /* Forces the generic path for every type (tests compare the ISA paths against it). */
@@ -117,5 +135,8 @@ int k3k_install_x86_avx2(k3k_type_traits *table);
 int k3k_install_x86_avx512(k3k_type_traits *table);
 int k3k_install_arm_neon(k3k_type_traits *table);
 int k3k_install_riscv_rvv(k3k_type_traits *table);
+/* The IQ4_NL / IQ4_XS rows of the NEON and RVV paths (called by their installers). */
+void k3k_install_arm_neon_iq4(k3k_type_traits *table);
+void k3k_install_riscv_rvv_iq4(k3k_type_traits *table);
 
 #endif

@@ -82,8 +82,8 @@ void k3k_quantize_row_f32(const float *x, void *vy, int64_t n) {
 int k3k_block_size(int type) {
     switch (type) {
     case K3K_F32: case K3K_F16: case K3K_BF16: return 1;
-    case K3K_Q4_0: case K3K_Q4_1: case K3K_Q5_0: case K3K_Q5_1: case K3K_Q8_0: case K3K_Q8_1: return 32;
-    case K3K_Q2_K: case K3K_Q3_K: case K3K_Q4_K: case K3K_Q5_K: case K3K_Q6_K: case K3K_Q8_K: return QK_K;
+    case K3K_Q4_0: case K3K_Q4_1: case K3K_Q5_0: case K3K_Q5_1: case K3K_Q8_0: case K3K_Q8_1: case K3K_IQ4_NL: return 32;
+    case K3K_Q2_K: case K3K_Q3_K: case K3K_Q4_K: case K3K_Q5_K: case K3K_Q6_K: case K3K_Q8_K: case K3K_IQ4_XS: return QK_K;
     default: return 0;
     }
 }
@@ -104,6 +104,8 @@ int k3k_type_size(int type) {
     case K3K_Q5_K: return sizeof(block_q5_K);
     case K3K_Q6_K: return sizeof(block_q6_K);
     case K3K_Q8_K: return sizeof(block_q8_K);
+    case K3K_IQ4_NL: return sizeof(block_iq4_nl);
+    case K3K_IQ4_XS: return sizeof(block_iq4_xs);
     default: return 0;
     }
 }

@@ -28,6 +28,8 @@ static inline void prefetch_ahead(const void *block, size_t bytes) {
 void k3k_quantize_row_q8_0_avx2(const float *x, void *vy, int64_t n);
 /* Installs the Q4_0 rows (dot, four-token dot, activation format). */
 void k3k_install_x86_avx2_q4_0(k3k_type_traits *t);
+/* Installs the IQ4_NL and IQ4_XS rows (dot, four-token dot). */
+void k3k_install_x86_avx2_iq4(k3k_type_traits *t);
 /* Installs the attention inner loops over F32/F16 cache rows. */
 void k3k_install_x86_avx2_kv(k3k_type_traits *t);
 /* Installs the kernel of the packed Q4_0 x8 layout. */

@@ -36,7 +36,9 @@ uint8_t *test_random_row(int type, int n, int rows) {
         case K3K_F32: { const float v = test_randf(); memcpy(blk, &v, 4); break; }
         case K3K_F16: set_half(blk, test_randf()); break;
         case K3K_BF16: { const uint16_t h = k3k_fp32_to_bf16(test_randf()); memcpy(blk, &h, 2); break; }
-        case K3K_Q4_0: case K3K_Q5_0: case K3K_Q8_0: set_half(blk, 0.01f * (1 + test_randf())); break;
+        case K3K_Q4_0: case K3K_Q5_0: case K3K_Q8_0: case K3K_IQ4_NL: case K3K_IQ4_XS:
+            set_half(blk, 0.01f * (1 + test_randf()));
+            break;
         case K3K_Q4_1: case K3K_Q5_1: case K3K_Q4_K: case K3K_Q5_K:
             set_half(blk, 0.01f * (1 + test_randf()));
             set_half(blk + 2, 0.01f * test_randf());

@@ -38,6 +38,11 @@ final class Blocks {
     static final int Q6_K_QH = 128;
     static final int Q6_K_SCALES = 192;
     static final int Q6_K_D = 208;
+    // IQ4_NL {f16 d; u8 qs[16]}; IQ4_XS {f16 d; u16 scales_h; u8 scales_l[4]; u8 qs[128]}
+    static final int IQ4_NL_QS = 2;
+    static final int IQ4_XS_SCALES_H = 2;
+    static final int IQ4_XS_SCALES_L = 4;
+    static final int IQ4_XS_QS = 8;
     // Q8_K {f32 d; i8 qs[256]; i16 bsums[16]}
     static final int Q8_K_QS = 4;
     static final int Q8_K_BSUMS = 260;

@@ -7,7 +7,7 @@ import java.nio.ByteBuffer;
 
 /**
  * Row dequantisation, mirroring ggml-quants.c dequantize_row_* (value = int * f32 in the same order,
- * scales read through fp16). The K-quants live in {@link DequantK}.
+ * scales read through fp16). The K-quants live in {@link DequantK}, IQ4_NL/IQ4_XS in {@link Iq4}.
  */
 final class Dequant {
     private Dequant() {
@@ -44,6 +44,8 @@ final class Dequant {
             case Q5_K -> blocks(n, 256, (ib, o) -> DequantK.q5K(src, off + ib * type.typeSize, y, o), yOff);
             case Q6_K -> blocks(n, 256, (ib, o) -> DequantK.q6K(src, off + ib * type.typeSize, y, o), yOff);
             case Q8_K -> blocks(n, 256, (ib, o) -> DequantK.q8K(src, off + ib * type.typeSize, y, o), yOff);
+            case IQ4_NL -> blocks(n, 32, (ib, o) -> Iq4.dequantNl(src, off + ib * type.typeSize, y, o), yOff);
+            case IQ4_XS -> blocks(n, 256, (ib, o) -> Iq4.dequantXs(src, off + ib * type.typeSize, y, o), yOff);
         }
     }
 

@@ -20,6 +20,8 @@ public enum GgmlType {
     Q5_K(13, 256, 2 + 2 + 12 + 32 + 128),
     Q6_K(14, 256, 128 + 64 + 16 + 2),
     Q8_K(15, 256, 4 + 256 + 32),
+    IQ4_NL(20, 32, 2 + 16),
+    IQ4_XS(23, 256, 2 + 2 + 4 + 128),
     BF16(30, 1, 2);
 
     /** Super-block size of the K-quants. */
@@ -56,9 +58,9 @@ public enum GgmlType {
             case F32 -> F32;
             case F16 -> F16;
             case BF16 -> BF16;
-            case Q4_0, Q5_0, Q8_0 -> Q8_0;
+            case Q4_0, Q5_0, Q8_0, IQ4_NL -> Q8_0;
             case Q4_1, Q5_1 -> Q8_1;
-            case Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, Q8_K -> Q8_K;
+            case Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, Q8_K, IQ4_XS -> Q8_K;
             case Q8_1 -> throw new UnsupportedOperationException("Q8_1 is an activation type only");
         };
     }

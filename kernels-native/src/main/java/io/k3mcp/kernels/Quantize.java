@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 /**
  * Row quantisation, mirroring ggml-quants.c quantize_row_*_ref (the deterministic reference
  * quantisers, also what ggml's generic CPU path uses for activations). K-quant weights are in
- * {@link QuantizeK}.
+ * {@link QuantizeK}, IQ4_NL/IQ4_XS weights in {@link QuantizeIq4}.
  */
 final class Quantize {
     private Quantize() {
@@ -69,6 +69,16 @@ final class Quantize {
             case Q2_K, Q3_K, Q4_K, Q5_K, Q6_K -> {
                 for (int i = 0; i < nb; i++) {
                     QuantizeK.block(type, x, xOff + 256 * i, dst, off + i * type.typeSize);
+                }
+            }
+            case IQ4_NL -> {
+                for (int i = 0; i < nb; i++) {
+                    QuantizeIq4.blockNl(x, xOff + 32 * i, dst, off + i * type.typeSize);
+                }
+            }
+            case IQ4_XS -> {
+                for (int i = 0; i < nb; i++) {
+                    QuantizeIq4.blockXs(x, xOff + 256 * i, dst, off + i * type.typeSize);
                 }
             }
         }

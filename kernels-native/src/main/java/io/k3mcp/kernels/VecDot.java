@@ -9,7 +9,7 @@ import java.nio.ByteBuffer;
  * Dot product of a weight row with an activation row already quantised to the weight type's
  * {@link GgmlType#vecDotType()}, mirroring ggml-cpu/vec.cpp (scalar path) and quants.c
  * ggml_vec_dot_*_generic: integer sums per block, then the scales, in ggml's order. K-quants are in
- * {@link VecDotK}.
+ * {@link VecDotK}, IQ4_NL/IQ4_XS in {@link Iq4}.
  */
 final class VecDot {
     private VecDot() {
@@ -33,6 +33,8 @@ final class VecDot {
             case Q5_K -> VecDotK.q5K(w, wo, a, ao, n);
             case Q6_K -> VecDotK.q6K(w, wo, a, ao, n);
             case Q8_K -> VecDotK.q8K(w, wo, a, ao, n);
+            case IQ4_NL -> Iq4.dotNl(w, wo, a, ao, n);
+            case IQ4_XS -> Iq4.dotXs(w, wo, a, ao, n);
             case Q8_1 -> throw new UnsupportedOperationException("Q8_1 is an activation type only");
         };
     }

@@ -10,13 +10,14 @@ import io.k3mcp.kernels.GgmlType;
  *   <li>output.weight, or token_embd.weight when the output is tied: Q6_K unless the file type is
  *       Q8_0 (then Q8_0); Q8_0 when the row length is not a multiple of 256.</li>
  *   <li>attn_v.weight: Q2_K files use Q4_K when n_head / n_head_kv >= 4, else Q3_K; Q4_K_M uses Q6_K on
- *       layers where {@link #useMoreBits} holds.</li>
- *   <li>ffn_down.weight: Q2_K files use Q3_K; Q4_K_M uses Q6_K where {@link #useMoreBits} holds.</li>
+ *       layers where {@link #useMoreBits} holds; IQ4_NL/IQ4_XS use Q5_K when n_head / n_head_kv >= 4.</li>
+ *   <li>ffn_down.weight: Q2_K files use Q3_K; Q4_K_M uses Q6_K where {@link #useMoreBits} holds;
+ *       IQ4_NL/IQ4_XS use Q5_K on the first eighth of the layers.</li>
  *   <li>attn_output.weight: Q2_K files use Q3_K.</li>
  *   <li>Everything else: the file type's default (token_embd with an untied output included).</li>
  * </ul>
- * A type whose block does not divide the row length falls back to Q8_0 here (llama.cpp has a finer
- * table; no built-in shape needs it).
+ * A type whose block does not divide the row length falls back to IQ4_NL for IQ4_XS (as llama.cpp
+ * does) and to Q8_0 otherwise (llama.cpp has a finer table; no built-in shape needs it).
  */
 public final class QuantRules {
     private QuantRules() {
@@ -56,19 +57,27 @@ public final class QuantRules {
                 t = gqa >= 4 ? GgmlType.Q4_K : GgmlType.Q3_K;
             } else if (ftype == SyntheticType.Q4_K_M && useMoreBits(layer, shape.nLayer())) {
                 t = GgmlType.Q6_K;
+            } else if (isIq4(ftype) && gqa >= 4) {
+                t = GgmlType.Q5_K;
             }
         } else if (name.endsWith("ffn_down.weight")) {
             if (ftype == SyntheticType.Q2_K) {
                 t = GgmlType.Q3_K;
             } else if (ftype == SyntheticType.Q4_K_M && useMoreBits(layer, shape.nLayer())) {
                 t = GgmlType.Q6_K;
+            } else if (isIq4(ftype) && layer < shape.nLayer() / 8) {
+                t = GgmlType.Q5_K; // llama.cpp's rule without an importance matrix
             }
         } else if (name.endsWith("attn_output.weight") && ftype == SyntheticType.Q2_K) {
             t = GgmlType.Q3_K;
         }
         if (rowLength % t.blockSize != 0) {
-            t = GgmlType.Q8_0;
+            t = t == GgmlType.IQ4_XS && rowLength % GgmlType.IQ4_NL.blockSize == 0 ? GgmlType.IQ4_NL : GgmlType.Q8_0;
         }
         return t;
+    }
+
+    private static boolean isIq4(SyntheticType ftype) {
+        return ftype == SyntheticType.IQ4_NL || ftype == SyntheticType.IQ4_XS;
     }
 }

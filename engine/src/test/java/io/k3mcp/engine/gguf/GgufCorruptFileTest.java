@@ -5,6 +5,8 @@ import io.k3mcp.kernels.GgmlType;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -112,13 +114,15 @@ class GgufCorruptFileTest {
         assertTrue(msg.contains("'w.q8'") && msg.contains("extends past the end"), msg);
     }
 
-    @Test
-    void unsupportedTensorTypeIsRejectedByName() throws IOException {
+    @ParameterizedTest
+    @CsvSource({"16, IQ2_XXS", "21, IQ3_S", "29, IQ1_M"})
+    void unsupportedTensorTypeIsRejectedByNameListingTheSupportedOnes(int id, String name) throws IOException {
         byte[] b = good.clone();
         int at = indexOf(b, "w.q8") + 4 + 4 + 16; // name, n_dims, ne[2]
-        putU32(b, at, 20);
+        putU32(b, at, id);
         String msg = failure(b);
-        assertTrue(msg.contains("'w.q8'") && msg.contains("IQ4_NL") && msg.contains("not support"), msg);
+        assertTrue(msg.contains("'w.q8'") && msg.contains("(" + name + ")") && msg.contains("not support"), msg);
+        assertTrue(msg.contains("supported: [") && msg.contains("Q4_K") && msg.contains("IQ4_NL") && msg.contains("IQ4_XS"), msg);
     }
 
     @Test

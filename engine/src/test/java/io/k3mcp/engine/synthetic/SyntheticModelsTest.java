@@ -65,6 +65,30 @@ class SyntheticModelsTest {
     }
 
     @Test
+    void tinyLlamaIq4XsFollowsLlamaCppsIq4Rules() throws IOException {
+        SyntheticPlan plan = SyntheticPlan.of(TINY_LLAMA, SyntheticModels.parseSpec("llama-3.2-1b:iq4_xs").type());
+        Path p = new SyntheticModels(dir).ensure(plan);
+        try (GgufFile f = GgufFile.open(p)) {
+            assertEquals(30, f.metadata().getLong("general.file_type"));
+            assertEquals(GgmlType.IQ4_XS, f.require("token_embd.weight").type());
+            assertEquals(GgmlType.Q6_K, f.require("output.weight").type());
+            // n_head / n_head_kv = 4: llama.cpp gives attn_v Q5_K in IQ4 files
+            assertEquals(GgmlType.Q5_K, f.require("blk.1.attn_v.weight").type());
+            assertEquals(GgmlType.IQ4_XS, f.require("blk.0.ffn_down.weight").type()); // 2 layers: no first eighth
+            assertEquals(GgmlType.IQ4_XS.bytesFor(256 * 512), f.require("blk.0.ffn_up.weight").byteSize());
+            assertEquals(plan.weightBytes(), f.tensors().stream().mapToLong(GgufTensor::byteSize).sum());
+        }
+        // 16 layers: ffn_down of layers 0-1 in Q5_K; rows not a multiple of 256 fall back to IQ4_NL
+        assertEquals(GgmlType.IQ4_NL, QuantRules.typeFor(SyntheticType.IQ4_NL, TINY_QWEN, "blk.0.ffn_down.weight", 512, 2, 0));
+        SyntheticShape deep = new SyntheticShape("deep", "llama", 256, 16, 4, 2, 64, 512, 400, 256, 10000f, 1e-5f,
+                false, false, "llama", null);
+        assertEquals(GgmlType.Q5_K, QuantRules.typeFor(SyntheticType.IQ4_NL, deep, "blk.1.ffn_down.weight", 512, 2, 1));
+        assertEquals(GgmlType.IQ4_NL, QuantRules.typeFor(SyntheticType.IQ4_NL, deep, "blk.2.ffn_down.weight", 512, 2, 2));
+        assertEquals(GgmlType.IQ4_XS, QuantRules.typeFor(SyntheticType.IQ4_XS, deep, "blk.0.attn_v.weight", 256, 2, 0));
+        assertEquals(GgmlType.IQ4_NL, QuantRules.typeFor(SyntheticType.IQ4_XS, deep, "blk.0.ffn_up.weight", 288, 2, 0));
+    }
+
+    @Test
     void tinyQwenIsTiedWithQkNormsAndABpeVocabulary() throws IOException {
         Path p = new SyntheticModels(dir).ensure(SyntheticPlan.of(TINY_QWEN, SyntheticType.Q8_0));
         try (GgufFile f = GgufFile.open(p)) {

@@ -164,7 +164,7 @@ public final class KernelBench {
         short half = 0x2000; // fp16 ~0.0078
         int blocks = (int) (w.capacity() / t.typeSize);
         switch (t) {
-            case Q4_0, Q8_0, Q5_0 -> {
+            case Q4_0, Q8_0, Q5_0, IQ4_NL, IQ4_XS -> {
                 for (int i = 0; i < blocks; i++) {
                     w.putShort(i * t.typeSize, half);
                 }

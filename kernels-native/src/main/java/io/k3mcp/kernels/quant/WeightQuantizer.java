@@ -10,13 +10,14 @@ import java.util.Set;
 
 /**
  * Weight quantisation for writing GGUF files: float rows to the bytes of a ggml type, bit-identical to
- * ggml's reference quantize_row_*_ref (what llama-quantize writes without an importance matrix), through
+ * ggml's reference quantize_row_*_ref (what llama-quantize writes without an importance matrix; for
+ * IQ4_NL/IQ4_XS quantize_iq4_nl/xs with its scale search), through
  * the reference kernels' quantisers, limited to the types synthetic models use and with checked bounds.
  */
 public final class WeightQuantizer {
     private static final Set<GgmlType> SUPPORTED = EnumSet.of(
             GgmlType.F32, GgmlType.F16, GgmlType.Q4_0, GgmlType.Q8_0,
-            GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q6_K);
+            GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.IQ4_NL, GgmlType.IQ4_XS);
 
     private WeightQuantizer() {
     }

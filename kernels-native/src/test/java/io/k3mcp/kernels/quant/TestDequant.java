@@ -83,11 +83,29 @@ final class TestDequant {
                         y[yo + i] = d * sc * ((low | (hi << 4)) - 32);
                     }
                 }
+                case IQ4_NL, IQ4_XS -> {
+                    float d = half(q, o);
+                    for (int i = 0; i < type.blockSize; i++) {
+                        int g = i / 32;
+                        int ls = 33; // IQ4_NL: one scale, d itself
+                        if (type == GgmlType.IQ4_XS) {
+                            int low = ((q[o + 4 + g / 2] & 0xFF) >> (4 * (g % 2))) & 0xF;
+                            int high = ((((q[o + 2] & 0xFF) | (q[o + 3] & 0xFF) << 8)) >> (2 * g)) & 3;
+                            ls = low | (high << 4);
+                        }
+                        int qsAt = o + (type == GgmlType.IQ4_XS ? 8 : 2) + 16 * g + i % 16;
+                        int nibble = (i % 32) < 16 ? q[qsAt] & 0xF : (q[qsAt] & 0xFF) >> 4;
+                        y[yo + i] = d * (ls - 32) * IQ4_CODEBOOK[nibble];
+                    }
+                }
                 default -> throw new IllegalArgumentException(type.toString());
             }
         }
         return y;
     }
+
+    /** kvalues_iq4nl (ggml-common.h). */
+    private static final int[] IQ4_CODEBOOK = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
 
     private static float half(byte[] q, int o) {
         return Half.toFloat((short) ((q[o] & 0xFF) | (q[o + 1] << 8)));

@@ -23,7 +23,7 @@ class WeightQuantizerTest {
      * (range of 16, searched); bounds are those estimates with about 40 % headroom.
      */
     @ParameterizedTest
-    @CsvSource({"Q8_0, 0.009", "Q4_0, 0.13", "Q6_K, 0.03", "Q4_K, 0.12", "Q3_K, 0.22", "Q2_K, 0.45"})
+    @CsvSource({"Q8_0, 0.009", "Q4_0, 0.13", "Q6_K, 0.03", "Q4_K, 0.12", "Q3_K, 0.22", "Q2_K, 0.45", "IQ4_NL, 0.12", "IQ4_XS, 0.12"})
     void roundTripErrorWithinBound(GgmlType type, double relRmsBound) {
         int n = 256 * 64;
         float[] x = gaussian(n, 7, 0.02f);
@@ -62,7 +62,7 @@ class WeightQuantizerTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"Q4_0", "Q8_0", "Q2_K", "Q3_K", "Q4_K", "Q6_K"})
+    @CsvSource({"Q4_0", "Q8_0", "Q2_K", "Q3_K", "Q4_K", "Q6_K", "IQ4_NL", "IQ4_XS"})
     void zerosStayZero(GgmlType type) {
         int n = 256;
         byte[] q = new byte[Math.toIntExact(type.bytesFor(n))];
@@ -87,7 +87,7 @@ class WeightQuantizerTest {
     void rejectsBadArguments() {
         float[] x = new float[64];
         byte[] out = new byte[1024];
-        assertThrows(IllegalArgumentException.class, () -> WeightQuantizer.quantize(GgmlType.Q5_K, x, 0, 64, out, 0));
+        assertThrows(IllegalArgumentException.class, () -> WeightQuantizer.quantize(GgmlType.Q5_1, x, 0, 64, out, 0));
         assertThrows(IllegalArgumentException.class, () -> WeightQuantizer.quantize(GgmlType.Q4_K, x, 0, 64, out, 0));
         assertThrows(IllegalArgumentException.class, () -> WeightQuantizer.quantize(GgmlType.Q8_0, x, 48, 32, out, 0));
         assertThrows(IllegalArgumentException.class, () -> WeightQuantizer.quantize(GgmlType.Q8_0, x, 0, 64, new byte[60], 0));

@@ -34,7 +34,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--model", description = "GGUF model file.")
     Path model;
 
-    @Option(names = "--synthetic", description = "SHAPE:TYPE synthetic model, e.g. tinyllama-1.1b:q4_0, qwen3-0.6b:q4_k_m.")
+    @Option(names = "--synthetic", description = "SHAPE:TYPE synthetic model, e.g. tinyllama-1.1b:q4_0, qwen3-0.6b:q4_k_m, llama-3.2-1b:iq4_xs.")
     String synthetic;
 
     @Option(names = {"-t", "--threads"}, split = ",", description = "Thread counts, comma-separated. Default: 2.")

@@ -71,6 +71,8 @@ public record ModelInfo(String filename, String type, long size, long nParams, l
             case 16 -> "Q5_K - Small";
             case 17 -> "Q5_K - Medium";
             case 18 -> "Q6_K";
+            case 25 -> "IQ4_NL - 4.5 bpw";
+            case 30 -> "IQ4_XS - 4.25 bpw";
             case 32 -> "BF16";
             default -> "ftype " + ftype;
         };
