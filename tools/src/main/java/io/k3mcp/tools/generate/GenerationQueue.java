@@ -1,12 +1,14 @@
 package io.k3mcp.tools.generate;
 
 import io.k3mcp.tools.Cancellation;
+import io.k3mcp.tools.InferenceMetrics;
 import io.k3mcp.tools.ToolBusyException;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * Generations on one model run one at a time, first come first served, with at most
@@ -38,6 +40,11 @@ final class GenerationQueue {
     }
 
     Slot enter(Cancellation cancel) throws ToolBusyException, InterruptedException {
+        return enter(cancel, () -> () -> { });
+    }
+
+    /** As {@link #enter(Cancellation)}; a call that must wait holds {@code waiting} (a deferred gauge) meanwhile. */
+    Slot enter(Cancellation cancel, Supplier<InferenceMetrics.Span> waiting) throws ToolBusyException, InterruptedException {
         lock.lock();
         try {
             if (!running && waiters.isEmpty()) {
@@ -51,7 +58,7 @@ final class GenerationQueue {
             Object me = new Object();
             waiters.addLast(me);
             boolean admitted = false;
-            try {
+            try (InferenceMetrics.Span deferred = waiting.get()) {
                 while (running || waiters.peekFirst() != me) {
                     changed.await(CANCEL_POLL_MS, TimeUnit.MILLISECONDS);
                     cancel.check();

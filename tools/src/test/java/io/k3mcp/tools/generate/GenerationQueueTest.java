@@ -1,6 +1,8 @@
 package io.k3mcp.tools.generate;
 
 import io.k3mcp.tools.Cancellation;
+import io.k3mcp.tools.InferenceMetrics;
+import io.k3mcp.tools.MetricReading;
 import io.k3mcp.tools.ToolBusyException;
 import org.junit.jupiter.api.Test;
 
@@ -12,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -61,6 +64,30 @@ class GenerationQueueTest {
         assertEquals(0, q.waiting());
         held.close();
         q.enter(Cancellation.none()).close();
+    }
+
+    @Test
+    void onlyACallThatWaitsCountsAsDeferred() throws Exception {
+        GenerationQueue q = new GenerationQueue("m.gguf", 4);
+        InferenceMetrics metrics = new InferenceMetrics();
+        GenerationQueue.Slot first = q.enter(Cancellation.none(), () -> metrics.deferred("generate", "m"));
+        assertNull(MetricReading.value(metrics, "k3mcp_requests_deferred", "m", "generate"), "the first call does not wait");
+        java.util.concurrent.atomic.AtomicReference<Double> admitted = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread second = new Thread(() -> {
+            try (GenerationQueue.Slot s = q.enter(Cancellation.none(), () -> metrics.deferred("generate", "m"))) {
+                admitted.set(MetricReading.value(metrics, "k3mcp_requests_deferred", "m", "generate"));
+            } catch (ToolBusyException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        second.start();
+        while (q.waiting() < 1) {
+            Thread.sleep(2);
+        }
+        assertEquals(1.0, MetricReading.value(metrics, "k3mcp_requests_deferred", "m", "generate"));
+        first.close();
+        second.join(10_000);
+        assertEquals(0.0, admitted.get(), "no longer deferred once admitted");
     }
 
     @Test
