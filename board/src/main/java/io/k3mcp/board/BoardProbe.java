@@ -68,6 +68,11 @@ public final class BoardProbe {
                 warnings(), null, null);
     }
 
+    /** Every hwmon temperature input (node_exporter's node_hwmon_temp_celsius); not part of the snapshot. */
+    public List<HwmonTemperature> hwmonTemperatures() {
+        return new HwmonTemperatureProbe(tree, hwmon).read();
+    }
+
     /** The moving quantities only: temperatures, cpu frequencies, fan speeds. */
     public Sample sample(int index, long tMs) {
         return new Sample(index, tMs, thermal.temperatures(), cpu.currentMhz(), fans.rpms());
