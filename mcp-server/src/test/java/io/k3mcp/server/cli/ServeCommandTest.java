@@ -57,4 +57,15 @@ class ServeCommandTest {
         assertEquals(2, run("serve", "--model", dir.resolve("none.gguf").toString()));
         assertTrue(stderr.contains("--model: no such file"), stderr);
     }
+    @Test
+    void metricsFlagsAreCheckedAgainstTheTransport() {
+        assertEquals(2, run("serve", "--metrics"));
+        assertTrue(stderr.contains("--metrics: a stdio server has no HTTP port; give --metrics-port"), stderr);
+        assertEquals(2, run("serve", "--transport", "http", "--metrics-port", "9100"));
+        assertTrue(stderr.contains("--metrics-port: only for --transport stdio"), stderr);
+        assertEquals(2, run("serve", "--metrics-port", "-1"));
+        assertTrue(stderr.contains("--metrics-port: -1 is not a TCP port"), stderr);
+        assertEquals(2, run("serve", "--metrics-port", "9100", "--host", "0.0.0.0"));
+        assertTrue(stderr.contains("--host 0.0.0.0 is not a loopback address"), stderr);
+    }
 }
