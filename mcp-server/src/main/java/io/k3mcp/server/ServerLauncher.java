@@ -1,5 +1,6 @@
 package io.k3mcp.server;
 
+import io.k3mcp.engine.session.KernelsChoice;
 import io.k3mcp.server.http.HttpOptions;
 import io.k3mcp.server.http.JettyServer;
 import io.k3mcp.server.metrics.BoardMetrics;
@@ -62,7 +63,7 @@ public final class ServerLauncher {
         HttpOptions http = config.http();
         MetricsOptions metrics = config.metrics();
         HttpServlet metricsServlet = metrics.enabled()
-                ? new MetricsServlet(features.metrics(), new BoardMetrics(metrics.boardRoot())) : null;
+                ? new MetricsServlet(features.metrics(), new BoardMetrics(metrics.boardRoot(), engineCpus(config.engine()))) : null;
         switch (config.transport()) {
             case STDIO -> {
                 StdioTransportProvider stdio = new StdioTransportProvider(ServerWiring.jsonMapper(), in, out,
@@ -107,6 +108,11 @@ public final class ServerLauncher {
             }
             default -> throw new IllegalStateException("unknown transport " + config.transport());
         }
+    }
+
+    private static int[] engineCpus(EngineOptions engine) {
+        int[] cpus = KernelsChoice.parseCpuList(engine.cores());
+        return cpus == null ? new int[0] : cpus;
     }
 
     /** The MCP servlet at its paths, and /metrics when asked for. */

@@ -22,10 +22,15 @@ import java.util.Map;
  */
 public final class BoardMetrics implements MultiCollector {
     private final Path root;
+    private final int[] engineCpus;
 
-    /** @param root the filesystem root the probes read below ("/" live, a fixture tree in tests) */
-    public BoardMetrics(Path root) {
+    /**
+     * @param root       the filesystem root the probes read below ("/" live, a fixture tree in tests)
+     * @param engineCpus the cpus serve --cores pinned the engine's workers to; empty when not pinned
+     */
+    public BoardMetrics(Path root, int[] engineCpus) {
         this.root = root;
+        this.engineCpus = engineCpus.clone();
     }
 
     @Override
@@ -42,6 +47,12 @@ public final class BoardMetrics implements MultiCollector {
         cpus(g, status.cpu());
         memory(g, status.memory());
         k3(g, status.k3());
+        for (int cpu : engineCpus) {
+            boolean ai = status.k3().detected() && status.k3().aiCpus().contains(cpu);
+            g.add("k3mcp_engine_cpu_pinned", "1 for each cpu the engine's workers are pinned to (serve --cores), "
+                    + "with its kind (ai: a fenced K3 A100 core).", 1.0, "cpu", Integer.toString(cpu),
+                    "kind", ai ? "ai" : "general");
+        }
         return g.snapshots();
     }
 

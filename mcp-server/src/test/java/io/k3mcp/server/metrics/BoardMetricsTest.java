@@ -1,0 +1,53 @@
+package io.k3mcp.server.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.k3mcp.tools.InferenceMetrics;
+import io.prometheus.metrics.config.EscapingScheme;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** Board gauges from the fixture trees, written as a scrape would write them and checked by promtool. */
+class BoardMetricsTest {
+    private static final Path FIXTURES = Path.of("../board/src/test/resources/fixtures");
+
+    private static Exposition scrape(String fixture, int... engineCpus) throws Exception {
+        MetricsServlet servlet = new MetricsServlet(new InferenceMetrics(),
+                new BoardMetrics(FIXTURES.resolve(fixture), engineCpus));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrometheusTextFormatWriter.create().write(out, servlet.scrape(), EscapingScheme.UNDERSCORE_ESCAPING);
+        return new Exposition(out.toString(StandardCharsets.UTF_8)).checkedByPromtool();
+    }
+
+    @Test
+    void anX86ServerHasNodeExportersCoretempChipAndNoK3Section() throws Exception {
+        Exposition e = scrape("x86-server");
+        assertEquals(48.0, e.value("node_hwmon_temp_celsius", "chip", "platform_coretemp_0", "sensor", "temp1"));
+        assertEquals(1.0, e.value("node_hwmon_sensor_label", "chip", "platform_coretemp_0", "label", "Package id 0",
+                "sensor", "temp1"));
+        assertEquals(1.0, e.value("node_hwmon_chip_names", "chip", "platform_coretemp_0", "chip_name", "coretemp"));
+        assertEquals(0.0, e.value("k3mcp_k3_detected"));
+        assertEquals(0, e.count("k3mcp_cpu_core_kind"));
+        assertNull(e.value("k3mcp_tcm_present"));
+    }
+
+    @Test
+    void engineWorkersPinnedToA100sShowAsAiPlacement() throws Exception {
+        Exposition e = scrape("k3-jupiter2", 8, 9, 10, 11, 0);
+        assertEquals(5, e.count("k3mcp_engine_cpu_pinned"));
+        assertEquals(1.0, e.value("k3mcp_engine_cpu_pinned", "cpu", "8", "kind", "ai"));
+        assertEquals(1.0, e.value("k3mcp_engine_cpu_pinned", "cpu", "11", "kind", "ai"));
+        assertEquals(1.0, e.value("k3mcp_engine_cpu_pinned", "cpu", "0", "kind", "general"));
+    }
+
+    @Test
+    void chipLabelsFollowTheDevicePath() {
+        assertEquals("platform_coretemp_0", BoardMetrics.chipLabel("hwmon0", "/sys/devices/platform/coretemp.0"));
+        assertEquals("hwmon3", BoardMetrics.chipLabel("hwmon3", null));
+        assertEquals("virtual", BoardMetrics.chipLabel("hwmon1", "/sys/devices/virtual"));
+    }
+}
