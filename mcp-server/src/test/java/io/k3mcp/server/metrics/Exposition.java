@@ -1,16 +1,12 @@
 package io.k3mcp.server.metrics;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,26 +23,15 @@ public record Exposition(String body) {
 
     /** Runs promtool on the body; fails on a parse error or on any lint problem but the allowed one. */
     public Exposition checkedByPromtool() throws IOException, InterruptedException {
-        Process p;
-        try {
-            p = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new AssertionError("promtool not found on PATH: install the Debian package prometheus "
-                    + "(scripts/test-tools.sh does): " + e.getMessage(), e);
-        }
-        try (OutputStream in = p.getOutputStream()) {
-            in.write(body.getBytes(StandardCharsets.UTF_8));
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "promtool did not finish");
-        int rc = p.exitValue();
+        Promtool.Result result = Promtool.run(body, "check", "metrics");
         List<String> problems = new ArrayList<>();
-        for (String line : out.split("\n")) {
+        for (String line : result.output().split("\n")) {
             if (!line.isBlank() && !ALLOWED_LINT.matcher(line.trim()).matches()) {
                 problems.add(line);
             }
         }
         // 0: clean; 3: lint problems only (all of them allowed ones, checked above); 1: it could not parse.
+        int rc = result.exitCode();
         if ((rc != 0 && rc != 3) || !problems.isEmpty()) {
             fail("promtool check metrics exit " + rc + ": " + problems + "\n" + body);
         }
