@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,5 +42,13 @@ class HwmonTemperatureTest {
         assertEquals(1, temps.size());
         assertEquals(2, temps.get(0).channel());
         assertEquals(41.0, temps.get(0).celsius());
+    }
+
+    @Test
+    void everyChipsDevicePathIsKnownByItsHwmonName() {
+        Map<String, String> devices = new BoardProbe(Fixtures.tree("x86-server")).hwmonDevices();
+        assertEquals(Map.of("hwmon0", "/sys/devices/platform/coretemp.0",
+                "hwmon1", "/sys/devices/platform/nct6775.656",
+                "hwmon2", "/sys/devices/LNXSYSTM:00/LNXSYBUS:00/ACPI000D:00"), devices);
     }
 }

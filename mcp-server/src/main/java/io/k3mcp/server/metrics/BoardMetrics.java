@@ -7,6 +7,7 @@ import io.k3mcp.board.FanChannel;
 import io.k3mcp.board.HwmonTemperature;
 import io.k3mcp.board.K3Status;
 import io.k3mcp.board.MemoryStatus;
+import io.k3mcp.board.PowerSensor;
 import io.k3mcp.board.ThermalZone;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -75,6 +76,19 @@ public final class BoardMetrics implements MultiCollector {
                     f.rpm() == null ? null : f.rpm().doubleValue(), "chip", chip, "sensor", "fan" + f.channel());
             g.add("node_hwmon_pwm", "Hardware monitor pwm element", f.pwm() == null ? null : f.pwm().doubleValue(),
                     "chip", chip, "sensor", "pwm" + f.channel());
+        }
+        Map<String, String> devices = probe.hwmonDevices();
+        for (PowerSensor p : status.power()) {
+            String chip = chipLabel(p.hwmon(), devices.get(p.hwmon()));
+            chipNames.put(chip, p.chip());
+            // Power (an input or an average, which node_exporter names apart) and energy (a counter) are left out.
+            if (p.kind().equals("voltage")) {
+                g.add("node_hwmon_in_volts", "Hardware monitor for voltage (input)", p.volts(), "chip", chip,
+                        "sensor", p.sensor());
+            } else if (p.kind().equals("current")) {
+                g.add("node_hwmon_curr_amps", "Hardware monitor for current (input)", p.amps(), "chip", chip,
+                        "sensor", p.sensor());
+            }
         }
         chipNames.forEach((chip, name) -> {
             if (name != null) {

@@ -8,6 +8,7 @@ import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -30,9 +31,18 @@ class BoardMetricsTest {
         assertEquals(1.0, e.value("node_hwmon_sensor_label", "chip", "platform_coretemp_0", "label", "Package id 0",
                 "sensor", "temp1"));
         assertEquals(1.0, e.value("node_hwmon_chip_names", "chip", "platform_coretemp_0", "chip_name", "coretemp"));
+        assertEquals(1.0, e.value("node_hwmon_chip_names", "chip", "platform_nct6775_656", "chip_name", "nct6779"));
+        assertEquals(fixtureVolts("in0_input"), e.value("node_hwmon_in_volts", "chip", "platform_nct6775_656",
+                "sensor", "in0"));
         assertEquals(0.0, e.value("k3mcp_k3_detected"));
         assertEquals(0, e.count("k3mcp_cpu_core_kind"));
         assertNull(e.value("k3mcp_tcm_present"));
+    }
+
+    /** A millivolt file of the x86 fixture's nct6779 chip, in volts. */
+    private static double fixtureVolts(String file) throws Exception {
+        return Long.parseLong(Files.readString(FIXTURES.resolve(
+                "x86-server/sys/devices/platform/nct6775.656/hwmon/hwmon1").resolve(file)).strip()) / 1000.0;
     }
 
     @Test
