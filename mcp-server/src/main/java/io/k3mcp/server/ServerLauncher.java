@@ -66,13 +66,14 @@ public final class ServerLauncher {
                 ? new MetricsServlet(features.metrics(), new BoardMetrics(metrics.boardRoot(), engineCpus(config.engine()))) : null;
         switch (config.transport()) {
             case STDIO -> {
-                StdioTransportProvider stdio = new StdioTransportProvider(ServerWiring.jsonMapper(), in, out,
-                        http.maxRequestBytes(), inFlight);
-                McpAsyncServer server = ServerWiring.build(stdio, features, adapter);
-                // stdio has no HTTP listener of its own: /metrics gets one, with the same host and token rules.
+                // stdio has no HTTP listener of its own: /metrics gets one, with the same host and token rules,
+                // bound first so that a taken port stops the start before the session reads stdin.
                 JettyServer metricsHttp = metricsServlet == null || metrics.stdioPort() == null ? null
                         : JettyServer.start(new HttpOptions(http.host(), metrics.stdioPort(), http.token(),
                                 http.maxRequestBytes()), Map.of(METRICS_PATH, metricsServlet), inFlight);
+                StdioTransportProvider stdio = new StdioTransportProvider(ServerWiring.jsonMapper(), in, out,
+                        http.maxRequestBytes(), inFlight);
+                McpAsyncServer server = ServerWiring.build(stdio, features, adapter);
                 Running running = new Running(server, metricsHttp, executor, stdio::awaitTermination,
                         ResourceUpdates.start(server, features, config.resourceUpdates()));
                 log.info("event=serving transport=stdio tools={} metrics={}", toolNames(features),

@@ -3,6 +3,7 @@ package io.k3mcp.server.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.k3mcp.board.BoardProbe;
@@ -19,8 +20,11 @@ import io.k3mcp.tools.generate.GenerateTool;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -171,6 +175,15 @@ class MetricsEndpointTest {
             assertEquals(403, get(server.port(), "Authorization", "Bearer " + TOKEN, "Origin", "https://evil.example")
                     .statusCode());
             assertK3Board(scrape(server.port()));
+        }
+    }
+
+    @Test
+    void aTakenMetricsPortStopsTheStartNamingThePort() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            IOException e = assertThrows(IOException.class, () -> start(ServerLauncher.Transport.STDIO,
+                    new MetricsOptions(true, taken.getLocalPort(), K3)));
+            assertTrue(e.getMessage().contains(":" + taken.getLocalPort()), e.getMessage());
         }
     }
 

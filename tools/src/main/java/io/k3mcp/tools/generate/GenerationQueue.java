@@ -39,11 +39,7 @@ final class GenerationQueue {
         void close();
     }
 
-    Slot enter(Cancellation cancel) throws ToolBusyException, InterruptedException {
-        return enter(cancel, () -> () -> { });
-    }
-
-    /** As {@link #enter(Cancellation)}; a call that must wait holds {@code waiting} (a deferred gauge) meanwhile. */
+    /** Takes a turn; a call that must wait holds {@code waiting} (a deferred gauge) meanwhile. */
     Slot enter(Cancellation cancel, Supplier<InferenceMetrics.Span> waiting) throws ToolBusyException, InterruptedException {
         lock.lock();
         try {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -19,18 +20,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class GenerationQueueTest {
+    private static final Supplier<InferenceMetrics.Span> NOT_COUNTED = () -> () -> { };
+
 
     @Test
     void oneAtATimeInArrivalOrderAndBusyPastTheLimit() throws Exception {
         GenerationQueue q = new GenerationQueue("m.gguf", 2);
-        GenerationQueue.Slot first = q.enter(Cancellation.none());
+        GenerationQueue.Slot first = q.enter(Cancellation.none(), NOT_COUNTED);
         List<Integer> order = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch done = new CountDownLatch(2);
         List<Thread> waiters = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             int id = i;
             Thread t = new Thread(() -> {
-                try (GenerationQueue.Slot s = q.enter(Cancellation.none())) {
+                try (GenerationQueue.Slot s = q.enter(Cancellation.none(), NOT_COUNTED)) {
                     order.add(id);
                 } catch (ToolBusyException | InterruptedException e) {
                     throw new IllegalStateException(e);
@@ -44,7 +47,7 @@ class GenerationQueueTest {
                 Thread.sleep(5);
             }
         }
-        ToolBusyException busy = assertThrows(ToolBusyException.class, () -> q.enter(Cancellation.none()));
+        ToolBusyException busy = assertThrows(ToolBusyException.class, () -> q.enter(Cancellation.none(), NOT_COUNTED));
         assertTrue(busy.getMessage().contains("busy: 2 generations are already waiting for m.gguf"), busy.getMessage());
         first.close();
         assertTrue(done.await(10, TimeUnit.SECONDS));
@@ -57,13 +60,13 @@ class GenerationQueueTest {
     @Test
     void aCancelledWaiterLeavesTheQueue() throws Exception {
         GenerationQueue q = new GenerationQueue("m.gguf", 4);
-        GenerationQueue.Slot held = q.enter(Cancellation.none());
+        GenerationQueue.Slot held = q.enter(Cancellation.none(), NOT_COUNTED);
         Cancellation cancel = new Cancellation();
         cancel.cancel("client went away");
-        assertThrows(CancellationException.class, () -> q.enter(cancel));
+        assertThrows(CancellationException.class, () -> q.enter(cancel, NOT_COUNTED));
         assertEquals(0, q.waiting());
         held.close();
-        q.enter(Cancellation.none()).close();
+        q.enter(Cancellation.none(), NOT_COUNTED).close();
     }
 
     @Test
@@ -93,13 +96,13 @@ class GenerationQueueTest {
     @Test
     void manyWaitersKeepTheirArrivalOrder() throws Exception {
         GenerationQueue q = new GenerationQueue("m.gguf", 8);
-        GenerationQueue.Slot first = q.enter(Cancellation.none());
+        GenerationQueue.Slot first = q.enter(Cancellation.none(), NOT_COUNTED);
         List<Integer> order = Collections.synchronizedList(new ArrayList<>());
         List<Thread> waiters = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             int id = i;
             Thread t = new Thread(() -> {
-                try (GenerationQueue.Slot s = q.enter(Cancellation.none())) {
+                try (GenerationQueue.Slot s = q.enter(Cancellation.none(), NOT_COUNTED)) {
                     order.add(id);
                     Thread.sleep(2);
                 } catch (ToolBusyException | InterruptedException e) {
@@ -123,11 +126,11 @@ class GenerationQueueTest {
     @Test
     void aWaiterCancelledMidQueueDoesNotBlockTheOnesBehind() throws Exception {
         GenerationQueue q = new GenerationQueue("m.gguf", 4);
-        GenerationQueue.Slot held = q.enter(Cancellation.none());
+        GenerationQueue.Slot held = q.enter(Cancellation.none(), NOT_COUNTED);
         Cancellation cancelMe = new Cancellation();
         List<String> outcome = Collections.synchronizedList(new ArrayList<>());
         Thread cancelled = new Thread(() -> {
-            try (GenerationQueue.Slot s = q.enter(cancelMe)) {
+            try (GenerationQueue.Slot s = q.enter(cancelMe, NOT_COUNTED)) {
                 outcome.add("cancelled waiter ran");
             } catch (CancellationException e) {
                 outcome.add("left: " + e.getMessage());
@@ -140,7 +143,7 @@ class GenerationQueueTest {
             Thread.sleep(2);
         }
         Thread behind = new Thread(() -> {
-            try (GenerationQueue.Slot s = q.enter(Cancellation.none())) {
+            try (GenerationQueue.Slot s = q.enter(Cancellation.none(), NOT_COUNTED)) {
                 outcome.add("behind ran");
             } catch (ToolBusyException | InterruptedException e) {
                 throw new IllegalStateException(e);
