@@ -54,6 +54,9 @@ public final class BoardMetrics implements MultiCollector {
                     + "with its kind (ai: a fenced K3 A100 core).", 1.0, "cpu", Integer.toString(cpu),
                     "kind", ai ? "ai" : "general");
         }
+        // As node_exporter's node_scrape_collector_success: a broken file leaves its gauge out, and is counted here.
+        g.add("k3mcp_board_read_warnings", "Board files that exist but could not be read in this scrape.",
+                (double) probe.warnings().size());
         return g.snapshots();
     }
 

@@ -141,6 +141,7 @@ class MetricsEndpointTest {
         assertEquals(1.0, e.value("k3mcp_cpu_core_kind", "cpu", "0", "kind", "general"));
         assertNull(e.value("k3mcp_cpu_core_kind", "cpu", "0", "kind", "ai"));
         assertEquals(1.0, e.value("k3mcp_tcm_present"));
+        assertEquals(0.0, e.value("k3mcp_board_read_warnings"));
     }
 
     @ParameterizedTest
@@ -196,6 +197,7 @@ class MetricsEndpointTest {
                 assertEquals(0, e.count(family), family);
             }
             assertEquals(0.0, e.value("k3mcp_k3_detected"));
+            assertEquals(0.0, e.value("k3mcp_board_read_warnings"), "a missing file is absent, not broken");
         }
     }
 }

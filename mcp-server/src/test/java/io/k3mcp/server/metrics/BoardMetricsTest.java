@@ -11,14 +11,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Board gauges from the fixture trees, written as a scrape would write them and checked by promtool. */
 class BoardMetricsTest {
     private static final Path FIXTURES = Path.of("../board/src/test/resources/fixtures");
 
     private static Exposition scrape(String fixture, int... engineCpus) throws Exception {
-        MetricsServlet servlet = new MetricsServlet(new InferenceMetrics(),
-                new BoardMetrics(FIXTURES.resolve(fixture), engineCpus));
+        return scrape(FIXTURES.resolve(fixture), engineCpus);
+    }
+
+    private static Exposition scrape(Path root, int... engineCpus) throws Exception {
+        MetricsServlet servlet = new MetricsServlet(new InferenceMetrics(), new BoardMetrics(root, engineCpus));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrometheusTextFormatWriter.create().write(out, servlet.scrape(), EscapingScheme.UNDERSCORE_ESCAPING);
         return new Exposition(out.toString(StandardCharsets.UTF_8)).checkedByPromtool();
@@ -59,5 +63,19 @@ class BoardMetricsTest {
         assertEquals("platform_coretemp_0", BoardMetrics.chipLabel("hwmon0", "/sys/devices/platform/coretemp.0"));
         assertEquals("hwmon3", BoardMetrics.chipLabel("hwmon3", null));
         assertEquals("virtual", BoardMetrics.chipLabel("hwmon1", "/sys/devices/virtual"));
+    }
+
+    @Test
+    void aBrokenFileLeavesItsGaugeOutAndIsCounted(@TempDir Path root) throws Exception {
+        Path zone = Files.createDirectories(root.resolve("sys/class/thermal/thermal_zone0"));
+        Files.writeString(zone.resolve("type"), "soc\n");
+        Files.writeString(zone.resolve("temp"), "hot\n");
+        Files.createDirectories(root.resolve("proc/meminfo")); // a directory where the file belongs
+        Files.writeString(root.resolve("proc/loadavg"), "0.50 0.40 0.30 1/100 42\n");
+        Exposition e = scrape(root);
+        assertEquals(0, e.count("node_thermal_zone_temp"));
+        assertEquals(0, e.count("node_memory_MemTotal_bytes"));
+        assertEquals(0.5, e.value("node_load1"));
+        assertEquals(2.0, e.value("k3mcp_board_read_warnings"));
     }
 }
