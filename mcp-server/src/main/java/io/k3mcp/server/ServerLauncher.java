@@ -62,8 +62,8 @@ public final class ServerLauncher {
         ToolAdapter adapter = new ToolAdapter(executor, inFlight);
         HttpOptions http = config.http();
         MetricsOptions metrics = config.metrics();
-        HttpServlet metricsServlet = metrics.enabled()
-                ? new MetricsServlet(features.metrics(), new BoardMetrics(metrics.boardRoot(), engineCpus(config.engine()))) : null;
+        HttpServlet metricsServlet = !metrics.enabled() ? null : new MetricsServlet(features.metrics(),
+                new BoardMetrics(metrics.boardRoot(), engineCpus(config.engine())));
         switch (config.transport()) {
             case STDIO -> {
                 // stdio has no HTTP listener of its own: /metrics gets one, with the same host and token rules,
