@@ -14,7 +14,7 @@ for t in bash sed env cat; do ln -s "$(command -v $t)" "$base/$t"; done
 
 out=$(PATH="$base" bash "$tools" --check 2>&1); rc=$?
 [ "$rc" = 3 ] && ok || fail "--check on a bare PATH exits 3 (got $rc)"
-for pkg in clang-19 lld-19 qemu-user gcc-aarch64-linux-gnu nodejs npm openjdk-17-jdk-headless; do
+for pkg in clang-19 lld-19 qemu-user gcc-aarch64-linux-gnu nodejs npm prometheus openjdk-17-jdk-headless; do
   [[ "$out" == *"$pkg"* ]] && ok || fail "--check names $pkg (said: $out)"
 done
 [[ "$out" == *"apt-get install -y"* ]] && ok || fail "--check gives the install command (said: $out)"

@@ -43,6 +43,7 @@ want "has ld.lld-19"                            lld-19
 want "has qemu-aarch64 && has qemu-riscv64"     qemu-user
 want "has node"                                 nodejs
 want "has npm"                                  npm
+want "has promtool"                             prometheus
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

@@ -4,7 +4,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * All probes over one root directory ("/" live, a fixture tree in tests), in the manner of
@@ -66,6 +68,18 @@ public final class BoardProbe {
                 new KernelProbe(tree).read(),
                 new K3Probe(tree).read(k3By, cpuStatus, accelerators.tcm().present()),
                 warnings(), null, null);
+    }
+
+    /** Every hwmon temperature input (node_exporter's node_hwmon_temp_celsius); not part of the snapshot. */
+    public List<HwmonTemperature> hwmonTemperatures() {
+        return new HwmonTemperatureProbe(tree, hwmon).read();
+    }
+
+    /** Where each hwmon chip sits under /sys/devices, by hwmonN (null when the tree does not say). */
+    public Map<String, String> hwmonDevices() {
+        Map<String, String> devices = new LinkedHashMap<>();
+        hwmon.chips().forEach(chip -> devices.put(chip.hwmon(), chip.device()));
+        return devices;
     }
 
     /** The moving quantities only: temperatures, cpu frequencies, fan speeds. */

@@ -4,6 +4,7 @@ import io.k3mcp.prompts.PromptCatalog;
 import io.k3mcp.server.resources.ResourceSpecs;
 import io.k3mcp.tools.BenchHistory;
 import io.k3mcp.tools.Cancellation;
+import io.k3mcp.tools.InferenceMetrics;
 import io.k3mcp.tools.Json;
 import io.k3mcp.tools.LoadedModels;
 import io.k3mcp.tools.Progress;
@@ -22,10 +23,11 @@ public final class ServerFeatures {
     public static ServerWiring.Features create(EngineOptions engine, Path dataDir) {
         LoadedModels models = new LoadedModels();
         BenchHistory history = BenchHistory.inDataDir(dataDir);
-        List<Tool<?, ?>> tools = ServerTools.create(engine, models, history);
+        InferenceMetrics metrics = new InferenceMetrics();
+        List<Tool<?, ?>> tools = ServerTools.create(engine, models, history, metrics);
         PromptCatalog prompts = PromptCatalog.load();
         return new ServerWiring.Features(tools, PromptSpecs.from(prompts),
-                ResourceSpecs.create(boardStatus(tools), models, history), PromptSpecs.completions(prompts));
+                ResourceSpecs.create(boardStatus(tools), models, history), PromptSpecs.completions(prompts), metrics);
     }
 
     /**

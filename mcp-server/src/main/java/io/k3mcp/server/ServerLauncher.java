@@ -1,15 +1,22 @@
 package io.k3mcp.server;
 
+import io.k3mcp.engine.session.KernelsChoice;
 import io.k3mcp.server.http.HttpOptions;
 import io.k3mcp.server.http.JettyServer;
+import io.k3mcp.server.metrics.BoardMetrics;
+import io.k3mcp.server.metrics.MetricsOptions;
+import io.k3mcp.server.metrics.MetricsServlet;
 import io.k3mcp.server.stdio.StdioTransportProvider;
 import io.modelcontextprotocol.server.McpAsyncServer;
 import io.modelcontextprotocol.server.transport.HttpServletSseServerTransportProvider;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import jakarta.servlet.http.HttpServlet;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
@@ -19,6 +26,7 @@ import org.slf4j.LoggerFactory;
 public final class ServerLauncher {
     private static final Logger log = LoggerFactory.getLogger(ServerLauncher.class);
     private static final Duration KEEP_ALIVE = Duration.ofSeconds(20);
+    public static final String METRICS_PATH = "/metrics";
 
     public enum Transport { STDIO, HTTP, SSE }
 
@@ -27,8 +35,14 @@ public final class ServerLauncher {
      *
      * @param resourceUpdates how often subscribers of board://status are told to read it again
      */
-    public record Config(Transport transport, HttpOptions http, EngineOptions engine, Duration resourceUpdates) {
+    public record Config(Transport transport, HttpOptions http, EngineOptions engine, Duration resourceUpdates,
+                         MetricsOptions metrics) {
         public static final Duration DEFAULT_RESOURCE_UPDATES = Duration.ofSeconds(5);
+
+        /** Without /metrics. */
+        public Config(Transport transport, HttpOptions http, EngineOptions engine, Duration resourceUpdates) {
+            this(transport, http, engine, resourceUpdates, MetricsOptions.off());
+        }
 
         /** Loopback, no token, default limits: for tests and the demo. */
         public static Config local(Transport transport) {
@@ -47,14 +61,23 @@ public final class ServerLauncher {
         ExecutorService executor = ToolExecutor.create();
         ToolAdapter adapter = new ToolAdapter(executor, inFlight);
         HttpOptions http = config.http();
+        MetricsOptions metrics = config.metrics();
+        HttpServlet metricsServlet = !metrics.enabled() ? null : new MetricsServlet(features.metrics(),
+                new BoardMetrics(metrics.boardRoot(), engineCpus(config.engine())));
         switch (config.transport()) {
             case STDIO -> {
+                // stdio has no HTTP listener of its own: /metrics gets one, with the same host and token rules,
+                // bound first so that a taken port stops the start before the session reads stdin.
+                JettyServer metricsHttp = metricsServlet == null || metrics.stdioPort() == null ? null
+                        : JettyServer.start(new HttpOptions(http.host(), metrics.stdioPort(), http.token(),
+                                http.maxRequestBytes()), Map.of(METRICS_PATH, metricsServlet), inFlight);
                 StdioTransportProvider stdio = new StdioTransportProvider(ServerWiring.jsonMapper(), in, out,
                         http.maxRequestBytes(), inFlight);
                 McpAsyncServer server = ServerWiring.build(stdio, features, adapter);
-                Running running = new Running(server, null, executor, stdio::awaitTermination,
+                Running running = new Running(server, metricsHttp, executor, stdio::awaitTermination,
                         ResourceUpdates.start(server, features, config.resourceUpdates()));
-                log.info("event=serving transport=stdio tools={}", toolNames(features));
+                log.info("event=serving transport=stdio tools={} metrics={}", toolNames(features),
+                        metricsHttp == null ? "off" : "http://" + http.host() + ":" + metricsHttp.port() + METRICS_PATH);
                 return running;
             }
             case HTTP -> {
@@ -63,7 +86,7 @@ public final class ServerLauncher {
                         .contextExtractor(JettyServer.contextExtractor()).keepAliveInterval(KEEP_ALIVE)
                         .maxRequestSize(http.maxRequestBytes()).build();
                 McpAsyncServer server = ServerWiring.build(provider, features, adapter);
-                JettyServer jetty = JettyServer.start(http, provider, List.of("/mcp"), inFlight);
+                JettyServer jetty = JettyServer.start(http, routes(provider, List.of("/mcp"), metricsServlet), inFlight);
                 Running running = new Running(server, jetty, executor, null,
                         ResourceUpdates.start(server, features, config.resourceUpdates()));
                 log.info("event=serving transport=http url=http://{}:{}/mcp tools={}", http.host(), jetty.port(),
@@ -76,7 +99,8 @@ public final class ServerLauncher {
                         .contextExtractor(JettyServer.contextExtractor()).keepAliveInterval(KEEP_ALIVE)
                         .maxRequestSize(http.maxRequestBytes()).build();
                 McpAsyncServer server = ServerWiring.build(provider, features, adapter);
-                JettyServer jetty = JettyServer.start(http, provider, List.of("/sse", "/message"), inFlight);
+                JettyServer jetty = JettyServer.start(http, routes(provider, List.of("/sse", "/message"), metricsServlet),
+                        inFlight);
                 Running running = new Running(server, jetty, executor, null,
                         ResourceUpdates.start(server, features, config.resourceUpdates()));
                 log.info("event=serving transport=sse url=http://{}:{}/sse tools={}", http.host(), jetty.port(),
@@ -85,6 +109,21 @@ public final class ServerLauncher {
             }
             default -> throw new IllegalStateException("unknown transport " + config.transport());
         }
+    }
+
+    private static int[] engineCpus(EngineOptions engine) {
+        int[] cpus = KernelsChoice.parseCpuList(engine.cores());
+        return cpus == null ? new int[0] : cpus;
+    }
+
+    /** The MCP servlet at its paths, and /metrics when asked for. */
+    private static Map<String, HttpServlet> routes(HttpServlet mcp, List<String> paths, HttpServlet metrics) {
+        Map<String, HttpServlet> routes = new LinkedHashMap<>();
+        paths.forEach(path -> routes.put(path, mcp));
+        if (metrics != null) {
+            routes.put(METRICS_PATH, metrics);
+        }
+        return routes;
     }
 
     private static List<String> toolNames(ServerWiring.Features features) {
@@ -115,7 +154,7 @@ public final class ServerLauncher {
             this.updates = updates;
         }
 
-        /** The HTTP port, or -1 on stdio. */
+        /** The HTTP port (on stdio, the --metrics-port listener's), or -1 when there is no listener. */
         public int port() {
             return jetty == null ? -1 : jetty.port();
         }

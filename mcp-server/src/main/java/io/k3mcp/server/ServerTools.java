@@ -4,6 +4,7 @@ import io.k3mcp.engine.session.KernelsChoice;
 import io.k3mcp.engine.session.ModelRegistry;
 import io.k3mcp.kernels.Kernels;
 import io.k3mcp.tools.BenchHistory;
+import io.k3mcp.tools.InferenceMetrics;
 import io.k3mcp.tools.LoadedModels;
 import io.k3mcp.tools.Tool;
 import io.k3mcp.tools.board.BoardStatusTool;
@@ -21,17 +22,19 @@ public final class ServerTools {
      * @param engine the model and thread options given to serve
      * @param models where engine-backed tools register the models they load
      * @param history where the benchmark tool appends its results
+     * @param metrics where the engine-backed tools count tokens, timings and calls
      */
-    public static List<Tool<?, ?>> create(EngineOptions engine, LoadedModels models, BenchHistory history) {
+    public static List<Tool<?, ?>> create(EngineOptions engine, LoadedModels models, BenchHistory history,
+                                          InferenceMetrics metrics) {
         // One kernel pool for the whole process, shared by every engine-backed tool.
         Kernels kernels = KernelsChoice.pick(engine.threads() == null ? 0 : engine.threads(),
                 KernelsChoice.parseCpuList(engine.cores()));
         ModelRegistry registry = new ModelRegistry(kernels, 0);
         List<Tool<?, ?>> tools = new ArrayList<>();
-        tools.add(new GenerateTool(registry, engine.model(), models));
-        tools.add(new EmbedTool(engine.embedModel(), () -> kernels, models));
+        tools.add(new GenerateTool(registry, engine.model(), models, metrics));
+        tools.add(new EmbedTool(engine.embedModel(), () -> kernels, models, metrics));
         tools.add(new BoardStatusTool());
-        tools.add(io.k3mcp.tools.bench.BenchmarkTool.onThisMachine(engine.model(), history.file()));
+        tools.add(io.k3mcp.tools.bench.BenchmarkTool.onThisMachine(engine.model(), history.file(), metrics));
         return tools;
     }
 }

@@ -2,6 +2,7 @@ package io.k3mcp.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import io.k3mcp.tools.InferenceMetrics;
 import io.k3mcp.tools.Tool;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
@@ -14,6 +15,7 @@ import io.modelcontextprotocol.spec.McpServerTransportProvider;
 import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Builds the one SDK server, whatever the transport: server info, capabilities (tools, prompts,
@@ -31,16 +33,29 @@ public final class ServerWiring {
     private ServerWiring() {
     }
 
-    /** What the server offers, independent of the transport. */
+    /**
+     * What the server offers, independent of the transport.
+     *
+     * @param metrics what the tools count (served at /metrics with serve --metrics)
+     */
     public record Features(List<Tool<?, ?>> tools,
                            List<McpServerFeatures.AsyncPromptSpecification> prompts,
                            List<McpServerFeatures.AsyncResourceSpecification> resources,
-                           List<McpServerFeatures.AsyncCompletionSpecification> completions) {
+                           List<McpServerFeatures.AsyncCompletionSpecification> completions,
+                           InferenceMetrics metrics) {
         public Features {
             tools = List.copyOf(tools);
             prompts = List.copyOf(prompts);
             resources = List.copyOf(resources);
             completions = List.copyOf(completions);
+            Objects.requireNonNull(metrics, "metrics");
+        }
+
+        /** Tools whose calls nothing counts (tests of the transports). */
+        public Features(List<Tool<?, ?>> tools, List<McpServerFeatures.AsyncPromptSpecification> prompts,
+                        List<McpServerFeatures.AsyncResourceSpecification> resources,
+                        List<McpServerFeatures.AsyncCompletionSpecification> completions) {
+            this(tools, prompts, resources, completions, new InferenceMetrics());
         }
 
         /** Tools, prompts and resources without completions. */

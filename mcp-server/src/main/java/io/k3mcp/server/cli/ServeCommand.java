@@ -4,6 +4,7 @@ import io.k3mcp.server.EngineOptions;
 import io.k3mcp.server.ServerFeatures;
 import io.k3mcp.server.ServerLauncher;
 import io.k3mcp.server.http.HttpOptions;
+import io.k3mcp.server.metrics.MetricsOptions;
 import io.k3mcp.tools.BenchHistory;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
@@ -72,6 +73,15 @@ public final class ServeCommand implements Callable<Integer> {
             description = "How often subscribers of board://status are told it changed. Default: ${DEFAULT-VALUE}.")
     long resourceUpdateMs;
 
+    @Option(names = "--metrics",
+            description = "Serve GET /metrics (Prometheus text format: board gauges, inference counters) beside the "
+                    + "MCP endpoint, behind the same token and Origin rules. On stdio give --metrics-port.")
+    boolean metrics;
+
+    @Option(names = "--metrics-port",
+            description = "With --transport stdio: serve /metrics on this TCP port at --host (implies --metrics).")
+    Integer metricsPort;
+
     @Override
     public Integer call() throws Exception {
         if (common != null && common.verbose) {
@@ -117,7 +127,9 @@ public final class ServeCommand implements Callable<Integer> {
             }
         }
         String bearer = bearerToken();
-        if (transport != TransportName.stdio && bearer == null && !isLoopback(host)) {
+        MetricsOptions metricsOptions = metricsOptions();
+        boolean listens = transport != TransportName.stdio || metricsOptions.stdioPort() != null;
+        if (listens && bearer == null && !isLoopback(host)) {
             throw new UsageException("--host " + host + " is not a loopback address: give --token or --token-file "
                     + "so that only clients with the token can connect");
         }
@@ -130,7 +142,22 @@ public final class ServeCommand implements Callable<Integer> {
             throw new UsageException("--resource-update-ms: " + resourceUpdateMs + " is too short (at least 100)");
         }
         return new ServerLauncher.Config(kind, new HttpOptions(host, port, bearer, maxRequestBytes),
-                new EngineOptions(model, embedModel, threads, cores), Duration.ofMillis(resourceUpdateMs));
+                new EngineOptions(model, embedModel, threads, cores), Duration.ofMillis(resourceUpdateMs), metricsOptions);
+    }
+
+    /** /metrics rides on the HTTP transports' port; a stdio server needs a port of its own for it. */
+    private MetricsOptions metricsOptions() {
+        if (metricsPort != null && transport != TransportName.stdio) {
+            throw new UsageException("--metrics-port: only for --transport stdio; with --transport " + transport
+                    + " give --metrics and /metrics is served on --port");
+        }
+        if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
+            throw new UsageException("--metrics-port: " + metricsPort + " is not a TCP port (0-65535)");
+        }
+        if (metrics && transport == TransportName.stdio && metricsPort == null) {
+            throw new UsageException("--metrics: a stdio server has no HTTP port; give --metrics-port PORT");
+        }
+        return metrics || metricsPort != null ? MetricsOptions.on(metricsPort) : MetricsOptions.off();
     }
 
     private Path dataDir() {

@@ -52,12 +52,13 @@ public final class JettyServer implements AutoCloseable {
     }
 
     /**
-     * Starts serving {@code servlet} at {@code paths}.
+     * Starts serving each servlet at its path (the MCP servlet at its paths, /metrics beside it), all
+     * behind the one guard.
      *
      * @throws Exception when the address cannot be bound
      */
-    public static JettyServer start(HttpOptions options, HttpServlet servlet, List<String> paths,
-                                    InFlightCalls inFlight) throws Exception {
+    public static JettyServer start(HttpOptions options, Map<String, HttpServlet> routes, InFlightCalls inFlight)
+            throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS);
         threads.setName("k3mcp-http");
         threads.setDaemon(true);
@@ -72,16 +73,17 @@ public final class JettyServer implements AutoCloseable {
                 options.maxRequestBytes(), inFlight));
         guard.setAsyncSupported(true);
         context.addFilter(guard, "/*", EnumSet.of(DispatcherType.REQUEST));
-        ServletHolder holder = new ServletHolder(servlet);
-        holder.setAsyncSupported(true);
-        for (String path : paths) {
-            context.addServlet(holder, path);
-        }
+        Map<HttpServlet, ServletHolder> holders = new HashMap<>();
+        routes.forEach((path, servlet) -> context.addServlet(holders.computeIfAbsent(servlet, s -> {
+            ServletHolder holder = new ServletHolder(s);
+            holder.setAsyncSupported(true);
+            return holder;
+        }), path));
         server.setHandler(context);
         server.setStopTimeout(2000);
         server.start();
         log.info("event=http_listening host={} port={} paths={} auth={}", options.host(), connector.getLocalPort(),
-                paths, options.token() != null ? "bearer" : "none");
+                routes.keySet(), options.token() != null ? "bearer" : "none");
         return new JettyServer(server, connector);
     }
 

@@ -3,6 +3,7 @@ package io.k3mcp.server.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.k3mcp.server.metrics.MetricsOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -56,5 +57,28 @@ class ServeCommandTest {
         assertTrue(stderr.contains("--port"), stderr);
         assertEquals(2, run("serve", "--model", dir.resolve("none.gguf").toString()));
         assertTrue(stderr.contains("--model: no such file"), stderr);
+    }
+    @Test
+    void metricsFlagsAreCheckedAgainstTheTransport() {
+        assertEquals(2, run("serve", "--metrics"));
+        assertTrue(stderr.contains("--metrics: a stdio server has no HTTP port; give --metrics-port"), stderr);
+        assertEquals(2, run("serve", "--transport", "http", "--metrics-port", "9100"));
+        assertTrue(stderr.contains("--metrics-port: only for --transport stdio"), stderr);
+        assertEquals(2, run("serve", "--metrics-port", "-1"));
+        assertTrue(stderr.contains("--metrics-port: -1 is not a TCP port"), stderr);
+        assertEquals(2, run("serve", "--metrics-port", "9100", "--host", "0.0.0.0"));
+        assertTrue(stderr.contains("--host 0.0.0.0 is not a loopback address"), stderr);
+    }
+    @Test
+    void metricsRideOnTheHttpPortOrGetTheirOwnOnStdio() {
+        ServeCommand http = new ServeCommand();
+        new picocli.CommandLine(http).parseArgs("--transport", "http", "--metrics");
+        assertEquals(new MetricsOptions(true, null, Path.of("/")), http.config().metrics());
+        ServeCommand stdio = new ServeCommand();
+        new picocli.CommandLine(stdio).parseArgs("--metrics-port", "9464");
+        assertEquals(new MetricsOptions(true, 9464, Path.of("/")), stdio.config().metrics());
+        ServeCommand plain = new ServeCommand();
+        new picocli.CommandLine(plain).parseArgs("--transport", "sse");
+        assertEquals(MetricsOptions.off(), plain.config().metrics());
     }
 }

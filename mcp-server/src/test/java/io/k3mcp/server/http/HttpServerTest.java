@@ -47,7 +47,7 @@ class HttpServerTest {
                 new ByteArrayInputStream(new byte[0]), new ByteArrayOutputStream());
     }
 
-    private static McpSyncClient client(ServerLauncher.Transport transport, int port, String token,
+    static McpSyncClient client(ServerLauncher.Transport transport, int port, String token,
                                         List<McpSchema.ProgressNotification> progress) {
         String base = "http://127.0.0.1:" + port;
         McpClientTransport clientTransport = transport == ServerLauncher.Transport.HTTP

@@ -2,6 +2,7 @@ package io.k3mcp.tools.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.k3mcp.tools.Cancellation;
+import io.k3mcp.tools.InferenceMetrics;
 import io.k3mcp.tools.Json;
 import io.k3mcp.tools.Progress;
 import io.k3mcp.tools.Tool;
@@ -29,11 +30,18 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
     private final BenchRunner runner;
     private final BenchHistory history;
     private final Path defaultModel;
+    private final InferenceMetrics metrics;
 
     public BenchmarkTool(BenchRunner runner, BenchHistory history, Path defaultModel) {
+        this(runner, history, defaultModel, new InferenceMetrics());
+    }
+
+    /** @param metrics where running benchmarks are counted (the server's /metrics) */
+    public BenchmarkTool(BenchRunner runner, BenchHistory history, Path defaultModel, InferenceMetrics metrics) {
         this.runner = runner;
         this.history = history;
         this.defaultModel = defaultModel;
+        this.metrics = metrics;
     }
 
     /** The tool on this machine: sysfs at /, /proc/cpuinfo, the default history file. */
@@ -43,8 +51,13 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
 
     /** The same with the history file the server was given (serve --data-dir). */
     public static BenchmarkTool onThisMachine(Path defaultModel, Path historyFile) {
+        return onThisMachine(defaultModel, historyFile, new InferenceMetrics());
+    }
+
+    /** As the server builds it, counting its runs in {@code metrics}. */
+    public static BenchmarkTool onThisMachine(Path defaultModel, Path historyFile, InferenceMetrics metrics) {
         return new BenchmarkTool(new BenchRunner(new BoardReader(Path.of("/")), Path.of("/proc/cpuinfo")),
-                new BenchHistory(historyFile), defaultModel);
+                new BenchHistory(historyFile), defaultModel, metrics);
     }
 
     @Override
@@ -139,7 +152,13 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
 
     @Override
     public BenchResult run(Input in, Progress progress, Cancellation cancel) throws IOException {
-        BenchResult r = runner.run(in.config(), progress, cancel);
+        BenchConfig c = in.config();
+        BenchResult r;
+        // Its token counts are the benchmark's own (pp/tg rows), not served requests: only the run is counted.
+        try (InferenceMetrics.Span running = metrics.processing(name(),
+                c.model() != null ? InferenceMetrics.modelLabel(c.model()) : c.synthetic())) {
+            r = runner.run(c, progress, cancel);
+        }
         String key = BenchHistory.configKey(in.config(), r);
         List<BenchResult.Comparison> cmp = history.compareWithPrevious(key, r);
         if (in.record()) {

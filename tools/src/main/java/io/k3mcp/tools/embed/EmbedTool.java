@@ -10,6 +10,7 @@ import io.k3mcp.engine.session.KernelsChoice;
 import io.k3mcp.engine.tokenizer.TokenizerException;
 import io.k3mcp.kernels.Kernels;
 import io.k3mcp.tools.Cancellation;
+import io.k3mcp.tools.InferenceMetrics;
 import io.k3mcp.tools.Json;
 import io.k3mcp.tools.LoadedModel;
 import io.k3mcp.tools.LoadedModels;
@@ -38,6 +39,7 @@ public final class EmbedTool implements Tool<EmbedInput, EmbedOutput> {
 
     private final Path defaultModel;
     private final EmbedModels models;
+    private final InferenceMetrics metrics;
 
     /**
      * @param defaultModel the model used when a call names none (serve's --embed-model); null: the bundled one
@@ -55,8 +57,14 @@ public final class EmbedTool implements Tool<EmbedInput, EmbedOutput> {
 
     /** With a given kernel supplier (tests pass the reference kernels). */
     public EmbedTool(Path defaultModel, Supplier<Kernels> kernels, LoadedModels loaded) {
+        this(defaultModel, kernels, loaded, new InferenceMetrics());
+    }
+
+    /** As the server builds it, counting embedded tokens and seconds in {@code metrics} (its /metrics). */
+    public EmbedTool(Path defaultModel, Supplier<Kernels> kernels, LoadedModels loaded, InferenceMetrics metrics) {
         this.defaultModel = defaultModel;
         this.models = new EmbedModels(kernels, loaded);
+        this.metrics = metrics;
     }
 
     @Override
@@ -113,12 +121,19 @@ public final class EmbedTool implements Tool<EmbedInput, EmbedOutput> {
         List<float[]> vectors = new ArrayList<>();
         List<Integer> counts = new ArrayList<>();
         int n = tokens.size();
-        for (int i = 0; i < n; i++) {
-            cancel.check();
-            vectors.addAll(model.embedTokens(tokens.get(i), pooling, input.normalize()));
-            counts.add(tokens.get(i).length);
-            progress.report(i + 1, (double) n, "embedded " + (i + 1) + "/" + n);
+        String metricsLabel = InferenceMetrics.modelLabel(path != null ? path : Path.of(BundledModel.FILE));
+        long started = System.nanoTime();
+        try (InferenceMetrics.Span running = metrics.processing(name(), metricsLabel)) {
+            for (int i = 0; i < n; i++) {
+                cancel.check();
+                vectors.addAll(model.embedTokens(tokens.get(i), pooling, input.normalize()));
+                counts.add(tokens.get(i).length);
+                progress.report(i + 1, (double) n, "embedded " + (i + 1) + "/" + n);
+            }
         }
+        // An encoder's whole pass over the text is its prompt pass: no tokens are predicted.
+        metrics.prefill(name(), metricsLabel, counts.stream().mapToInt(Integer::intValue).sum(),
+                (System.nanoTime() - started) / 1e9);
         EmbedResult r = new EmbedResult(pooling, input.normalize(), model.dim(), vectors, counts);
         return new EmbedOutput(label, r.dim(), r.pooling().label(), r.normalized(), r.vectors(), r.tokenCounts());
     }

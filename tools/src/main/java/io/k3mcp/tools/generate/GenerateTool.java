@@ -16,6 +16,7 @@ import io.k3mcp.engine.session.GenerationRequest;
 import io.k3mcp.engine.session.GenerationResult;
 import io.k3mcp.engine.session.ModelRegistry;
 import io.k3mcp.tools.Cancellation;
+import io.k3mcp.tools.InferenceMetrics;
 import io.k3mcp.tools.Json;
 import io.k3mcp.tools.Progress;
 import io.k3mcp.tools.Tool;
@@ -53,6 +54,7 @@ public final class GenerateTool implements Tool<GenerateInput, GenerateOutput> {
     /** Generations on one model are served first come first served; past this many waiting, "busy". */
     static final int MAX_WAITING = 8;
     private final Map<Path, GenerationQueue> queues = new ConcurrentHashMap<>();
+    private final InferenceMetrics metrics;
 
     /** @param defaultModel used when the call names no model; may be null */
     public GenerateTool(ModelRegistry registry, Path defaultModel) {
@@ -61,9 +63,16 @@ public final class GenerateTool implements Tool<GenerateInput, GenerateOutput> {
 
     /** @param listed where loaded models are announced for {@code models://loaded} (null: nowhere) */
     public GenerateTool(ModelRegistry registry, Path defaultModel, io.k3mcp.tools.LoadedModels listed) {
+        this(registry, defaultModel, listed, new InferenceMetrics());
+    }
+
+    /** @param metrics where tokens, timings and queue waits are counted (the server's /metrics) */
+    public GenerateTool(ModelRegistry registry, Path defaultModel, io.k3mcp.tools.LoadedModels listed,
+                        InferenceMetrics metrics) {
         this.registry = registry;
         this.defaultModel = defaultModel;
         this.listed = listed;
+        this.metrics = metrics;
     }
 
     @Override
@@ -193,11 +202,15 @@ public final class GenerateTool implements Tool<GenerateInput, GenerateOutput> {
                 cancel::isCancelled, (i, id, delta) -> progress.report(i + 1, total, "token " + (i + 1)), constraint);
         GenerationResult r;
         GenerationQueue queue = queues.computeIfAbsent(m.path(), p -> new GenerationQueue(p.getFileName().toString(), MAX_WAITING));
-        try (GenerationQueue.Slot turn = queue.enter(cancel)) {
+        String label = InferenceMetrics.modelLabel(m.path());
+        try (GenerationQueue.Slot turn = queue.enter(cancel, () -> metrics.deferred(name(), label));
+             InferenceMetrics.Span running = metrics.processing(name(), label)) {
             r = m.session().generate(request);
         } catch (ContextOverflowException e) {
             throw new ToolInputException("max_tokens", e.getMessage());
         }
+        metrics.prefill(name(), label, r.promptTokens(), r.timings().prefillMs() / 1000);
+        metrics.decode(name(), label, r.completionTokens(), r.timings().decodeMs() / 1000);
         ParsedReply reply = in.messages() == null ? null
                 : constraint != null ? new ParsedReply(r.text(), null, List.of()) // the JSON is the answer, not a call
                 : ReplyParser.parse(r.text(), in.tools() != null);

@@ -1,12 +1,14 @@
 package io.k3mcp.tools.generate;
 
 import io.k3mcp.tools.Cancellation;
+import io.k3mcp.tools.InferenceMetrics;
 import io.k3mcp.tools.ToolBusyException;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * Generations on one model run one at a time, first come first served, with at most
@@ -37,7 +39,8 @@ final class GenerationQueue {
         void close();
     }
 
-    Slot enter(Cancellation cancel) throws ToolBusyException, InterruptedException {
+    /** Takes a turn; a call that must wait holds {@code waiting} (a deferred gauge) meanwhile. */
+    Slot enter(Cancellation cancel, Supplier<InferenceMetrics.Span> waiting) throws ToolBusyException, InterruptedException {
         lock.lock();
         try {
             if (!running && waiters.isEmpty()) {
@@ -51,7 +54,7 @@ final class GenerationQueue {
             Object me = new Object();
             waiters.addLast(me);
             boolean admitted = false;
-            try {
+            try (InferenceMetrics.Span deferred = waiting.get()) {
                 while (running || waiters.peekFirst() != me) {
                     changed.await(CANCEL_POLL_MS, TimeUnit.MILLISECONDS);
                     cancel.check();
