@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 /* Bumped whenever an exported signature changes; NativeKernels refuses a library that disagrees. */
-#define K3K_ABI_VERSION 5
+#define K3K_ABI_VERSION 6
 
 #define K3K_MAX_CPUS 1024
 #define K3K_DEFAULT_AI_PATH "/proc/set_ai_thread"
@@ -79,8 +79,9 @@ int k3k_matmul_experts(k3k_pool *pool, int type, const void *packed, const void 
 int k3k_quantize(int type, const float *src, void *dst, int64_t n);
 void k3k_rms_norm(const float *x, const float *w, float *out, int n, int n_rows, float eps);
 void k3k_layer_norm(const float *x, const float *w, const float *b, float *out, int n, int n_rows, float eps);
+/* freq_factors: NULL, or rope_dims / 2 floats dividing each pair's angle (rope_freqs.weight) */
 void k3k_rope(float *x, int n_tokens, int n_heads, int head_dim, int rope_dims, int pos0,
-              float base, float freq_scale, int neox);
+              float base, float freq_scale, int neox, const float *freq_factors);
 int k3k_attention(k3k_pool *pool, const float *q, const void *k, const void *v, int kv_type, float *out,
                   int n_tokens, int pos0, int n_keys, int n_heads, int n_kv_heads, int head_dim,
                   float scale, int causal, int window);

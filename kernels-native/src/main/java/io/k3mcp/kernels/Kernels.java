@@ -99,11 +99,19 @@ public interface Kernels extends AutoCloseable {
     /**
      * Rotary embedding in place on {@code nTokens x nHeads x headDim} floats; token t sits at
      * position {@code pos0 + t}. The first {@code ropeDims} dims of each head rotate with
-     * theta_i = pos * freqScale * base^(-2i/ropeDims). {@code neox} rotates pairs (i, i + ropeDims/2)
-     * (GPT-NeoX, Qwen, Gemma); otherwise adjacent pairs (2i, 2i+1) (llama "normal").
+     * theta_i = pos * freqScale * base^(-2i/ropeDims) / f_i, where f_i are the per-pair
+     * {@code freqFactors} ({@code ropeDims / 2} floats, Llama 3.1+'s {@code rope_freqs.weight}) or 1
+     * when null. {@code neox} rotates pairs (i, i + ropeDims/2) (GPT-NeoX, Qwen, Gemma); otherwise
+     * adjacent pairs (2i, 2i+1) (llama "normal").
      */
     void rope(FloatBuffer x, int nTokens, int nHeads, int headDim, int ropeDims, int pos0,
-              float base, float freqScale, boolean neox);
+              float base, float freqScale, boolean neox, FloatBuffer freqFactors);
+
+    /** {@link #rope} without frequency factors. */
+    default void rope(FloatBuffer x, int nTokens, int nHeads, int headDim, int ropeDims, int pos0,
+                      float base, float freqScale, boolean neox) {
+        rope(x, nTokens, nHeads, headDim, ropeDims, pos0, base, freqScale, neox, null);
+    }
 
     // ---- attention -------------------------------------------------------------------------
 

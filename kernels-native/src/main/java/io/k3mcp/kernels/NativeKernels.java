@@ -303,12 +303,12 @@ public final class NativeKernels implements Kernels {
 
     @Override
     public synchronized void rope(FloatBuffer x, int nTokens, int nHeads, int headDim, int ropeDims, int pos0,
-                                  float base, float freqScale, boolean neox) {
+                                  float base, float freqScale, boolean neox, FloatBuffer freqFactors) {
         check(nTokens >= 0 && nHeads >= 0, "rope: tokens " + nTokens + ", heads " + nHeads);
         check(ropeDims % 2 == 0 && ropeDims <= headDim && ropeDims > 0,
             "rope: ropeDims " + ropeDims + " must be even and <= headDim " + headDim);
         NativeLib.k3k_rope(addr(x, (long) nTokens * nHeads * headDim, "rope x"), nTokens, nHeads, headDim, ropeDims,
-            pos0, base, freqScale, neox ? 1 : 0);
+            pos0, base, freqScale, neox ? 1 : 0, addrOrNull(freqFactors, ropeDims / 2, "rope frequency factors"));
     }
 
     @Override

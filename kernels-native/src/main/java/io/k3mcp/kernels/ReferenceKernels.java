@@ -66,8 +66,8 @@ public final class ReferenceKernels implements Kernels {
 
     @Override
     public void rope(FloatBuffer x, int nTokens, int nHeads, int headDim, int ropeDims, int pos0,
-                     float base, float freqScale, boolean neox) {
-        RefRope.rope(x, nTokens, nHeads, headDim, ropeDims, pos0, base, freqScale, neox);
+                     float base, float freqScale, boolean neox, FloatBuffer freqFactors) {
+        RefRope.rope(x, nTokens, nHeads, headDim, ropeDims, pos0, base, freqScale, neox, freqFactors);
     }
 
     @Override

@@ -42,7 +42,7 @@ public final class Transformer {
         this.w = model.weightsFor(kernels);
         this.kernels = kernels;
         this.maxBatch = maxBatch;
-        this.attention = new AttentionBlock(c, kernels);
+        this.attention = new AttentionBlock(c, kernels, w.ropeFreqs());
         this.feedForward = new FeedForwardBlock(c, kernels);
         this.moe = c.experts() == null ? null : new MoeBlock(c, kernels);
     }

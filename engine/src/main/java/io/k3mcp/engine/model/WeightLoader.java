@@ -33,11 +33,6 @@ final class WeightLoader {
     }
 
     private ModelWeights load() {
-        if (file.tensor("rope_freqs.weight") != null) {
-            // Llama 3.1+ long-context RoPE divides each frequency by a factor; running without them would be silently wrong.
-            throw new UnsupportedModelException(file.path().getFileName()
-                    + ": tensor 'rope_freqs.weight' (per-dimension RoPE frequency factors, Llama 3.1 style) is not supported yet");
-        }
         int e = c.nEmbd();
         Matrix embd = matrix("token_embd.weight", c.nVocab(), e);
         List<LayerWeights> layers = new ArrayList<>(c.nLayer());
@@ -47,7 +42,9 @@ final class WeightLoader {
         FloatBuffer outNorm = vector("output_norm.weight", e);
         boolean tied = file.tensor("output.weight") == null;
         Matrix output = tied ? embd : matrix("output.weight", c.nVocab(), e);
-        return new ModelWeights(embd, List.copyOf(layers), outNorm, output, tied);
+        // Llama 3.1+: one factor per rotated pair, shared by every layer (llama.cpp's get_rope_factors)
+        FloatBuffer ropeFreqs = optionalVector("rope_freqs.weight", c.ropeDims() / 2);
+        return new ModelWeights(embd, List.copyOf(layers), outNorm, output, tied, ropeFreqs);
     }
 
     private LayerWeights layer(String p) {
