@@ -133,7 +133,7 @@ public final class GgufFile implements AutoCloseable {
         if (type == null) {
             throw GgufException.at(path, offset, "tensor '" + tensor + "' has ggml type " + id + " ("
                     + GgmlTypeNames.name(id) + "), which k3mcp does not support (supported: "
-                    + java.util.Arrays.toString(GgmlType.values()) + ")");
+                    + java.util.Arrays.stream(GgmlType.values()).map(GgmlType::name).collect(java.util.stream.Collectors.joining(", ")) + ")");
         }
         return type;
     }

@@ -20,7 +20,12 @@ public enum Architecture {
      * normalises with x * (1 + w); llama.cpp's converter stores 1 + w in the GGUF, so the block multiplies
      * by the stored weight exactly as for llama (the goldens confirm it).
      */
-    GEMMA3("gemma3", true, true);
+    GEMMA3("gemma3", true, true),
+    /**
+     * Qwen3 MoE (Qwen3-30B-A3B, Qwen3-Coder-30B-A3B): qwen3 attention, every layer a mixture of experts
+     * with softmax gating over all experts and the top-k weights renormalised (hard-coded by llama.cpp).
+     */
+    QWEN3MOE("qwen3moe", true, false);
 
     /** The value of {@code general.architecture}. */
     public final String ggufName;
@@ -33,6 +38,15 @@ public enum Architecture {
         this.ggufName = ggufName;
         this.ropeNeox = ropeNeox;
         this.gegluFfn = gegluFfn;
+    }
+
+    /** Whether this architecture's layers route tokens to experts (the file must then have the expert keys). */
+    public boolean mixtureOfExperts() {
+        return this == QWEN3MOE;
+    }
+
+    static String mixtureOfExpertsNames() {
+        return Arrays.stream(values()).filter(Architecture::mixtureOfExperts).map(a -> a.ggufName).collect(Collectors.joining(", "));
     }
 
     /** The architecture named by {@code general.architecture}; an unknown name is rejected by name. */
