@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 /* Bumped whenever an exported signature changes; NativeKernels refuses a library that disagrees. */
-#define K3K_ABI_VERSION 4
+#define K3K_ABI_VERSION 5
 
 #define K3K_MAX_CPUS 1024
 #define K3K_DEFAULT_AI_PATH "/proc/set_ai_thread"
@@ -73,7 +73,7 @@ int k3k_quantize(int type, const float *src, void *dst, int64_t n);
 void k3k_rms_norm(const float *x, const float *w, float *out, int n, int n_rows, float eps);
 void k3k_layer_norm(const float *x, const float *w, const float *b, float *out, int n, int n_rows, float eps);
 void k3k_rope(float *x, int n_tokens, int n_heads, int head_dim, int rope_dims, int pos0,
-              float base, float freq_scale, int neox);
+              float base, float freq_scale, int neox, const float *freq_factors);
 int k3k_attention(k3k_pool *pool, const float *q, const void *k, const void *v, int kv_type, float *out,
                   int n_tokens, int pos0, int n_keys, int n_heads, int n_kv_heads, int head_dim,
                   float scale, int causal, int window);
@@ -83,6 +83,8 @@ void k3k_gelu(float *x, int n);
 void k3k_add(const float *a, const float *b, float *out, int n);
 void k3k_add_bias(float *x, const float *bias, int n, int n_rows);
 void k3k_scale(float *x, float s, int n);
+/* x = cap * tanh(x / cap) (Gemma's final logit soft-capping) */
+void k3k_softcap(float *x, float cap, int n);
 
 /* Streaming read of `bytes` bytes of buf on every worker (each its own share), `reps` times; returns
  * the seconds taken by the fastest rep. For the bandwidth probe of the kernel benchmark. */

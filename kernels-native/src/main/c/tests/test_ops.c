@@ -54,7 +54,7 @@ static void test_rope(void) {
     float *x = test_random_floats(hd * heads, 1.0f);
     float v[16], nx[16];
     memcpy(v, x, sizeof(v));
-    k3k_rope(v, 1, heads, hd, dims, pos0, 10000.0f, 0.5f, 0);
+    k3k_rope(v, 1, heads, hd, dims, pos0, 10000.0f, 0.5f, 0, NULL);
     int bad = 0;
     for (int h = 0; h < heads; h++)
         for (int i = 0; i < hd; i++) {
@@ -77,12 +77,36 @@ static void test_rope(void) {
             nx[h * hd + i] = x[h * hd + 2 * i];
             nx[h * hd + i + dims / 2] = x[h * hd + 2 * i + 1];
         }
-    k3k_rope(nx, 1, heads, hd, dims, pos0, 10000.0f, 0.5f, 1);
+    k3k_rope(nx, 1, heads, hd, dims, pos0, 10000.0f, 0.5f, 1, NULL);
     bad = 0;
     for (int h = 0; h < heads; h++)
         for (int i = 0; i < dims / 2; i++)
             bad += nx[h * hd + i] != v[h * hd + 2 * i] || nx[h * hd + i + dims / 2] != v[h * hd + 2 * i + 1];
     CHECK(bad == 0, "rope neox equals normal on permuted pairs: %d wrong", bad);
+    /* factors: theta / 2 equals freq_scale 0.5 exactly (powers of two); 1e30 leaves the pair as it is */
+    float f[16], ff[3] = {2.0f, 2.0f, 1e30f};
+    memcpy(f, x, sizeof(f));
+    memcpy(nx, x, sizeof(nx));
+    k3k_rope(f, 1, heads, hd, dims, pos0, 10000.0f, 1.0f, 1, ff);
+    k3k_rope(nx, 1, heads, hd, dims, pos0, 10000.0f, 0.5f, 1, NULL);
+    bad = 0;
+    for (int h = 0; h < heads; h++)
+        for (int i = 0; i < 2; i++)
+            bad += f[h * hd + i] != nx[h * hd + i] || f[h * hd + i + dims / 2] != nx[h * hd + i + dims / 2];
+    for (int h = 0; h < heads; h++) bad += f[h * hd + 2] != x[h * hd + 2] || f[h * hd + 5] != x[h * hd + 5];
+    CHECK(bad == 0, "rope with frequency factors: %d wrong", bad);
+    free(x);
+}
+
+static void test_softcap(void) {
+    const int n = 37;
+    float *x = test_random_floats(n, 60.0f);
+    float out[37];
+    double ref[37];
+    memcpy(out, x, sizeof(out));
+    k3k_softcap(out, 20.0f, n);
+    for (int i = 0; i < n; i++) ref[i] = 20.0 * tanh(x[i] / 20.0);
+    CHECK(close_rel(out, ref, n, 1e-5) == 0, "softcap");
     free(x);
 }
 
@@ -166,6 +190,7 @@ static void test_elementwise(void) {
 void test_ops(void) {
     test_norms();
     test_rope();
+    test_softcap();
     /* head_dim 5: the scalar tails only; 37: two-register and one-register vector steps plus a tail */
     for (int generic = 0; generic < 2; generic++) {
         k3k_force_generic(generic);

@@ -273,12 +273,12 @@ public final class NativeKernels implements Kernels {
 
     @Override
     public synchronized void rope(FloatBuffer x, int nTokens, int nHeads, int headDim, int ropeDims, int pos0,
-                                  float base, float freqScale, boolean neox) {
+                                  float base, float freqScale, boolean neox, FloatBuffer freqFactors) {
         check(nTokens >= 0 && nHeads >= 0, "rope: tokens " + nTokens + ", heads " + nHeads);
         check(ropeDims % 2 == 0 && ropeDims <= headDim && ropeDims > 0,
             "rope: ropeDims " + ropeDims + " must be even and <= headDim " + headDim);
         NativeLib.k3k_rope(addr(x, (long) nTokens * nHeads * headDim, "rope x"), nTokens, nHeads, headDim, ropeDims,
-            pos0, base, freqScale, neox ? 1 : 0);
+            pos0, base, freqScale, neox ? 1 : 0, addrOrNull(freqFactors, ropeDims / 2, "rope freqFactors"));
     }
 
     @Override
@@ -331,6 +331,12 @@ public final class NativeKernels implements Kernels {
     public synchronized void scale(FloatBuffer x, float s, int n) {
         check(n >= 0, "scale: n " + n + " is negative");
         NativeLib.k3k_scale(addr(x, n, "scale x"), s, n);
+    }
+
+    @Override
+    public synchronized void softcap(FloatBuffer x, float cap, int n) {
+        check(n >= 0 && cap > 0, "softcap: n " + n + ", cap " + cap + " (needs n >= 0 and cap > 0)");
+        NativeLib.k3k_softcap(addr(x, n, "softcap x"), cap, n);
     }
 
     /**

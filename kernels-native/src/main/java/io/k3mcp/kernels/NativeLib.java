@@ -9,7 +9,7 @@ import com.sun.jna.NativeLibrary;
  */
 final class NativeLib {
     /** Must equal K3K_ABI_VERSION in k3k.h. */
-    static final int ABI_VERSION = 4;
+    static final int ABI_VERSION = 5;
     static final int PLACEMENT_FIELDS = 9;
 
     static final NativeAvailability STATUS = load("k3kernels");
@@ -69,7 +69,7 @@ final class NativeLib {
     static native void k3k_layer_norm(long x, long w, long b, long out, int n, int nRows, float eps);
 
     static native void k3k_rope(long x, int nTokens, int nHeads, int headDim, int ropeDims, int pos0,
-                                float base, float freqScale, int neox);
+                                float base, float freqScale, int neox, long freqFactors);
 
     static native int k3k_attention(long pool, long q, long k, long v, int kvType, long out, int nTokens, int pos0,
                                     int nKeys, int nHeads, int nKvHeads, int headDim, float scale, int causal, int window);
@@ -85,6 +85,8 @@ final class NativeLib {
     static native void k3k_add_bias(long x, long bias, int n, int nRows);
 
     static native void k3k_scale(long x, float s, int n);
+
+    static native void k3k_softcap(long x, float cap, int n);
 
     static native double k3k_read_bandwidth(long pool, long buf, long bytes, int reps);
 }

@@ -60,8 +60,8 @@ public final class ReferenceKernels implements Kernels {
 
     @Override
     public void rope(FloatBuffer x, int nTokens, int nHeads, int headDim, int ropeDims, int pos0,
-                     float base, float freqScale, boolean neox) {
-        RefRope.rope(x, nTokens, nHeads, headDim, ropeDims, pos0, base, freqScale, neox);
+                     float base, float freqScale, boolean neox, FloatBuffer freqFactors) {
+        RefRope.rope(x, nTokens, nHeads, headDim, ropeDims, pos0, base, freqScale, neox, freqFactors);
     }
 
     @Override
@@ -100,6 +100,11 @@ public final class ReferenceKernels implements Kernels {
     @Override
     public void scale(FloatBuffer x, float s, int n) {
         RefElementwise.scale(x, s, n);
+    }
+
+    @Override
+    public void softcap(FloatBuffer x, float cap, int n) {
+        RefElementwise.softcap(x, cap, n);
     }
 
     /** A little-endian view of {@code b} (a plain {@code slice()} would be big-endian). */
