@@ -20,7 +20,12 @@ public enum Architecture {
      * normalises with x * (1 + w); llama.cpp's converter stores 1 + w in the GGUF, so the block multiplies
      * by the stored weight exactly as for llama (the goldens confirm it).
      */
-    GEMMA3("gemma3", true, true);
+    GEMMA3("gemma3", true, true),
+    /**
+     * Gemma 4 (E2B/E4B, 26B-A4B): per-layer shapes and RoPE (Gemma4Config), per-layer input embeddings
+     * (PerLayerEmbedding), shared-KV layers, V normalised without weight, attention scale 1, final soft-cap.
+     */
+    GEMMA4("gemma4", true, true);
 
     /** The value of {@code general.architecture}. */
     public final String ggufName;

@@ -16,10 +16,15 @@ final class ForwardBuffers {
     final FloatBuffer k;       // (T, nKvHead*D)
     final FloatBuffer kb;      // k after per-head norm (T, nKvHead*D)
     final FloatBuffer v;       // (T, nKvHead*D)
+    final FloatBuffer vb;      // v after per-head norm (gemma4) (T, nKvHead*D)
     final FloatBuffer att;     // attention output (T, nHead*D)
     final FloatBuffer gate;    // (T, F)
     final FloatBuffer up;      // (T, F)
     final FloatBuffer hidden;  // activation of gate times up (T, F)
+    final FloatBuffer perLayerEmbd;  // gemma4 per-layer token inputs (T, L*P); empty without them
+    final FloatBuffer perLayerProj;  // their projection from x, then the combined inputs (T, L*P)
+    final FloatBuffer perLayer;      // the combined inputs layer-major (L, T, P)
+    final FloatBuffer perLayerGate;  // a layer's gate, then gelu(gate) * input (T, P)
 
     ForwardBuffers(ModelConfig c, int tokens) {
         this.tokens = tokens;
@@ -33,9 +38,15 @@ final class ForwardBuffers {
         k = Buffers.floats(tokens * c.kvDim());
         kb = Buffers.floats(tokens * c.kvDim());
         v = Buffers.floats(tokens * c.kvDim());
+        vb = Buffers.floats(tokens * c.kvDim());
         att = Buffers.floats(tokens * c.qDim());
         gate = Buffers.floats(tokens * c.nFf());
         up = Buffers.floats(tokens * c.nFf());
         hidden = Buffers.floats(tokens * c.nFf());
+        int lp = c.perLayerInput() * c.nLayer();
+        perLayerEmbd = Buffers.floats(tokens * lp);
+        perLayerProj = Buffers.floats(tokens * lp);
+        perLayer = Buffers.floats(tokens * lp);
+        perLayerGate = Buffers.floats(tokens * c.perLayerInput());
     }
 }

@@ -11,9 +11,11 @@ import java.util.function.UnaryOperator;
  *
  * @param tokenEmbedding (nVocab, E): row t is token t's embedding
  * @param output         (nVocab, E): the LM head; the same matrix as tokenEmbedding when tied
+ * @param ropeFreqs      per-pair RoPE frequency factors of the layers whose shape says so (gemma4 full layers), or null
+ * @param perLayer       Gemma 4's per-layer input embeddings, or null
  */
 public record ModelWeights(Matrix tokenEmbedding, List<LayerWeights> layers, FloatBuffer outputNorm,
-                           Matrix output, boolean tiedOutput) {
+                           Matrix output, boolean tiedOutput, FloatBuffer ropeFreqs, PerLayerEmbedding.Weights perLayer) {
 
     /**
      * These weights with every product matrix (layers and LM head) carrying a copy in {@code kernels}'
@@ -22,6 +24,6 @@ public record ModelWeights(Matrix tokenEmbedding, List<LayerWeights> layers, Flo
     ModelWeights packedFor(Kernels kernels) {
         UnaryOperator<Matrix> pack = m -> m.packedFor(kernels);
         return new ModelWeights(tokenEmbedding, layers.stream().map(l -> l.withMatrices(pack)).toList(), outputNorm,
-                pack.apply(output), tiedOutput);
+                pack.apply(output), tiedOutput, ropeFreqs, perLayer == null ? null : perLayer.withMatrices(pack));
     }
 }

@@ -33,7 +33,8 @@ final class WeightLoader {
     }
 
     private ModelWeights load() {
-        if (file.tensor("rope_freqs.weight") != null) {
+        boolean anyRopeFreqs = c.layers().stream().anyMatch(LayerShape::ropeFreqs);
+        if (file.tensor("rope_freqs.weight") != null && !anyRopeFreqs) {
             // Llama 3.1+ long-context RoPE divides each frequency by a factor; running without them would be silently wrong.
             throw new UnsupportedModelException(file.path().getFileName()
                     + ": tensor 'rope_freqs.weight' (per-dimension RoPE frequency factors, Llama 3.1 style) is not supported yet");
@@ -42,37 +43,70 @@ final class WeightLoader {
         Matrix embd = matrix("token_embd.weight", c.nVocab(), e);
         List<LayerWeights> layers = new ArrayList<>(c.nLayer());
         for (int i = 0; i < c.nLayer(); i++) {
-            layers.add(layer("blk." + i + "."));
+            layers.add(layer(i));
         }
         FloatBuffer outNorm = vector("output_norm.weight", e);
         boolean tied = file.tensor("output.weight") == null;
         Matrix output = tied ? embd : matrix("output.weight", c.nVocab(), e);
-        return new ModelWeights(embd, List.copyOf(layers), outNorm, output, tied);
+        // one factor per rotated pair, shared by every layer whose shape uses them (gemma4 full layers)
+        FloatBuffer ropeFreqs = anyRopeFreqs ? vector("rope_freqs.weight", c.ropeDims() / 2) : null;
+        PerLayerEmbedding.Weights perLayer = c.perLayerInput() == 0 ? null : new PerLayerEmbedding.Weights(
+                matrix("per_layer_token_embd.weight", c.nVocab(), c.perLayerInput() * c.nLayer()),
+                matrix("per_layer_model_proj.weight", c.perLayerInput() * c.nLayer(), e),
+                vector("per_layer_proj_norm.weight", c.perLayerInput()));
+        return new ModelWeights(embd, List.copyOf(layers), outNorm, output, tied, ropeFreqs, perLayer);
     }
 
-    private LayerWeights layer(String p) {
+    private LayerWeights layer(int il) {
+        String p = "blk." + il + ".";
+        LayerShape s = c.layer(il);
         int e = c.nEmbd();
-        int q = c.qDim();
-        int kv = c.kvDim();
-        int d = c.headDim();
-        int f = c.nFf();
+        int q = s.qDim();
+        int kv = s.kvDim();
+        int d = s.headDim();
+        int f = s.nFf();
+        boolean ownsKv = s.kvLayer() == il;
+        Matrix[] qkv = file.tensor(p + "attn_qkv.weight") != null
+                ? fusedQkv(p + "attn_qkv.weight", q, kv, e)
+                : new Matrix[] {matrix(p + "attn_q.weight", q, e),
+                        ownsKv ? matrix(p + "attn_k.weight", kv, e) : null,
+                        ownsKv ? optionalMatrix(p + "attn_v.weight", kv, e, c.arch() == Architecture.GEMMA4) : null};
         return new LayerWeights(
                 vector(p + "attn_norm.weight", e),
-                matrix(p + "attn_q.weight", q, e),
-                matrix(p + "attn_k.weight", kv, e),
-                matrix(p + "attn_v.weight", kv, e),
+                qkv[0],
+                qkv[1],
+                qkv[2],
                 matrix(p + "attn_output.weight", e, q),
                 optionalVector(p + "attn_q.bias", q),
                 optionalVector(p + "attn_k.bias", kv),
                 optionalVector(p + "attn_v.bias", kv),
                 optionalVector(p + "attn_q_norm.weight", d),
-                optionalVector(p + "attn_k_norm.weight", d),
+                ownsKv ? optionalVector(p + "attn_k_norm.weight", d) : null,
                 optionalVector(p + "post_attention_norm.weight", e),
                 vector(p + "ffn_norm.weight", e),
                 matrix(p + "ffn_gate.weight", f, e),
                 matrix(p + "ffn_up.weight", f, e),
                 matrix(p + "ffn_down.weight", e, f),
-                optionalVector(p + "post_ffw_norm.weight", e));
+                optionalVector(p + "post_ffw_norm.weight", e),
+                c.perLayerInput() == 0 ? null : new LayerWeights.PerLayerInput(
+                        matrix(p + "inp_gate.weight", c.perLayerInput(), e),
+                        matrix(p + "proj.weight", e, c.perLayerInput()),
+                        vector(p + "post_norm.weight", e)),
+                file.tensor(p + "layer_output_scale.weight") == null ? 1f : vector(p + "layer_output_scale.weight", 1).get(0));
+    }
+
+    /** attn_qkv (rows Q, then K, then V) as three row-slices of the one tensor: no copy, same products. */
+    private Matrix[] fusedQkv(String name, int q, int kv, int e) {
+        Matrix all = matrix(name, q + 2 * kv, e);
+        long row = all.rowBytes();
+        return new Matrix[] {
+            new Matrix(name + "[q]", all.type(), Buffers.slice(all.data(), 0, q * row), q, e),
+            new Matrix(name + "[k]", all.type(), Buffers.slice(all.data(), q * row, kv * row), kv, e),
+            new Matrix(name + "[v]", all.type(), Buffers.slice(all.data(), (q + kv) * row, kv * row), kv, e)};
+    }
+
+    private Matrix optionalMatrix(String name, int rows, int cols, boolean optional) {
+        return optional && file.tensor(name) == null ? null : matrix(name, rows, cols);
     }
 
     private Matrix matrix(String name, int rows, int cols) {

@@ -174,9 +174,9 @@ public final class Session {
         return logits;
     }
 
-    /** Keeps the cached rows of the prompt's longest cached prefix (at least one token is always run). */
+    /** Keeps the cached rows of the prompt's longest resumable prefix (at least one token is always run). */
     private int reusePrefix(int[] prompt) {
-        int keep = Math.min(cache.commonPrefix(prompt), prompt.length - 1);
+        int keep = cache.reusablePrefix(Arrays.copyOf(prompt, prompt.length - 1));
         cache.truncate(keep);
         return keep;
     }
