@@ -23,6 +23,10 @@ final class Gemma4Config {
     static ModelConfig read(GgufMetadata m, Architecture arch, int nVocab, int nEmbd, int nLayer, int ctx,
                             float freqScale) {
         String p = arch.ggufName + ".";
+        if (m.intIn(p + "expert_count", 0, 1 << 16, 0) > 0) {
+            throw new UnsupportedModelException(p + "expert_count is set: gemma4's mixture-of-experts layers (26B-A4B) "
+                    + "are not supported yet; dense gemma4 (E2B/E4B) is");
+        }
         int[] nHead = perLayer(m, p + "attention.head_count", nLayer, null);
         int[] nKvHead = perLayer(m, p + "attention.head_count_kv", nLayer, nHead);
         int[] nFf = perLayer(m, p + "feed_forward_length", nLayer, null);

@@ -44,6 +44,14 @@ public final class KvCache {
     }
 
     public KvCache(ModelConfig config, int capacity, GgmlType type) {
+        this(config, capacity, type, Transformer.MAX_BATCH);
+    }
+
+    /** @param maxBatch the longest batch a forward call writes (sliding layers hold their window plus one batch) */
+    public KvCache(ModelConfig config, int capacity, GgmlType type, int maxBatch) {
+        if (maxBatch < 1 || maxBatch > Transformer.MAX_BATCH) {
+            throw new IllegalArgumentException("KV cache maxBatch must be 1.." + Transformer.MAX_BATCH + ", not " + maxBatch);
+        }
         if (type != GgmlType.F16 && type != GgmlType.F32) {
             throw new IllegalArgumentException("KV cache type must be F16 or F32, not " + type);
         }
@@ -61,8 +69,8 @@ public final class KvCache {
                 continue;
             }
             boolean sliding = config.isSlidingLayer(il);
-            // a batch of up to MAX_BATCH tokens at p0 reads keys from p0 - window + 1 on
-            int rows = sliding ? Math.min(capacity, window - 1 + Transformer.MAX_BATCH) : capacity;
+            // a batch of up to maxBatch tokens at p0 reads keys from p0 - window + 1 on
+            int rows = sliding ? Math.min(capacity, window - 1 + maxBatch) : capacity;
             int rowBytes = (int) type.bytesFor(s.kvDim());
             long layerBytes = (long) rowBytes * rows;
             if (layerBytes > Integer.MAX_VALUE) {
@@ -173,7 +181,8 @@ public final class KvCache {
         int newFirst = pos0 - keep;
         if (!m.sliding || keep + n > m.rows) {
             throw new IllegalArgumentException("layer " + layer + ": " + n + " tokens at position " + pos0
-                    + " do not fit its " + m.rows + " cached rows (batches are at most " + Transformer.MAX_BATCH + " tokens)");
+                    + " do not fit its " + m.rows + " cached rows (the cache was made for batches of at most "
+                    + (m.rows - window + 1) + " tokens)");
         }
         int from = (newFirst - m.first) * m.rowBytes;
         int bytes = keep * m.rowBytes;
