@@ -62,6 +62,7 @@ int main(void) {
     test_dots();
     test_ops();
     test_packed();
+    test_experts();
     test_pool();
     test_ime();
     printf("c-kernels: %d passed, %d failed\n", k3k_tests_passed, k3k_tests_failed);

@@ -58,6 +58,26 @@ public interface Kernels extends AutoCloseable {
         throw new UnsupportedOperationException(name() + " does not read the packed layout " + w.layout());
     }
 
+    /**
+     * The expert products of a mixture-of-experts layer (llama.cpp's {@code mul_mat_id}). {@code w} holds
+     * {@code nExpert} slabs of {@code rows x cols}, expert e's at {@code e * rows * rowBytes} (a GGUF 3-D
+     * tensor {@code ne = [cols, rows, nExpert]}). For pair {@code p = t * nUsed + s} of {@code routes},
+     * {@code y[p * rows + r] = dot(W_e[r], x_p)} with e = {@code routes.experts()[p]} and x_p row p of x
+     * ({@code xPerSlot}) or row t (a token's slots share its activation row). Activations are quantised as
+     * {@link #matmul} does, once per row; only the named experts' slabs are read. y: pairs x rows floats.
+     */
+    void matmulExperts(GgmlType type, ByteBuffer w, int nExpert, int rows, int cols, FloatBuffer x, boolean xPerSlot,
+                       ExpertRoutes routes, FloatBuffer y);
+
+    /**
+     * {@link #matmulExperts} over all the slabs packed as one matrix of {@code nExpert * rows} rows by
+     * {@link #pack} (each slab a whole number of packed row groups); the result is the same product.
+     */
+    default void matmulExpertsPacked(PackedWeights w, int nExpert, FloatBuffer x, boolean xPerSlot, ExpertRoutes routes,
+                                     FloatBuffer y) {
+        throw new UnsupportedOperationException(name() + " does not read the packed layout " + w.layout());
+    }
+
     // ---- conversions -----------------------------------------------------------------------
 
     /** Dequantises {@code n} elements of {@code type} at the start of {@code src} into {@code dst}. */

@@ -9,7 +9,7 @@ import com.sun.jna.NativeLibrary;
  */
 final class NativeLib {
     /** Must equal K3K_ABI_VERSION in k3k.h. */
-    static final int ABI_VERSION = 5;
+    static final int ABI_VERSION = 6;
     static final int PLACEMENT_FIELDS = 9;
 
     static final NativeAvailability STATUS = load("k3kernels");
@@ -59,6 +59,9 @@ final class NativeLib {
 
     static native int k3k_matmul_packed(long pool, int type, long packed, long file, int rows, int cols, long x, long y,
                                         int nTokens);
+
+    static native int k3k_matmul_experts(long pool, int type, long packed, long file, int nExpert, int rows, int cols, long x,
+                                         int xPerSlot, int[] ids, int nTokens, int nUsed, long y);
 
     static native int k3k_dequantize(int type, long src, long dst, long n);
 

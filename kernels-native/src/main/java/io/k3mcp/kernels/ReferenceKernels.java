@@ -30,6 +30,12 @@ public final class ReferenceKernels implements Kernels {
     }
 
     @Override
+    public void matmulExperts(GgmlType type, ByteBuffer w, int nExpert, int rows, int cols, FloatBuffer x, boolean xPerSlot,
+                              ExpertRoutes routes, FloatBuffer y) {
+        RefMatmul.matmulExperts(type, w, nExpert, rows, cols, x, xPerSlot, routes, y);
+    }
+
+    @Override
     public void dequantize(GgmlType type, ByteBuffer src, FloatBuffer dst, int n) {
         float[] out = new float[n];
         Dequant.row(type, le(src), 0, out, 0, n);

@@ -22,6 +22,11 @@ public enum Architecture {
      */
     GEMMA3("gemma3", true, true),
     /**
+     * Qwen3 MoE (Qwen3-30B-A3B, Qwen3-Coder-30B-A3B): qwen3 attention, every layer a mixture of experts
+     * with softmax gating over all experts and the top-k weights renormalised (hard-coded by llama.cpp).
+     */
+    QWEN3MOE("qwen3moe", true, false),
+    /**
      * Gemma 4 (E2B/E4B, 26B-A4B): per-layer shapes and RoPE (Gemma4Config), per-layer input embeddings
      * (PerLayerEmbedding), shared-KV layers, V normalised without weight, attention scale 1, final soft-cap.
      */
@@ -38,6 +43,15 @@ public enum Architecture {
         this.ggufName = ggufName;
         this.ropeNeox = ropeNeox;
         this.gegluFfn = gegluFfn;
+    }
+
+    /** Whether this architecture's layers route tokens to experts (the file must then have the expert keys). */
+    public boolean mixtureOfExperts() {
+        return this == QWEN3MOE;
+    }
+
+    static String mixtureOfExpertsNames() {
+        return Arrays.stream(values()).filter(Architecture::mixtureOfExperts).map(a -> a.ggufName).collect(Collectors.joining(", "));
     }
 
     /** The architecture named by {@code general.architecture}; an unknown name is rejected by name. */

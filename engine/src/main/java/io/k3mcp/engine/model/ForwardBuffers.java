@@ -25,6 +25,13 @@ final class ForwardBuffers {
     final FloatBuffer perLayerProj;  // their projection from x, then the combined inputs (T, L*P)
     final FloatBuffer perLayer;      // the combined inputs layer-major (L, T, P)
     final FloatBuffer perLayerGate;  // a layer's gate, then gelu(gate) * input (T, P)
+    // mixture of experts (null for a dense model); X = experts, K = used per token, G = expert width
+    final FloatBuffer routerLogits;  // (T, X)
+    final float[] expertWeights;     // (T, K): the gating's weight of each (token, slot)
+    final FloatBuffer expertGate;    // (T*K, G)
+    final FloatBuffer expertUp;      // (T*K, G)
+    final FloatBuffer expertHidden;  // (T*K, G)
+    final FloatBuffer expertOut;     // (T*K, E)
 
     ForwardBuffers(ModelConfig c, int tokens) {
         this.tokens = tokens;
@@ -48,5 +55,13 @@ final class ForwardBuffers {
         perLayerProj = Buffers.floats(tokens * lp);
         perLayer = Buffers.floats(tokens * lp);
         perLayerGate = Buffers.floats(tokens * c.perLayerInput());
+        ExpertConfig x = c.experts();
+        int pairs = x == null ? 0 : tokens * x.nUsed();
+        routerLogits = x == null ? null : Buffers.floats(tokens * x.nExpert());
+        expertWeights = x == null ? null : new float[pairs];
+        expertGate = x == null ? null : Buffers.floats(pairs * x.nFfExp());
+        expertUp = x == null ? null : Buffers.floats(pairs * x.nFfExp());
+        expertHidden = x == null ? null : Buffers.floats(pairs * x.nFfExp());
+        expertOut = x == null ? null : Buffers.floats(pairs * c.nEmbd());
     }
 }

@@ -23,12 +23,13 @@ import java.util.List;
  *                      scalar head counts, head size and FFN width above are the largest of them
  * @param perLayerInput width of Gemma 4's per-layer input embeddings (0 = none)
  * @param logitSoftcap  final logits become cap * tanh(logits / cap) (0 = no soft-cap)
+ * @param experts       the mixture-of-experts hyperparameters, or null for a dense model
  */
 public record ModelConfig(Architecture arch, int nVocab, int nEmbd, int nLayer, int nHead, int nKvHead,
                           int headDim, int nFf, int contextLength, float normEps,
                           int ropeDims, float ropeBase, float ropeFreqScale, float ropeBaseSwa,
                           int slidingWindow, int swaPattern, float embedScale, float queryScale, float attnScale,
-                          List<LayerShape> layers, int perLayerInput, float logitSoftcap) {
+                          List<LayerShape> layers, int perLayerInput, float logitSoftcap, ExpertConfig experts) {
 
     private static final int MAX_DIM = 1 << 20;
 
@@ -68,10 +69,8 @@ public record ModelConfig(Architecture arch, int nVocab, int nEmbd, int nLayer, 
             throw new UnsupportedModelException(p + "attention.value_length " + headDimV
                     + " differs from key_length " + headDim + "; not supported");
         }
-        if (m.intIn(p + "expert_count", 0, 1 << 16, 0) > 0) {
-            throw new UnsupportedModelException(p + "expert_count is set: mixture-of-experts models are not supported");
-        }
         int nFf = feedForwardLength(m, p + "feed_forward_length");
+        ExpertConfig experts = ExpertConfig.read(m, p, arch, nFf);
         float eps = m.getFloat(p + "attention.layer_norm_rms_epsilon", 1e-5f);
         int ropeDims = m.intIn(p + "rope.dimension_count", 2, MAX_DIM, headDim);
         float ropeBase = m.getFloat(p + "rope.freq_base", 10000f);
@@ -101,7 +100,7 @@ public record ModelConfig(Architecture arch, int nVocab, int nEmbd, int nLayer, 
         }
         return new ModelConfig(arch, nVocab, nEmbd, nLayer, nHead, nKvHead, headDim, nFf, ctx, eps,
                 ropeDims, ropeBase, freqScale, ropeBaseSwa, window, pattern, embedScale, queryScale, attnScale,
-                List.copyOf(layers), 0, 0f);
+                List.copyOf(layers), 0, 0f, experts);
     }
 
     private static int feedForwardLength(GgufMetadata m, String key) {

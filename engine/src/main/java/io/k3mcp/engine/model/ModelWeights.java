@@ -23,7 +23,8 @@ public record ModelWeights(Matrix tokenEmbedding, List<LayerWeights> layers, Flo
      */
     ModelWeights packedFor(Kernels kernels) {
         UnaryOperator<Matrix> pack = m -> m.packedFor(kernels);
-        return new ModelWeights(tokenEmbedding, layers.stream().map(l -> l.withMatrices(pack)).toList(), outputNorm,
+        UnaryOperator<ExpertMatrix> packExperts = m -> m.packedFor(kernels);
+        return new ModelWeights(tokenEmbedding, layers.stream().map(l -> l.withMatrices(pack, packExperts)).toList(), outputNorm,
                 pack.apply(output), tiedOutput, ropeFreqs, perLayer == null ? null : perLayer.withMatrices(pack));
     }
 }

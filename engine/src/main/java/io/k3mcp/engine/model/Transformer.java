@@ -25,6 +25,7 @@ public final class Transformer {
     private final AttentionBlock attention;
     private final FeedForwardBlock feedForward;
     private final PerLayerEmbedding perLayer;
+    private final MoeBlock moe;
 
     private ForwardBuffers buf;
     private FloatBuffer logitRows;
@@ -46,6 +47,7 @@ public final class Transformer {
         this.attention = new AttentionBlock(c, kernels, w.ropeFreqs());
         this.feedForward = new FeedForwardBlock(c, kernels);
         this.perLayer = w.perLayer() == null ? null : new PerLayerEmbedding(c, kernels);
+        this.moe = c.experts() == null ? null : new MoeBlock(c, kernels);
     }
 
     public int maxBatch() {
@@ -159,7 +161,11 @@ public final class Transformer {
         residual(lw.postAttnNorm(), n);
 
         kernels.rmsNorm(buf.x, lw.ffnNorm(), buf.xb, e, n, c.normEps());
-        feedForward.run(buf, lw, n);
+        if (lw.moe() != null) {
+            moe.run(buf, lw.moe(), n);
+        } else {
+            feedForward.run(buf, lw, n);
+        }
         residual(lw.postFfnNorm(), n);
 
         if (lw.perLayerInput() != null) {

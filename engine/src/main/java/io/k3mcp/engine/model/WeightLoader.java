@@ -66,6 +66,7 @@ final class WeightLoader {
         int d = s.headDim();
         int f = s.nFf();
         boolean ownsKv = s.kvLayer() == il;
+        boolean moe = c.experts() != null;
         Matrix[] qkv = file.tensor(p + "attn_qkv.weight") != null
                 ? fusedQkv(p + "attn_qkv.weight", q, kv, e)
                 : new Matrix[] {matrix(p + "attn_q.weight", q, e),
@@ -84,10 +85,11 @@ final class WeightLoader {
                 ownsKv ? optionalVector(p + "attn_k_norm.weight", d) : null,
                 optionalVector(p + "post_attention_norm.weight", e),
                 vector(p + "ffn_norm.weight", e),
-                matrix(p + "ffn_gate.weight", f, e),
-                matrix(p + "ffn_up.weight", f, e),
-                matrix(p + "ffn_down.weight", e, f),
+                moe ? null : matrix(p + "ffn_gate.weight", f, e),
+                moe ? null : matrix(p + "ffn_up.weight", f, e),
+                moe ? null : matrix(p + "ffn_down.weight", e, f),
                 optionalVector(p + "post_ffw_norm.weight", e),
+                moe ? moe(p) : null,
                 c.perLayerInput() == 0 ? null : new LayerWeights.PerLayerInput(
                         matrix(p + "inp_gate.weight", c.perLayerInput(), e),
                         matrix(p + "proj.weight", e, c.perLayerInput()),
@@ -109,13 +111,34 @@ final class WeightLoader {
         return optional && file.tensor(name) == null ? null : matrix(name, rows, cols);
     }
 
+    private MoeWeights moe(String p) {
+        ExpertConfig x = c.experts();
+        int e = c.nEmbd();
+        return new MoeWeights(
+                matrix(p + "ffn_gate_inp.weight", x.nExpert(), e),
+                experts(p + "ffn_gate_exps.weight", x.nFfExp(), e),
+                experts(p + "ffn_up_exps.weight", x.nFfExp(), e),
+                experts(p + "ffn_down_exps.weight", e, x.nFfExp()));
+    }
+
+    private ExpertMatrix experts(String name, int rows, int cols) {
+        GgufTensor t = require(name);
+        checkShape(t, new long[] {cols, rows, c.experts().nExpert()});
+        checkWeightType(t);
+        return new ExpertMatrix(name, t.type(), file.data(t), c.experts().nExpert(), rows, cols);
+    }
+
     private Matrix matrix(String name, int rows, int cols) {
         GgufTensor t = require(name);
         checkShape(t, new long[] {cols, rows});
-        if (t.type() == GgmlType.Q8_1) {
-            throw new UnsupportedModelException(where(name) + " has type Q8_1, which is an activation type, not a weight type");
-        }
+        checkWeightType(t);
         return new Matrix(name, t.type(), file.data(t), rows, cols);
+    }
+
+    private void checkWeightType(GgufTensor t) {
+        if (t.type() == GgmlType.Q8_1) {
+            throw new UnsupportedModelException(where(t.name()) + " has type Q8_1, which is an activation type, not a weight type");
+        }
     }
 
     private FloatBuffer optionalVector(String name, int n) {
