@@ -51,7 +51,7 @@ public enum Architecture {
     }
 
     static String mixtureOfExpertsNames() {
-        return Arrays.stream(values()).filter(Architecture::mixtureOfExperts).map(a -> a.ggufName).collect(Collectors.joining(", "));
+        return Arrays.stream(values()).filter(a -> a.mixtureOfExperts() || a == GEMMA4).map(a -> a.ggufName).collect(Collectors.joining(", "));
     }
 
     /** The architecture named by {@code general.architecture}; an unknown name is rejected by name. */

@@ -32,6 +32,12 @@ final class ForwardBuffers {
     final FloatBuffer expertUp;      // (T*K, G)
     final FloatBuffer expertHidden;  // (T*K, G)
     final FloatBuffer expertOut;     // (T*K, E)
+    // gemma4's experts beside a dense MLP (null otherwise)
+    final FloatBuffer expertGateUp;  // fused gate|up products (T*K, 2G)
+    final FloatBuffer moeDense;      // the dense MLP's normed output (T, E)
+    final FloatBuffer moeRouterIn;   // (T, E)
+    final FloatBuffer moeIn;         // (T, E)
+    final FloatBuffer moeOut;        // (T, E)
 
     ForwardBuffers(ModelConfig c, int tokens) {
         this.tokens = tokens;
@@ -63,5 +69,11 @@ final class ForwardBuffers {
         expertUp = x == null ? null : Buffers.floats(pairs * x.nFfExp());
         expertHidden = x == null ? null : Buffers.floats(pairs * x.nFfExp());
         expertOut = x == null ? null : Buffers.floats(pairs * c.nEmbd());
+        boolean beside = x != null && c.arch() == Architecture.GEMMA4;
+        expertGateUp = beside ? Buffers.floats(pairs * 2 * x.nFfExp()) : null;
+        moeDense = beside ? Buffers.floats(tokens * c.nEmbd()) : null;
+        moeRouterIn = beside ? Buffers.floats(tokens * c.nEmbd()) : null;
+        moeIn = beside ? Buffers.floats(tokens * c.nEmbd()) : null;
+        moeOut = beside ? Buffers.floats(tokens * c.nEmbd()) : null;
     }
 }

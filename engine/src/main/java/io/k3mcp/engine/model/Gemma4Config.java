@@ -23,10 +23,6 @@ final class Gemma4Config {
     static ModelConfig read(GgufMetadata m, Architecture arch, int nVocab, int nEmbd, int nLayer, int ctx,
                             float freqScale) {
         String p = arch.ggufName + ".";
-        if (m.intIn(p + "expert_count", 0, 1 << 16, 0) > 0) {
-            throw new UnsupportedModelException(p + "expert_count is set: gemma4's mixture-of-experts layers (26B-A4B) "
-                    + "are not supported yet; dense gemma4 (E2B/E4B) is");
-        }
         int[] nHead = perLayer(m, p + "attention.head_count", nLayer, null);
         int[] nKvHead = perLayer(m, p + "attention.head_count_kv", nLayer, nHead);
         int[] nFf = perLayer(m, p + "feed_forward_length", nLayer, null);
@@ -67,10 +63,12 @@ final class Gemma4Config {
                         + src.headDim() + " K/V (needs the same kind and width)");
             }
         }
+        // softmax top-k with renormalised weights, as qwen3moe; which layers have experts, the tensors say
+        ExpertConfig experts = ExpertConfig.read(m, p, arch, nFf[0]);
         int maxHead = max(nHead);
         return new ModelConfig(arch, nVocab, nEmbd, nLayer, maxHead, max(nKvHead), hdFull, max(nFf), ctx, eps,
                 rotFull, baseFull, freqScale, baseSwa, window, 0, (float) Math.sqrt(nEmbd), 1f, 1f,
-                List.copyOf(layers), perLayerInput, softcap, null);
+                List.copyOf(layers), perLayerInput, softcap, experts);
     }
 
     /** llama.cpp's create_memory: a shared sliding layer reads layer nKv-2, a shared full layer nKv-1. */

@@ -26,6 +26,7 @@ public final class Transformer {
     private final FeedForwardBlock feedForward;
     private final PerLayerEmbedding perLayer;
     private final MoeBlock moe;
+    private final Gemma4FeedForward denseAndExperts;
 
     private ForwardBuffers buf;
     private FloatBuffer logitRows;
@@ -48,6 +49,7 @@ public final class Transformer {
         this.feedForward = new FeedForwardBlock(c, kernels);
         this.perLayer = w.perLayer() == null ? null : new PerLayerEmbedding(c, kernels);
         this.moe = c.experts() == null ? null : new MoeBlock(c, kernels);
+        this.denseAndExperts = moe == null ? null : new Gemma4FeedForward(c, kernels, feedForward, moe);
     }
 
     public int maxBatch() {
@@ -161,7 +163,9 @@ public final class Transformer {
         residual(lw.postAttnNorm(), n);
 
         kernels.rmsNorm(buf.x, lw.ffnNorm(), buf.xb, e, n, c.normEps());
-        if (lw.moe() != null) {
+        if (lw.moe() != null && lw.w1() != null) {
+            denseAndExperts.run(buf, lw, n);
+        } else if (lw.moe() != null) {
             moe.run(buf, lw.moe(), n);
         } else {
             feedForward.run(buf, lw, n);

@@ -66,7 +66,10 @@ final class WeightLoader {
         int d = s.headDim();
         int f = s.nFf();
         boolean ownsKv = s.kvLayer() == il;
-        boolean moe = c.experts() != null;
+        // gemma4 decides per layer (a layer with ffn_gate_inp) and keeps its dense MLP beside the experts
+        boolean gemma4 = c.arch() == Architecture.GEMMA4;
+        boolean moe = c.experts() != null && (!gemma4 || file.tensor(p + "ffn_gate_inp.weight") != null);
+        boolean denseToo = !moe || gemma4;
         Matrix[] qkv = file.tensor(p + "attn_qkv.weight") != null
                 ? fusedQkv(p + "attn_qkv.weight", q, kv, e)
                 : new Matrix[] {matrix(p + "attn_q.weight", q, e),
@@ -85,9 +88,9 @@ final class WeightLoader {
                 ownsKv ? optionalVector(p + "attn_k_norm.weight", d) : null,
                 optionalVector(p + "post_attention_norm.weight", e),
                 vector(p + "ffn_norm.weight", e),
-                moe ? null : matrix(p + "ffn_gate.weight", f, e),
-                moe ? null : matrix(p + "ffn_up.weight", f, e),
-                moe ? null : matrix(p + "ffn_down.weight", e, f),
+                denseToo ? matrix(p + "ffn_gate.weight", f, e) : null,
+                denseToo ? matrix(p + "ffn_up.weight", f, e) : null,
+                denseToo ? matrix(p + "ffn_down.weight", e, f) : null,
                 optionalVector(p + "post_ffw_norm.weight", e),
                 moe ? moe(p) : null,
                 c.perLayerInput() == 0 ? null : new LayerWeights.PerLayerInput(
@@ -114,11 +117,32 @@ final class WeightLoader {
     private MoeWeights moe(String p) {
         ExpertConfig x = c.experts();
         int e = c.nEmbd();
+        if (c.arch() == Architecture.GEMMA4) {
+            return gemma4Experts(p, x, e);
+        }
         return new MoeWeights(
                 matrix(p + "ffn_gate_inp.weight", x.nExpert(), e),
                 experts(p + "ffn_gate_exps.weight", x.nFfExp(), e),
                 experts(p + "ffn_up_exps.weight", x.nFfExp(), e),
                 experts(p + "ffn_down_exps.weight", e, x.nFfExp()));
+    }
+
+    /** ffn_gate_up_exps (or separate gate/up) plus the router scale, per-expert output scale and three norms. */
+    private MoeWeights gemma4Experts(String p, ExpertConfig x, int e) {
+        boolean fused = file.tensor(p + "ffn_gate_up_exps.weight") != null;
+        for (String separate : new String[] {"ffn_gate_exps.scale", "ffn_up_exps.scale"}) {
+            if (file.tensor(p + separate) != null) {
+                throw new UnsupportedModelException(where(p + separate) + " (per-expert gate/up scales) is not supported yet");
+            }
+        }
+        return new MoeWeights(
+                matrix(p + "ffn_gate_inp.weight", x.nExpert(), e),
+                fused ? experts(p + "ffn_gate_up_exps.weight", 2 * x.nFfExp(), e) : experts(p + "ffn_gate_exps.weight", x.nFfExp(), e),
+                fused ? null : experts(p + "ffn_up_exps.weight", x.nFfExp(), e),
+                experts(p + "ffn_down_exps.weight", e, x.nFfExp()),
+                new MoeWeights.Gemma4(vector(p + "ffn_gate_inp.scale", e), optionalVector(p + "ffn_down_exps.scale", x.nExpert()),
+                        vector(p + "pre_ffw_norm_2.weight", e), vector(p + "post_ffw_norm_2.weight", e),
+                        vector(p + "post_ffw_norm_1.weight", e)));
     }
 
     private ExpertMatrix experts(String name, int rows, int cols) {

@@ -96,9 +96,19 @@ class Gemma4ConfigTest {
         assertTrue(values.contains("value_length_swa 16 differs from gemma4.attention.key_length_swa 32"), values);
     }
 
+    /** gemma4-moe-mini (MODELS.md): head_count_kv per layer, experts 8 / 2 of width 64, no softcap key (30). */
     @Test
-    void expertsAreRefusedUntilTheMixtureOfExpertsLands() {
-        String moe = error("gemma4.expert_count", u32(8));
-        assertTrue(moe.contains("gemma4.expert_count is set: gemma4's mixture-of-experts layers"), moe);
+    void theMixtureOfExpertsVariantReadsPerLayerKvHeadsAndExperts() throws IOException {
+        try (GgufFile f = GgufFile.open(Shared.model("new-archs/gemma4-moe-mini-f16.gguf"))) {
+            ModelConfig c = ModelConfig.fromMetadata(f.metadata(), 1024);
+            int[] kvHeads = {2, 2, 1, 2, 2, 1};
+            for (int il = 0; il < 6; il++) {
+                assertEquals(kvHeads[il], c.layer(il).nKvHead(), "layer " + il);
+                assertEquals(il, c.layer(il).kvLayer(), "no shared KV");
+            }
+            assertEquals(new ExpertConfig(8, 2, 64), c.experts());
+            assertEquals(30f, c.logitSoftcap());
+            assertEquals(0, c.perLayerInput());
+        }
     }
 }
