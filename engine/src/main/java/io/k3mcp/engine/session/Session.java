@@ -57,6 +57,11 @@ public final class Session {
         return cache.capacity();
     }
 
+    /** Bytes the KV cache holds for this session's context. */
+    public long kvCacheBytes() {
+        return cache.bytes();
+    }
+
     public synchronized GenerationResult generate(GenerationRequest r) {
         int[] prompt = r.prompt();
         if (prompt.length + r.maxTokens() > cache.capacity()) {
