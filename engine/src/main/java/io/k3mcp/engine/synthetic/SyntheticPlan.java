@@ -10,6 +10,9 @@ public record SyntheticPlan(SyntheticShape shape, SyntheticType type, List<Tenso
     public static final int FORMAT_VERSION = 1;
 
     public static SyntheticPlan of(SyntheticShape shape, SyntheticType type) {
+        if (shape.gemma4() != null) {
+            return new SyntheticPlan(shape, type, List.copyOf(shape.gemma4().tensors(shape, type)));
+        }
         List<TensorSpec> t = new ArrayList<>();
         int e = shape.nEmbd();
         t.add(matrix(shape, type, "token_embd.weight", e, shape.nVocab(), -1));
@@ -46,7 +49,7 @@ public record SyntheticPlan(SyntheticShape shape, SyntheticType type, List<Tenso
         return shape.name() + ":" + type.name().toLowerCase(java.util.Locale.ROOT) + ":v" + FORMAT_VERSION
                 + ":" + shape.arch() + "/" + shape.nEmbd() + "/" + shape.nLayer() + "/" + shape.nHead() + "/" + shape.nHeadKv()
                 + "/" + shape.headDim() + "/" + shape.nFf() + "/" + shape.nVocab() + "/" + shape.tiedOutput() + "/" + shape.qkNorm()
-                + "/" + shape.tokenizer();
+                + "/" + shape.tokenizer() + (shape.gemma4() == null ? "" : "/" + shape.gemma4());
     }
 
     private static TensorSpec matrix(SyntheticShape s, SyntheticType type, String name, int cols, int rows, int layer) {

@@ -15,10 +15,19 @@ import java.util.Map;
  * @param qkNorm     per-head RMS norms on q and k (qwen3)
  * @param tokenizer  "llama" (SentencePiece) or "gpt2" (byte-level BPE)
  * @param preTokenizer tokenizer.ggml.pre for gpt2 vocabularies ("qwen2", "llama-bpe"), null for llama
+ * @param gemma4     Gemma 4's per-layer geometry (headDim, nHeadKv, nFf are then the sliding layers'), or null
  */
 public record SyntheticShape(String name, String arch, int nEmbd, int nLayer, int nHead, int nHeadKv, int headDim,
                              int nFf, int nVocab, int contextLength, float ropeTheta, float rmsEps,
-                             boolean tiedOutput, boolean qkNorm, String tokenizer, String preTokenizer) {
+                             boolean tiedOutput, boolean qkNorm, String tokenizer, String preTokenizer,
+                             Gemma4Layout gemma4) {
+
+    public SyntheticShape(String name, String arch, int nEmbd, int nLayer, int nHead, int nHeadKv, int headDim,
+                          int nFf, int nVocab, int contextLength, float ropeTheta, float rmsEps,
+                          boolean tiedOutput, boolean qkNorm, String tokenizer, String preTokenizer) {
+        this(name, arch, nEmbd, nLayer, nHead, nHeadKv, headDim, nFf, nVocab, contextLength, ropeTheta, rmsEps,
+                tiedOutput, qkNorm, tokenizer, preTokenizer, null);
+    }
 
     public SyntheticShape {
         if (nEmbd <= 0 || nLayer <= 0 || nHead <= 0 || nHeadKv <= 0 || headDim <= 0 || nFf <= 0 || nVocab <= 0) {
@@ -62,6 +71,16 @@ public record SyntheticShape(String name, String arch, int nEmbd, int nLayer, in
         // Qwen/Qwen3-4B: 36 layers, 32/8 heads of 128, tied embeddings
         m.put("qwen3-4b", new SyntheticShape("qwen3-4b", "qwen3", 2560, 36, 32, 8, 128, 9728, 151936,
                 40960, 1000000f, 1e-6f, true, true, "gpt2", "qwen2"));
+        // google/gemma-4-E2B: 35 layers (4 sliding, 1 full), heads 8 / KV 1 of 256 (full 512), window 512,
+        // the last 20 layers share KV (double-wide FFN there), per-layer inputs of 256, tied
+        m.put("gemma4-e2b", new SyntheticShape("gemma4-e2b", "gemma4", 1536, 35, 8, 1, 256, 6144, 262144,
+                131072, 1000000f, 1e-6f, true, true, "llama", null,
+                new Gemma4Layout(512, 1, 512, 5, 20, 256, true, false, 0, 0, 0)));
+        // google/gemma-4-26B-A4B: 30 layers (5 sliding, 1 full), heads 16 / KV 8 of 256 (full: 2 of 512, K = V),
+        // window 1024, dense FFN 2112 beside 128 experts of 704 (top 8), tied
+        m.put("gemma4-26b-a4b", new SyntheticShape("gemma4-26b-a4b", "gemma4", 2816, 30, 16, 8, 256, 2112, 262144,
+                262144, 1000000f, 1e-6f, true, true, "llama", null,
+                new Gemma4Layout(512, 2, 1024, 6, 0, 0, false, true, 128, 8, 704)));
         return java.util.Collections.unmodifiableMap(m);
     }
 
@@ -76,6 +95,9 @@ public record SyntheticShape(String name, String arch, int nEmbd, int nLayer, in
 
     /** Parameters in the matrices and norms (what llama.cpp reports as model_n_params). */
     public long parameterCount() {
+        if (gemma4 != null) {
+            return gemma4.tensors(this, SyntheticType.F16).stream().mapToLong(t -> t.rowLength() * t.rows()).sum();
+        }
         long perLayer = (long) nEmbd * qWidth() * 2 + (long) nEmbd * kvWidth() * 2 + 3L * nEmbd * nFf + 2L * nEmbd
                 + (qkNorm ? 2L * headDim : 0);
         long embd = (long) nVocab * nEmbd;
