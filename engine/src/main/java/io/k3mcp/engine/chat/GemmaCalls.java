@@ -9,9 +9,8 @@ import java.math.BigInteger;
 import java.util.List;
 
 /**
- * Gemma 4's tool calls, {@code <|tool_call>call:NAME{key:value,...}<tool_call|>}, as its documented format
- * writes them (the published chat template is not available offline: written from the format, not the
- * template): keys bare, strings between {@code <|"|>} quote tokens (so commas, braces and quotes inside
+ * Gemma 4's tool calls, {@code <|tool_call>call:NAME{key:value,...}<tool_call|>}, as its chat template
+ * writes them (format_argument with escape_keys off; tests: chat/templates/gemma4.jinja): keys bare, strings between {@code <|"|>} quote tokens (so commas, braces and quotes inside
  * them are plain text), numbers, {@code true}/{@code false}/{@code null}, nested {@code {...}} and
  * {@code [...]}. A bare word that is none of these is read as a string, as Gemma sometimes writes one.
  */

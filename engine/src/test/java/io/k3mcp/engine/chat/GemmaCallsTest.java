@@ -1,5 +1,6 @@
 package io.k3mcp.engine.chat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -12,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Gemma 4 tool calls through {@link ReplyParser}, written from Gemma 4's documented call format
  * ({@code <|tool_call>call:name{key:value}<tool_call|>}, strings between {@code <|"|>} quote tokens); the
- * published chat template was not available offline, so these expectations are the format's meaning.
+ * published template's own rendering of a call (chat/gemma4.cases.json, from jinja2) must read back too.
  */
 class GemmaCallsTest {
 
@@ -50,6 +51,25 @@ class GemmaCallsTest {
                 + "<|tool_call>call:list_tools{}<tool_call|>", true);
         assertCall(r.toolCalls().get(0), "set_mode", "{\"mode\": \"fast\", \"level\": \"high\"}");
         assertCall(r.toolCalls().get(1), "list_tools", "{}");
+    }
+
+    /** The published Gemma 4 template's own rendering of a call (jinja2, chat/gemma4.cases.json) reads back to its arguments. */
+    @Test
+    void theTemplatesRenderingOfACallParsesBackToItsArguments() throws IOException {
+        JsonNode cases = ReplyParser.MAPPER.readTree(TemplateModels.resource("chat/gemma4.cases.json"));
+        JsonNode c = null;
+        for (JsonNode x : cases) {
+            if (x.get("name").asText().equals("tool_call_and_response")) {
+                c = x;
+            }
+        }
+        String rendered = c.get("expected").asText();
+        int open = rendered.indexOf(GemmaCalls.OPEN);
+        int close = rendered.indexOf(GemmaCalls.CLOSE, open) + GemmaCalls.CLOSE.length();
+        ParsedReply r = ReplyParser.parse(rendered.substring(open, close), true);
+        JsonNode function = c.get("context").get("messages").get(1).get("tool_calls").get(0).get("function");
+        assertEquals(1, r.toolCalls().size());
+        assertCall(r.toolCalls().get(0), function.get("name").asText(), function.get("arguments").toString());
     }
 
     @Test
