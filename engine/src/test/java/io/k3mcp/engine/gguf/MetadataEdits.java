@@ -25,6 +25,14 @@ public final class MetadataEdits {
         return new GgufValue(GgufValueType.UINT32, v);
     }
 
+    public static GgufValue u32s(long... v) {
+        return new GgufValue(GgufValueType.ARRAY, new GgufArray(GgufValueType.UINT32, v));
+    }
+
+    public static GgufValue strings(String... v) {
+        return new GgufValue(GgufValueType.ARRAY, new GgufArray(GgufValueType.STRING, v));
+    }
+
     public static GgufValue bools(boolean... v) {
         return new GgufValue(GgufValueType.ARRAY, new GgufArray(GgufValueType.BOOL, v));
     }

@@ -1,5 +1,6 @@
 package io.k3mcp.engine.model;
 
+import io.k3mcp.engine.gguf.GgufException;
 import io.k3mcp.engine.gguf.GgufFile;
 import io.k3mcp.engine.gguf.GgufMetadata;
 import io.k3mcp.engine.gguf.GgufValue;
@@ -10,10 +11,13 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.k3mcp.engine.gguf.MetadataEdits;
+
 import static io.k3mcp.engine.gguf.MetadataEdits.bools;
 import static io.k3mcp.engine.gguf.MetadataEdits.edited;
 import static io.k3mcp.engine.gguf.MetadataEdits.u32;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -68,6 +72,17 @@ class Gemma4ConfigTest {
     }
 
     @Test
+    void aPatternOfIntegersReadsAsBoolsAndOfStringsIsRefused() throws IOException {
+        Map<String, GgufValue> edits = new HashMap<>();
+        edits.put("gemma4.attention.sliding_window_pattern", MetadataEdits.u32s(1, 0, 1, 1, 0, 1, 1, 0));
+        assertTrue(read(edits).layer(0).sliding());
+        assertFalse(read(edits).layer(1).sliding());
+        edits.put("gemma4.attention.sliding_window_pattern", MetadataEdits.strings("S", "F", "S", "S", "F", "S", "S", "F"));
+        String m = assertThrows(GgufException.class, () -> read(edits)).getMessage();
+        assertTrue(m.contains("'gemma4.attention.sliding_window_pattern' should be an array of bools but holds STRING"), m);
+    }
+
+    @Test
     void softcapDefaultsToThirtyWhenAbsent() throws IOException {
         Map<String, GgufValue> edits = new HashMap<>();
         edits.put("gemma4.final_logit_softcapping", null);
@@ -92,6 +107,11 @@ class Gemma4ConfigTest {
         assertTrue(wrongSource.contains("layer 5 (sliding) would read layer 3's cache, which is full"), wrongSource);
         String tooFew = error("gemma4.attention.shared_kv_layers", u32(7));
         assertTrue(tooFew.contains("leaves 1 layers with a KV cache; at least 2 are needed"), tooFew);
+        String heads = error("gemma4.attention.head_count", MetadataEdits.u32s(4, 4, 4));
+        assertTrue(heads.contains("gemma4.attention.head_count has 3 entries for 8 layers"), heads);
+        String zero = error("gemma4.feed_forward_length", MetadataEdits.u32s(256, 256, 256, 256, 0, 512, 512, 512));
+        assertTrue(zero.contains("gemma4.feed_forward_length[4] = 0 is outside 1.."), zero);
+        assertTrue(error("gemma4.attention.head_count", null).contains("gemma4.attention.head_count is missing"));
         String values = error("gemma4.attention.value_length_swa", u32(16));
         assertTrue(values.contains("value_length_swa 16 differs from gemma4.attention.key_length_swa 32"), values);
     }

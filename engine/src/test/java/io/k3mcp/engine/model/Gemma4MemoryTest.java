@@ -40,6 +40,28 @@ class Gemma4MemoryTest {
         }
     }
 
+    @Test
+    void batchesLongerThanTheCacheWasMadeForAreRefusedByName() throws IOException {
+        Golden g = Golden.load(NAME);
+        try (Model m = Model.load(Shared.model(g.modelFile()), ReferenceKernels.INSTANCE)) {
+            String tooLong = assertThrows(IllegalArgumentException.class, () -> new KvCache(m.config(), 64, GgmlType.F16, 513)).getMessage();
+            assertTrue(tooLong.contains("maxBatch must be 1..512, not 513"), tooLong);
+            String transformer = assertThrows(IllegalArgumentException.class,
+                    () -> new Transformer(m, ReferenceKernels.INSTANCE, 513)).getMessage();
+            assertTrue(transformer.contains("maxBatch must be 1..512, got 513"), transformer);
+            // a cache made for batches of 2 cannot take 8 tokens at once once its sliding layers fill
+            KvCache small = new KvCache(m.config(), 200, GgmlType.F16, 2);
+            Transformer tf = new Transformer(m, ReferenceKernels.INSTANCE, 8);
+            int[] eight = {1, 2, 3, 4, 5, 6, 7, 8};
+            tf.forward(small, eight, false);
+            tf.forward(small, eight, false);
+            tf.forward(small, eight, false);
+            tf.forward(small, eight, false);
+            String overflow = assertThrows(IllegalArgumentException.class, () -> tf.forward(small, eight, false)).getMessage();
+            assertTrue(overflow.contains("do not fit its 33 cached rows (the cache was made for batches of at most 2 tokens)"), overflow);
+        }
+    }
+
     /** Batches of 1 and 8 tokens make the sliding layers drop rows many times over the 154-token run. */
     @ParameterizedTest(name = "batch {0}")
     @ValueSource(ints = {1, 8})
