@@ -91,6 +91,8 @@ void k3k_gelu(float *x, int n);
 void k3k_add(const float *a, const float *b, float *out, int n);
 void k3k_add_bias(float *x, const float *bias, int n, int n_rows);
 void k3k_scale(float *x, float s, int n);
+/* x = cap * tanh(x / cap) (Gemma's final logit soft-capping) */
+void k3k_softcap(float *x, float cap, int n);
 
 /* Streaming read of `bytes` bytes of buf on every worker (each its own share), `reps` times; returns
  * the seconds taken by the fastest rep. For the bandwidth probe of the kernel benchmark. */

@@ -62,6 +62,11 @@ void k3k_rope(float *x, int n_tokens, int n_heads, int head_dim, int rope_dims, 
     }
 }
 
+void k3k_softcap(float *x, float cap, int n) {
+    const float inv = 1.0f / cap; /* ggml: scale(1/cap), tanh, scale(cap) */
+    for (int i = 0; i < n; i++) x[i] = tanhf(x[i] * inv) * cap;
+}
+
 static inline float silu(float x) { return x / (1.0f + expf(-x)); }
 
 static inline float gelu_tanh(float x) {

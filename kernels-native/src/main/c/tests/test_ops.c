@@ -98,6 +98,30 @@ static void test_rope(void) {
             }
         CHECK(bad == 0, "rope %s with frequency factors: %d dims wrong", neox ? "neox" : "normal", bad);
     }
+    /* factors: theta / 2 equals freq_scale 0.5 exactly (powers of two); 1e30 leaves the pair as it is */
+    float f[16], ff2[3] = {2.0f, 2.0f, 1e30f};
+    memcpy(f, x, sizeof(f));
+    memcpy(nx, x, sizeof(nx));
+    k3k_rope(f, 1, heads, hd, dims, pos0, 10000.0f, 1.0f, 1, ff2);
+    k3k_rope(nx, 1, heads, hd, dims, pos0, 10000.0f, 0.5f, 1, NULL);
+    bad = 0;
+    for (int h = 0; h < heads; h++)
+        for (int i = 0; i < 2; i++)
+            bad += f[h * hd + i] != nx[h * hd + i] || f[h * hd + i + dims / 2] != nx[h * hd + i + dims / 2];
+    for (int h = 0; h < heads; h++) bad += f[h * hd + 2] != x[h * hd + 2] || f[h * hd + 5] != x[h * hd + 5];
+    CHECK(bad == 0, "rope with frequency factors: %d wrong", bad);
+    free(x);
+}
+
+static void test_softcap(void) {
+    const int n = 37;
+    float *x = test_random_floats(n, 60.0f);
+    float out[37];
+    double ref[37];
+    memcpy(out, x, sizeof(out));
+    k3k_softcap(out, 20.0f, n);
+    for (int i = 0; i < n; i++) ref[i] = 20.0 * tanh(x[i] / 20.0);
+    CHECK(close_rel(out, ref, n, 1e-5) == 0, "softcap");
     free(x);
 }
 
@@ -181,6 +205,7 @@ static void test_elementwise(void) {
 void test_ops(void) {
     test_norms();
     test_rope();
+    test_softcap();
     /* head_dim 5: the scalar tails only; 37: two-register and one-register vector steps plus a tail */
     for (int generic = 0; generic < 2; generic++) {
         k3k_force_generic(generic);

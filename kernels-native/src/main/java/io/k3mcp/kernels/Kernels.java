@@ -104,6 +104,16 @@ public interface Kernels extends AutoCloseable {
      * when null. {@code neox} rotates pairs (i, i + ropeDims/2) (GPT-NeoX, Qwen, Gemma); otherwise
      * adjacent pairs (2i, 2i+1) (llama "normal").
      */
+    default void rope(FloatBuffer x, int nTokens, int nHeads, int headDim, int ropeDims, int pos0,
+                      float base, float freqScale, boolean neox) {
+        rope(x, nTokens, nHeads, headDim, ropeDims, pos0, base, freqScale, neox, null);
+    }
+
+    /**
+     * {@link #rope} with per-pair frequency factors ({@code ropeDims / 2} floats, or null for none):
+     * pair i turns by {@code theta_i / freqFactors[i]} (Llama 3.1 rope_freqs, Gemma 4's proportional RoPE,
+     * whose 1e30 factors leave a pair unrotated).
+     */
     void rope(FloatBuffer x, int nTokens, int nHeads, int headDim, int ropeDims, int pos0,
               float base, float freqScale, boolean neox, FloatBuffer freqFactors);
 
@@ -147,6 +157,9 @@ public interface Kernels extends AutoCloseable {
 
     /** In place x *= s over n elements. */
     void scale(FloatBuffer x, float s, int n);
+
+    /** In place x = cap * tanh(x / cap) over n elements (Gemma's final logit soft-capping); cap > 0. */
+    void softcap(FloatBuffer x, float cap, int n);
 
     /** Releases native resources (the worker pool); the reference implementation holds none. */
     @Override

@@ -363,6 +363,12 @@ public final class NativeKernels implements Kernels {
         NativeLib.k3k_scale(addr(x, n, "scale x"), s, n);
     }
 
+    @Override
+    public synchronized void softcap(FloatBuffer x, float cap, int n) {
+        check(n >= 0 && cap > 0, "softcap: n " + n + ", cap " + cap + " (needs n >= 0 and cap > 0)");
+        NativeLib.k3k_softcap(addr(x, n, "softcap x"), cap, n);
+    }
+
     /**
      * Streams {@code buf} (direct, 32-byte aligned) through every worker, each reading its share with the
      * widest loads this build has, {@code reps} times; returns the best read bandwidth in GB/s.

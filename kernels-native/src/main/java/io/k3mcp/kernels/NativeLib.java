@@ -89,5 +89,7 @@ final class NativeLib {
 
     static native void k3k_scale(long x, float s, int n);
 
+    static native void k3k_softcap(long x, float cap, int n);
+
     static native double k3k_read_bandwidth(long pool, long buf, long bytes, int reps);
 }

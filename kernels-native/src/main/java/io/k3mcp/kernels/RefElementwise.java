@@ -91,4 +91,15 @@ final class RefElementwise {
             x.put(i, x.get(i) * s);
         }
     }
+
+    /** cap * tanh(x / cap) as ggml composes it: scale by 1/cap, tanhf, scale by cap. */
+    static void softcap(FloatBuffer x, float cap, int n) {
+        if (!(cap > 0)) {
+            throw new IllegalArgumentException("softcap: cap must be positive, got " + cap);
+        }
+        float inv = 1.0f / cap;
+        for (int i = 0; i < n; i++) {
+            x.put(i, GgmlMath.tanhf(x.get(i) * inv) * cap);
+        }
+    }
 }

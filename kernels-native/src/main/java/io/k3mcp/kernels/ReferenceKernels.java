@@ -108,6 +108,11 @@ public final class ReferenceKernels implements Kernels {
         RefElementwise.scale(x, s, n);
     }
 
+    @Override
+    public void softcap(FloatBuffer x, float cap, int n) {
+        RefElementwise.softcap(x, cap, n);
+    }
+
     /** A little-endian view of {@code b} (a plain {@code slice()} would be big-endian). */
     private static ByteBuffer le(ByteBuffer b) {
         return b.order() == ByteOrder.LITTLE_ENDIAN ? b : b.duplicate().order(ByteOrder.LITTLE_ENDIAN);

@@ -1,6 +1,8 @@
 package io.k3mcp.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.FloatBuffer;
 import java.util.Random;
@@ -18,6 +20,19 @@ class ElementwiseTest {
     private static double geluTol(double x) {
         double slope = 1.2; // |gelu'(x)| < 1.13
         return slope * Math.abs(x) * 0x1p-11 + Math.abs(geluTanh(x)) * 0x1p-11 + 0x1p-24 + 1e-6 * Math.abs(x);
+    }
+
+    @Test
+    void softcapIsCapTimesTanhAndRefusesANonPositiveCap() {
+        float[] x = {-100f, -20f, -1f, 0f, 0.5f, 19f, 1000f};
+        FloatBuffer b = TestBlocks.floats(x);
+        K.softcap(b, 20f, x.length);
+        for (int i = 0; i < x.length; i++) {
+            double e = 20.0 * Math.tanh(x[i] / 20.0);
+            assertEquals(e, b.get(i), 2e-6 * Math.max(1, Math.abs(e)), "element " + i);
+        }
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> K.softcap(b, -1f, 1));
+        assertTrue(bad.getMessage().contains("cap must be positive, got -1.0"), bad.getMessage());
     }
 
     @Test

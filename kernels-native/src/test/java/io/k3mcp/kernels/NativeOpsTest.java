@@ -91,6 +91,50 @@ class NativeOpsTest {
         assertClose(want, got, n, pos0 > 100 ? 1e-5f : REL, "rope");
     }
 
+    /** Gemma 4's proportional RoPE: factors 1 on the first pairs, 1e30 (no turn) on the rest; full head dims. */
+    @ParameterizedTest
+    @CsvSource({"64, 0", "64, 151", "18, 7"})
+    void ropeWithFrequencyFactors(int headDim, int pos0) {
+        Random rnd = new Random(headDim * 31L + pos0);
+        int nTokens = 3;
+        int nHeads = 2;
+        int n = nTokens * nHeads * headDim;
+        float[] factors = new float[headDim / 2];
+        for (int i = 0; i < factors.length; i++) {
+            factors[i] = i < factors.length / 4 ? 1.0f : i < factors.length / 2 ? 2.5f : 1e30f;
+        }
+        float[] v = TestBlocks.gaussian(rnd, n, 1.0);
+        FloatBuffer want = TestBlocks.floats(v);
+        FloatBuffer got = TestBlocks.floats(v);
+        REF.rope(want, nTokens, nHeads, headDim, headDim, pos0, 1e6f, 1.0f, true, TestBlocks.floats(factors));
+        nk.rope(got, nTokens, nHeads, headDim, headDim, pos0, 1e6f, 1.0f, true, TestBlocks.floats(factors));
+        assertClose(want, got, n, REL, "rope with factors");
+        // the 1e30 pairs (i, i + headDim/2), i from headDim/4 on, stay as they were
+        float[] w = TestBlocks.array(want, n);
+        for (int i = headDim / 4; i < headDim / 2; i++) {
+            for (int d : new int[] {i, i + headDim / 2}) {
+                assertTrue(Math.abs(w[d] - v[d]) <= 1e-6f * Math.max(1f, Math.abs(v[d])), "dim " + d + " turned");
+            }
+        }
+    }
+
+    @Test
+    void softcap() {
+        Random rnd = new Random(5);
+        int n = 101;
+        float[] x = TestBlocks.gaussian(rnd, n, 40.0);
+        FloatBuffer want = TestBlocks.floats(x);
+        FloatBuffer got = TestBlocks.floats(x);
+        REF.softcap(want, 20f, n);
+        nk.softcap(got, 20f, n);
+        assertClose(want, got, n, REL, "softcap");
+        float[] w = TestBlocks.array(want, n);
+        for (int i = 0; i < n; i++) {
+            double expected = 20.0 * Math.tanh(x[i] / 20.0);
+            assertTrue(Math.abs(w[i] - expected) <= 1e-5 * Math.max(1, Math.abs(expected)), "softcap[" + i + "]");
+        }
+    }
+
     @ParameterizedTest
     @CsvSource({"F32, true, 0", "F32, true, 4", "F32, false, 0", "F16, true, 0", "F16, true, 3", "F16, false, 0"})
     void attention(GgmlType kvType, boolean causal, int window) {

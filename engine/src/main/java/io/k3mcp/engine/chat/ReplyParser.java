@@ -18,6 +18,7 @@ import java.util.List;
  *   <li>{@code <tool_call>{"name": ..., "arguments": ...}</tool_call>} blocks, any number (Qwen2.5,
  *       Qwen3, Hermes; also k3mcp's built-in formats);</li>
  *   <li>{@code [TOOL_CALLS][{"name": ..., "arguments": ...}, ...]} (Mistral);</li>
+ *   <li>{@code <|tool_call>call:name{key:<|"|>text<|"|>,n:3}<tool_call|>} (Gemma 4, see {@link GemmaCalls});</li>
  *   <li>Llama 3.x JSON calls {@code {"name": ..., "parameters": ...}}, optionally after
  *       {@code <|python_tag|>}, several separated by ';', and built-in tool calls
  *       {@code <|python_tag|>name.call(key="value", ...)} (see {@link LlamaCalls}).</li>
@@ -57,7 +58,9 @@ public final class ReplyParser {
         }
         List<ToolCall> calls = new ArrayList<>();
         String content;
-        if (rest.contains(CALL_OPEN)) {
+        if (rest.contains(GemmaCalls.OPEN)) {
+            content = GemmaCalls.parse(rest, calls);
+        } else if (rest.contains(CALL_OPEN)) {
             content = taggedCalls(rest, calls);
         } else if (rest.contains(MISTRAL_CALLS)) {
             int at = rest.indexOf(MISTRAL_CALLS);

@@ -168,6 +168,26 @@ public final class GgufMetadata {
         throw new GgufException(file.getFileName() + ": metadata '" + key + "' should be an array of floats but holds " + a.elementType());
     }
 
+    /** A bool array (integer arrays read as non-zero = true, as llama.cpp accepts both), or null when absent. */
+    public boolean[] boolArray(String key) {
+        GgufArray a = array(key);
+        if (a == null) {
+            return null;
+        }
+        if (a.elementType() == GgufValueType.BOOL) {
+            return ((boolean[]) a.values()).clone();
+        }
+        if (a.elementType().isInteger()) {
+            long[] l = (long[]) a.values();
+            boolean[] r = new boolean[l.length];
+            for (int i = 0; i < l.length; i++) {
+                r[i] = l[i] != 0;
+            }
+            return r;
+        }
+        throw new GgufException(file.getFileName() + ": metadata '" + key + "' should be an array of bools but holds " + a.elementType());
+    }
+
     /** An integer array (any integer width, each fitting an int), or null when absent. */
     public int[] intArray(String key) {
         GgufArray a = array(key);

@@ -25,7 +25,12 @@ public enum Architecture {
      * Qwen3 MoE (Qwen3-30B-A3B, Qwen3-Coder-30B-A3B): qwen3 attention, every layer a mixture of experts
      * with softmax gating over all experts and the top-k weights renormalised (hard-coded by llama.cpp).
      */
-    QWEN3MOE("qwen3moe", true, false);
+    QWEN3MOE("qwen3moe", true, false),
+    /**
+     * Gemma 4 (E2B/E4B, 26B-A4B): per-layer shapes and RoPE (Gemma4Config), per-layer input embeddings
+     * (PerLayerEmbedding), shared-KV layers, V normalised without weight, attention scale 1, final soft-cap.
+     */
+    GEMMA4("gemma4", true, true);
 
     /** The value of {@code general.architecture}. */
     public final String ggufName;
@@ -46,7 +51,7 @@ public enum Architecture {
     }
 
     static String mixtureOfExpertsNames() {
-        return Arrays.stream(values()).filter(Architecture::mixtureOfExperts).map(a -> a.ggufName).collect(Collectors.joining(", "));
+        return Arrays.stream(values()).filter(a -> a.mixtureOfExperts() || a == GEMMA4).map(a -> a.ggufName).collect(Collectors.joining(", "));
     }
 
     /** The architecture named by {@code general.architecture}; an unknown name is rejected by name. */

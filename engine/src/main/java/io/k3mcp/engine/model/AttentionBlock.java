@@ -5,16 +5,17 @@ import io.k3mcp.kernels.Kernels;
 import java.nio.FloatBuffer;
 
 /**
- * The attention sub-block of one layer: Q/K/V projections (+ biases), per-head q/k norms, RoPE, the
- * cache write, scaled dot-product attention and the output projection. Reads the normalised input
- * {@code buf.xb}, leaves its output in {@code buf.proj}; the transformer adds the residual.
+ * The attention sub-block of one layer: Q/K/V projections (+ biases), per-head q/k norms (and gemma4's
+ * weight-less v norm), RoPE, the cache write, scaled dot-product attention and the output projection.
+ * Head counts, head size and RoPE come from the layer's {@link LayerShape}; a shared-KV layer computes
+ * no K/V and attends over its source layer's rows. Reads the normalised input {@code buf.xb}, leaves its
+ * output in {@code buf.proj}; the transformer adds the residual.
  */
 final class AttentionBlock {
     private final ModelConfig c;
     private final Kernels kernels;
     private final FloatBuffer ropeFreqs;
 
-    /** @param ropeFreqs the model's RoPE frequency factors, or null */
     AttentionBlock(ModelConfig c, Kernels kernels, FloatBuffer ropeFreqs) {
         this.c = c;
         this.kernels = kernels;
@@ -22,33 +23,45 @@ final class AttentionBlock {
     }
 
     void run(ForwardBuffers buf, int il, LayerWeights lw, KvCache cache, int pos0, int n) {
-        int d = c.headDim();
-        boolean sliding = c.isSlidingLayer(il);
-        float ropeBase = sliding ? c.ropeBaseSwa() : c.ropeBase();
-        float freqScale = sliding ? 1f : c.ropeFreqScale();
+        LayerShape s = c.layer(il);
+        int d = s.headDim();
+        FloatBuffer factors = s.ropeFreqs() ? ropeFreqs : null;
 
         FloatBuffer q = project(lw.wq(), lw.bq(), buf.xb, buf.q, n);
-        FloatBuffer k = project(lw.wk(), lw.bk(), buf.xb, buf.k, n);
-        FloatBuffer v = project(lw.wv(), lw.bv(), buf.xb, buf.v, n);
         if (lw.qNorm() != null) {
-            kernels.rmsNorm(q, lw.qNorm(), buf.qb, d, n * c.nHead(), c.normEps());
+            kernels.rmsNorm(q, lw.qNorm(), buf.qb, d, n * s.nHead(), c.normEps());
             q = buf.qb;
         }
+        kernels.rope(q, n, s.nHead(), d, s.ropeDims(), pos0, s.ropeBase(), s.freqScale(), c.arch().ropeNeox, factors);
+        if (c.queryScale() != 1f) {
+            kernels.scale(q, c.queryScale(), n * s.qDim());
+        }
+        if (s.kvLayer() == il) {
+            writeKeysValues(buf, il, lw, s, cache, pos0, n, factors);
+        }
+        int first = cache.firstPosition(s.kvLayer());
+        kernels.attention(q, cache.keys(s.kvLayer()), cache.values(s.kvLayer()), cache.type(), buf.att, n, pos0 - first,
+                pos0 + n - first, s.nHead(), s.nKvHead(), d, c.attnScale(), true, s.sliding() ? c.slidingWindow() : 0);
+        lw.wo().multiply(kernels, buf.att, buf.proj, n);
+    }
+
+    private void writeKeysValues(ForwardBuffers buf, int il, LayerWeights lw, LayerShape s, KvCache cache, int pos0, int n,
+                                 FloatBuffer factors) {
+        int d = s.headDim();
+        FloatBuffer k = project(lw.wk(), lw.bk(), buf.xb, buf.k, n);
+        // gemma4 k_eq_v layers have no attn_v: V is the raw K projection, taken before K's norm and RoPE
+        FloatBuffer v = lw.wv() == null ? buf.k : project(lw.wv(), lw.bv(), buf.xb, buf.v, n);
         if (lw.kNorm() != null) {
-            kernels.rmsNorm(k, lw.kNorm(), buf.kb, d, n * c.nKvHead(), c.normEps());
+            kernels.rmsNorm(k, lw.kNorm(), buf.kb, d, n * s.nKvHead(), c.normEps());
             k = buf.kb;
         }
-        kernels.rope(q, n, c.nHead(), d, c.ropeDims(), pos0, ropeBase, freqScale, c.arch().ropeNeox, ropeFreqs);
-        kernels.rope(k, n, c.nKvHead(), d, c.ropeDims(), pos0, ropeBase, freqScale, c.arch().ropeNeox, ropeFreqs);
-        if (c.queryScale() != 1f) {
-            kernels.scale(q, c.queryScale(), n * c.qDim());
+        if (c.arch() == Architecture.GEMMA4) {
+            kernels.rmsNorm(v, null, buf.vb, d, n * s.nKvHead(), c.normEps());
+            v = buf.vb;
         }
-
+        kernels.rope(k, n, s.nKvHead(), d, s.ropeDims(), pos0, s.ropeBase(), s.freqScale(), c.arch().ropeNeox, factors);
         // keys and values go through the cache (F16 rounding included) before attention reads them
-        cache.write(kernels, il, pos0, k, v, n, c.kvDim());
-        kernels.attention(q, cache.keys(il), cache.values(il), cache.type(), buf.att, n, pos0, pos0 + n,
-                c.nHead(), c.nKvHead(), d, c.attnScale(), true, sliding ? c.slidingWindow() : 0);
-        lw.wo().multiply(kernels, buf.att, buf.proj, n);
+        cache.write(kernels, il, pos0, k, v, n, s.kvDim());
     }
 
     private FloatBuffer project(Matrix m, FloatBuffer bias, FloatBuffer in, FloatBuffer out, int n) {

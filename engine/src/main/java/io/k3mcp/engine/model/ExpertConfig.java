@@ -29,7 +29,7 @@ public record ExpertConfig(int nExpert, int nUsed, int nFfExp) {
             }
             return null;
         }
-        if (!arch.mixtureOfExperts()) {
+        if (!arch.mixtureOfExperts() && arch != Architecture.GEMMA4) {
             throw new UnsupportedModelException(p + "expert_count is " + nExpert + ": mixture-of-experts layers are supported for "
                     + Architecture.mixtureOfExpertsNames() + ", not " + arch.ggufName);
         }

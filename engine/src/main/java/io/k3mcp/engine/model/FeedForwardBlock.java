@@ -16,7 +16,7 @@ final class FeedForwardBlock {
     }
 
     void run(ForwardBuffers buf, LayerWeights lw, int n) {
-        int f = c.nFf();
+        int f = lw.w1().rows();
         lw.w1().multiply(kernels, buf.xb, buf.gate, n);
         lw.w3().multiply(kernels, buf.xb, buf.up, n);
         if (c.arch().gegluFfn) {

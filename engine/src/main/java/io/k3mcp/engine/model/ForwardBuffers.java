@@ -16,10 +16,15 @@ final class ForwardBuffers {
     final FloatBuffer k;       // (T, nKvHead*D)
     final FloatBuffer kb;      // k after per-head norm (T, nKvHead*D)
     final FloatBuffer v;       // (T, nKvHead*D)
+    final FloatBuffer vb;      // v after per-head norm (gemma4) (T, nKvHead*D)
     final FloatBuffer att;     // attention output (T, nHead*D)
     final FloatBuffer gate;    // (T, F)
     final FloatBuffer up;      // (T, F)
     final FloatBuffer hidden;  // activation of gate times up (T, F)
+    final FloatBuffer perLayerEmbd;  // gemma4 per-layer token inputs (T, L*P); empty without them
+    final FloatBuffer perLayerProj;  // their projection from x, then the combined inputs (T, L*P)
+    final FloatBuffer perLayer;      // the combined inputs layer-major (L, T, P)
+    final FloatBuffer perLayerGate;  // a layer's gate, then gelu(gate) * input (T, P)
     // mixture of experts (null for a dense model); X = experts, K = used per token, G = expert width
     final FloatBuffer routerLogits;  // (T, X)
     final float[] expertWeights;     // (T, K): the gating's weight of each (token, slot)
@@ -27,6 +32,12 @@ final class ForwardBuffers {
     final FloatBuffer expertUp;      // (T*K, G)
     final FloatBuffer expertHidden;  // (T*K, G)
     final FloatBuffer expertOut;     // (T*K, E)
+    // gemma4's experts beside a dense MLP (null otherwise)
+    final FloatBuffer expertGateUp;  // fused gate|up products (T*K, 2G)
+    final FloatBuffer moeDense;      // the dense MLP's normed output (T, E)
+    final FloatBuffer moeRouterIn;   // (T, E)
+    final FloatBuffer moeIn;         // (T, E)
+    final FloatBuffer moeOut;        // (T, E)
 
     ForwardBuffers(ModelConfig c, int tokens) {
         this.tokens = tokens;
@@ -40,10 +51,16 @@ final class ForwardBuffers {
         k = Buffers.floats(tokens * c.kvDim());
         kb = Buffers.floats(tokens * c.kvDim());
         v = Buffers.floats(tokens * c.kvDim());
+        vb = Buffers.floats(tokens * c.kvDim());
         att = Buffers.floats(tokens * c.qDim());
         gate = Buffers.floats(tokens * c.nFf());
         up = Buffers.floats(tokens * c.nFf());
         hidden = Buffers.floats(tokens * c.nFf());
+        int lp = c.perLayerInput() * c.nLayer();
+        perLayerEmbd = Buffers.floats(tokens * lp);
+        perLayerProj = Buffers.floats(tokens * lp);
+        perLayer = Buffers.floats(tokens * lp);
+        perLayerGate = Buffers.floats(tokens * c.perLayerInput());
         ExpertConfig x = c.experts();
         int pairs = x == null ? 0 : tokens * x.nUsed();
         routerLogits = x == null ? null : Buffers.floats(tokens * x.nExpert());
@@ -52,5 +69,11 @@ final class ForwardBuffers {
         expertUp = x == null ? null : Buffers.floats(pairs * x.nFfExp());
         expertHidden = x == null ? null : Buffers.floats(pairs * x.nFfExp());
         expertOut = x == null ? null : Buffers.floats(pairs * c.nEmbd());
+        boolean beside = x != null && c.arch() == Architecture.GEMMA4;
+        expertGateUp = beside ? Buffers.floats(pairs * 2 * x.nFfExp()) : null;
+        moeDense = beside ? Buffers.floats(tokens * c.nEmbd()) : null;
+        moeRouterIn = beside ? Buffers.floats(tokens * c.nEmbd()) : null;
+        moeIn = beside ? Buffers.floats(tokens * c.nEmbd()) : null;
+        moeOut = beside ? Buffers.floats(tokens * c.nEmbd()) : null;
     }
 }

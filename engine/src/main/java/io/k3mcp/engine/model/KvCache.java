@@ -9,20 +9,49 @@ import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
- * Keys and values of every layer for positions 0..length-1, stored as F16 (llama.cpp's default) or
- * F32, row j = position j with all KV heads. The token ids beside the rows say what the cache holds,
- * so a later call sharing a prefix can keep those rows ({@link #commonPrefix}, {@link #truncate}).
+ * The memory of one sequence (docs/ENGINE.md "Layer memory"): per layer, keys and values stored as F16
+ * (llama.cpp's default) or F32, each layer with its own row width (all its KV heads). A full-attention
+ * layer keeps a row per position; a sliding layer only the rows its window can still see plus one batch
+ * (llama.cpp's min(n_ctx, n_swa + n_ubatch) cells); a shared-KV layer (gemma4) none, reading its source
+ * layer's. The token ids beside the rows say what the cache holds, so a later call sharing a prefix can
+ * keep those rows ({@link #reusablePrefix}, {@link #truncate}).
  */
 public final class KvCache {
     private final GgmlType type;
     private final int capacity;
-    private final int rowBytes;
-    private final ByteBuffer[] keys;
-    private final ByteBuffer[] values;
+    private final int window;
+    /** Per layer; a shared-KV layer holds its source layer's object. */
+    private final LayerMemory[] layers;
     private final int[] tokens;
     private int length;
 
+    /** One layer's rows: row r holds position {@code first + r}. */
+    private static final class LayerMemory {
+        final int rowBytes;
+        final int rows;
+        final boolean sliding;
+        final ByteBuffer keys;
+        final ByteBuffer values;
+        int first;
+
+        LayerMemory(int rowBytes, int rows, boolean sliding) {
+            this.rowBytes = rowBytes;
+            this.rows = rows;
+            this.sliding = sliding;
+            this.keys = Buffers.bytes((long) rowBytes * rows);
+            this.values = Buffers.bytes((long) rowBytes * rows);
+        }
+    }
+
     public KvCache(ModelConfig config, int capacity, GgmlType type) {
+        this(config, capacity, type, Transformer.MAX_BATCH);
+    }
+
+    /** @param maxBatch the longest batch a forward call writes (sliding layers hold their window plus one batch) */
+    public KvCache(ModelConfig config, int capacity, GgmlType type, int maxBatch) {
+        if (maxBatch < 1 || maxBatch > Transformer.MAX_BATCH) {
+            throw new IllegalArgumentException("KV cache maxBatch must be 1.." + Transformer.MAX_BATCH + ", not " + maxBatch);
+        }
         if (type != GgmlType.F16 && type != GgmlType.F32) {
             throw new IllegalArgumentException("KV cache type must be F16 or F32, not " + type);
         }
@@ -31,17 +60,24 @@ public final class KvCache {
         }
         this.type = type;
         this.capacity = capacity;
-        this.rowBytes = (int) type.bytesFor(config.kvDim());
-        long layerBytes = (long) rowBytes * capacity;
-        if (layerBytes > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("KV cache of " + capacity + " tokens needs " + layerBytes
-                    + " bytes per layer; at most 2 GiB is supported: ask for a shorter context");
-        }
-        this.keys = new ByteBuffer[config.nLayer()];
-        this.values = new ByteBuffer[config.nLayer()];
-        for (int i = 0; i < keys.length; i++) {
-            keys[i] = Buffers.bytes(layerBytes);
-            values[i] = Buffers.bytes(layerBytes);
+        this.window = config.slidingWindow();
+        this.layers = new LayerMemory[config.nLayer()];
+        for (int il = 0; il < layers.length; il++) {
+            LayerShape s = config.layer(il);
+            if (s.kvLayer() != il) {
+                layers[il] = layers[s.kvLayer()];
+                continue;
+            }
+            boolean sliding = config.isSlidingLayer(il);
+            // a batch of up to maxBatch tokens at p0 reads keys from p0 - window + 1 on
+            int rows = sliding ? Math.min(capacity, window - 1 + maxBatch) : capacity;
+            int rowBytes = (int) type.bytesFor(s.kvDim());
+            long layerBytes = (long) rowBytes * rows;
+            if (layerBytes > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("KV cache of " + capacity + " tokens needs " + layerBytes
+                        + " bytes for layer " + il + "; at most 2 GiB is supported: ask for a shorter context");
+            }
+            layers[il] = new LayerMemory(rowBytes, rows, sliding);
         }
         this.tokens = new int[capacity];
     }
@@ -64,6 +100,11 @@ public final class KvCache {
         return capacity - length;
     }
 
+    /** Bytes of key and value rows allocated, every layer counted once (shared-KV layers add nothing). */
+    public long bytes() {
+        return Arrays.stream(layers).distinct().mapToLong(m -> 2L * m.keys.capacity()).sum();
+    }
+
     /** The token ids whose keys and values the cache holds, in position order. */
     public int[] tokens() {
         return Arrays.copyOf(tokens, length);
@@ -79,32 +120,92 @@ public final class KvCache {
         return i;
     }
 
+    /**
+     * The longest prefix of {@code sequence} the cache can resume from exactly: the common prefix, unless a
+     * sliding layer no longer holds the rows its window needs there (then 0: start over).
+     */
+    public int reusablePrefix(int[] sequence) {
+        int common = commonPrefix(sequence);
+        return canResumeAt(common) ? common : 0;
+    }
+
+    private boolean canResumeAt(int position) {
+        for (LayerMemory m : layers) {
+            if (m.sliding && m.first > Math.max(0, position - window + 1)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Forgets positions from {@code newLength} on (their rows are overwritten by the next writes). */
     public void truncate(int newLength) {
         if (newLength < 0 || newLength > length) {
             throw new IllegalArgumentException("cannot truncate a KV cache of " + length + " tokens to " + newLength);
         }
+        if (newLength > 0 && !canResumeAt(newLength)) {
+            throw new IllegalArgumentException("cannot truncate to " + newLength + " tokens: the sliding-window layers "
+                    + "no longer hold the " + (window - 1) + " positions before it (see reusablePrefix)");
+        }
         length = newLength;
+        if (newLength == 0) {
+            clear();
+        }
     }
 
     public void clear() {
         length = 0;
+        for (LayerMemory m : layers) {
+            m.first = 0;
+        }
     }
 
-    /** Converts {@code n} rows of keys and values (floats, kvDim each) into layer {@code layer} at positions pos0... */
+    /**
+     * Converts {@code n} rows of keys and values (floats, the layer's row width each) into layer
+     * {@code layer} at positions pos0...; a sliding layer first drops the rows its window no longer sees.
+     */
     void write(Kernels kernels, int layer, int pos0, FloatBuffer k, FloatBuffer v, int n, int kvDim) {
-        ByteBuffer kDst = Buffers.slice(keys[layer], (long) pos0 * rowBytes, (long) n * rowBytes);
-        ByteBuffer vDst = Buffers.slice(values[layer], (long) pos0 * rowBytes, (long) n * rowBytes);
-        kernels.quantize(type, k, kDst, n * kvDim);
-        kernels.quantize(type, v, vDst, n * kvDim);
+        LayerMemory m = layers[layer];
+        if (pos0 + n - m.first > m.rows) {
+            slide(m, layer, pos0, n);
+        }
+        int rb = m.rowBytes;
+        long at = (long) (pos0 - m.first) * rb;
+        kernels.quantize(type, k, Buffers.slice(m.keys, at, (long) n * rb), n * kvDim);
+        kernels.quantize(type, v, Buffers.slice(m.values, at, (long) n * rb), n * kvDim);
     }
 
+    /** Moves the rows of positions pos0 - window + 1 .. pos0 - 1 to the front of a sliding layer's rows. */
+    private void slide(LayerMemory m, int layer, int pos0, int n) {
+        int keep = Math.min(window - 1, pos0 - m.first);
+        int newFirst = pos0 - keep;
+        if (!m.sliding || keep + n > m.rows) {
+            throw new IllegalArgumentException("layer " + layer + ": " + n + " tokens at position " + pos0
+                    + " do not fit its " + m.rows + " cached rows (the cache was made for batches of at most "
+                    + (m.rows - window + 1) + " tokens)");
+        }
+        int from = (newFirst - m.first) * m.rowBytes;
+        int bytes = keep * m.rowBytes;
+        byte[] tmp = new byte[bytes];
+        for (ByteBuffer b : new ByteBuffer[] {m.keys, m.values}) {
+            b.get(from, tmp);
+            b.put(0, tmp);
+        }
+        m.first = newFirst;
+    }
+
+    /** Layer {@code layer}'s key rows (its source's for a shared-KV layer), row 0 at {@link #firstPosition}. */
     ByteBuffer keys(int layer) {
-        return keys[layer];
+        return layers[layer].keys;
     }
 
     ByteBuffer values(int layer) {
-        return values[layer];
+        return layers[layer].values;
+    }
+
+    /** The position of the first row that {@link #keys} returns for {@code layer}. */
+    int firstPosition(int layer) {
+        return layers[layer].first;
     }
 
     /** Records that {@code n} tokens were written after the current length. */

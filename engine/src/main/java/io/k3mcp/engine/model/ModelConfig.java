@@ -2,6 +2,9 @@ package io.k3mcp.engine.model;
 
 import io.k3mcp.engine.gguf.GgufMetadata;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Hyperparameters, read once from the {@code <arch>.} metadata and never changed. Optional keys get
  * the explicit defaults llama.cpp uses; what the architecture implies (Gemma's scales, window pattern,
@@ -16,22 +19,34 @@ import io.k3mcp.engine.gguf.GgufMetadata;
  * @param embedScale    multiplier of the token embeddings (Gemma: sqrt(nEmbd))
  * @param queryScale    multiplier applied to Q after RoPE (Gemma), 1 otherwise
  * @param attnScale     softmax scale of q.k (1/sqrt(headDim); 1 for Gemma, whose Q is pre-scaled)
+ * @param layers        each layer's shape (uniform but for sliding layers' RoPE, except in gemma4); the
+ *                      scalar head counts, head size and FFN width above are the largest of them
+ * @param perLayerInput width of Gemma 4's per-layer input embeddings (0 = none)
+ * @param logitSoftcap  final logits become cap * tanh(logits / cap) (0 = no soft-cap)
  * @param experts       the mixture-of-experts hyperparameters, or null for a dense model
  */
 public record ModelConfig(Architecture arch, int nVocab, int nEmbd, int nLayer, int nHead, int nKvHead,
                           int headDim, int nFf, int contextLength, float normEps,
                           int ropeDims, float ropeBase, float ropeFreqScale, float ropeBaseSwa,
                           int slidingWindow, int swaPattern, float embedScale, float queryScale, float attnScale,
-                          ExpertConfig experts) {
+                          List<LayerShape> layers, int perLayerInput, float logitSoftcap, ExpertConfig experts) {
 
     private static final int MAX_DIM = 1 << 20;
 
     public ModelConfig {
-        if (nHead % nKvHead != 0) {
-            throw new UnsupportedModelException("head_count " + nHead + " is not a multiple of head_count_kv " + nKvHead);
+        if (layers.size() != nLayer) {
+            throw new IllegalArgumentException(layers.size() + " layer shapes for " + nLayer + " layers");
         }
-        if (ropeDims > headDim || ropeDims % 2 != 0) {
-            throw new UnsupportedModelException("rope.dimension_count " + ropeDims + " must be even and at most the head size " + headDim);
+        for (int il = 0; il < nLayer; il++) {
+            LayerShape s = layers.get(il);
+            if (s.nHead() % s.nKvHead() != 0) {
+                throw new UnsupportedModelException("layer " + il + ": head_count " + s.nHead()
+                        + " is not a multiple of head_count_kv " + s.nKvHead());
+            }
+            if (s.ropeDims() > s.headDim() || s.ropeDims() % 2 != 0) {
+                throw new UnsupportedModelException("layer " + il + ": rope.dimension_count " + s.ropeDims()
+                        + " must be even and at most the head size " + s.headDim());
+            }
         }
     }
 
@@ -41,6 +56,11 @@ public record ModelConfig(Architecture arch, int nVocab, int nEmbd, int nLayer, 
         String p = arch.ggufName + ".";
         int nEmbd = m.intIn(p + "embedding_length", 1, MAX_DIM);
         int nLayer = m.intIn(p + "block_count", 1, 4096);
+        int ctx = m.intIn(p + "context_length", 1, 1 << 24);
+        float freqScale = ropeFreqScale(m, p);
+        if (arch == Architecture.GEMMA4) {
+            return Gemma4Config.read(m, arch, nVocab, nEmbd, nLayer, ctx, freqScale);
+        }
         int nHead = m.intIn(p + "attention.head_count", 1, 4096);
         int nKvHead = m.intIn(p + "attention.head_count_kv", 1, 4096, nHead);
         int headDim = m.intIn(p + "attention.key_length", 1, MAX_DIM, nEmbd / nHead);
@@ -51,11 +71,9 @@ public record ModelConfig(Architecture arch, int nVocab, int nEmbd, int nLayer, 
         }
         int nFf = feedForwardLength(m, p + "feed_forward_length");
         ExpertConfig experts = ExpertConfig.read(m, p, arch, nFf);
-        int ctx = m.intIn(p + "context_length", 1, 1 << 24);
         float eps = m.getFloat(p + "attention.layer_norm_rms_epsilon", 1e-5f);
         int ropeDims = m.intIn(p + "rope.dimension_count", 2, MAX_DIM, headDim);
         float ropeBase = m.getFloat(p + "rope.freq_base", 10000f);
-        float freqScale = ropeFreqScale(m, p);
 
         int window = 0;
         int pattern = 0;
@@ -74,8 +92,15 @@ public record ModelConfig(Architecture arch, int nVocab, int nEmbd, int nLayer, 
             queryScale = (float) (1.0 / Math.sqrt(scaleDim));
             attnScale = 1f;
         }
+        List<LayerShape> layers = new ArrayList<>(nLayer);
+        for (int il = 0; il < nLayer; il++) {
+            boolean sliding = pattern > 0 && il % pattern < pattern - 1;
+            layers.add(new LayerShape(nHead, nKvHead, headDim, nFf, ropeDims, sliding ? ropeBaseSwa : ropeBase,
+                    sliding ? 1f : freqScale, true, sliding, il)); // rope_freqs, where the file has it, on every layer
+        }
         return new ModelConfig(arch, nVocab, nEmbd, nLayer, nHead, nKvHead, headDim, nFf, ctx, eps,
-                ropeDims, ropeBase, freqScale, ropeBaseSwa, window, pattern, embedScale, queryScale, attnScale, experts);
+                ropeDims, ropeBase, freqScale, ropeBaseSwa, window, pattern, embedScale, queryScale, attnScale,
+                List.copyOf(layers), 0, 0f, experts);
     }
 
     private static int feedForwardLength(GgufMetadata m, String key) {
@@ -103,18 +128,23 @@ public record ModelConfig(Architecture arch, int nVocab, int nEmbd, int nLayer, 
         return factor == 0f ? 1f : 1f / factor;
     }
 
-    /** Elements of one query row (all heads). */
-    public int qDim() {
-        return nHead * headDim;
+    /** The shape of layer {@code il}. */
+    public LayerShape layer(int il) {
+        return layers.get(il);
     }
 
-    /** Elements of one key or value row (all KV heads). */
+    /** Elements of the widest query row (all heads) over the layers. */
+    public int qDim() {
+        return layers.stream().mapToInt(LayerShape::qDim).max().orElse(0);
+    }
+
+    /** Elements of the widest key or value row (all KV heads) over the layers. */
     public int kvDim() {
-        return nKvHead * headDim;
+        return layers.stream().mapToInt(LayerShape::kvDim).max().orElse(0);
     }
 
     /** Whether layer {@code il} attends through the sliding window. */
     public boolean isSlidingLayer(int il) {
-        return swaPattern > 0 && slidingWindow > 0 && il % swaPattern < swaPattern - 1;
+        return slidingWindow > 0 && layers.get(il).sliding();
     }
 }

@@ -11,10 +11,11 @@ import java.util.function.UnaryOperator;
  *
  * @param tokenEmbedding (nVocab, E): row t is token t's embedding
  * @param output         (nVocab, E): the LM head; the same matrix as tokenEmbedding when tied
- * @param ropeFreqs      (ropeDims / 2) RoPE frequency factors ({@code rope_freqs.weight}, Llama 3.1+), or null
+ * @param ropeFreqs      per-pair RoPE frequency factors of the layers whose shape says so (gemma4 full layers), or null
+ * @param perLayer       Gemma 4's per-layer input embeddings, or null
  */
 public record ModelWeights(Matrix tokenEmbedding, List<LayerWeights> layers, FloatBuffer outputNorm,
-                           Matrix output, boolean tiedOutput, FloatBuffer ropeFreqs) {
+                           Matrix output, boolean tiedOutput, FloatBuffer ropeFreqs, PerLayerEmbedding.Weights perLayer) {
 
     /**
      * These weights with every product matrix (layers and LM head) carrying a copy in {@code kernels}'
@@ -24,6 +25,6 @@ public record ModelWeights(Matrix tokenEmbedding, List<LayerWeights> layers, Flo
         UnaryOperator<Matrix> pack = m -> m.packedFor(kernels);
         UnaryOperator<ExpertMatrix> packExperts = m -> m.packedFor(kernels);
         return new ModelWeights(tokenEmbedding, layers.stream().map(l -> l.withMatrices(pack, packExperts)).toList(), outputNorm,
-                pack.apply(output), tiedOutput, ropeFreqs);
+                pack.apply(output), tiedOutput, ropeFreqs, perLayer == null ? null : perLayer.withMatrices(pack));
     }
 }

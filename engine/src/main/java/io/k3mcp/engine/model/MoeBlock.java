@@ -32,28 +32,39 @@ final class MoeBlock {
      * {@code buf.proj} after the weighted sum, gating scales applied to the weights after routing).
      */
     void run(ForwardBuffers buf, MoeWeights mw, int n) {
-        ExpertRoutes routes = route(buf, mw, n);
-        expertFfns(buf, mw, routes);
-        weightedSum(buf, routes);
+        run(buf, mw, buf.xb, buf.xb, buf.proj, n);
     }
 
-    /** Every (token, slot)'s expert SwiGLU FFN, one expert product per projection for the whole batch. */
-    private void expertFfns(ForwardBuffers buf, MoeWeights mw, ExpertRoutes routes) {
-        mw.gate().multiply(kernels, buf.xb, false, routes, buf.expertGate);
-        mw.up().multiply(kernels, buf.xb, false, routes, buf.expertUp);
-        kernels.swiglu(buf.expertGate, buf.expertUp, buf.expertHidden, routes.pairs() * c.experts().nFfExp());
-        mw.down().multiply(kernels, buf.expertHidden, true, routes, buf.expertOut);
-    }
-
-    /** proj = w_0 y_0 + ... + w_{k-1} y_{k-1} per token: ggml scales each output, then adds from slot 0 on. */
-    private void weightedSum(ForwardBuffers buf, ExpertRoutes routes) {
+    /** Routes on {@code routerIn}, runs the experts on {@code expertIn}, leaves the weighted sum in {@code result}. */
+    void run(ForwardBuffers buf, MoeWeights mw, FloatBuffer routerIn, FloatBuffer expertIn, FloatBuffer result, int n) {
+        ExpertRoutes routes = route(buf, mw, routerIn, n);
+        float[] weights = buf.expertWeights;
         int e = c.nEmbd();
+        int f = c.experts().nFfExp();
         int k = routes.nUsed();
-        for (int t = 0; t < routes.nTokens(); t++) {
-            FloatBuffer out = Buffers.slice(buf.proj, t * e, e);
+        if (mw.up() == null) {
+            // fused gate|up slabs (gemma4): each pair's row holds its gate then its up values
+            mw.gate().multiply(kernels, expertIn, false, routes, buf.expertGateUp);
+            for (int p = 0; p < n * k; p++) {
+                activation(Buffers.slice(buf.expertGateUp, 2 * p * f, f), Buffers.slice(buf.expertGateUp, (2 * p + 1) * f, f),
+                        Buffers.slice(buf.expertHidden, p * f, f), f);
+            }
+        } else {
+            mw.gate().multiply(kernels, expertIn, false, routes, buf.expertGate);
+            mw.up().multiply(kernels, expertIn, false, routes, buf.expertUp);
+            activation(buf.expertGate, buf.expertUp, buf.expertHidden, n * k * f);
+        }
+        mw.down().multiply(kernels, buf.expertHidden, true, routes, buf.expertOut);
+        FloatBuffer expertScale = mw.gemma4() == null ? null : mw.gemma4().expertScale();
+        // ggml multiplies each expert's output by its scale and its weight, then adds them up from slot 0
+        for (int t = 0; t < n; t++) {
+            FloatBuffer out = Buffers.slice(result, t * e, e);
             for (int s = 0; s < k; s++) {
                 FloatBuffer y = Buffers.slice(buf.expertOut, (t * k + s) * e, e);
-                kernels.scale(y, buf.expertWeights[t * k + s], e);
+                if (expertScale != null) {
+                    kernels.scale(y, expertScale.get(routes.experts()[t * k + s]), e);
+                }
+                kernels.scale(y, weights[t * k + s], e);
                 if (s == 0) {
                     out.put(0, y, 0, e);
                 } else {
@@ -63,11 +74,19 @@ final class MoeBlock {
         }
     }
 
+    private void activation(FloatBuffer gate, FloatBuffer up, FloatBuffer out, int n) {
+        if (c.arch().gegluFfn) {
+            kernels.geglu(gate, up, out, n);
+        } else {
+            kernels.swiglu(gate, up, out, n);
+        }
+    }
+
     /** Router logits through the (F32) router matrix, then each token's experts and weights by the gating. */
-    private ExpertRoutes route(ForwardBuffers buf, MoeWeights mw, int n) {
+    private ExpertRoutes route(ForwardBuffers buf, MoeWeights mw, FloatBuffer routerIn, int n) {
         int nExpert = c.experts().nExpert();
         int k = c.experts().nUsed();
-        mw.router().multiply(kernels, buf.xb, buf.routerLogits, n);
+        mw.router().multiply(kernels, routerIn, buf.routerLogits, n);
         int[] ids = new int[n * k];
         float[] logits = new float[nExpert];
         for (int t = 0; t < n; t++) {

@@ -24,7 +24,9 @@ public final class Transformer {
 
     private final AttentionBlock attention;
     private final FeedForwardBlock feedForward;
+    private final PerLayerEmbedding perLayer;
     private final MoeBlock moe;
+    private final Gemma4FeedForward denseAndExperts;
 
     private ForwardBuffers buf;
     private FloatBuffer logitRows;
@@ -35,8 +37,9 @@ public final class Transformer {
 
     /** @param maxBatch most tokens per forward batch; longer inputs run in several batches */
     public Transformer(Model model, Kernels kernels, int maxBatch) {
-        if (maxBatch < 1) {
-            throw new IllegalArgumentException("maxBatch must be at least 1, got " + maxBatch);
+        if (maxBatch < 1 || maxBatch > MAX_BATCH) {
+            // sliding layers' memory holds the window plus one batch of at most MAX_BATCH tokens
+            throw new IllegalArgumentException("maxBatch must be 1.." + MAX_BATCH + ", got " + maxBatch);
         }
         this.c = model.config();
         this.w = model.weightsFor(kernels);
@@ -44,7 +47,9 @@ public final class Transformer {
         this.maxBatch = maxBatch;
         this.attention = new AttentionBlock(c, kernels, w.ropeFreqs());
         this.feedForward = new FeedForwardBlock(c, kernels);
+        this.perLayer = w.perLayer() == null ? null : new PerLayerEmbedding(c, kernels);
         this.moe = c.experts() == null ? null : new MoeBlock(c, kernels);
+        this.denseAndExperts = moe == null ? null : new Gemma4FeedForward(c, kernels, feedForward, moe);
     }
 
     public int maxBatch() {
@@ -146,6 +151,9 @@ public final class Transformer {
         if (c.embedScale() != 1f) {
             kernels.scale(buf.x, c.embedScale(), n * dim);
         }
+        if (perLayer != null) {
+            perLayer.inputs(buf, w.perLayer(), tokens, from, n);
+        }
     }
 
     private void layer(int il, LayerWeights lw, KvCache cache, int pos0, int n) {
@@ -155,12 +163,21 @@ public final class Transformer {
         residual(lw.postAttnNorm(), n);
 
         kernels.rmsNorm(buf.x, lw.ffnNorm(), buf.xb, e, n, c.normEps());
-        if (lw.moe() != null) {
+        if (lw.moe() != null && lw.w1() != null) {
+            denseAndExperts.run(buf, lw, n);
+        } else if (lw.moe() != null) {
             moe.run(buf, lw.moe(), n);
         } else {
             feedForward.run(buf, lw, n);
         }
         residual(lw.postFfnNorm(), n);
+
+        if (lw.perLayerInput() != null) {
+            perLayer.apply(buf, lw.perLayerInput(), il, n);
+        }
+        if (lw.outputScale() != 1f) {
+            kernels.scale(buf.x, lw.outputScale(), n * e);
+        }
     }
 
     /** x += proj, through the sub-block's post-norm when the model has one (gemma3). */
@@ -187,6 +204,9 @@ public final class Transformer {
                 logitRows = Buffers.floats(LOGIT_ROWS * vocab);
             }
             o.multiply(kernels, normed, logitRows, n);
+            if (c.logitSoftcap() != 0f) {
+                kernels.softcap(logitRows, c.logitSoftcap(), n * vocab);
+            }
             logitRows.get(0, logits, at + done * vocab, n * vocab);
         }
     }

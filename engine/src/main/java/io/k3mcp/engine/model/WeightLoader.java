@@ -33,55 +33,113 @@ final class WeightLoader {
     }
 
     private ModelWeights load() {
+        boolean anyRopeFreqs = c.layers().stream().anyMatch(LayerShape::ropeFreqs);
         int e = c.nEmbd();
         Matrix embd = matrix("token_embd.weight", c.nVocab(), e);
         List<LayerWeights> layers = new ArrayList<>(c.nLayer());
         for (int i = 0; i < c.nLayer(); i++) {
-            layers.add(layer("blk." + i + "."));
+            layers.add(layer(i));
         }
         FloatBuffer outNorm = vector("output_norm.weight", e);
         boolean tied = file.tensor("output.weight") == null;
         Matrix output = tied ? embd : matrix("output.weight", c.nVocab(), e);
-        // Llama 3.1+: one factor per rotated pair, shared by every layer (llama.cpp's get_rope_factors)
-        FloatBuffer ropeFreqs = optionalVector("rope_freqs.weight", c.ropeDims() / 2);
-        return new ModelWeights(embd, List.copyOf(layers), outNorm, output, tied, ropeFreqs);
+        // one factor per rotated pair, shared by every layer whose shape uses them (llama.cpp's get_rope_factors:
+        // every layer of Llama 3.1+, where the tensor is optional; gemma4's full layers, where it is required)
+        FloatBuffer ropeFreqs = !anyRopeFreqs ? null : c.arch() == Architecture.GEMMA4
+                ? vector("rope_freqs.weight", c.ropeDims() / 2) : optionalVector("rope_freqs.weight", c.ropeDims() / 2);
+        PerLayerEmbedding.Weights perLayer = c.perLayerInput() == 0 ? null : new PerLayerEmbedding.Weights(
+                matrix("per_layer_token_embd.weight", c.nVocab(), c.perLayerInput() * c.nLayer()),
+                matrix("per_layer_model_proj.weight", c.perLayerInput() * c.nLayer(), e),
+                vector("per_layer_proj_norm.weight", c.perLayerInput()));
+        return new ModelWeights(embd, List.copyOf(layers), outNorm, output, tied, ropeFreqs, perLayer);
     }
 
-    private LayerWeights layer(String p) {
+    private LayerWeights layer(int il) {
+        String p = "blk." + il + ".";
+        LayerShape s = c.layer(il);
         int e = c.nEmbd();
-        int q = c.qDim();
-        int kv = c.kvDim();
-        int d = c.headDim();
-        int f = c.nFf();
-        boolean moe = c.experts() != null;
+        int q = s.qDim();
+        int kv = s.kvDim();
+        int d = s.headDim();
+        int f = s.nFf();
+        boolean ownsKv = s.kvLayer() == il;
+        // gemma4 decides per layer (a layer with ffn_gate_inp) and keeps its dense MLP beside the experts
+        boolean gemma4 = c.arch() == Architecture.GEMMA4;
+        boolean moe = c.experts() != null && (!gemma4 || file.tensor(p + "ffn_gate_inp.weight") != null);
+        boolean denseToo = !moe || gemma4;
+        Matrix[] qkv = file.tensor(p + "attn_qkv.weight") != null
+                ? fusedQkv(p + "attn_qkv.weight", q, kv, e)
+                : new Matrix[] {matrix(p + "attn_q.weight", q, e),
+                        ownsKv ? matrix(p + "attn_k.weight", kv, e) : null,
+                        ownsKv ? optionalMatrix(p + "attn_v.weight", kv, e, c.arch() == Architecture.GEMMA4) : null};
         return new LayerWeights(
                 vector(p + "attn_norm.weight", e),
-                matrix(p + "attn_q.weight", q, e),
-                matrix(p + "attn_k.weight", kv, e),
-                matrix(p + "attn_v.weight", kv, e),
+                qkv[0],
+                qkv[1],
+                qkv[2],
                 matrix(p + "attn_output.weight", e, q),
                 optionalVector(p + "attn_q.bias", q),
                 optionalVector(p + "attn_k.bias", kv),
                 optionalVector(p + "attn_v.bias", kv),
                 optionalVector(p + "attn_q_norm.weight", d),
-                optionalVector(p + "attn_k_norm.weight", d),
+                ownsKv ? optionalVector(p + "attn_k_norm.weight", d) : null,
                 optionalVector(p + "post_attention_norm.weight", e),
                 vector(p + "ffn_norm.weight", e),
-                moe ? null : matrix(p + "ffn_gate.weight", f, e),
-                moe ? null : matrix(p + "ffn_up.weight", f, e),
-                moe ? null : matrix(p + "ffn_down.weight", e, f),
+                denseToo ? matrix(p + "ffn_gate.weight", f, e) : null,
+                denseToo ? matrix(p + "ffn_up.weight", f, e) : null,
+                denseToo ? matrix(p + "ffn_down.weight", e, f) : null,
                 optionalVector(p + "post_ffw_norm.weight", e),
-                moe ? moe(p) : null);
+                moe ? moe(p) : null,
+                c.perLayerInput() == 0 ? null : new LayerWeights.PerLayerInput(
+                        matrix(p + "inp_gate.weight", c.perLayerInput(), e),
+                        matrix(p + "proj.weight", e, c.perLayerInput()),
+                        vector(p + "post_norm.weight", e)),
+                file.tensor(p + "layer_output_scale.weight") == null ? 1f : vector(p + "layer_output_scale.weight", 1).get(0));
+    }
+
+    /** attn_qkv (rows Q, then K, then V) as three row-slices of the one tensor: no copy, same products. */
+    private Matrix[] fusedQkv(String name, int q, int kv, int e) {
+        Matrix all = matrix(name, q + 2 * kv, e);
+        long row = all.rowBytes();
+        return new Matrix[] {
+            new Matrix(name + "[q]", all.type(), Buffers.slice(all.data(), 0, q * row), q, e),
+            new Matrix(name + "[k]", all.type(), Buffers.slice(all.data(), q * row, kv * row), kv, e),
+            new Matrix(name + "[v]", all.type(), Buffers.slice(all.data(), (q + kv) * row, kv * row), kv, e)};
+    }
+
+    private Matrix optionalMatrix(String name, int rows, int cols, boolean optional) {
+        return optional && file.tensor(name) == null ? null : matrix(name, rows, cols);
     }
 
     private MoeWeights moe(String p) {
         ExpertConfig x = c.experts();
         int e = c.nEmbd();
+        if (c.arch() == Architecture.GEMMA4) {
+            return gemma4Experts(p, x, e);
+        }
         return new MoeWeights(
                 matrix(p + "ffn_gate_inp.weight", x.nExpert(), e),
                 experts(p + "ffn_gate_exps.weight", x.nFfExp(), e),
                 experts(p + "ffn_up_exps.weight", x.nFfExp(), e),
                 experts(p + "ffn_down_exps.weight", e, x.nFfExp()));
+    }
+
+    /** ffn_gate_up_exps (or separate gate/up) plus the router scale, per-expert output scale and three norms. */
+    private MoeWeights gemma4Experts(String p, ExpertConfig x, int e) {
+        boolean fused = file.tensor(p + "ffn_gate_up_exps.weight") != null;
+        for (String separate : new String[] {"ffn_gate_exps.scale", "ffn_up_exps.scale"}) {
+            if (file.tensor(p + separate) != null) {
+                throw new UnsupportedModelException(where(p + separate) + " (per-expert gate/up scales) is not supported yet");
+            }
+        }
+        return new MoeWeights(
+                matrix(p + "ffn_gate_inp.weight", x.nExpert(), e),
+                fused ? experts(p + "ffn_gate_up_exps.weight", 2 * x.nFfExp(), e) : experts(p + "ffn_gate_exps.weight", x.nFfExp(), e),
+                fused ? null : experts(p + "ffn_up_exps.weight", x.nFfExp(), e),
+                experts(p + "ffn_down_exps.weight", e, x.nFfExp()),
+                new MoeWeights.Gemma4(vector(p + "ffn_gate_inp.scale", e), optionalVector(p + "ffn_down_exps.scale", x.nExpert()),
+                        vector(p + "pre_ffw_norm_2.weight", e), vector(p + "post_ffw_norm_2.weight", e),
+                        vector(p + "post_ffw_norm_1.weight", e)));
     }
 
     private ExpertMatrix experts(String name, int rows, int cols) {

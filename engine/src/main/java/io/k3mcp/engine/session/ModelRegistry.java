@@ -27,9 +27,13 @@ public final class ModelRegistry implements AutoCloseable {
     public record Loaded(Path path, Model model, Tokenizer tokenizer, Session session) {
     }
 
-    /** What {@code models://loaded} lists. */
+    /**
+     * What {@code models://loaded} lists.
+     *
+     * @param kvCacheBytes bytes of the session's KV cache (per-layer: sliding layers their window, shared-KV layers none)
+     */
     public record Info(String path, String architecture, int layers, int embeddingLength, int vocabSize,
-                       int contextLength, long fileBytes, String kernels) {
+                       int contextLength, long fileBytes, String kernels, long kvCacheBytes) {
     }
 
     private final Kernels kernels;
@@ -80,7 +84,7 @@ public final class ModelRegistry implements AutoCloseable {
                 bytes = -1;
             }
             out.add(new Info(l.path().toString(), c.arch().ggufName, c.nLayer(), c.nEmbd(), c.nVocab(),
-                    l.session().contextLength(), bytes, kernels.name()));
+                    l.session().contextLength(), bytes, kernels.name(), l.session().kvCacheBytes()));
         }
         return out;
     }

@@ -57,6 +57,11 @@ public final class Session {
         return cache.capacity();
     }
 
+    /** Bytes the KV cache holds for this session's context. */
+    public long kvCacheBytes() {
+        return cache.bytes();
+    }
+
     public synchronized GenerationResult generate(GenerationRequest r) {
         int[] prompt = r.prompt();
         if (prompt.length + r.maxTokens() > cache.capacity()) {
@@ -174,9 +179,9 @@ public final class Session {
         return logits;
     }
 
-    /** Keeps the cached rows of the prompt's longest cached prefix (at least one token is always run). */
+    /** Keeps the cached rows of the prompt's longest resumable prefix (at least one token is always run). */
     private int reusePrefix(int[] prompt) {
-        int keep = Math.min(cache.commonPrefix(prompt), prompt.length - 1);
+        int keep = cache.reusablePrefix(Arrays.copyOf(prompt, prompt.length - 1));
         cache.truncate(keep);
         return keep;
     }

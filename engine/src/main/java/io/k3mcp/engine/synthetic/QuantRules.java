@@ -41,8 +41,11 @@ public final class QuantRules {
         if (dims < 2) {
             return GgmlType.F32;
         }
-        if (ftype == SyntheticType.F16) {
-            return GgmlType.F16;
+        if (name.endsWith("ffn_gate_inp.weight")) {
+            return GgmlType.F32; // routers stay F32 (the converter writes them so, llama-quantize keeps them)
+        }
+        if (ftype == SyntheticType.F16 || name.equals("per_layer_model_proj.weight")) {
+            return GgmlType.F16; // llama-quantize keeps gemma4's per-layer projection F16
         }
         GgmlType t = ftype.defaultType;
         boolean isOutput = name.equals("output.weight") || (shape.tiedOutput() && name.equals("token_embd.weight"));

@@ -38,6 +38,25 @@ public final class SyntheticModelWriter {
             w.putU32("general.quantization_version", 2);
         }
         w.putString("k3mcp.synthetic", plan.identity());
+        if (s.gemma4() != null) {
+            s.gemma4().metadata(s, w);
+        } else {
+            commonMetadata(s, w);
+        }
+        w.putU32(a + ".vocab_size", s.nVocab());
+        SyntheticTokenizer.write(s, w);
+        for (TensorSpec t : plan.tensors()) {
+            w.addTensor(t.name(), t.type(), t.ne(), out -> writeTensor(t, out));
+        }
+        long start = System.nanoTime();
+        w.write(path);
+        LOG.info("synthetic model written path={} bytes={} seconds={}", path, plan.weightBytes(),
+                String.format("%.1f", (System.nanoTime() - start) / 1e9));
+    }
+
+    /** The keys of the uniform architectures (llama, qwen3). */
+    private static void commonMetadata(SyntheticShape s, GgufWriter w) {
+        String a = s.arch();
         w.putU32(a + ".context_length", s.contextLength());
         w.putU32(a + ".embedding_length", s.nEmbd());
         w.putU32(a + ".block_count", s.nLayer());
@@ -56,15 +75,6 @@ public final class SyntheticModelWriter {
             w.putU32(a + ".expert_used_count", s.experts().used());
             w.putU32(a + ".expert_feed_forward_length", s.experts().ffn());
         }
-        w.putU32(a + ".vocab_size", s.nVocab());
-        SyntheticTokenizer.write(s, w);
-        for (TensorSpec t : plan.tensors()) {
-            w.addTensor(t.name(), t.type(), t.ne(), out -> writeTensor(t, out));
-        }
-        long start = System.nanoTime();
-        w.write(path);
-        LOG.info("synthetic model written path={} bytes={} seconds={}", path, plan.weightBytes(),
-                String.format("%.1f", (System.nanoTime() - start) / 1e9));
     }
 
     private static void writeTensor(TensorSpec t, OutputStream out) throws IOException {

@@ -12,6 +12,9 @@ public record SyntheticPlan(SyntheticShape shape, SyntheticType type, List<Tenso
     public static final int FORMAT_VERSION = 2;
 
     public static SyntheticPlan of(SyntheticShape shape, SyntheticType type) {
+        if (shape.gemma4() != null) {
+            return new SyntheticPlan(shape, type, List.copyOf(shape.gemma4().tensors(shape, type)));
+        }
         List<TensorSpec> t = new ArrayList<>();
         int e = shape.nEmbd();
         if (shape.ropeScaling() != null) {
@@ -64,7 +67,8 @@ public record SyntheticPlan(SyntheticShape shape, SyntheticType type, List<Tenso
                 + ":" + shape.arch() + "/" + shape.nEmbd() + "/" + shape.nLayer() + "/" + shape.nHead() + "/" + shape.nHeadKv()
                 + "/" + shape.headDim() + "/" + shape.nFf() + "/" + shape.nVocab() + "/" + shape.tiedOutput() + "/" + shape.qkNorm()
                 + "/" + shape.tokenizer() + (shape.experts() == null ? "" : "/" + shape.experts())
-                + (shape.ropeScaling() == null ? "" : "/" + shape.ropeScaling());
+                + (shape.ropeScaling() == null ? "" : "/" + shape.ropeScaling())
+                + (shape.gemma4() == null ? "" : "/" + shape.gemma4());
     }
 
     private static TensorSpec matrix(SyntheticShape s, SyntheticType type, String name, int cols, int rows, int layer) {

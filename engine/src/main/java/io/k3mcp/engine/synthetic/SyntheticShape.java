@@ -17,11 +17,12 @@ import java.util.Map;
  * @param preTokenizer tokenizer.ggml.pre for gpt2 vocabularies ("qwen2", "llama-bpe"), null for llama
  * @param experts    mixture-of-experts widths (qwen3moe), or null for dense layers
  * @param ropeScaling Llama 3.x RoPE scaling, written as rope_freqs.weight, or null
+ * @param gemma4     Gemma 4's per-layer geometry (headDim, nHeadKv, nFf are then the sliding layers'), or null
  */
 public record SyntheticShape(String name, String arch, int nEmbd, int nLayer, int nHead, int nHeadKv, int headDim,
                              int nFf, int nVocab, int contextLength, float ropeTheta, float rmsEps,
                              boolean tiedOutput, boolean qkNorm, String tokenizer, String preTokenizer,
-                             Experts experts, Llama3RopeScaling ropeScaling) {
+                             Experts experts, Llama3RopeScaling ropeScaling, Gemma4Layout gemma4) {
 
     /** Experts per layer, experts each token uses, and one expert's FFN width. */
     public record Experts(int count, int used, int ffn) {
@@ -32,7 +33,24 @@ public record SyntheticShape(String name, String arch, int nEmbd, int nLayer, in
                           int nFf, int nVocab, int contextLength, float ropeTheta, float rmsEps,
                           boolean tiedOutput, boolean qkNorm, String tokenizer, String preTokenizer) {
         this(name, arch, nEmbd, nLayer, nHead, nHeadKv, headDim, nFf, nVocab, contextLength, ropeTheta, rmsEps, tiedOutput,
-                qkNorm, tokenizer, preTokenizer, null, null);
+                qkNorm, tokenizer, preTokenizer, null, null, null);
+    }
+
+    /** A uniform shape with experts and/or RoPE factors. */
+    public SyntheticShape(String name, String arch, int nEmbd, int nLayer, int nHead, int nHeadKv, int headDim,
+                          int nFf, int nVocab, int contextLength, float ropeTheta, float rmsEps,
+                          boolean tiedOutput, boolean qkNorm, String tokenizer, String preTokenizer,
+                          Experts experts, Llama3RopeScaling ropeScaling) {
+        this(name, arch, nEmbd, nLayer, nHead, nHeadKv, headDim, nFf, nVocab, contextLength, ropeTheta, rmsEps, tiedOutput,
+                qkNorm, tokenizer, preTokenizer, experts, ropeScaling, null);
+    }
+
+    /** A Gemma 4 shape. */
+    public SyntheticShape(String name, String arch, int nEmbd, int nLayer, int nHead, int nHeadKv, int headDim,
+                          int nFf, int nVocab, int contextLength, float ropeTheta, float rmsEps,
+                          boolean tiedOutput, boolean qkNorm, String tokenizer, String preTokenizer, Gemma4Layout gemma4) {
+        this(name, arch, nEmbd, nLayer, nHead, nHeadKv, headDim, nFf, nVocab, contextLength, ropeTheta, rmsEps, tiedOutput,
+                qkNorm, tokenizer, preTokenizer, null, null, gemma4);
     }
 
     public SyntheticShape {
@@ -83,6 +101,16 @@ public record SyntheticShape(String name, String arch, int nEmbd, int nLayer, in
         // Qwen/Qwen3-30B-A3B: 48 layers, 32/4 heads of 128, 128 experts of width 768, 8 used, untied output
         m.put("qwen3-30b-a3b", new SyntheticShape("qwen3-30b-a3b", "qwen3moe", 2048, 48, 32, 4, 128, 6144, 151936,
                 40960, 1000000f, 1e-6f, false, true, "gpt2", "qwen2", new Experts(128, 8, 768), null));
+        // google/gemma-4-E2B: 35 layers (4 sliding, 1 full), heads 8 / KV 1 of 256 (full 512), window 512,
+        // the last 20 layers share KV (double-wide FFN there), per-layer inputs of 256, tied
+        m.put("gemma4-e2b", new SyntheticShape("gemma4-e2b", "gemma4", 1536, 35, 8, 1, 256, 6144, 262144,
+                131072, 1000000f, 1e-6f, true, true, "llama", null,
+                new Gemma4Layout(512, 1, 512, 5, 20, 256, true, false, 0, 0, 0)));
+        // google/gemma-4-26B-A4B: 30 layers (5 sliding, 1 full), heads 16 / KV 8 of 256 (full: 2 of 512, K = V),
+        // window 1024, dense FFN 2112 beside 128 experts of 704 (top 8), tied
+        m.put("gemma4-26b-a4b", new SyntheticShape("gemma4-26b-a4b", "gemma4", 2816, 30, 16, 8, 256, 2112, 262144,
+                262144, 1000000f, 1e-6f, true, true, "llama", null,
+                new Gemma4Layout(512, 2, 1024, 6, 0, 0, false, true, 128, 8, 704)));
         return java.util.Collections.unmodifiableMap(m);
     }
 
@@ -103,13 +131,20 @@ public record SyntheticShape(String name, String arch, int nEmbd, int nLayer, in
         if (layers < 1 || layers > nLayer) {
             throw new IllegalArgumentException("layers " + layers + " is outside 1.." + nLayer + " (the layers of " + name + ")");
         }
+        if (layers != nLayer && gemma4 != null) {
+            // its layer pattern (sliding/full, the shared-KV tail) is laid out over all the layers
+            throw new IllegalArgumentException("layers " + layers + ": " + name + " runs whole (" + nLayer + " layers); a cut is not supported for gemma4 shapes");
+        }
         return layers == nLayer ? this : new SyntheticShape(name + "-" + layers + "l", arch, nEmbd, layers, nHead, nHeadKv,
                 headDim, nFf, nVocab, contextLength, ropeTheta, rmsEps, tiedOutput, qkNorm, tokenizer, preTokenizer, experts,
-                ropeScaling);
+                ropeScaling, null);
     }
 
     /** Parameters in the matrices and norms (what llama.cpp reports as model_n_params). */
     public long parameterCount() {
+        if (gemma4 != null) {
+            return gemma4.tensors(this, SyntheticType.F16).stream().mapToLong(t -> t.rowLength() * t.rows()).sum();
+        }
         long ffn = experts == null ? 3L * nEmbd * nFf : 3L * nEmbd * experts.ffn() * experts.count() + (long) nEmbd * experts.count();
         long perLayer = (long) nEmbd * qWidth() * 2 + (long) nEmbd * kvWidth() * 2 + ffn + 2L * nEmbd
                 + (qkNorm ? 2L * headDim : 0);

@@ -34,6 +34,9 @@ class ModelRegistryTest {
             assertEquals(1024, infos.get(0).vocabSize());
             assertEquals("reference", infos.get(0).kernels());
             assertTrue(infos.get(0).fileBytes() > 1_000_000);
+            // qwen3: every layer keeps 128 F16 rows of K and of V, all KV heads each
+            var c = a.model().config();
+            assertEquals(2L * 2 * 128 * c.nLayer() * c.kvDim(), infos.get(0).kvCacheBytes());
             assertThrows(NoSuchFileException.class, () -> r.get(file.resolveSibling("absent.gguf")));
             assertEquals(1, r.loaded().size());
         }

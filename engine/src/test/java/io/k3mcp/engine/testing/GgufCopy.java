@@ -13,11 +13,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
-/** Test helper: a copy of a GGUF file with metadata keys set or removed and tensors left out. */
+/** Test helper: a copy of a GGUF file with metadata keys set or removed and tensors left out or renamed. */
 public final class GgufCopy {
     private final Path src;
     private final Map<String, GgufValue> put = new LinkedHashMap<>();
     private final Set<String> removed = new HashSet<>();
+    private final Map<String, String> renamed = new LinkedHashMap<>();
 
     private GgufCopy(Path src) {
         this.src = src;
@@ -38,6 +39,12 @@ public final class GgufCopy {
         return this;
     }
 
+    /** Copies tensor {@code from} under the name {@code to}. */
+    public GgufCopy rename(String from, String to) {
+        renamed.put(from, to);
+        return this;
+    }
+
     public Path write(Path dst) throws IOException {
         try (GgufFile f = GgufFile.open(src)) {
             GgufWriter w = new GgufWriter();
@@ -52,7 +59,7 @@ public final class GgufCopy {
             }
             for (GgufTensor t : f.tensors()) {
                 if (!removed.contains(t.name())) {
-                    w.addTensor(t.name(), t.type(), t.ne(), f.data(t));
+                    w.addTensor(renamed.getOrDefault(t.name(), t.name()), t.type(), t.ne(), f.data(t));
                 }
             }
             w.write(dst);

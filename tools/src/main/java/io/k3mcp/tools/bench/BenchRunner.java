@@ -58,6 +58,8 @@ public final class BenchRunner {
                     int ctx = cfg.turn() ? TurnBenchmark.PROMPT_TOKENS + maxOf(cfg.nGen()) + 8
                             : Math.max(maxOf(cfg.nPrompt()), maxOf(cfg.nGen())) + 8;
                     try (EngineTarget target = new EngineTarget(model, ks.kernels, tokenizer, ctx)) {
+                        LOG.info("kv cache ctx={} bytes={} bytes_per_token={}", target.contextTokens(), target.kvCacheBytes(),
+                                target.kvCacheBytes() / target.contextTokens());
                         KernelSet.Bandwidth bw = needsBandwidth(cfg) ? ks.readBandwidth(cfg.bandwidthBytes(), 5, threads) : null;
                         if (bw != null) {
                             LOG.info("read bandwidth threads={} gbs={} source={}", threads, String.format("%.2f", bw.gbs()), bw.source());

@@ -21,6 +21,16 @@ final class EngineTarget implements BenchTarget {
         this.bos = tokenizer == null ? -1 : tokenizer.bos();
     }
 
+    /** Bytes of the KV cache for this target's context (per-layer geometry: sliding windows, shared-KV layers). */
+    long kvCacheBytes() {
+        return cache.bytes();
+    }
+
+    /** Positions the KV cache holds. */
+    int contextTokens() {
+        return cache.capacity();
+    }
+
     @Override
     public void reset() {
         cache.clear();

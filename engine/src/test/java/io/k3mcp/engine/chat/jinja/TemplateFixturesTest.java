@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TemplateFixturesTest {
     private static final ObjectMapper M = new ObjectMapper();
     private static final List<String> TEMPLATES = List.of("llama3.2", "llama3.3", "qwen2.5", "qwen3", "gemma3", "tinyllama",
-            "mistral-nemo");
+            "mistral-nemo", "gemma4");
 
     static Stream<Arguments> cases() throws IOException {
         List<Arguments> out = new ArrayList<>();
