@@ -111,17 +111,11 @@ public interface Kernels extends AutoCloseable {
 
     /**
      * {@link #rope} with per-pair frequency factors ({@code ropeDims / 2} floats, or null for none):
-     * pair i turns by {@code theta_i / freqFactors[i]} (Llama 3.1 rope_freqs, Gemma 4's proportional RoPE,
+     * pair i turns by {@code theta_i / freqFactors[i]} (Llama 3.1 rope_freqs; Gemma 4's proportional RoPE,
      * whose 1e30 factors leave a pair unrotated).
      */
     void rope(FloatBuffer x, int nTokens, int nHeads, int headDim, int ropeDims, int pos0,
               float base, float freqScale, boolean neox, FloatBuffer freqFactors);
-
-    /** {@link #rope} without frequency factors. */
-    default void rope(FloatBuffer x, int nTokens, int nHeads, int headDim, int ropeDims, int pos0,
-                      float base, float freqScale, boolean neox) {
-        rope(x, nTokens, nHeads, headDim, ropeDims, pos0, base, freqScale, neox, null);
-    }
 
     // ---- attention -------------------------------------------------------------------------
 
