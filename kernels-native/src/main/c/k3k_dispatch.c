@@ -37,6 +37,9 @@ static void init(void) {
     generic_table[K3K_F16].kv_dot = k3k_kv_dot_f16_generic;
     generic_table[K3K_F16].kv_axpy = k3k_kv_axpy_f16_generic;
     generic_table[K3K_F32].kv_path = generic_table[K3K_F16].kv_path = "generic";
+    generic_table[K3K_F32].gdn_decay_dot = k3k_gdn_decay_dot_generic;
+    generic_table[K3K_F32].gdn_update_dot = k3k_gdn_update_dot_generic;
+    generic_table[K3K_F32].gdn_path = "generic";
     generic_table[K3K_Q4_0].packed = k3k_q4_0x8_generic;
     generic_table[K3K_Q4_0].packed_path = "generic";
     generic_table[K3K_Q8_0].packed = k3k_q8_0x8_generic;
@@ -102,7 +105,13 @@ int k3k_coverage(char *buf, int cap) {
         if (buf && len + n < cap) memcpy(buf + len, line, (size_t) n + 1);
         len += n;
     }
-    const char *rest = "rms_norm generic\nlayer_norm generic\nrope generic\n"
+    {
+        char line[64];
+        const int n = snprintf(line, sizeof(line), "gated_delta_net %s\n", k3k_traits(K3K_F32)->gdn_path);
+        if (buf && len + n < cap) memcpy(buf + len, line, (size_t) n + 1);
+        len += n;
+    }
+    const char *rest = "rms_norm generic\nlayer_norm generic\nrope generic\ncausal_conv generic\n"
                        "activations generic\nquantize generic\ndequantize generic\n";
     const int n = (int) strlen(rest);
     if (buf && len + n < cap) memcpy(buf + len, rest, (size_t) n + 1);

@@ -25,5 +25,6 @@ void test_ops(void);
 void test_packed(void);
 void test_pool(void);
 void test_ime(void);
+void test_deltanet(void);
 
 #endif

@@ -64,6 +64,7 @@ int main(void) {
     test_packed();
     test_pool();
     test_ime();
+    test_deltanet();
     printf("c-kernels: %d passed, %d failed\n", k3k_tests_passed, k3k_tests_failed);
     return k3k_tests_failed == 0 ? 0 : 1;
 }

@@ -20,7 +20,12 @@ public enum Architecture {
      * normalises with x * (1 + w); llama.cpp's converter stores 1 + w in the GGUF, so the block multiplies
      * by the stored weight exactly as for llama (the goldens confirm it).
      */
-    GEMMA3("gemma3", true, true);
+    GEMMA3("gemma3", true, true),
+    /**
+     * Qwen3.5/3.6 dense hybrid: gated delta-net layers between gated full-attention layers (q and an
+     * output gate interleaved per head in attn_q); IMROPE, which is NeoX pairing for text positions.
+     */
+    QWEN35("qwen35", true, false);
 
     /** The value of {@code general.architecture}. */
     public final String ggufName;
@@ -33,6 +38,11 @@ public enum Architecture {
         this.ggufName = ggufName;
         this.ropeNeox = ropeNeox;
         this.gegluFfn = gegluFfn;
+    }
+
+    /** Qwen3.5 hybrids: attention with a sigmoid output gate, delta-net layers, post_attention_norm as the FFN's input norm. */
+    public boolean hybrid() {
+        return this == QWEN35;
     }
 
     /** The architecture named by {@code general.architecture}; an unknown name is rejected by name. */

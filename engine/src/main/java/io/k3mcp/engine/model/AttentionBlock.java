@@ -6,7 +6,8 @@ import java.nio.FloatBuffer;
 
 /**
  * The attention sub-block of one layer: Q/K/V projections (+ biases), per-head q/k norms, RoPE, the
- * cache write, scaled dot-product attention and the output projection. Reads the normalised input
+ * cache write, scaled dot-product attention, the sigmoid output gate of hybrids (qwen35: attn_q
+ * yields each head's query then its gate) and the output projection. Reads the normalised input
  * {@code buf.xb}, leaves its output in {@code buf.proj}; the transformer adds the residual.
  */
 final class AttentionBlock {
@@ -25,6 +26,9 @@ final class AttentionBlock {
         float freqScale = sliding ? 1f : c.ropeFreqScale();
 
         FloatBuffer q = project(lw.wq(), lw.bq(), buf.xb, buf.q, n);
+        if (buf.attGate != null) {
+            q = splitQueryAndGate(buf, n);
+        }
         FloatBuffer k = project(lw.wk(), lw.bk(), buf.xb, buf.k, n);
         FloatBuffer v = project(lw.wv(), lw.bv(), buf.xb, buf.v, n);
         if (lw.qNorm() != null) {
@@ -45,7 +49,20 @@ final class AttentionBlock {
         cache.write(kernels, il, pos0, k, v, n, c.kvDim());
         kernels.attention(q, cache.keys(il), cache.values(il), cache.type(), buf.att, n, pos0, pos0 + n,
                 c.nHead(), c.nKvHead(), d, c.attnScale(), true, sliding ? c.slidingWindow() : 0);
+        if (buf.attGate != null) {
+            kernels.sigmoidMul(buf.att, buf.attGate, buf.att, n * c.qDim());
+        }
         lw.wo().multiply(kernels, buf.att, buf.proj, n);
+    }
+
+    /** De-interleaves buf.q's (query, gate) head pairs: queries into buf.att (free until attention), gates into buf.attGate. */
+    private FloatBuffer splitQueryAndGate(ForwardBuffers buf, int n) {
+        int d = c.headDim();
+        for (int r = 0; r < n * c.nHead(); r++) {
+            buf.att.put(r * d, buf.q, 2 * r * d, d);
+            buf.attGate.put(r * d, buf.q, (2 * r + 1) * d, d);
+        }
+        return buf.att;
     }
 
     private FloatBuffer project(Matrix m, FloatBuffer bias, FloatBuffer in, FloatBuffer out, int n) {

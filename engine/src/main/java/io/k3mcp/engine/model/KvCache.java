@@ -12,6 +12,8 @@ import java.util.Arrays;
  * Keys and values of every layer for positions 0..length-1, stored as F16 (llama.cpp's default) or
  * F32, row j = position j with all KV heads. The token ids beside the rows say what the cache holds,
  * so a later call sharing a prefix can keep those rows ({@link #commonPrefix}, {@link #truncate}).
+ * A hybrid's delta-net layers keep a {@link RecurrentState} beside the rows instead, which resumes only
+ * from its checkpoints ({@link #reusablePrefix}).
  */
 public final class KvCache {
     private final GgmlType type;
@@ -20,6 +22,7 @@ public final class KvCache {
     private final ByteBuffer[] keys;
     private final ByteBuffer[] values;
     private final int[] tokens;
+    private final RecurrentState recurrent;
     private int length;
 
     public KvCache(ModelConfig config, int capacity, GgmlType type) {
@@ -44,6 +47,7 @@ public final class KvCache {
             values[i] = Buffers.bytes(layerBytes);
         }
         this.tokens = new int[capacity];
+        this.recurrent = config.deltaNet() == null ? null : new RecurrentState(config);
     }
 
     public GgmlType type() {
@@ -79,16 +83,49 @@ public final class KvCache {
         return i;
     }
 
-    /** Forgets positions from {@code newLength} on (their rows are overwritten by the next writes). */
+    /**
+     * The longest prefix of {@code sequence} this cache can continue from exactly: the common prefix, or
+     * with recurrent layers the longest of the current length and the checkpoints inside it (else 0).
+     */
+    public int reusablePrefix(int[] sequence) {
+        int common = commonPrefix(sequence);
+        if (recurrent == null || common == length) {
+            return common;
+        }
+        return recurrent.longestCheckpoint(common);
+    }
+
+    /** Keeps a copy of the recurrent state at the current length, a point a later call may resume from (no-op without one). */
+    public void checkpoint() {
+        if (recurrent != null) {
+            recurrent.checkpoint(length);
+        }
+    }
+
+    /**
+     * Forgets positions from {@code newLength} on (their rows are overwritten by the next writes); with
+     * recurrent layers only to the current length, a checkpoint or 0 ({@link #reusablePrefix}).
+     */
     public void truncate(int newLength) {
         if (newLength < 0 || newLength > length) {
             throw new IllegalArgumentException("cannot truncate a KV cache of " + length + " tokens to " + newLength);
+        }
+        if (recurrent != null && newLength != length) {
+            recurrent.restore(newLength);
         }
         length = newLength;
     }
 
     public void clear() {
         length = 0;
+        if (recurrent != null) {
+            recurrent.restore(0);
+        }
+    }
+
+    /** The delta-net layers' memory, or null when the model has none. */
+    RecurrentState recurrent() {
+        return recurrent;
     }
 
     /** Converts {@code n} rows of keys and values (floats, kvDim each) into layer {@code layer} at positions pos0... */

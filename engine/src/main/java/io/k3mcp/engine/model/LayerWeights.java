@@ -6,6 +6,7 @@ import java.util.function.UnaryOperator;
 /**
  * One transformer block's weights; optional ones are null when the file has none (which is how an
  * architecture's extras are found: biases for qwen2, q/k norms for qwen3 and gemma3, post norms for gemma3).
+ * A gated delta-net layer (qwen35) has {@code deltaNet} and no attention matrices (they are null).
  * Shapes as rows x cols; D = head size, E = n_embd, F = n_ff.
  */
 public record LayerWeights(
@@ -24,11 +25,14 @@ public record LayerWeights(
         Matrix w1,                 // gate (F, E)
         Matrix w3,                 // up (F, E)
         Matrix w2,                 // down (E, F)
-        FloatBuffer postFfnNorm) { // (E) or null
+        FloatBuffer postFfnNorm,   // (E) or null
+        DeltaNetWeights deltaNet) { // recurrent mixer, or null for an attention layer
 
     /** These weights with every matrix passed through {@code f} (vectors kept). */
     LayerWeights withMatrices(UnaryOperator<Matrix> f) {
-        return new LayerWeights(attnNorm, f.apply(wq), f.apply(wk), f.apply(wv), f.apply(wo), bq, bk, bv, qNorm, kNorm,
-                postAttnNorm, ffnNorm, f.apply(w1), f.apply(w3), f.apply(w2), postFfnNorm);
+        UnaryOperator<Matrix> g = m -> m == null ? null : f.apply(m);
+        return new LayerWeights(attnNorm, g.apply(wq), g.apply(wk), g.apply(wv), g.apply(wo), bq, bk, bv, qNorm, kNorm,
+                postAttnNorm, ffnNorm, f.apply(w1), f.apply(w3), f.apply(w2), postFfnNorm,
+                deltaNet == null ? null : deltaNet.withMatrices(f));
     }
 }

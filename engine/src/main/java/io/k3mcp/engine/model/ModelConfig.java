@@ -16,11 +16,14 @@ import io.k3mcp.engine.gguf.GgufMetadata;
  * @param embedScale    multiplier of the token embeddings (Gemma: sqrt(nEmbd))
  * @param queryScale    multiplier applied to Q after RoPE (Gemma), 1 otherwise
  * @param attnScale     softmax scale of q.k (1/sqrt(headDim); 1 for Gemma, whose Q is pre-scaled)
+ * @param deltaNet      the delta-net layers of a hybrid (qwen35), null otherwise; nLayer then excludes the
+ *                      multi-token-prediction blocks at the end, which llama.cpp never runs
  */
 public record ModelConfig(Architecture arch, int nVocab, int nEmbd, int nLayer, int nHead, int nKvHead,
                           int headDim, int nFf, int contextLength, float normEps,
                           int ropeDims, float ropeBase, float ropeFreqScale, float ropeBaseSwa,
-                          int slidingWindow, int swaPattern, float embedScale, float queryScale, float attnScale) {
+                          int slidingWindow, int swaPattern, float embedScale, float queryScale, float attnScale,
+                          DeltaNetConfig deltaNet) {
 
     private static final int MAX_DIM = 1 << 20;
 
@@ -74,8 +77,36 @@ public record ModelConfig(Architecture arch, int nVocab, int nEmbd, int nLayer, 
             queryScale = (float) (1.0 / Math.sqrt(scaleDim));
             attnScale = 1f;
         }
+        DeltaNetConfig deltaNet = null;
+        if (arch.hybrid()) {
+            int blocks = nLayer;
+            nLayer -= m.intIn(p + "nextn_predict_layers", 0, blocks - 1, 0);
+            checkTextRopeSections(m, p + "rope.dimension_sections", ropeDims);
+            deltaNet = DeltaNetConfig.fromMetadata(m, p, nLayer, blocks);
+        }
         return new ModelConfig(arch, nVocab, nEmbd, nLayer, nHead, nKvHead, headDim, nFf, ctx, eps,
-                ropeDims, ropeBase, freqScale, ropeBaseSwa, window, pattern, embedScale, queryScale, attnScale);
+                ropeDims, ropeBase, freqScale, ropeBaseSwa, window, pattern, embedScale, queryScale, attnScale, deltaNet);
+    }
+
+    /**
+     * IMROPE (qwen35) gives rotated pair i the text position when its sector {@code i mod sum(sections)}
+     * falls in one of the first three streams (ggml_mrope_cache_init); a text-only engine runs plain NeoX
+     * RoPE, which is exact only when every pair does.
+     */
+    private static void checkTextRopeSections(GgufMetadata m, String key, int ropeDims) {
+        int[] sec = m.has(key) ? m.intArray(key) : null;
+        if (sec == null || sec.length != 4) {
+            throw new UnsupportedModelException(key + " must be an array of 4 integers (IMROPE sections)");
+        }
+        int total = sec[0] + sec[1] + sec[2] + sec[3];
+        for (int i = 0; i < ropeDims / 2; i++) {
+            int s = total == 0 ? 0 : i % total;
+            boolean text = (s % 3 == 0 && s < 3 * sec[0]) || (s % 3 == 1 && s < 3 * sec[1]) || (s % 3 == 2 && s < 3 * sec[2]);
+            if (!text) {
+                throw new UnsupportedModelException(key + " " + java.util.Arrays.toString(sec) + " leaves rotary pair " + i
+                        + " without the text position; only sections that rotate every pair by it are supported");
+            }
+        }
     }
 
     private static int feedForwardLength(GgufMetadata m, String key) {

@@ -24,6 +24,7 @@ public final class Transformer {
 
     private final AttentionBlock attention;
     private final FeedForwardBlock feedForward;
+    private final DeltaNetBlock deltaNet;
 
     private ForwardBuffers buf;
     private FloatBuffer logitRows;
@@ -43,6 +44,7 @@ public final class Transformer {
         this.maxBatch = maxBatch;
         this.attention = new AttentionBlock(c, kernels);
         this.feedForward = new FeedForwardBlock(c, kernels);
+        this.deltaNet = c.deltaNet() == null ? null : new DeltaNetBlock(c, kernels);
     }
 
     public int maxBatch() {
@@ -149,7 +151,11 @@ public final class Transformer {
     private void layer(int il, LayerWeights lw, KvCache cache, int pos0, int n) {
         int e = c.nEmbd();
         kernels.rmsNorm(buf.x, lw.attnNorm(), buf.xb, e, n, c.normEps());
-        attention.run(buf, il, lw, cache, pos0, n);
+        if (lw.deltaNet() != null) {
+            deltaNet.run(buf, il, lw.deltaNet(), cache.recurrent(), n);
+        } else {
+            attention.run(buf, il, lw, cache, pos0, n);
+        }
         residual(lw.postAttnNorm(), n);
 
         kernels.rmsNorm(buf.x, lw.ffnNorm(), buf.xb, e, n, c.normEps());

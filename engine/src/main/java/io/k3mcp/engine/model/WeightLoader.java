@@ -42,7 +42,7 @@ final class WeightLoader {
         Matrix embd = matrix("token_embd.weight", c.nVocab(), e);
         List<LayerWeights> layers = new ArrayList<>(c.nLayer());
         for (int i = 0; i < c.nLayer(); i++) {
-            layers.add(layer("blk." + i + "."));
+            layers.add(layer(i));
         }
         FloatBuffer outNorm = vector("output_norm.weight", e);
         boolean tied = file.tensor("output.weight") == null;
@@ -50,7 +50,11 @@ final class WeightLoader {
         return new ModelWeights(embd, List.copyOf(layers), outNorm, output, tied);
     }
 
-    private LayerWeights layer(String p) {
+    private LayerWeights layer(int il) {
+        String p = "blk." + il + ".";
+        if (c.arch().hybrid()) {
+            return hybridLayer(p, c.deltaNet().isRecurrent(il));
+        }
         int e = c.nEmbd();
         int q = c.qDim();
         int kv = c.kvDim();
@@ -72,7 +76,63 @@ final class WeightLoader {
                 matrix(p + "ffn_gate.weight", f, e),
                 matrix(p + "ffn_up.weight", f, e),
                 matrix(p + "ffn_down.weight", e, f),
-                optionalVector(p + "post_ffw_norm.weight", e));
+                optionalVector(p + "post_ffw_norm.weight", e),
+                null);
+    }
+
+    /**
+     * A qwen35 layer: a delta-net or gated-attention mixer (attn_q holds q and the output gate, per head),
+     * and post_attention_norm as the FFN's input norm (the only norm between the two sub-blocks).
+     */
+    private LayerWeights hybridLayer(String p, boolean recurrent) {
+        int e = c.nEmbd();
+        int q = c.qDim();
+        int kv = c.kvDim();
+        int d = c.headDim();
+        int f = c.nFf();
+        boolean att = !recurrent;
+        return new LayerWeights(
+                vector(p + "attn_norm.weight", e),
+                att ? matrix(p + "attn_q.weight", 2 * q, e) : null,
+                att ? matrix(p + "attn_k.weight", kv, e) : null,
+                att ? matrix(p + "attn_v.weight", kv, e) : null,
+                att ? matrix(p + "attn_output.weight", e, q) : null,
+                null, null, null,
+                att ? vector(p + "attn_q_norm.weight", d) : null,
+                att ? vector(p + "attn_k_norm.weight", d) : null,
+                null,
+                vector(p + "post_attention_norm.weight", e),
+                matrix(p + "ffn_gate.weight", f, e),
+                matrix(p + "ffn_up.weight", f, e),
+                matrix(p + "ffn_down.weight", e, f),
+                null,
+                recurrent ? deltaNet(p) : null);
+    }
+
+    private DeltaNetWeights deltaNet(String p) {
+        DeltaNetConfig dn = c.deltaNet();
+        int e = c.nEmbd();
+        int h = dn.nVHeads();
+        String convName = p + "ssm_conv1d.weight";
+        GgufTensor conv = require(convName);
+        if (conv.type() != GgmlType.F32) {
+            throw new UnsupportedModelException(where(convName) + " has type " + conv.type() + "; the convolution weights must be F32");
+        }
+        return new DeltaNetWeights(
+                matrix(p + "attn_qkv.weight", dn.convDim(), e),
+                matrix(p + "attn_gate.weight", dn.valueDim(), e),
+                floats(conv, new long[] {dn.dConv(), dn.convDim()}),
+                vector(p + "ssm_dt.bias", h),
+                vector(p + "ssm_a", h),
+                matrix(p + "ssm_beta.weight", h, e),
+                matrix(p + "ssm_alpha.weight", h, e),
+                vector(p + "ssm_norm.weight", dn.stateSize()),
+                matrix(p + "ssm_out.weight", e, dn.valueDim()));
+    }
+
+    private FloatBuffer floats(GgufTensor t, long[] shape) {
+        checkShape(t, shape);
+        return file.data(t).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
     }
 
     private Matrix matrix(String name, int rows, int cols) {
