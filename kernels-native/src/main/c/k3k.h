@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 /* Bumped whenever an exported signature changes; NativeKernels refuses a library that disagrees. */
-#define K3K_ABI_VERSION 5
+#define K3K_ABI_VERSION 7
 
 #define K3K_MAX_CPUS 1024
 #define K3K_DEFAULT_AI_PATH "/proc/set_ai_thread"
@@ -69,11 +69,19 @@ int k3k_pack(int type, const void *src, void *dst, int rows, int cols);
  * where this CPU's file-layout kernel beats the packed one for so few tokens, that one runs. */
 int k3k_matmul_packed(k3k_pool *pool, int type, const void *packed, const void *file, int rows, int cols,
                       const float *x, float *y, int n_tokens);
+/* Expert products of a mixture-of-experts layer: expert e's weights are the e-th slab of rows x cols in
+ * `file` (and, when `packed` is not NULL, in k3k_pack's layout of all n_expert * rows rows). For pair
+ * p = token * n_used + slot, y[p * rows ..] = W[ids[p]] x_p, where x_p is row p of x (x_per_slot) or row
+ * `token` (one row shared by a token's slots). Only the slabs named in ids are read, each once for all
+ * its pairs. Returns -1 for a bad type, shape or expert id. */
+int k3k_matmul_experts(k3k_pool *pool, int type, const void *packed, const void *file, int n_expert, int rows, int cols,
+                       const float *x, int x_per_slot, const int32_t *ids, int n_tokens, int n_used, float *y);
 int k3k_quantize(int type, const float *src, void *dst, int64_t n);
 void k3k_rms_norm(const float *x, const float *w, float *out, int n, int n_rows, float eps);
 void k3k_layer_norm(const float *x, const float *w, const float *b, float *out, int n, int n_rows, float eps);
+/* freq_factors: NULL, or rope_dims / 2 floats dividing each pair's angle (rope_freqs.weight) */
 void k3k_rope(float *x, int n_tokens, int n_heads, int head_dim, int rope_dims, int pos0,
-              float base, float freq_scale, int neox);
+              float base, float freq_scale, int neox, const float *freq_factors);
 int k3k_attention(k3k_pool *pool, const float *q, const void *k, const void *v, int kv_type, float *out,
                   int n_tokens, int pos0, int n_keys, int n_heads, int n_kv_heads, int head_dim,
                   float scale, int causal, int window);

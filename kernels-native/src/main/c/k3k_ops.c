@@ -41,14 +41,15 @@ void k3k_layer_norm(const float *x, const float *w, const float *b, float *out, 
 }
 
 void k3k_rope(float *x, int n_tokens, int n_heads, int head_dim, int rope_dims, int pos0,
-              float base, float freq_scale, int neox) {
+              float base, float freq_scale, int neox, const float *freq_factors) {
     const float theta_scale = powf(base, -2.0f / rope_dims);
     for (int t = 0; t < n_tokens; t++) {
         for (int h = 0; h < n_heads; h++) {
             float *v = x + ((size_t) t * n_heads + h) * head_dim;
             float theta = (float) (pos0 + t);
             for (int i0 = 0; i0 < rope_dims; i0 += 2) {
-                const float th = freq_scale * theta;
+                /* ggml_rope_cache_init: the running theta divided by the pair's factor (Llama 3.1+) */
+                const float th = freq_scale * (freq_factors ? theta / freq_factors[i0 / 2] : theta);
                 const float c = cosf(th), s = sinf(th);
                 const int a = neox ? i0 / 2 : i0;
                 const int b = neox ? i0 / 2 + rope_dims / 2 : i0 + 1;

@@ -201,7 +201,7 @@ static void quantize_act_k(int type, const float *x, uint8_t *row, int cols) {
     }
 }
 
-static void quantize_act(int type, const float *x, uint8_t *row, int cols) {
+void k3k_packed_quantize_act(int type, const float *x, uint8_t *row, int cols) {
     if (type == K3K_Q4_K || type == K3K_Q6_K) {
         quantize_act_k(type, x, row, cols);
         return;
@@ -224,7 +224,7 @@ static void quantize_task(void *arg, int ith, int nth) {
     int t0, t1;
     share(t->n_tokens, ith, nth, &t0, &t1);
     for (int tok = t0; tok < t1; tok++)
-        quantize_act(t->type, t->x + (size_t) tok * t->cols, t->act + (size_t) tok * t->act_bytes, t->cols);
+        k3k_packed_quantize_act(t->type, t->x + (size_t) tok * t->cols, t->act + (size_t) tok * t->act_bytes, t->cols);
 }
 
 /* Row groups in chunks taken from a shared counter rather than one fixed share per thread: a thread
@@ -267,7 +267,7 @@ int k3k_matmul_packed(k3k_pool *pool, int type, const void *packed, const void *
         .n_tokens = n_tokens, .rows = rows, .x = x, .y = y,
     };
     t.group_bytes = (size_t) t.nb * k3k_packed_group_block_bytes(type);
-    t.act_bytes = type == K3K_Q4_K || type == K3K_Q6_K ? k3k_packed_act_k_bytes(type, t.nb) : k3k_packed_act_bytes(t.nb);
+    t.act_bytes = k3k_packed_act_row_bytes(type, cols);
     t.act = k3k_pool_scratch(pool, t.act_bytes * (size_t) n_tokens);
     if (!t.act) return -1;
     if (n_tokens == 1) quantize_task(&t, 0, 1);

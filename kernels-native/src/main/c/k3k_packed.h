@@ -104,4 +104,11 @@ static inline size_t k3k_packed_group_block_bytes(int type) {
 /* Elements of a row one packed block column covers. */
 static inline int k3k_packed_block_elems(int type) { return type == K3K_Q4_K || type == K3K_Q6_K ? QK_K : 32; }
 
+/* One token's activations in the form the packed kernels of `type` read, and the bytes that takes. */
+void k3k_packed_quantize_act(int type, const float *x, uint8_t *row, int cols);
+static inline size_t k3k_packed_act_row_bytes(int type, int cols) {
+    const int nb = cols / k3k_packed_block_elems(type);
+    return type == K3K_Q4_K || type == K3K_Q6_K ? k3k_packed_act_k_bytes(type, nb) : k3k_packed_act_bytes(nb);
+}
+
 #endif

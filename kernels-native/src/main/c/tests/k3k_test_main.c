@@ -62,6 +62,7 @@ int main(void) {
     test_dots();
     test_ops();
     test_packed();
+    test_experts();
     test_pool();
     test_ime();
     test_deltanet();

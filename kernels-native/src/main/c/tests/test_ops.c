@@ -54,7 +54,7 @@ static void test_rope(void) {
     float *x = test_random_floats(hd * heads, 1.0f);
     float v[16], nx[16];
     memcpy(v, x, sizeof(v));
-    k3k_rope(v, 1, heads, hd, dims, pos0, 10000.0f, 0.5f, 0);
+    k3k_rope(v, 1, heads, hd, dims, pos0, 10000.0f, 0.5f, 0, NULL);
     int bad = 0;
     for (int h = 0; h < heads; h++)
         for (int i = 0; i < hd; i++) {
@@ -77,12 +77,27 @@ static void test_rope(void) {
             nx[h * hd + i] = x[h * hd + 2 * i];
             nx[h * hd + i + dims / 2] = x[h * hd + 2 * i + 1];
         }
-    k3k_rope(nx, 1, heads, hd, dims, pos0, 10000.0f, 0.5f, 1);
+    k3k_rope(nx, 1, heads, hd, dims, pos0, 10000.0f, 0.5f, 1, NULL);
     bad = 0;
     for (int h = 0; h < heads; h++)
         for (int i = 0; i < dims / 2; i++)
             bad += nx[h * hd + i] != v[h * hd + 2 * i] || nx[h * hd + i + dims / 2] != v[h * hd + 2 * i + 1];
     CHECK(bad == 0, "rope neox equals normal on permuted pairs: %d wrong", bad);
+    /* frequency factors divide each pair's angle: theta_i = p * base^(-2i/dims) / f_i */
+    const float ff[3] = {1.0f, 4.0f, 31.5f};
+    for (int neox = 0; neox < 2; neox++) {
+        memcpy(v, x, sizeof(v));
+        k3k_rope(v, 1, heads, hd, dims, pos0, 10000.0f, 0.5f, neox, ff);
+        bad = 0;
+        for (int h = 0; h < heads; h++)
+            for (int i = 0; i < dims / 2; i++) {
+                const int a = h * hd + (neox ? i : 2 * i), b = h * hd + (neox ? i + dims / 2 : 2 * i + 1);
+                const double th = pos0 * 0.5 * pow(10000.0, -2.0 * i / dims) / ff[i];
+                bad += fabs(v[a] - (x[a] * cos(th) - x[b] * sin(th))) > 1e-5;
+                bad += fabs(v[b] - (x[a] * sin(th) + x[b] * cos(th))) > 1e-5;
+            }
+        CHECK(bad == 0, "rope %s with frequency factors: %d dims wrong", neox ? "neox" : "normal", bad);
+    }
     free(x);
 }
 

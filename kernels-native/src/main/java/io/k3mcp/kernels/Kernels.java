@@ -58,6 +58,26 @@ public interface Kernels extends AutoCloseable {
         throw new UnsupportedOperationException(name() + " does not read the packed layout " + w.layout());
     }
 
+    /**
+     * The expert products of a mixture-of-experts layer (llama.cpp's {@code mul_mat_id}). {@code w} holds
+     * {@code nExpert} slabs of {@code rows x cols}, expert e's at {@code e * rows * rowBytes} (a GGUF 3-D
+     * tensor {@code ne = [cols, rows, nExpert]}). For pair {@code p = t * nUsed + s} of {@code routes},
+     * {@code y[p * rows + r] = dot(W_e[r], x_p)} with e = {@code routes.experts()[p]} and x_p row p of x
+     * ({@code xPerSlot}) or row t (a token's slots share its activation row). Activations are quantised as
+     * {@link #matmul} does, once per row; only the named experts' slabs are read. y: pairs x rows floats.
+     */
+    void matmulExperts(GgmlType type, ByteBuffer w, int nExpert, int rows, int cols, FloatBuffer x, boolean xPerSlot,
+                       ExpertRoutes routes, FloatBuffer y);
+
+    /**
+     * {@link #matmulExperts} over all the slabs packed as one matrix of {@code nExpert * rows} rows by
+     * {@link #pack} (each slab a whole number of packed row groups); the result is the same product.
+     */
+    default void matmulExpertsPacked(PackedWeights w, int nExpert, FloatBuffer x, boolean xPerSlot, ExpertRoutes routes,
+                                     FloatBuffer y) {
+        throw new UnsupportedOperationException(name() + " does not read the packed layout " + w.layout());
+    }
+
     // ---- conversions -----------------------------------------------------------------------
 
     /** Dequantises {@code n} elements of {@code type} at the start of {@code src} into {@code dst}. */
@@ -79,11 +99,19 @@ public interface Kernels extends AutoCloseable {
     /**
      * Rotary embedding in place on {@code nTokens x nHeads x headDim} floats; token t sits at
      * position {@code pos0 + t}. The first {@code ropeDims} dims of each head rotate with
-     * theta_i = pos * freqScale * base^(-2i/ropeDims). {@code neox} rotates pairs (i, i + ropeDims/2)
-     * (GPT-NeoX, Qwen, Gemma); otherwise adjacent pairs (2i, 2i+1) (llama "normal").
+     * theta_i = pos * freqScale * base^(-2i/ropeDims) / f_i, where f_i are the per-pair
+     * {@code freqFactors} ({@code ropeDims / 2} floats, Llama 3.1+'s {@code rope_freqs.weight}) or 1
+     * when null. {@code neox} rotates pairs (i, i + ropeDims/2) (GPT-NeoX, Qwen, Gemma); otherwise
+     * adjacent pairs (2i, 2i+1) (llama "normal").
      */
     void rope(FloatBuffer x, int nTokens, int nHeads, int headDim, int ropeDims, int pos0,
-              float base, float freqScale, boolean neox);
+              float base, float freqScale, boolean neox, FloatBuffer freqFactors);
+
+    /** {@link #rope} without frequency factors. */
+    default void rope(FloatBuffer x, int nTokens, int nHeads, int headDim, int ropeDims, int pos0,
+                      float base, float freqScale, boolean neox) {
+        rope(x, nTokens, nHeads, headDim, ropeDims, pos0, base, freqScale, neox, null);
+    }
 
     // ---- attention -------------------------------------------------------------------------
 

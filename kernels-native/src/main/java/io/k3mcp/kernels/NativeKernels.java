@@ -237,6 +237,36 @@ public final class NativeKernels implements Kernels {
     }
 
     @Override
+    public synchronized void matmulExperts(GgmlType type, ByteBuffer w, int nExpert, int rows, int cols, FloatBuffer x,
+                                           boolean xPerSlot, ExpertRoutes routes, FloatBuffer y) {
+        experts(type, 0L, addr(w, type.bytesFor(cols) * rows * nExpert, "matmulExperts weights"), nExpert, rows, cols, x,
+            xPerSlot, routes, y);
+    }
+
+    @Override
+    public synchronized void matmulExpertsPacked(PackedWeights w, int nExpert, FloatBuffer x, boolean xPerSlot,
+                                                 ExpertRoutes routes, FloatBuffer y) {
+        check(reads(w), "matmulExpertsPacked: layout " + (w == null ? "null" : w.layout()) + " is not " + PACKED_LAYOUT);
+        check(nExpert > 0 && w.rows() % nExpert == 0, "matmulExpertsPacked: " + w.rows() + " packed rows are not "
+            + nExpert + " equal expert slabs");
+        experts(w.type(), addr(w.data(), w.data().capacity(), "packed expert weights"),
+            addr(w.file(), w.type().bytesFor(w.cols()) * w.rows(), "file expert weights"), nExpert, w.rows() / nExpert,
+            w.cols(), x, xPerSlot, routes, y);
+    }
+
+    private void experts(GgmlType type, long packed, long file, int nExpert, int rows, int cols, FloatBuffer x,
+                         boolean xPerSlot, ExpertRoutes routes, FloatBuffer y) {
+        check(nExpert > 0 && rows > 0 && cols > 0, "matmulExperts: " + nExpert + " experts of " + rows + " x " + cols);
+        routes.checkIds(nExpert);
+        long xRows = xPerSlot ? routes.pairs() : routes.nTokens();
+        int rc = NativeLib.k3k_matmul_experts(live(), type.id, packed, file, nExpert, rows, cols,
+            addr(x, cols * xRows, "matmulExperts x"), xPerSlot ? 1 : 0, routes.experts(), routes.nTokens(), routes.nUsed(),
+            addr(y, (long) rows * routes.pairs(), "matmulExperts y"));
+        check(rc == 0, "matmulExperts: type " + type + " with " + cols + " columns" + (packed != 0 ? " (packed)" : "")
+            + " is not supported natively");
+    }
+
+    @Override
     public synchronized void dequantize(GgmlType type, ByteBuffer src, FloatBuffer dst, int n) {
         check(n >= 0, "dequantize: n " + n + " is negative");
         long bytes = type.bytesFor(n);
@@ -273,12 +303,12 @@ public final class NativeKernels implements Kernels {
 
     @Override
     public synchronized void rope(FloatBuffer x, int nTokens, int nHeads, int headDim, int ropeDims, int pos0,
-                                  float base, float freqScale, boolean neox) {
+                                  float base, float freqScale, boolean neox, FloatBuffer freqFactors) {
         check(nTokens >= 0 && nHeads >= 0, "rope: tokens " + nTokens + ", heads " + nHeads);
         check(ropeDims % 2 == 0 && ropeDims <= headDim && ropeDims > 0,
             "rope: ropeDims " + ropeDims + " must be even and <= headDim " + headDim);
         NativeLib.k3k_rope(addr(x, (long) nTokens * nHeads * headDim, "rope x"), nTokens, nHeads, headDim, ropeDims,
-            pos0, base, freqScale, neox ? 1 : 0);
+            pos0, base, freqScale, neox ? 1 : 0, addrOrNull(freqFactors, ropeDims / 2, "rope frequency factors"));
     }
 
     @Override

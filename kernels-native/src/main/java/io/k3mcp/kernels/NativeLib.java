@@ -9,7 +9,7 @@ import com.sun.jna.NativeLibrary;
  */
 final class NativeLib {
     /** Must equal K3K_ABI_VERSION in k3k.h. */
-    static final int ABI_VERSION = 5;
+    static final int ABI_VERSION = 7;
     static final int PLACEMENT_FIELDS = 9;
 
     static final NativeAvailability STATUS = load("k3kernels");
@@ -60,6 +60,9 @@ final class NativeLib {
     static native int k3k_matmul_packed(long pool, int type, long packed, long file, int rows, int cols, long x, long y,
                                         int nTokens);
 
+    static native int k3k_matmul_experts(long pool, int type, long packed, long file, int nExpert, int rows, int cols, long x,
+                                         int xPerSlot, int[] ids, int nTokens, int nUsed, long y);
+
     static native int k3k_dequantize(int type, long src, long dst, long n);
 
     static native int k3k_quantize(int type, long src, long dst, long n);
@@ -69,7 +72,7 @@ final class NativeLib {
     static native void k3k_layer_norm(long x, long w, long b, long out, int n, int nRows, float eps);
 
     static native void k3k_rope(long x, int nTokens, int nHeads, int headDim, int ropeDims, int pos0,
-                                float base, float freqScale, int neox);
+                                float base, float freqScale, int neox, long freqFactors);
 
     static native int k3k_attention(long pool, long q, long k, long v, int kvType, long out, int nTokens, int pos0,
                                     int nKeys, int nHeads, int nKvHeads, int headDim, float scale, int causal, int window);

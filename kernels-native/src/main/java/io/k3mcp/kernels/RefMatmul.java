@@ -48,4 +48,45 @@ final class RefMatmul {
             }
         });
     }
+
+    /**
+     * Each expert's pairs gathered into one batch and multiplied by its slab with {@link #matmul}: the same
+     * quantisation and dots as a dense product, per pair.
+     */
+    static void matmulExperts(GgmlType type, ByteBuffer w, int nExpert, int rows, int cols, FloatBuffer x, boolean xPerSlot,
+                              ExpertRoutes routes, FloatBuffer y) {
+        routes.checkIds(nExpert);
+        long slabBytes = type.bytesFor(cols) * rows;
+        if (slabBytes * nExpert > w.capacity()) {
+            throw new IllegalArgumentException("matmulExperts: " + nExpert + " experts of " + rows + " x " + cols + " " + type
+                + " need " + slabBytes * nExpert + " bytes, weight buffer has " + w.capacity());
+        }
+        int[] experts = routes.experts();
+        float[] row = new float[cols];
+        float[] out = new float[rows];
+        for (int e = 0; e < nExpert; e++) {
+            int count = 0;
+            for (int id : experts) {
+                count += id == e ? 1 : 0;
+            }
+            if (count == 0) {
+                continue;
+            }
+            int[] pairs = new int[count];
+            FloatBuffer xe = Buffers.floats(count * cols);
+            for (int p = 0, i = 0; p < experts.length; p++) {
+                if (experts[p] == e) {
+                    pairs[i] = p;
+                    x.get((xPerSlot ? p : p / routes.nUsed()) * cols, row);
+                    xe.put(i++ * cols, row);
+                }
+            }
+            FloatBuffer ye = Buffers.floats(count * rows);
+            matmul(type, w.slice((int) (e * slabBytes), (int) slabBytes), rows, cols, xe, ye, count);
+            for (int i = 0; i < count; i++) {
+                ye.get(i * rows, out);
+                y.put(pairs[i] * rows, out);
+            }
+        }
+    }
 }

@@ -5,16 +5,20 @@ import java.nio.FloatBuffer;
 /**
  * Rotary position embedding as ggml_compute_forward_rope_f32 without YaRN (ext_factor 0,
  * attn_factor 1): theta_scale = powf(base, -2/ropeDims), theta starts at the position and is
- * multiplied by theta_scale in f32 for each pair, cos/sin of freqScale * theta.
+ * multiplied by theta_scale in f32 for each pair, cos/sin of freqScale * theta, or with frequency
+ * factors (ggml_rope_cache_init's freq_factors) of freqScale * (theta / f_i).
  */
 final class RefRope {
     private RefRope() {
     }
 
     static void rope(FloatBuffer x, int nTokens, int nHeads, int headDim, int ropeDims, int pos0,
-                     float base, float freqScale, boolean neox) {
+                     float base, float freqScale, boolean neox, FloatBuffer freqFactors) {
         if (ropeDims % 2 != 0 || ropeDims > headDim) {
             throw new IllegalArgumentException("rope: ropeDims " + ropeDims + " must be even and <= headDim " + headDim);
+        }
+        if (freqFactors != null && freqFactors.capacity() < ropeDims / 2) {
+            throw new IllegalArgumentException("rope: " + freqFactors.capacity() + " frequency factors for " + ropeDims / 2 + " pairs");
         }
         float thetaScale = GgmlMath.powf(base, -2.0f / ropeDims);
         float[] cos = new float[ropeDims / 2];
@@ -22,7 +26,7 @@ final class RefRope {
         for (int t = 0; t < nTokens; t++) {
             float theta = (float) (pos0 + t);
             for (int i = 0; i < ropeDims / 2; i++) {
-                float angle = freqScale * theta;
+                float angle = freqScale * (freqFactors == null ? theta : theta / freqFactors.get(i));
                 cos[i] = GgmlMath.cosf(angle);
                 sin[i] = GgmlMath.sinf(angle);
                 theta *= thetaScale;

@@ -30,6 +30,12 @@ public final class ReferenceKernels implements Kernels {
     }
 
     @Override
+    public void matmulExperts(GgmlType type, ByteBuffer w, int nExpert, int rows, int cols, FloatBuffer x, boolean xPerSlot,
+                              ExpertRoutes routes, FloatBuffer y) {
+        RefMatmul.matmulExperts(type, w, nExpert, rows, cols, x, xPerSlot, routes, y);
+    }
+
+    @Override
     public void dequantize(GgmlType type, ByteBuffer src, FloatBuffer dst, int n) {
         float[] out = new float[n];
         Dequant.row(type, le(src), 0, out, 0, n);
@@ -60,8 +66,8 @@ public final class ReferenceKernels implements Kernels {
 
     @Override
     public void rope(FloatBuffer x, int nTokens, int nHeads, int headDim, int ropeDims, int pos0,
-                     float base, float freqScale, boolean neox) {
-        RefRope.rope(x, nTokens, nHeads, headDim, ropeDims, pos0, base, freqScale, neox);
+                     float base, float freqScale, boolean neox, FloatBuffer freqFactors) {
+        RefRope.rope(x, nTokens, nHeads, headDim, ropeDims, pos0, base, freqScale, neox, freqFactors);
     }
 
     @Override

@@ -51,6 +51,9 @@ class NativeKernelsErrorsTest {
             assertThrows(IllegalArgumentException.class, () -> nk.scale(bigEndian, 2f, 64));
             assertThrows(IllegalArgumentException.class, () -> nk.rmsNorm(x, null, null, 64, 1, 1e-5f));
             assertThrows(IllegalArgumentException.class, () -> nk.rope(x, 1, 1, 64, 63, 0, 1e4f, 1f, false));
+            IllegalArgumentException fewFactors = assertThrows(IllegalArgumentException.class,
+                () -> nk.rope(x, 1, 1, 64, 64, 0, 1e4f, 1f, false, Buffers.floats(31)));
+            assertTrue(fewFactors.getMessage().contains("rope frequency factors holds 31 elements, needs 32"), fewFactors.getMessage());
             assertThrows(IllegalArgumentException.class, () -> nk.attention(x, w, w, GgmlType.Q8_0, x, 1, 0, 1, 1, 1, 64, 1f, true, 0));
             assertThrows(IllegalArgumentException.class, () -> nk.attention(x, w, w, GgmlType.F32, x, 1, 0, 1, 3, 2, 16, 1f, true, 0));
             assertThrows(UnsupportedOperationException.class, () -> nk.quantize(GgmlType.Q4_K, Buffers.floats(256), Buffers.bytes(256), 256));

@@ -68,8 +68,9 @@ class NativeOpsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"false, 64, 64, 0", "true, 64, 32, 7", "false, 18, 10, 1000", "true, 128, 128, 12345"})
-    void rope(boolean neox, int headDim, int ropeDims, int pos0) {
+    @CsvSource({"false, 64, 64, 0, false", "true, 64, 32, 7, false", "false, 18, 10, 1000, false", "true, 128, 128, 12345, false",
+        "false, 64, 64, 300, true", "true, 18, 10, 1000, true"})
+    void rope(boolean neox, int headDim, int ropeDims, int pos0, boolean withFactors) {
         Random rnd = new Random(headDim + pos0);
         int nTokens = 3;
         int nHeads = 2;
@@ -77,8 +78,15 @@ class NativeOpsTest {
         float[] v = TestBlocks.gaussian(rnd, n, 1.0);
         FloatBuffer want = TestBlocks.floats(v);
         FloatBuffer got = TestBlocks.floats(v);
-        REF.rope(want, nTokens, nHeads, headDim, ropeDims, pos0, 10000.0f, 1.0f, neox);
-        nk.rope(got, nTokens, nHeads, headDim, ropeDims, pos0, 10000.0f, 1.0f, neox);
+        FloatBuffer factors = null;
+        if (withFactors) {
+            factors = Buffers.floats(ropeDims / 2);
+            for (int i = 0; i < ropeDims / 2; i++) {
+                factors.put(i, 1 + 7f * i / ropeDims);
+            }
+        }
+        REF.rope(want, nTokens, nHeads, headDim, ropeDims, pos0, 10000.0f, 1.0f, neox, factors);
+        nk.rope(got, nTokens, nHeads, headDim, ropeDims, pos0, 10000.0f, 1.0f, neox, factors);
         // angles up to ~1e4 rad: one ulp of the angle moves cos/sin by ~1e-3 ulp-relative
         assertClose(want, got, n, pos0 > 100 ? 1e-5f : REL, "rope");
     }

@@ -71,18 +71,22 @@ class NormRopeTest {
     }
 
     private static void checkRope(boolean neox, int headDim, int ropeDims, int pos0, float base, float freqScale) {
+        checkRope(neox, headDim, ropeDims, pos0, base, freqScale, null);
+    }
+
+    private static void checkRope(boolean neox, int headDim, int ropeDims, int pos0, float base, float freqScale, float[] factors) {
         Random rnd = new Random(11);
         int nTokens = 4;
         int nHeads = 3;
         float[] x = TestBlocks.gaussian(rnd, nTokens * nHeads * headDim, 1.0);
         FloatBuffer buf = TestBlocks.floats(x);
-        K.rope(buf, nTokens, nHeads, headDim, ropeDims, pos0, base, freqScale, neox);
+        K.rope(buf, nTokens, nHeads, headDim, ropeDims, pos0, base, freqScale, neox, factors == null ? null : TestBlocks.floats(factors));
         for (int t = 0; t < nTokens; t++) {
             double pos = pos0 + t;
             for (int h = 0; h < nHeads; h++) {
                 int b = (t * nHeads + h) * headDim;
                 for (int i = 0; i < ropeDims / 2; i++) {
-                    double theta = pos * freqScale * Math.pow(base, -2.0 * i / ropeDims);
+                    double theta = pos * freqScale * Math.pow(base, -2.0 * i / ropeDims) / (factors == null ? 1 : factors[i]);
                     int i0 = neox ? b + i : b + 2 * i;
                     int i1 = neox ? b + i + ropeDims / 2 : b + 2 * i + 1;
                     double e0 = x[i0] * Math.cos(theta) - x[i1] * Math.sin(theta);
@@ -114,6 +118,18 @@ class NormRopeTest {
     void ropePartialDimsAndFreqScale() {
         checkRope(false, 64, 32, 17, 10000f, 0.25f);
         checkRope(true, 80, 40, 9, 10000f, 0.5f);
+    }
+
+    @Test
+    void ropeFrequencyFactorsDivideEachPairsAngle() {
+        float[] factors = new float[16];
+        for (int i = 0; i < factors.length; i++) {
+            factors[i] = 1 + i * 0.75f; // Llama 3.x factors grow from 1 (high frequencies) to 8 (low)
+        }
+        checkRope(false, 32, 32, 211, 500000f, 1.0f, factors);
+        checkRope(true, 40, 32, 9, 10000f, 0.5f, factors);
+        assertThrows(IllegalArgumentException.class,
+            () -> K.rope(Buffers.floats(64), 1, 1, 64, 64, 0, 10000f, 1f, false, Buffers.floats(31)), "31 factors for 32 pairs");
     }
 
     @Test

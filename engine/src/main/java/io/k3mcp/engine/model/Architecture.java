@@ -22,10 +22,17 @@ public enum Architecture {
      */
     GEMMA3("gemma3", true, true),
     /**
+     * Qwen3 MoE (Qwen3-30B-A3B, Qwen3-Coder-30B-A3B): qwen3 attention, every layer a mixture of experts
+     * with softmax gating over all experts and the top-k weights renormalised (hard-coded by llama.cpp).
+     */
+    QWEN3MOE("qwen3moe", true, false),
+    /**
      * Qwen3.5/3.6 dense hybrid: gated delta-net layers between gated full-attention layers (q and an
      * output gate interleaved per head in attn_q); IMROPE, which is NeoX pairing for text positions.
      */
-    QWEN35("qwen35", true, false);
+    QWEN35("qwen35", true, false),
+    /** Qwen3.5/3.6 MoE hybrid (Qwen3.6-35B-A3B): qwen35's layers with a mixture of experts plus a gated shared expert. */
+    QWEN35MOE("qwen35moe", true, false);
 
     /** The value of {@code general.architecture}. */
     public final String ggufName;
@@ -42,7 +49,16 @@ public enum Architecture {
 
     /** Qwen3.5 hybrids: attention with a sigmoid output gate, delta-net layers, post_attention_norm as the FFN's input norm. */
     public boolean hybrid() {
-        return this == QWEN35;
+        return this == QWEN35 || this == QWEN35MOE;
+    }
+
+    /** Whether this architecture's layers route tokens to experts (the file must then have the expert keys). */
+    public boolean mixtureOfExperts() {
+        return this == QWEN3MOE || this == QWEN35MOE;
+    }
+
+    static String mixtureOfExpertsNames() {
+        return Arrays.stream(values()).filter(Architecture::mixtureOfExperts).map(a -> a.ggufName).collect(Collectors.joining(", "));
     }
 
     /** The architecture named by {@code general.architecture}; an unknown name is rejected by name. */

@@ -13,10 +13,13 @@ import java.nio.FloatBuffer;
 final class AttentionBlock {
     private final ModelConfig c;
     private final Kernels kernels;
+    private final FloatBuffer ropeFreqs;
 
-    AttentionBlock(ModelConfig c, Kernels kernels) {
+    /** @param ropeFreqs the model's RoPE frequency factors, or null */
+    AttentionBlock(ModelConfig c, Kernels kernels, FloatBuffer ropeFreqs) {
         this.c = c;
         this.kernels = kernels;
+        this.ropeFreqs = ropeFreqs;
     }
 
     void run(ForwardBuffers buf, int il, LayerWeights lw, KvCache cache, int pos0, int n) {
@@ -39,8 +42,8 @@ final class AttentionBlock {
             kernels.rmsNorm(k, lw.kNorm(), buf.kb, d, n * c.nKvHead(), c.normEps());
             k = buf.kb;
         }
-        kernels.rope(q, n, c.nHead(), d, c.ropeDims(), pos0, ropeBase, freqScale, c.arch().ropeNeox);
-        kernels.rope(k, n, c.nKvHead(), d, c.ropeDims(), pos0, ropeBase, freqScale, c.arch().ropeNeox);
+        kernels.rope(q, n, c.nHead(), d, c.ropeDims(), pos0, ropeBase, freqScale, c.arch().ropeNeox, ropeFreqs);
+        kernels.rope(k, n, c.nKvHead(), d, c.ropeDims(), pos0, ropeBase, freqScale, c.arch().ropeNeox, ropeFreqs);
         if (c.queryScale() != 1f) {
             kernels.scale(q, c.queryScale(), n * c.qDim());
         }

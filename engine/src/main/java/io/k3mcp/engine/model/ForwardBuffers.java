@@ -21,6 +21,13 @@ final class ForwardBuffers {
     final FloatBuffer gate;    // (T, F)
     final FloatBuffer up;      // (T, F)
     final FloatBuffer hidden;  // activation of gate times up (T, F)
+    // mixture of experts (null for a dense model); X = experts, K = used per token, G = expert width
+    final FloatBuffer routerLogits;  // (T, X)
+    final float[] expertWeights;     // (T, K): the gating's weight of each (token, slot)
+    final FloatBuffer expertGate;    // (T*K, G)
+    final FloatBuffer expertUp;      // (T*K, G)
+    final FloatBuffer expertHidden;  // (T*K, G)
+    final FloatBuffer expertOut;     // (T*K, E)
 
     ForwardBuffers(ModelConfig c, int tokens) {
         this.tokens = tokens;
@@ -39,5 +46,13 @@ final class ForwardBuffers {
         gate = Buffers.floats(tokens * c.nFf());
         up = Buffers.floats(tokens * c.nFf());
         hidden = Buffers.floats(tokens * c.nFf());
+        ExpertConfig x = c.experts();
+        int pairs = x == null ? 0 : tokens * x.nUsed();
+        routerLogits = x == null ? null : Buffers.floats(tokens * x.nExpert());
+        expertWeights = x == null ? null : new float[pairs];
+        expertGate = x == null ? null : Buffers.floats(pairs * x.nFfExp());
+        expertUp = x == null ? null : Buffers.floats(pairs * x.nFfExp());
+        expertHidden = x == null ? null : Buffers.floats(pairs * x.nFfExp());
+        expertOut = x == null ? null : Buffers.floats(pairs * c.nEmbd());
     }
 }

@@ -5,8 +5,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * One transformer block's weights; optional ones are null when the file has none (which is how an
- * architecture's extras are found: biases for qwen2, q/k norms for qwen3 and gemma3, post norms for gemma3).
- * A gated delta-net layer (qwen35) has {@code deltaNet} and no attention matrices (they are null).
+ * architecture's extras are found: biases for qwen2, q/k norms for qwen3 and gemma3, post norms for gemma3,
+ * experts for a mixture-of-experts layer, which then has no dense w1/w3/w2). A gated delta-net layer
+ * (qwen35) has {@code deltaNet} and no attention matrices (they are null).
  * Shapes as rows x cols; D = head size, E = n_embd, F = n_ff.
  */
 public record LayerWeights(
@@ -22,17 +23,18 @@ public record LayerWeights(
         FloatBuffer kNorm,         // (D) or null
         FloatBuffer postAttnNorm,  // (E) or null
         FloatBuffer ffnNorm,       // (E)
-        Matrix w1,                 // gate (F, E)
-        Matrix w3,                 // up (F, E)
-        Matrix w2,                 // down (E, F)
+        Matrix w1,                 // gate (F, E) or null (MoE layer)
+        Matrix w3,                 // up (F, E) or null
+        Matrix w2,                 // down (E, F) or null
         FloatBuffer postFfnNorm,   // (E) or null
+        MoeWeights moe,            // or null (dense layer)
         DeltaNetWeights deltaNet) { // recurrent mixer, or null for an attention layer
 
-    /** These weights with every matrix passed through {@code f} (vectors kept). */
-    LayerWeights withMatrices(UnaryOperator<Matrix> f) {
-        UnaryOperator<Matrix> g = m -> m == null ? null : f.apply(m);
-        return new LayerWeights(attnNorm, g.apply(wq), g.apply(wk), g.apply(wv), g.apply(wo), bq, bk, bv, qNorm, kNorm,
-                postAttnNorm, ffnNorm, f.apply(w1), f.apply(w3), f.apply(w2), postFfnNorm,
-                deltaNet == null ? null : deltaNet.withMatrices(f));
+    /** These weights with every matrix passed through {@code f} and every expert tensor through {@code g} (vectors kept). */
+    LayerWeights withMatrices(UnaryOperator<Matrix> f, UnaryOperator<ExpertMatrix> g) {
+        UnaryOperator<Matrix> opt = m -> m == null ? null : f.apply(m);
+        return new LayerWeights(attnNorm, opt.apply(wq), opt.apply(wk), opt.apply(wv), opt.apply(wo), bq, bk, bv, qNorm, kNorm,
+                postAttnNorm, ffnNorm, opt.apply(w1), opt.apply(w3), opt.apply(w2), postFfnNorm,
+                moe == null ? null : moe.map(f, g), deltaNet == null ? null : deltaNet.withMatrices(f));
     }
 }

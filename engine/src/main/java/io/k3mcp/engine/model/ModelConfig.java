@@ -16,6 +16,7 @@ import io.k3mcp.engine.gguf.GgufMetadata;
  * @param embedScale    multiplier of the token embeddings (Gemma: sqrt(nEmbd))
  * @param queryScale    multiplier applied to Q after RoPE (Gemma), 1 otherwise
  * @param attnScale     softmax scale of q.k (1/sqrt(headDim); 1 for Gemma, whose Q is pre-scaled)
+ * @param experts       the mixture-of-experts hyperparameters, or null for a dense model
  * @param deltaNet      the delta-net layers of a hybrid (qwen35), null otherwise; nLayer then excludes the
  *                      multi-token-prediction blocks at the end, which llama.cpp never runs
  */
@@ -23,7 +24,7 @@ public record ModelConfig(Architecture arch, int nVocab, int nEmbd, int nLayer, 
                           int headDim, int nFf, int contextLength, float normEps,
                           int ropeDims, float ropeBase, float ropeFreqScale, float ropeBaseSwa,
                           int slidingWindow, int swaPattern, float embedScale, float queryScale, float attnScale,
-                          DeltaNetConfig deltaNet) {
+                          ExpertConfig experts, DeltaNetConfig deltaNet) {
 
     private static final int MAX_DIM = 1 << 20;
 
@@ -50,10 +51,8 @@ public record ModelConfig(Architecture arch, int nVocab, int nEmbd, int nLayer, 
             throw new UnsupportedModelException(p + "attention.value_length " + headDimV
                     + " differs from key_length " + headDim + "; not supported");
         }
-        if (m.intIn(p + "expert_count", 0, 1 << 16, 0) > 0) {
-            throw new UnsupportedModelException(p + "expert_count is set: mixture-of-experts models are not supported");
-        }
         int nFf = feedForwardLength(m, p + "feed_forward_length");
+        ExpertConfig experts = ExpertConfig.read(m, p, arch, nFf);
         int ctx = m.intIn(p + "context_length", 1, 1 << 24);
         float eps = m.getFloat(p + "attention.layer_norm_rms_epsilon", 1e-5f);
         int ropeDims = m.intIn(p + "rope.dimension_count", 2, MAX_DIM, headDim);
@@ -85,7 +84,7 @@ public record ModelConfig(Architecture arch, int nVocab, int nEmbd, int nLayer, 
             deltaNet = DeltaNetConfig.fromMetadata(m, p, nLayer, blocks);
         }
         return new ModelConfig(arch, nVocab, nEmbd, nLayer, nHead, nKvHead, headDim, nFf, ctx, eps,
-                ropeDims, ropeBase, freqScale, ropeBaseSwa, window, pattern, embedScale, queryScale, attnScale, deltaNet);
+                ropeDims, ropeBase, freqScale, ropeBaseSwa, window, pattern, embedScale, queryScale, attnScale, experts, deltaNet);
     }
 
     /**

@@ -24,6 +24,7 @@ public final class Transformer {
 
     private final AttentionBlock attention;
     private final FeedForwardBlock feedForward;
+    private final MoeBlock moe;
     private final DeltaNetBlock deltaNet;
 
     private ForwardBuffers buf;
@@ -42,8 +43,9 @@ public final class Transformer {
         this.w = model.weightsFor(kernels);
         this.kernels = kernels;
         this.maxBatch = maxBatch;
-        this.attention = new AttentionBlock(c, kernels);
+        this.attention = new AttentionBlock(c, kernels, w.ropeFreqs());
         this.feedForward = new FeedForwardBlock(c, kernels);
+        this.moe = c.experts() == null ? null : new MoeBlock(c, kernels);
         this.deltaNet = c.deltaNet() == null ? null : new DeltaNetBlock(c, kernels);
     }
 
@@ -159,7 +161,11 @@ public final class Transformer {
         residual(lw.postAttnNorm(), n);
 
         kernels.rmsNorm(buf.x, lw.ffnNorm(), buf.xb, e, n, c.normEps());
-        feedForward.run(buf, lw, n);
+        if (lw.moe() != null) {
+            moe.run(buf, lw.moe(), n);
+        } else {
+            feedForward.run(buf, lw, n);
+        }
         residual(lw.postFfnNorm(), n);
     }
 

@@ -33,11 +33,6 @@ final class WeightLoader {
     }
 
     private ModelWeights load() {
-        if (file.tensor("rope_freqs.weight") != null) {
-            // Llama 3.1+ long-context RoPE divides each frequency by a factor; running without them would be silently wrong.
-            throw new UnsupportedModelException(file.path().getFileName()
-                    + ": tensor 'rope_freqs.weight' (per-dimension RoPE frequency factors, Llama 3.1 style) is not supported yet");
-        }
         int e = c.nEmbd();
         Matrix embd = matrix("token_embd.weight", c.nVocab(), e);
         List<LayerWeights> layers = new ArrayList<>(c.nLayer());
@@ -47,7 +42,9 @@ final class WeightLoader {
         FloatBuffer outNorm = vector("output_norm.weight", e);
         boolean tied = file.tensor("output.weight") == null;
         Matrix output = tied ? embd : matrix("output.weight", c.nVocab(), e);
-        return new ModelWeights(embd, List.copyOf(layers), outNorm, output, tied);
+        // Llama 3.1+: one factor per rotated pair, shared by every layer (llama.cpp's get_rope_factors)
+        FloatBuffer ropeFreqs = optionalVector("rope_freqs.weight", c.ropeDims() / 2);
+        return new ModelWeights(embd, List.copyOf(layers), outNorm, output, tied, ropeFreqs);
     }
 
     private LayerWeights layer(int il) {
@@ -60,6 +57,7 @@ final class WeightLoader {
         int kv = c.kvDim();
         int d = c.headDim();
         int f = c.nFf();
+        boolean moe = c.experts() != null;
         return new LayerWeights(
                 vector(p + "attn_norm.weight", e),
                 matrix(p + "attn_q.weight", q, e),
@@ -73,10 +71,11 @@ final class WeightLoader {
                 optionalVector(p + "attn_k_norm.weight", d),
                 optionalVector(p + "post_attention_norm.weight", e),
                 vector(p + "ffn_norm.weight", e),
-                matrix(p + "ffn_gate.weight", f, e),
-                matrix(p + "ffn_up.weight", f, e),
-                matrix(p + "ffn_down.weight", e, f),
+                moe ? null : matrix(p + "ffn_gate.weight", f, e),
+                moe ? null : matrix(p + "ffn_up.weight", f, e),
+                moe ? null : matrix(p + "ffn_down.weight", e, f),
                 optionalVector(p + "post_ffw_norm.weight", e),
+                moe ? moe(p) : null,
                 null);
     }
 
@@ -90,6 +89,7 @@ final class WeightLoader {
         int kv = c.kvDim();
         int d = c.headDim();
         int f = c.nFf();
+        boolean moe = c.experts() != null;
         boolean att = !recurrent;
         return new LayerWeights(
                 vector(p + "attn_norm.weight", e),
@@ -102,10 +102,11 @@ final class WeightLoader {
                 att ? vector(p + "attn_k_norm.weight", d) : null,
                 null,
                 vector(p + "post_attention_norm.weight", e),
-                matrix(p + "ffn_gate.weight", f, e),
-                matrix(p + "ffn_up.weight", f, e),
-                matrix(p + "ffn_down.weight", e, f),
+                moe ? null : matrix(p + "ffn_gate.weight", f, e),
+                moe ? null : matrix(p + "ffn_up.weight", f, e),
+                moe ? null : matrix(p + "ffn_down.weight", e, f),
                 null,
+                moe ? moe(p) : null,
                 recurrent ? deltaNet(p) : null);
     }
 
@@ -135,13 +136,35 @@ final class WeightLoader {
         return file.data(t).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
     }
 
+
+    private MoeWeights moe(String p) {
+        ExpertConfig x = c.experts();
+        int e = c.nEmbd();
+        return new MoeWeights(
+                matrix(p + "ffn_gate_inp.weight", x.nExpert(), e),
+                experts(p + "ffn_gate_exps.weight", x.nFfExp(), e),
+                experts(p + "ffn_up_exps.weight", x.nFfExp(), e),
+                experts(p + "ffn_down_exps.weight", e, x.nFfExp()));
+    }
+
+    private ExpertMatrix experts(String name, int rows, int cols) {
+        GgufTensor t = require(name);
+        checkShape(t, new long[] {cols, rows, c.experts().nExpert()});
+        checkWeightType(t);
+        return new ExpertMatrix(name, t.type(), file.data(t), c.experts().nExpert(), rows, cols);
+    }
+
     private Matrix matrix(String name, int rows, int cols) {
         GgufTensor t = require(name);
         checkShape(t, new long[] {cols, rows});
-        if (t.type() == GgmlType.Q8_1) {
-            throw new UnsupportedModelException(where(name) + " has type Q8_1, which is an activation type, not a weight type");
-        }
+        checkWeightType(t);
         return new Matrix(name, t.type(), file.data(t), rows, cols);
+    }
+
+    private void checkWeightType(GgufTensor t) {
+        if (t.type() == GgmlType.Q8_1) {
+            throw new UnsupportedModelException(where(t.name()) + " has type Q8_1, which is an activation type, not a weight type");
+        }
     }
 
     private FloatBuffer optionalVector(String name, int n) {

@@ -1,9 +1,7 @@
 package io.k3mcp.engine.chat;
 
-import io.k3mcp.engine.gguf.GgufFile;
-import io.k3mcp.engine.gguf.GgufTensor;
 import io.k3mcp.engine.gguf.GgufValueType;
-import io.k3mcp.engine.gguf.GgufWriter;
+import io.k3mcp.engine.testing.GgufCopy;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,19 +15,7 @@ public final class TemplateModels {
 
     /** Writes {@code src} to {@code dst} with the given chat template added to its metadata. */
     public static Path withTemplate(Path src, Path dst, String template) throws IOException {
-        try (GgufFile f = GgufFile.open(src)) {
-            GgufWriter w = new GgufWriter();
-            f.metadata().asMap().forEach((k, v) -> w.put(k, v.type(), v.value()));
-            w.put(ChatTemplate.GGUF_KEY, GgufValueType.STRING, template);
-            if (f.metadata().has("general.alignment")) {
-                w.alignment((int) f.metadata().getLong("general.alignment"));
-            }
-            for (GgufTensor t : f.tensors()) {
-                w.addTensor(t.name(), t.type(), t.ne(), f.data(t));
-            }
-            w.write(dst);
-        }
-        return dst;
+        return GgufCopy.of(src).put(ChatTemplate.GGUF_KEY, GgufValueType.STRING, template).write(dst);
     }
 
     /** A published template from the test fixtures (chat/templates/NAME.jinja). */

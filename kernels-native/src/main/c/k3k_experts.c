@@ -1,0 +1,194 @@
+/* Expert products of a mixture-of-experts layer (llama.cpp's mul_mat_id): every (token, slot) pair
+ * multiplies its activation row by the slab of the expert it was routed to. The pairs are grouped by
+ * expert, each activation row is quantised once, and the pool takes (expert, row-chunk) work items
+ * from a shared counter: an item reads its rows of one expert once for all of that expert's tokens,
+ * and no slab of an expert nobody chose is touched. Packed slabs (k3k_packed.h) use the packed kernels
+ * where the type has them. */
+#include <stdatomic.h>
+#include <string.h>
+#include "k3k.h"
+#include "k3k_packed.h"
+#include "k3k_pool.h"
+
+#define ROW_TILE 16
+
+typedef struct {
+    const k3k_type_traits *tr;
+    int type, use_packed;
+    const uint8_t *packed, *file;
+    size_t slab_bytes, w_row_bytes, group_bytes; /* group_bytes: eight packed rows */
+    int n_expert, rows, cols, nb, n_used, n_pairs, n_x, x_per_slot;
+    const float *x;
+    float *y;
+    size_t act_bytes;
+    uint8_t *xq;      /* per-token rows when x is shared by a token's slots */
+    uint8_t *act;     /* one row per pair, in expert order */
+    const int32_t *ids;
+    int32_t *order;   /* pair index of each expert-ordered position */
+    int32_t *where;   /* expert-ordered position of each pair */
+    int32_t *offset;  /* [n_expert + 1]: expert e owns positions offset[e]..offset[e+1] */
+    int32_t *item_expert, *item_row;
+    int chunk_rows, n_items;
+    _Atomic int next_item;
+} ex_task;
+
+static void share(int total, int ith, int nth, int *from, int *to) {
+    *from = (int) ((int64_t) total * ith / nth);
+    *to = (int) ((int64_t) total * (ith + 1) / nth);
+}
+
+static void quantize_row(const ex_task *t, const float *x, uint8_t *out) {
+    if (t->use_packed) k3k_packed_quantize_act(t->type, x, out, t->cols);
+    else t->tr->from_float(x, out, t->cols);
+}
+
+/* Each activation row once: a token's row (then copied to its slots) or, per slot, straight into place. */
+static void quantize_task(void *arg, int ith, int nth) {
+    const ex_task *t = arg;
+    int r0, r1;
+    share(t->n_x, ith, nth, &r0, &r1);
+    for (int r = r0; r < r1; r++) {
+        uint8_t *out = t->x_per_slot ? t->act + (size_t) t->where[r] * t->act_bytes : t->xq + (size_t) r * t->act_bytes;
+        quantize_row(t, t->x + (size_t) r * t->cols, out);
+    }
+}
+
+static void gather_task(void *arg, int ith, int nth) {
+    const ex_task *t = arg;
+    int p0, p1;
+    share(t->n_pairs, ith, nth, &p0, &p1);
+    for (int p = p0; p < p1; p++)
+        memcpy(t->act + (size_t) t->where[p] * t->act_bytes, t->xq + (size_t) (p / t->n_used) * t->act_bytes, t->act_bytes);
+}
+
+/* Rows r0..r1 of expert e for its positions pos0..pos1, four tokens per weight read; the results land
+ * in a small tile first and go from there to each pair's output row. */
+static void item_packed(const ex_task *t, int e, int r0, int r1, int pos0, int pos1) {
+    const uint8_t *slab = t->packed + (size_t) e * (size_t) (t->rows / 8) * t->group_bytes;
+    float tile[4 * 8];
+    for (int g = r0 / 8; g < r1 / 8; g++)
+        for (int pos = pos0; pos < pos1; pos += 4) {
+            const int n = pos1 - pos < 4 ? pos1 - pos : 4;
+            t->tr->packed(t->nb, slab + (size_t) g * t->group_bytes, t->act + (size_t) pos * t->act_bytes, t->act_bytes, n,
+                          tile, 8);
+            for (int k = 0; k < n; k++) memcpy(t->y + (size_t) t->order[pos + k] * t->rows + 8 * g, tile + 8 * k, 8 * sizeof(float));
+        }
+}
+
+static void item_file(const ex_task *t, int e, int r0, int r1, int pos0, int pos1) {
+    const uint8_t *slab = t->file + (size_t) e * t->slab_bytes;
+    const k3k_vec_dot_4t_fn dot_4t = t->tr->dot_4t;
+    float tile[4 * ROW_TILE];
+    for (int rb = r0; rb < r1; rb += ROW_TILE) {
+        const int re = rb + ROW_TILE < r1 ? rb + ROW_TILE : r1;
+        for (int pos = pos0; pos < pos1; pos += 4) {
+            const int n = pos1 - pos < 4 ? pos1 - pos : 4;
+            const uint8_t *act = t->act + (size_t) pos * t->act_bytes;
+            for (int r = rb; r < re; r++) {
+                const uint8_t *w = slab + (size_t) r * t->w_row_bytes;
+                if (n == 4 && dot_4t) dot_4t(t->cols, &tile[r - rb], ROW_TILE, w, act, t->act_bytes);
+                else
+                    for (int k = 0; k < n; k++) t->tr->dot(t->cols, &tile[k * ROW_TILE + r - rb], w, act + (size_t) k * t->act_bytes);
+            }
+            for (int k = 0; k < n; k++)
+                memcpy(t->y + (size_t) t->order[pos + k] * t->rows + rb, tile + k * ROW_TILE, (size_t) (re - rb) * sizeof(float));
+        }
+    }
+}
+
+static void product_task(void *arg, int ith, int nth) {
+    (void) ith;
+    (void) nth;
+    ex_task *t = arg;
+    for (int i; (i = atomic_fetch_add_explicit(&t->next_item, 1, memory_order_relaxed)) < t->n_items;) {
+        const int e = t->item_expert[i], r0 = t->item_row[i];
+        const int r1 = r0 + t->chunk_rows < t->rows ? r0 + t->chunk_rows : t->rows;
+        if (t->use_packed) item_packed(t, e, r0, r1, t->offset[e], t->offset[e + 1]);
+        else item_file(t, e, r0, r1, t->offset[e], t->offset[e + 1]);
+    }
+}
+
+/* Counting sort of the pairs by expert (stable: token order within an expert); the largest count. */
+static int group_by_expert(ex_task *t) {
+    memset(t->offset, 0, sizeof(int32_t) * (size_t) (t->n_expert + 1));
+    for (int p = 0; p < t->n_pairs; p++) t->offset[t->ids[p] + 1]++;
+    int most = 0;
+    for (int e = 0; e < t->n_expert; e++) {
+        most = t->offset[e + 1] > most ? t->offset[e + 1] : most;
+        t->offset[e + 1] += t->offset[e];
+    }
+    int32_t *fill = t->item_expert; /* free until the items are planned: the next free position per expert */
+    memcpy(fill, t->offset, sizeof(int32_t) * (size_t) t->n_expert);
+    for (int p = 0; p < t->n_pairs; p++) {
+        const int pos = fill[t->ids[p]]++;
+        t->order[pos] = p;
+        t->where[p] = pos;
+    }
+    return most;
+}
+
+/* Items of whole ROW_TILEs, about eight per thread over the experts in use. */
+static void plan_items(ex_task *t, int threads) {
+    int used = 0;
+    for (int e = 0; e < t->n_expert; e++) used += t->offset[e + 1] > t->offset[e];
+    int per = ((int) ((int64_t) used * t->rows / (8 * threads)) + ROW_TILE - 1) / ROW_TILE * ROW_TILE;
+    t->chunk_rows = per < ROW_TILE ? ROW_TILE : per;
+    t->n_items = 0;
+    for (int e = 0; e < t->n_expert; e++) {
+        if (t->offset[e + 1] == t->offset[e]) continue;
+        for (int r = 0; r < t->rows; r += t->chunk_rows) {
+            t->item_expert[t->n_items] = e;
+            t->item_row[t->n_items++] = r;
+        }
+    }
+    atomic_store(&t->next_item, 0);
+}
+
+int k3k_matmul_experts(k3k_pool *pool, int type, const void *packed, const void *file, int n_expert, int rows, int cols,
+                       const float *x, int x_per_slot, const int32_t *ids, int n_tokens, int n_used, float *y) {
+    const k3k_type_traits *tr = k3k_traits(type);
+    if (!tr || !tr->dot || !file || n_expert <= 0 || rows <= 0 || cols <= 0 || n_tokens < 0 || n_used <= 0) return -1;
+    if (cols % k3k_block_size(type) != 0 || cols % k3k_block_size(tr->vec_dot_type) != 0) return -1;
+    if (packed && k3k_packed_bytes(type, rows, cols) == 0) return -1;
+    for (int p = 0; p < n_tokens * n_used; p++)
+        if (ids[p] < 0 || ids[p] >= n_expert) return -1;
+    if (n_tokens == 0) return 0;
+    ex_task t = {
+        .tr = tr, .type = type, .packed = packed, .file = file, .w_row_bytes = k3k_row_bytes(type, cols),
+        .n_expert = n_expert, .rows = rows, .cols = cols, .n_used = n_used, .n_pairs = n_tokens * n_used,
+        .x_per_slot = x_per_slot, .x = x, .y = y, .ids = ids,
+    };
+    t.slab_bytes = t.w_row_bytes * (size_t) rows;
+    t.n_x = x_per_slot ? t.n_pairs : n_tokens;
+    if (packed) {
+        t.nb = cols / k3k_packed_block_elems(type);
+        t.group_bytes = (size_t) t.nb * k3k_packed_group_block_bytes(type);
+    }
+    const size_t file_act = k3k_act_row_bytes(tr, cols), packed_act = packed ? k3k_packed_act_row_bytes(type, cols) : 0;
+    const size_t act_max = file_act > packed_act ? file_act : packed_act;
+    const int max_items = n_expert * ((rows + ROW_TILE - 1) / ROW_TILE);
+    const size_t ints = (size_t) 2 * t.n_pairs + (size_t) n_expert + 1 + 2 * (size_t) max_items;
+    const size_t index_bytes = (sizeof(int32_t) * ints + 63) & ~(size_t) 63;
+    uint8_t *scratch = k3k_pool_scratch(pool, index_bytes + act_max * (size_t) (t.n_pairs + (x_per_slot ? 0 : n_tokens)));
+    if (!scratch) return -1;
+    t.order = (int32_t *) scratch;
+    t.where = t.order + t.n_pairs;
+    t.offset = t.where + t.n_pairs;
+    t.item_expert = t.offset + n_expert + 1;
+    t.item_row = t.item_expert + max_items;
+    const int most = group_by_expert(&t);
+    /* the packed kernels unless every expert has fewer tokens than they need to beat the file layout */
+    t.use_packed = packed && most >= tr->packed_min_tokens;
+    t.act_bytes = t.use_packed ? packed_act : file_act;
+    t.act = scratch + index_bytes;
+    t.xq = t.act + t.act_bytes * (size_t) t.n_pairs;
+    if (t.n_x == 1) quantize_task(&t, 0, 1);
+    else k3k_pool_run(pool, quantize_task, &t);
+    if (!x_per_slot) {
+        if (t.n_pairs <= 16) gather_task(&t, 0, 1);
+        else k3k_pool_run(pool, gather_task, &t);
+    }
+    plan_items(&t, k3k_pool_threads(pool));
+    k3k_pool_run(pool, product_task, &t);
+    return 0;
+}

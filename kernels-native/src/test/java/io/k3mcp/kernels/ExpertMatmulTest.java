@@ -1,0 +1,144 @@
+package io.k3mcp.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Expert products (mixture-of-experts layers): the reference equals a dense product of each pair's own
+ * expert slab exactly; the native kernels (fast and generic C, file layout and packed slabs, x shared by
+ * a token's slots or one row per slot) equal the reference within the float reassociation of their dots
+ * (2e-5 of the largest output); bad routes are refused naming the token, slot and expert.
+ */
+class ExpertMatmulTest {
+    private static final ReferenceKernels REF = ReferenceKernels.INSTANCE;
+    private static NativeKernels nk;
+
+    @BeforeAll
+    static void open() {
+        NativeAvailability a = NativeKernels.available();
+        assertTrue(a.available(), a.reason());
+        nk = NativeKernels.open(2, null, null, AiPlacement.NEVER);
+    }
+
+    @AfterAll
+    static void close() {
+        NativeKernels.useGenericPath(false);
+        nk.close();
+    }
+
+    private record Case(GgmlType type, int nExpert, int rows, int cols, ByteBuffer w, FloatBuffer x, ExpertRoutes routes,
+                        boolean perSlot) {
+        static Case random(GgmlType type, int nExpert, int rows, int nTokens, int nUsed, boolean perSlot, long seed) {
+            Random rnd = new Random(seed);
+            int cols = type.blockSize * (type.blockSize == 256 ? 2 : 5);
+            ByteBuffer w = TestBlocks.randomBlocks(type, nExpert * rows * cols / type.blockSize, rnd);
+            int[] ids = new int[nTokens * nUsed];
+            for (int t = 0; t < nTokens; t++) {
+                int first = rnd.nextInt(nExpert);
+                for (int s = 0; s < nUsed; s++) {
+                    ids[t * nUsed + s] = (first + s) % nExpert;
+                }
+            }
+            int xRows = perSlot ? nTokens * nUsed : nTokens;
+            FloatBuffer x = TestBlocks.floats(TestBlocks.gaussian(rnd, xRows * cols, 1.0));
+            return new Case(type, nExpert, rows, cols, w, x, new ExpertRoutes(ids, nTokens, nUsed), perSlot);
+        }
+
+        float[] reference() {
+            FloatBuffer y = Buffers.floats(routes.pairs() * rows);
+            REF.matmulExperts(type, w, nExpert, rows, cols, x, perSlot, routes, y);
+            return TestBlocks.array(y, routes.pairs() * rows);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"F32, 1, false", "F16, 3, true", "Q8_0, 5, false", "Q4_K, 2, true", "Q6_K, 4, false"})
+    void referenceEqualsEachPairsOwnDenseProduct(GgmlType type, int nTokens, boolean perSlot) {
+        Case c = Case.random(type, 4, 24, nTokens, 2, perSlot, nTokens * 31L + type.id);
+        float[] got = c.reference();
+        long slab = type.bytesFor(c.cols()) * c.rows();
+        for (int p = 0; p < c.routes().pairs(); p++) {
+            int e = c.routes().experts()[p];
+            FloatBuffer xp = Buffers.floats(c.cols());
+            float[] row = new float[c.cols()];
+            c.x().get((perSlot ? p : p / 2) * c.cols(), row);
+            xp.put(0, row);
+            FloatBuffer y = Buffers.floats(c.rows());
+            REF.matmul(type, c.w().slice((int) (e * slab), (int) slab), c.rows(), c.cols(), xp, y, 1);
+            for (int r = 0; r < c.rows(); r++) {
+                assertEquals(y.get(r), got[p * c.rows() + r], "pair " + p + " row " + r);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"F16, 1, 2, false", "Q8_0, 1, 4, false", "Q8_0, 7, 2, true", "Q4_0, 5, 3, false", "Q4_K, 1, 4, true",
+        "Q4_K, 6, 2, false", "Q6_K, 1, 3, false", "Q6_K, 9, 2, true", "Q5_K, 4, 2, false"})
+    void nativeMatchesTheReference(GgmlType type, int nTokens, int nUsed, boolean perSlot) {
+        Case c = Case.random(type, 6, 40, nTokens, nUsed, perSlot, nTokens * 101L + nUsed + type.id);
+        float[] want = c.reference();
+        float scale = 0;
+        for (float v : want) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        PackedWeights packed = nk.pack(type, c.w(), c.nExpert() * c.rows(), c.cols());
+        for (boolean generic : new boolean[] {false, true}) {
+            NativeKernels.useGenericPath(generic);
+            FloatBuffer y = Buffers.floats(want.length);
+            nk.matmulExperts(type, c.w(), c.nExpert(), c.rows(), c.cols(), c.x(), perSlot, c.routes(), y);
+            FloatBuffer yp = Buffers.floats(want.length);
+            if (packed != null) {
+                nk.matmulExpertsPacked(packed, c.nExpert(), c.x(), perSlot, c.routes(), yp);
+            }
+            NativeKernels.useGenericPath(false);
+            for (int i = 0; i < want.length; i++) {
+                String where = (generic ? "generic" : "fast") + " pair " + i / c.rows() + " row " + i % c.rows();
+                assertEquals(want[i], y.get(i), 2e-5f * scale, where);
+                if (packed != null) {
+                    assertEquals(want[i], yp.get(i), 2e-5f * scale, "packed " + where);
+                }
+            }
+        }
+    }
+
+    @Test
+    void packedSlabsExistWhereTheTypeHasALayout() {
+        Case c = Case.random(GgmlType.Q4_0, 3, 16, 1, 1, false, 3);
+        assertNotNull(nk.pack(GgmlType.Q4_0, c.w(), 48, c.cols()), "three 16-row Q4_0 slabs pack as 48 rows");
+    }
+
+    @Test
+    void badRoutesAreRefusedByName() {
+        Case c = Case.random(GgmlType.Q8_0, 4, 8, 2, 2, false, 5);
+        ExpertRoutes bad = new ExpertRoutes(new int[] {0, 1, 2, 4}, 2, 2);
+        for (Kernels k : new Kernels[] {REF, nk}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> k.matmulExperts(GgmlType.Q8_0, c.w(), 4, 8, c.cols(), c.x(), false, bad, Buffers.floats(32)));
+            assertTrue(e.getMessage().contains("token 1 slot 1 names expert 4, outside 0..3"), k.name() + ": " + e.getMessage());
+        }
+        IllegalArgumentException count = assertThrows(IllegalArgumentException.class, () -> new ExpertRoutes(new int[3], 2, 2));
+        assertTrue(count.getMessage().contains("3 expert ids for 2 tokens x 2 slots"), count.getMessage());
+        IllegalArgumentException shortX = assertThrows(IllegalArgumentException.class,
+            () -> nk.matmulExperts(GgmlType.Q8_0, c.w(), 4, 8, c.cols(), Buffers.floats(c.cols()), false, c.routes(),
+                Buffers.floats(32)));
+        assertTrue(shortX.getMessage().contains("matmulExperts x"), shortX.getMessage());
+        IllegalArgumentException small = assertThrows(IllegalArgumentException.class,
+            () -> REF.matmulExperts(GgmlType.Q8_0, c.w(), 5, 8, c.cols(), c.x(), false, c.routes(), Buffers.floats(32)));
+        assertTrue(small.getMessage().contains("5 experts of 8 x"), small.getMessage());
+        UnsupportedOperationException foreign = assertThrows(UnsupportedOperationException.class,
+            () -> REF.matmulExpertsPacked(nk.pack(GgmlType.Q8_0, c.w(), 32, c.cols()), 4, c.x(), false, c.routes(),
+                Buffers.floats(32)));
+        assertTrue(foreign.getMessage().contains("k3k-x8-v1"), foreign.getMessage());
+    }
+}
