@@ -51,7 +51,9 @@ public record ModelConfig(Architecture arch, int nVocab, int nEmbd, int nLayer, 
             throw new UnsupportedModelException(p + "attention.value_length " + headDimV
                     + " differs from key_length " + headDim + "; not supported");
         }
-        int nFf = feedForwardLength(m, p + "feed_forward_length");
+        // qwen35moe has no dense FFN (and real files no feed_forward_length): nFf is its shared expert's width
+        int nFf = arch == Architecture.QWEN35MOE && m.has(p + "expert_shared_feed_forward_length")
+                ? m.intIn(p + "expert_shared_feed_forward_length", 1, MAX_DIM) : feedForwardLength(m, p + "feed_forward_length");
         ExpertConfig experts = ExpertConfig.read(m, p, arch, nFf);
         int ctx = m.intIn(p + "context_length", 1, 1 << 24);
         float eps = m.getFloat(p + "attention.layer_norm_rms_epsilon", 1e-5f);

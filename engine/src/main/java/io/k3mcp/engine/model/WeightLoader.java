@@ -144,7 +144,22 @@ final class WeightLoader {
                 matrix(p + "ffn_gate_inp.weight", x.nExpert(), e),
                 experts(p + "ffn_gate_exps.weight", x.nFfExp(), e),
                 experts(p + "ffn_up_exps.weight", x.nFfExp(), e),
-                experts(p + "ffn_down_exps.weight", e, x.nFfExp()));
+                experts(p + "ffn_down_exps.weight", e, x.nFfExp()),
+                c.arch().hybrid() ? sharedExpert(p) : null);
+    }
+
+    /** qwen35moe's shared expert, c.nFf() wide, and its gate vector read as a one-row matrix. */
+    private SharedExpertWeights sharedExpert(String p) {
+        int e = c.nEmbd();
+        int f = c.nFf();
+        String gateName = p + "ffn_gate_inp_shexp.weight";
+        GgufTensor g = require(gateName);
+        checkShape(g, new long[] {e});
+        checkWeightType(g);
+        return new SharedExpertWeights(new Matrix(gateName, g.type(), file.data(g), 1, e),
+                matrix(p + "ffn_gate_shexp.weight", f, e),
+                matrix(p + "ffn_up_shexp.weight", f, e),
+                matrix(p + "ffn_down_shexp.weight", e, f));
     }
 
     private ExpertMatrix experts(String name, int rows, int cols) {

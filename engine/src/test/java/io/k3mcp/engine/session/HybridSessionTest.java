@@ -34,9 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and gives exactly what a fresh session gives.
  */
 class HybridSessionTest {
-    private static final int RECURRENT_LAYERS = 4;   // qwen35-mini: blk.0, 1, 3, 4 (full_attention_interval 3)
-
-    /** The kernels, counting the tokens the first delta-net layer's convolution sees (the tokens a forward pass runs). */
+    /** The kernels, counting the tokens the delta-net layers' convolutions see (each layer sees every token a forward pass runs). */
     private static Kernels counting(Kernels inner, AtomicInteger convTokens) {
         return (Kernels) Proxy.newProxyInstance(Kernels.class.getClassLoader(), new Class<?>[] {Kernels.class},
                 (proxy, m, args) -> {
@@ -63,21 +61,37 @@ class HybridSessionTest {
     private record Turn(GenerationResult result, int prefilled) {
     }
 
-    private static Turn generate(Session s, AtomicInteger convTokens, int[] prompt, int n, int topLogits) {
+    private static int recurrentLayers(Model m) {
+        int n = 0;
+        for (boolean r : m.config().deltaNet().recurrent()) {
+            n += r ? 1 : 0;
+        }
+        return n;
+    }
+
+    private static Turn generate(Session s, Model m, AtomicInteger convTokens, int[] prompt, int n, int topLogits) {
+        int layers = recurrentLayers(m);
         int before = convTokens.get();
         AtomicInteger prefilled = new AtomicInteger(-1);
         TokenListener firstToken = (index, token, text) -> {
             if (index == 0) {
-                prefilled.set((convTokens.get() - before) / RECURRENT_LAYERS);
+                prefilled.set((convTokens.get() - before) / layers);
             }
         };
         GenerationResult r = s.generate(new GenerationRequest(prompt, n, SamplerConfig.greedy(), List.of(), topLogits, null, firstToken));
         return new Turn(r, prefilled.get());
     }
 
-    @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({"qwen35-mini-f16, reference", "qwen35-mini-q8_0, reference", "qwen35-mini-f16, native", "qwen35-mini-q8_0, native"})
-    void turnTwoResumesFromTurnOnesStateAndMatchesLlamaCpp(String name, String which) throws IOException {
+    /**
+     * Turn 1 runs free (greedy) where every turn-1 step of the golden is decisive for the model; otherwise
+     * ({@code forced}) its prompt is the golden's turn-1 prompt plus all but the last generated token, which
+     * leaves the same tokens in the state as llama.cpp's turn 1 without depending on non-decisive steps.
+     */
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @CsvSource({"qwen35-mini-f16, reference, free", "qwen35-mini-q8_0, reference, free", "qwen35-mini-f16, native, free",
+        "qwen35-mini-q8_0, native, free", "qwen35moe-mini-f16, reference, forced", "qwen35moe-mini-q8_0, reference, forced",
+        "qwen35moe-mini-f16, native, forced", "qwen35moe-mini-q8_0, native, forced"})
+    void turnTwoResumesFromTurnOnesStateAndMatchesLlamaCpp(String name, String which, String turn1) throws IOException {
         Golden g = Golden.load(Golden.NEW_ARCHS + name);
         Golden.TwoTurn tt = g.twoTurn();
         assertTrue(tt.turn2ExtendsTurn1(), "the golden's turn 2 extends turn 1");
@@ -87,16 +101,22 @@ class HybridSessionTest {
             Session s = session(m, counting(k, convTokens));
             int[] p1 = tt.turn1().promptIds();
             int n1 = tt.turn1().generatedIds().length;
-            Turn t1 = generate(s, convTokens, p1, n1, 0);
-            assertEquals(p1.length, t1.prefilled());
-            assertArrayEquals(tt.turn1().generatedIds(), t1.result().tokens(), name + " turn 1");
+            if (turn1.equals("free")) {
+                Turn t1 = generate(s, m, convTokens, p1, n1, 0);
+                assertEquals(p1.length, t1.prefilled());
+                assertArrayEquals(tt.turn1().generatedIds(), t1.result().tokens(), name + " turn 1");
+            } else {
+                int[] forced = Arrays.copyOf(p1, p1.length + n1 - 1);
+                System.arraycopy(tt.turn1().generatedIds(), 0, forced, p1.length, n1 - 1);
+                assertEquals(forced.length, generate(s, m, convTokens, forced, 1, 0).prefilled());
+            }
 
             // the state holds turn-1's prompt and all but the last generated token (sampled, never decoded)
             int cached = p1.length + n1 - 1;
             int vocab = m.config().nVocab();
             Golden.Run run2 = tt.turn2();
             int n2 = run2.generatedIds().length;
-            Turn t2 = generate(s, convTokens, run2.promptIds(), n2, vocab);
+            Turn t2 = generate(s, m, convTokens, run2.promptIds(), n2, vocab);
             assertEquals(run2.promptIds().length - cached, t2.prefilled(), "turn 2 runs only the tokens after the cached state");
             int decisive = run2.decisiveSteps();
             assertArrayEquals(Arrays.copyOf(run2.generatedIds(), decisive), Arrays.copyOf(t2.result().tokens(), decisive), name + " turn 2");
@@ -127,11 +147,11 @@ class HybridSessionTest {
         Kernels k = ReferenceKernels.INSTANCE;
         try (Model m = Model.load(Shared.model(g.modelFile()), k)) {
             Session resumed = session(m, counting(k, convTokens));
-            generate(resumed, convTokens, p1, tt.turn1().generatedIds().length, 0);
-            Turn second = generate(resumed, convTokens, diverging, 8, 16);
+            generate(resumed, m, convTokens, p1, tt.turn1().generatedIds().length, 0);
+            Turn second = generate(resumed, m, convTokens, diverging, 8, 16);
             assertEquals(diverging.length - p1.length, second.prefilled(), "resumes from the checkpoint at the end of turn 1's prompt");
 
-            Turn fresh = generate(session(m, counting(k, convTokens)), convTokens, diverging, 8, 16);
+            Turn fresh = generate(session(m, counting(k, convTokens)), m, convTokens, diverging, 8, 16);
             assertEquals(diverging.length, fresh.prefilled());
             assertArrayEquals(fresh.result().tokens(), second.result().tokens());
             assertEquals(fresh.result().topLogits(), second.result().topLogits(), "the same logits, bit for bit");
