@@ -1,9 +1,11 @@
 /* The recurrent half of a gated delta-net layer (Qwen3.5): the causal depthwise convolution with its
  * rolling window, and the gated delta rule run token by token as llama.cpp's fused CPU op does. Both
  * spread over the pool: the convolution by channel ranges, the delta rule by V heads (each head's state
- * is its own, so heads never share a line). The state-column loops come from the dispatch table; the
- * generic ones below are the model every ISA version reproduces bit for bit (same order of additions). */
+ * is its own, so heads never share a line). The convolution's tap sums and the state-column loops come
+ * from the dispatch table; the generic ones below are the model every ISA version reproduces bit for bit
+ * (same order of additions, no fused multiply-add). */
 #include <math.h>
+#include <string.h>
 #include "k3k.h"
 #include "k3k_internal.h"
 #include "k3k_pool.h"
@@ -52,41 +54,60 @@ float k3k_gdn_update_dot_generic(float *m, const float *k, float d, const float 
 
 /* ---- causal convolution --------------------------------------------------------------------- */
 
+/* sum[c] = sum_i rows[i][c] * wrows[i][c] for c < n, taps added oldest first (ggml_ssm_conv's order).
+ * Vector versions run across channels, so every channel keeps this order: bit-identical. */
+void k3k_conv_taps_generic(float *sum, const float *const *rows, const float *const *wrows, int d_conv, int n) {
+    for (int c = 0; c < n; c++) {
+        float s = 0.0f;
+        for (int i = 0; i < d_conv; i++) s += rows[i][c] * wrows[i][c];
+        sum[c] = s;
+    }
+}
+
+#define MAX_TAPS 64
+
 typedef struct {
     float *state;
-    const float *x, *w;
+    const float *x, *wt; /* wt: the weights transposed, tap-major (d_conv x channels) */
     float *out;
     int n_tokens, channels, d_conv;
+    k3k_conv_taps_fn taps;
 } conv_task;
 
-/* Channels [c0, c1): the taps in ggml_ssm_conv's order, oldest first; then the window moves on. */
+/* Channels [c0, c1) of every token, then the window moves on to the last d_conv-1 inputs. */
 static void conv_worker(void *arg, int ith, int nth) {
     const conv_task *a = arg;
     const int C = a->channels, held = a->d_conv - 1, T = a->n_tokens;
     const int c0 = (int) ((int64_t) C * ith / nth), c1 = (int) ((int64_t) C * (ith + 1) / nth);
-    for (int c = c0; c < c1; c++) {
-        const float *w = a->w + (size_t) c * a->d_conv;
-        for (int t = 0; t < T; t++) {
-            float sum = 0.0f;
-            for (int i = 0; i < a->d_conv; i++) {
-                const int r = t + i;
-                const float v = r < held ? a->state[(size_t) r * C + c] : a->x[(size_t) (r - held) * C + c];
-                sum += v * w[i];
-            }
-            a->out[(size_t) t * C + c] = silu(sum);
+    if (c0 >= c1) return;
+    const float *rows[MAX_TAPS], *wrows[MAX_TAPS];
+    for (int i = 0; i < a->d_conv; i++) wrows[i] = a->wt + (size_t) i * C + c0;
+    for (int t = 0; t < T; t++) {
+        for (int i = 0; i < a->d_conv; i++) {
+            const int r = t + i;
+            rows[i] = (r < held ? a->state + (size_t) r * C : a->x + (size_t) (r - held) * C) + c0;
         }
-        /* row r of the new window is row T + r of (old window ++ x); ascending r reads ahead of its writes */
-        for (int r = 0; r < held; r++) {
-            const int from = T + r;
-            a->state[(size_t) r * C + c] = from < held ? a->state[(size_t) from * C + c] : a->x[(size_t) (from - held) * C + c];
-        }
+        float *o = a->out + (size_t) t * C + c0;
+        a->taps(o, rows, wrows, a->d_conv, c1 - c0);
+        for (int c = 0; c < c1 - c0; c++) o[c] = silu(o[c]);
+    }
+    /* row r of the new window is row T + r of (old window ++ x); ascending r reads ahead of its writes */
+    for (int r = 0; r < held; r++) {
+        const int from = T + r;
+        const float *src = from < held ? a->state + (size_t) from * C : a->x + (size_t) (from - held) * C;
+        memmove(a->state + (size_t) r * C + c0, src + c0, sizeof(float) * (size_t) (c1 - c0));
     }
 }
 
 int k3k_causal_conv(k3k_pool *pool, float *state, const float *x, const float *w, float *out, int n_tokens,
                     int channels, int d_conv) {
-    if (n_tokens < 0 || channels <= 0 || d_conv < 1) return -1;
-    conv_task a = {.state = state, .x = x, .w = w, .out = out, .n_tokens = n_tokens, .channels = channels, .d_conv = d_conv};
+    if (n_tokens < 0 || channels <= 0 || d_conv < 1 || d_conv > MAX_TAPS) return -1;
+    float *wt = k3k_pool_scratch(pool, sizeof(float) * (size_t) channels * d_conv);
+    if (!wt) return -1;
+    for (int c = 0; c < channels; c++)
+        for (int i = 0; i < d_conv; i++) wt[(size_t) i * channels + c] = w[(size_t) c * d_conv + i];
+    conv_task a = {.state = state, .x = x, .wt = wt, .out = out, .n_tokens = n_tokens, .channels = channels,
+                   .d_conv = d_conv, .taps = k3k_traits(K3K_F32)->conv_taps};
     k3k_pool_run(pool, conv_worker, &a);
     return 0;
 }

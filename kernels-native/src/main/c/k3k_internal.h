@@ -31,6 +31,9 @@ typedef void (*k3k_kv_axpy_fn)(float *acc, float p, const void *v, int n);
 typedef float (*k3k_gdn_decay_dot_fn)(float *m, float decay, const float *k, int s);
 typedef float (*k3k_gdn_update_dot_fn)(float *m, const float *k, float d, const float *q, int s);
 float k3k_gdn_decay_dot_generic(float *m, float decay, const float *k, int s);
+/* The causal convolution's tap sums for n channels: sum[c] = sum_i rows[i][c] * wrows[i][c], oldest tap first. */
+typedef void (*k3k_conv_taps_fn)(float *sum, const float *const *rows, const float *const *wrows, int d_conv, int n);
+void k3k_conv_taps_generic(float *sum, const float *const *rows, const float *const *wrows, int d_conv, int n);
 float k3k_gdn_update_dot_generic(float *m, const float *k, float d, const float *q, int s);
 
 
@@ -97,6 +100,7 @@ typedef struct {
     k3k_gdn_decay_dot_fn gdn_decay_dot;
     k3k_gdn_update_dot_fn gdn_update_dot;
     const char *gdn_path;
+    k3k_conv_taps_fn conv_taps; /* F32 row only, same path as gdn */
     /* types with a packed layout (k3k_packed.h): its eight-row kernel, and which path provides it */
     void (*packed)(int nb, const void *x, const uint8_t *act, size_t act_stride, int n_tok, float *y, size_t y_stride);
     const char *packed_path;

@@ -153,8 +153,23 @@ static float gdn_update_dot(float *m, const float *k, float d, const float *q, i
     return sum;
 }
 
+/* The convolution's tap sums, as many channels per step as the vector length holds, taps in the generic
+ * order: bit-identical. */
+static void conv_taps(float *sum, const float *const *rows, const float *const *wrows, int d_conv, int n) {
+    for (int c = 0; c < n;) {
+        const size_t vl = __riscv_vsetvl_e32m2((size_t) (n - c));
+        vfloat32m2_t acc = __riscv_vfmv_v_f_f32m2(0.0f, vl);
+        for (int i = 0; i < d_conv; i++)
+            acc = __riscv_vfadd_vv_f32m2(acc, __riscv_vfmul_vv_f32m2(__riscv_vle32_v_f32m2(rows[i] + c, vl),
+                                                                   __riscv_vle32_v_f32m2(wrows[i] + c, vl), vl), vl);
+        __riscv_vse32_v_f32m2(sum + c, acc, vl);
+        c += (int) vl;
+    }
+}
+
 int k3k_install_riscv_rvv(k3k_type_traits *t) {
     if (!(getauxval(AT_HWCAP) & (1UL << ('V' - 'A')))) return 0;
+    t[K3K_F32].conv_taps = conv_taps;
     t[K3K_F32].gdn_decay_dot = gdn_decay_dot;
     t[K3K_F32].gdn_update_dot = gdn_update_dot;
     t[K3K_F32].gdn_path = "rvv";

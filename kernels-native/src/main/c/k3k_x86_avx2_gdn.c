@@ -1,6 +1,7 @@
 /* x86_64 AVX2 loops of the gated delta rule over one state column: the eight lanes of a register are
- * the generic model's eight partial sums and hsum_ps adds them in its order; products and sums stay
- * separate (no FMA), so the results equal the generic ones bit for bit. */
+ * the generic model's eight partial sums and hsum_ps adds them in its order; and the convolution's tap
+ * sums, eight channels at a time. Products and sums stay separate (no FMA), so the results equal the
+ * generic ones bit for bit. */
 #include "k3k_internal.h"
 
 #if defined(__x86_64__)
@@ -40,7 +41,23 @@ AVX2 static float gdn_update_dot(float *m, const float *k, float d, const float 
     return sum;
 }
 
+AVX2 static void conv_taps(float *sum, const float *const *rows, const float *const *wrows, int d_conv, int n) {
+    int c = 0;
+    for (; c + 8 <= n; c += 8) {
+        __m256 acc = _mm256_setzero_ps();
+        for (int i = 0; i < d_conv; i++)
+            acc = _mm256_add_ps(acc, _mm256_mul_ps(_mm256_loadu_ps(rows[i] + c), _mm256_loadu_ps(wrows[i] + c)));
+        _mm256_storeu_ps(sum + c, acc);
+    }
+    for (; c < n; c++) {
+        float s = 0.0f;
+        for (int i = 0; i < d_conv; i++) s += rows[i][c] * wrows[i][c];
+        sum[c] = s;
+    }
+}
+
 void k3k_install_x86_avx2_gdn(k3k_type_traits *t) {
+    t[K3K_F32].conv_taps = conv_taps;
     t[K3K_F32].gdn_decay_dot = gdn_decay_dot;
     t[K3K_F32].gdn_update_dot = gdn_update_dot;
     t[K3K_F32].gdn_path = "avx2";

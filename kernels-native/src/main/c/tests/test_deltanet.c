@@ -1,4 +1,4 @@
-/* The gated delta net kernels: the dispatched (ISA) path and a 3-worker pool against the generic model,
+/* The gated delta net kernels (delta rule and causal convolution): the dispatched (ISA) path and a 3-worker pool against the generic model,
  * bit for bit, at ragged sizes; both against the formulas evaluated directly in double precision. */
 #include <string.h>
 #include "k3k_test.h"
@@ -88,6 +88,13 @@ static void conv_case(int nt, int channels, int d_conv, k3k_pool *pool) {
     float *state0 = test_random_floats(held * channels, 1.0f), *state = copy_floats(state0, held * channels);
     float *out = malloc(sizeof(float) * nt * channels), *out1 = malloc(sizeof(float) * nt * channels);
     CHECK(k3k_causal_conv(pool, state, x, w, out, nt, channels, d_conv) == 0, "conv");
+    float *st_gen = copy_floats(state0, held * channels), *out_gen = malloc(sizeof(float) * nt * channels);
+    k3k_force_generic(1);
+    CHECK(k3k_causal_conv(NULL, st_gen, x, w, out_gen, nt, channels, d_conv) == 0, "conv generic");
+    k3k_force_generic(0);
+    CHECK(memcmp(out, out_gen, sizeof(float) * nt * channels) == 0 && memcmp(state, st_gen, sizeof(float) * held * channels) == 0,
+          "conv %s = generic bit for bit (t=%d c=%d k=%d)", k3k_traits(K3K_F32)->gdn_path, nt, channels, d_conv);
+    free(st_gen); free(out_gen);
     int bad = 0;
     for (int c = 0; c < channels; c++) {
         for (int t = 0; t < nt; t++) {
@@ -122,6 +129,10 @@ void test_deltanet(void) {
     conv_case(5, 37, 4, pool);
     conv_case(2, 9, 4, NULL);
     conv_case(1, 64, 2, pool);
+    conv_case(3, 1, 4, pool);
+    conv_case(4, 130, 3, NULL);
+    float cx[4] = {0}, cw[4] = {0}, cs[4] = {0}, co[4];
+    CHECK(k3k_causal_conv(NULL, cs, cx, cw, co, 1, 1, 65) == -1, "conv rejects more taps than it supports");
     float x[5] = {1, -2, 3, 0, 40}, g[5] = {0, 1, -1, 5, -40}, o[5];
     k3k_sigmoid_mul(x, g, o, 5);
     int bad = 0;

@@ -366,26 +366,14 @@ public final class NativeKernels implements Kernels {
     @Override
     public synchronized void causalConv(FloatBuffer state, FloatBuffer x, FloatBuffer weight, FloatBuffer out, int nTokens,
                                         int channels, int dConv) {
-        check(nTokens >= 0 && channels > 0 && dConv > 0, "causalConv: tokens " + nTokens + ", channels " + channels + ", taps " + dConv);
-        long io = (long) nTokens * channels;
-        int rc = NativeLib.k3k_causal_conv(live(), addr(state, (long) (dConv - 1) * channels, "causalConv state"),
-            addr(x, io, "causalConv x"), addr(weight, (long) channels * dConv, "causalConv weight"), addr(out, io, "causalConv out"),
-            nTokens, channels, dConv);
-        check(rc == 0, "causalConv: rejected by the native kernel");
+        NativeDeltaNet.causalConv(live(), state, x, weight, out, nTokens, channels, dConv);
     }
 
     @Override
     public synchronized void gatedDeltaNet(FloatBuffer state, FloatBuffer qkv, FloatBuffer alpha, FloatBuffer beta,
                                            FloatBuffer dtBias, FloatBuffer ssmA, FloatBuffer out, int nTokens, int nKHeads,
                                            int nVHeads, int s, float eps) {
-        check(nTokens >= 0 && nKHeads > 0 && nVHeads > 0 && nVHeads % nKHeads == 0 && s > 0, "gatedDeltaNet: tokens " + nTokens
-            + ", K heads " + nKHeads + ", V heads " + nVHeads + " (a multiple of the K heads), state size " + s);
-        long gates = (long) nTokens * nVHeads;
-        int rc = NativeLib.k3k_gated_delta_net(live(), addr(state, (long) nVHeads * s * s, "gatedDeltaNet state"),
-            addr(qkv, (long) nTokens * (2 * nKHeads + nVHeads) * s, "gatedDeltaNet qkv"), addr(alpha, gates, "gatedDeltaNet alpha"),
-            addr(beta, gates, "gatedDeltaNet beta"), addr(dtBias, nVHeads, "gatedDeltaNet dtBias"), addr(ssmA, nVHeads, "gatedDeltaNet ssmA"),
-            addr(out, gates * s, "gatedDeltaNet out"), nTokens, nKHeads, nVHeads, s, eps);
-        check(rc == 0, "gatedDeltaNet: rejected by the native kernel");
+        NativeDeltaNet.gatedDeltaNet(live(), state, qkv, alpha, beta, dtBias, ssmA, out, nTokens, nKHeads, nVHeads, s, eps);
     }
 
     @Override

@@ -216,6 +216,9 @@ class DeltaNetKernelsTest {
         assertThrows(IllegalArgumentException.class,
                 () -> nk.gatedDeltaNet(small, small, small, small, small, small, small, 1, 1, 1, 8, EPS));
         assertThrows(IllegalArgumentException.class, () -> nk.causalConv(small, small, small, small, 1, 16, 0));
+        IllegalArgumentException taps = assertThrows(IllegalArgumentException.class,
+                () -> nk.causalConv(Buffers.floats(64 * 2), Buffers.floats(2), Buffers.floats(130), Buffers.floats(2), 1, 2, 65));
+        assertTrue(taps.getMessage().contains("taps 65 (1 to 64 taps are supported)"), taps.getMessage());
         assertThrows(IllegalArgumentException.class, () -> nk.causalConv(small, small, small, small, 2, 16, 4));
         assertThrows(IllegalArgumentException.class, () -> nk.sigmoidMul(small, small, small, -1));
     }
