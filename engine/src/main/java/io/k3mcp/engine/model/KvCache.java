@@ -43,6 +43,9 @@ public final class KvCache {
         this.keys = new ByteBuffer[config.nLayer()];
         this.values = new ByteBuffer[config.nLayer()];
         for (int i = 0; i < keys.length; i++) {
+            if (config.deltaNet() != null && config.deltaNet().isRecurrent(i)) {
+                continue;   // a delta-net layer keeps no rows, only its RecurrentState
+            }
             keys[i] = Buffers.bytes(layerBytes);
             values[i] = Buffers.bytes(layerBytes);
         }

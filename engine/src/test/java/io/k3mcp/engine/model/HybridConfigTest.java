@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -56,6 +57,11 @@ class HybridConfigTest {
             assertNull(attention.deltaNet());
             assertEquals(1024, attention.wq().rows(), "q and gate per head");
             assertTrue(m.weights().tiedOutput());
+            KvCache cache = new KvCache(c, 64, GgmlType.F16);
+            assertNull(cache.keys(0), "a delta-net layer holds no K/V rows");
+            assertNotNull(cache.recurrent().state(0));
+            assertEquals(64L * 128 * 2, cache.keys(2).capacity(), "the attention layer: 64 rows of 1 KV head x 128, F16");
+            assertNull(cache.recurrent().state(2));
         }
     }
 
@@ -69,6 +75,19 @@ class HybridConfigTest {
     void qwen35moeQ4KmMatchesLlamaCppOnTheReferenceKernels() throws IOException {
         double[] diffs = GoldenTeacherForcedTest.check(Golden.NEW_ARCHS + "qwen35moe-mini-q4_k_m", ReferenceKernels.INSTANCE);
         assertTrue(diffs[0] < 0.62, "max top-5 difference " + diffs[0]);
+    }
+
+    /** The conv windows and states carry across batches exactly: 7-token batches give the one-batch logits bit for bit. */
+    @Test
+    void prefillInSmallBatchesEqualsOneBatch() throws IOException {
+        Golden.Run run = Golden.load(Golden.NEW_ARCHS + "qwen35-mini-f16").runs().get(0);
+        int[] ids = Arrays.copyOf(run.promptIds(), run.promptIds().length + 12);
+        System.arraycopy(run.generatedIds(), 0, ids, run.promptIds().length, 12);
+        try (Model m = Model.load(MINI, ReferenceKernels.INSTANCE)) {
+            float[] one = new Transformer(m, ReferenceKernels.INSTANCE).forward(new KvCache(m.config(), ids.length, GgmlType.F16), ids, true);
+            float[] small = new Transformer(m, ReferenceKernels.INSTANCE, 7).forward(new KvCache(m.config(), ids.length, GgmlType.F16), ids, true);
+            assertArrayEquals(one, small);
+        }
     }
 
     @Test
