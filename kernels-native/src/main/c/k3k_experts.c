@@ -27,8 +27,8 @@ typedef struct {
     int32_t *order;   /* pair index of each expert-ordered position */
     int32_t *where;   /* expert-ordered position of each pair */
     int32_t *offset;  /* [n_expert + 1]: expert e owns positions offset[e]..offset[e+1] */
-    int32_t *item_expert, *item_row;
-    int chunk_rows, n_items;
+    int32_t *item_expert, *item_row, *item_end;
+    int n_items;
     _Atomic int next_item;
 } ex_task;
 
@@ -101,8 +101,7 @@ static void product_task(void *arg, int ith, int nth) {
     (void) nth;
     ex_task *t = arg;
     for (int i; (i = atomic_fetch_add_explicit(&t->next_item, 1, memory_order_relaxed)) < t->n_items;) {
-        const int e = t->item_expert[i], r0 = t->item_row[i];
-        const int r1 = r0 + t->chunk_rows < t->rows ? r0 + t->chunk_rows : t->rows;
+        const int e = t->item_expert[i], r0 = t->item_row[i], r1 = t->item_end[i];
         if (t->use_packed) item_packed(t, e, r0, r1, t->offset[e], t->offset[e + 1]);
         else item_file(t, e, r0, r1, t->offset[e], t->offset[e + 1]);
     }
@@ -127,18 +126,22 @@ static int group_by_expert(ex_task *t) {
     return most;
 }
 
-/* Items of whole ROW_TILEs, about eight per thread over the experts in use. */
+/* Items of whole ROW_TILEs sized by work (rows x the expert's tokens), about eight per thread: an expert
+ * with many tokens is split into more row chunks than one with a single token, so the workers finish
+ * together. Items of one expert are consecutive, so its slab streams in order. */
 static void plan_items(ex_task *t, int threads) {
-    int used = 0;
-    for (int e = 0; e < t->n_expert; e++) used += t->offset[e + 1] > t->offset[e];
-    int per = ((int) ((int64_t) used * t->rows / (8 * threads)) + ROW_TILE - 1) / ROW_TILE * ROW_TILE;
-    t->chunk_rows = per < ROW_TILE ? ROW_TILE : per;
+    const int64_t target = ((int64_t) t->n_pairs * t->rows + 8 * threads - 1) / (8 * threads);
     t->n_items = 0;
     for (int e = 0; e < t->n_expert; e++) {
-        if (t->offset[e + 1] == t->offset[e]) continue;
-        for (int r = 0; r < t->rows; r += t->chunk_rows) {
+        const int count = t->offset[e + 1] - t->offset[e];
+        if (count == 0) continue;
+        int64_t chunk = (target + count - 1) / count;
+        chunk = (chunk + ROW_TILE - 1) / ROW_TILE * ROW_TILE;
+        if (chunk > t->rows) chunk = t->rows;
+        for (int r = 0; r < t->rows; r += (int) chunk) {
             t->item_expert[t->n_items] = e;
-            t->item_row[t->n_items++] = r;
+            t->item_row[t->n_items] = r;
+            t->item_end[t->n_items++] = r + (int) chunk < t->rows ? r + (int) chunk : t->rows;
         }
     }
     atomic_store(&t->next_item, 0);
@@ -167,7 +170,7 @@ int k3k_matmul_experts(k3k_pool *pool, int type, const void *packed, const void 
     const size_t file_act = k3k_act_row_bytes(tr, cols), packed_act = packed ? k3k_packed_act_row_bytes(type, cols) : 0;
     const size_t act_max = file_act > packed_act ? file_act : packed_act;
     const int max_items = n_expert * ((rows + ROW_TILE - 1) / ROW_TILE);
-    const size_t ints = (size_t) 2 * t.n_pairs + (size_t) n_expert + 1 + 2 * (size_t) max_items;
+    const size_t ints = (size_t) 2 * t.n_pairs + (size_t) n_expert + 1 + 3 * (size_t) max_items;
     const size_t index_bytes = (sizeof(int32_t) * ints + 63) & ~(size_t) 63;
     uint8_t *scratch = k3k_pool_scratch(pool, index_bytes + act_max * (size_t) (t.n_pairs + (x_per_slot ? 0 : n_tokens)));
     if (!scratch) return -1;
@@ -176,6 +179,7 @@ int k3k_matmul_experts(k3k_pool *pool, int type, const void *packed, const void 
     t.offset = t.where + t.n_pairs;
     t.item_expert = t.offset + n_expert + 1;
     t.item_row = t.item_expert + max_items;
+    t.item_end = t.item_row + max_items;
     const int most = group_by_expert(&t);
     /* the packed kernels unless every expert has fewer tokens than they need to beat the file layout */
     t.use_packed = packed && most >= tr->packed_min_tokens;

@@ -1,6 +1,6 @@
 /* Expert products: every (token, slot) pair equals the plain product of its expert's slab, on the file
- * layout and the packed one, generic and fast, on the pool or not, at ragged shapes; unused experts'
- * slabs are never read (they hold NaNs here); bad ids and shapes are refused. */
+ * layout and the packed one, generic and fast, on the pool or not, at ragged shapes; no output depends on
+ * an unused expert's slab (it holds NaN scales here); bad ids and shapes are refused. */
 #include <string.h>
 #include "k3k_test.h"
 #include "../k3k_pool.h"

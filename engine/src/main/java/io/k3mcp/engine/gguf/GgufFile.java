@@ -132,7 +132,8 @@ public final class GgufFile implements AutoCloseable {
         GgmlType type = GgmlType.byId(id);
         if (type == null) {
             throw GgufException.at(path, offset, "tensor '" + tensor + "' has ggml type " + id + " ("
-                    + GgmlTypeNames.name(id) + "), which k3mcp does not support");
+                    + GgmlTypeNames.name(id) + "), which k3mcp does not support (supported: "
+                    + java.util.Arrays.stream(GgmlType.values()).map(GgmlType::name).collect(java.util.stream.Collectors.joining(", ")) + ")");
         }
         return type;
     }

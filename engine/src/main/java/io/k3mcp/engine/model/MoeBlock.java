@@ -33,31 +33,42 @@ final class MoeBlock {
         this.sharedFfn = new FeedForwardBlock(c, kernels);
     }
 
+    /**
+     * The block's steps; an architecture's extras join between them (a shared expert added to
+     * {@code buf.proj} after the weighted sum, gating scales applied to the weights after routing).
+     */
     void run(ForwardBuffers buf, MoeWeights mw, int n) {
         ExpertRoutes routes = route(buf, mw, n);
-        float[] weights = buf.expertWeights;
-        int e = c.nEmbd();
-        int f = c.experts().nFfExp();
-        int k = routes.nUsed();
+        expertFfns(buf, mw, routes);
+        weightedSum(buf, routes);
+        if (mw.shared() != null) {
+            addSharedExpert(buf, mw.shared(), n);
+        }
+    }
+
+    /** Every (token, slot)'s expert SwiGLU FFN, one expert product per projection for the whole batch. */
+    private void expertFfns(ForwardBuffers buf, MoeWeights mw, ExpertRoutes routes) {
         mw.gate().multiply(kernels, buf.xb, false, routes, buf.expertGate);
         mw.up().multiply(kernels, buf.xb, false, routes, buf.expertUp);
-        kernels.swiglu(buf.expertGate, buf.expertUp, buf.expertHidden, n * k * f);
+        kernels.swiglu(buf.expertGate, buf.expertUp, buf.expertHidden, routes.pairs() * c.experts().nFfExp());
         mw.down().multiply(kernels, buf.expertHidden, true, routes, buf.expertOut);
-        // ggml multiplies each expert's output by its weight, then adds them up starting from slot 0
-        for (int t = 0; t < n; t++) {
+    }
+
+    /** proj = w_0 y_0 + ... + w_{k-1} y_{k-1} per token: ggml scales each output, then adds from slot 0 on. */
+    private void weightedSum(ForwardBuffers buf, ExpertRoutes routes) {
+        int e = c.nEmbd();
+        int k = routes.nUsed();
+        for (int t = 0; t < routes.nTokens(); t++) {
             FloatBuffer out = Buffers.slice(buf.proj, t * e, e);
             for (int s = 0; s < k; s++) {
                 FloatBuffer y = Buffers.slice(buf.expertOut, (t * k + s) * e, e);
-                kernels.scale(y, weights[t * k + s], e);
+                kernels.scale(y, buf.expertWeights[t * k + s], e);
                 if (s == 0) {
                     out.put(0, y, 0, e);
                 } else {
                     kernels.add(out, y, out, e);
                 }
             }
-        }
-        if (mw.shared() != null) {
-            addSharedExpert(buf, mw.shared(), n);
         }
     }
 

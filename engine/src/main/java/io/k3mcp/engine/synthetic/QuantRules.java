@@ -11,7 +11,8 @@ import io.k3mcp.kernels.GgmlType;
  *       Q8_0 (then Q8_0); Q8_0 when the row length is not a multiple of 256.</li>
  *   <li>attn_v.weight: Q2_K files use Q4_K when n_head / n_head_kv >= 4, else Q3_K; Q4_K_M uses Q6_K on
  *       layers where {@link #useMoreBits} holds.</li>
- *   <li>ffn_down.weight: Q2_K files use Q3_K; Q4_K_M uses Q6_K where {@link #useMoreBits} holds.</li>
+ *   <li>ffn_down.weight and the experts' ffn_down_exps.weight (llama.cpp matches "ffn_down"): Q2_K files
+ *       use Q3_K; Q4_K_M uses Q6_K where {@link #useMoreBits} holds.</li>
  *   <li>attn_output.weight: Q2_K files use Q3_K.</li>
  *   <li>Everything else: the file type's default (token_embd with an untied output included).</li>
  * </ul>
@@ -57,7 +58,7 @@ public final class QuantRules {
             } else if (ftype == SyntheticType.Q4_K_M && useMoreBits(layer, shape.nLayer())) {
                 t = GgmlType.Q6_K;
             }
-        } else if (name.endsWith("ffn_down.weight")) {
+        } else if (name.endsWith("ffn_down.weight") || name.endsWith("ffn_down_exps.weight")) {
             if (ftype == SyntheticType.Q2_K) {
                 t = GgmlType.Q3_K;
             } else if (ftype == SyntheticType.Q4_K_M && useMoreBits(layer, shape.nLayer())) {

@@ -51,6 +51,11 @@ public final class SyntheticModelWriter {
             w.putU32(a + ".attention.key_length", s.headDim());
             w.putU32(a + ".attention.value_length", s.headDim());
         }
+        if (s.experts() != null) {
+            w.putU32(a + ".expert_count", s.experts().count());
+            w.putU32(a + ".expert_used_count", s.experts().used());
+            w.putU32(a + ".expert_feed_forward_length", s.experts().ffn());
+        }
         w.putU32(a + ".vocab_size", s.nVocab());
         SyntheticTokenizer.write(s, w);
         for (TensorSpec t : plan.tensors()) {
@@ -81,8 +86,12 @@ public final class SyntheticModelWriter {
         }
     }
 
-    /** Row {@code row} of tensor {@code t}: 1.0 for norms, else N(0, 0.02) by Box-Muller from a per-row generator. */
+    /** Row {@code row} of tensor {@code t}: its fixed values, 1.0 for norms, else N(0, 0.02) by Box-Muller from a per-row generator. */
     static void fillRow(TensorSpec t, long tensorSeed, int row, float[] x) {
+        if (t.values() != null) {
+            System.arraycopy(t.values(), 0, x, 0, x.length);
+            return;
+        }
         if (t.ones()) {
             java.util.Arrays.fill(x, 1.0f);
             return;

@@ -37,11 +37,17 @@ public final class SyntheticModels {
 
     /** Parses "shape:type" (e.g. "tinyllama-1.1b:q4_0") against the built-in shapes. */
     public static SyntheticPlan parseSpec(String spec) {
+        return parseSpec(spec, 0);
+    }
+
+    /** As {@link #parseSpec(String)}, cut to the shape's first {@code layers} layers (0: all). */
+    public static SyntheticPlan parseSpec(String spec, int layers) {
         int colon = spec.lastIndexOf(':');
         if (colon <= 0 || colon == spec.length() - 1) {
             throw new IllegalArgumentException("synthetic model '" + spec + "': expected SHAPE:TYPE, e.g. tinyllama-1.1b:q4_0");
         }
-        return SyntheticPlan.of(SyntheticShape.byName(spec.substring(0, colon)), SyntheticType.parse(spec.substring(colon + 1)));
+        SyntheticShape shape = SyntheticShape.byName(spec.substring(0, colon));
+        return SyntheticPlan.of(layers == 0 ? shape : shape.withLayers(layers), SyntheticType.parse(spec.substring(colon + 1)));
     }
 
     public Path pathFor(SyntheticPlan plan) {

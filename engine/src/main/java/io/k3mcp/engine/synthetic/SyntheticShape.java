@@ -15,10 +15,25 @@ import java.util.Map;
  * @param qkNorm     per-head RMS norms on q and k (qwen3)
  * @param tokenizer  "llama" (SentencePiece) or "gpt2" (byte-level BPE)
  * @param preTokenizer tokenizer.ggml.pre for gpt2 vocabularies ("qwen2", "llama-bpe"), null for llama
+ * @param experts    mixture-of-experts widths (qwen3moe), or null for dense layers
+ * @param ropeScaling Llama 3.x RoPE scaling, written as rope_freqs.weight, or null
  */
 public record SyntheticShape(String name, String arch, int nEmbd, int nLayer, int nHead, int nHeadKv, int headDim,
                              int nFf, int nVocab, int contextLength, float ropeTheta, float rmsEps,
-                             boolean tiedOutput, boolean qkNorm, String tokenizer, String preTokenizer) {
+                             boolean tiedOutput, boolean qkNorm, String tokenizer, String preTokenizer,
+                             Experts experts, Llama3RopeScaling ropeScaling) {
+
+    /** Experts per layer, experts each token uses, and one expert's FFN width. */
+    public record Experts(int count, int used, int ffn) {
+    }
+
+    /** A dense shape without RoPE factors. */
+    public SyntheticShape(String name, String arch, int nEmbd, int nLayer, int nHead, int nHeadKv, int headDim,
+                          int nFf, int nVocab, int contextLength, float ropeTheta, float rmsEps,
+                          boolean tiedOutput, boolean qkNorm, String tokenizer, String preTokenizer) {
+        this(name, arch, nEmbd, nLayer, nHead, nHeadKv, headDim, nFf, nVocab, contextLength, ropeTheta, rmsEps, tiedOutput,
+                qkNorm, tokenizer, preTokenizer, null, null);
+    }
 
     public SyntheticShape {
         if (nEmbd <= 0 || nLayer <= 0 || nHead <= 0 || nHeadKv <= 0 || headDim <= 0 || nFf <= 0 || nVocab <= 0) {
@@ -29,6 +44,9 @@ public record SyntheticShape(String name, String arch, int nEmbd, int nLayer, in
         }
         if (!tokenizer.equals("llama") && !tokenizer.equals("gpt2")) {
             throw new IllegalArgumentException("shape " + name + ": tokenizer must be llama or gpt2, not " + tokenizer);
+        }
+        if (experts != null && (experts.count() < 1 || experts.used() < 1 || experts.used() > experts.count() || experts.ffn() < 1)) {
+            throw new IllegalArgumentException("shape " + name + ": " + experts + " needs 1 <= used <= count and ffn >= 1");
         }
         if (nVocab < 300) {
             throw new IllegalArgumentException("shape " + name + ": vocabulary " + nVocab + " is below the 300 tokens a byte vocabulary needs");
@@ -58,10 +76,13 @@ public record SyntheticShape(String name, String arch, int nEmbd, int nLayer, in
                 40960, 1000000f, 1e-6f, true, true, "gpt2", "qwen2"));
         // meta-llama/Llama-3.2-1B: Llama-3 vocabulary, tied embeddings, rope theta 5e5
         m.put("llama-3.2-1b", new SyntheticShape("llama-3.2-1b", "llama", 2048, 16, 32, 8, 64, 8192, 128256,
-                131072, 500000f, 1e-5f, true, false, "gpt2", "llama-bpe"));
+                131072, 500000f, 1e-5f, true, false, "gpt2", "llama-bpe", null, Llama3RopeScaling.LLAMA_3));
         // Qwen/Qwen3-4B: 36 layers, 32/8 heads of 128, tied embeddings
         m.put("qwen3-4b", new SyntheticShape("qwen3-4b", "qwen3", 2560, 36, 32, 8, 128, 9728, 151936,
                 40960, 1000000f, 1e-6f, true, true, "gpt2", "qwen2"));
+        // Qwen/Qwen3-30B-A3B: 48 layers, 32/4 heads of 128, 128 experts of width 768, 8 used, untied output
+        m.put("qwen3-30b-a3b", new SyntheticShape("qwen3-30b-a3b", "qwen3moe", 2048, 48, 32, 4, 128, 6144, 151936,
+                40960, 1000000f, 1e-6f, false, true, "gpt2", "qwen2", new Experts(128, 8, 768), null));
         return java.util.Collections.unmodifiableMap(m);
     }
 
@@ -74,11 +95,25 @@ public record SyntheticShape(String name, String arch, int nEmbd, int nLayer, in
         return s;
     }
 
+    /**
+     * The first {@code layers} layers of this shape (same widths, so the same cost per layer), named
+     * "NAME-Nl"; the shape itself when {@code layers} is all of them.
+     */
+    public SyntheticShape withLayers(int layers) {
+        if (layers < 1 || layers > nLayer) {
+            throw new IllegalArgumentException("layers " + layers + " is outside 1.." + nLayer + " (the layers of " + name + ")");
+        }
+        return layers == nLayer ? this : new SyntheticShape(name + "-" + layers + "l", arch, nEmbd, layers, nHead, nHeadKv,
+                headDim, nFf, nVocab, contextLength, ropeTheta, rmsEps, tiedOutput, qkNorm, tokenizer, preTokenizer, experts,
+                ropeScaling);
+    }
+
     /** Parameters in the matrices and norms (what llama.cpp reports as model_n_params). */
     public long parameterCount() {
-        long perLayer = (long) nEmbd * qWidth() * 2 + (long) nEmbd * kvWidth() * 2 + 3L * nEmbd * nFf + 2L * nEmbd
+        long ffn = experts == null ? 3L * nEmbd * nFf : 3L * nEmbd * experts.ffn() * experts.count() + (long) nEmbd * experts.count();
+        long perLayer = (long) nEmbd * qWidth() * 2 + (long) nEmbd * kvWidth() * 2 + ffn + 2L * nEmbd
                 + (qkNorm ? 2L * headDim : 0);
         long embd = (long) nVocab * nEmbd;
-        return perLayer * nLayer + embd + (tiedOutput ? 0 : embd) + nEmbd;
+        return perLayer * nLayer + embd + (tiedOutput ? 0 : embd) + nEmbd + (ropeScaling == null ? 0 : headDim / 2);
     }
 }

@@ -7,8 +7,13 @@ import io.k3mcp.kernels.GgmlType;
  *
  * @param layer block index, or -1 outside the blocks
  * @param ones  a norm weight (all 1.0) rather than random N(0, 0.02)
+ * @param values fixed contents (F32, one row), such as rope_freqs.weight, or null
  */
-public record TensorSpec(String name, long[] ne, GgmlType type, int layer, boolean ones) {
+public record TensorSpec(String name, long[] ne, GgmlType type, int layer, boolean ones, float[] values) {
+
+    public TensorSpec(String name, long[] ne, GgmlType type, int layer, boolean ones) {
+        this(name, ne, type, layer, ones, null);
+    }
 
     public long rowLength() {
         return ne[0];

@@ -119,6 +119,7 @@ class GgufCorruptFileTest {
         putU32(b, at, 20);
         String msg = failure(b);
         assertTrue(msg.contains("'w.q8'") && msg.contains("IQ4_NL") && msg.contains("not support"), msg);
+        assertTrue(msg.contains("(supported: F32, F16, Q4_0,") && msg.contains("Q6_K"), msg);
     }
 
     @Test

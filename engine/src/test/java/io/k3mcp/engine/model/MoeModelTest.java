@@ -4,15 +4,22 @@ import io.k3mcp.engine.gguf.GgufException;
 import io.k3mcp.engine.gguf.GgufValueType;
 import io.k3mcp.engine.testing.GgufCopy;
 import io.k3mcp.engine.testing.Shared;
+import io.k3mcp.engine.gguf.GgufArray;
+import io.k3mcp.kernels.Buffers;
+import io.k3mcp.kernels.ExpertRoutes;
 import io.k3mcp.kernels.GgmlType;
+import io.k3mcp.kernels.Kernels;
 import io.k3mcp.kernels.NativeKernels;
 import io.k3mcp.kernels.ReferenceKernels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -67,7 +74,7 @@ class MoeModelTest {
     @Test
     void unsupportedExpertSetupsAreRefusedByName() throws IOException {
         String perLayer = loadError(GgufCopy.of(F16).put("qwen3moe.expert_used_count", GgufValueType.ARRAY,
-                new io.k3mcp.engine.gguf.GgufArray(GgufValueType.INT32, new long[] {3, 3})));
+                new GgufArray(GgufValueType.INT32, new long[] {3, 3})));
         assertTrue(perLayer.contains("qwen3moe.expert_used_count is a per-layer array"), perLayer);
         String missing = loadError(GgufCopy.of(F16).remove("qwen3moe.expert_count"));
         assertTrue(missing.contains("qwen3moe.expert_count is missing or 0"), missing);
@@ -98,6 +105,38 @@ class MoeModelTest {
         assertEquals(0.25f, w[0], 1e-7f, "without renormalisation the weight is the probability");
     }
 
+    @Test
+    void expertSlabsArePackedForTheNativeKernelsAndMultiplyAsTheReference() throws IOException {
+        NativeKernels nk = NativeKernels.shared(2, null, null);
+        try (Model m = Model.load(Shared.model("new-archs/qwen3moe-mini-q4_k_m.gguf"), ReferenceKernels.INSTANCE)) {
+            Set<GgmlType> layouts = Set.of(GgmlType.Q4_0, GgmlType.Q8_0, GgmlType.Q4_K, GgmlType.Q6_K);
+            for (LayerWeights lw : m.weightsFor(nk).layers()) {
+                assertNull(lw.moe().router().packed(), "the F32 router has no packed layout");
+                for (ExpertMatrix x : List.of(lw.moe().gate(), lw.moe().up(), lw.moe().down())) {
+                    assertEquals(layouts.contains(x.type()), x.packed() != null, x.name() + " " + x.type());
+                }
+            }
+            assertNull(m.weights().layers().get(0).moe().gate().packed(), "the file's weights stay as they are");
+            ExpertMatrix down = m.weightsFor(nk).layers().get(1).moe().down();
+            ExpertRoutes routes = new ExpertRoutes(new int[] {7, 0, 3, 3, 1, 7}, 3, 2);
+            FloatBuffer x = Buffers.floats(6 * down.cols());
+            for (int i = 0; i < 6 * down.cols(); i++) {
+                x.put(i, (float) Math.sin(i * 0.37));
+            }
+            FloatBuffer viaPacked = Buffers.floats(6 * down.rows());
+            FloatBuffer viaFile = Buffers.floats(6 * down.rows());
+            down.multiply(nk, x, true, routes, viaPacked);
+            down.multiply(ReferenceKernels.INSTANCE, x, true, routes, viaFile);
+            float scale = 0;
+            for (int i = 0; i < 6 * down.rows(); i++) {
+                scale = Math.max(scale, Math.abs(viaFile.get(i)));
+            }
+            for (int i = 0; i < 6 * down.rows(); i++) {
+                assertEquals(viaFile.get(i), viaPacked.get(i), 2e-5f * scale, "pair " + i / down.rows() + " row " + i % down.rows());
+            }
+        }
+    }
+
     /**
      * Grouping a batch's tokens by expert reads each expert once; it must not change any number. Exact on
      * the reference and for Q8_0; the Q4_K_M file's Q6_K matrices take the file-layout kernel for one token
@@ -108,7 +147,7 @@ class MoeModelTest {
         NativeKernels nk = NativeKernels.shared(2, null, null);
         for (String file : new String[] {"new-archs/qwen3moe-mini-q8_0.gguf", "new-archs/qwen3moe-mini-q4_k_m.gguf"}) {
             try (Model m = Model.load(Shared.model(file), nk)) {
-                for (var kernels : new io.k3mcp.kernels.Kernels[] {ReferenceKernels.INSTANCE, nk}) {
+                for (Kernels kernels : new Kernels[] {ReferenceKernels.INSTANCE, nk}) {
                     float[] batch = new Transformer(m, kernels).forward(new KvCache(m.config(), 16, GgmlType.F16), SEQ, true);
                     Transformer t = new Transformer(m, kernels);
                     KvCache cache = new KvCache(m.config(), 16, GgmlType.F16);

@@ -34,8 +34,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--model", description = "GGUF model file.")
     Path model;
 
-    @Option(names = "--synthetic", description = "SHAPE:TYPE synthetic model, e.g. tinyllama-1.1b:q4_0, qwen3-0.6b:q4_k_m.")
+    @Option(names = "--synthetic", description = "SHAPE:TYPE synthetic model, e.g. tinyllama-1.1b:q4_0, qwen3-0.6b:q4_k_m, qwen3-30b-a3b:q4_k_m.")
     String synthetic;
+
+    @Option(names = "--layers", description = "With --synthetic: only the shape's first N layers (same cost per layer).")
+    Integer layers;
 
     @Option(names = {"-t", "--threads"}, split = ",", description = "Thread counts, comma-separated. Default: 2.")
     List<Integer> threads = List.of(2);
@@ -110,6 +113,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (synthetic != null) {
             a.put("synthetic", synthetic);
+        }
+        if (layers != null) {
+            a.put("layers", layers);
         }
         a.set("threads", ints(threads));
         a.set("n_prompt", ints(turn ? List.of(0) : nPrompt));

@@ -34,6 +34,17 @@ class BenchCommandTest {
     }
 
     @Test
+    void aLayerCountOutsideTheShapeIsAUsageErrorNamingTheFlag() {
+        for (String layers : new String[] {"0", "49"}) {
+            CliCapture.Result r = CliCapture.run("bench", "--synthetic", "qwen3-30b-a3b:q4_k_m", "--layers", layers);
+            assertEquals(2, r.status(), r.stderr());
+            assertTrue(r.stderr().contains("--layers:"), r.stderr());
+        }
+        CliCapture.Result r = CliCapture.run("bench", "--synthetic", "qwen3-30b-a3b:q4_k_m", "--layers", "49");
+        assertTrue(r.stderr().contains("outside 1..48 (the layers of qwen3-30b-a3b)"), r.stderr());
+    }
+
+    @Test
     void jsonOutputIsOneArrayWithARowPerTest() throws Exception {
         SyntheticShape shape = new SyntheticShape("cli-tiny", "llama", 256, 1, 4, 2, 64, 256, 300, 512, 10000f, 1e-5f,
                 false, false, "llama", null);

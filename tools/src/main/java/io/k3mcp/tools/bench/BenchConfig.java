@@ -16,10 +16,11 @@ import java.util.List;
  * @param turn           run the agentic-turn benchmark instead of pp/tg
  * @param bandwidthBytes size of the bandwidth probe's buffer
  * @param syntheticDir   cache of synthetic models (null: the default cache)
+ * @param layers         the synthetic model's first {@code layers} layers only (0: all of them)
  */
 public record BenchConfig(Path model, String synthetic, List<Integer> threads, List<Integer> nPrompt,
                           List<Integer> nGen, int repetitions, String cores, boolean turn, Backend backend,
-                          long bandwidthBytes, Path syntheticDir) {
+                          long bandwidthBytes, Path syntheticDir, int layers) {
 
     public static final long DEFAULT_BANDWIDTH_BYTES = 256L << 20;
 
@@ -39,6 +40,9 @@ public record BenchConfig(Path model, String synthetic, List<Integer> threads, L
         if (repetitions < 1 || repetitions > 100) {
             throw new IllegalArgumentException("repetitions must be 1..100, got " + repetitions);
         }
+        if (layers < 0 || (layers > 0 && synthetic == null)) {
+            throw new IllegalArgumentException("layers: a layer count (1..) cuts a synthetic model only, got " + layers);
+        }
         if (bandwidthBytes < 1 << 20) {
             throw new IllegalArgumentException("bandwidth probe buffer must be at least 1 MiB");
         }
@@ -46,6 +50,9 @@ public record BenchConfig(Path model, String synthetic, List<Integer> threads, L
 
     /** The model as named in history and reports: the synthetic spec or the file name. */
     public String modelLabel() {
-        return synthetic != null ? "synthetic:" + synthetic : model.getFileName().toString();
+        if (synthetic == null) {
+            return model.getFileName().toString();
+        }
+        return "synthetic:" + synthetic + (layers > 0 ? " layers " + layers : "");
     }
 }

@@ -169,7 +169,7 @@ public final class BenchRunner {
             }
             return cfg.model();
         }
-        SyntheticPlan plan = SyntheticModels.parseSpec(cfg.synthetic());
+        SyntheticPlan plan = SyntheticModels.parseSpec(cfg.synthetic(), cfg.layers());
         SyntheticModels cache = cfg.syntheticDir() != null ? new SyntheticModels(cfg.syntheticDir()) : SyntheticModels.inDefaultCache();
         return cache.ensure(plan);
     }

@@ -67,7 +67,8 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
         return Json.parse("""
             {"type": "object", "additionalProperties": false, "properties": {
               "model": {"type": "string", "description": "GGUF model file (default: the server's --model)"},
-              "synthetic": {"type": "string", "description": "SHAPE:TYPE, shapes tinyllama-1.1b, qwen3-0.6b, llama-3.2-1b, qwen3-4b; types f16, q8_0, q4_0, q4_k_m, q6_k, q2_k"},
+              "synthetic": {"type": "string", "description": "SHAPE:TYPE, shapes tinyllama-1.1b, qwen3-0.6b, llama-3.2-1b, qwen3-4b, qwen3-30b-a3b; types f16, q8_0, q4_0, q4_k_m, q6_k, q2_k"},
+              "layers": {"type": "integer", "minimum": 1, "description": "with synthetic: only the shape's first N layers (same cost per layer; a 6-layer qwen3-30b-a3b fits a small board)"},
               "threads": {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 1024}, "minItems": 1, "maxItems": 16, "default": [2]},
               "n_prompt": {"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 8192}, "maxItems": 16, "default": [128]},
               "n_gen": {"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 8192}, "maxItems": 16, "default": [64]},
@@ -108,11 +109,24 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
             }
             model = defaultModel.toString();
         }
+        int layers = 0;
+        if (a.has("layers")) {
+            if (synthetic == null) {
+                throw new ToolInputException("layers", "layers cuts a synthetic model; give synthetic (SHAPE:TYPE) too");
+            }
+            layers = intIn(a.get("layers"), "layers", 1, 4096);
+        }
         if (synthetic != null) {
+            io.k3mcp.engine.synthetic.SyntheticPlan plan;
             try {
-                io.k3mcp.engine.synthetic.SyntheticModels.parseSpec(synthetic);
+                plan = io.k3mcp.engine.synthetic.SyntheticModels.parseSpec(synthetic);
             } catch (IllegalArgumentException e) {
                 throw new ToolInputException("synthetic", e.getMessage());
+            }
+            try {
+                plan.shape().withLayers(layers == 0 ? plan.shape().nLayer() : layers);
+            } catch (IllegalArgumentException e) {
+                throw new ToolInputException("layers", e.getMessage());
             }
         }
         List<Integer> threads = ints(a, "threads", List.of(2), 1, 1024);
@@ -134,7 +148,7 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
             throw new ToolInputException("n_prompt", "nothing to run: every n_prompt and n_gen value is 0");
         }
         return new Input(new BenchConfig(model == null ? null : Path.of(model), synthetic, threads, nPrompt, nGen, reps, cores,
-                turn, backend, BenchConfig.DEFAULT_BANDWIDTH_BYTES, null), bool(a, "record", true));
+                turn, backend, BenchConfig.DEFAULT_BANDWIDTH_BYTES, null, layers), bool(a, "record", true));
     }
 
     @Override

@@ -10,7 +10,9 @@ import java.util.Locale;
  * What llama-bench reports about a model, read from its GGUF file: the file name, "arch size ftype"
  * (model_type), total tensor bytes (model_size) and elements (model_n_params), plus the bytes of
  * weights one decoded token reads: every tensor once, except that token_embd contributes one row
- * (the looked-up embedding) unless it is also the output matrix (tied), when it is read whole.
+ * (the looked-up embedding) unless it is also the output matrix (tied), when it is read whole, and a
+ * mixture-of-experts layer's expert tensors ({@code *_exps}) contribute the share of their experts a
+ * token uses ({@code expert_used_count / expert_count}): decode reads only the chosen experts.
  */
 public record ModelInfo(String filename, String type, long size, long nParams, long weightBytesPerToken) {
 
@@ -19,16 +21,20 @@ public record ModelInfo(String filename, String type, long size, long nParams, l
         long params = 0;
         long perToken = 0;
         boolean tied = f.tensor("output.weight") == null;
+        String arch = f.metadata().optString("general.architecture").orElse("unknown");
+        long experts = f.metadata().optLong(arch + ".expert_count").orElse(0L);
+        long used = f.metadata().optLong(arch + ".expert_used_count").orElse(experts);
         for (GgufTensor t : f.tensors()) {
             size += t.byteSize();
             params += t.elementCount();
             if (t.name().equals("token_embd.weight")) {
                 perToken += tied ? t.byteSize() : t.byteSize() / t.rows();
+            } else if (experts > 0 && t.name().endsWith("_exps.weight")) {
+                perToken += t.byteSize() / experts * used;
             } else {
                 perToken += t.byteSize();
             }
         }
-        String arch = f.metadata().optString("general.architecture").orElse("unknown");
         int ftype = (int) f.metadata().optLong("general.file_type").orElse(-1);
         return new ModelInfo(fileName(f.path()), arch + " " + sizeLabel(params) + " " + ftypeName(ftype), size, params, perToken);
     }

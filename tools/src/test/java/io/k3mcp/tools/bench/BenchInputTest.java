@@ -57,6 +57,18 @@ class BenchInputTest {
     }
 
     @Test
+    void layersCutASyntheticModelWithinItsShape() throws Exception {
+        BenchConfig c = tool().parse(Json.parse("{\"synthetic\": \"qwen3-30b-a3b:q4_k_m\", \"layers\": 6}")).config();
+        assertEquals(6, c.layers());
+        assertEquals("synthetic:qwen3-30b-a3b:q4_k_m layers 6", c.modelLabel());
+        assertEquals(0, tool().parse(Json.parse("{\"synthetic\": \"qwen3-30b-a3b:q4_k_m\"}")).config().layers());
+        String many = error("{\"synthetic\": \"qwen3-30b-a3b:q4_k_m\", \"layers\": 49}");
+        assertTrue(many.startsWith("layers:") && many.contains("outside 1..48"), many);
+        assertTrue(error("{\"synthetic\": \"qwen3-30b-a3b:q4_k_m\", \"layers\": 0}").startsWith("layers:"));
+        assertTrue(error("{\"model\": \"a.gguf\", \"layers\": 2}").startsWith("layers:"));
+    }
+
+    @Test
     void schemasAreObjects() {
         assertEquals("object", tool().inputSchema().get("type").asText());
         assertTrue(tool().outputSchema().get("required").toString().contains("rows"));

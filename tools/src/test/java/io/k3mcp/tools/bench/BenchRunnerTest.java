@@ -36,7 +36,7 @@ class BenchRunnerTest {
     }
 
     static BenchConfig config(List<Integer> threads, List<Integer> p, List<Integer> n, int reps, boolean turn) throws IOException {
-        return new BenchConfig(TinyModel.q8(), null, threads, p, n, reps, null, turn, Backend.REFERENCE, 1 << 20, null);
+        return new BenchConfig(TinyModel.q8(), null, threads, p, n, reps, null, turn, Backend.REFERENCE, 1 << 20, null, 0);
     }
 
     @BeforeAll
@@ -140,7 +140,7 @@ class BenchRunnerTest {
     @Test
     void missingModelIsAClearError() {
         BenchConfig cfg = new BenchConfig(tmp.resolve("nope.gguf"), null, List.of(1), List.of(8), List.of(), 1, null, false,
-                Backend.REFERENCE, 1 << 20, null);
+                Backend.REFERENCE, 1 << 20, null, 0);
         IOException e = assertThrows(IOException.class, () -> runner().run(cfg, (d, t, m) -> { }, Cancellation.none()));
         assertTrue(e.getMessage().contains("nope.gguf"));
     }
