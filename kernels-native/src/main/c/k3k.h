@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 /* Bumped whenever an exported signature changes; NativeKernels refuses a library that disagrees. */
-#define K3K_ABI_VERSION 6
+#define K3K_ABI_VERSION 7
 
 #define K3K_MAX_CPUS 1024
 #define K3K_DEFAULT_AI_PATH "/proc/set_ai_thread"
@@ -93,6 +93,17 @@ void k3k_add_bias(float *x, const float *bias, int n, int n_rows);
 void k3k_scale(float *x, float s, int n);
 /* x = cap * tanh(x / cap) (Gemma's final logit soft-capping) */
 void k3k_softcap(float *x, float cap, int n);
+
+/* out = x * sigmoid(gate) (out may alias x). */
+void k3k_sigmoid_mul(const float *x, const float *gate, float *out, int n);
+/* Gated delta net (Qwen3.5), see Kernels.causalConv / Kernels.gatedDeltaNet: the causal convolution + silu
+ * with its (d_conv-1) x channels time-major window, and the gated delta rule over n_tokens tokens with
+ * n_v_heads states of s x s floats (state[h][j*s + i] = M[i][j]). Both return 0, or -1 for bad shapes. */
+int k3k_causal_conv(k3k_pool *pool, float *state, const float *x, const float *w, float *out, int n_tokens,
+                    int channels, int d_conv);
+int k3k_gated_delta_net(k3k_pool *pool, float *state, const float *qkv, const float *alpha, const float *beta,
+                        const float *dt_bias, const float *ssm_a, float *out, int n_tokens, int n_k_heads,
+                        int n_v_heads, int s, float eps);
 
 /* Streaming read of `bytes` bytes of buf on every worker (each its own share), `reps` times; returns
  * the seconds taken by the fastest rep. For the bandwidth probe of the kernel benchmark. */

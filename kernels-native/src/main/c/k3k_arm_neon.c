@@ -140,8 +140,72 @@ static void kv_axpy_f16(float *acc, float p, const void *vv, int n) {
     for (; d < n; d++) acc[d] += p * H2F(v[d]);
 }
 
+/* The gated delta rule's state-column loops: two registers hold the generic model's partial sums 0-3 and
+ * 4-7, reduced in its order ((0+4)+(2+6))+((1+5)+(3+7)); no fused multiply-add, so bit-identical. */
+static float lanes_sum(float32x4_t a, float32x4_t b) {
+    const float32x4_t v = vaddq_f32(a, b);
+    const float32x2_t p = vadd_f32(vget_low_f32(v), vget_high_f32(v));
+    return vget_lane_f32(p, 0) + vget_lane_f32(p, 1);
+}
+
+static float gdn_decay_dot(float *m, float decay, const float *k, int s) {
+    float32x4_t a0 = vdupq_n_f32(0.0f), a1 = a0;
+    int i = 0;
+    for (; i + 8 <= s; i += 8) {
+        const float32x4_t v0 = vmulq_n_f32(vld1q_f32(m + i), decay), v1 = vmulq_n_f32(vld1q_f32(m + i + 4), decay);
+        vst1q_f32(m + i, v0);
+        vst1q_f32(m + i + 4, v1);
+        a0 = vaddq_f32(a0, vmulq_f32(v0, vld1q_f32(k + i)));
+        a1 = vaddq_f32(a1, vmulq_f32(v1, vld1q_f32(k + i + 4)));
+    }
+    float sum = lanes_sum(a0, a1);
+    for (; i < s; i++) {
+        m[i] = m[i] * decay;
+        sum += m[i] * k[i];
+    }
+    return sum;
+}
+
+static float gdn_update_dot(float *m, const float *k, float d, const float *q, int s) {
+    float32x4_t a0 = vdupq_n_f32(0.0f), a1 = a0;
+    int i = 0;
+    for (; i + 8 <= s; i += 8) {
+        const float32x4_t v0 = vaddq_f32(vld1q_f32(m + i), vmulq_n_f32(vld1q_f32(k + i), d));
+        const float32x4_t v1 = vaddq_f32(vld1q_f32(m + i + 4), vmulq_n_f32(vld1q_f32(k + i + 4), d));
+        vst1q_f32(m + i, v0);
+        vst1q_f32(m + i + 4, v1);
+        a0 = vaddq_f32(a0, vmulq_f32(v0, vld1q_f32(q + i)));
+        a1 = vaddq_f32(a1, vmulq_f32(v1, vld1q_f32(q + i + 4)));
+    }
+    float sum = lanes_sum(a0, a1);
+    for (; i < s; i++) {
+        m[i] = m[i] + k[i] * d;
+        sum += m[i] * q[i];
+    }
+    return sum;
+}
+
+/* The convolution's tap sums, four channels at a time, taps in the generic order: bit-identical. */
+static void conv_taps(float *sum, const float *const *rows, const float *const *wrows, int d_conv, int n) {
+    int c = 0;
+    for (; c + 4 <= n; c += 4) {
+        float32x4_t acc = vdupq_n_f32(0.0f);
+        for (int i = 0; i < d_conv; i++) acc = vaddq_f32(acc, vmulq_f32(vld1q_f32(rows[i] + c), vld1q_f32(wrows[i] + c)));
+        vst1q_f32(sum + c, acc);
+    }
+    for (; c < n; c++) {
+        float s = 0.0f;
+        for (int i = 0; i < d_conv; i++) s += rows[i][c] * wrows[i][c];
+        sum[c] = s;
+    }
+}
+
 int k3k_install_arm_neon(k3k_type_traits *t) {
     if (!(getauxval(AT_HWCAP) & HWCAP_ASIMDDP)) return 0;
+    t[K3K_F32].conv_taps = conv_taps;
+    t[K3K_F32].gdn_decay_dot = gdn_decay_dot;
+    t[K3K_F32].gdn_update_dot = gdn_update_dot;
+    t[K3K_F32].gdn_path = "neon";
     t[K3K_F16].kv_dot = kv_dot_f16;
     t[K3K_F16].kv_axpy = kv_axpy_f16;
     t[K3K_F16].kv_path = "neon";

@@ -41,6 +41,10 @@ static void init(void) {
     generic_table[K3K_F16].kv_dot = k3k_kv_dot_f16_generic;
     generic_table[K3K_F16].kv_axpy = k3k_kv_axpy_f16_generic;
     generic_table[K3K_F32].kv_path = generic_table[K3K_F16].kv_path = "generic";
+    generic_table[K3K_F32].gdn_decay_dot = k3k_gdn_decay_dot_generic;
+    generic_table[K3K_F32].gdn_update_dot = k3k_gdn_update_dot_generic;
+    generic_table[K3K_F32].gdn_path = "generic";
+    generic_table[K3K_F32].conv_taps = k3k_conv_taps_generic;
     generic_table[K3K_Q4_0].packed = k3k_q4_0x8_generic;
     generic_table[K3K_Q4_0].packed_path = "generic";
     generic_table[K3K_Q8_0].packed = k3k_q8_0x8_generic;
@@ -109,6 +113,13 @@ int k3k_coverage(char *buf, int cap) {
     for (int t = K3K_F32; t <= K3K_F16; t++) {
         char line[64];
         const int n = snprintf(line, sizeof(line), "attention.%s %s\n", type_name(t), k3k_traits(t)->kv_path);
+        if (buf && len + n < cap) memcpy(buf + len, line, (size_t) n + 1);
+        len += n;
+    }
+    {
+        char line[64];
+        const int n = snprintf(line, sizeof(line), "gated_delta_net %s\ncausal_conv %s\n", k3k_traits(K3K_F32)->gdn_path,
+                               k3k_traits(K3K_F32)->gdn_path);
         if (buf && len + n < cap) memcpy(buf + len, line, (size_t) n + 1);
         len += n;
     }

@@ -25,6 +25,16 @@ typedef void (*k3k_vec_dot_4t_fn)(int n, float *s, size_t s_stride, const void *
 /* Attention's inner loops over one key/value cache row (F32 or F16 elements): q.k, and acc += p * v. */
 typedef float (*k3k_kv_dot_fn)(const float *q, const void *k, int n);
 typedef void (*k3k_kv_axpy_fn)(float *acc, float p, const void *v, int n);
+/* The gated delta rule's loops over one state column m (s floats): m *= decay, returning m.k; and
+ * m += k * d, returning m.q. Sums in eight interleaved partial sums reduced ((0+4)+(2+6))+((1+5)+(3+7)),
+ * then the tail in order, no fused multiply-add: every ISA version equals the generic one bit for bit. */
+typedef float (*k3k_gdn_decay_dot_fn)(float *m, float decay, const float *k, int s);
+typedef float (*k3k_gdn_update_dot_fn)(float *m, const float *k, float d, const float *q, int s);
+float k3k_gdn_decay_dot_generic(float *m, float decay, const float *k, int s);
+/* The causal convolution's tap sums for n channels: sum[c] = sum_i rows[i][c] * wrows[i][c], oldest tap first. */
+typedef void (*k3k_conv_taps_fn)(float *sum, const float *const *rows, const float *const *wrows, int d_conv, int n);
+void k3k_conv_taps_generic(float *sum, const float *const *rows, const float *const *wrows, int d_conv, int n);
+float k3k_gdn_update_dot_generic(float *m, const float *k, float d, const float *q, int s);
 
 
 /* Generic scalar dots, arithmetic identical to ggml's *_generic versions. */
@@ -89,6 +99,11 @@ typedef struct {
     k3k_kv_dot_fn kv_dot;
     k3k_kv_axpy_fn kv_axpy;
     const char *kv_path;
+    /* F32 row only: the gated delta rule's state-column loops, and which path provides them */
+    k3k_gdn_decay_dot_fn gdn_decay_dot;
+    k3k_gdn_update_dot_fn gdn_update_dot;
+    const char *gdn_path;
+    k3k_conv_taps_fn conv_taps; /* F32 row only, same path as gdn */
     /* types with a packed layout (k3k_packed.h): its eight-row kernel, and which path provides it */
     void (*packed)(int nb, const void *x, const uint8_t *act, size_t act_stride, int n_tok, float *y, size_t y_stride);
     const char *packed_path;

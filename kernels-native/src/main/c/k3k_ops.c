@@ -90,6 +90,10 @@ void k3k_swiglu(const float *gate, const float *up, float *out, int n) {
     for (int i = 0; i < n; i++) out[i] = silu(gate[i]) * up[i];
 }
 
+void k3k_sigmoid_mul(const float *x, const float *gate, float *out, int n) {
+    for (int i = 0; i < n; i++) out[i] = x[i] * (1.0f / (1.0f + expf(-gate[i])));
+}
+
 void k3k_geglu(const float *gate, const float *up, float *out, int n) {
     pthread_once(&gelu_once, gelu_table_init);
     for (int i = 0; i < n; i++) {

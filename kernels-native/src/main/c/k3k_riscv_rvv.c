@@ -109,8 +109,70 @@ static void dot_q6_K_q8_K(int n, float *s, const void *vx, const void *vy) {
     *s = sumf;
 }
 
+/* The gated delta rule's state-column loops, eight floats per step (e32m2 holds eight at any VLEN >= 128).
+ * The eight partial sums are stored and reduced in the generic model's order; no fused multiply-add, so
+ * the results equal the generic ones bit for bit. */
+static float lanes_sum(vfloat32m2_t acc) {
+    float a[8];
+    __riscv_vse32_v_f32m2(a, acc, 8);
+    return ((a[0] + a[4]) + (a[2] + a[6])) + ((a[1] + a[5]) + (a[3] + a[7]));
+}
+
+static float gdn_decay_dot(float *m, float decay, const float *k, int s) {
+    const size_t vl = __riscv_vsetvl_e32m2(8);
+    vfloat32m2_t acc = __riscv_vfmv_v_f_f32m2(0.0f, vl);
+    int i = 0;
+    for (; i + 8 <= s; i += 8) {
+        const vfloat32m2_t v = __riscv_vfmul_vf_f32m2(__riscv_vle32_v_f32m2(m + i, vl), decay, vl);
+        __riscv_vse32_v_f32m2(m + i, v, vl);
+        acc = __riscv_vfadd_vv_f32m2(acc, __riscv_vfmul_vv_f32m2(v, __riscv_vle32_v_f32m2(k + i, vl), vl), vl);
+    }
+    float sum = lanes_sum(acc);
+    for (; i < s; i++) {
+        m[i] = m[i] * decay;
+        sum += m[i] * k[i];
+    }
+    return sum;
+}
+
+static float gdn_update_dot(float *m, const float *k, float d, const float *q, int s) {
+    const size_t vl = __riscv_vsetvl_e32m2(8);
+    vfloat32m2_t acc = __riscv_vfmv_v_f_f32m2(0.0f, vl);
+    int i = 0;
+    for (; i + 8 <= s; i += 8) {
+        const vfloat32m2_t kd = __riscv_vfmul_vf_f32m2(__riscv_vle32_v_f32m2(k + i, vl), d, vl);
+        const vfloat32m2_t v = __riscv_vfadd_vv_f32m2(__riscv_vle32_v_f32m2(m + i, vl), kd, vl);
+        __riscv_vse32_v_f32m2(m + i, v, vl);
+        acc = __riscv_vfadd_vv_f32m2(acc, __riscv_vfmul_vv_f32m2(v, __riscv_vle32_v_f32m2(q + i, vl), vl), vl);
+    }
+    float sum = lanes_sum(acc);
+    for (; i < s; i++) {
+        m[i] = m[i] + k[i] * d;
+        sum += m[i] * q[i];
+    }
+    return sum;
+}
+
+/* The convolution's tap sums, as many channels per step as the vector length holds, taps in the generic
+ * order: bit-identical. */
+static void conv_taps(float *sum, const float *const *rows, const float *const *wrows, int d_conv, int n) {
+    for (int c = 0; c < n;) {
+        const size_t vl = __riscv_vsetvl_e32m2((size_t) (n - c));
+        vfloat32m2_t acc = __riscv_vfmv_v_f_f32m2(0.0f, vl);
+        for (int i = 0; i < d_conv; i++)
+            acc = __riscv_vfadd_vv_f32m2(acc, __riscv_vfmul_vv_f32m2(__riscv_vle32_v_f32m2(rows[i] + c, vl),
+                                                                   __riscv_vle32_v_f32m2(wrows[i] + c, vl), vl), vl);
+        __riscv_vse32_v_f32m2(sum + c, acc, vl);
+        c += (int) vl;
+    }
+}
+
 int k3k_install_riscv_rvv(k3k_type_traits *t) {
     if (!(getauxval(AT_HWCAP) & (1UL << ('V' - 'A')))) return 0;
+    t[K3K_F32].conv_taps = conv_taps;
+    t[K3K_F32].gdn_decay_dot = gdn_decay_dot;
+    t[K3K_F32].gdn_update_dot = gdn_update_dot;
+    t[K3K_F32].gdn_path = "rvv";
     t[K3K_Q4_0].dot = dot_q4_0_q8_0;
     t[K3K_Q4_0].path = "rvv";
     t[K3K_Q8_0].dot = dot_q8_0_q8_0;

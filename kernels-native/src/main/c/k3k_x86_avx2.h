@@ -32,6 +32,8 @@ void k3k_install_x86_avx2_q4_0(k3k_type_traits *t);
 void k3k_install_x86_avx2_iq4(k3k_type_traits *t);
 /* Installs the attention inner loops over F32/F16 cache rows. */
 void k3k_install_x86_avx2_kv(k3k_type_traits *t);
+/* Installs the gated delta rule's state-column loops. */
+void k3k_install_x86_avx2_gdn(k3k_type_traits *t);
 /* Installs the kernel of the packed Q4_0 x8 layout. */
 void k3k_install_x86_avx2_packed(k3k_type_traits *t);
 

@@ -26,5 +26,6 @@ void test_packed(void);
 void test_experts(void);
 void test_pool(void);
 void test_ime(void);
+void test_deltanet(void);
 
 #endif

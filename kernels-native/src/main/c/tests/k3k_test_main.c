@@ -71,6 +71,7 @@ int main(int argc, char **argv) {
     test_experts();
     test_pool();
     test_ime();
+    test_deltanet();
     printf("c-kernels: %d passed, %d failed\n", k3k_tests_passed, k3k_tests_failed);
     return k3k_tests_failed == 0 ? 0 : 1;
 }

@@ -41,6 +41,10 @@ final class GgmlMath {
         return (float) StrictMath.exp(x);
     }
 
+    static float logf(float x) {
+        return (float) StrictMath.log(x);
+    }
+
     static float sqrtf(float x) {
         return (float) Math.sqrt(x);
     }

@@ -155,6 +155,34 @@ public interface Kernels extends AutoCloseable {
     /** In place x = cap * tanh(x / cap) over n elements (Gemma's final logit soft-capping); cap > 0. */
     void softcap(FloatBuffer x, float cap, int n);
 
+    // ---- gated delta net (Qwen3.5 recurrent layers) -----------------------------------------------
+
+    /**
+     * Causal depthwise convolution with its rolling window, then silu: for channel c and token t,
+     * {@code out[t][c] = silu(sum_i weight[c][i] * w_c[t + i])} where {@code w_c} is the dConv-1 inputs
+     * the state holds for c followed by {@code x[.][c]}. The state ((dConv-1) x channels floats,
+     * time-major, oldest row first) is updated to the last dConv-1 inputs. x and out: nTokens x channels.
+     */
+    void causalConv(FloatBuffer state, FloatBuffer x, FloatBuffer weight, FloatBuffer out, int nTokens,
+                    int channels, int dConv);
+
+    /**
+     * The gated delta rule over nTokens tokens, sequentially (as llama.cpp's fused CPU op), for every V
+     * head h with Q/K head {@code h mod nKHeads}. Per token: q and k L2-normalised (eps inside the root
+     * of the sum), {@code beta = sigmoid(beta)}, {@code decay = exp(softplus(alpha + dtBias[h]) * ssmA[h])};
+     * {@code M = decay M; d = (v - M^T k) beta; M += k d^T; out = M^T q / sqrt(s)}.
+     *
+     * @param state nVHeads blocks of s x s floats, {@code state[h][j*s + i] = M[i][j]}; updated in place
+     * @param qkv   nTokens rows of (2 nKHeads + nVHeads) * s floats: q heads, k heads, v heads
+     * @param alpha nTokens x nVHeads raw decay inputs; beta likewise (before the sigmoid)
+     * @param out   nTokens x nVHeads * s
+     */
+    void gatedDeltaNet(FloatBuffer state, FloatBuffer qkv, FloatBuffer alpha, FloatBuffer beta, FloatBuffer dtBias,
+                       FloatBuffer ssmA, FloatBuffer out, int nTokens, int nKHeads, int nVHeads, int s, float eps);
+
+    /** out = x * sigmoid(gate) over n elements (the gated attention's output gate; out may alias x). */
+    void sigmoidMul(FloatBuffer x, FloatBuffer gate, FloatBuffer out, int n);
+
     /** Releases native resources (the worker pool); the reference implementation holds none. */
     @Override
     default void close() {

@@ -369,6 +369,25 @@ public final class NativeKernels implements Kernels {
         NativeLib.k3k_softcap(addr(x, n, "softcap x"), cap, n);
     }
 
+    @Override
+    public synchronized void causalConv(FloatBuffer state, FloatBuffer x, FloatBuffer weight, FloatBuffer out, int nTokens,
+                                        int channels, int dConv) {
+        NativeDeltaNet.causalConv(live(), state, x, weight, out, nTokens, channels, dConv);
+    }
+
+    @Override
+    public synchronized void gatedDeltaNet(FloatBuffer state, FloatBuffer qkv, FloatBuffer alpha, FloatBuffer beta,
+                                           FloatBuffer dtBias, FloatBuffer ssmA, FloatBuffer out, int nTokens, int nKHeads,
+                                           int nVHeads, int s, float eps) {
+        NativeDeltaNet.gatedDeltaNet(live(), state, qkv, alpha, beta, dtBias, ssmA, out, nTokens, nKHeads, nVHeads, s, eps);
+    }
+
+    @Override
+    public synchronized void sigmoidMul(FloatBuffer x, FloatBuffer gate, FloatBuffer out, int n) {
+        check(n >= 0, "sigmoidMul: n " + n + " is negative");
+        NativeLib.k3k_sigmoid_mul(addr(x, n, "sigmoidMul x"), addr(gate, n, "sigmoidMul gate"), addr(out, n, "sigmoidMul out"), n);
+    }
+
     /**
      * Streams {@code buf} (direct, 32-byte aligned) through every worker, each reading its share with the
      * widest loads this build has, {@code reps} times; returns the best read bandwidth in GB/s.

@@ -9,7 +9,7 @@ import com.sun.jna.NativeLibrary;
  */
 final class NativeLib {
     /** Must equal K3K_ABI_VERSION in k3k.h. */
-    static final int ABI_VERSION = 6;
+    static final int ABI_VERSION = 7;
     static final int PLACEMENT_FIELDS = 9;
 
     static final NativeAvailability STATUS = load("k3kernels");
@@ -90,6 +90,13 @@ final class NativeLib {
     static native void k3k_scale(long x, float s, int n);
 
     static native void k3k_softcap(long x, float cap, int n);
+
+    static native void k3k_sigmoid_mul(long x, long gate, long out, int n);
+
+    static native int k3k_causal_conv(long pool, long state, long x, long w, long out, int nTokens, int channels, int dConv);
+
+    static native int k3k_gated_delta_net(long pool, long state, long qkv, long alpha, long beta, long dtBias, long ssmA,
+                                          long out, int nTokens, int nKHeads, int nVHeads, int s, float eps);
 
     static native double k3k_read_bandwidth(long pool, long buf, long bytes, int reps);
 }

@@ -113,6 +113,23 @@ public final class ReferenceKernels implements Kernels {
         RefElementwise.softcap(x, cap, n);
     }
 
+    @Override
+    public void causalConv(FloatBuffer state, FloatBuffer x, FloatBuffer weight, FloatBuffer out, int nTokens,
+                           int channels, int dConv) {
+        RefDeltaNet.causalConv(state, x, weight, out, nTokens, channels, dConv);
+    }
+
+    @Override
+    public void gatedDeltaNet(FloatBuffer state, FloatBuffer qkv, FloatBuffer alpha, FloatBuffer beta, FloatBuffer dtBias,
+                              FloatBuffer ssmA, FloatBuffer out, int nTokens, int nKHeads, int nVHeads, int s, float eps) {
+        RefDeltaNet.gatedDeltaNet(state, qkv, alpha, beta, dtBias, ssmA, out, nTokens, nKHeads, nVHeads, s, eps);
+    }
+
+    @Override
+    public void sigmoidMul(FloatBuffer x, FloatBuffer gate, FloatBuffer out, int n) {
+        RefDeltaNet.sigmoidMul(x, gate, out, n);
+    }
+
     /** A little-endian view of {@code b} (a plain {@code slice()} would be big-endian). */
     private static ByteBuffer le(ByteBuffer b) {
         return b.order() == ByteOrder.LITTLE_ENDIAN ? b : b.duplicate().order(ByteOrder.LITTLE_ENDIAN);

@@ -30,7 +30,14 @@ public enum Architecture {
      * Gemma 4 (E2B/E4B, 26B-A4B): per-layer shapes and RoPE (Gemma4Config), per-layer input embeddings
      * (PerLayerEmbedding), shared-KV layers, V normalised without weight, attention scale 1, final soft-cap.
      */
-    GEMMA4("gemma4", true, true);
+    GEMMA4("gemma4", true, true),
+    /**
+     * Qwen3.5/3.6 dense hybrid: gated delta-net layers between gated full-attention layers (q and an
+     * output gate interleaved per head in attn_q); IMROPE, which is NeoX pairing for text positions.
+     */
+    QWEN35("qwen35", true, false),
+    /** Qwen3.5/3.6 MoE hybrid (Qwen3.6-35B-A3B): qwen35's layers with a mixture of experts plus a gated shared expert. */
+    QWEN35MOE("qwen35moe", true, false);
 
     /** The value of {@code general.architecture}. */
     public final String ggufName;
@@ -45,9 +52,14 @@ public enum Architecture {
         this.gegluFfn = gegluFfn;
     }
 
+    /** Qwen3.5 hybrids: attention with a sigmoid output gate, delta-net layers, post_attention_norm as the FFN's input norm. */
+    public boolean hybrid() {
+        return this == QWEN35 || this == QWEN35MOE;
+    }
+
     /** Whether this architecture's layers route tokens to experts (the file must then have the expert keys). */
     public boolean mixtureOfExperts() {
-        return this == QWEN3MOE;
+        return this == QWEN3MOE || this == QWEN35MOE;
     }
 
     static String mixtureOfExpertsNames() {

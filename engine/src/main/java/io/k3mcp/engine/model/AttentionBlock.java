@@ -9,7 +9,8 @@ import java.nio.FloatBuffer;
  * weight-less v norm), RoPE, the cache write, scaled dot-product attention and the output projection.
  * Head counts, head size and RoPE come from the layer's {@link LayerShape}; a shared-KV layer computes
  * no K/V and attends over its source layer's rows. Reads the normalised input {@code buf.xb}, leaves its
- * output in {@code buf.proj}; the transformer adds the residual.
+ * output in {@code buf.proj}; the transformer adds the residual. Hybrids (qwen35) gate the output: attn_q yields
+ * each head's query then its gate, and sigmoid(gate) multiplies the attention output.
  */
 final class AttentionBlock {
     private final ModelConfig c;
@@ -28,6 +29,9 @@ final class AttentionBlock {
         FloatBuffer factors = s.ropeFreqs() ? ropeFreqs : null;
 
         FloatBuffer q = project(lw.wq(), lw.bq(), buf.xb, buf.q, n);
+        if (buf.attGate != null) {
+            q = splitQueryAndGate(buf, n);
+        }
         if (lw.qNorm() != null) {
             kernels.rmsNorm(q, lw.qNorm(), buf.qb, d, n * s.nHead(), c.normEps());
             q = buf.qb;
@@ -42,6 +46,9 @@ final class AttentionBlock {
         int first = cache.firstPosition(s.kvLayer());
         kernels.attention(q, cache.keys(s.kvLayer()), cache.values(s.kvLayer()), cache.type(), buf.att, n, pos0 - first,
                 pos0 + n - first, s.nHead(), s.nKvHead(), d, c.attnScale(), true, s.sliding() ? c.slidingWindow() : 0);
+        if (buf.attGate != null) {
+            kernels.sigmoidMul(buf.att, buf.attGate, buf.att, n * s.qDim());
+        }
         lw.wo().multiply(kernels, buf.att, buf.proj, n);
     }
 
@@ -62,6 +69,16 @@ final class AttentionBlock {
         kernels.rope(k, n, s.nKvHead(), d, s.ropeDims(), pos0, s.ropeBase(), s.freqScale(), c.arch().ropeNeox, factors);
         // keys and values go through the cache (F16 rounding included) before attention reads them
         cache.write(kernels, il, pos0, k, v, n, s.kvDim());
+    }
+
+    /** De-interleaves buf.q's (query, gate) head pairs: queries into buf.att (free until attention), gates into buf.attGate. */
+    private FloatBuffer splitQueryAndGate(ForwardBuffers buf, int n) {
+        int d = c.headDim();
+        for (int r = 0; r < n * c.nHead(); r++) {
+            buf.att.put(r * d, buf.q, 2 * r * d, d);
+            buf.attGate.put(r * d, buf.q, (2 * r + 1) * d, d);
+        }
+        return buf.att;
     }
 
     private FloatBuffer project(Matrix m, FloatBuffer bias, FloatBuffer in, FloatBuffer out, int n) {

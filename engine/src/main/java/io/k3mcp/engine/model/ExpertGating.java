@@ -14,7 +14,7 @@ interface ExpertGating {
     void route(float[] logits, int nUsed, int[] ids, float[] weights, int at);
 
     static ExpertGating forArchitecture(Architecture arch) {
-        if (arch == Architecture.QWEN3MOE || arch == Architecture.GEMMA4) {
+        if (arch == Architecture.QWEN3MOE || arch == Architecture.GEMMA4 || arch == Architecture.QWEN35MOE) {
             return new SoftmaxTopK(true);
         }
         throw new UnsupportedModelException("architecture " + arch.ggufName + " has no expert gating");

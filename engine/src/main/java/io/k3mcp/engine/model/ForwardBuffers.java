@@ -11,7 +11,8 @@ final class ForwardBuffers {
     final FloatBuffer xb;      // normalised input of a sub-block (T, E)
     final FloatBuffer proj;    // attention or FFN output projected back to E (T, E)
     final FloatBuffer projB;   // its post-norm (gemma3) (T, E)
-    final FloatBuffer q;       // (T, nHead*D)
+    final FloatBuffer q;       // (T, nHead*D); hybrids (T, nHead*2D): q and output gate per head
+    final FloatBuffer attGate; // hybrids: the attention output gate (T, nHead*D), else null
     final FloatBuffer qb;      // q after per-head norm (T, nHead*D)
     final FloatBuffer k;       // (T, nKvHead*D)
     final FloatBuffer kb;      // k after per-head norm (T, nKvHead*D)
@@ -46,7 +47,8 @@ final class ForwardBuffers {
         xb = Buffers.floats(e);
         proj = Buffers.floats(e);
         projB = Buffers.floats(e);
-        q = Buffers.floats(tokens * c.qDim());
+        q = Buffers.floats(tokens * c.qDim() * (c.arch().hybrid() ? 2 : 1));
+        attGate = c.arch().hybrid() ? Buffers.floats(tokens * c.qDim()) : null;
         qb = Buffers.floats(tokens * c.qDim());
         k = Buffers.floats(tokens * c.kvDim());
         kb = Buffers.floats(tokens * c.kvDim());

@@ -68,7 +68,7 @@ final class Gemma4Config {
         int maxHead = max(nHead);
         return new ModelConfig(arch, nVocab, nEmbd, nLayer, maxHead, max(nKvHead), hdFull, max(nFf), ctx, eps,
                 rotFull, baseFull, freqScale, baseSwa, window, 0, (float) Math.sqrt(nEmbd), 1f, 1f,
-                List.copyOf(layers), perLayerInput, softcap, experts);
+                List.copyOf(layers), perLayerInput, softcap, experts, null);
     }
 
     /** llama.cpp's create_memory: a shared sliding layer reads layer nKv-2, a shared full layer nKv-1. */

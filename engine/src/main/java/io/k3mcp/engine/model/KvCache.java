@@ -14,14 +14,16 @@ import java.util.Arrays;
  * layer keeps a row per position; a sliding layer only the rows its window can still see plus one batch
  * (llama.cpp's min(n_ctx, n_swa + n_ubatch) cells); a shared-KV layer (gemma4) none, reading its source
  * layer's. The token ids beside the rows say what the cache holds, so a later call sharing a prefix can
- * keep those rows ({@link #reusablePrefix}, {@link #truncate}).
+ * keep those rows ({@link #reusablePrefix}, {@link #truncate}). A hybrid's delta-net layers (qwen35) keep
+ * no rows: a {@link RecurrentState} beside them, which resumes only from its checkpoints.
  */
 public final class KvCache {
     private final GgmlType type;
     private final int capacity;
     private final int window;
-    /** Per layer; a shared-KV layer holds its source layer's object. */
+    /** Per layer; a shared-KV layer holds its source layer's object, a delta-net layer null. */
     private final LayerMemory[] layers;
+    private final RecurrentState recurrent;
     private final int[] tokens;
     private int length;
 
@@ -68,6 +70,9 @@ public final class KvCache {
                 layers[il] = layers[s.kvLayer()];
                 continue;
             }
+            if (config.deltaNet() != null && config.deltaNet().isRecurrent(il)) {
+                continue;   // a delta-net layer keeps no rows, only its RecurrentState
+            }
             boolean sliding = config.isSlidingLayer(il);
             // a batch of up to maxBatch tokens at p0 reads keys from p0 - window + 1 on
             int rows = sliding ? Math.min(capacity, window - 1 + maxBatch) : capacity;
@@ -80,6 +85,7 @@ public final class KvCache {
             layers[il] = new LayerMemory(rowBytes, rows, sliding);
         }
         this.tokens = new int[capacity];
+        this.recurrent = config.deltaNet() == null ? null : new RecurrentState(config);
     }
 
     public GgmlType type() {
@@ -102,7 +108,7 @@ public final class KvCache {
 
     /** Bytes of key and value rows allocated, every layer counted once (shared-KV layers add nothing). */
     public long bytes() {
-        return Arrays.stream(layers).distinct().mapToLong(m -> 2L * m.keys.capacity()).sum();
+        return Arrays.stream(layers).filter(m -> m != null).distinct().mapToLong(m -> 2L * m.keys.capacity()).sum();
     }
 
     /** The token ids whose keys and values the cache holds, in position order. */
@@ -122,23 +128,37 @@ public final class KvCache {
 
     /**
      * The longest prefix of {@code sequence} the cache can resume from exactly: the common prefix, unless a
-     * sliding layer no longer holds the rows its window needs there (then 0: start over).
+     * sliding layer no longer holds the rows its window needs there (then 0: start over); with recurrent
+     * layers the longest of the current length and the checkpoints inside the common prefix (else 0).
      */
     public int reusablePrefix(int[] sequence) {
         int common = commonPrefix(sequence);
+        if (recurrent != null && common != length) {
+            common = recurrent.longestCheckpoint(common);
+        }
         return canResumeAt(common) ? common : 0;
+    }
+
+    /** Keeps a copy of the recurrent state at the current length, a point a later call may resume from (no-op without one). */
+    public void checkpoint() {
+        if (recurrent != null) {
+            recurrent.checkpoint(length);
+        }
     }
 
     private boolean canResumeAt(int position) {
         for (LayerMemory m : layers) {
-            if (m.sliding && m.first > Math.max(0, position - window + 1)) {
+            if (m != null && m.sliding && m.first > Math.max(0, position - window + 1)) {
                 return false;
             }
         }
         return true;
     }
 
-    /** Forgets positions from {@code newLength} on (their rows are overwritten by the next writes). */
+    /**
+     * Forgets positions from {@code newLength} on (their rows are overwritten by the next writes); with
+     * recurrent layers only to the current length, a checkpoint or 0 ({@link #reusablePrefix}).
+     */
     public void truncate(int newLength) {
         if (newLength < 0 || newLength > length) {
             throw new IllegalArgumentException("cannot truncate a KV cache of " + length + " tokens to " + newLength);
@@ -146,6 +166,9 @@ public final class KvCache {
         if (newLength > 0 && !canResumeAt(newLength)) {
             throw new IllegalArgumentException("cannot truncate to " + newLength + " tokens: the sliding-window layers "
                     + "no longer hold the " + (window - 1) + " positions before it (see reusablePrefix)");
+        }
+        if (recurrent != null && newLength != length) {
+            recurrent.restore(newLength);
         }
         length = newLength;
         if (newLength == 0) {
@@ -156,8 +179,18 @@ public final class KvCache {
     public void clear() {
         length = 0;
         for (LayerMemory m : layers) {
-            m.first = 0;
+            if (m != null) {
+                m.first = 0;
+            }
         }
+        if (recurrent != null) {
+            recurrent.restore(0);
+        }
+    }
+
+    /** The delta-net layers' memory, or null when the model has none. */
+    RecurrentState recurrent() {
+        return recurrent;
     }
 
     /**

@@ -6,7 +6,8 @@ import java.util.function.UnaryOperator;
 /**
  * One transformer block's weights; optional ones are null when the file has none (which is how an
  * architecture's extras are found: biases for qwen2, q/k norms for qwen3 and gemma3, post norms for gemma3,
- * experts for a mixture-of-experts layer, which then has no dense w1/w3/w2).
+ * experts for a mixture-of-experts layer, which then has no dense w1/w3/w2). A gated delta-net layer
+ * (qwen35) has {@code deltaNet} and no attention matrices (they are null).
  * Shapes as rows x cols; D = head size, E = n_embd, F = n_ff (all per layer in gemma4). Gemma 4's shared-KV
  * layers have no wk/wv; its k_eq_v layers no wv (V is the raw K projection).
  *
@@ -32,7 +33,8 @@ public record LayerWeights(
         FloatBuffer postFfnNorm,   // (E) or null
         MoeWeights moe,            // or null (dense layer)
         PerLayerInput perLayerInput,
-        float outputScale) {
+        float outputScale,
+        DeltaNetWeights deltaNet) { // recurrent mixer, or null for an attention layer
 
     /** Gemma 4's per-layer input step: x += post_norm(proj(gelu(gate x) * pl_il)); P = per-layer width. */
     public record PerLayerInput(Matrix gate, Matrix proj, FloatBuffer postNorm) { // (P, E), (E, P), (E)
@@ -46,6 +48,7 @@ public record LayerWeights(
         UnaryOperator<Matrix> opt = m -> m == null ? null : f.apply(m);
         return new LayerWeights(attnNorm, opt.apply(wq), opt.apply(wk), opt.apply(wv), opt.apply(wo), bq, bk, bv, qNorm, kNorm,
                 postAttnNorm, ffnNorm, opt.apply(w1), opt.apply(w3), opt.apply(w2), postFfnNorm,
-                moe == null ? null : moe.map(f, g), perLayerInput == null ? null : perLayerInput.withMatrices(f), outputScale);
+                moe == null ? null : moe.map(f, g), perLayerInput == null ? null : perLayerInput.withMatrices(f), outputScale,
+                deltaNet == null ? null : deltaNet.withMatrices(f));
     }
 }

@@ -24,12 +24,15 @@ import java.util.List;
  * @param perLayerInput width of Gemma 4's per-layer input embeddings (0 = none)
  * @param logitSoftcap  final logits become cap * tanh(logits / cap) (0 = no soft-cap)
  * @param experts       the mixture-of-experts hyperparameters, or null for a dense model
+ * @param deltaNet      the delta-net layers of a hybrid (qwen35), null otherwise; nLayer then excludes the
+ *                      multi-token-prediction blocks at the end, which llama.cpp never runs
  */
 public record ModelConfig(Architecture arch, int nVocab, int nEmbd, int nLayer, int nHead, int nKvHead,
                           int headDim, int nFf, int contextLength, float normEps,
                           int ropeDims, float ropeBase, float ropeFreqScale, float ropeBaseSwa,
                           int slidingWindow, int swaPattern, float embedScale, float queryScale, float attnScale,
-                          List<LayerShape> layers, int perLayerInput, float logitSoftcap, ExpertConfig experts) {
+                          List<LayerShape> layers, int perLayerInput, float logitSoftcap, ExpertConfig experts,
+                          DeltaNetConfig deltaNet) {
 
     private static final int MAX_DIM = 1 << 20;
 
@@ -69,7 +72,9 @@ public record ModelConfig(Architecture arch, int nVocab, int nEmbd, int nLayer, 
             throw new UnsupportedModelException(p + "attention.value_length " + headDimV
                     + " differs from key_length " + headDim + "; not supported");
         }
-        int nFf = feedForwardLength(m, p + "feed_forward_length");
+        // qwen35moe has no dense FFN (and real files no feed_forward_length): nFf is its shared expert's width
+        int nFf = arch == Architecture.QWEN35MOE && m.has(p + "expert_shared_feed_forward_length")
+                ? m.intIn(p + "expert_shared_feed_forward_length", 1, MAX_DIM) : feedForwardLength(m, p + "feed_forward_length");
         ExpertConfig experts = ExpertConfig.read(m, p, arch, nFf);
         float eps = m.getFloat(p + "attention.layer_norm_rms_epsilon", 1e-5f);
         int ropeDims = m.intIn(p + "rope.dimension_count", 2, MAX_DIM, headDim);
@@ -92,6 +97,13 @@ public record ModelConfig(Architecture arch, int nVocab, int nEmbd, int nLayer, 
             queryScale = (float) (1.0 / Math.sqrt(scaleDim));
             attnScale = 1f;
         }
+        DeltaNetConfig deltaNet = null;
+        if (arch.hybrid()) {
+            int blocks = nLayer;
+            nLayer -= m.intIn(p + "nextn_predict_layers", 0, blocks - 1, 0);
+            checkTextRopeSections(m, p + "rope.dimension_sections", ropeDims);
+            deltaNet = DeltaNetConfig.fromMetadata(m, p, nLayer, blocks);
+        }
         List<LayerShape> layers = new ArrayList<>(nLayer);
         for (int il = 0; il < nLayer; il++) {
             boolean sliding = pattern > 0 && il % pattern < pattern - 1;
@@ -100,7 +112,28 @@ public record ModelConfig(Architecture arch, int nVocab, int nEmbd, int nLayer, 
         }
         return new ModelConfig(arch, nVocab, nEmbd, nLayer, nHead, nKvHead, headDim, nFf, ctx, eps,
                 ropeDims, ropeBase, freqScale, ropeBaseSwa, window, pattern, embedScale, queryScale, attnScale,
-                List.copyOf(layers), 0, 0f, experts);
+                List.copyOf(layers), 0, 0f, experts, deltaNet);
+    }
+
+    /**
+     * IMROPE (qwen35) gives rotated pair i the text position when its sector {@code i mod sum(sections)}
+     * falls in one of the first three streams (ggml_mrope_cache_init); a text-only engine runs plain NeoX
+     * RoPE, which is exact only when every pair does.
+     */
+    private static void checkTextRopeSections(GgufMetadata m, String key, int ropeDims) {
+        int[] sec = m.has(key) ? m.intArray(key) : null;
+        if (sec == null || sec.length != 4) {
+            throw new UnsupportedModelException(key + " must be an array of 4 integers (IMROPE sections)");
+        }
+        int total = sec[0] + sec[1] + sec[2] + sec[3];
+        for (int i = 0; i < ropeDims / 2; i++) {
+            int s = total == 0 ? 0 : i % total;
+            boolean text = (s % 3 == 0 && s < 3 * sec[0]) || (s % 3 == 1 && s < 3 * sec[1]) || (s % 3 == 2 && s < 3 * sec[2]);
+            if (!text) {
+                throw new UnsupportedModelException(key + " " + java.util.Arrays.toString(sec) + " leaves rotary pair " + i
+                        + " without the text position; only sections that rotate every pair by it are supported");
+            }
+        }
     }
 
     private static int feedForwardLength(GgufMetadata m, String key) {

@@ -5,17 +5,22 @@ import io.k3mcp.kernels.ExpertRoutes;
 import io.k3mcp.kernels.Kernels;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 
 /**
  * The mixture-of-experts feed-forward sub-block of one layer (llama.cpp's {@code build_moe_ffn}): router
  * logits, the gating's choice of experts and weights per token, the chosen experts' SwiGLU FFNs for the
  * whole batch (one expert product per projection), and per token the weighted sum of its experts'
- * outputs in slot order. Reads {@code buf.xb}, leaves its output in {@code buf.proj}.
+ * outputs in slot order; qwen35moe adds a shared expert scaled by sigmoid(ffn_gate_inp_shexp . x). Reads
+ * {@code buf.xb}, leaves its output in {@code buf.proj}.
  */
 final class MoeBlock {
     private final ModelConfig c;
     private final Kernels kernels;
     private final ExpertGating gating;
+    private final FeedForwardBlock sharedFfn;
+    private FloatBuffer sharedLogit;   // (T): the shared expert's gate input
+    private FloatBuffer sharedGate;    // (T, E): that logit repeated over the token's row
 
     MoeBlock(ModelConfig c, Kernels kernels) {
         this(c, kernels, ExpertGating.forArchitecture(c.arch()));
@@ -25,6 +30,7 @@ final class MoeBlock {
         this.c = c;
         this.kernels = kernels;
         this.gating = gating;
+        this.sharedFfn = new FeedForwardBlock(c, kernels);
     }
 
     /**
@@ -33,6 +39,9 @@ final class MoeBlock {
      */
     void run(ForwardBuffers buf, MoeWeights mw, int n) {
         run(buf, mw, buf.xb, buf.xb, buf.proj, n);
+        if (mw.shared() != null) {
+            addSharedExpert(buf, mw.shared(), n);
+        }
     }
 
     /** Routes on {@code routerIn}, runs the experts on {@code expertIn}, leaves the weighted sum in {@code result}. */
@@ -80,6 +89,24 @@ final class MoeBlock {
         } else {
             kernels.swiglu(gate, up, out, n);
         }
+    }
+
+    /** llama.cpp (qwen35moe): moe_out + ffn_shexp(x) * sigmoid(ffn_gate_inp_shexp . x); buf.projB is free here. */
+    private void addSharedExpert(ForwardBuffers buf, SharedExpertWeights s, int n) {
+        int e = c.nEmbd();
+        sharedFfn.run(buf, s.gate(), s.up(), s.down(), buf.projB, n);
+        if (sharedLogit == null || sharedLogit.capacity() < n) {
+            sharedLogit = Buffers.floats(n);
+            sharedGate = Buffers.floats(n * e);
+        }
+        s.gateInp().multiply(kernels, buf.xb, sharedLogit, n);
+        float[] row = new float[e];
+        for (int t = 0; t < n; t++) {
+            Arrays.fill(row, sharedLogit.get(t));
+            sharedGate.put(t * e, row);
+        }
+        kernels.sigmoidMul(buf.projB, sharedGate, buf.projB, n * e);
+        kernels.add(buf.proj, buf.projB, buf.proj, n * e);
     }
 
     /** Router logits through the (F32) router matrix, then each token's experts and weights by the gating. */

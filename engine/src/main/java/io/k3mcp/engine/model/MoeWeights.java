@@ -13,11 +13,13 @@ import java.util.function.UnaryOperator;
  * @param up     {@code ffn_up_exps}, X slabs of (F, E), or null (fused into gate)
  * @param down   {@code ffn_down_exps}, X slabs of (E, F)
  * @param gemma4 what Gemma 4's experts add, or null
+ * @param shared the gated shared expert (qwen35moe), or null
  */
-public record MoeWeights(Matrix router, ExpertMatrix gate, ExpertMatrix up, ExpertMatrix down, Gemma4 gemma4) {
+public record MoeWeights(Matrix router, ExpertMatrix gate, ExpertMatrix up, ExpertMatrix down, Gemma4 gemma4,
+                         SharedExpertWeights shared) {
 
     public MoeWeights(Matrix router, ExpertMatrix gate, ExpertMatrix up, ExpertMatrix down) {
-        this(router, gate, up, down, null);
+        this(router, gate, up, down, null, null);
     }
 
     /**
@@ -32,6 +34,6 @@ public record MoeWeights(Matrix router, ExpertMatrix gate, ExpertMatrix up, Expe
     /** These weights with the router through {@code dense} and the expert tensors through {@code experts}. */
     MoeWeights map(UnaryOperator<Matrix> dense, UnaryOperator<ExpertMatrix> experts) {
         return new MoeWeights(dense.apply(router), experts.apply(gate), up == null ? null : experts.apply(up),
-                experts.apply(down), gemma4);
+                experts.apply(down), gemma4, shared == null ? null : shared.map(dense));
     }
 }

@@ -27,6 +27,7 @@ public final class Transformer {
     private final PerLayerEmbedding perLayer;
     private final MoeBlock moe;
     private final Gemma4FeedForward denseAndExperts;
+    private final DeltaNetBlock deltaNet;
 
     private ForwardBuffers buf;
     private FloatBuffer logitRows;
@@ -50,6 +51,7 @@ public final class Transformer {
         this.perLayer = w.perLayer() == null ? null : new PerLayerEmbedding(c, kernels);
         this.moe = c.experts() == null ? null : new MoeBlock(c, kernels);
         this.denseAndExperts = moe == null ? null : new Gemma4FeedForward(c, kernels, feedForward, moe);
+        this.deltaNet = c.deltaNet() == null ? null : new DeltaNetBlock(c, kernels);
     }
 
     public int maxBatch() {
@@ -159,7 +161,11 @@ public final class Transformer {
     private void layer(int il, LayerWeights lw, KvCache cache, int pos0, int n) {
         int e = c.nEmbd();
         kernels.rmsNorm(buf.x, lw.attnNorm(), buf.xb, e, n, c.normEps());
-        attention.run(buf, il, lw, cache, pos0, n);
+        if (lw.deltaNet() != null) {
+            deltaNet.run(buf, il, lw.deltaNet(), cache.recurrent(), n);
+        } else {
+            attention.run(buf, il, lw, cache, pos0, n);
+        }
         residual(lw.postAttnNorm(), n);
 
         kernels.rmsNorm(buf.x, lw.ffnNorm(), buf.xb, e, n, c.normEps());

@@ -56,6 +56,9 @@ final class WeightLoader {
 
     private LayerWeights layer(int il) {
         String p = "blk." + il + ".";
+        if (c.arch().hybrid()) {
+            return hybridLayer(p, c.deltaNet().isRecurrent(il));
+        }
         LayerShape s = c.layer(il);
         int e = c.nEmbd();
         int q = s.qDim();
@@ -94,7 +97,8 @@ final class WeightLoader {
                         matrix(p + "inp_gate.weight", c.perLayerInput(), e),
                         matrix(p + "proj.weight", e, c.perLayerInput()),
                         vector(p + "post_norm.weight", e)),
-                file.tensor(p + "layer_output_scale.weight") == null ? 1f : vector(p + "layer_output_scale.weight", 1).get(0));
+                file.tensor(p + "layer_output_scale.weight") == null ? 1f : vector(p + "layer_output_scale.weight", 1).get(0),
+                null);
     }
 
     /** attn_qkv (rows Q, then K, then V) as three row-slices of the one tensor: no copy, same products. */
@@ -111,6 +115,66 @@ final class WeightLoader {
         return optional && file.tensor(name) == null ? null : matrix(name, rows, cols);
     }
 
+    /**
+     * A qwen35 layer: a delta-net or gated-attention mixer (attn_q holds q and the output gate, per head),
+     * and post_attention_norm as the FFN's input norm (the only norm between the two sub-blocks).
+     */
+    private LayerWeights hybridLayer(String p, boolean recurrent) {
+        int e = c.nEmbd();
+        int q = c.qDim();
+        int kv = c.kvDim();
+        int d = c.headDim();
+        int f = c.nFf();
+        boolean moe = c.experts() != null;
+        boolean att = !recurrent;
+        return new LayerWeights(
+                vector(p + "attn_norm.weight", e),
+                att ? matrix(p + "attn_q.weight", 2 * q, e) : null,
+                att ? matrix(p + "attn_k.weight", kv, e) : null,
+                att ? matrix(p + "attn_v.weight", kv, e) : null,
+                att ? matrix(p + "attn_output.weight", e, q) : null,
+                null, null, null,
+                att ? vector(p + "attn_q_norm.weight", d) : null,
+                att ? vector(p + "attn_k_norm.weight", d) : null,
+                null,
+                vector(p + "post_attention_norm.weight", e),
+                moe ? null : matrix(p + "ffn_gate.weight", f, e),
+                moe ? null : matrix(p + "ffn_up.weight", f, e),
+                moe ? null : matrix(p + "ffn_down.weight", e, f),
+                null,
+                moe ? moe(p) : null,
+                null,
+                1f,
+                recurrent ? deltaNet(p) : null);
+    }
+
+    private DeltaNetWeights deltaNet(String p) {
+        DeltaNetConfig dn = c.deltaNet();
+        int e = c.nEmbd();
+        int h = dn.nVHeads();
+        String convName = p + "ssm_conv1d.weight";
+        GgufTensor conv = require(convName);
+        if (conv.type() != GgmlType.F32) {
+            throw new UnsupportedModelException(where(convName) + " has type " + conv.type() + "; the convolution weights must be F32");
+        }
+        return new DeltaNetWeights(
+                matrix(p + "attn_qkv.weight", dn.convDim(), e),
+                matrix(p + "attn_gate.weight", dn.valueDim(), e),
+                floats(conv, new long[] {dn.dConv(), dn.convDim()}),
+                vector(p + "ssm_dt.bias", h),
+                vector(p + "ssm_a", h),
+                matrix(p + "ssm_beta.weight", h, e),
+                matrix(p + "ssm_alpha.weight", h, e),
+                vector(p + "ssm_norm.weight", dn.stateSize()),
+                matrix(p + "ssm_out.weight", e, dn.valueDim()));
+    }
+
+    private FloatBuffer floats(GgufTensor t, long[] shape) {
+        checkShape(t, shape);
+        return file.data(t).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+    }
+
+
     private MoeWeights moe(String p) {
         ExpertConfig x = c.experts();
         int e = c.nEmbd();
@@ -121,7 +185,23 @@ final class WeightLoader {
                 matrix(p + "ffn_gate_inp.weight", x.nExpert(), e),
                 experts(p + "ffn_gate_exps.weight", x.nFfExp(), e),
                 experts(p + "ffn_up_exps.weight", x.nFfExp(), e),
-                experts(p + "ffn_down_exps.weight", e, x.nFfExp()));
+                experts(p + "ffn_down_exps.weight", e, x.nFfExp()),
+                null,
+                c.arch().hybrid() ? sharedExpert(p) : null);
+    }
+
+    /** qwen35moe's shared expert, c.nFf() wide, and its gate vector read as a one-row matrix. */
+    private SharedExpertWeights sharedExpert(String p) {
+        int e = c.nEmbd();
+        int f = c.nFf();
+        String gateName = p + "ffn_gate_inp_shexp.weight";
+        GgufTensor g = require(gateName);
+        checkShape(g, new long[] {e});
+        checkWeightType(g);
+        return new SharedExpertWeights(new Matrix(gateName, g.type(), file.data(g), 1, e),
+                matrix(p + "ffn_gate_shexp.weight", f, e),
+                matrix(p + "ffn_up_shexp.weight", f, e),
+                matrix(p + "ffn_down_shexp.weight", e, f));
     }
 
     /** ffn_gate_up_exps (or separate gate/up) plus the router scale, per-expert output scale and three norms. */
@@ -139,7 +219,8 @@ final class WeightLoader {
                 experts(p + "ffn_down_exps.weight", e, x.nFfExp()),
                 new MoeWeights.Gemma4(vector(p + "ffn_gate_inp.scale", e), optionalVector(p + "ffn_down_exps.scale", x.nExpert()),
                         vector(p + "pre_ffw_norm_2.weight", e), vector(p + "post_ffw_norm_2.weight", e),
-                        vector(p + "post_ffw_norm_1.weight", e)));
+                        vector(p + "post_ffw_norm_1.weight", e)),
+                null);
     }
 
     private ExpertMatrix experts(String name, int rows, int cols) {

@@ -80,6 +80,9 @@ public final class Session {
         long t0 = System.nanoTime();
         int reused = reusePrefix(prompt);
         float[] logits = prefill(prompt, reused, r);
+        if (logits != null) {
+            cache.checkpoint();   // a recurrent state resumes only from a copy: the end of this prompt...
+        }
         long prefillNanos = System.nanoTime() - t0;
         long t1 = System.nanoTime();
         int generated = 0;
@@ -117,6 +120,7 @@ public final class Session {
                 logits = transformer.forward(cache, new int[] {id}, false);
             }
         }
+        cache.checkpoint();       // ...and the end of this output, where the next turn's prompt usually starts
         r.listener().onEnd(assembler.finish());
         long decodeNanos = System.nanoTime() - t1;
         int[] tokens = Arrays.copyOfRange(history, prompt.length, historyLength);
@@ -179,7 +183,7 @@ public final class Session {
         return logits;
     }
 
-    /** Keeps the cached rows of the prompt's longest resumable prefix (at least one token is always run). */
+    /** Keeps the cache's longest exactly resumable prefix of the prompt (at least one token is always run). */
     private int reusePrefix(int[] prompt) {
         int keep = cache.reusablePrefix(Arrays.copyOf(prompt, prompt.length - 1));
         cache.truncate(keep);

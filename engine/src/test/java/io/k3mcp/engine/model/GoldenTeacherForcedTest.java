@@ -21,7 +21,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Teacher forcing against every llama.cpp golden (shared/fixtures/README.md, "How to compare"): feed
  * the prompt as one batch, then the golden tokens one by one; at every step every top-5 logit lies
  * within the file's tolerance and the argmax equals the golden token where the top-2 gap exceeds 2 tol.
- * Also the full step-0 logits of the first prompt.
+ * Also the full step-0 logits of the first prompt. MoE goldens list router near-ties (ARCHITECTURES.md
+ * section 3.8): when the first step out of tolerance is at such a listed position, the engine picked the
+ * other expert there, and the rest of that run (which carries the flip in its state) is not compared;
+ * a deviation starting anywhere else fails.
  */
 class GoldenTeacherForcedTest {
     private static final Logger log = LoggerFactory.getLogger(GoldenTeacherForcedTest.class);
@@ -44,7 +47,8 @@ class GoldenTeacherForcedTest {
         check(name, NativeKernels.shared(2, null, null));
     }
 
-    private static void check(String name, Kernels kernels) throws IOException {
+    /** @return the largest top-5 logit difference over the compared steps and the largest full step-0 difference */
+    static double[] check(String name, Kernels kernels) throws IOException {
         Golden g = Golden.load(name);
         try (Model model = Model.load(Shared.model(g.modelFile()), kernels)) {
             Transformer tf = new Transformer(model, kernels);
@@ -54,6 +58,7 @@ class GoldenTeacherForcedTest {
             }
             double maxFull = stepZero(tf, g);
             log.info("golden kernels={} model={} tol={} max_top5_diff={} max_step0_full_diff={}", kernels.name(), name, g.tol(), maxTop5, maxFull);
+            return new double[] {maxTop5, maxFull};
         }
     }
 
@@ -62,12 +67,27 @@ class GoldenTeacherForcedTest {
         float[] logits = tf.forward(cache, run.promptIds(), false);
         double max = 0;
         for (int s = 0; s < run.steps().size(); s++) {
+            if (run.nearTieSteps().contains(s) && !withinTolerance(g, run, s, logits)) {
+                log.info("golden model={} run={} step={}: out of tolerance at a listed router near-tie; "
+                        + "steps {}..{} not compared", g.name(), run.label(), s, s, run.steps().size() - 1);
+                return max;
+            }
             max = Math.max(max, checkStep(g, run, s, logits));
             if (s + 1 < run.steps().size()) {
                 logits = tf.forward(cache, new int[] {run.generatedIds()[s]}, false);
             }
         }
         return max;
+    }
+
+    private static boolean withinTolerance(Golden g, Golden.Run run, int s, float[] logits) {
+        Golden.Step step = run.steps().get(s);
+        for (int j = 0; j < step.topIds().length; j++) {
+            if (Math.abs(logits[step.topIds()[j]] - step.topLogits()[j]) > g.tol()) {
+                return false;
+            }
+        }
+        return step.gap() <= 2 * g.tol() || step.token() == argmax(logits);
     }
 
     static double checkStep(Golden g, Golden.Run run, int s, float[] logits) {

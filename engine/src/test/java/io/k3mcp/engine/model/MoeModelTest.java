@@ -84,7 +84,7 @@ class MoeModelTest {
         String tensor = loadError(GgufCopy.of(F16).remove("blk.1.ffn_up_exps.weight"));
         assertTrue(tensor.contains("'blk.1.ffn_up_exps.weight' is missing"), tensor);
         String dense = loadError(GgufCopy.of(Shared.model("qwen3-mini-f16.gguf")).put("qwen3.expert_count", GgufValueType.UINT32, 4L));
-        assertTrue(dense.contains("qwen3.expert_count is 4: mixture-of-experts layers are supported for qwen3moe, gemma4, not qwen3"), dense);
+        assertTrue(dense.contains("qwen3.expert_count is 4: mixture-of-experts layers are supported for qwen3moe, gemma4, qwen35moe, not qwen3"), dense);
     }
 
     @Test

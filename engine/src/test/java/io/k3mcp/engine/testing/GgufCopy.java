@@ -5,6 +5,8 @@ import io.k3mcp.engine.gguf.GgufTensor;
 import io.k3mcp.engine.gguf.GgufValue;
 import io.k3mcp.engine.gguf.GgufValueType;
 import io.k3mcp.engine.gguf.GgufWriter;
+import io.k3mcp.kernels.Buffers;
+import io.k3mcp.kernels.GgmlType;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -13,12 +15,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
-/** Test helper: a copy of a GGUF file with metadata keys set or removed and tensors left out or renamed. */
+/** Test helper: a copy of a GGUF file with metadata keys set or removed, tensors left out, renamed or stored as zeros of another type. */
 public final class GgufCopy {
     private final Path src;
     private final Map<String, GgufValue> put = new LinkedHashMap<>();
     private final Set<String> removed = new HashSet<>();
     private final Map<String, String> renamed = new LinkedHashMap<>();
+    private final Map<String, GgmlType> retyped = new LinkedHashMap<>();
 
     private GgufCopy(Path src) {
         this.src = src;
@@ -45,6 +48,12 @@ public final class GgufCopy {
         return this;
     }
 
+    /** Stores tensor {@code name} as zeros of {@code type} (same shape). */
+    public GgufCopy retype(String name, GgmlType type) {
+        retyped.put(name, type);
+        return this;
+    }
+
     public Path write(Path dst) throws IOException {
         try (GgufFile f = GgufFile.open(src)) {
             GgufWriter w = new GgufWriter();
@@ -58,7 +67,10 @@ public final class GgufCopy {
                 w.alignment((int) f.metadata().getLong("general.alignment"));
             }
             for (GgufTensor t : f.tensors()) {
-                if (!removed.contains(t.name())) {
+                GgmlType type = retyped.get(t.name());
+                if (type != null) {
+                    w.addTensor(t.name(), type, t.ne(), Buffers.bytes(type.bytesFor(t.elementCount())));
+                } else if (!removed.contains(t.name())) {
                     w.addTensor(renamed.getOrDefault(t.name(), t.name()), t.type(), t.ne(), f.data(t));
                 }
             }

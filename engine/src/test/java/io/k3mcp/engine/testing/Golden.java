@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -28,8 +30,13 @@ public record Golden(String name, String modelFile, double tol, List<Run> runs, 
     public record TwoTurn(Run turn1, int[] continuationIds, Run turn2, boolean turn2ExtendsTurn1) {
     }
 
-    /** One greedy run: prompt ids, generated ids and the top-5 logits of every step. */
-    public record Run(String label, int[] promptIds, int[] generatedIds, int decisiveSteps, List<Step> steps) {
+    /**
+     * One greedy run: prompt ids, generated ids and the top-5 logits of every step; for MoE goldens the
+     * steps whose token position has a listed router near-tie ({@code moe_router_near_ties}: the k-th and
+     * (k+1)-th router logits within 0.05, where a correct engine may pick the other expert).
+     */
+    public record Run(String label, int[] promptIds, int[] generatedIds, int decisiveSteps, List<Step> steps,
+                      Set<Integer> nearTieSteps) {
     }
 
     public record Step(int token, int[] topIds, double[] topLogits, double gap) {
@@ -120,7 +127,19 @@ public record Golden(String name, String modelFile, double tol, List<Run> runs, 
             }
             steps.add(new Step(s.get("token").asInt(), ids, logits, s.get("gap_top1_top2").asDouble()));
         }
-        return new Run(label, ints(p.get("prompt_ids")), ints(p.get("generated_ids")), decisive, steps);
+        // step s gives the logits after the token at position promptLength - 1 + s
+        int firstPosition = p.get("prompt_ids").size() - 1;
+        Set<Integer> ties = new TreeSet<>();
+        JsonNode nearTies = p.get("moe_router_near_ties");
+        if (nearTies != null) {
+            for (JsonNode tie : nearTies.get("ties")) {
+                int step = tie.get(0).asInt() - firstPosition;
+                if (step >= 0) {
+                    ties.add(step);
+                }
+            }
+        }
+        return new Run(label, ints(p.get("prompt_ids")), ints(p.get("generated_ids")), decisive, steps, ties);
     }
 
     public static int[] ints(JsonNode a) {
