@@ -119,6 +119,7 @@ int k3k_install_riscv_rvv(k3k_type_traits *t) {
     t[K3K_Q4_K].path = "rvv";
     t[K3K_Q6_K].dot = dot_q6_K_q8_K;
     t[K3K_Q6_K].path = "rvv";
+    k3k_install_riscv_rvv_packed(t);
     return 1;
 }
 
