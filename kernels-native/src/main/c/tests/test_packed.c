@@ -2,6 +2,7 @@
  * generic one bit for bit, on the pool or not, for every token count; shapes without a layout say so. */
 #include <string.h>
 #include "k3k_test.h"
+#include "../k3k_ime.h"
 #include "../k3k_pool.h"
 
 static void packed_case(int type, int rows, int cols, int n_tok, k3k_pool *pool) {
@@ -78,6 +79,12 @@ void test_packed(void) {
         if (gemm) CHECK(strcmp(tr->packed_pair_path, isa) == 0, "type %d: gemm path %s on isa %s", types[ti], tr->packed_pair_path, isa);
     }
     CHECK(k3k_packed_fast(K3K_Q5_K) == 0, "no packed Q5_K kernel");
+    /* on a K3 whose matrix unit passed its self-test, Q4_0/Q8_0 batches leave the packed driver for it */
+    CHECK(k3k_ime_takes(K3K_Q4_0, 2, K3K_IME_ENABLED) && k3k_ime_takes(K3K_Q8_0, 9, K3K_IME_ENABLED), "IME takes Q4_0/Q8_0 batches");
+    CHECK(!k3k_ime_takes(K3K_Q4_0, 1, K3K_IME_ENABLED), "one token stays on the vector kernels");
+    CHECK(!k3k_ime_takes(K3K_Q4_K, 8, K3K_IME_ENABLED), "IME has no Q4_K kernel");
+    CHECK(!k3k_ime_takes(K3K_Q8_0, 8, K3K_IME_NOT_BUILT) && !k3k_ime_takes(K3K_Q8_0, 8, K3K_IME_SELF_TEST_FAILED),
+          "no IME unless enabled");
     k3k_force_generic(1);
     CHECK(k3k_packed_fast(K3K_Q4_0) == 0, "the generic path does not pack");
     k3k_force_generic(0);
