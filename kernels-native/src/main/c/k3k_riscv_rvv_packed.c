@@ -1,32 +1,20 @@
 /* riscv64 RVV 1.0 kernels over the packed Q4_0, Q8_0, Q4_K and Q6_K x8 layouts (k3k_packed.h),
- * VLEN-agnostic. Per block column the weights of one or two eight-row groups are unpacked once into
- * signed bytes in the x8 chunk layout, then widened to int16 "element-major" (segment loads transpose
- * each chunk: wt[e * ROWS + r] is element e of row r, both groups side by side), so a token's dot over
- * the tile is one vwmacc.vx per element: its activation byte times the 8 or 16 rows' weights, summed in
- * int32 lanes (one per row; vl = 8 or 16 fits e32m4 at VLEN >= 128). The integer sums are exact and the
- * float steps are the generic model's (d = dx * dy, acc + sum * d, no fused multiply-add), so every
- * output is bit-identical to k3k_*x8_generic. The float accumulators live in the output rows. */
+ * VLEN-agnostic (vl fixed at 32 bytes / 8 rows, which every VLEN >= 128 holds). Per block column each
+ * eight-row group is unpacked once into signed bytes in the x8 chunk layout (row r's four bytes at
+ * 32 c + 4 r); a token's dot multiplies a whole chunk by its four activation bytes repeated eight times
+ * (vwmul to int16), sums the chunks in 32 int32 lanes (vwadd.wv), and folds lanes 4r..4r+3 into row r
+ * at the end. The integer sums are exact and the float steps are the generic model's (d = dx * dy,
+ * acc + sum * d, no fused multiply-add), so every output is bit-identical to k3k_*x8_generic. The
+ * sixteen-row entry unpacks both groups of a block column before running its tokens over them; the
+ * float accumulators live in the output rows. */
 #include "k3k_internal.h"
 
 #if defined(__riscv) && defined(__riscv_v_intrinsic)
 #include <riscv_vector.h>
+#include <string.h>
 #include "k3k_packed.h"
 
-#define ROWS 16 /* the row stride of the widened weights: two eight-row groups */
-
-/* Chunks c < nch of eight rows (row r's four bytes at 32 c + 4 r) widened into wt (element 4c + i of
- * row r at wt[(4c + i) * ROWS + r]). */
-static void spread(const int8_t *chunks, int nch, int16_t *wt) {
-    const size_t vl = __riscv_vsetvl_e8mf2(8);
-    for (int c = 0; c < nch; c++) {
-        const vint8mf2x4_t f = __riscv_vlseg4e8_v_i8mf2x4(chunks + 32 * c, vl);
-        int16_t *e = wt + 4 * c * ROWS;
-        __riscv_vse16_v_i16m1(e, __riscv_vsext_vf2_i16m1(__riscv_vget_v_i8mf2x4_i8mf2(f, 0), vl), vl);
-        __riscv_vse16_v_i16m1(e + ROWS, __riscv_vsext_vf2_i16m1(__riscv_vget_v_i8mf2x4_i8mf2(f, 1), vl), vl);
-        __riscv_vse16_v_i16m1(e + 2 * ROWS, __riscv_vsext_vf2_i16m1(__riscv_vget_v_i8mf2x4_i8mf2(f, 2), vl), vl);
-        __riscv_vse16_v_i16m1(e + 3 * ROWS, __riscv_vsext_vf2_i16m1(__riscv_vget_v_i8mf2x4_i8mf2(f, 3), vl), vl);
-    }
-}
+#define CHUNK 32 /* bytes of one chunk: eight rows x four */
 
 /* The low and high nibbles of n bytes (hi may be NULL). */
 static void nibbles(const uint8_t *in, int n, int8_t *lo, int8_t *hi) {
@@ -52,133 +40,135 @@ static void q6_piece(const block_q6_Kx8 *x, int n, int st, int8_t *out) {
     }
 }
 
-/* sum over elements e < n of y[e] * wt[e][rows]: one int32 lane per row. */
-static inline vint32m4_t dot_elems(const int16_t *wt, int n, const int8_t *y, size_t vl) {
-    vint32m4_t s = __riscv_vmv_v_x_i32m4(0, vl);
-    for (int e = 0; e < n; e++) s = __riscv_vwmacc_vx_i32m4(s, y[e], __riscv_vle16_v_i16m2(wt + e * ROWS, vl), vl);
-    return s;
+/* Per row, sum over chunks c < nch of w's four bytes of that row times y[4c .. 4c+3] (8 int32 lanes). */
+static inline vint32m2_t chunk_dot(const int8_t *w, int nch, const int8_t *y) {
+    vint32m8_t acc = __riscv_vmv_v_x_i32m8(0, CHUNK);
+    for (int c = 0; c < nch; c++) {
+        int32_t y4;
+        memcpy(&y4, y + 4 * c, 4);
+        const vint8m2_t yv = __riscv_vreinterpret_v_i32m2_i8m2(__riscv_vmv_v_x_i32m2(y4, CHUNK / 4));
+        acc = __riscv_vwadd_wv_i32m8(acc, __riscv_vwmul_vv_i16m4(__riscv_vle8_v_i8m2(w + CHUNK * c, CHUNK), yv, CHUNK), CHUNK);
+    }
+    /* lanes 4r..4r+3 into row r: twice, the two 32-bit halves of each 64-bit lane added */
+    const vint64m8_t p2 = __riscv_vreinterpret_v_i32m8_i64m8(acc);
+    const vint32m4_t s2 = __riscv_vadd_vv_i32m4(__riscv_vnsra_wx_i32m4(p2, 0, 16), __riscv_vnsra_wx_i32m4(p2, 32, 16), 16);
+    const vint64m4_t p4 = __riscv_vreinterpret_v_i32m4_i64m4(s2);
+    return __riscv_vadd_vv_i32m2(__riscv_vnsra_wx_i32m2(p4, 0, 8), __riscv_vnsra_wx_i32m2(p4, 32, 8), 8);
 }
 
-/* acc = acc + sum * (dx * dy) over the tile's rows, in the output row itself. */
-static inline void update(float *acc, vint32m4_t sum, const float *dx, float dy, size_t vl) {
-    const vfloat32m4_t d = __riscv_vfmul_vf_f32m4(__riscv_vle32_v_f32m4(dx, vl), dy, vl);
-    const vfloat32m4_t p = __riscv_vfmul_vv_f32m4(__riscv_vfcvt_f_x_v_f32m4(sum, vl), d, vl);
-    __riscv_vse32_v_f32m4(acc, __riscv_vfadd_vv_f32m4(__riscv_vle32_v_f32m4(acc, vl), p, vl), vl);
+/* Eight unsigned (Q4_K) or signed (Q6_K) bytes, one per row, widened to int32 lanes. */
+static inline vint32m2_t rows_u8(const uint8_t *p) {
+    return __riscv_vreinterpret_v_u32m2_i32m2(__riscv_vzext_vf4_u32m2(__riscv_vle8_v_u8mf2(p, 8), 8));
+}
+static inline vint32m2_t rows_s8(const int8_t *p) { return __riscv_vsext_vf4_i32m2(__riscv_vle8_v_i8mf2(p, 8), 8); }
+
+/* acc = acc + sum * (dx * dy) over a group's eight rows, in the output row itself. */
+static inline void update(float *acc, vint32m2_t sum, const float *dx, float dy) {
+    const vfloat32m2_t d = __riscv_vfmul_vf_f32m2(__riscv_vle32_v_f32m2(dx, 8), dy, 8);
+    const vfloat32m2_t p = __riscv_vfmul_vv_f32m2(__riscv_vfcvt_f_x_v_f32m2(sum, 8), d, 8);
+    __riscv_vse32_v_f32m2(acc, __riscv_vfadd_vv_f32m2(__riscv_vle32_v_f32m2(acc, 8), p, 8), 8);
 }
 
-static void zero_rows(float *y, size_t y_stride, int n_tok, size_t vl) {
-    for (int t = 0; t < n_tok; t++) __riscv_vse32_v_f32m4(y + (size_t) t * y_stride, __riscv_vfmv_v_f_f32m4(0.0f, vl), vl);
+static void zero_rows(float *y, size_t y_stride, int n_tok, int groups) {
+    for (int t = 0; t < n_tok; t++) memset(y + (size_t) t * y_stride, 0, sizeof(float) * 8 * (size_t) groups);
 }
 
-/* The eight rows' fp16 scales of group g into f[8 g ..]. */
-static void scales8(const k3k_half *d, float *f, int g) {
-    for (int r = 0; r < 8; r++) f[8 * g + r] = k3k_fp16_to_fp32(d[r]);
+/* The eight rows' fp16 scales as floats. */
+static void scales8(const k3k_half *d, float *f) {
+    for (int r = 0; r < 8; r++) f[r] = k3k_fp16_to_fp32(d[r]);
 }
 
-/* Q4_0 / Q8_0 over `groups` (1 or 2) eight-row groups x[g]: one 32-element piece per block column;
+/* Q4_0 / Q8_0 over `groups` (1 or 2) eight-row groups x[g]: one eight-chunk piece per block column;
  * Q4_0's nibbles are unsigned (low: elements 0..15, high: 16..31), the activation's 8 sum(y) taken off. */
 static void q_0_rows(int q4, int groups, int nb, const void *const *x, const uint8_t *act, size_t act_stride, int n_tok,
                      float *y, size_t y_stride) {
-    const size_t vl = __riscv_vsetvl_e32m4(8 * (size_t) groups), block = q4 ? sizeof(block_q4_0x8) : sizeof(block_q8_0x8);
-    int16_t wt[32 * ROWS];
-    int8_t buf[256];
-    float dx[ROWS];
-    zero_rows(y, y_stride, n_tok, vl);
+    const size_t block = q4 ? sizeof(block_q4_0x8) : sizeof(block_q8_0x8);
+    int8_t buf[2][8 * CHUNK];
+    const int8_t *w[2];
+    float dx[2][8];
+    zero_rows(y, y_stride, n_tok, groups);
     for (int b = 0; b < nb; b++) {
         for (int g = 0; g < groups; g++) {
             const uint8_t *xb = (const uint8_t *) x[g] + (size_t) b * block;
             if (q4) {
                 const block_q4_0x8 *q = (const block_q4_0x8 *) xb;
-                nibbles(q->qs, 128, buf, buf + 128);
-                spread(buf, 8, wt + 8 * g);
-                scales8(q->d, dx, g);
+                nibbles(q->qs, 4 * CHUNK, buf[g], buf[g] + 4 * CHUNK);
+                w[g] = buf[g];
+                scales8(q->d, dx[g]);
             } else {
                 const block_q8_0x8 *q = (const block_q8_0x8 *) xb;
-                spread(q->qs, 8, wt + 8 * g);
-                scales8(q->d, dx, g);
+                w[g] = q->qs;
+                scales8(q->d, dx[g]);
             }
         }
         for (int t = 0; t < n_tok; t++) {
             const k3k_packed_act a = k3k_packed_act_view(act + (size_t) t * act_stride, nb);
-            const vint32m4_t s = dot_elems(wt, 32, a.q[b].qs, vl);
-            update(y + (size_t) t * y_stride, q4 ? __riscv_vsub_vx_i32m4(s, a.sum8[b], vl) : s, dx, a.d[b], vl);
+            for (int g = 0; g < groups; g++) {
+                const vint32m2_t s = chunk_dot(w[g], 8, a.q[b].qs);
+                update(y + (size_t) t * y_stride + 8 * g, q4 ? __riscv_vsub_vx_i32m2(s, a.sum8[b], 8) : s, dx[g], a.d[b]);
+            }
         }
     }
 }
 
-/* Q4_K: the super-block's 256 elements widened (group j's low nibbles are sub-block 2j, the high ones
- * 2j+1); per token sumi = sum_s sc_s dot_s and mins = sum_s m_s (bsum_2s + bsum_2s+1) in int32, then
+/* Q4_K: group j's low nibbles are sub-block 2j, the high ones 2j+1 (one eight-chunk piece each); per token
+ * sumi = sum_s sc_s dot_s and mins = sum_s m_s (bsum_2s + bsum_2s+1) in int32, then
  * acc = (acc + sumi * (d * dy)) - mins * (dmin * dy). */
 static void q4_K_rows(int groups, int nb, const void *const *x, const uint8_t *act, size_t act_stride, int n_tok,
                       float *y, size_t y_stride) {
-    const size_t vl = __riscv_vsetvl_e32m4(8 * (size_t) groups);
-    int16_t wt[QK_K * ROWS];
-    int8_t buf[512];
-    int32_t sc[8][ROWS], m[8][ROWS];
-    float d[ROWS], dmin[ROWS];
-    zero_rows(y, y_stride, n_tok, vl);
+    int8_t buf[2][QK_K * 8];
+    float d[2][8], dmin[2][8];
+    zero_rows(y, y_stride, n_tok, groups);
     for (int b = 0; b < nb; b++) {
         for (int g = 0; g < groups; g++) {
             const block_q4_Kx8 *q = (const block_q4_Kx8 *) x[g] + b;
-            for (int j = 0; j < 4; j++) {
-                nibbles(q->qs + 256 * j, 256, buf, buf + 256);
-                spread(buf, 8, wt + 64 * j * ROWS + 8 * g);
-                spread(buf + 256, 8, wt + (64 * j + 32) * ROWS + 8 * g);
-            }
-            for (int s = 0; s < 8; s++)
-                for (int r = 0; r < 8; r++) {
-                    sc[s][8 * g + r] = q->sc[s][r];
-                    m[s][8 * g + r] = q->m[s][r];
-                }
-            scales8(q->d, d, g);
-            scales8(q->dmin, dmin, g);
+            for (int j = 0; j < 4; j++) nibbles(q->qs + 256 * j, 256, buf[g] + 512 * j, buf[g] + 512 * j + 256);
+            scales8(q->d, d[g]);
+            scales8(q->dmin, dmin[g]);
         }
         for (int t = 0; t < n_tok; t++) {
             const block_q8_K *a = k3k_packed_act_k_view(act + (size_t) t * act_stride, nb).q + b;
-            vint32m4_t sumi = __riscv_vmv_v_x_i32m4(0, vl), mins = sumi;
-            for (int s = 0; s < 8; s++) {
-                sumi = __riscv_vmacc_vv_i32m4(sumi, dot_elems(wt + 32 * s * ROWS, 32, a->qs + 32 * s, vl),
-                                              __riscv_vle32_v_i32m4(sc[s], vl), vl);
-                mins = __riscv_vmacc_vx_i32m4(mins, a->bsums[2 * s] + a->bsums[2 * s + 1], __riscv_vle32_v_i32m4(m[s], vl), vl);
+            for (int g = 0; g < groups; g++) {
+                const block_q4_Kx8 *q = (const block_q4_Kx8 *) x[g] + b;
+                vint32m2_t sumi = __riscv_vmv_v_x_i32m2(0, 8), mins = sumi;
+                for (int s = 0; s < 8; s++) {
+                    sumi = __riscv_vmacc_vv_i32m2(sumi, chunk_dot(buf[g] + 256 * s, 8, a->qs + 32 * s), rows_u8(q->sc[s]), 8);
+                    mins = __riscv_vmacc_vx_i32m2(mins, a->bsums[2 * s] + a->bsums[2 * s + 1], rows_u8(q->m[s]), 8);
+                }
+                float *acc = y + (size_t) t * y_stride + 8 * g;
+                update(acc, sumi, d[g], a->d);
+                const vfloat32m2_t dm = __riscv_vfmul_vf_f32m2(__riscv_vle32_v_f32m2(dmin[g], 8), a->d, 8);
+                const vfloat32m2_t p = __riscv_vfmul_vv_f32m2(__riscv_vfcvt_f_x_v_f32m2(mins, 8), dm, 8);
+                __riscv_vse32_v_f32m2(acc, __riscv_vfsub_vv_f32m2(__riscv_vle32_v_f32m2(acc, 8), p, 8), 8);
             }
-            float *acc = y + (size_t) t * y_stride;
-            update(acc, sumi, d, a->d, vl);
-            const vfloat32m4_t dm = __riscv_vfmul_vf_f32m4(__riscv_vle32_v_f32m4(dmin, vl), a->d, vl);
-            const vfloat32m4_t p = __riscv_vfmul_vv_f32m4(__riscv_vfcvt_f_x_v_f32m4(mins, vl), dm, vl);
-            __riscv_vse32_v_f32m4(acc, __riscv_vfsub_vv_f32m4(__riscv_vle32_v_f32m4(acc, vl), p, vl), vl);
         }
     }
 }
 
-/* Q6_K: the super-block's 256 values q - 32 widened; per token sumi = sum over the sixteen sub-blocks
- * of sc_s dot_s in int32, then acc + sumi * (d * dy). */
+/* Q6_K: per 32 elements 128 n + 32 st .. one eight-chunk piece of q - 32 whose halves are sub-blocks
+ * 8n + 2st and 8n + 2st + 1 (so sub-block s is the four chunks at 128 s); per token
+ * sumi = sum_s sc_s dot_s in int32, then acc + sumi * (d * dy). */
 static void q6_K_rows(int groups, int nb, const void *const *x, const uint8_t *act, size_t act_stride, int n_tok,
                       float *y, size_t y_stride) {
-    const size_t vl = __riscv_vsetvl_e32m4(8 * (size_t) groups);
-    int16_t wt[QK_K * ROWS];
-    int8_t buf[256];
-    int32_t sc[16][ROWS];
-    float d[ROWS];
-    zero_rows(y, y_stride, n_tok, vl);
+    int8_t buf[2][QK_K * 8];
+    float d[2][8];
+    zero_rows(y, y_stride, n_tok, groups);
     for (int b = 0; b < nb; b++) {
         for (int g = 0; g < groups; g++) {
             const block_q6_Kx8 *q = (const block_q6_Kx8 *) x[g] + b;
             for (int n = 0; n < 2; n++)
-                for (int st = 0; st < 4; st++) {
-                    q6_piece(q, n, st, buf);
-                    spread(buf, 8, wt + (128 * n + 32 * st) * ROWS + 8 * g);
-                }
-            for (int s = 0; s < 16; s++)
-                for (int r = 0; r < 8; r++) sc[s][8 * g + r] = q->sc[s][r];
-            scales8(q->d, d, g);
+                for (int st = 0; st < 4; st++) q6_piece(q, n, st, buf[g] + 256 * (4 * n + st));
+            scales8(q->d, d[g]);
         }
         for (int t = 0; t < n_tok; t++) {
             const block_q8_K *a = k3k_packed_act_k_view(act + (size_t) t * act_stride, nb).q + b;
-            vint32m4_t sumi = __riscv_vmv_v_x_i32m4(0, vl);
-            for (int s = 0; s < 16; s++)
-                sumi = __riscv_vmacc_vv_i32m4(sumi, dot_elems(wt + 16 * s * ROWS, 16, a->qs + 16 * s, vl),
-                                              __riscv_vle32_v_i32m4(sc[s], vl), vl);
-            update(y + (size_t) t * y_stride, sumi, d, a->d, vl);
+            for (int g = 0; g < groups; g++) {
+                const block_q6_Kx8 *q = (const block_q6_Kx8 *) x[g] + b;
+                vint32m2_t sumi = __riscv_vmv_v_x_i32m2(0, 8);
+                for (int s = 0; s < 16; s++)
+                    sumi = __riscv_vmacc_vv_i32m2(sumi, chunk_dot(buf[g] + 128 * s, 4, a->qs + 16 * s), rows_s8(q->sc[s]), 8);
+                update(y + (size_t) t * y_stride + 8 * g, sumi, d[g], a->d);
+            }
         }
     }
 }
@@ -190,7 +180,7 @@ static void q8_0_rows(int groups, int nb, const void *const *x, const uint8_t *a
     q_0_rows(0, groups, nb, x, act, as, n_tok, y, ys);
 }
 
-/* Per type: the eight-row kernel and the sixteen-row micro-kernel (both groups in one tile). */
+/* Per type: the eight-row kernel and the sixteen-row micro-kernel (both groups unpacked per block column). */
 #define KERNELS(NAME)                                                                                                  \
     static void NAME##x8_rvv(int nb, const void *x, const uint8_t *act, size_t as, int n_tok, float *y, size_t ys) {  \
         const void *g[2] = {x, x};                                                                                     \

@@ -61,21 +61,21 @@ PEAK_LOOP(peak_sdot, , vdotq_s32, 16)
 PEAK_LOOP(peak_smmla, __attribute__((target("+i8mm"))), vmmlaq_s32, 32)
 #elif defined(__riscv) && defined(__riscv_v_intrinsic)
 #include <riscv_vector.h>
-/* RVV: vwmacc.vx of int16 weights into int32 lanes, the step the packed RVV kernels are built on (one MAC
- * per int32 lane of an e32m4 group); six independent accumulators. */
+/* RVV: vwmacc.vv of int8 into int16 lanes at the full vector length (VLEN / 8 MACs per instruction at
+ * LMUL 1), the widest int8 multiply-accumulate RVV 1.0 has; six independent accumulators. */
 static double peak_rvv(double (*now)(void)) {
-    const size_t vl = __riscv_vsetvlmax_e32m4();
-    const vint16m2_t a = __riscv_vmv_v_x_i16m2(3, vl);
-    vint32m4_t c0 = __riscv_vmv_v_x_i32m4(0, vl), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
+    const size_t vl = __riscv_vsetvlmax_e8m1();
+    const vint8m1_t a = __riscv_vmv_v_x_i8m1(3, vl);
+    vint16m2_t c0 = __riscv_vmv_v_x_i16m2(0, vl), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
     const long iters = 1000000;
     const double t0 = now();
     for (long n = 0; n < iters; n++) {
-        c0 = __riscv_vwmacc_vx_i32m4(c0, 5, a, vl);
-        c1 = __riscv_vwmacc_vx_i32m4(c1, 5, a, vl);
-        c2 = __riscv_vwmacc_vx_i32m4(c2, 5, a, vl);
-        c3 = __riscv_vwmacc_vx_i32m4(c3, 5, a, vl);
-        c4 = __riscv_vwmacc_vx_i32m4(c4, 5, a, vl);
-        c5 = __riscv_vwmacc_vx_i32m4(c5, 5, a, vl);
+        c0 = __riscv_vwmacc_vv_i16m2(c0, a, a, vl);
+        c1 = __riscv_vwmacc_vv_i16m2(c1, a, a, vl);
+        c2 = __riscv_vwmacc_vv_i16m2(c2, a, a, vl);
+        c3 = __riscv_vwmacc_vv_i16m2(c3, a, a, vl);
+        c4 = __riscv_vwmacc_vv_i16m2(c4, a, a, vl);
+        c5 = __riscv_vwmacc_vv_i16m2(c5, a, a, vl);
         __asm__ volatile("" : "+vr"(c0), "+vr"(c1), "+vr"(c2), "+vr"(c3), "+vr"(c4), "+vr"(c5));
     }
     return (double) iters * 6 * (double) vl / (now() - t0) / 1e9;
