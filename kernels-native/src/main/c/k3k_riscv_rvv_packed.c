@@ -16,13 +16,13 @@
 
 #define CHUNK 32 /* bytes of one chunk: eight rows x four */
 
-/* The low and high nibbles of n bytes (hi may be NULL). */
+/* The low and high nibbles of n bytes. */
 static void nibbles(const uint8_t *in, int n, int8_t *lo, int8_t *hi) {
     for (size_t i = 0, vl; i < (size_t) n; i += vl) {
         vl = __riscv_vsetvl_e8m4((size_t) n - i);
         const vuint8m4_t v = __riscv_vle8_v_u8m4(in + i, vl);
         __riscv_vse8_v_u8m4((uint8_t *) lo + i, __riscv_vand_vx_u8m4(v, 0x0F, vl), vl);
-        if (hi) __riscv_vse8_v_u8m4((uint8_t *) hi + i, __riscv_vsrl_vx_u8m4(v, 4, vl), vl);
+        __riscv_vse8_v_u8m4((uint8_t *) hi + i, __riscv_vsrl_vx_u8m4(v, 4, vl), vl);
     }
 }
 
