@@ -108,7 +108,7 @@ INLINE void store(float32x4_t (*acc)[2], int n_tok, float *y, size_t y_stride) {
 INLINE void zero(float32x4_t (*acc)[2], int n_tok) {
     for (int t = 0; t < n_tok; t++) acc[t][0] = acc[t][1] = vdupq_n_f32(0.0f);
 }
-/* The nibbles of chunks k..k+n-1 (from qs, 32 bytes each) as two pieces' chunks. */
+/* The low and high nibbles of n chunks (32 bytes each) from qs, as two pieces. */
 INLINE void nibbles(const uint8_t *qs, int n, int8x16_t *lo, int8x16_t *hi) {
     for (int i = 0; i < 2 * n; i++) {
         const uint8x16_t raw = vld1q_u8(qs + 16 * i);

@@ -81,7 +81,7 @@ typedef struct {
     /* Bytes of per-block auxiliary data an ISA dot wants after the activation blocks (from_float writes
      * it, see k3k_act_row_bytes); 0 for plain blocks. The generic dot ignores it. */
     int act_aux_per_block;
-    const char *path; /* "avx2", "neon-dotprod", "rvv", "generic" (packed_path also "avx512vnni", "neon-i8mm") */
+    const char *path; /* "avx2", "neon-dotprod", "rvv", "generic" (the packed paths also "avx512vnni", "neon-i8mm") */
     /* F32 and F16 rows only: attention over a cache of this type, and which path provides it */
     k3k_kv_dot_fn kv_dot;
     k3k_kv_axpy_fn kv_axpy;
