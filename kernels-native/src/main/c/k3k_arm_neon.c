@@ -217,6 +217,7 @@ int k3k_install_arm_neon(k3k_type_traits *t) {
     const int types[] = {K3K_Q4_0, K3K_Q8_0, K3K_Q4_K, K3K_Q6_K, K3K_F16};
     for (int i = 0; i < 5; i++) t[types[i]].path = "neon-dotprod";
     k3k_install_arm_neon_iq4(t);
+    k3k_install_arm_neon_packed(t);
     return 1;
 }
 

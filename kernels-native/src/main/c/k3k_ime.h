@@ -31,6 +31,10 @@ int k3k_ime_matmul_rows(int type, const uint8_t *w, size_t w_row_bytes, int r0, 
                         const uint8_t *xq, size_t xq_row_bytes, float *y, int rows, int n_tokens,
                         k3k_ime_vmadot_fn vmadot, const k3k_ime_geom *g);
 
+/* Whether a product of n_tokens goes to IME for this type and pool status (k3k_ime_status): batches of
+ * Q4_0/Q8_0 where it is enabled, through the file layout (the packed driver hands them back to it). */
+int k3k_ime_takes(int type, int n_tokens, int ime_status);
+
 /* riscv64 only (0 elsewhere): run the self-test on the calling thread's core; 1 when the real
  * instruction matched the model on a known tile. */
 int k3k_ime_self_test(void);

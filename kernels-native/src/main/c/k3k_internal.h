@@ -94,7 +94,7 @@ typedef struct {
     /* Bytes of per-block auxiliary data an ISA dot wants after the activation blocks (from_float writes
      * it, see k3k_act_row_bytes); 0 for plain blocks. The generic dot ignores it. */
     int act_aux_per_block;
-    const char *path; /* "avx2", "neon-dotprod", "rvv", "generic" */
+    const char *path; /* "avx2", "neon-dotprod", "rvv", "generic" (the packed paths also "avx512vnni", "neon-i8mm") */
     /* F32 and F16 rows only: attention over a cache of this type, and which path provides it */
     k3k_kv_dot_fn kv_dot;
     k3k_kv_axpy_fn kv_axpy;
@@ -149,9 +149,13 @@ void k3k_force_generic(int on);
 int k3k_install_x86_avx2(k3k_type_traits *table);
 int k3k_install_x86_avx512(k3k_type_traits *table);
 int k3k_install_arm_neon(k3k_type_traits *table);
+/* aarch64: the packed-layout kernels, dotprod (installed by k3k_install_arm_neon) and i8mm (HWCAP2). */
+void k3k_install_arm_neon_packed(k3k_type_traits *table);
+int k3k_install_arm_i8mm(k3k_type_traits *table);
 int k3k_install_riscv_rvv(k3k_type_traits *table);
 /* The IQ4_NL / IQ4_XS rows of the NEON and RVV paths (called by their installers). */
 void k3k_install_arm_neon_iq4(k3k_type_traits *table);
 void k3k_install_riscv_rvv_iq4(k3k_type_traits *table);
+void k3k_install_riscv_rvv_packed(k3k_type_traits *table);
 
 #endif

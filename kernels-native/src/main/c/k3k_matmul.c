@@ -38,6 +38,10 @@ static void quantize_task(void *arg, int ith, int nth) {
         t->tr->from_float(t->x + (size_t) tok * t->cols, t->xq + (size_t) tok * t->xq_row_bytes, t->cols);
 }
 
+int k3k_ime_takes(int type, int n_tokens, int ime_status) {
+    return n_tokens > 1 && (type == K3K_Q4_0 || type == K3K_Q8_0) && ime_status == K3K_IME_ENABLED;
+}
+
 /* Batches of Q4_0/Q8_0 on IME: the same row shares, tiled M tokens x N rows. */
 static void ime_task(void *arg, int ith, int nth) {
     const mm_task *t = arg;
@@ -99,7 +103,7 @@ int k3k_matmul(k3k_pool *pool, int type, const void *w, int rows, int cols, cons
     if (!t.xq) return -1;
     if (n_tokens == 1) quantize_task(&t, 0, 1);
     else k3k_pool_run(pool, quantize_task, &t);
-    const int ime = n_tokens > 1 && (type == K3K_Q4_0 || type == K3K_Q8_0) && k3k_ime_status(pool) == K3K_IME_ENABLED;
+    const int ime = k3k_ime_takes(type, n_tokens, k3k_ime_status(pool));
     /* chunks of whole ROW_TILEs, about 8 per thread */
     int per = (rows / (8 * k3k_pool_threads(pool)) + ROW_TILE - 1) / ROW_TILE * ROW_TILE;
     if (per < ROW_TILE) per = ROW_TILE;

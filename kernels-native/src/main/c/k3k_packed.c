@@ -4,6 +4,7 @@
 #include <stdatomic.h>
 #include <string.h>
 #include "k3k.h"
+#include "k3k_ime.h"
 #include "k3k_packed.h"
 #include "k3k_pool.h"
 
@@ -272,7 +273,9 @@ int k3k_matmul_packed(k3k_pool *pool, int type, const void *packed, const void *
     if (k3k_packed_bytes(type, rows, cols) == 0 || n_tokens < 0 || !packed) return -1;
     if (n_tokens == 0) return 0;
     const k3k_type_traits *tr = k3k_traits(type);
-    if (file && n_tokens < tr->packed_min_tokens) return k3k_matmul(pool, type, file, rows, cols, x, y, n_tokens);
+    /* the file layout where it is faster: too few tokens, or a batch the K3's matrix unit takes */
+    if (file && (n_tokens < tr->packed_min_tokens || k3k_ime_takes(type, n_tokens, k3k_ime_status(pool))))
+        return k3k_matmul(pool, type, file, rows, cols, x, y, n_tokens);
     packed_task t = {
         .kernel = tr->packed, .pair = tr->packed_pair, .type = type, .w = packed, .groups = rows / 8, .cols = cols,
         .nb = cols / k3k_packed_block_elems(type),

@@ -40,6 +40,46 @@ __attribute__((target("avx2"))) static double peak_avx2(double (*now)(void)) {
     const double dt = now() - t0;
     return (double) iters * 16 * 32 / dt / 1e9;
 }
+#elif defined(__aarch64__) && defined(__ARM_FEATURE_DOTPROD)
+#include <arm_neon.h>
+/* The same for the aarch64 paths: sdot, 16 MACs per 128-bit instruction (dotprod); smmla, 32 (i8mm). */
+#define PEAK_LOOP(NAME, ATTR, INSN, MACS)                                      \
+    ATTR static double NAME(double (*now)(void)) {                             \
+        int32x4_t acc[16];                                                     \
+        const int8x16_t a = vdupq_n_s8(3), b = vdupq_n_s8(5);                  \
+        for (int i = 0; i < 16; i++) acc[i] = vdupq_n_s32(i);                  \
+        const long iters = 2000000;                                            \
+        const double t0 = now();                                               \
+        for (long n = 0; n < iters; n++)                                       \
+            for (int i = 0; i < 16; i++) {                                     \
+                acc[i] = INSN(acc[i], a, b);                                   \
+                __asm__ volatile("" : "+w"(acc[i]));                           \
+            }                                                                  \
+        return (double) iters * 16 * (MACS) / (now() - t0) / 1e9;              \
+    }
+PEAK_LOOP(peak_sdot, , vdotq_s32, 16)
+PEAK_LOOP(peak_smmla, __attribute__((target("+i8mm"))), vmmlaq_s32, 32)
+#elif defined(__riscv) && defined(__riscv_v_intrinsic)
+#include <riscv_vector.h>
+/* RVV: vwmacc.vv of int8 into int16 lanes at the full vector length (VLEN / 8 MACs per instruction at
+ * LMUL 1), the widest int8 multiply-accumulate RVV 1.0 has; six independent accumulators. */
+static double peak_rvv(double (*now)(void)) {
+    const size_t vl = __riscv_vsetvlmax_e8m1();
+    const vint8m1_t a = __riscv_vmv_v_x_i8m1(3, vl);
+    vint16m2_t c0 = __riscv_vmv_v_x_i16m2(0, vl), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
+    const long iters = 1000000;
+    const double t0 = now();
+    for (long n = 0; n < iters; n++) {
+        c0 = __riscv_vwmacc_vv_i16m2(c0, a, a, vl);
+        c1 = __riscv_vwmacc_vv_i16m2(c1, a, a, vl);
+        c2 = __riscv_vwmacc_vv_i16m2(c2, a, a, vl);
+        c3 = __riscv_vwmacc_vv_i16m2(c3, a, a, vl);
+        c4 = __riscv_vwmacc_vv_i16m2(c4, a, a, vl);
+        c5 = __riscv_vwmacc_vv_i16m2(c5, a, a, vl);
+        __asm__ volatile("" : "+vr"(c0), "+vr"(c1), "+vr"(c2), "+vr"(c3), "+vr"(c4), "+vr"(c5));
+    }
+    return (double) iters * 6 * (double) vl / (now() - t0) / 1e9;
+}
 #endif
 
 static double cpu_now(void);
@@ -48,6 +88,11 @@ static double peak_int8_gmacs(void) {
 #if defined(__x86_64__)
     if (strcmp(k3k_isa(), "avx512vnni") == 0) return peak_vnni(cpu_now);
     if (strcmp(k3k_isa(), "avx2") == 0) return peak_avx2(cpu_now);
+#elif defined(__aarch64__) && defined(__ARM_FEATURE_DOTPROD)
+    if (strcmp(k3k_isa(), "neon-i8mm") == 0) return peak_smmla(cpu_now);
+    if (strcmp(k3k_isa(), "neon-dotprod") == 0) return peak_sdot(cpu_now);
+#elif defined(__riscv) && defined(__riscv_v_intrinsic)
+    if (strcmp(k3k_isa(), "rvv") == 0) return peak_rvv(cpu_now);
 #endif
     return 0;
 }

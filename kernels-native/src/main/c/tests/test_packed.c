@@ -2,6 +2,7 @@
  * generic one bit for bit, on the pool or not, for every token count; shapes without a layout say so. */
 #include <string.h>
 #include "k3k_test.h"
+#include "../k3k_ime.h"
 #include "../k3k_pool.h"
 
 static void packed_case(int type, int rows, int cols, int n_tok, k3k_pool *pool) {
@@ -62,16 +63,28 @@ void test_packed(void) {
     k3k_pool_destroy(pool);
     CHECK(k3k_packed_bytes(K3K_Q4_0, 12, 64) == 0, "rows not a multiple of 8: no layout");
     CHECK(k3k_packed_bytes(K3K_Q5_K, 16, 256) == 0, "Q5_K: no layout");
-    /* packing is worth it only with a vector kernel for the layout: AVX2 has them, other paths do not yet */
-    const int avx2 = strcmp(k3k_isa(), "avx2") == 0 || strcmp(k3k_isa(), "avx512vnni") == 0;
-    CHECK(k3k_packed_fast(K3K_Q4_0) == avx2 && k3k_packed_fast(K3K_Q8_0) == avx2 && k3k_packed_fast(K3K_Q4_K) == avx2,
-          "packed kernels fast exactly on avx2 (isa %s)", k3k_isa());
+    /* packing is worth it only with a vector kernel for the layout: the paths that have them, each with
+     * the sixteen-row micro-kernels too (except AVX2, which K3K_ISA=avx2 leaves at eight rows) */
+    const char *isa = k3k_isa();
+    const int vector_path = strcmp(isa, "avx2") == 0 || strcmp(isa, "avx512vnni") == 0 || strcmp(isa, "neon-dotprod") == 0 ||
+                            strcmp(isa, "neon-i8mm") == 0 || strcmp(isa, "rvv") == 0;
+    const int gemm = vector_path && strcmp(isa, "avx2") != 0;
+    for (int ti = 0; ti < 4; ti++) {
+        const k3k_type_traits *tr = k3k_traits(types[ti]);
+        CHECK(k3k_packed_fast(types[ti]) == vector_path, "type %d: packed kernels fast exactly on the vector paths (isa %s)",
+              types[ti], isa);
+        CHECK((tr->packed_pair != NULL) == gemm, "type %d: gemm micro-kernel present exactly on the gemm paths (isa %s)",
+              types[ti], isa);
+        /* the packed kernels are the process's own path: i8mm where the CPU has it, not dotprod */
+        if (gemm) CHECK(strcmp(tr->packed_pair_path, isa) == 0, "type %d: gemm path %s on isa %s", types[ti], tr->packed_pair_path, isa);
+    }
     CHECK(k3k_packed_fast(K3K_Q5_K) == 0, "no packed Q5_K kernel");
-    /* the sixteen-row micro-kernels are there exactly on the AVX512-VNNI path (K3K_ISA=avx2 leaves them out) */
-    const int vnni = strcmp(k3k_isa(), "avx512vnni") == 0;
-    CHECK((k3k_traits(K3K_Q4_0)->packed_pair != NULL) == vnni && (k3k_traits(K3K_Q8_0)->packed_pair != NULL) == vnni &&
-              (k3k_traits(K3K_Q4_K)->packed_pair != NULL) == vnni && (k3k_traits(K3K_Q6_K)->packed_pair != NULL) == vnni,
-          "Q4_0/Q8_0/Q4_K/Q6_K gemm micro-kernels present exactly on avx512vnni (isa %s)", k3k_isa());
+    /* on a K3 whose matrix unit passed its self-test, Q4_0/Q8_0 batches leave the packed driver for it */
+    CHECK(k3k_ime_takes(K3K_Q4_0, 2, K3K_IME_ENABLED) && k3k_ime_takes(K3K_Q8_0, 9, K3K_IME_ENABLED), "IME takes Q4_0/Q8_0 batches");
+    CHECK(!k3k_ime_takes(K3K_Q4_0, 1, K3K_IME_ENABLED), "one token stays on the vector kernels");
+    CHECK(!k3k_ime_takes(K3K_Q4_K, 8, K3K_IME_ENABLED), "IME has no Q4_K kernel");
+    CHECK(!k3k_ime_takes(K3K_Q8_0, 8, K3K_IME_NOT_BUILT) && !k3k_ime_takes(K3K_Q8_0, 8, K3K_IME_SELF_TEST_FAILED),
+          "no IME unless enabled");
     k3k_force_generic(1);
     CHECK(k3k_packed_fast(K3K_Q4_0) == 0, "the generic path does not pack");
     k3k_force_generic(0);

@@ -227,13 +227,16 @@ public final class KvCache {
         m.first = newFirst;
     }
 
-    /** Layer {@code layer}'s key rows (its source's for a shared-KV layer), row 0 at {@link #firstPosition}. */
+    /**
+     * Layer {@code layer}'s key rows (its source's for a shared-KV layer), row 0 at {@link #firstPosition};
+     * null for a delta-net layer, which keeps none.
+     */
     ByteBuffer keys(int layer) {
-        return layers[layer].keys;
+        return layers[layer] == null ? null : layers[layer].keys;
     }
 
     ByteBuffer values(int layer) {
-        return layers[layer].values;
+        return layers[layer] == null ? null : layers[layer].values;
     }
 
     /** The position of the first row that {@link #keys} returns for {@code layer}. */
