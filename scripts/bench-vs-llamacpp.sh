@@ -5,8 +5,10 @@
 #
 #   LLAMA_BENCH=/path/to/llama-bench scripts/bench-vs-llamacpp.sh [ROUNDS] [TYPES...]
 #
-# TYPES are synthetic TinyLlama-1.1B-shaped models (default: q4_0 q8_0 q4_k_m), made on first use.
-# llama-bench must be built separately (docs/BENCHMARKS.md says how); nothing here downloads it.
+# TYPES are synthetic models of shape SHAPE (default tinyllama-1.1b; types default q4_0 q8_0 q4_k_m), made
+# on first use; LAYERS=N keeps the shape's first N layers (bench --layers), PP the prompt lengths (default
+# 128, e.g. PP=128,512), TG the generated tokens (default 64). llama-bench must be built separately
+# (docs/BENCHMARKS.md says how); nothing here downloads it.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bench="${LLAMA_BENCH:?set LLAMA_BENCH to a llama-bench binary (see docs/BENCHMARKS.md)}"
@@ -16,20 +18,26 @@ shift || true
 types=("$@")
 [ ${#types[@]} -gt 0 ] || types=(q4_0 q8_0 q4_k_m)
 threads="${THREADS:-2}"
+shape="${SHAPE:-tinyllama-1.1b}"
+pp="${PP:-128}"
+tg="${TG:-64}"
+layers=()
+file_shape="$shape"
+if [ -n "${LAYERS:-}" ]; then layers=(--layers "$LAYERS"); file_shape="$shape-${LAYERS}l"; fi
 cache="${K3MCP_SYNTHETIC_DIR:-$HOME/.cache/k3mcp/synthetic}"
 out="$(mktemp)"
 trap 'rm -f "$out"' EXIT
 
 for t in "${types[@]}"; do # make the files first, outside the timed runs
-  log="$("$root/k3mcp" bench --synthetic "tinyllama-1.1b:$t" -t 1 -p 0 -n 1 -r 1 --no-record 2>&1 >/dev/null)" ||
+  log="$("$root/k3mcp" bench --synthetic "$shape:$t" "${layers[@]}" -t 1 -p 0 -n 1 -r 1 --no-record 2>&1 >/dev/null)" ||
     { echo "$log" >&2; echo "bench-vs-llamacpp: could not make the $t model" >&2; exit 1; }
 done
 for r in $(seq "$rounds"); do
   for t in "${types[@]}"; do
-    model="$cache/tinyllama-1.1b-$t.gguf"
-    "$bench" -m "$model" -t "$threads" -p 128 -n 64 -r 3 2>/dev/null |
-      awk -F'|' -v t="$t" '/pp128|tg64/ {gsub(/ /, "", $7); split($8, v, "±"); gsub(/ /, "", v[1]); print "llama.cpp", t, $7, v[1]}' | tee -a "$out"
-    "$root/k3mcp" bench --model "$model" -t "$threads" -p 128 -n 64 -r 3 --no-record 2>/dev/null |
+    model="$cache/$file_shape-$t.gguf"
+    "$bench" -m "$model" -t "$threads" -p "$pp" -n "$tg" -r 3 2>/dev/null |
+      awk -F'|' -v t="$t" '/ (pp|tg)[0-9]+ / {gsub(/ /, "", $7); split($8, v, "±"); gsub(/ /, "", v[1]); print "llama.cpp", t, $7, v[1]}' | tee -a "$out"
+    "$root/k3mcp" bench --model "$model" -t "$threads" -p "$pp" -n "$tg" -r 3 --no-record 2>/dev/null |
       awk -F'|' -v t="$t" '/\| (pp|tg)[0-9]+ / {gsub(/ /, "", $8); split($9, v, "±"); gsub(/ /, "", v[1]); print "k3mcp", t, $8, v[1]}' | tee -a "$out"
   done
 done
