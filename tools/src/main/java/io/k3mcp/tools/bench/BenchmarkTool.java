@@ -3,6 +3,7 @@ package io.k3mcp.tools.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.k3mcp.tools.Cancellation;
 import io.k3mcp.tools.Json;
+import io.k3mcp.tools.ModelResolver;
 import io.k3mcp.tools.Progress;
 import io.k3mcp.tools.Tool;
 import io.k3mcp.tools.ToolInputException;
@@ -29,11 +30,18 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
     private final BenchRunner runner;
     private final BenchHistory history;
     private final Path defaultModel;
+    private final ModelResolver resolver;
 
     public BenchmarkTool(BenchRunner runner, BenchHistory history, Path defaultModel) {
+        this(runner, history, defaultModel, ModelResolver.PATHS);
+    }
+
+    /** @param resolver turns the model argument (a name or a path) into a file */
+    public BenchmarkTool(BenchRunner runner, BenchHistory history, Path defaultModel, ModelResolver resolver) {
         this.runner = runner;
         this.history = history;
         this.defaultModel = defaultModel;
+        this.resolver = resolver;
     }
 
     /** The tool on this machine: sysfs at /, /proc/cpuinfo, the default history file. */
@@ -43,8 +51,13 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
 
     /** The same with the history file the server was given (serve --data-dir). */
     public static BenchmarkTool onThisMachine(Path defaultModel, Path historyFile) {
+        return onThisMachine(defaultModel, historyFile, ModelResolver.PATHS);
+    }
+
+    /** As the server builds it: model names resolved in its models directories. */
+    public static BenchmarkTool onThisMachine(Path defaultModel, Path historyFile, ModelResolver resolver) {
         return new BenchmarkTool(new BenchRunner(new BoardReader(Path.of("/")), Path.of("/proc/cpuinfo")),
-                new BenchHistory(historyFile), defaultModel);
+                new BenchHistory(historyFile), defaultModel, resolver);
     }
 
     @Override
@@ -59,14 +72,14 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
                 + "mean and stddev over repetitions, with memory bandwidth, the bandwidth roofline for decoding, "
                 + "worker placement and board temperatures. With turn=true, times an agentic coding turn "
                 + "(~800-token prompt, n_gen generated tokens). Use synthetic (e.g. \"tinyllama-1.1b:q4_0\") to "
-                + "benchmark without downloading a model. Slow: minutes for real-size models.";
+                + "benchmark without downloading a model. Slow: minutes for real-size models." + resolver.describe();
     }
 
     @Override
     public JsonNode inputSchema() {
         return Json.parse("""
             {"type": "object", "additionalProperties": false, "properties": {
-              "model": {"type": "string", "description": "GGUF model file (default: the server's --model)"},
+              "model": {"type": "string", "description": "model name (see models://available) or GGUF file (default: the server's --model)"},
               "synthetic": {"type": "string", "description": "SHAPE:TYPE, shapes tinyllama-1.1b, qwen3-0.6b, llama-3.2-1b, qwen3-4b; types f16, q8_0, q4_0, q4_k_m, q6_k, q2_k"},
               "threads": {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 1024}, "minItems": 1, "maxItems": 16, "default": [2]},
               "n_prompt": {"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 8192}, "maxItems": 16, "default": [128]},
@@ -99,6 +112,8 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
     public Input parse(JsonNode a) throws ToolInputException {
         String model = text(a, "model");
         String synthetic = text(a, "synthetic");
+        // A named model goes through the resolver; the server's own --model is trusted as given.
+        Path given = model == null ? null : resolver.resolve("model", model);
         if (model != null && synthetic != null) {
             throw new ToolInputException("synthetic", "give either model or synthetic, not both");
         }
@@ -133,7 +148,8 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
         if (!turn && nPrompt.stream().allMatch(n -> n == 0) && nGen.stream().allMatch(n -> n == 0)) {
             throw new ToolInputException("n_prompt", "nothing to run: every n_prompt and n_gen value is 0");
         }
-        return new Input(new BenchConfig(model == null ? null : Path.of(model), synthetic, threads, nPrompt, nGen, reps, cores,
+        Path modelPath = given != null ? given : model == null ? null : Path.of(model);
+        return new Input(new BenchConfig(modelPath, synthetic, threads, nPrompt, nGen, reps, cores,
                 turn, backend, BenchConfig.DEFAULT_BANDWIDTH_BYTES, null), bool(a, "record", true));
     }
 

@@ -13,6 +13,7 @@ import io.k3mcp.tools.Cancellation;
 import io.k3mcp.tools.Json;
 import io.k3mcp.tools.LoadedModel;
 import io.k3mcp.tools.LoadedModels;
+import io.k3mcp.tools.ModelResolver;
 import io.k3mcp.tools.Progress;
 import io.k3mcp.tools.Tool;
 import io.k3mcp.tools.ToolInputException;
@@ -38,6 +39,7 @@ public final class EmbedTool implements Tool<EmbedInput, EmbedOutput> {
 
     private final Path defaultModel;
     private final EmbedModels models;
+    private final ModelResolver resolver;
 
     /**
      * @param defaultModel the model used when a call names none (serve's --embed-model); null: the bundled one
@@ -55,8 +57,14 @@ public final class EmbedTool implements Tool<EmbedInput, EmbedOutput> {
 
     /** With a given kernel supplier (tests pass the reference kernels). */
     public EmbedTool(Path defaultModel, Supplier<Kernels> kernels, LoadedModels loaded) {
+        this(defaultModel, kernels, loaded, ModelResolver.PATHS);
+    }
+
+    /** @param resolver turns the model argument (a name or a path) into a file */
+    public EmbedTool(Path defaultModel, Supplier<Kernels> kernels, LoadedModels loaded, ModelResolver resolver) {
         this.defaultModel = defaultModel;
         this.models = new EmbedModels(kernels, loaded);
+        this.resolver = resolver;
     }
 
     @Override
@@ -68,7 +76,7 @@ public final class EmbedTool implements Tool<EmbedInput, EmbedOutput> {
     public String description() {
         return "Embed texts as vectors with a local embedding model (default: all-MiniLM-L6-v2, 384-d, mean pooling, "
                 + "L2-normalised). Use it to compare texts by cosine similarity, cluster or search them. Each text is "
-                + "embedded on its own; returns one vector per text and each text's token count.";
+                + "embedded on its own; returns one vector per text and each text's token count." + resolver.describe();
     }
 
     @Override
@@ -83,7 +91,7 @@ public final class EmbedTool implements Tool<EmbedInput, EmbedOutput> {
 
     @Override
     public EmbedInput parse(JsonNode args) throws ToolInputException {
-        return EmbedArguments.parse(args);
+        return EmbedArguments.parse(args, resolver);
     }
 
     @Override

@@ -21,19 +21,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Models directories: names, aliases, header descriptions, unusable files and the path rules per transport. */
 class ModelCatalogTest {
 
-    static Path shared(String file) {
-        return Path.of(System.getProperty("k3mcp.shared", "../../shared")).resolve("models").resolve(file).toAbsolutePath();
+    private static Path shared(String file) {
+        return TestModelsDir.shared(file);
     }
 
-    /** A models directory of links to the shared models (read in place), a corrupt GGUF and a stray file. */
-    static Path modelsDir(Path root) throws Exception {
-        Path dir = Files.createDirectories(root.resolve("models"));
-        Files.createSymbolicLink(dir.resolve("Llama-Mini-Q4_K_M.gguf"), shared("llama-mini-q4_k_m.gguf"));
-        Files.createDirectories(dir.resolve("qwen"));
-        Files.createSymbolicLink(dir.resolve("qwen/qwen3-mini-q8_0.gguf"), shared("qwen3-mini-q8_0.gguf"));
-        Files.write(dir.resolve("broken.gguf"), new byte[] {'G', 'G', 'U', 'F', 9, 9, 9});
-        Files.writeString(dir.resolve("notes.txt"), "not a model");
-        return dir;
+    private static Path modelsDir(Path root) throws Exception {
+        return TestModelsDir.create(root);
     }
 
     private static ModelEntry entry(ModelCatalog c, String name) {
