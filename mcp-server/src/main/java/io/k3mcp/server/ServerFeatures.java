@@ -25,7 +25,7 @@ public final class ServerFeatures {
         List<Tool<?, ?>> tools = ServerTools.create(engine, models, history);
         PromptCatalog prompts = PromptCatalog.load();
         return new ServerWiring.Features(tools, PromptSpecs.from(prompts),
-                ResourceSpecs.create(boardStatus(tools), models, history), PromptSpecs.completions(prompts));
+                ResourceSpecs.create(boardStatus(tools), models, history, engine.catalog()), PromptSpecs.completions(prompts));
     }
 
     /**

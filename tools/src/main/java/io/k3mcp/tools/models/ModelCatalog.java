@@ -145,17 +145,23 @@ public final class ModelCatalog implements ModelResolver {
         return trustPaths ? path : checkedPath(argument, value, path);
     }
 
-    /** A path over an untrusted transport: its real location must be below a models directory or a listed model. */
+    /**
+     * A path over an untrusted transport: it must lie below a models directory once normalised (so {@code ..} cannot
+     * climb out), and its real location (symlinks resolved) too, unless it is a model file the scan listed there
+     * (a link the operator placed). The path checked is the path opened.
+     */
     private Path checkedPath(String argument, String value, Path path) throws ToolInputException {
         Path absolute = path.toAbsolutePath().normalize();
+        if (dirs.stream().noneMatch(absolute::startsWith)) {
+            throw new ToolInputException(argument, outside(value));
+        }
         Path real;
         try {
             real = absolute.toRealPath();
         } catch (IOException e) {
-            boolean inside = dirs.stream().anyMatch(absolute::startsWith);
-            throw new ToolInputException(argument, inside ? "model file not found: " + value : outside(value));
+            throw new ToolInputException(argument, "model file not found: " + value);
         }
-        boolean listed = entries.stream().anyMatch(m -> sameFile(m.path(), real));
+        boolean listed = entries.stream().anyMatch(m -> m.path().equals(absolute));
         if (realDirs.stream().anyMatch(real::startsWith) || listed) {
             return absolute;
         }
@@ -165,15 +171,6 @@ public final class ModelCatalog implements ModelResolver {
     private String outside(String value) {
         return "\"" + value + "\" is a path outside the models directories " + dirs + "; over HTTP only models below "
                 + "them are served: give a model name (" + availableNames() + ")";
-    }
-
-    private static boolean sameFile(Path listed, Path real) {
-        try {
-            return listed.toRealPath().equals(real);
-        } catch (IOException e) {
-            log.debug("event=model_vanished path={} error={}", listed, e.toString());
-            return false;
-        }
     }
 
     private static boolean looksLikePath(String value) {

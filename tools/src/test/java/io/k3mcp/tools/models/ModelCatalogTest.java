@@ -153,14 +153,19 @@ class ModelCatalogTest {
         assertEquals(dir.resolve("Llama-Mini-Q4_K_M.gguf"), http.resolve("model", dir + "/Llama-Mini-Q4_K_M.gguf"));
         assertEquals(dir.resolve("qwen/qwen3-mini-q8_0.gguf"), http.resolve("model", dir + "/qwen/../qwen/qwen3-mini-q8_0.gguf"));
         for (String escape : List.of(outside + "/secret.gguf", dir + "/../outside/secret.gguf",
-                shared("llama-mini-q4_0.gguf").toString(), "/etc/passwd", dir + "/../outside/absent.gguf")) {
+                shared("llama-mini-q4_0.gguf").toString(), "/etc/passwd", dir + "/../outside/absent.gguf",
+                shared("llama-mini-q4_k_m.gguf").toString(), dir + "/../../../../../.." + shared("llama-mini-q4_k_m.gguf"))) {
             ToolInputException e = assertThrows(ToolInputException.class, () -> http.resolve("model", escape), escape);
             assertTrue(e.getMessage().contains("is a path outside the models directories"), e.getMessage());
         }
         Files.createSymbolicLink(dir.resolve("escape.gguf"), outside.resolve("secret.gguf"));
+        Files.createSymbolicLink(dir.resolve("outside-dir"), outside);
         http.rescan();
-        // Listed by name (the operator put the link there), but the link's target outside is no loophole for other files.
+        // A link the operator placed is a listed model; its target directory is no loophole for other files.
         assertEquals(dir.resolve("escape.gguf"), http.resolve("model", dir + "/escape.gguf"));
+        Files.write(outside.resolve("other.bin"), new byte[] {1});
+        assertTrue(assertThrows(ToolInputException.class, () -> http.resolve("model", dir + "/outside-dir/other.bin"))
+                .getMessage().contains("is a path outside the models directories"));
         assertTrue(assertThrows(ToolInputException.class, () -> http.resolve("model", dir + "/absent.gguf"))
                 .getMessage().contains("model file not found"));
     }
