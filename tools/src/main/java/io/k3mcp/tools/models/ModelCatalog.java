@@ -74,6 +74,11 @@ public final class ModelCatalog implements ModelResolver {
         return catalog;
     }
 
+    /** The name a model file is known by: its lower-case stem. */
+    public static String nameOf(Path file) {
+        return ModelScan.nameOf(file);
+    }
+
     public List<Path> dirs() {
         return dirs;
     }
