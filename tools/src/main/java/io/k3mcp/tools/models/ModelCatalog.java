@@ -131,6 +131,9 @@ public final class ModelCatalog implements ModelResolver {
 
     @Override
     public Path resolve(String argument, String value) throws ToolInputException {
+        if (trustPaths && Files.isRegularFile(ModelResolver.PATHS.resolve(argument, value))) {
+            return Path.of(value); // the user's own file wins over a name it happens to spell
+        }
         ModelEntry named = byName.get(value.toLowerCase(Locale.ROOT));
         if (named == null && !looksLikePath(value)) {
             rescanQuietly();
