@@ -54,7 +54,7 @@ class ModelsByNameServerTest {
 
     private ServerLauncher.Config config(String transport) throws Exception {
         ServeCommand serve = new ServeCommand();
-        new CommandLine(serve).parseArgs("--transport", transport, "--port", "0", "--threads", "1",
+        new CommandLine(serve).parseArgs("--transport", transport, "--port", "0",
                 "--models-dir", dir.toString(), "--max-loaded", "1", "--memory-budget", "0");
         return serve.config();
     }
