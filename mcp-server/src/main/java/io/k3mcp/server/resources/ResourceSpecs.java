@@ -74,7 +74,7 @@ public final class ResourceSpecs {
 
     private static List<java.util.Map<String, Object>> available(ModelCatalog catalog, LoadedModels models)
             throws ModelsDirException {
-        catalog.rescan(); // a model pulled since start-up shows up
+        catalog.refresh(); // a model pulled since start-up shows up
         java.util.Set<String> loaded = new java.util.HashSet<>();
         models.list().forEach(m -> loaded.add(m.path()));
         return catalog.available(path -> loaded.contains(path.toString()));

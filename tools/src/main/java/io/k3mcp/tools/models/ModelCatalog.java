@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,18 +26,23 @@ import java.util.function.Predicate;
 public final class ModelCatalog implements ModelResolver {
     private static final Logger log = LoggerFactory.getLogger(ModelCatalog.class);
     private static final int DESCRIBED = 40;
+    /** Lookups of unknown names rescan at most this often, so a stream of bad names cannot keep the disk busy. */
+    static final Duration RESCAN_INTERVAL = Duration.ofSeconds(2);
 
     private final List<Path> dirs;
     private final List<Path> realDirs;
     private final boolean trustPaths;
+    private final long rescanNanos;
     private final ModelScan scan = new ModelScan();
     private volatile List<ModelEntry> entries = List.of();
     private volatile Map<String, ModelEntry> byName = Map.of();
+    private volatile long scannedAt;
 
-    private ModelCatalog(List<Path> dirs, List<Path> realDirs, boolean trustPaths) {
+    private ModelCatalog(List<Path> dirs, List<Path> realDirs, boolean trustPaths, Duration rescanInterval) {
         this.dirs = dirs;
         this.realDirs = realDirs;
         this.trustPaths = trustPaths;
+        this.rescanNanos = rescanInterval.toNanos();
     }
 
     /** $XDG_DATA_HOME/k3mcp/models, else ~/.local/share/k3mcp/models. */
@@ -52,6 +58,10 @@ public final class ModelCatalog implements ModelResolver {
      * @throws ModelsDirException a directory that does not exist or cannot be read, or a wrong models.json
      */
     public static ModelCatalog open(List<Path> dirs, boolean trustPaths) throws ModelsDirException {
+        return open(dirs, trustPaths, RESCAN_INTERVAL);
+    }
+
+    static ModelCatalog open(List<Path> dirs, boolean trustPaths, Duration rescanInterval) throws ModelsDirException {
         List<Path> absolute = new ArrayList<>();
         List<Path> real = new ArrayList<>();
         for (Path dir : dirs) {
@@ -69,7 +79,7 @@ public final class ModelCatalog implements ModelResolver {
                 throw new ModelsDirException("models directory " + dir + " cannot be resolved: " + e.getMessage(), true);
             }
         }
-        ModelCatalog catalog = new ModelCatalog(List.copyOf(absolute), List.copyOf(real), trustPaths);
+        ModelCatalog catalog = new ModelCatalog(List.copyOf(absolute), List.copyOf(real), trustPaths, rescanInterval);
         catalog.rescan();
         return catalog;
     }
@@ -125,6 +135,7 @@ public final class ModelCatalog implements ModelResolver {
         }
         entries = List.copyOf(found);
         byName = Map.copyOf(names);
+        scannedAt = System.nanoTime();
         log.info("event=models_scanned dirs={} models={} unusable={}", dirs, found.size(),
                 found.stream().filter(m -> !m.usable()).count());
     }
@@ -185,9 +196,16 @@ public final class ModelCatalog implements ModelResolver {
         return value.contains("/") || value.contains("\\") || value.toLowerCase(Locale.ROOT).endsWith(".gguf");
     }
 
+    /** Rescans unless the last scan is recent; for lookups and listings (a model pulled meanwhile shows up). */
+    public void refresh() throws ModelsDirException {
+        if (System.nanoTime() - scannedAt >= rescanNanos) {
+            rescan();
+        }
+    }
+
     private void rescanQuietly() {
         try {
-            rescan();
+            refresh();
         } catch (ModelsDirException e) {
             // The names read at start-up stay in force; the broken state is reported, not fatal mid-call.
             log.warn("event=models_rescan_failed error={}", e.getMessage());

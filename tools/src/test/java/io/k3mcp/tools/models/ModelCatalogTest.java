@@ -138,8 +138,18 @@ class ModelCatalogTest {
     @Test
     void aModelAddedLaterIsFoundByName(@TempDir Path root) throws Exception {
         Path dir = modelsDir(root);
-        ModelCatalog c = ModelCatalog.open(List.of(dir), false);
+        ModelCatalog c = ModelCatalog.open(List.of(dir), false, java.time.Duration.ZERO);
         Files.createSymbolicLink(dir.resolve("gemma3-mini-q8_0.gguf"), shared("gemma3-mini-q8_0.gguf"));
+        assertEquals(dir.resolve("gemma3-mini-q8_0.gguf"), c.resolve("model", "gemma3-mini-q8_0"));
+    }
+
+    @Test
+    void unknownNamesRescanAtMostOncePerInterval(@TempDir Path root) throws Exception {
+        Path dir = modelsDir(root);
+        ModelCatalog c = ModelCatalog.open(List.of(dir), false, java.time.Duration.ofHours(1));
+        Files.createSymbolicLink(dir.resolve("gemma3-mini-q8_0.gguf"), shared("gemma3-mini-q8_0.gguf"));
+        assertThrows(ToolInputException.class, () -> c.resolve("model", "gemma3-mini-q8_0"));
+        c.rescan();
         assertEquals(dir.resolve("gemma3-mini-q8_0.gguf"), c.resolve("model", "gemma3-mini-q8_0"));
     }
 
