@@ -88,6 +88,14 @@ class ModelsByNameServerTest {
             McpSchema.CallToolResult dotted = client.callTool(new McpSchema.CallToolRequest("generate",
                     Json.MAPPER.convertValue(Json.parse(generate(dir + "/../../" + outside)), Map.class)));
             assertTrue(dotted.isError());
+            // embed and benchmark take their model through the same rule.
+            for (Map<String, Object> call : List.of(Map.<String, Object>of("model", outside.toString(), "texts", List.of("a")),
+                    Map.<String, Object>of("model", outside.toString(), "n_prompt", List.of(1), "n_gen", List.of(0)))) {
+                McpSchema.CallToolResult r = client.callTool(new McpSchema.CallToolRequest(
+                        call.containsKey("texts") ? "embed" : "benchmark", call));
+                assertTrue(r.isError(), r.toString());
+                assertTrue(((McpSchema.TextContent) r.content().get(0)).text().contains("outside the models directories"));
+            }
 
             McpSchema.CallToolResult named = client.callTool(new McpSchema.CallToolRequest("generate",
                     Json.MAPPER.convertValue(Json.parse(generate("llama-mini-f32")), Map.class)));

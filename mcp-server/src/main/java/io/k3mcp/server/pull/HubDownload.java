@@ -5,6 +5,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -27,6 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class HubDownload {
     private static final Logger log = LoggerFactory.getLogger(HubDownload.class);
     private static final String PART = ".part";
+    private static final String LOCK = ".lock";
 
     /** What was pulled. */
     public record Pulled(String repo, String file, Path path, long sizeBytes, String sha256, boolean alreadyPresent) {
@@ -65,6 +69,28 @@ public final class HubDownload {
             return new Pulled(spec.repo(), file, target, Files.size(target), sha, true);
         }
         Path part = dir.resolve(target.getFileName() + PART);
+        // A hidden lock file that stays: deleting it would let two later pulls lock two different files.
+        try (FileChannel lockFile = FileChannel.open(dir.resolve("." + target.getFileName() + LOCK), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE); FileLock lock = lock(lockFile, spec.repo() + "/" + file)) {
+            return finish(spec, file, remote, target, part);
+        }
+    }
+
+    /** One pull of a file at a time, across processes: two appending to one .part would corrupt it. */
+    private static FileLock lock(FileChannel channel, String what) throws IOException {
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null; // held by this process
+        }
+        if (lock == null) {
+            throw new IOException("another pull of " + what + " is running into the same models directory");
+        }
+        return lock;
+    }
+
+    private Pulled finish(HubSpec spec, String file, HubClient.Remote remote, Path target, Path part) throws IOException {
         fetch(remote, part, spec.repo() + "/" + file);
         String sha = sha256(part);
         if (!sha.equals(remote.sha256())) {

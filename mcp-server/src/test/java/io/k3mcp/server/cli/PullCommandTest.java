@@ -35,7 +35,8 @@ class PullCommandTest {
             ModelEntry entry = ModelCatalog.open(List.of(dir), false).entries().get(0);
             assertEquals("qwen3-mini-q4_k_m", entry.name());
             assertEquals("qwen3", entry.architecture());
-            assertEquals(List.of("Qwen3-Mini-Q4_K_M.gguf"), Files.list(dir).map(p -> p.getFileName().toString()).toList());
+            assertEquals(List.of("Qwen3-Mini-Q4_K_M.gguf"), Files.list(dir).map(p -> p.getFileName().toString())
+                    .filter(n -> !n.startsWith(".")).toList(), "no .part left; the lock file is hidden");
         }
     }
 

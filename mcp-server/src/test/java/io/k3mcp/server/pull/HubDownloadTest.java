@@ -102,6 +102,18 @@ class HubDownloadTest {
     }
 
     @Test
+    void aSecondPullOfTheSameFileWhileOneRunsIsRefused() throws Exception {
+        try (java.nio.channels.FileChannel held = java.nio.channels.FileChannel.open(dir.resolve("." + FILE + ".lock"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+             java.nio.channels.FileLock lock = held.lock()) {
+            IOException e = assertThrows(IOException.class, () -> pull("hf://owner/repo/" + FILE, null));
+            assertEquals("another pull of owner/repo/" + FILE + " is running into the same models directory", e.getMessage());
+            assertFalse(Files.exists(dir.resolve(FILE + ".part")));
+        }
+        assertArrayEquals(model, Files.readAllBytes(pull("hf://owner/repo/" + FILE, null).path()));
+    }
+
+    @Test
     void aServerIgnoringTheRangeRestartsFromTheFirstByte() throws Exception {
         hub.cutAfter = 5000;
         assertThrows(IOException.class, () -> pull("hf://owner/repo/" + FILE, null));
