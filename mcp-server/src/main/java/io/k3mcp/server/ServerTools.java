@@ -31,7 +31,7 @@ public final class ServerTools {
         ModelResolver names = engine.catalog() != null ? engine.catalog() : ModelResolver.PATHS;
         List<Tool<?, ?>> tools = new ArrayList<>();
         tools.add(new GenerateTool(registry, engine.model(), models, names));
-        tools.add(new EmbedTool(engine.embedModel(), () -> kernels, models, names));
+        tools.add(new EmbedTool(engine.embedModel(), () -> kernels, models, names, engine.limits()));
         tools.add(new BoardStatusTool());
         tools.add(io.k3mcp.tools.bench.BenchmarkTool.onThisMachine(engine.model(), history.file(), names));
         return tools;

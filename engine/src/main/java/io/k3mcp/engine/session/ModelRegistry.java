@@ -12,19 +12,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
  * Models loaded once per process and shared (CLI, MCP tools, the {@code models://loaded} resource),
  * keyed by their absolute path. Each entry carries its tokenizer and one generation session.
  * With {@link Limits}, the least recently used models are closed when one more would exceed the count or
- * the memory budget; a model held by a {@link Lease} (a call in flight) is never closed, so the limits may
- * be exceeded while every model is busy and are restored when the leases end.
+ * the memory budget (file plus KV cache); a model held by a {@link Lease} (a call in flight) never is
+ * ({@link LeasedCache}).
  */
 public final class ModelRegistry implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ModelRegistry.class);
@@ -54,47 +50,26 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     /** One call's hold on a model: while open, the model is not evicted. */
-    public final class Lease implements AutoCloseable {
-        private final Entry entry;
-        private boolean closed;
+    public static final class Lease implements AutoCloseable {
+        private final LeasedCache<Loaded>.Lease held;
 
-        private Lease(Entry entry) {
-            this.entry = entry;
+        private Lease(LeasedCache<Loaded>.Lease held) {
+            this.held = held;
         }
 
         public Loaded loaded() {
-            return entry.loaded;
+            return held.value();
         }
 
         @Override
         public void close() {
-            synchronized (ModelRegistry.this) {
-                if (!closed) {
-                    closed = true;
-                    entry.leases--;
-                    trim(null, 0);
-                }
-            }
-        }
-    }
-
-    private static final class Entry {
-        final Loaded loaded;
-        final long bytes;
-        int leases;
-
-        Entry(Loaded loaded, long bytes) {
-            this.loaded = loaded;
-            this.bytes = bytes;
+            held.close();
         }
     }
 
     private final Kernels kernels;
     private final int contextLength;
-    private final Limits limits;
-    /** Access order: the first entry is the least recently used. */
-    private final Map<Path, Entry> models = new LinkedHashMap<>(16, 0.75f, true);
-    private final List<Consumer<Path>> evictionListeners = new CopyOnWriteArrayList<>();
+    private final LeasedCache<Loaded> models;
 
     /** @param contextLength KV cache size of each session; 0 = {@link Session#defaultContext} */
     public ModelRegistry(Kernels kernels, int contextLength) {
@@ -104,7 +79,7 @@ public final class ModelRegistry implements AutoCloseable {
     public ModelRegistry(Kernels kernels, int contextLength, Limits limits) {
         this.kernels = kernels;
         this.contextLength = contextLength;
-        this.limits = limits;
+        this.models = new LeasedCache<>("generate", limits, ModelRegistry::footprint, l -> l.model().close());
     }
 
     public Kernels kernels() {
@@ -113,124 +88,64 @@ public final class ModelRegistry implements AutoCloseable {
 
     /** Called with the path of every model closed to make room (callers drop what they cached for it). */
     public void onEviction(Consumer<Path> listener) {
-        evictionListeners.add(listener);
+        models.onEviction(listener);
     }
 
     /** The model at {@code path}, loading it on first use (no lease: for callers that never evict, the CLI). */
-    public synchronized Loaded get(Path path) throws IOException {
-        return entry(path.toAbsolutePath().normalize()).loaded;
+    public Loaded get(Path path) throws IOException {
+        return models.get(path.toAbsolutePath().normalize(), this::load);
     }
 
     /** The model at {@code path}, held until the lease is closed. */
-    public synchronized Lease acquire(Path path) throws IOException {
-        Entry e = entry(path.toAbsolutePath().normalize());
-        e.leases++;
-        return new Lease(e);
+    public Lease acquire(Path path) throws IOException {
+        return new Lease(models.acquire(path.toAbsolutePath().normalize(), this::load));
     }
 
-    private Entry entry(Path key) throws IOException {
-        Entry e = models.get(key);
-        if (e != null) {
-            return e;
-        }
-        trim(key, Files.size(key)); // room for the weights before mapping them
+    private Loaded load(Path key) throws IOException {
         Model model = Model.load(key, kernels);
         Loaded loaded;
         try {
             Tokenizer tokenizer = Tokenizers.fromGguf(model.file().metadata());
             Session session = new Session(model, kernels, TokenText.of(tokenizer), contextLength, GgmlType.F16);
             loaded = new Loaded(key, model, tokenizer, session);
-        } catch (RuntimeException ex) {
-            closeQuietly(model, ex);
-            throw ex;
+        } catch (RuntimeException e) {
+            closeQuietly(model, e);
+            throw e;
         }
-        e = new Entry(loaded, Files.size(key) + kvBytes(loaded));
-        models.put(key, e);
-        log.info("model registered path={} context={} kernels={} bytes={}", key, loaded.session().contextLength(),
-                kernels.name(), e.bytes);
-        trim(key, 0);
-        return e;
+        log.info("model registered path={} context={} kernels={}", key, loaded.session().contextLength(), kernels.name());
+        return loaded;
     }
 
-    private static long kvBytes(Loaded l) {
+    /** The file (mapped weights) plus the F16 KV cache of its session. */
+    private static long footprint(Loaded l) {
         var c = l.model().config();
-        return 2L * c.nLayer() * l.session().contextLength() * GgmlType.F16.bytesFor(c.kvDim());
+        long kv = 2L * c.nLayer() * l.session().contextLength() * GgmlType.F16.bytesFor(c.kvDim());
+        return fileBytes(l.path()) + kv;
     }
 
-    /** Closes unleased models, least recently used first (never {@code keep}), until {@code incoming} more fits. */
-    private void trim(Path keep, long incoming) {
-        Iterator<Map.Entry<Path, Entry>> it = models.entrySet().iterator();
-        while (overLimits(incoming, keep != null && !models.containsKey(keep)) && it.hasNext()) {
-            Map.Entry<Path, Entry> next = it.next();
-            if (next.getKey().equals(keep) || next.getValue().leases > 0) {
-                continue;
-            }
-            it.remove();
-            evict(next.getValue());
-        }
-        if (overLimits(incoming, keep != null && !models.containsKey(keep))) {
-            log.warn("event=model_limits_exceeded loaded={} bytes={} max_loaded={} memory_budget={} reason=models_in_use",
-                    models.size(), usedBytes(), limits.maxLoaded(), limits.memoryBytes());
-        }
-    }
-
-    private boolean overLimits(long incoming, boolean oneMore) {
-        int count = models.size() + (oneMore ? 1 : 0);
-        boolean tooMany = limits.maxLoaded() > 0 && count > limits.maxLoaded();
-        boolean tooBig = limits.memoryBytes() > 0 && count > 1 && usedBytes() + incoming > limits.memoryBytes();
-        return tooMany || tooBig;
-    }
-
-    private long usedBytes() {
-        return models.values().stream().mapToLong(e -> e.bytes).sum();
-    }
-
-    private void evict(Entry e) {
-        Path path = e.loaded.path();
-        log.info("event=model_evicted path={} bytes={} max_loaded={} memory_budget={}", path, e.bytes,
-                limits.maxLoaded(), limits.memoryBytes());
+    private static long fileBytes(Path path) {
         try {
-            e.loaded.model().close();
-        } catch (IOException ex) {
-            log.warn("closing evicted model failed path={} error={}", path, ex.toString());
+            return Files.size(path);
+        } catch (IOException e) {
+            log.warn("cannot stat model file path={} error={}", path, e.toString());
+            return -1;
         }
-        evictionListeners.forEach(l -> l.accept(path));
     }
 
     /** The models loaded now, least recently used first. */
-    public synchronized List<Info> loaded() {
+    public List<Info> loaded() {
         List<Info> out = new ArrayList<>();
-        for (Entry e : models.values()) {
-            Loaded l = e.loaded;
+        for (Loaded l : models.values()) {
             var c = l.model().config();
-            long bytes;
-            try {
-                bytes = Files.size(l.path());
-            } catch (IOException ex) {
-                log.warn("cannot stat model file path={} error={}", l.path(), ex.toString());
-                bytes = -1;
-            }
             out.add(new Info(l.path().toString(), c.arch().ggufName, c.nLayer(), c.nEmbd(), c.nVocab(),
-                    l.session().contextLength(), bytes, kernels.name()));
+                    l.session().contextLength(), fileBytes(l.path()), kernels.name()));
         }
         return out;
     }
 
     @Override
-    public synchronized void close() throws IOException {
-        IOException first = null;
-        for (Entry e : models.values()) {
-            try {
-                e.loaded.model().close();
-            } catch (IOException ex) {
-                log.warn("closing model failed path={} error={}", e.loaded.path(), ex.toString());
-                first = first == null ? ex : first;
-            }
-        }
-        models.clear();
-        if (first != null) {
-            throw first;
-        }
+    public void close() throws IOException {
+        models.close();
     }
 
     private static void closeQuietly(Model model, RuntimeException cause) {

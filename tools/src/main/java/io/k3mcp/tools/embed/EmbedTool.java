@@ -7,24 +7,22 @@ import io.k3mcp.engine.embed.EmbeddingModel;
 import io.k3mcp.engine.embed.Pooling;
 import io.k3mcp.engine.model.UnsupportedModelException;
 import io.k3mcp.engine.session.KernelsChoice;
+import io.k3mcp.engine.session.LeasedCache;
+import io.k3mcp.engine.session.ModelRegistry;
 import io.k3mcp.engine.tokenizer.TokenizerException;
 import io.k3mcp.kernels.Kernels;
 import io.k3mcp.tools.Cancellation;
 import io.k3mcp.tools.Json;
-import io.k3mcp.tools.LoadedModel;
 import io.k3mcp.tools.LoadedModels;
 import io.k3mcp.tools.ModelResolver;
 import io.k3mcp.tools.Progress;
 import io.k3mcp.tools.Tool;
 import io.k3mcp.tools.ToolInputException;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -62,8 +60,14 @@ public final class EmbedTool implements Tool<EmbedInput, EmbedOutput> {
 
     /** @param resolver turns the model argument (a name or a path) into a file */
     public EmbedTool(Path defaultModel, Supplier<Kernels> kernels, LoadedModels loaded, ModelResolver resolver) {
+        this(defaultModel, kernels, loaded, resolver, ModelRegistry.Limits.NONE);
+    }
+
+    /** @param limits when idle embedding models are closed (serve's --max-loaded, --memory-budget) */
+    public EmbedTool(Path defaultModel, Supplier<Kernels> kernels, LoadedModels loaded, ModelResolver resolver,
+                     ModelRegistry.Limits limits) {
         this.defaultModel = defaultModel;
-        this.models = new EmbedModels(kernels, loaded);
+        this.models = new EmbedModels(kernels, loaded, limits);
         this.resolver = resolver;
     }
 
@@ -101,14 +105,22 @@ public final class EmbedTool implements Tool<EmbedInput, EmbedOutput> {
         if (path != null && !Files.isRegularFile(path)) {
             throw new ToolInputException("model", "file not found: " + path);
         }
-        EmbeddingModel model;
+        LeasedCache<EmbedModels.Opened>.Lease lease;
         try {
-            model = models.get(path != null ? path : BundledModel.path());
+            lease = models.acquire(path != null ? path : BundledModel.path());
         } catch (TokenizerException | UnsupportedModelException e) {
             // a well-formed GGUF that is not an embedding model k3mcp can run: the caller's choice is at fault.
             // A corrupt or truncated file (GgufException) stays a runtime error, as for generate and tokenize.
             throw new ToolInputException("model", e.getMessage());
         }
+        // The lease keeps the model open for the whole call, whatever other calls load meanwhile.
+        try (lease) {
+            return embed(lease.value().model(), label, input, progress, cancel);
+        }
+    }
+
+    private static EmbedOutput embed(EmbeddingModel model, String label, EmbedInput input, Progress progress,
+                                     Cancellation cancel) throws Exception {
         Pooling pooling = input.pooling() != null ? input.pooling() : model.defaultPooling();
         List<int[]> tokens = new ArrayList<>();
         try {
@@ -136,34 +148,5 @@ public final class EmbedTool implements Tool<EmbedInput, EmbedOutput> {
         return "embedded " + o.tokenCounts().size() + " text(s) with " + o.model() + ": " + o.embeddings().size()
                 + " vector(s) of " + o.dim() + " dims, " + o.pooling() + " pooling" + (o.normalized() ? ", L2-normalised" : "")
                 + ", tokens " + o.tokenCounts();
-    }
-
-    /** Loaded models by path, opened on first use and kept for later calls. */
-    private static final class EmbedModels {
-        private final Supplier<Kernels> kernelSupplier;
-        private final LoadedModels loaded;
-        private final Map<Path, EmbeddingModel> open = new HashMap<>();
-        private Kernels kernels;
-
-        EmbedModels(Supplier<Kernels> kernels, LoadedModels loaded) {
-            this.kernelSupplier = kernels;
-            this.loaded = loaded;
-        }
-
-        synchronized EmbeddingModel get(Path path) throws IOException {
-            Path key = path.toAbsolutePath().normalize();
-            EmbeddingModel m = open.get(key);
-            if (m == null) {
-                if (kernels == null) {
-                    kernels = kernelSupplier.get();
-                }
-                m = EmbeddingModel.open(key, kernels);
-                open.put(key, m);
-                loaded.register(new LoadedModel(m.displayName(), key.toString(), "embed", Map.of(
-                        "architecture", m.architecture(), "dim", m.dim(), "pooling", m.defaultPooling().label(),
-                        "context_length", m.contextLength())));
-            }
-            return m;
-        }
     }
 }
