@@ -2,7 +2,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import Ajv from 'ajv';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CallToolResultSchema, McpError, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
@@ -17,8 +17,12 @@ for (const transport of TRANSPORTS) {
     let session;
     const dataDir = mkdtempSync(path.join(tmpdir(), 'k3mcp-e2e-'));
     writeFileSync(path.join(dataDir, 'bench-history.jsonl'), '{"model_filename":"tiny.gguf","avg_ts":12.5}\n');
+    const modelsDir = path.join(dataDir, 'models');
+    mkdirSync(modelsDir);
+    writeFileSync(path.join(modelsDir, 'Broken-Q4_0.gguf'), 'GGUF but not really');
     before(async () => {
-      session = await connect(transport, { extraArgs: ['--data-dir', dataDir, '--resource-update-ms', '200'] });
+      session = await connect(transport, { extraArgs: ['--data-dir', dataDir, '--models-dir', modelsDir,
+        '--resource-update-ms', '200'] });
     });
     after(async () => { await session?.close(); });
 
@@ -142,12 +146,18 @@ for (const transport of TRANSPORTS) {
         (e) => e instanceof McpError && e.code === -32602 && /candidate/.test(e.message));
     });
 
-    it('serves board://status, models://loaded and bench://history as JSON', async () => {
+    it('serves board://status, models://loaded, models://available and bench://history as JSON', async () => {
       const { resources } = await session.client.listResources();
-      assert.deepEqual(resources.map((r) => r.uri).sort(), ['bench://history', 'board://status', 'models://loaded']);
+      assert.deepEqual(resources.map((r) => r.uri).sort(),
+        ['bench://history', 'board://status', 'models://available', 'models://loaded']);
       const read = async (uri) => JSON.parse((await session.client.readResource({ uri })).contents[0].text);
       assert.ok((await read('board://status')).cpu, 'board status has a cpu section');
       assert.deepEqual(await read('models://loaded'), []);
+      const [broken] = await read('models://available');
+      assert.equal(broken.name, 'broken-q4_0');
+      assert.equal(broken.usable, false);
+      assert.equal(broken.loaded, false);
+      assert.match(broken.error, /\S/, 'an unusable file carries its error');
       assert.deepEqual(await read('bench://history'), [{ model_filename: 'tiny.gguf', avg_ts: 12.5 }]);
     });
 

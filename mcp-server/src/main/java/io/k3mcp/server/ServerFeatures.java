@@ -27,7 +27,7 @@ public final class ServerFeatures {
         List<Tool<?, ?>> tools = ServerTools.create(engine, models, history, metrics);
         PromptCatalog prompts = PromptCatalog.load();
         return new ServerWiring.Features(tools, PromptSpecs.from(prompts),
-                ResourceSpecs.create(boardStatus(tools), models, history), PromptSpecs.completions(prompts), metrics);
+                ResourceSpecs.create(boardStatus(tools), models, history, engine.catalog()), PromptSpecs.completions(prompts), metrics);
     }
 
     /**

@@ -6,6 +6,7 @@ import io.k3mcp.kernels.Kernels;
 import io.k3mcp.tools.BenchHistory;
 import io.k3mcp.tools.InferenceMetrics;
 import io.k3mcp.tools.LoadedModels;
+import io.k3mcp.tools.ModelResolver;
 import io.k3mcp.tools.Tool;
 import io.k3mcp.tools.board.BoardStatusTool;
 import io.k3mcp.tools.embed.EmbedTool;
@@ -29,12 +30,13 @@ public final class ServerTools {
         // One kernel pool for the whole process, shared by every engine-backed tool.
         Kernels kernels = KernelsChoice.pick(engine.threads() == null ? 0 : engine.threads(),
                 KernelsChoice.parseCpuList(engine.cores()));
-        ModelRegistry registry = new ModelRegistry(kernels, 0);
+        ModelRegistry registry = new ModelRegistry(kernels, 0, engine.limits());
+        ModelResolver names = engine.catalog() != null ? engine.catalog() : ModelResolver.PATHS;
         List<Tool<?, ?>> tools = new ArrayList<>();
-        tools.add(new GenerateTool(registry, engine.model(), models, metrics));
-        tools.add(new EmbedTool(engine.embedModel(), () -> kernels, models, metrics));
+        tools.add(new GenerateTool(registry, engine.model(), models, names, metrics));
+        tools.add(new EmbedTool(engine.embedModel(), () -> kernels, models, names, engine.limits(), metrics));
         tools.add(new BoardStatusTool());
-        tools.add(io.k3mcp.tools.bench.BenchmarkTool.onThisMachine(engine.model(), history.file(), metrics));
+        tools.add(io.k3mcp.tools.bench.BenchmarkTool.onThisMachine(engine.model(), history.file(), names, metrics));
         return tools;
     }
 }

@@ -23,7 +23,7 @@ class InferenceMetricsTest {
     void aGenerationCountsItsTokensAndTimings() throws Exception {
         InferenceMetrics metrics = new InferenceMetrics();
         try (ModelRegistry registry = new ModelRegistry(ReferenceKernels.INSTANCE, 0)) {
-            GenerateTool tool = new GenerateTool(registry, model("llama-mini-q8_0.gguf"), null, metrics);
+            GenerateTool tool = new GenerateTool(registry, model("llama-mini-q8_0.gguf"), null, ModelResolver.PATHS, metrics);
             String m = "llama-mini-q8_0";
             assertNull(MetricReading.value(metrics, "k3mcp_prompt_tokens_total", m, "generate"), "nothing before a call");
             GenerateOutput first = tool.run(tool.parse(Json.parse("{\"prompt\":\"Once upon a time\",\"temperature\":0,"
@@ -50,7 +50,7 @@ class InferenceMetricsTest {
     void anEmbeddingCountsItsTokensAsPrompt() throws Exception {
         InferenceMetrics metrics = new InferenceMetrics();
         EmbedTool tool = new EmbedTool(model("all-minilm-l6-v2-f16.gguf"), () -> ReferenceKernels.INSTANCE,
-                new LoadedModels(), metrics);
+                new LoadedModels(), ModelResolver.PATHS, io.k3mcp.engine.session.ModelRegistry.Limits.NONE, metrics);
         EmbedOutput out = tool.run(tool.parse(Json.parse("{\"texts\":[\"a small board\",\"watched by Prometheus\"]}")),
                 Progress.NONE, Cancellation.none());
         String m = "all-minilm-l6-v2-f16";

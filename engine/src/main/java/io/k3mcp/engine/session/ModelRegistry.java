@@ -12,13 +12,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Models loaded once per process and shared (CLI, MCP tools, the {@code models://loaded} resource),
  * keyed by their absolute path. Each entry carries its tokenizer and one generation session.
+ * With {@link Limits}, the least recently used models are closed when one more would exceed the count or
+ * the memory budget (file plus KV cache); a model held by a {@link Lease} (a call in flight) never is
+ * ({@link LeasedCache}).
  */
 public final class ModelRegistry implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ModelRegistry.class);
@@ -36,28 +38,76 @@ public final class ModelRegistry implements AutoCloseable {
                        int contextLength, long fileBytes, String kernels, long kvCacheBytes) {
     }
 
+    /**
+     * @param maxLoaded   most models kept loaded; 0 = no limit
+     * @param memoryBytes budget for the loaded models' files plus KV caches; 0 = no limit
+     */
+    public record Limits(int maxLoaded, long memoryBytes) {
+        public static final Limits NONE = new Limits(0, 0);
+
+        public Limits {
+            if (maxLoaded < 0 || memoryBytes < 0) {
+                throw new IllegalArgumentException("limits must be 0 (none) or positive: maxLoaded=" + maxLoaded
+                        + " memoryBytes=" + memoryBytes);
+            }
+        }
+    }
+
+    /** One call's hold on a model: while open, the model is not evicted. */
+    public static final class Lease implements AutoCloseable {
+        private final LeasedCache<Loaded>.Lease held;
+
+        private Lease(LeasedCache<Loaded>.Lease held) {
+            this.held = held;
+        }
+
+        public Loaded loaded() {
+            return held.value();
+        }
+
+        @Override
+        public void close() {
+            held.close();
+        }
+    }
+
     private final Kernels kernels;
     private final int contextLength;
-    private final Map<Path, Loaded> models = new LinkedHashMap<>();
+    private final LeasedCache<Loaded> models;
 
     /** @param contextLength KV cache size of each session; 0 = {@link Session#defaultContext} */
     public ModelRegistry(Kernels kernels, int contextLength) {
+        this(kernels, contextLength, Limits.NONE);
+    }
+
+    public ModelRegistry(Kernels kernels, int contextLength, Limits limits) {
         this.kernels = kernels;
         this.contextLength = contextLength;
+        this.models = new LeasedCache<>("generate", limits, ModelRegistry::footprint, l -> l.model().close());
     }
 
     public Kernels kernels() {
         return kernels;
     }
 
-    /** The model at {@code path}, loading it on first use. */
-    public synchronized Loaded get(Path path) throws IOException {
-        Path key = path.toAbsolutePath().normalize();
-        Loaded loaded = models.get(key);
-        if (loaded != null) {
-            return loaded;
-        }
+    /** Called with the path of every model closed to make room (callers drop what they cached for it). */
+    public void onEviction(Consumer<Path> listener) {
+        models.onEviction(listener);
+    }
+
+    /** The model at {@code path}, loading it on first use (no lease: for callers that never evict, the CLI). */
+    public Loaded get(Path path) throws IOException {
+        return models.get(path.toAbsolutePath().normalize(), this::load);
+    }
+
+    /** The model at {@code path}, held until the lease is closed. */
+    public Lease acquire(Path path) throws IOException {
+        return new Lease(models.acquire(path.toAbsolutePath().normalize(), this::load));
+    }
+
+    private Loaded load(Path key) throws IOException {
         Model model = Model.load(key, kernels);
+        Loaded loaded;
         try {
             Tokenizer tokenizer = Tokenizers.fromGguf(model.file().metadata());
             Session session = new Session(model, kernels, TokenText.of(tokenizer), contextLength, GgmlType.F16);
@@ -66,44 +116,40 @@ public final class ModelRegistry implements AutoCloseable {
             closeQuietly(model, e);
             throw e;
         }
-        models.put(key, loaded);
         log.info("model registered path={} context={} kernels={}", key, loaded.session().contextLength(), kernels.name());
         return loaded;
     }
 
-    /** The models loaded so far, in load order. */
-    public synchronized List<Info> loaded() {
+    /** The file (mapped weights) plus the F16 KV cache of its session. */
+    private static long footprint(Loaded l) {
+        var c = l.model().config();
+        long kv = 2L * c.nLayer() * l.session().contextLength() * GgmlType.F16.bytesFor(c.kvDim());
+        return fileBytes(l.path()) + kv;
+    }
+
+    private static long fileBytes(Path path) {
+        try {
+            return Files.size(path);
+        } catch (IOException e) {
+            log.warn("cannot stat model file path={} error={}", path, e.toString());
+            return -1;
+        }
+    }
+
+    /** The models loaded now, least recently used first. */
+    public List<Info> loaded() {
         List<Info> out = new ArrayList<>();
         for (Loaded l : models.values()) {
             var c = l.model().config();
-            long bytes;
-            try {
-                bytes = Files.size(l.path());
-            } catch (IOException e) {
-                log.warn("cannot stat model file path={} error={}", l.path(), e.toString());
-                bytes = -1;
-            }
             out.add(new Info(l.path().toString(), c.arch().ggufName, c.nLayer(), c.nEmbd(), c.nVocab(),
-                    l.session().contextLength(), bytes, kernels.name(), l.session().kvCacheBytes()));
+                    l.session().contextLength(), fileBytes(l.path()), kernels.name(), l.session().kvCacheBytes()));
         }
         return out;
     }
 
     @Override
-    public synchronized void close() throws IOException {
-        IOException first = null;
-        for (Loaded l : models.values()) {
-            try {
-                l.model().close();
-            } catch (IOException e) {
-                log.warn("closing model failed path={} error={}", l.path(), e.toString());
-                first = first == null ? e : first;
-            }
-        }
-        models.clear();
-        if (first != null) {
-            throw first;
-        }
+    public void close() throws IOException {
+        models.close();
     }
 
     private static void closeQuietly(Model model, RuntimeException cause) {

@@ -7,6 +7,7 @@ import io.k3mcp.tools.Json;
 import io.k3mcp.tools.ToolInputException;
 import io.k3mcp.tools.bench.BenchChart;
 import io.k3mcp.tools.bench.BenchFormats;
+import io.k3mcp.tools.bench.BenchHistory;
 import io.k3mcp.tools.bench.BenchResult;
 import io.k3mcp.tools.bench.BenchmarkTool;
 import picocli.CommandLine.Command;
@@ -31,8 +32,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--model", description = "GGUF model file.")
-    Path model;
+    @Option(names = "--model", description = "GGUF model file, or a model name from the models directory (k3mcp pull).")
+    String model;
 
     @Option(names = "--synthetic", description = "SHAPE:TYPE synthetic model, e.g. tinyllama-1.1b:q4_0, qwen3-0.6b:q4_k_m, qwen3-30b-a3b:q4_k_m, llama-3.2-1b:iq4_xs.")
     String synthetic;
@@ -79,7 +80,8 @@ public final class BenchCommand implements Callable<Integer> {
         if (!List.of("md", "json", "jsonl", "csv").contains(format)) {
             throw new UsageException("-o: expected md, json, jsonl or csv, not '" + format + "'");
         }
-        BenchmarkTool tool = BenchmarkTool.onThisMachine(null);
+        BenchmarkTool tool = BenchmarkTool.onThisMachine(null, BenchHistory.inDefaultDataDir().file(),
+                CliModels.resolver(System.getenv()));
         BenchmarkTool.Input input;
         try {
             input = tool.parse(arguments());
@@ -106,10 +108,11 @@ public final class BenchCommand implements Callable<Integer> {
     private ObjectNode arguments() {
         ObjectNode a = Json.MAPPER.createObjectNode();
         if (model != null) {
-            if (!Files.isRegularFile(model)) {
+            boolean path = model.contains("/") || model.toLowerCase(java.util.Locale.ROOT).endsWith(".gguf");
+            if (path && !Files.isRegularFile(Path.of(model))) {
                 throw new UsageException("--model: file not found: " + model);
             }
-            a.put("model", model.toString());
+            a.put("model", model);
         }
         if (synthetic != null) {
             a.put("synthetic", synthetic);

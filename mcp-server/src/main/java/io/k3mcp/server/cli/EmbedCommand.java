@@ -35,8 +35,9 @@ public final class EmbedCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "F", description = "GGUF embedding model (default: the bundled all-MiniLM-L6-v2).")
-    Path model;
+    @Option(names = "--model", paramLabel = "F", description = "GGUF embedding model, or a model name from the models "
+            + "directory (default: the bundled all-MiniLM-L6-v2).")
+    String model;
 
     @Option(names = "--text", paramLabel = "T", required = true, description = "A text to embed (repeatable; each is its own sequence).")
     List<String> texts;
@@ -58,10 +59,11 @@ public final class EmbedCommand implements Callable<Integer> {
         if (threads != null && threads < 1) {
             throw new UsageException("--threads: expected a positive number, got " + threads);
         }
-        EmbedTool tool = new EmbedTool(null, threads);
+        EmbedTool tool = new EmbedTool(null, () -> io.k3mcp.engine.session.KernelsChoice.pick(threads != null ? threads : 0, null),
+                new io.k3mcp.tools.LoadedModels(), CliModels.resolver(System.getenv()));
         ObjectNode args = Json.MAPPER.createObjectNode();
         if (model != null) {
-            args.put("model", model.toString());
+            args.put("model", model);
         }
         ArrayNode list = args.putArray("texts");
         texts.forEach(list::add);

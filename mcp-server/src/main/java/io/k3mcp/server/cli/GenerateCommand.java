@@ -29,8 +29,9 @@ public final class GenerateCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--model", required = true, description = "GGUF model file.")
-    Path model;
+    @Option(names = "--model", required = true,
+            description = "GGUF model file, or a model name from the models directory (k3mcp pull).")
+    String model;
 
     @Option(names = "--prompt", description = "Raw prompt text (or --messages).")
     String prompt;
@@ -96,7 +97,7 @@ public final class GenerateCommand implements Callable<Integer> {
             throw new UsageException("--ctx-size must be >= 0 (0 = the model's context, at most 4096), got " + ctxSize);
         }
         try (ModelRegistry registry = new ModelRegistry(KernelsChoice.pick(threads == null ? 0 : threads, CoreOption.resolve(cores)), ctxSize)) {
-            GenerateTool tool = new GenerateTool(registry, null);
+            GenerateTool tool = new GenerateTool(registry, null, null, CliModels.resolver(System.getenv()));
             GenerateOutput out;
             try {
                 GenerateInput input = tool.parse(arguments());
@@ -120,7 +121,7 @@ public final class GenerateCommand implements Callable<Integer> {
     /** The flags as the tool's JSON arguments, so the CLI and MCP share one validation. */
     private ObjectNode arguments() {
         ObjectNode a = Json.MAPPER.createObjectNode();
-        a.put("model", model.toString());
+        a.put("model", model);
         if (prompt != null) {
             a.put("prompt", prompt);
         } else {

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
                 BoardCommand.class,
                 TemplateCommand.class,
                 BenchCommand.class,
+                PullCommand.class,
         })
 public final class Main implements Runnable {
 

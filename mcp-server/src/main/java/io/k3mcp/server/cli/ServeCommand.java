@@ -6,6 +6,7 @@ import io.k3mcp.server.ServerLauncher;
 import io.k3mcp.server.http.HttpOptions;
 import io.k3mcp.server.metrics.MetricsOptions;
 import io.k3mcp.tools.BenchHistory;
+import io.k3mcp.tools.models.ModelsDirException;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -31,6 +32,9 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Mixin
     CommonOptions common;
+
+    @Mixin
+    ModelOptions models = new ModelOptions();
 
     @Option(names = "--transport", defaultValue = "stdio",
             description = "stdio, http (Streamable HTTP at /mcp) or sse (legacy HTTP+SSE). Default: ${DEFAULT-VALUE}.")
@@ -110,8 +114,11 @@ public final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Checks the flags together; a bad combination is a usage error (exit status 2). */
-    ServerLauncher.Config config() {
+    /**
+     * Checks the flags together; a bad combination is a usage error (exit status 2), a wrong models.json a
+     * runtime error (exit status 1).
+     */
+    public ServerLauncher.Config config() throws ModelsDirException {
         if (port < 0 || port > 65535) {
             throw new UsageException("--port: " + port + " is not a TCP port (0-65535)");
         }
@@ -141,8 +148,11 @@ public final class ServeCommand implements Callable<Integer> {
         if (resourceUpdateMs < 100) {
             throw new UsageException("--resource-update-ms: " + resourceUpdateMs + " is too short (at least 100)");
         }
-        return new ServerLauncher.Config(kind, new HttpOptions(host, port, bearer, maxRequestBytes),
-                new EngineOptions(model, embedModel, threads, cores), Duration.ofMillis(resourceUpdateMs), metricsOptions);
+        // Over stdio the client is the user's own process; over HTTP, model paths must lie below a models directory.
+        EngineOptions engine = new EngineOptions(model, embedModel, threads, cores,
+                models.catalog(kind == ServerLauncher.Transport.STDIO, System.getenv()), models.limits());
+        return new ServerLauncher.Config(kind, new HttpOptions(host, port, bearer, maxRequestBytes), engine,
+                Duration.ofMillis(resourceUpdateMs), metricsOptions());
     }
 
     /** /metrics rides on the HTTP transports' port; a stdio server needs a port of its own for it. */

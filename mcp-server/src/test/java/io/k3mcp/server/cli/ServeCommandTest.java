@@ -70,7 +70,7 @@ class ServeCommandTest {
         assertTrue(stderr.contains("--host 0.0.0.0 is not a loopback address"), stderr);
     }
     @Test
-    void metricsRideOnTheHttpPortOrGetTheirOwnOnStdio() {
+    void metricsRideOnTheHttpPortOrGetTheirOwnOnStdio() throws Exception {
         ServeCommand http = new ServeCommand();
         new picocli.CommandLine(http).parseArgs("--transport", "http", "--metrics");
         assertEquals(new MetricsOptions(true, null, Path.of("/")), http.config().metrics());
@@ -80,5 +80,41 @@ class ServeCommandTest {
         ServeCommand plain = new ServeCommand();
         new picocli.CommandLine(plain).parseArgs("--transport", "sse");
         assertEquals(MetricsOptions.off(), plain.config().metrics());
+    }
+
+    @Test
+    void aMissingModelsDirIsAUsageErrorNamingIt(@TempDir Path dir) throws Exception {
+        Path missing = dir.resolve("no-models");
+        assertEquals(2, run("serve", "--models-dir", missing.toString()));
+        assertTrue(stderr.contains("--models-dir: models directory " + missing + " does not exist"), stderr);
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+        assertEquals(2, run("serve", "--models-dir", dir.toString(), "--models-dir", file.toString()));
+        assertTrue(stderr.contains("--models-dir: models directory " + file + " is not a directory"), stderr);
+    }
+
+    @Test
+    void aWrongModelsJsonIsARuntimeErrorNamingTheFileAndAlias(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("models.json"), "{\"aliases\": {\"fast\": \"missing-model\"}}");
+        assertEquals(1, run("serve", "--models-dir", dir.toString()));
+        assertTrue(stderr.contains("k3mcp: error: " + dir.resolve("models.json") + ": alias \"fast\": no model named "
+                + "\"missing-model\""), stderr);
+    }
+
+    @Test
+    void badEvictionLimitsAreUsageErrors(@TempDir Path dir) {
+        assertEquals(2, run("serve", "--models-dir", dir.toString(), "--max-loaded", "-1"));
+        assertTrue(stderr.contains("--max-loaded: -1 must be 0 (no limit) or more"), stderr);
+        assertEquals(2, run("serve", "--models-dir", dir.toString(), "--memory-budget", "lots"));
+        assertTrue(stderr.contains("--memory-budget: \"lots\" is not a size"), stderr);
+        assertEquals(2, run("serve", "--models-dir", dir.toString(), "--memory-budget", "99999999999T"));
+        assertTrue(stderr.contains("--memory-budget: \"99999999999T\" is too large"), stderr);
+    }
+
+    @Test
+    void memoryBudgetSizesUseBinarySuffixes() {
+        assertEquals(8L << 30, ModelOptions.parseSize("8G"));
+        assertEquals(512L << 20, ModelOptions.parseSize("512m"));
+        assertEquals(1536, ModelOptions.parseSize("1536"));
+        assertEquals(0, ModelOptions.parseSize("0"));
     }
 }

@@ -63,7 +63,7 @@ class MetricsEndpointTest {
             throws Exception {
         InferenceMetrics counts = new InferenceMetrics();
         ServerWiring.Features features = new ServerWiring.Features(
-                List.of(new GenerateTool(registry, MODEL, null, counts)), List.of(), List.of(), List.of(), counts);
+                List.of(new GenerateTool(registry, MODEL, null, io.k3mcp.tools.ModelResolver.PATHS, counts)), List.of(), List.of(), List.of(), counts);
         return ServerLauncher.start(new ServerLauncher.Config(transport,
                         new HttpOptions("127.0.0.1", 0, TOKEN, HttpOptions.DEFAULT_MAX_REQUEST_BYTES),
                         EngineOptions.none(), ServerLauncher.Config.DEFAULT_RESOURCE_UPDATES, metrics),

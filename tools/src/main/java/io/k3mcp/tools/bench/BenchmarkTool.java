@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.k3mcp.tools.Cancellation;
 import io.k3mcp.tools.InferenceMetrics;
 import io.k3mcp.tools.Json;
+import io.k3mcp.tools.ModelResolver;
 import io.k3mcp.tools.Progress;
 import io.k3mcp.tools.Tool;
 import io.k3mcp.tools.ToolInputException;
@@ -31,16 +32,22 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
     private final BenchHistory history;
     private final Path defaultModel;
     private final InferenceMetrics metrics;
+    private final ModelResolver resolver;
 
     public BenchmarkTool(BenchRunner runner, BenchHistory history, Path defaultModel) {
-        this(runner, history, defaultModel, new InferenceMetrics());
+        this(runner, history, defaultModel, ModelResolver.PATHS, new InferenceMetrics());
     }
 
-    /** @param metrics where running benchmarks are counted (the server's /metrics) */
-    public BenchmarkTool(BenchRunner runner, BenchHistory history, Path defaultModel, InferenceMetrics metrics) {
+    /**
+     * @param resolver turns the model argument (a name or a path) into a file
+     * @param metrics  where running benchmarks are counted (the server's /metrics)
+     */
+    public BenchmarkTool(BenchRunner runner, BenchHistory history, Path defaultModel, ModelResolver resolver,
+                         InferenceMetrics metrics) {
         this.runner = runner;
         this.history = history;
         this.defaultModel = defaultModel;
+        this.resolver = resolver;
         this.metrics = metrics;
     }
 
@@ -51,13 +58,18 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
 
     /** The same with the history file the server was given (serve --data-dir). */
     public static BenchmarkTool onThisMachine(Path defaultModel, Path historyFile) {
-        return onThisMachine(defaultModel, historyFile, new InferenceMetrics());
+        return onThisMachine(defaultModel, historyFile, ModelResolver.PATHS, new InferenceMetrics());
     }
 
-    /** As the server builds it, counting its runs in {@code metrics}. */
-    public static BenchmarkTool onThisMachine(Path defaultModel, Path historyFile, InferenceMetrics metrics) {
+    /** As the CLI builds it: model names resolved by {@code resolver}. */
+    public static BenchmarkTool onThisMachine(Path defaultModel, Path historyFile, ModelResolver resolver) {
+        return onThisMachine(defaultModel, historyFile, resolver, new InferenceMetrics());
+    }
+
+    /** As the server builds it: model names resolved in its models directories, runs counted in {@code metrics}. */
+    public static BenchmarkTool onThisMachine(Path defaultModel, Path historyFile, ModelResolver resolver, InferenceMetrics metrics) {
         return new BenchmarkTool(new BenchRunner(new BoardReader(Path.of("/")), Path.of("/proc/cpuinfo")),
-                new BenchHistory(historyFile), defaultModel, metrics);
+                new BenchHistory(historyFile), defaultModel, resolver, metrics);
     }
 
     @Override
@@ -72,14 +84,14 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
                 + "mean and stddev over repetitions, with memory bandwidth, the bandwidth roofline for decoding, "
                 + "worker placement and board temperatures. With turn=true, times an agentic coding turn "
                 + "(~800-token prompt, n_gen generated tokens). Use synthetic (e.g. \"tinyllama-1.1b:q4_0\") to "
-                + "benchmark without downloading a model. Slow: minutes for real-size models.";
+                + "benchmark without downloading a model. Slow: minutes for real-size models." + resolver.describe();
     }
 
     @Override
     public JsonNode inputSchema() {
         return Json.parse("""
             {"type": "object", "additionalProperties": false, "properties": {
-              "model": {"type": "string", "description": "GGUF model file (default: the server's --model)"},
+              "model": {"type": "string", "description": "model name (see models://available) or GGUF file (default: the server's --model)"},
               "synthetic": {"type": "string", "description": "SHAPE:TYPE, shapes tinyllama-1.1b, qwen3-0.6b, llama-3.2-1b, qwen3-4b, qwen3-30b-a3b, gemma4-e2b, gemma4-26b-a4b; types f16, q8_0, q4_0, q4_k_m, q6_k, q2_k"},
               "layers": {"type": "integer", "minimum": 1, "description": "with synthetic: only the shape's first N layers (same cost per layer; a 6-layer qwen3-30b-a3b fits a small board)"},
               "threads": {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 1024}, "minItems": 1, "maxItems": 16, "default": [2]},
@@ -113,6 +125,8 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
     public Input parse(JsonNode a) throws ToolInputException {
         String model = text(a, "model");
         String synthetic = text(a, "synthetic");
+        // A named model goes through the resolver; the server's own --model is trusted as given.
+        Path given = model == null ? null : resolver.resolve("model", model);
         if (model != null && synthetic != null) {
             throw new ToolInputException("synthetic", "give either model or synthetic, not both");
         }
@@ -160,7 +174,8 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
         if (!turn && nPrompt.stream().allMatch(n -> n == 0) && nGen.stream().allMatch(n -> n == 0)) {
             throw new ToolInputException("n_prompt", "nothing to run: every n_prompt and n_gen value is 0");
         }
-        return new Input(new BenchConfig(model == null ? null : Path.of(model), synthetic, threads, nPrompt, nGen, reps, cores,
+        Path modelPath = given != null ? given : model == null ? null : Path.of(model);
+        return new Input(new BenchConfig(modelPath, synthetic, threads, nPrompt, nGen, reps, cores,
                 turn, backend, BenchConfig.DEFAULT_BANDWIDTH_BYTES, null, layers), bool(a, "record", true));
     }
 

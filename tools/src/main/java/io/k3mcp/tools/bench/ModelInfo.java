@@ -59,7 +59,7 @@ public record ModelInfo(String filename, String type, long size, long nParams, l
     }
 
     /** llama_model_ftype_name for the file types k3mcp meets. */
-    static String ftypeName(int ftype) {
+    public static String ftypeName(int ftype) {
         return switch (ftype) {
             case 0 -> "all F32";
             case 1 -> "F16";

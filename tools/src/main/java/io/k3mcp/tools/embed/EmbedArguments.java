@@ -2,9 +2,9 @@ package io.k3mcp.tools.embed;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.k3mcp.engine.embed.Pooling;
+import io.k3mcp.tools.ModelResolver;
 import io.k3mcp.tools.ToolInputException;
 
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -18,7 +18,7 @@ final class EmbedArguments {
     private EmbedArguments() {
     }
 
-    static EmbedInput parse(JsonNode args) throws ToolInputException {
+    static EmbedInput parse(JsonNode args, ModelResolver resolver) throws ToolInputException {
         if (args == null || !args.isObject()) {
             throw new ToolInputException("arguments", "expected an object with at least \"texts\"");
         }
@@ -28,22 +28,19 @@ final class EmbedArguments {
                 throw new ToolInputException(f, "unknown argument (expected model, texts, pooling, normalize, truncate)");
             }
         }
-        return new EmbedInput(model(args.get("model")), texts(args.get("texts")), pooling(args.get("pooling")),
+        return new EmbedInput(model(args.get("model"), resolver), texts(args.get("texts")), pooling(args.get("pooling")),
                 bool(args, "normalize", true), bool(args, "truncate", false));
     }
 
-    private static Path model(JsonNode v) throws ToolInputException {
+    private static Path model(JsonNode v, ModelResolver resolver) throws ToolInputException {
         if (v == null || v.isNull()) {
             return null;
         }
         if (!v.isTextual() || v.asText().isEmpty() || v.asText().length() > EmbedTool.MAX_PATH_CHARS) {
-            throw new ToolInputException("model", "expected a file path of 1.." + EmbedTool.MAX_PATH_CHARS + " characters");
+            throw new ToolInputException("model", "expected a model name or file path of 1.." + EmbedTool.MAX_PATH_CHARS
+                    + " characters");
         }
-        try {
-            return Path.of(v.asText());
-        } catch (InvalidPathException e) {
-            throw new ToolInputException("model", "not a valid path: " + e.getMessage());
-        }
+        return resolver.resolve("model", v.asText());
     }
 
     private static List<String> texts(JsonNode v) throws ToolInputException {

@@ -10,7 +10,7 @@ final class EmbedSchemas {
               "type": "object",
               "properties": {
                 "model": {"type": "string", "minLength": 1, "maxLength": %d,
-                  "description": "Path of a GGUF embedding model (bert, or a decoder with a pooling type). Default: the server's --embed-model, else the bundled all-MiniLM-L6-v2."},
+                  "description": "Name (see models://available) or path of a GGUF embedding model (bert, or a decoder with a pooling type). Default: the server's --embed-model, else the bundled all-MiniLM-L6-v2."},
                 "texts": {"type": "array", "minItems": 1, "maxItems": %d,
                   "items": {"type": "string", "maxLength": %d},
                   "description": "Texts to embed; each is its own sequence. An empty string is allowed."},

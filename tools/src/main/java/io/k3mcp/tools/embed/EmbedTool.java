@@ -7,24 +7,23 @@ import io.k3mcp.engine.embed.EmbeddingModel;
 import io.k3mcp.engine.embed.Pooling;
 import io.k3mcp.engine.model.UnsupportedModelException;
 import io.k3mcp.engine.session.KernelsChoice;
+import io.k3mcp.engine.session.LeasedCache;
+import io.k3mcp.engine.session.ModelRegistry;
 import io.k3mcp.engine.tokenizer.TokenizerException;
 import io.k3mcp.kernels.Kernels;
 import io.k3mcp.tools.Cancellation;
 import io.k3mcp.tools.InferenceMetrics;
 import io.k3mcp.tools.Json;
-import io.k3mcp.tools.LoadedModel;
 import io.k3mcp.tools.LoadedModels;
+import io.k3mcp.tools.ModelResolver;
 import io.k3mcp.tools.Progress;
 import io.k3mcp.tools.Tool;
 import io.k3mcp.tools.ToolInputException;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -40,6 +39,7 @@ public final class EmbedTool implements Tool<EmbedInput, EmbedOutput> {
     private final Path defaultModel;
     private final EmbedModels models;
     private final InferenceMetrics metrics;
+    private final ModelResolver resolver;
 
     /**
      * @param defaultModel the model used when a call names none (serve's --embed-model); null: the bundled one
@@ -57,13 +57,26 @@ public final class EmbedTool implements Tool<EmbedInput, EmbedOutput> {
 
     /** With a given kernel supplier (tests pass the reference kernels). */
     public EmbedTool(Path defaultModel, Supplier<Kernels> kernels, LoadedModels loaded) {
-        this(defaultModel, kernels, loaded, new InferenceMetrics());
+        this(defaultModel, kernels, loaded, ModelResolver.PATHS, ModelRegistry.Limits.NONE, new InferenceMetrics());
     }
 
-    /** As the server builds it, counting embedded tokens and seconds in {@code metrics} (its /metrics). */
-    public EmbedTool(Path defaultModel, Supplier<Kernels> kernels, LoadedModels loaded, InferenceMetrics metrics) {
+    /** @param resolver turns the model argument (a name or a path) into a file (the CLI: no limits, no metrics) */
+    public EmbedTool(Path defaultModel, Supplier<Kernels> kernels, LoadedModels loaded, ModelResolver resolver) {
+        this(defaultModel, kernels, loaded, resolver, ModelRegistry.Limits.NONE, new InferenceMetrics());
+    }
+
+    /**
+     * As the server builds it.
+     *
+     * @param resolver turns the model argument (a name or a path) into a file
+     * @param limits   when idle embedding models are closed (serve's --max-loaded, --memory-budget)
+     * @param metrics  where embedded tokens and seconds are counted (the server's /metrics)
+     */
+    public EmbedTool(Path defaultModel, Supplier<Kernels> kernels, LoadedModels loaded, ModelResolver resolver,
+                     ModelRegistry.Limits limits, InferenceMetrics metrics) {
         this.defaultModel = defaultModel;
-        this.models = new EmbedModels(kernels, loaded);
+        this.models = new EmbedModels(kernels, loaded, limits);
+        this.resolver = resolver;
         this.metrics = metrics;
     }
 
@@ -76,7 +89,7 @@ public final class EmbedTool implements Tool<EmbedInput, EmbedOutput> {
     public String description() {
         return "Embed texts as vectors with a local embedding model (default: all-MiniLM-L6-v2, 384-d, mean pooling, "
                 + "L2-normalised). Use it to compare texts by cosine similarity, cluster or search them. Each text is "
-                + "embedded on its own; returns one vector per text and each text's token count.";
+                + "embedded on its own; returns one vector per text and each text's token count." + resolver.describe();
     }
 
     @Override
@@ -91,7 +104,7 @@ public final class EmbedTool implements Tool<EmbedInput, EmbedOutput> {
 
     @Override
     public EmbedInput parse(JsonNode args) throws ToolInputException {
-        return EmbedArguments.parse(args);
+        return EmbedArguments.parse(args, resolver);
     }
 
     @Override
@@ -101,14 +114,23 @@ public final class EmbedTool implements Tool<EmbedInput, EmbedOutput> {
         if (path != null && !Files.isRegularFile(path)) {
             throw new ToolInputException("model", "file not found: " + path);
         }
-        EmbeddingModel model;
+        LeasedCache<EmbedModels.Opened>.Lease lease;
         try {
-            model = models.get(path != null ? path : BundledModel.path());
+            lease = models.acquire(path != null ? path : BundledModel.path());
         } catch (TokenizerException | UnsupportedModelException e) {
             // a well-formed GGUF that is not an embedding model k3mcp can run: the caller's choice is at fault.
             // A corrupt or truncated file (GgufException) stays a runtime error, as for generate and tokenize.
             throw new ToolInputException("model", e.getMessage());
         }
+        // The lease keeps the model open for the whole call, whatever other calls load meanwhile.
+        try (lease) {
+            return embed(lease.value().model(), path, label, input, progress, cancel);
+        }
+    }
+
+    /** @param path the model's file, null for the bundled one (the metrics' model label) */
+    private EmbedOutput embed(EmbeddingModel model, Path path, String label, EmbedInput input, Progress progress,
+                              Cancellation cancel) throws Exception {
         Pooling pooling = input.pooling() != null ? input.pooling() : model.defaultPooling();
         List<int[]> tokens = new ArrayList<>();
         try {
@@ -143,34 +165,5 @@ public final class EmbedTool implements Tool<EmbedInput, EmbedOutput> {
         return "embedded " + o.tokenCounts().size() + " text(s) with " + o.model() + ": " + o.embeddings().size()
                 + " vector(s) of " + o.dim() + " dims, " + o.pooling() + " pooling" + (o.normalized() ? ", L2-normalised" : "")
                 + ", tokens " + o.tokenCounts();
-    }
-
-    /** Loaded models by path, opened on first use and kept for later calls. */
-    private static final class EmbedModels {
-        private final Supplier<Kernels> kernelSupplier;
-        private final LoadedModels loaded;
-        private final Map<Path, EmbeddingModel> open = new HashMap<>();
-        private Kernels kernels;
-
-        EmbedModels(Supplier<Kernels> kernels, LoadedModels loaded) {
-            this.kernelSupplier = kernels;
-            this.loaded = loaded;
-        }
-
-        synchronized EmbeddingModel get(Path path) throws IOException {
-            Path key = path.toAbsolutePath().normalize();
-            EmbeddingModel m = open.get(key);
-            if (m == null) {
-                if (kernels == null) {
-                    kernels = kernelSupplier.get();
-                }
-                m = EmbeddingModel.open(key, kernels);
-                open.put(key, m);
-                loaded.register(new LoadedModel(m.displayName(), key.toString(), "embed", Map.of(
-                        "architecture", m.architecture(), "dim", m.dim(), "pooling", m.defaultPooling().label(),
-                        "context_length", m.contextLength())));
-            }
-            return m;
-        }
     }
 }

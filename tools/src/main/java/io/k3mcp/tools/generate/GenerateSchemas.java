@@ -8,7 +8,7 @@ final class GenerateSchemas {
     static final String INPUT = """
             {"type":"object","additionalProperties":false,
              "properties":{
-              "model":{"type":"string","description":"path of a GGUF model file; default: the server's --model"},
+              "model":{"type":"string","description":"model name (see models://available) or path of a GGUF model file; default: the server's --model"},
               "prompt":{"type":"string","description":"raw text to continue (give this or messages)"},
               "messages":{"type":"array","minItems":1,"description":"chat messages (give this or prompt), rendered with the model's chat template",
                 "items":{"type":"object","required":["role"],

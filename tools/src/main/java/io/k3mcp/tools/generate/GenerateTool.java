@@ -18,6 +18,7 @@ import io.k3mcp.engine.session.ModelRegistry;
 import io.k3mcp.tools.Cancellation;
 import io.k3mcp.tools.InferenceMetrics;
 import io.k3mcp.tools.Json;
+import io.k3mcp.tools.ModelResolver;
 import io.k3mcp.tools.Progress;
 import io.k3mcp.tools.Tool;
 import io.k3mcp.tools.ToolInputException;
@@ -50,6 +51,7 @@ public final class GenerateTool implements Tool<GenerateInput, GenerateOutput> {
     private final ModelRegistry registry;
     private final Path defaultModel;
     private final io.k3mcp.tools.LoadedModels listed;
+    private final ModelResolver resolver;
     private final Map<Path, ChatTemplate> templates = new ConcurrentHashMap<>();
     /** Generations on one model are served first come first served; past this many waiting, "busy". */
     static final int MAX_WAITING = 8;
@@ -63,16 +65,34 @@ public final class GenerateTool implements Tool<GenerateInput, GenerateOutput> {
 
     /** @param listed where loaded models are announced for {@code models://loaded} (null: nowhere) */
     public GenerateTool(ModelRegistry registry, Path defaultModel, io.k3mcp.tools.LoadedModels listed) {
-        this(registry, defaultModel, listed, new InferenceMetrics());
+        this(registry, defaultModel, listed, ModelResolver.PATHS, new InferenceMetrics());
     }
 
-    /** @param metrics where tokens, timings and queue waits are counted (the server's /metrics) */
+    /** @param resolver turns the model argument (a name or a path) into a file (the CLI: no metrics kept) */
+    public GenerateTool(ModelRegistry registry, Path defaultModel, io.k3mcp.tools.LoadedModels listed, ModelResolver resolver) {
+        this(registry, defaultModel, listed, resolver, new InferenceMetrics());
+    }
+
+    /**
+     * As the server builds it.
+     *
+     * @param resolver turns the model argument (a name or a path) into a file
+     * @param metrics  where tokens, timings and queue waits are counted (the server's /metrics)
+     */
     public GenerateTool(ModelRegistry registry, Path defaultModel, io.k3mcp.tools.LoadedModels listed,
-                        InferenceMetrics metrics) {
+                        ModelResolver resolver, InferenceMetrics metrics) {
         this.registry = registry;
         this.defaultModel = defaultModel;
         this.listed = listed;
+        this.resolver = resolver;
         this.metrics = metrics;
+        // An evicted model is closed: what was cached for it goes too, and models://loaded stops listing it.
+        registry.onEviction(path -> {
+            templates.remove(path);
+            if (listed != null) {
+                listed.remove(path.toString());
+            }
+        });
     }
 
     @Override
@@ -86,7 +106,8 @@ public final class GenerateTool implements Tool<GenerateInput, GenerateOutput> {
                 + "rendered with the model's chat template; tools offers function definitions and the reply's calls come "
                 + "back parsed in tool_calls, its <think> block in reasoning. json_schema (or format \"json\") makes the "
                 + "output JSON that validates, enforced while decoding. temperature 0 is greedy; stop strings end "
-                + "generation and are not returned. Returns the text, token counts, why it stopped and timings.";
+                + "generation and are not returned. Returns the text, token counts, why it stopped and timings."
+                + resolver.describe();
     }
 
     @Override
@@ -106,7 +127,7 @@ public final class GenerateTool implements Tool<GenerateInput, GenerateOutput> {
         if (modelArg == null && defaultModel == null) {
             throw new ToolInputException("model", "no model given and the server has no default model (--model)");
         }
-        Path model = modelArg != null ? Path.of(modelArg) : defaultModel;
+        Path model = modelArg != null ? resolver.resolve("model", modelArg) : defaultModel;
         String prompt = a.string("prompt");
         List<Object> messages = a.has("messages") ? chat(() -> ChatMessages.messages(a.node("messages"))) : null;
         if ((prompt == null) == (messages == null)) {
@@ -180,7 +201,14 @@ public final class GenerateTool implements Tool<GenerateInput, GenerateOutput> {
 
     @Override
     public GenerateOutput run(GenerateInput in, Progress progress, Cancellation cancel) throws Exception {
-        ModelRegistry.Loaded m = load(in.model());
+        // The lease keeps the model loaded for the whole call, whatever other calls load meanwhile.
+        try (ModelRegistry.Lease lease = load(in.model())) {
+            return run(in, lease.loaded(), progress, cancel);
+        }
+    }
+
+    private GenerateOutput run(GenerateInput in, ModelRegistry.Loaded m, Progress progress, Cancellation cancel)
+            throws Exception {
         int[] prompt;
         String templateSource = null;
         if (in.messages() != null) {
@@ -234,13 +262,13 @@ public final class GenerateTool implements Tool<GenerateInput, GenerateOutput> {
         return c;
     }
 
-    private ModelRegistry.Loaded load(Path model) throws Exception {
+    private ModelRegistry.Lease load(Path model) throws Exception {
         try {
-            ModelRegistry.Loaded loaded = registry.get(model);
+            ModelRegistry.Lease lease = registry.acquire(model);
             if (listed != null) {
-                announce(loaded.path());
+                announce(lease.loaded().path());
             }
-            return loaded;
+            return lease;
         } catch (NoSuchFileException e) {
             throw new ToolInputException("model", "model file not found: " + model);
         } catch (UnsupportedModelException e) {
