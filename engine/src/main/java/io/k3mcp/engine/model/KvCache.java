@@ -14,7 +14,9 @@ import java.util.Arrays;
  * layer keeps a row per position; a sliding layer only the rows its window can still see plus one batch
  * (llama.cpp's min(n_ctx, n_swa + n_ubatch) cells); a shared-KV layer (gemma4) none, reading its source
  * layer's. The token ids beside the rows say what the cache holds, so a later call sharing a prefix can
- * keep those rows ({@link #reusablePrefix}, {@link #truncate}).
+ * keep those rows ({@link #reusablePrefix}, {@link #truncate}). Rows are allocated as positions fill (in
+ * doubling steps up to the layer's row count), so a long context costs memory only once it is used;
+ * {@link #bytes} is what the full context needs, {@link #allocatedBytes} what is held now.
  */
 public final class KvCache {
     private final GgmlType type;
@@ -25,21 +27,41 @@ public final class KvCache {
     private final int[] tokens;
     private int length;
 
-    /** One layer's rows: row r holds position {@code first + r}. */
+    /** Rows a layer allocates first; it grows by doubling from there. */
+    static final int FIRST_ROWS = 256;
+
+    /** One layer's rows: row r holds position {@code first + r}; {@code keys}/{@code values} hold the rows allocated so far. */
     private static final class LayerMemory {
         final int rowBytes;
         final int rows;
         final boolean sliding;
-        final ByteBuffer keys;
-        final ByteBuffer values;
+        ByteBuffer keys;
+        ByteBuffer values;
         int first;
 
         LayerMemory(int rowBytes, int rows, boolean sliding) {
             this.rowBytes = rowBytes;
             this.rows = rows;
             this.sliding = sliding;
-            this.keys = Buffers.bytes((long) rowBytes * rows);
-            this.values = Buffers.bytes((long) rowBytes * rows);
+            this.keys = Buffers.bytes(0);
+            this.values = Buffers.bytes(0);
+        }
+
+        /** Makes rows 0..needed-1 addressable, keeping the rows already written. */
+        void ensureRows(int needed) {
+            int held = keys.capacity() / rowBytes;
+            if (needed <= held) {
+                return;
+            }
+            int grown = Math.min(rows, Math.max(needed, Math.max(FIRST_ROWS, 2 * held)));
+            keys = grow(keys, (long) grown * rowBytes);
+            values = grow(values, (long) grown * rowBytes);
+        }
+
+        private static ByteBuffer grow(ByteBuffer old, long bytes) {
+            ByteBuffer b = Buffers.bytes(bytes);
+            b.put(0, old, 0, old.capacity());
+            return b;
         }
     }
 
@@ -69,8 +91,7 @@ public final class KvCache {
                 continue;
             }
             boolean sliding = config.isSlidingLayer(il);
-            // a batch of up to maxBatch tokens at p0 reads keys from p0 - window + 1 on
-            int rows = sliding ? Math.min(capacity, window - 1 + maxBatch) : capacity;
+            int rows = layerRows(config, il, capacity, maxBatch);
             int rowBytes = (int) type.bytesFor(s.kvDim());
             long layerBytes = (long) rowBytes * rows;
             if (layerBytes > Integer.MAX_VALUE) {
@@ -80,6 +101,27 @@ public final class KvCache {
             layers[il] = new LayerMemory(rowBytes, rows, sliding);
         }
         this.tokens = new int[capacity];
+    }
+
+    /** Rows layer {@code il} keeps: a row per position, or a sliding layer's window plus one batch. */
+    private static int layerRows(ModelConfig config, int il, int capacity, int maxBatch) {
+        // a batch of up to maxBatch tokens at p0 reads keys from p0 - window + 1 on
+        return config.isSlidingLayer(il) ? Math.min(capacity, config.slidingWindow() - 1 + maxBatch) : capacity;
+    }
+
+    /**
+     * Bytes of key and value rows a cache of {@code capacity} tokens needs once full (batches of
+     * {@link Transformer#MAX_BATCH}): what {@link #bytes} reports, computed without allocating.
+     */
+    public static long bytesFor(ModelConfig config, int capacity, GgmlType type) {
+        long total = 0;
+        for (int il = 0; il < config.nLayer(); il++) {
+            LayerShape s = config.layer(il);
+            if (s.kvLayer() == il) {
+                total += 2 * type.bytesFor(s.kvDim()) * layerRows(config, il, capacity, Transformer.MAX_BATCH);
+            }
+        }
+        return total;
     }
 
     public GgmlType type() {
@@ -100,8 +142,13 @@ public final class KvCache {
         return capacity - length;
     }
 
-    /** Bytes of key and value rows allocated, every layer counted once (shared-KV layers add nothing). */
+    /** Bytes of key and value rows the full context needs, every layer counted once (shared-KV layers add nothing). */
     public long bytes() {
+        return Arrays.stream(layers).distinct().mapToLong(m -> 2L * m.rows * m.rowBytes).sum();
+    }
+
+    /** Bytes of key and value rows allocated so far (they grow as positions fill). */
+    public long allocatedBytes() {
         return Arrays.stream(layers).distinct().mapToLong(m -> 2L * m.keys.capacity()).sum();
     }
 
@@ -169,6 +216,7 @@ public final class KvCache {
         if (pos0 + n - m.first > m.rows) {
             slide(m, layer, pos0, n);
         }
+        m.ensureRows(pos0 + n - m.first);
         int rb = m.rowBytes;
         long at = (long) (pos0 - m.first) * rb;
         kernels.quantize(type, k, Buffers.slice(m.keys, at, (long) n * rb), n * kvDim);

@@ -40,7 +40,7 @@ public final class ModelRegistry implements AutoCloseable {
     private final int contextLength;
     private final Map<Path, Loaded> models = new LinkedHashMap<>();
 
-    /** @param contextLength KV cache size of each session; 0 = {@link Session#defaultContext} */
+    /** @param contextLength KV cache size of each session; 0 = the default of {@link ContextSize} */
     public ModelRegistry(Kernels kernels, int contextLength) {
         this.kernels = kernels;
         this.contextLength = contextLength;
