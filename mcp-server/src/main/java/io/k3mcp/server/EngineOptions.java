@@ -10,8 +10,13 @@ import java.nio.file.Path;
  * @param embedModel embedding model (GGUF); null means the bundled default
  * @param threads worker threads; null means the engine's choice
  * @param cores cpu list ("0-3,6", "x100", "a100"); null means no pinning request
+ * @param ctxSize context of each generation session in tokens; 0 means the default (trained context within the memory budget)
  */
-public record EngineOptions(Path model, Path embedModel, Integer threads, String cores) {
+public record EngineOptions(Path model, Path embedModel, Integer threads, String cores, int ctxSize) {
+    public EngineOptions(Path model, Path embedModel, Integer threads, String cores) {
+        this(model, embedModel, threads, cores, 0);
+    }
+
     public static EngineOptions none() {
         return new EngineOptions(null, null, null, null);
     }

@@ -1,5 +1,10 @@
 package io.k3mcp.server.cli;
 
+import io.k3mcp.engine.gguf.GgufException;
+import io.k3mcp.engine.model.UnsupportedModelException;
+import io.k3mcp.engine.session.ContextSize;
+import io.k3mcp.engine.session.ContextSizeException;
+import io.k3mcp.kernels.GgmlType;
 import io.k3mcp.server.EngineOptions;
 import io.k3mcp.server.ServerFeatures;
 import io.k3mcp.server.ServerLauncher;
@@ -21,6 +26,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import org.slf4j.LoggerFactory;
 
 /** {@code k3mcp serve}: the MCP server on stdio, Streamable HTTP (/mcp) or legacy HTTP+SSE (/sse, /message). */
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -55,6 +61,9 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--model", description = "Generation model (GGUF) for the generate and benchmark tools.")
     Path model;
+
+    @Mixin
+    ContextSizeOption context;
 
     @Option(names = "--embed-model", description = "Embedding model (GGUF) for the embed tool.")
     Path embedModel;
@@ -126,6 +135,7 @@ public final class ServeCommand implements Callable<Integer> {
                 throw new UsageException((file == model ? "--model" : "--embed-model") + ": no such file: " + file);
             }
         }
+        int ctxSize = checkedContext();
         String bearer = bearerToken();
         MetricsOptions metricsOptions = metricsOptions();
         boolean listens = transport != TransportName.stdio || metricsOptions.stdioPort() != null;
@@ -142,7 +152,25 @@ public final class ServeCommand implements Callable<Integer> {
             throw new UsageException("--resource-update-ms: " + resourceUpdateMs + " is too short (at least 100)");
         }
         return new ServerLauncher.Config(kind, new HttpOptions(host, port, bearer, maxRequestBytes),
-                new EngineOptions(model, embedModel, threads, cores), Duration.ofMillis(resourceUpdateMs), metricsOptions);
+                new EngineOptions(model, embedModel, threads, cores, ctxSize), Duration.ofMillis(resourceUpdateMs), metricsOptions);
+    }
+
+    /** --ctx-size, checked against the model's trained context and the free memory before anything starts. */
+    private int checkedContext() {
+        int ctxSize = context == null ? 0 : context.value();
+        if (model == null) {
+            return ctxSize;
+        }
+        try {
+            ContextSize chosen = ContextSize.forModel(model, ctxSize, GgmlType.F16);
+            LoggerFactory.getLogger(ServeCommand.class).info("context tokens={} reason=\"{}\" kv_bytes_full={}", chosen.tokens(),
+                    chosen.reason(), chosen.cacheBytes());
+        } catch (ContextSizeException e) {
+            throw ContextSizeOption.usage(e);
+        } catch (IOException | UnsupportedModelException | GgufException e) {
+            throw new UsageException("--model: cannot read " + model + ": " + e.getMessage());
+        }
+        return ctxSize;
     }
 
     /** /metrics rides on the HTTP transports' port; a stdio server needs a port of its own for it. */

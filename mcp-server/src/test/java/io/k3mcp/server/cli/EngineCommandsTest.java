@@ -94,9 +94,19 @@ class EngineCommandsTest {
         assertTrue(small.stderr().contains("exceed the context of 10 tokens"), small.stderr());
         Run negative = run("score", "--model", model, "--tokens", "1,2", "--ctx-size", "-1");
         assertEquals(2, negative.status());
+        assertTrue(negative.stderr().contains("--ctx-size: must be >= 0"), negative.stderr());
         Run tooBig = run("score", "--model", model, "--tokens", "1,2", "--ctx-size", "100000");
-        assertEquals(1, tooBig.status());
-        assertTrue(tooBig.stderr().contains("context length 100000 is outside 1..512"), tooBig.stderr());
+        assertEquals(2, tooBig.status());
+        assertTrue(tooBig.stderr().contains("--ctx-size: context size 100000 is past the model's trained context of 512 tokens"),
+                tooBig.stderr());
+        Run generateTooBig = run("generate", "--model", model, "--prompt", "x", "--ctx-size", "513");
+        assertEquals(2, generateTooBig.status());
+        assertTrue(generateTooBig.stderr().contains("--ctx-size: context size 513 is past the model's trained context of 512"),
+                generateTooBig.stderr());
+        Run longPrompt = run("generate", "--model", model, "--prompt", "Once upon a time", "--ctx-size", "3", "--max-tokens", "1");
+        assertEquals(2, longPrompt.status());
+        assertTrue(longPrompt.stderr().matches("(?s).*--prompt: the prompt has \\d+ tokens, more than the context of 3 tokens.*"),
+                longPrompt.stderr());
     }
 
     @Test

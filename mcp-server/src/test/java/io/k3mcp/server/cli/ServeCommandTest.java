@@ -59,6 +59,18 @@ class ServeCommandTest {
         assertTrue(stderr.contains("--model: no such file"), stderr);
     }
     @Test
+    void ctxSizeIsCheckedAgainstTheModelBeforeServing() {
+        String model = Path.of(System.getProperty("k3mcp.shared", "../../shared"), "models", "llama-mini-f32.gguf").toString();
+        assertEquals(2, run("serve", "--model", model, "--ctx-size", "100000"));
+        assertTrue(stderr.contains("--ctx-size: context size 100000 is past the model's trained context of 512 tokens"), stderr);
+        assertEquals(2, run("serve", "--ctx-size", "-5"));
+        assertTrue(stderr.contains("--ctx-size: must be >= 0"), stderr);
+        ServeCommand ok = new ServeCommand();
+        new picocli.CommandLine(ok).parseArgs("--model", model, "--ctx-size", "256");
+        assertEquals(256, ok.config().engine().ctxSize());
+    }
+
+    @Test
     void metricsFlagsAreCheckedAgainstTheTransport() {
         assertEquals(2, run("serve", "--metrics"));
         assertTrue(stderr.contains("--metrics: a stdio server has no HTTP port; give --metrics-port"), stderr);
