@@ -3,7 +3,7 @@ package io.k3mcp.server.cli;
 import io.k3mcp.engine.session.ContextSizeException;
 import picocli.CommandLine.Option;
 
-/** {@code --ctx-size N}, shared by serve, generate, score and bench: the session's context in tokens. */
+/** {@code --ctx-size N}, shared by serve, generate and score: the session's context in tokens (bench has its own: 0 there sizes the cache to the tests). */
 public final class ContextSizeOption {
     @Option(names = "--ctx-size", defaultValue = "0",
             description = "Context (KV cache) length in tokens, up to the model's trained context; 0 = the trained context, "

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -44,12 +45,37 @@ class BenchCommandTest {
         assertTrue(r.stderr().contains("outside 1..48 (the layers of qwen3-30b-a3b)"), r.stderr());
     }
 
-    @Test
-    void jsonOutputIsOneArrayWithARowPerTest() throws Exception {
+    private Path tinyModel() throws IOException {
         SyntheticShape shape = new SyntheticShape("cli-tiny", "llama", 256, 1, 4, 2, 64, 256, 300, 512, 10000f, 1e-5f,
                 false, false, "llama", null);
         Path model = tmp.resolve("cli-tiny.gguf");
         SyntheticModelWriter.write(SyntheticPlan.of(shape, SyntheticType.Q4_0), model);
+        return model;
+    }
+
+    @Test
+    void depthRowsInTheTableAndCtxSizeChecked() throws Exception {
+        Path model = tinyModel();
+        CliCapture.Result md = CliCapture.run("bench", "--model", model.toString(), "-t", "1", "-p", "4", "-n", "2", "-d", "0,16",
+                "-r", "1", "--backend", "reference", "--no-record");
+        assertEquals(0, md.status(), md.stderr());
+        assertTrue(md.stdout().contains("| pp4 |") && md.stdout().contains("| tg2 @ d16 |"), md.stdout());
+        CliCapture.Result past = CliCapture.run("bench", "--model", model.toString(), "-t", "1", "-p", "4", "-n", "0",
+                "--ctx-size", "600", "-r", "1", "--backend", "reference", "--no-record");
+        assertEquals(2, past.status(), past.stderr());
+        assertTrue(past.stderr().contains("--ctx-size: context size 600 is past the model's trained context of 512 tokens"),
+                past.stderr());
+        CliCapture.Result small = CliCapture.run("bench", "--model", model.toString(), "-p", "4", "-d", "16", "--ctx-size", "10");
+        assertEquals(2, small.status(), small.stderr());
+        assertTrue(small.stderr().contains("--ctx-size: 10 is below the 80 tokens"), small.stderr());
+        CliCapture.Result negative = CliCapture.run("bench", "--model", model.toString(), "-d", "-1");
+        assertEquals(2, negative.status(), negative.stderr());
+        assertTrue(negative.stderr().contains("-d:"), negative.stderr());
+    }
+
+    @Test
+    void jsonOutputIsOneArrayWithARowPerTest() throws Exception {
+        Path model = tinyModel();
         PrintStream saved = System.out;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         int status;

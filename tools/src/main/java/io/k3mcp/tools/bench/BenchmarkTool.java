@@ -1,6 +1,7 @@
 package io.k3mcp.tools.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.k3mcp.engine.session.ContextSizeException;
 import io.k3mcp.tools.Cancellation;
 import io.k3mcp.tools.InferenceMetrics;
 import io.k3mcp.tools.Json;
@@ -85,6 +86,8 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
               "threads": {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 1024}, "minItems": 1, "maxItems": 16, "default": [2]},
               "n_prompt": {"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 8192}, "maxItems": 16, "default": [128]},
               "n_gen": {"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 8192}, "maxItems": 16, "default": [64]},
+              "n_depth": {"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 1048576}, "maxItems": 16, "default": [0], "description": "tokens already in the cache when each test runs (llama-bench -d)"},
+              "ctx_size": {"type": "integer", "minimum": 0, "default": 0, "description": "KV cache length in tokens, up to the model's trained context; 0 = what the largest test needs (n_depth + n_prompt or n_gen)"},
               "repetitions": {"type": "integer", "minimum": 1, "maximum": 100, "default": 3},
               "cores": {"type": "string", "description": "cpu list such as 0-3,6, or x100 / a100 on a K3"},
               "turn": {"type": "boolean", "default": false, "description": "agentic-turn benchmark instead of pp/tg; n_gen[0] tokens generated (700 is a realistic turn)"},
@@ -99,7 +102,7 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
             {"type": "object", "properties": {
               "model": {"type": "string"},
               "rows": {"type": "array", "items": {"type": "object", "required": ["model_filename", "model_type", "model_size",
-                "model_n_params", "n_threads", "n_prompt", "n_gen", "avg_ns", "stddev_ns", "avg_ts", "stddev_ts",
+                "model_n_params", "n_threads", "n_prompt", "n_gen", "n_depth", "avg_ns", "stddev_ns", "avg_ts", "stddev_ts",
                 "samples_ns", "samples_ts", "cpu_info", "type_k", "type_v", "cores", "backend", "bandwidth_gbs",
                 "roofline_ts", "roofline_fraction"]}},
               "turns": {"type": "array", "items": {"type": "object", "required": ["prompt_tokens", "completion_tokens",
@@ -145,6 +148,8 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
         List<Integer> threads = ints(a, "threads", List.of(2), 1, 1024);
         List<Integer> nPrompt = ints(a, "n_prompt", List.of(128), 0, 8192);
         List<Integer> nGen = ints(a, "n_gen", List.of(64), 0, 8192);
+        List<Integer> nDepth = ints(a, "n_depth", List.of(0), 0, BenchConfig.MAX_DEPTH);
+        int ctxSize = a.has("ctx_size") ? intIn(a.get("ctx_size"), "ctx_size", 0, Integer.MAX_VALUE) : 0;
         int reps = a.has("repetitions") ? intIn(a.get("repetitions"), "repetitions", 1, 100) : 3;
         boolean turn = bool(a, "turn", false);
         Backend backend;
@@ -160,18 +165,28 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
         if (!turn && nPrompt.stream().allMatch(n -> n == 0) && nGen.stream().allMatch(n -> n == 0)) {
             throw new ToolInputException("n_prompt", "nothing to run: every n_prompt and n_gen value is 0");
         }
+        if (turn && nDepth.stream().anyMatch(d -> d > 0)) {
+            throw new ToolInputException("n_depth", "the turn benchmark starts from an empty cache; depth is for pp/tg tests");
+        }
+        int needed = BenchConfig.neededContext(nPrompt, nGen, nDepth);
+        if (ctxSize > 0 && ctxSize < needed) {
+            throw new ToolInputException("ctx_size", ctxSize + " is below the " + needed
+                    + " tokens the largest test needs (n_depth + n_prompt or n_gen); 0 sizes it to the tests");
+        }
         return new Input(new BenchConfig(model == null ? null : Path.of(model), synthetic, threads, nPrompt, nGen, reps, cores,
-                turn, backend, BenchConfig.DEFAULT_BANDWIDTH_BYTES, null, layers), bool(a, "record", true));
+                turn, backend, BenchConfig.DEFAULT_BANDWIDTH_BYTES, null, layers, nDepth, ctxSize), bool(a, "record", true));
     }
 
     @Override
-    public BenchResult run(Input in, Progress progress, Cancellation cancel) throws IOException {
+    public BenchResult run(Input in, Progress progress, Cancellation cancel) throws IOException, ToolInputException {
         BenchConfig c = in.config();
         BenchResult r;
         // Its token counts are the benchmark's own (pp/tg rows), not served requests: only the run is counted.
         try (InferenceMetrics.Span running = metrics.processing(name(),
                 c.model() != null ? InferenceMetrics.modelLabel(c.model()) : c.synthetic())) {
             r = runner.run(c, progress, cancel);
+        } catch (ContextSizeException e) {
+            throw new ToolInputException("ctx_size", e.getMessage());
         }
         String key = BenchHistory.configKey(in.config(), r);
         List<BenchResult.Comparison> cmp = history.compareWithPrevious(key, r);
