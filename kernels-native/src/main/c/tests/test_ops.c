@@ -202,6 +202,26 @@ static void test_elementwise(void) {
     free(g); free(u);
 }
 
+/* Quantised caches (Q8_0, Q4_0): the ISA path (the type's vec_dot) equals the generic C within f32 summation
+ * order, at odd key counts, a window and head sizes of one and three blocks. */
+static void quant_attention_case(int kv_type, int nk, int hd, int window) {
+    const int nt = 3, pos0 = nk - nt, nh = 4, nkv = 2, n = nk * nkv * hd;
+    const float scale = 0.3f;
+    float *q = test_random_floats(nt * nh * hd, 1.0f), *kf = test_random_floats(n, 1.0f), *vf = test_random_floats(n, 1.0f);
+    void *k = malloc(k3k_row_bytes(kv_type, n)), *v = malloc(k3k_row_bytes(kv_type, n));
+    CHECK(k3k_quantize(kv_type, kf, k, n) == 0 && k3k_quantize(kv_type, vf, v, n) == 0, "quantise the cache");
+    float *generic = malloc(sizeof(float) * nt * nh * hd), *isa = malloc(sizeof(float) * nt * nh * hd);
+    double *want = malloc(sizeof(double) * nt * nh * hd);
+    k3k_force_generic(1);
+    CHECK(k3k_attention(NULL, q, k, v, kv_type, generic, nt, pos0, nk, nh, nkv, hd, scale, 1, window) == 0, "attention");
+    k3k_force_generic(0);
+    CHECK(k3k_attention(NULL, q, k, v, kv_type, isa, nt, pos0, nk, nh, nkv, hd, scale, 1, window) == 0, "attention");
+    for (int i = 0; i < nt * nh * hd; i++) want[i] = generic[i];
+    CHECK(close_abs_rel(isa, want, nt * nh * hd, 1e-6, 1e-5) == 0, "quantised attention kv %d keys %d head_dim %d window %d",
+          kv_type, nk, hd, window);
+    free(q); free(kf); free(vf); free(k); free(v); free(generic); free(isa); free(want);
+}
+
 void test_ops(void) {
     test_norms();
     test_rope();
@@ -218,6 +238,12 @@ void test_ops(void) {
         }
     }
     k3k_force_generic(0);
+    for (int t = 0; t < 2; t++) {
+        const int type = t ? K3K_Q4_0 : K3K_Q8_0;
+        quant_attention_case(type, 37, 32, 0);
+        quant_attention_case(type, 41, 96, 7);
+    }
     CHECK(k3k_attention(NULL, NULL, NULL, NULL, K3K_Q4_0, NULL, 1, 0, 1, 4, 3, 8, 1, 1, 0) == -1, "bad attention args");
+    CHECK(k3k_attention(NULL, NULL, NULL, NULL, K3K_Q8_0, NULL, 1, 0, 1, 4, 2, 48, 1, 1, 0) == -1, "head of a block and a half");
     test_elementwise();
 }

@@ -315,12 +315,12 @@ public final class NativeKernels implements Kernels {
     public synchronized void attention(FloatBuffer q, ByteBuffer k, ByteBuffer v, GgmlType kvType, FloatBuffer out,
                                        int nTokens, int pos0, int nKeys, int nHeads, int nKvHeads, int headDim,
                                        float scale, boolean causal, int window) {
-        check(kvType == GgmlType.F32 || kvType == GgmlType.F16, "attention: kv type " + kvType + " is not F32 or F16");
+        RefAttention.checkKvType(kvType, headDim);
         check(nKvHeads > 0 && nHeads > 0 && nHeads % nKvHeads == 0,
             "attention: nHeads " + nHeads + " is not a multiple of nKvHeads " + nKvHeads);
         check(headDim > 0 && nTokens >= 0 && nKeys >= 0, "attention: headDim " + headDim + ", tokens " + nTokens + ", keys " + nKeys);
         long qn = (long) nTokens * nHeads * headDim;
-        long kvBytes = (long) nKeys * nKvHeads * headDim * kvType.typeSize;
+        long kvBytes = nKeys * kvType.bytesFor((long) nKvHeads * headDim);
         int rc = NativeLib.k3k_attention(live(), addr(q, qn, "attention q"), addr(k, kvBytes, "attention k"),
             addr(v, kvBytes, "attention v"), kvType.id, addr(out, qn, "attention out"), nTokens, pos0, nKeys, nHeads,
             nKvHeads, headDim, scale, causal ? 1 : 0, window);

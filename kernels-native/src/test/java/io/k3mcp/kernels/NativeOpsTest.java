@@ -156,6 +156,28 @@ class NativeOpsTest {
         assertClose(want, got, nTokens * nHeads * headDim, 1e-5f, "attention " + kvType);
     }
 
+    /** Quantised caches (flash-style path, the type's vec_dot per ISA) against the reference at odd lengths and heads. */
+    @ParameterizedTest
+    @CsvSource({"Q8_0, 3, 9, 64, 0", "Q8_0, 1, 37, 32, 0", "Q8_0, 5, 41, 96, 7", "Q4_0, 3, 9, 64, 0", "Q4_0, 1, 37, 32, 0",
+        "Q4_0, 5, 41, 96, 7"})
+    void quantisedAttention(GgmlType kvType, int nTokens, int nKeys, int headDim, int window) {
+        Random rnd = new Random(kvType.id * 31L + nKeys);
+        int nHeads = 6;
+        int nKvHeads = 2;
+        int pos0 = nKeys - nTokens;
+        int kvElements = nKeys * nKvHeads * headDim;
+        FloatBuffer q = random(rnd, nTokens * nHeads * headDim, 1.0);
+        ByteBuffer k = TestBlocks.randomBlocks(kvType, kvElements / kvType.blockSize, rnd);
+        ByteBuffer v = TestBlocks.randomBlocks(kvType, kvElements / kvType.blockSize, rnd);
+        FloatBuffer want = Buffers.floats(nTokens * nHeads * headDim);
+        FloatBuffer got = Buffers.floats(nTokens * nHeads * headDim);
+        float scale = (float) (1 / Math.sqrt(headDim));
+        REF.attention(q, k, v, kvType, want, nTokens, pos0, nKeys, nHeads, nKvHeads, headDim, scale, true, window);
+        nk.attention(q, k, v, kvType, got, nTokens, pos0, nKeys, nHeads, nKvHeads, headDim, scale, true, window);
+        // the ISA dots sum the blocks in another order than the generic C the reference mirrors
+        assertClose(want, got, nTokens * nHeads * headDim, 1e-5f, "attention " + kvType + " keys " + nKeys + " head " + headDim);
+    }
+
     @Test
     void elementwise() {
         Random rnd = new Random(3);

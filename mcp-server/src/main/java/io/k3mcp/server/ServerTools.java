@@ -29,7 +29,7 @@ public final class ServerTools {
         // One kernel pool for the whole process, shared by every engine-backed tool.
         Kernels kernels = KernelsChoice.pick(engine.threads() == null ? 0 : engine.threads(),
                 KernelsChoice.parseCpuList(engine.cores()));
-        ModelRegistry registry = new ModelRegistry(kernels, engine.ctxSize());
+        ModelRegistry registry = new ModelRegistry(kernels, engine.ctxSize(), engine.kvType());
         List<Tool<?, ?>> tools = new ArrayList<>();
         tools.add(new GenerateTool(registry, engine.model(), models, metrics));
         tools.add(new EmbedTool(engine.embedModel(), () -> kernels, models, metrics));

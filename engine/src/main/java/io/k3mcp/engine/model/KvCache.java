@@ -10,7 +10,7 @@ import java.util.Arrays;
 
 /**
  * The memory of one sequence (docs/ENGINE.md "Layer memory"): per layer, keys and values stored as F16
- * (llama.cpp's default) or F32, each layer with its own row width (all its KV heads). A full-attention
+ * (llama.cpp's default), F32, or Q8_0/Q4_0 (rows quantised as they are written, llama.cpp's -ctk/-ctv), each layer with its own row width (all its KV heads). A full-attention
  * layer keeps a row per position; a sliding layer only the rows its window can still see plus one batch
  * (llama.cpp's min(n_ctx, n_swa + n_ubatch) cells); a shared-KV layer (gemma4) none, reading its source
  * layer's. The token ids beside the rows say what the cache holds, so a later call sharing a prefix can
@@ -20,6 +20,7 @@ import java.util.Arrays;
  */
 public final class KvCache {
     private final GgmlType type;
+    private final KvRotation rotation;
     private final int capacity;
     private final int window;
     /** Per layer; a shared-KV layer holds its source layer's object. */
@@ -74,13 +75,14 @@ public final class KvCache {
         if (maxBatch < 1 || maxBatch > Transformer.MAX_BATCH) {
             throw new IllegalArgumentException("KV cache maxBatch must be 1.." + Transformer.MAX_BATCH + ", not " + maxBatch);
         }
-        if (type != GgmlType.F16 && type != GgmlType.F32) {
-            throw new IllegalArgumentException("KV cache type must be F16 or F32, not " + type);
+        if (type != GgmlType.F16 && type != GgmlType.F32 && type != GgmlType.Q8_0 && type != GgmlType.Q4_0) {
+            throw new IllegalArgumentException("KV cache type must be F16, F32, Q8_0 or Q4_0, not " + type);
         }
         if (capacity < 1) {
             throw new IllegalArgumentException("KV cache capacity must be at least 1 token, not " + capacity);
         }
         this.type = type;
+        this.rotation = KvRotation.of(config, type);
         this.capacity = capacity;
         this.window = config.slidingWindow();
         this.layers = new LayerMemory[config.nLayer()];
@@ -126,6 +128,11 @@ public final class KvCache {
 
     public GgmlType type() {
         return type;
+    }
+
+    /** How Q/K/V are rotated for this cache's type (none unless quantised). */
+    KvRotation rotation() {
+        return rotation;
     }
 
     public int capacity() {

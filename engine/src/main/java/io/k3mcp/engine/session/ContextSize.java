@@ -1,12 +1,9 @@
 package io.k3mcp.engine.session;
 
 import io.k3mcp.engine.model.KvCache;
-import io.k3mcp.engine.model.Model;
 import io.k3mcp.engine.model.ModelConfig;
 import io.k3mcp.kernels.GgmlType;
 
-import java.io.IOException;
-import java.nio.file.Path;
 
 /**
  * How many tokens a session's context holds, and why. The default is the model's trained context,
@@ -58,14 +55,6 @@ public record ContextSize(int tokens, String reason, long cacheBytes) {
         return new ContextSize(fits, "memory budget: the trained context of " + trained + " tokens needs "
                 + mib(KvCache.bytesFor(config, trained, kvType)) + " MiB of " + kvType.name() + " KV cache, past half of the "
                 + mib(freeBytes) + " MiB free", KvCache.bytesFor(config, fits, kvType));
-    }
-
-    /**
-     * The context a session of the model at {@code path} gets for {@code requested} tokens, from the file's
-     * metadata and the free memory, without loading weights (serve checks --ctx-size this way at start).
-     */
-    public static ContextSize forModel(Path path, int requested, GgmlType kvType) throws IOException {
-        return choose(Model.readConfig(path), requested, kvType, FreeMemory.available());
     }
 
     /** The longest context (at most {@code limit}) whose cache fits {@code bytes}; bytesFor grows with the length. */

@@ -38,12 +38,19 @@ public final class ModelRegistry implements AutoCloseable {
 
     private final Kernels kernels;
     private final int contextLength;
+    private final GgmlType kvType;
     private final Map<Path, Loaded> models = new LinkedHashMap<>();
 
     /** @param contextLength KV cache size of each session; 0 = the default of {@link ContextSize} */
     public ModelRegistry(Kernels kernels, int contextLength) {
+        this(kernels, contextLength, GgmlType.F16);
+    }
+
+    /** @param kvType the sessions' KV cache type ({@link KvType}: F16, Q8_0, Q4_0, F32) */
+    public ModelRegistry(Kernels kernels, int contextLength, GgmlType kvType) {
         this.kernels = kernels;
         this.contextLength = contextLength;
+        this.kvType = kvType;
     }
 
     public Kernels kernels() {
@@ -60,14 +67,15 @@ public final class ModelRegistry implements AutoCloseable {
         Model model = Model.load(key, kernels);
         try {
             Tokenizer tokenizer = Tokenizers.fromGguf(model.file().metadata());
-            Session session = new Session(model, kernels, TokenText.of(tokenizer), contextLength, GgmlType.F16);
+            Session session = new Session(model, kernels, TokenText.of(tokenizer), contextLength, kvType);
             loaded = new Loaded(key, model, tokenizer, session);
         } catch (RuntimeException e) {
             closeQuietly(model, e);
             throw e;
         }
         models.put(key, loaded);
-        log.info("model registered path={} context={} kernels={}", key, loaded.session().contextLength(), kernels.name());
+        log.info("model registered path={} context={} kv_type={} kernels={}", key, loaded.session().contextLength(),
+                KvType.name(kvType), kernels.name());
         return loaded;
     }
 

@@ -34,8 +34,9 @@ public final class Session {
     /**
      * @param contextLength tokens the KV cache holds (prompt + generated); 0 = the default of {@link ContextSize}
      *                      (the trained context, capped by the free memory)
-     * @param kvType        F16 (llama.cpp's default) or F32
+     * @param kvType        F16 (llama.cpp's default), Q8_0, Q4_0 or F32 ({@link KvType})
      * @throws ContextSizeException when the context is past the trained context or the free memory
+     * @throws KvTypeException when the cache type cannot hold this model's heads
      */
     public Session(Model model, Kernels kernels, TokenText text, int contextLength, GgmlType kvType) {
         this(model, kernels, text, contextLength, kvType, Transformer.MAX_BATCH);
@@ -44,6 +45,7 @@ public final class Session {
     /** @param prefillBatch tokens per prefill batch (each reported to the listener) */
     Session(Model model, Kernels kernels, TokenText text, int contextLength, GgmlType kvType, int prefillBatch) {
         this.config = model.config();
+        KvType.check(config, kvType);
         ContextSize ctx = ContextSize.choose(config, contextLength, kvType, FreeMemory.available());
         log.info("context tokens={} reason=\"{}\" kv_type={} kv_bytes_full={}", ctx.tokens(), ctx.reason(), kvType.name(),
                 ctx.cacheBytes());

@@ -56,6 +56,9 @@ public final class BenchCommand implements Callable<Integer> {
             description = "KV cache length in tokens, up to the model's trained context; 0 = what the largest test needs (depth + pp or tg). Default: ${DEFAULT-VALUE}.")
     int ctxSize;
 
+    @picocli.CommandLine.Mixin
+    KvTypeOptions kvTypes;
+
     @Option(names = {"-r", "--repetitions"}, description = "Repetitions after the warm-up. Default: ${DEFAULT-VALUE}.", defaultValue = "5")
     int repetitions;
 
@@ -138,6 +141,8 @@ public final class BenchCommand implements Callable<Integer> {
         }
         a.set("n_depth", ints(nDepth));
         a.put("ctx_size", ctxSize);
+        a.put("type_k", kvTypes.typeK);
+        a.put("type_v", kvTypes.typeV);
         a.put("repetitions", repetitions);
         if (cores != null) {
             a.put("cores", cores);
@@ -166,6 +171,8 @@ public final class BenchCommand implements Callable<Integer> {
             case "n_gen" -> "-n";
             case "repetitions" -> "-r";
             case "n_depth" -> "-d";
+            case "type_k" -> "--cache-type-k";
+            case "type_v" -> "--cache-type-v";
             default -> "--" + argument.replace('_', '-');
         };
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.k3mcp.engine.session.ContextSizeException;
 import io.k3mcp.engine.session.KernelsChoice;
+import io.k3mcp.engine.session.KvTypeException;
 import io.k3mcp.engine.session.ModelRegistry;
 import io.k3mcp.tools.Cancellation;
 import io.k3mcp.tools.Json;
@@ -81,6 +82,9 @@ public final class GenerateCommand implements Callable<Integer> {
     @Mixin
     ContextSizeOption context;
 
+    @Mixin
+    KvTypeOptions kvType;
+
     @Option(names = "--threads", description = "Worker threads for the kernels.")
     Integer threads;
 
@@ -92,7 +96,7 @@ public final class GenerateCommand implements Callable<Integer> {
         if ((prompt == null) == (messages == null)) {
             throw new UsageException("give exactly one of --prompt and --messages");
         }
-        try (ModelRegistry registry = new ModelRegistry(KernelsChoice.pick(threads == null ? 0 : threads, CoreOption.resolve(cores)), context.value())) {
+        try (ModelRegistry registry = new ModelRegistry(KernelsChoice.pick(threads == null ? 0 : threads, CoreOption.resolve(cores)), context.value(), kvType.type())) {
             GenerateTool tool = new GenerateTool(registry, null);
             GenerateOutput out;
             try {
@@ -100,6 +104,8 @@ public final class GenerateCommand implements Callable<Integer> {
                 out = tool.run(input, Progress.NONE, Cancellation.none());
             } catch (ContextSizeException e) {
                 throw ContextSizeOption.usage(e);
+            } catch (KvTypeException e) {
+                throw KvTypeOptions.usage(e);
             } catch (ToolInputException e) {
                 throw new UsageException("--" + e.argument().replace('_', '-') + ": " + e.getMessage().substring(e.argument().length() + 2));
             }

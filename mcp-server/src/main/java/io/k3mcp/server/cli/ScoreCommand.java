@@ -3,6 +3,7 @@ package io.k3mcp.server.cli;
 import io.k3mcp.engine.session.ContextOverflowException;
 import io.k3mcp.engine.session.ContextSizeException;
 import io.k3mcp.engine.session.KernelsChoice;
+import io.k3mcp.engine.session.KvTypeException;
 import io.k3mcp.engine.session.ModelRegistry;
 import io.k3mcp.engine.session.ScoreResult;
 import io.k3mcp.tools.Json;
@@ -46,6 +47,9 @@ public final class ScoreCommand implements Callable<Integer> {
     @Mixin
     ContextSizeOption context;
 
+    @Mixin
+    KvTypeOptions kvType;
+
     @Option(names = "--threads", description = "Worker threads for the kernels.")
     Integer threads;
 
@@ -60,7 +64,7 @@ public final class ScoreCommand implements Callable<Integer> {
         if (topLogits < 0 || topLogits > 1000) {
             throw new UsageException("--top-logits must be from 0 to 1000, got " + topLogits);
         }
-        try (ModelRegistry registry = new ModelRegistry(KernelsChoice.pick(threads == null ? 0 : threads, CoreOption.resolve(cores)), context.value())) {
+        try (ModelRegistry registry = new ModelRegistry(KernelsChoice.pick(threads == null ? 0 : threads, CoreOption.resolve(cores)), context.value(), kvType.type())) {
             ModelRegistry.Loaded m;
             try {
                 m = registry.get(model);
@@ -68,6 +72,8 @@ public final class ScoreCommand implements Callable<Integer> {
                 throw new UsageException("--model: file not found: " + model);
             } catch (ContextSizeException e) {
                 throw ContextSizeOption.usage(e);
+            } catch (KvTypeException e) {
+                throw KvTypeOptions.usage(e);
             }
             int[] ids = text != null ? m.tokenizer().encode(text, !noBos, false) : tokens;
             ScoreResult r;

@@ -2,7 +2,12 @@ package io.k3mcp.server.cli;
 
 import io.k3mcp.engine.gguf.GgufException;
 import io.k3mcp.engine.model.UnsupportedModelException;
+import io.k3mcp.engine.model.Model;
+import io.k3mcp.engine.model.ModelConfig;
 import io.k3mcp.engine.session.ContextSize;
+import io.k3mcp.engine.session.FreeMemory;
+import io.k3mcp.engine.session.KvType;
+import io.k3mcp.engine.session.KvTypeException;
 import io.k3mcp.engine.session.ContextSizeException;
 import io.k3mcp.kernels.GgmlType;
 import io.k3mcp.server.EngineOptions;
@@ -64,6 +69,9 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Mixin
     ContextSizeOption context;
+
+    @Mixin
+    KvTypeOptions kvTypes;
 
     @Option(names = "--embed-model", description = "Embedding model (GGUF) for the embed tool.")
     Path embedModel;
@@ -135,7 +143,8 @@ public final class ServeCommand implements Callable<Integer> {
                 throw new UsageException((file == model ? "--model" : "--embed-model") + ": no such file: " + file);
             }
         }
-        int ctxSize = checkedContext();
+        GgmlType kvType = kvTypes == null ? GgmlType.F16 : kvTypes.type();
+        int ctxSize = checkedContext(kvType);
         String bearer = bearerToken();
         MetricsOptions metricsOptions = metricsOptions();
         boolean listens = transport != TransportName.stdio || metricsOptions.stdioPort() != null;
@@ -152,21 +161,28 @@ public final class ServeCommand implements Callable<Integer> {
             throw new UsageException("--resource-update-ms: " + resourceUpdateMs + " is too short (at least 100)");
         }
         return new ServerLauncher.Config(kind, new HttpOptions(host, port, bearer, maxRequestBytes),
-                new EngineOptions(model, embedModel, threads, cores, ctxSize), Duration.ofMillis(resourceUpdateMs), metricsOptions);
+                new EngineOptions(model, embedModel, threads, cores, ctxSize, kvType), Duration.ofMillis(resourceUpdateMs), metricsOptions);
     }
 
-    /** --ctx-size, checked against the model's trained context and the free memory before anything starts. */
-    private int checkedContext() {
+    /**
+     * --ctx-size and the KV type, checked against the model's trained context, its head sizes and the free
+     * memory before anything starts.
+     */
+    private int checkedContext(GgmlType kvType) {
         int ctxSize = context == null ? 0 : context.value();
         if (model == null) {
             return ctxSize;
         }
         try {
-            ContextSize chosen = ContextSize.forModel(model, ctxSize, GgmlType.F16);
+            ModelConfig config = Model.readConfig(model);
+            KvType.check(config, kvType);
+            ContextSize chosen = ContextSize.choose(config, ctxSize, kvType, FreeMemory.available());
             LoggerFactory.getLogger(ServeCommand.class).info("context tokens={} reason=\"{}\" kv_bytes_full={}", chosen.tokens(),
                     chosen.reason(), chosen.cacheBytes());
         } catch (ContextSizeException e) {
             throw ContextSizeOption.usage(e);
+        } catch (KvTypeException e) {
+            throw KvTypeOptions.usage(e);
         } catch (IOException | UnsupportedModelException | GgufException e) {
             throw new UsageException("--model: cannot read " + model + ": " + e.getMessage());
         }

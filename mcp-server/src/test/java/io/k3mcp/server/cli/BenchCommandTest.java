@@ -60,6 +60,16 @@ class BenchCommandTest {
                 "-r", "1", "--backend", "reference", "--no-record");
         assertEquals(0, md.status(), md.stderr());
         assertTrue(md.stdout().contains("| pp4 |") && md.stdout().contains("| tg2 @ d16 |"), md.stdout());
+        CliCapture.Result q8 = CliCapture.run("bench", "--model", model.toString(), "-t", "1", "-p", "0", "-n", "2", "-d", "8",
+                "-ctk", "q8_0", "-ctv", "q8_0", "-r", "1", "--backend", "reference", "--no-record", "-o", "jsonl");
+        assertEquals(0, q8.status(), q8.stderr());
+        JsonNode row = Json.MAPPER.readTree(q8.stdout().lines().findFirst().orElseThrow());
+        assertEquals("q8_0", row.get("type_k").asText());
+        assertEquals("q8_0", row.get("type_v").asText());
+        assertEquals(8, row.get("n_depth").asInt());
+        CliCapture.Result mixed = CliCapture.run("bench", "--model", model.toString(), "-ctk", "q8_0");
+        assertEquals(2, mixed.status(), mixed.stderr());
+        assertTrue(mixed.stderr().contains("--cache-type-v: K and V must use the same cache type, got q8_0 and f16"), mixed.stderr());
         CliCapture.Result past = CliCapture.run("bench", "--model", model.toString(), "-t", "1", "-p", "4", "-n", "0",
                 "--ctx-size", "600", "-r", "1", "--backend", "reference", "--no-record");
         assertEquals(2, past.status(), past.stderr());

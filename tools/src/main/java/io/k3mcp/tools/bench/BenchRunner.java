@@ -3,6 +3,7 @@ package io.k3mcp.tools.bench;
 import io.k3mcp.engine.gguf.GgufFile;
 import io.k3mcp.engine.model.Model;
 import io.k3mcp.engine.session.ContextSizeException;
+import io.k3mcp.engine.session.KvType;
 import io.k3mcp.engine.synthetic.SyntheticModels;
 import io.k3mcp.engine.synthetic.SyntheticPlan;
 import io.k3mcp.engine.tokenizer.Tokenizer;
@@ -53,12 +54,13 @@ public final class BenchRunner {
             int perThread = cfg.turn() ? 1 : (int) (cfg.nPrompt().stream().filter(n -> n > 0).count()
                     + cfg.nGen().stream().filter(n -> n > 0).count()) * cfg.nDepth().size();
             int ctx = context(cfg, model.config().contextLength());
+            KvType.check(model.config(), cfg.kvType());
             double total = (double) perThread * cfg.threads().size() * (cfg.turn() ? 1 : cfg.repetitions() + 1);
             double[] done = {0};
             for (int threads : cfg.threads()) {
                 cancel.check();
                 try (KernelSet ks = KernelSet.open(cfg.backend(), threads, cpus)) {
-                    try (EngineTarget target = new EngineTarget(model, ks.kernels, tokenizer, ctx)) {
+                    try (EngineTarget target = new EngineTarget(model, ks.kernels, tokenizer, ctx, cfg.kvType())) {
                         LOG.info("kv cache ctx={} bytes={} bytes_per_token={}", target.contextTokens(), target.kvCacheBytes(),
                                 target.kvCacheBytes() / target.contextTokens());
                         KernelSet.Bandwidth bw = needsBandwidth(cfg) ? ks.readBandwidth(cfg.bandwidthBytes(), 5, threads) : null;
@@ -156,7 +158,7 @@ public final class BenchRunner {
         LOG.info("bench test={} threads={} avg_ts={} stddev_ts={}", name, c.threads, String.format("%.2f", avgTs),
                 String.format("%.2f", Stats.stddev(ts)));
         return new BenchRow(c.info.filename(), c.info.type(), c.info.size(), c.info.nParams(), c.threads, nPrompt, nGen, depth,
-                512, 512, "f16", "f16", c.cpuInfo, Instant.now().toString(),
+                512, 512, KvType.name(c.cfg.kvType()), KvType.name(c.cfg.kvType()), c.cpuInfo, Instant.now().toString(),
                 Math.round(Stats.mean(nsD)), Math.round(Stats.stddev(nsD)), avgTs, Stats.stddev(ts), samplesNs, samplesTs,
                 name, c.ks.backend, c.cores, c.ks.placement, c.ks.placementOk, bwGbs,
                 c.bw == null ? null : c.bw.source(), c.info.weightBytesPerToken(), roofline, fraction, thermal);

@@ -2,6 +2,9 @@ package io.k3mcp.tools.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.k3mcp.engine.session.ContextSizeException;
+import io.k3mcp.engine.session.KvType;
+import io.k3mcp.engine.session.KvTypeException;
+import io.k3mcp.kernels.GgmlType;
 import io.k3mcp.tools.Cancellation;
 import io.k3mcp.tools.InferenceMetrics;
 import io.k3mcp.tools.Json;
@@ -88,6 +91,8 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
               "n_gen": {"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 8192}, "maxItems": 16, "default": [64]},
               "n_depth": {"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 1048576}, "maxItems": 16, "default": [0], "description": "tokens already in the cache when each test runs (llama-bench -d)"},
               "ctx_size": {"type": "integer", "minimum": 0, "default": 0, "description": "KV cache length in tokens, up to the model's trained context; 0 = what the largest test needs (n_depth + n_prompt or n_gen)"},
+              "type_k": {"type": "string", "enum": ["f16", "q8_0", "q4_0", "f32"], "default": "f16", "description": "KV cache type (llama-bench -ctk); type_v must be the same"},
+              "type_v": {"type": "string", "enum": ["f16", "q8_0", "q4_0", "f32"], "default": "f16", "description": "KV cache type for V (llama-bench -ctv)"},
               "repetitions": {"type": "integer", "minimum": 1, "maximum": 100, "default": 3},
               "cores": {"type": "string", "description": "cpu list such as 0-3,6, or x100 / a100 on a K3"},
               "turn": {"type": "boolean", "default": false, "description": "agentic-turn benchmark instead of pp/tg; n_gen[0] tokens generated (700 is a realistic turn)"},
@@ -150,6 +155,7 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
         List<Integer> nGen = ints(a, "n_gen", List.of(64), 0, 8192);
         List<Integer> nDepth = ints(a, "n_depth", List.of(0), 0, BenchConfig.MAX_DEPTH);
         int ctxSize = a.has("ctx_size") ? intIn(a.get("ctx_size"), "ctx_size", 0, Integer.MAX_VALUE) : 0;
+        GgmlType kvType = kvType(a);
         int reps = a.has("repetitions") ? intIn(a.get("repetitions"), "repetitions", 1, 100) : 3;
         boolean turn = bool(a, "turn", false);
         Backend backend;
@@ -174,7 +180,7 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
                     + " tokens the largest test needs (n_depth + n_prompt or n_gen); 0 sizes it to the tests");
         }
         return new Input(new BenchConfig(model == null ? null : Path.of(model), synthetic, threads, nPrompt, nGen, reps, cores,
-                turn, backend, BenchConfig.DEFAULT_BANDWIDTH_BYTES, null, layers, nDepth, ctxSize), bool(a, "record", true));
+                turn, backend, BenchConfig.DEFAULT_BANDWIDTH_BYTES, null, layers, nDepth, ctxSize, kvType), bool(a, "record", true));
     }
 
     @Override
@@ -187,6 +193,8 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
             r = runner.run(c, progress, cancel);
         } catch (ContextSizeException e) {
             throw new ToolInputException("ctx_size", e.getMessage());
+        } catch (KvTypeException e) {
+            throw new ToolInputException("type_k", e.getMessage());
         }
         String key = BenchHistory.configKey(in.config(), r);
         List<BenchResult.Comparison> cmp = history.compareWithPrevious(key, r);
@@ -213,6 +221,29 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
                     c.previousTs(), c.currentTs(), c.changePercent()));
         }
         return sb.toString();
+    }
+
+    /** type_k and type_v: llama.cpp's names, one type for both. */
+    private static GgmlType kvType(JsonNode a) throws ToolInputException {
+        String k = text(a, "type_k");
+        String v = text(a, "type_v");
+        GgmlType tk;
+        GgmlType tv;
+        try {
+            tk = KvType.parse(k == null ? "f16" : k);
+        } catch (KvTypeException e) {
+            throw new ToolInputException("type_k", e.getMessage());
+        }
+        try {
+            tv = KvType.parse(v == null ? "f16" : v);
+        } catch (KvTypeException e) {
+            throw new ToolInputException("type_v", e.getMessage());
+        }
+        if (tk != tv) {
+            throw new ToolInputException("type_v", "K and V must use the same cache type, got " + KvType.name(tk) + " and "
+                    + KvType.name(tv));
+        }
+        return tk;
     }
 
     private static String text(JsonNode a, String name) throws ToolInputException {
