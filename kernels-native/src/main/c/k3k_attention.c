@@ -2,6 +2,7 @@
  * unit of work, spread over the pool. The q.k and p*v loops come from the dispatch table (vectorised per
  * ISA); quantised rows use the type's vec_dot against the query quantised to Q8_0 (per ISA too). */
 #include <math.h>
+#include <stdlib.h>
 #include "k3k.h"
 #include "k3k_internal.h"
 #include "k3k_pool.h"
@@ -159,10 +160,24 @@ static void attn_worker(void *arg, int ith, int nth) {
     }
 }
 
+/* The tiled kernel from K3K_FLASH_MIN_KEYS keys on; K3K_FLASH=0 keeps the exact path, K3K_FLASH=1 takes the
+ * tiled one at any length (read once). */
+static int use_flash(int n_keys) {
+    static int mode = -2;
+    if (mode == -2) {
+        const char *env = getenv("K3K_FLASH");
+        mode = env && env[0] == '0' ? 0 : env && env[0] == '1' ? 1 : -1;
+    }
+    return mode == 1 || (mode == -1 && n_keys >= K3K_FLASH_MIN_KEYS);
+}
+
 int k3k_attention(k3k_pool *pool, const float *q, const void *k, const void *v, int kv_type, float *out,
                   int n_tokens, int pos0, int n_keys, int n_heads, int n_kv_heads, int head_dim,
                   float scale, int causal, int window) {
     const int quant = kv_type == K3K_Q8_0 || kv_type == K3K_Q4_0;
+    if (!quant && use_flash(n_keys))
+        return k3k_attention_flash(pool, q, k, v, kv_type, out, n_tokens, pos0, n_keys, n_heads, n_kv_heads, head_dim,
+                                   scale, causal, window);
     if ((kv_type != K3K_F32 && kv_type != K3K_F16 && !quant) || n_heads <= 0 || n_kv_heads <= 0 ||
         n_heads % n_kv_heads != 0 || head_dim <= 0 || n_tokens < 0 || n_keys < 0 ||
         (quant && head_dim % k3k_block_size(kv_type) != 0)) return -1;
