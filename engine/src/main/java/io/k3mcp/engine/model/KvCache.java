@@ -22,6 +22,8 @@ public final class KvCache {
     private final GgmlType type;
     private final KvRotation rotation;
     private final int capacity;
+    /** Positions the cache can take: the capacity, or (every layer sliding: a ring) the trained context. */
+    private final int positionLimit;
     private final int window;
     /** Per layer; a shared-KV layer holds its source layer's object. */
     private final LayerMemory[] layers;
@@ -84,6 +86,7 @@ public final class KvCache {
         this.type = type;
         this.rotation = KvRotation.of(config, type);
         this.capacity = capacity;
+        this.positionLimit = positionLimit(config, capacity);
         this.window = config.slidingWindow();
         this.layers = new LayerMemory[config.nLayer()];
         for (int il = 0; il < layers.length; il++) {
@@ -93,7 +96,7 @@ public final class KvCache {
                 continue;
             }
             boolean sliding = config.isSlidingLayer(il);
-            int rows = layerRows(config, il, capacity, maxBatch);
+            int rows = layerRows(config, il, positionLimit, maxBatch);
             int rowBytes = (int) type.bytesFor(s.kvDim());
             long layerBytes = (long) rowBytes * rows;
             if (layerBytes > Integer.MAX_VALUE) {
@@ -102,7 +105,21 @@ public final class KvCache {
             }
             layers[il] = new LayerMemory(rowBytes, rows, sliding);
         }
-        this.tokens = new int[capacity];
+        this.tokens = new int[positionLimit];
+    }
+
+    /**
+     * When no layer keeps a row per position (every attention layer sliding, e.g. Mistral-style SWA), the
+     * layers' rows are a ring over the window and the sequence may run to the trained context whatever the
+     * cache size; a model with a full-attention layer stops at the capacity (its rows are never dropped).
+     */
+    static int positionLimit(ModelConfig config, int capacity) {
+        for (int il = 0; il < config.nLayer(); il++) {
+            if (config.layer(il).kvLayer() == il && !config.isSlidingLayer(il)) {
+                return capacity;
+            }
+        }
+        return Math.max(capacity, config.contextLength());
     }
 
     /** Rows layer {@code il} keeps: a row per position, or a sliding layer's window plus one batch. */
@@ -116,11 +133,12 @@ public final class KvCache {
      * {@link Transformer#MAX_BATCH}): what {@link #bytes} reports, computed without allocating.
      */
     public static long bytesFor(ModelConfig config, int capacity, GgmlType type) {
+        int limit = positionLimit(config, capacity);
         long total = 0;
         for (int il = 0; il < config.nLayer(); il++) {
             LayerShape s = config.layer(il);
             if (s.kvLayer() == il) {
-                total += 2 * type.bytesFor(s.kvDim()) * layerRows(config, il, capacity, Transformer.MAX_BATCH);
+                total += 2 * type.bytesFor(s.kvDim()) * layerRows(config, il, limit, Transformer.MAX_BATCH);
             }
         }
         return total;
@@ -144,9 +162,14 @@ public final class KvCache {
         return length;
     }
 
+    /** Positions the sequence may reach: {@link #capacity}, or past it for a ring of sliding layers only. */
+    public int positionLimit() {
+        return positionLimit;
+    }
+
     /** Free positions left. */
     public int remaining() {
-        return capacity - length;
+        return positionLimit - length;
     }
 
     /** Bytes of key and value rows the full context needs, every layer counted once (shared-KV layers add nothing). */

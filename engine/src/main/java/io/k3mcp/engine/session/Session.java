@@ -55,7 +55,7 @@ public final class Session {
     }
 
     public int contextLength() {
-        return cache.capacity();
+        return cache.positionLimit();
     }
 
     /** Bytes the KV cache holds for this session's context. */
@@ -65,14 +65,14 @@ public final class Session {
 
     public synchronized GenerationResult generate(GenerationRequest r) {
         int[] prompt = r.prompt();
-        if (prompt.length > cache.capacity()) {
+        if (prompt.length > cache.positionLimit()) {
             throw new ContextOverflowException(true, "the prompt has " + prompt.length + " tokens, more than the context of "
-                    + cache.capacity() + " tokens; shorten it or start the session with a larger context");
+                    + cache.positionLimit() + " tokens; shorten it or start the session with a larger context");
         }
-        if (prompt.length + r.maxTokens() > cache.capacity()) {
+        if (prompt.length + r.maxTokens() > cache.positionLimit()) {
             throw new ContextOverflowException(false, "context overflow: " + prompt.length + " prompt tokens + max_tokens "
                     + r.maxTokens() + " = " + (prompt.length + r.maxTokens()) + " exceed the context of "
-                    + cache.capacity() + " tokens; shorten the prompt or lower max_tokens");
+                    + cache.positionLimit() + " tokens; shorten the prompt or lower max_tokens");
         }
         checkIds(prompt);
         Sampler sampler = new Sampler(r.sampler());
@@ -139,9 +139,9 @@ public final class Session {
         if (tokens.length == 0) {
             throw new IllegalArgumentException("nothing to score: the token sequence is empty");
         }
-        if (tokens.length > cache.capacity()) {
+        if (tokens.length > cache.positionLimit()) {
             throw new ContextOverflowException(true, "context overflow: " + tokens.length + " tokens exceed the context of "
-                    + cache.capacity() + " tokens");
+                    + cache.positionLimit() + " tokens");
         }
         if (topLogits < 0) {
             throw new IllegalArgumentException("top_logits must be >= 0, got " + topLogits);
