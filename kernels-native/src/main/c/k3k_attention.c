@@ -160,15 +160,18 @@ static void attn_worker(void *arg, int ith, int nth) {
     }
 }
 
-/* The tiled kernel from K3K_FLASH_MIN_KEYS keys on; K3K_FLASH=0 keeps the exact path, K3K_FLASH=1 takes the
- * tiled one at any length (read once). */
+/* The tiled kernel from K3K_FLASH_MIN_KEYS keys on (-1, auto); 0 keeps the exact path, 1 takes the tiled
+ * one at any length. The environment's K3K_FLASH sets it first; k3k_set_flash changes it process-wide. */
+static int flash_mode = -2;
+
+void k3k_set_flash(int mode) { flash_mode = mode == -2 ? -2 : mode < 0 ? -1 : mode > 0 ? 1 : 0; }
+
 static int use_flash(int n_keys) {
-    static int mode = -2;
-    if (mode == -2) {
+    if (flash_mode == -2) {
         const char *env = getenv("K3K_FLASH");
-        mode = env && env[0] == '0' ? 0 : env && env[0] == '1' ? 1 : -1;
+        flash_mode = env && env[0] == '0' ? 0 : env && env[0] == '1' ? 1 : -1;
     }
-    return mode == 1 || (mode == -1 && n_keys >= K3K_FLASH_MIN_KEYS);
+    return flash_mode == 1 || (flash_mode == -1 && n_keys >= K3K_FLASH_MIN_KEYS);
 }
 
 int k3k_attention(k3k_pool *pool, const float *q, const void *k, const void *v, int kv_type, float *out,

@@ -282,6 +282,21 @@ static void test_flash(void) {
     }
     k3k_force_generic(0);
     k3k_pool_destroy(pool);
+    /* forced on, a short cache takes the tiled kernel: within f32 rounding of the exact path on F32 rows */
+    {
+        const int nt = 3, nk = 9, nh = 4, nkv = 2, hd = 37;
+        float *q = test_random_floats(nt * nh * hd, 1.0f), *k = test_random_floats(nk * nkv * hd, 1.0f),
+              *v = test_random_floats(nk * nkv * hd, 1.0f), tiled[3 * 4 * 37], exact[3 * 4 * 37];
+        double want[3 * 4 * 37];
+        k3k_set_flash(1);
+        CHECK(k3k_attention(NULL, q, k, v, K3K_F32, tiled, nt, nk - nt, nk, nh, nkv, hd, 0.3f, 1, 0) == 0, "forced flash");
+        k3k_set_flash(0);
+        CHECK(k3k_attention(NULL, q, k, v, K3K_F32, exact, nt, nk - nt, nk, nh, nkv, hd, 0.3f, 1, 0) == 0, "exact");
+        k3k_set_flash(-1);
+        for (int i = 0; i < nt * nh * hd; i++) want[i] = exact[i];
+        CHECK(close_abs_rel(tiled, want, nt * nh * hd, 1e-6, 1e-5) == 0, "forced tiled equals exact on F32");
+        free(q); free(k); free(v);
+    }
     CHECK(k3k_attention_flash(NULL, NULL, NULL, NULL, K3K_Q8_0, NULL, 1, 0, 1, 4, 2, 64, 1, 1, 0) == -1, "flash: F32/F16 only");
 }
 

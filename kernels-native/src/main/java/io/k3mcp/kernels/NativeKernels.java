@@ -134,6 +134,19 @@ public final class NativeKernels implements Kernels {
         return new String(buf, 0, Math.min(n, buf.length - 1), StandardCharsets.US_ASCII);
     }
 
+    /**
+     * Which attention path F32/F16 caches take, process-wide (llama-bench's -fa): AUTO the tiled kernel from
+     * 512 keys on, OFF the exact path at every length, ON the tiled kernel at every length.
+     */
+    public static void flashAttention(FlashAttention mode) {
+        NativeLib.k3k_set_flash(mode.value);
+    }
+
+    /** Back to the process's own setting (the K3K_FLASH environment variable, else auto). */
+    public static void defaultFlashAttention() {
+        NativeLib.k3k_set_flash(-2);
+    }
+
     /** Forces the generic C path process-wide (true) or restores the fastest (false); for tests and benchmarks. */
     public static void useGenericPath(boolean generic) {
         NativeLib.k3k_set_generic(generic ? 1 : 0);

@@ -59,6 +59,10 @@ public final class BenchCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     KvTypeOptions kvTypes;
 
+    @Option(names = {"-fa", "--flash-attn"}, defaultValue = "auto",
+            description = "on, off or auto (llama-bench's -fa): the tiled attention kernel at every cache length, never, or from 512 keys on. Default: ${DEFAULT-VALUE}.")
+    String flashAttn;
+
     @Option(names = {"-r", "--repetitions"}, description = "Repetitions after the warm-up. Default: ${DEFAULT-VALUE}.", defaultValue = "5")
     int repetitions;
 
@@ -143,6 +147,7 @@ public final class BenchCommand implements Callable<Integer> {
         a.put("ctx_size", ctxSize);
         a.put("type_k", kvTypes.typeK);
         a.put("type_v", kvTypes.typeV);
+        a.put("flash_attn", flashAttn);
         a.put("repetitions", repetitions);
         if (cores != null) {
             a.put("cores", cores);
@@ -173,6 +178,7 @@ public final class BenchCommand implements Callable<Integer> {
             case "n_depth" -> "-d";
             case "type_k" -> "--cache-type-k";
             case "type_v" -> "--cache-type-v";
+            case "flash_attn" -> "-fa";
             default -> "--" + argument.replace('_', '-');
         };
     }

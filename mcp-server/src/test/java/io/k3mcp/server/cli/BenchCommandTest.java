@@ -67,6 +67,17 @@ class BenchCommandTest {
         assertEquals("q8_0", row.get("type_k").asText());
         assertEquals("q8_0", row.get("type_v").asText());
         assertEquals(8, row.get("n_depth").asInt());
+        assertEquals(-1, row.get("flash_attn").asInt());
+        CliCapture.Result off = CliCapture.run("bench", "--model", model.toString(), "-t", "1", "-p", "0", "-n", "2", "-d", "8",
+                "-fa", "off", "-r", "1", "--backend", "native", "--no-record", "-o", "jsonl");
+        assertEquals(0, off.status(), off.stderr());
+        assertEquals(0, Json.MAPPER.readTree(off.stdout().lines().findFirst().orElseThrow()).get("flash_attn").asInt());
+        CliCapture.Result referenceOn = CliCapture.run("bench", "--model", model.toString(), "-fa", "on", "--backend", "reference");
+        assertEquals(2, referenceOn.status(), referenceOn.stderr());
+        assertTrue(referenceOn.stderr().contains("-fa: the reference kernels have only the exact attention path"), referenceOn.stderr());
+        CliCapture.Result badFa = CliCapture.run("bench", "--model", model.toString(), "-fa", "sometimes");
+        assertEquals(2, badFa.status(), badFa.stderr());
+        assertTrue(badFa.stderr().contains("-fa: flash attention must be on, off or auto, not 'sometimes'"), badFa.stderr());
         CliCapture.Result mixed = CliCapture.run("bench", "--model", model.toString(), "-ctk", "q8_0");
         assertEquals(2, mixed.status(), mixed.stderr());
         assertTrue(mixed.stderr().contains("--cache-type-v: K and V must use the same cache type, got q8_0 and f16"), mixed.stderr());

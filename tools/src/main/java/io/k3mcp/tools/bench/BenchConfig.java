@@ -1,5 +1,6 @@
 package io.k3mcp.tools.bench;
 
+import io.k3mcp.kernels.FlashAttention;
 import io.k3mcp.kernels.GgmlType;
 
 import java.nio.file.Path;
@@ -22,11 +23,12 @@ import java.util.List;
  * @param nDepth         -d values: tokens already in the cache when each test runs (llama-bench's n_depth)
  * @param ctxSize        --ctx-size: the KV cache's length (0: what the largest test needs, depth included)
  * @param kvType         the KV cache's type (-ctk/-ctv: F16, Q8_0, Q4_0, F32)
+ * @param flashAttn      -fa: which attention path F16/F32 caches take on the native kernels
  */
 public record BenchConfig(Path model, String synthetic, List<Integer> threads, List<Integer> nPrompt,
                           List<Integer> nGen, int repetitions, String cores, boolean turn, Backend backend,
                           long bandwidthBytes, Path syntheticDir, int layers, List<Integer> nDepth, int ctxSize,
-                          GgmlType kvType) {
+                          GgmlType kvType, FlashAttention flashAttn) {
 
     public static final long DEFAULT_BANDWIDTH_BYTES = 256L << 20;
     /** Largest -d value (llama-bench sets no bound; this keeps a typo from asking for a terabyte cache). */
@@ -37,7 +39,7 @@ public record BenchConfig(Path model, String synthetic, List<Integer> threads, L
                        int repetitions, String cores, boolean turn, Backend backend, long bandwidthBytes, Path syntheticDir,
                        int layers) {
         this(model, synthetic, threads, nPrompt, nGen, repetitions, cores, turn, backend, bandwidthBytes, syntheticDir, layers,
-                List.of(0), 0, GgmlType.F16);
+                List.of(0), 0, GgmlType.F16, FlashAttention.AUTO);
     }
 
     public BenchConfig {

@@ -10,6 +10,7 @@ import java.util.List;
  * memory bandwidth and the roofline for token generation, and the board's thermal context.
  *
  * @param nDepth           tokens in the cache before the test ran (llama-bench's n_depth)
+ * @param flashAttn        llama-bench's flash_attn: -1 auto (the tiled kernel from 512 keys on), 0 off, 1 on
  * @param test             "pp128", "tg64", "tg64 @ d4096", as llama-bench's table prints it
  * @param cores            the cpus asked for ("" when not pinned)
  * @param placement        the cpus the workers read back after pinning, worker by worker
@@ -22,7 +23,7 @@ import java.util.List;
  */
 public record BenchRow(
         String modelFilename, String modelType, long modelSize, @JsonProperty("model_n_params") long modelNParams,
-        int nThreads, int nPrompt, int nGen, int nDepth, int nBatch, int nUbatch, String typeK, String typeV,
+        int nThreads, int nPrompt, int nGen, int nDepth, int nBatch, int nUbatch, String typeK, String typeV, int flashAttn,
         String cpuInfo, String testTime,
         long avgNs, long stddevNs, double avgTs, double stddevTs, List<Long> samplesNs, List<Double> samplesTs,
         String test, String backend, String cores, List<Integer> placement, boolean placementOk,

@@ -8,6 +8,8 @@ import io.k3mcp.engine.synthetic.SyntheticModels;
 import io.k3mcp.engine.synthetic.SyntheticPlan;
 import io.k3mcp.engine.tokenizer.Tokenizer;
 import io.k3mcp.engine.tokenizer.Tokenizers;
+import io.k3mcp.kernels.FlashAttention;
+import io.k3mcp.kernels.NativeKernels;
 import io.k3mcp.kernels.ReferenceKernels;
 import io.k3mcp.tools.Cancellation;
 import io.k3mcp.tools.Progress;
@@ -59,7 +61,8 @@ public final class BenchRunner {
             double[] done = {0};
             for (int threads : cfg.threads()) {
                 cancel.check();
-                try (KernelSet ks = KernelSet.open(cfg.backend(), threads, cpus)) {
+                try (KernelSet ks = KernelSet.open(cfg.backend(), threads, cpus);
+                     FlashSetting flash = FlashSetting.apply(ks, cfg.flashAttn())) {
                     try (EngineTarget target = new EngineTarget(model, ks.kernels, tokenizer, ctx, cfg.kvType())) {
                         LOG.info("kv cache ctx={} bytes={} bytes_per_token={}", target.contextTokens(), target.kvCacheBytes(),
                                 target.kvCacheBytes() / target.contextTokens());
@@ -158,7 +161,7 @@ public final class BenchRunner {
         LOG.info("bench test={} threads={} avg_ts={} stddev_ts={}", name, c.threads, String.format("%.2f", avgTs),
                 String.format("%.2f", Stats.stddev(ts)));
         return new BenchRow(c.info.filename(), c.info.type(), c.info.size(), c.info.nParams(), c.threads, nPrompt, nGen, depth,
-                512, 512, KvType.name(c.cfg.kvType()), KvType.name(c.cfg.kvType()), c.cpuInfo, Instant.now().toString(),
+                512, 512, KvType.name(c.cfg.kvType()), KvType.name(c.cfg.kvType()), c.cfg.flashAttn().value, c.cpuInfo, Instant.now().toString(),
                 Math.round(Stats.mean(nsD)), Math.round(Stats.stddev(nsD)), avgTs, Stats.stddev(ts), samplesNs, samplesTs,
                 name, c.ks.backend, c.cores, c.ks.placement, c.ks.placementOk, bwGbs,
                 c.bw == null ? null : c.bw.source(), c.info.weightBytesPerToken(), roofline, fraction, thermal);
@@ -187,6 +190,32 @@ public final class BenchRunner {
             target.decode(tokens[i]);
         }
         return System.nanoTime() - start;
+    }
+
+    /**
+     * -fa on the native kernels for the length of one run (the setting is process-wide, so it goes back to the
+     * process's own when the run ends); the reference kernels have only the exact path, so asking them for on/off
+     * is refused rather than ignored.
+     */
+    private record FlashSetting(boolean set) implements AutoCloseable {
+        static FlashSetting apply(KernelSet ks, FlashAttention mode) {
+            if (ks.kernels instanceof NativeKernels) {
+                NativeKernels.flashAttention(mode);
+                return new FlashSetting(true);
+            }
+            if (mode != FlashAttention.AUTO) {
+                throw new IllegalArgumentException("flash_attn: the " + ks.backend + " kernels have only the exact attention "
+                        + "path; -fa on/off needs the native kernels");
+            }
+            return new FlashSetting(false);
+        }
+
+        @Override
+        public void close() {
+            if (set) {
+                NativeKernels.defaultFlashAttention();
+            }
+        }
     }
 
     /** n random token ids, BOS first when the model has one. */

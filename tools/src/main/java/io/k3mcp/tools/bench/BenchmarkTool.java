@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.k3mcp.engine.session.ContextSizeException;
 import io.k3mcp.engine.session.KvType;
 import io.k3mcp.engine.session.KvTypeException;
+import io.k3mcp.kernels.FlashAttention;
 import io.k3mcp.kernels.GgmlType;
 import io.k3mcp.tools.Cancellation;
 import io.k3mcp.tools.InferenceMetrics;
@@ -93,6 +94,7 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
               "ctx_size": {"type": "integer", "minimum": 0, "default": 0, "description": "KV cache length in tokens, up to the model's trained context; 0 = what the largest test needs (n_depth + n_prompt or n_gen)"},
               "type_k": {"type": "string", "enum": ["f16", "q8_0", "q4_0", "f32"], "default": "f16", "description": "KV cache type (llama-bench -ctk); type_v must be the same"},
               "type_v": {"type": "string", "enum": ["f16", "q8_0", "q4_0", "f32"], "default": "f16", "description": "KV cache type for V (llama-bench -ctv)"},
+              "flash_attn": {"type": "string", "enum": ["auto", "on", "off"], "default": "auto", "description": "llama-bench -fa: on = the tiled attention kernel at every cache length, off = the exact path, auto = tiled from 512 keys on (native kernels)"},
               "repetitions": {"type": "integer", "minimum": 1, "maximum": 100, "default": 3},
               "cores": {"type": "string", "description": "cpu list such as 0-3,6, or x100 / a100 on a K3"},
               "turn": {"type": "boolean", "default": false, "description": "agentic-turn benchmark instead of pp/tg; n_gen[0] tokens generated (700 is a realistic turn)"},
@@ -156,6 +158,12 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
         List<Integer> nDepth = ints(a, "n_depth", List.of(0), 0, BenchConfig.MAX_DEPTH);
         int ctxSize = a.has("ctx_size") ? intIn(a.get("ctx_size"), "ctx_size", 0, Integer.MAX_VALUE) : 0;
         GgmlType kvType = kvType(a);
+        FlashAttention flash;
+        try {
+            flash = FlashAttention.parse(a.has("flash_attn") ? a.get("flash_attn").asText() : "auto");
+        } catch (IllegalArgumentException e) {
+            throw new ToolInputException("flash_attn", e.getMessage());
+        }
         int reps = a.has("repetitions") ? intIn(a.get("repetitions"), "repetitions", 1, 100) : 3;
         boolean turn = bool(a, "turn", false);
         Backend backend;
@@ -163,6 +171,10 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
             backend = Backend.parse(a.has("backend") ? a.get("backend").asText() : "auto");
         } catch (IllegalArgumentException e) {
             throw new ToolInputException("backend", e.getMessage());
+        }
+        if (backend == Backend.REFERENCE && flash != FlashAttention.AUTO) {
+            throw new ToolInputException("flash_attn", "the reference kernels have only the exact attention path; "
+                    + "on/off needs backend native (or auto)");
         }
         String cores = text(a, "cores");
         if (turn && !a.has("n_gen")) {
@@ -180,7 +192,7 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
                     + " tokens the largest test needs (n_depth + n_prompt or n_gen); 0 sizes it to the tests");
         }
         return new Input(new BenchConfig(model == null ? null : Path.of(model), synthetic, threads, nPrompt, nGen, reps, cores,
-                turn, backend, BenchConfig.DEFAULT_BANDWIDTH_BYTES, null, layers, nDepth, ctxSize, kvType), bool(a, "record", true));
+                turn, backend, BenchConfig.DEFAULT_BANDWIDTH_BYTES, null, layers, nDepth, ctxSize, kvType, flash), bool(a, "record", true));
     }
 
     @Override

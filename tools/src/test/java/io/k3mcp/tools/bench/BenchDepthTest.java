@@ -1,6 +1,7 @@
 package io.k3mcp.tools.bench;
 
 import io.k3mcp.engine.session.ContextSizeException;
+import io.k3mcp.kernels.FlashAttention;
 import io.k3mcp.kernels.GgmlType;
 import io.k3mcp.tools.Cancellation;
 import io.k3mcp.tools.Json;
@@ -95,7 +96,7 @@ class BenchDepthTest {
         Path cpuinfo = Files.writeString(tmp.resolve("cpuinfo"), "processor\t: 0\nmodel name\t: Test CPU 3000\n");
         BenchRunner runner = new BenchRunner(new BoardReader(Files.createDirectories(tmp.resolve("no-sysfs"))), cpuinfo);
         BenchConfig cfg = new BenchConfig(TinyModel.q8(), null, List.of(1), List.of(8), List.of(4), 2, null, false,
-                Backend.REFERENCE, 1 << 20, null, 0, List.of(0, 24), 0, GgmlType.F16);
+                Backend.REFERENCE, 1 << 20, null, 0, List.of(0, 24), 0, GgmlType.F16, FlashAttention.AUTO);
         BenchResult r = runner.run(cfg, (d, total, m) -> { }, Cancellation.none());
         assertEquals(List.of("pp8", "tg4", "pp8 @ d24", "tg4 @ d24"), r.rows().stream().map(BenchRow::test).toList());
         assertEquals(List.of(0, 0, 24, 24), r.rows().stream().map(BenchRow::nDepth).toList());
@@ -109,20 +110,20 @@ class BenchDepthTest {
     @Test
     void theContextIsTheLargestTestUnlessGivenAndAGivenOneMustFit() throws IOException {
         BenchConfig sized = new BenchConfig(TinyModel.q8(), null, List.of(1), List.of(8), List.of(4), 1, null, false,
-                Backend.REFERENCE, 1 << 20, null, 0, List.of(0, 100), 0, GgmlType.F16);
+                Backend.REFERENCE, 1 << 20, null, 0, List.of(0, 100), 0, GgmlType.F16, FlashAttention.AUTO);
         assertEquals(100 + 8 + 8, BenchRunner.context(sized, 4096));
         // past the trained context by default, as llama-bench's n_ctx = n_prompt + n_gen + n_depth
         assertEquals(116, BenchRunner.context(sized, 64));
         BenchConfig given = new BenchConfig(TinyModel.q8(), null, List.of(1), List.of(8), List.of(4), 1, null, false,
-                Backend.REFERENCE, 1 << 20, null, 0, List.of(100), 200, GgmlType.F16);
+                Backend.REFERENCE, 1 << 20, null, 0, List.of(100), 200, GgmlType.F16, FlashAttention.AUTO);
         assertEquals(200, BenchRunner.context(given, 4096));
         String past = assertThrows(ContextSizeException.class, () -> BenchRunner.context(given, 128)).getMessage();
         assertTrue(past.contains("context size 200 is past the model's trained context of 128 tokens"), past);
         String small = assertThrows(IllegalArgumentException.class, () -> new BenchConfig(TinyModel.q8(), null, List.of(1),
-                List.of(8), List.of(4), 1, null, false, Backend.REFERENCE, 1 << 20, null, 0, List.of(100), 50, GgmlType.F16)).getMessage();
+                List.of(8), List.of(4), 1, null, false, Backend.REFERENCE, 1 << 20, null, 0, List.of(100), 50, GgmlType.F16, FlashAttention.AUTO)).getMessage();
         assertTrue(small.contains("ctx_size: 50 is below the 108 tokens"), small);
         String negative = assertThrows(IllegalArgumentException.class, () -> new BenchConfig(TinyModel.q8(), null, List.of(1),
-                List.of(8), List.of(4), 1, null, false, Backend.REFERENCE, 1 << 20, null, 0, List.of(-1), 0, GgmlType.F16)).getMessage();
+                List.of(8), List.of(4), 1, null, false, Backend.REFERENCE, 1 << 20, null, 0, List.of(-1), 0, GgmlType.F16, FlashAttention.AUTO)).getMessage();
         assertTrue(negative.contains("n_depth"), negative);
     }
 }
