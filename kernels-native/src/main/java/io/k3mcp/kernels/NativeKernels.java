@@ -136,15 +136,11 @@ public final class NativeKernels implements Kernels {
 
     /**
      * Which attention path F32/F16 caches take, process-wide (llama-bench's -fa): AUTO the tiled kernel from
-     * 512 keys on, OFF the exact path at every length, ON the tiled kernel at every length.
+     * 512 keys on, OFF the exact path at every length, ON the tiled kernel at every length; null restores the
+     * process's own setting (the K3K_FLASH environment variable, else AUTO).
      */
     public static void flashAttention(FlashAttention mode) {
-        NativeLib.k3k_set_flash(mode.value);
-    }
-
-    /** Back to the process's own setting (the K3K_FLASH environment variable, else auto). */
-    public static void defaultFlashAttention() {
-        NativeLib.k3k_set_flash(-2);
+        NativeLib.k3k_set_flash(mode == null ? -2 : mode.value);
     }
 
     /** Forces the generic C path process-wide (true) or restores the fastest (false); for tests and benchmarks. */

@@ -213,7 +213,7 @@ public final class BenchRunner {
         @Override
         public void close() {
             if (set) {
-                NativeKernels.defaultFlashAttention();
+                NativeKernels.flashAttention(null);
             }
         }
     }
