@@ -1,8 +1,10 @@
 package io.k3mcp.engine.model;
 
+import io.k3mcp.kernels.Buffers;
 import io.k3mcp.kernels.Kernels;
 
 import java.nio.FloatBuffer;
+import java.util.List;
 
 /**
  * The attention sub-block of one layer: Q/K/V projections (+ biases), per-head q/k norms (and gemma4's
@@ -23,7 +25,8 @@ final class AttentionBlock {
         this.ropeFreqs = ropeFreqs;
     }
 
-    void run(ForwardBuffers buf, int il, LayerWeights lw, KvCache cache, int pos0, int n) {
+    /** Projections and norms over all n rows of the batch; RoPE, the cache write and attention per sequence segment. */
+    void run(ForwardBuffers buf, int il, LayerWeights lw, List<Segment> segments, int n) {
         LayerShape s = c.layer(il);
         int d = s.headDim();
         FloatBuffer factors = s.ropeFreqs() ? ropeFreqs : null;
@@ -36,23 +39,30 @@ final class AttentionBlock {
             kernels.rmsNorm(q, lw.qNorm(), buf.qb, d, n * s.nHead(), c.normEps());
             q = buf.qb;
         }
-        kernels.rope(q, n, s.nHead(), d, s.ropeDims(), pos0, s.ropeBase(), s.freqScale(), c.arch().ropeNeox, factors);
+        for (Segment g : segments) {
+            kernels.rope(rows(q, g, s.qDim()), g.n(), s.nHead(), d, s.ropeDims(), g.pos0(), s.ropeBase(), s.freqScale(),
+                    c.arch().ropeNeox, factors);
+        }
         if (c.queryScale() != 1f) {
             kernels.scale(q, c.queryScale(), n * s.qDim());
         }
         if (s.kvLayer() == il) {
-            writeKeysValues(buf, il, lw, s, cache, pos0, n, factors);
+            writeKeysValues(buf, il, lw, s, segments, n, factors);
         }
-        int first = cache.firstPosition(s.kvLayer());
-        kernels.attention(q, cache.keys(s.kvLayer()), cache.values(s.kvLayer()), cache.type(), buf.att, n, pos0 - first,
-                pos0 + n - first, s.nHead(), s.nKvHead(), d, c.attnScale(), true, s.sliding() ? c.slidingWindow() : 0);
+        for (Segment g : segments) {
+            KvCache cache = g.cache();
+            int first = cache.firstPosition(s.kvLayer());
+            kernels.attention(rows(q, g, s.qDim()), cache.keys(s.kvLayer()), cache.values(s.kvLayer()), cache.type(),
+                    rows(buf.att, g, s.qDim()), g.n(), g.pos0() - first, g.pos0() + g.n() - first, s.nHead(), s.nKvHead(), d,
+                    c.attnScale(), true, s.sliding() ? c.slidingWindow() : 0);
+        }
         if (buf.attGate != null) {
             kernels.sigmoidMul(buf.att, buf.attGate, buf.att, n * s.qDim());
         }
         lw.wo().multiply(kernels, buf.att, buf.proj, n);
     }
 
-    private void writeKeysValues(ForwardBuffers buf, int il, LayerWeights lw, LayerShape s, KvCache cache, int pos0, int n,
+    private void writeKeysValues(ForwardBuffers buf, int il, LayerWeights lw, LayerShape s, List<Segment> segments, int n,
                                  FloatBuffer factors) {
         int d = s.headDim();
         FloatBuffer k = project(lw.wk(), lw.bk(), buf.xb, buf.k, n);
@@ -66,9 +76,17 @@ final class AttentionBlock {
             kernels.rmsNorm(v, null, buf.vb, d, n * s.nKvHead(), c.normEps());
             v = buf.vb;
         }
-        kernels.rope(k, n, s.nKvHead(), d, s.ropeDims(), pos0, s.ropeBase(), s.freqScale(), c.arch().ropeNeox, factors);
-        // keys and values go through the cache (F16 rounding included) before attention reads them
-        cache.write(kernels, il, pos0, k, v, n, s.kvDim());
+        for (Segment g : segments) {
+            FloatBuffer kg = rows(k, g, s.kvDim());
+            kernels.rope(kg, g.n(), s.nKvHead(), d, s.ropeDims(), g.pos0(), s.ropeBase(), s.freqScale(), c.arch().ropeNeox, factors);
+            // keys and values go through the cache (F16 rounding included) before attention reads them
+            g.cache().write(kernels, il, g.pos0(), kg, rows(v, g, s.kvDim()), g.n(), s.kvDim());
+        }
+    }
+
+    /** The segment's rows of a token-major buffer with {@code width} floats per token. */
+    private static FloatBuffer rows(FloatBuffer b, Segment g, int width) {
+        return Buffers.slice(b, g.offset() * width, g.n() * width);
     }
 
     /** De-interleaves buf.q's (query, gate) head pairs: queries into buf.att (free until attention), gates into buf.attGate. */
