@@ -29,12 +29,24 @@ public final class ServerTools {
         // One kernel pool for the whole process, shared by every engine-backed tool.
         Kernels kernels = KernelsChoice.pick(engine.threads() == null ? 0 : engine.threads(),
                 KernelsChoice.parseCpuList(engine.cores()));
-        ModelRegistry registry = new ModelRegistry(kernels, 0);
+        ModelRegistry registry = new ModelRegistry(kernels, 0, engine.parallel(), engine.prefixCacheBytes());
+        if (engine.model() != null) {
+            checkCapacity(registry, engine.model());
+        }
         List<Tool<?, ?>> tools = new ArrayList<>();
         tools.add(new GenerateTool(registry, engine.model(), models, metrics));
         tools.add(new EmbedTool(engine.embedModel(), () -> kernels, models, metrics));
         tools.add(new BoardStatusTool());
         tools.add(io.k3mcp.tools.bench.BenchmarkTool.onThisMachine(engine.model(), history.file(), metrics));
         return tools;
+    }
+
+    /** Slots that cannot fit are refused at start, with the numbers; a file that does not load is left to the first call to report. */
+    private static void checkCapacity(ModelRegistry registry, java.nio.file.Path model) {
+        try {
+            registry.checkCapacity(model);
+        } catch (java.io.IOException | io.k3mcp.engine.model.UnsupportedModelException e) {
+            org.slf4j.LoggerFactory.getLogger(ServerTools.class).warn("event=capacity_check_skipped model={} error={}", model, e.toString());
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.k3mcp.engine.session;
 
+import io.k3mcp.engine.model.KvCache;
 import io.k3mcp.engine.model.Model;
 import io.k3mcp.engine.tokenizer.Tokenizer;
 import io.k3mcp.engine.tokenizer.Tokenizers;
@@ -38,12 +39,24 @@ public final class ModelRegistry implements AutoCloseable {
 
     private final Kernels kernels;
     private final int contextLength;
+    private final int parallel;
+    private final long prefixCacheBytes;
     private final Map<Path, Loaded> models = new LinkedHashMap<>();
 
     /** @param contextLength KV cache size of each session; 0 = {@link Session#defaultContext} */
     public ModelRegistry(Kernels kernels, int contextLength) {
+        this(kernels, contextLength, 1, 0);
+    }
+
+    /**
+     * @param parallel         sequence slots of each session (calls served together by continuous batching)
+     * @param prefixCacheBytes per session, memory for copies of recent calls' KV rows (the prefix cache; 0: none)
+     */
+    public ModelRegistry(Kernels kernels, int contextLength, int parallel, long prefixCacheBytes) {
         this.kernels = kernels;
         this.contextLength = contextLength;
+        this.parallel = parallel;
+        this.prefixCacheBytes = prefixCacheBytes;
     }
 
     public Kernels kernels() {
@@ -60,15 +73,34 @@ public final class ModelRegistry implements AutoCloseable {
         Model model = Model.load(key, kernels);
         try {
             Tokenizer tokenizer = Tokenizers.fromGguf(model.file().metadata());
-            Session session = new Session(model, kernels, TokenText.of(tokenizer), contextLength, GgmlType.F16);
+            Session session = new Session(model, kernels, TokenText.of(tokenizer), contextLength, GgmlType.F16, parallel,
+                    SystemMemory.available(), prefixCacheBytes);
             loaded = new Loaded(key, model, tokenizer, session);
         } catch (RuntimeException e) {
             closeQuietly(model, e);
             throw e;
         }
         models.put(key, loaded);
-        log.info("model registered path={} context={} kernels={}", key, loaded.session().contextLength(), kernels.name());
+        log.info("model registered path={} context={} parallel={} kernels={}", key, loaded.session().contextLength(), parallel,
+                kernels.name());
         return loaded;
+    }
+
+    /**
+     * Refuses, before any call, a model whose sequence slots' KV caches do not fit the memory available now
+     * (reads the file's shape only; the weights load on first use).
+     */
+    public void checkCapacity(Path path) throws IOException {
+        checkCapacity(path, SystemMemory.available());
+    }
+
+    void checkCapacity(Path path, long availableBytes) throws IOException {
+        try (Model model = Model.load(path.toAbsolutePath().normalize(), kernels)) {
+            int ctx = contextLength == 0 ? Session.defaultContext(model.config()) : contextLength;
+            long perSlot = new KvCache(model.config(), ctx, GgmlType.F16).bytes();
+            BatchScheduler.requireFits(perSlot, ctx, parallel, availableBytes);
+            log.info("capacity checked path={} parallel={} context={} kv_bytes_per_slot={}", path, parallel, ctx, perSlot);
+        }
     }
 
     /** The models loaded so far, in load order. */

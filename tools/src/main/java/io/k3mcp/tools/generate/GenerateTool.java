@@ -51,7 +51,7 @@ public final class GenerateTool implements Tool<GenerateInput, GenerateOutput> {
     private final Path defaultModel;
     private final io.k3mcp.tools.LoadedModels listed;
     private final Map<Path, ChatTemplate> templates = new ConcurrentHashMap<>();
-    /** Generations on one model are served first come first served; past this many waiting, "busy". */
+    /** Past the session's running slots, generations wait first come first served; past this many waiting, "busy". */
     static final int MAX_WAITING = 8;
     private final Map<Path, GenerationQueue> queues = new ConcurrentHashMap<>();
     private final InferenceMetrics metrics;
@@ -201,7 +201,8 @@ public final class GenerateTool implements Tool<GenerateInput, GenerateOutput> {
         GenerationRequest request = new GenerationRequest(prompt, in.maxTokens(), in.sampler(), in.stop(), in.topLogits(),
                 cancel::isCancelled, (i, id, delta) -> progress.report(i + 1, total, "token " + (i + 1)), constraint);
         GenerationResult r;
-        GenerationQueue queue = queues.computeIfAbsent(m.path(), p -> new GenerationQueue(p.getFileName().toString(), MAX_WAITING));
+        GenerationQueue queue = queues.computeIfAbsent(m.path(),
+                p -> new GenerationQueue(p.getFileName().toString(), m.session().parallel(), MAX_WAITING));
         String label = InferenceMetrics.modelLabel(m.path());
         try (GenerationQueue.Slot turn = queue.enter(cancel, () -> metrics.deferred(name(), label));
              InferenceMetrics.Span running = metrics.processing(name(), label)) {

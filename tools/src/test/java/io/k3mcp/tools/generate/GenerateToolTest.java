@@ -71,7 +71,7 @@ class GenerateToolTest {
         assertEquals(n, r.get("completion_tokens").asInt());
         assertEquals(n, progress.get());
         assertEquals(Set.of("text", "tokens", "prompt_tokens", "completion_tokens", "finish_reason", "timings"), keys(r));
-        assertEquals(Set.of("prefill_ms", "decode_ms", "prefill_tps", "decode_tps"), keys(r.get("timings")));
+        assertEquals(Set.of("prefill_ms", "decode_ms", "prefill_tps", "decode_tps", "prompt_reused"), keys(r.get("timings")));
         assertFalse(r.get("text").asText().isEmpty());
     }
 
