@@ -33,6 +33,8 @@ final class BatchScheduler {
     private final GgmlType kvType;
     private final Slot[] slots;
     private final PrefixCache prefixes;
+    /** Whether decodes may carry drafts: a model with recurrent layers cannot drop the rows of rejected ones. */
+    private final boolean speculates;
     private final Semaphore free;
     private final ReentrantLock stepLock = new ReentrantLock(true);
     private long clock;
@@ -64,6 +66,7 @@ final class BatchScheduler {
         slots[0].cache = new KvCache(transformer.config(), context, kvType);
         requireFits(slots[0].cache.bytes(), context, parallel, availableBytes);
         this.prefixes = new PrefixCache(prefixCacheBytes);
+        this.speculates = transformer.config().deltaNet() == null;
         this.free = new Semaphore(parallel, true);
     }
 
@@ -203,10 +206,15 @@ final class BatchScheduler {
         return best;
     }
 
-    /** One forward pass over every active call: decodes one token each, prefills take what is left of the batch. */
+    /**
+     * One forward pass over every active call: decodes one token each plus their prompt-lookup drafts, prefills
+     * take what is left of the batch.
+     */
     private void step() {
         List<Slot> members = new ArrayList<>();
         List<SequenceStep> batch = new ArrayList<>();
+        List<int[]> drafts = new ArrayList<>();
+        List<Integer> lengths = new ArrayList<>();
         List<Boolean> lastChunk = new ArrayList<>();
         int decoding = 0;
         for (Slot s : slots) {
@@ -214,25 +222,34 @@ final class BatchScheduler {
                 decoding++;
             }
         }
-        int budget = transformer.maxBatch() - decoding;
+        int room = transformer.maxBatch() - decoding;
         int chunk = decoding > 0 ? PREFILL_CHUNK : transformer.maxBatch();
         for (Slot s : slots) {
             Generation call = s.call;
             if (call == null || call.done() || call.cancelledNow()) {
                 continue;
             }
+            int[] draft = null;
             if (call.prefilling()) {
-                if (budget <= 0) {
+                if (room <= 0) {
                     continue;
                 }
-                int[] tokens = call.nextPromptChunk(Math.min(budget, chunk));
-                budget -= tokens.length;
+                int[] tokens = call.nextPromptChunk(Math.min(room, chunk));
+                room -= tokens.length;
                 batch.add(new SequenceStep(s.cache, tokens, false));
                 lastChunk.add(!call.prefilling());
             } else {
-                batch.add(new SequenceStep(s.cache, new int[] {call.lastToken()}, false));
+                // a recurrent state cannot be cut back to drop rejected drafts: hybrids decode without them
+                draft = speculates ? call.draft(room) : new int[0];
+                room -= draft.length;
+                int[] tokens = new int[1 + draft.length];
+                tokens[0] = call.lastToken();
+                System.arraycopy(draft, 0, tokens, 1, draft.length);
+                batch.add(new SequenceStep(s.cache, tokens, draft.length > 0));
                 lastChunk.add(false);
             }
+            drafts.add(draft);
+            lengths.add(s.cache.length());
             members.add(s);
         }
         if (batch.isEmpty()) {
@@ -259,7 +276,13 @@ final class BatchScheduler {
                 s.cache.checkpoint();   // ...and the end of its prompt
             }
             try {
-                s.call.accept(logits[i]);
+                int[] draft = drafts.get(i);
+                if (draft != null && draft.length > 0) {
+                    int kept = s.call.verify(logits[i], draft, transformer.config().nVocab());
+                    s.cache.truncate(lengths.get(i) + kept);   // rows of rejected drafts are overwritten later
+                } else {
+                    s.call.accept(logits[i]);
+                }
             } catch (RuntimeException e) {
                 s.call.fail(e);   // a listener or constraint of this call: the others go on
             }

@@ -27,6 +27,8 @@ final class Generation {
     private int prefilled;
     private int reused;
     private long prefillNanos;
+    private int drafted;
+    private int accepted;
     private FinishReason finish;
     private RuntimeException failure;
 
@@ -92,13 +94,44 @@ final class Generation {
      * generation, stop strings and max_tokens. Afterwards {@link #done()} says whether the call wants another step.
      */
     void accept(float[] logits) {
+        accept(logits, -1);
+    }
+
+    /** Up to {@code max} draft tokens to verify after {@link #lastToken()} (prompt lookup), never more than can still be output. */
+    int[] draft(int max) {
+        return r.speculation().draft(history, historyLength, Math.min(max, r.maxTokens() - generated - 1));
+    }
+
+    /**
+     * Verifies a draft: {@code logits} holds a row per input ({@link #lastToken()}, then the draft), each
+     * row sampled in turn (a draft token is kept under the speculative-sampling rule; greedy: if it is the
+     * argmax) until one differs from the draft or the call is done.
+     *
+     * @return how many inputs' rows were used: the memory keeps that many of the step's tokens
+     */
+    int verify(float[] logits, int[] draft, int vocab) {
+        drafted += draft.length;
+        for (int i = 0; i <= draft.length; i++) {
+            int expected = i < draft.length ? draft[i] : -1;
+            int id = accept(Arrays.copyOfRange(logits, i * vocab, (i + 1) * vocab), expected);
+            if (id == expected) {
+                accepted++;
+            }
+            if (done() || id != expected) {
+                return i + 1;
+            }
+        }
+        return draft.length + 1;
+    }
+
+    private int accept(float[] logits, int draft) {
         if (r.topLogits() > 0) {
             tops.add(Logits.top(logits, 0, logits.length, r.topLogits()));
         }
         if (r.constraint() != null) {
             r.constraint().restrict(logits, r.maxTokens() - generated);
         }
-        int id = sampler.sample(logits, history, historyLength);
+        int id = draft < 0 ? sampler.sample(logits, history, historyLength) : sampler.sampleDraft(logits, history, historyLength, draft);
         if (r.constraint() != null) {
             r.constraint().accept(id);
         }
@@ -107,7 +140,7 @@ final class Generation {
         if (text.isEog(id)) {
             finish = FinishReason.EOS;
             r.listener().onToken(generated - 1, id, "");
-            return;
+            return id;
         }
         r.listener().onToken(generated - 1, id, assembler.add(text.pieceBytes(id)));
         if (assembler.stopped()) {
@@ -115,6 +148,7 @@ final class Generation {
         } else if (generated == r.maxTokens()) {
             finish = FinishReason.LENGTH;
         }
+        return id;
     }
 
     int reused() {
@@ -131,7 +165,8 @@ final class Generation {
         long prefill = prefilling() ? total : prefillNanos;
         int[] prompt = r.prompt();
         int[] tokens = Arrays.copyOfRange(history, prompt.length, historyLength);
-        Timings timings = Timings.of(prefill, prompt.length - reused, total - prefill, Math.max(0, generated - 1), reused);
+        Timings timings = Timings.of(prefill, prompt.length - reused, total - prefill, Math.max(0, generated - 1), reused,
+                drafted, accepted);
         return new GenerationResult(assembler.text(), tokens, prompt.length, generated, finish, timings, tops);
     }
 }

@@ -71,8 +71,22 @@ class GenerateToolTest {
         assertEquals(n, r.get("completion_tokens").asInt());
         assertEquals(n, progress.get());
         assertEquals(Set.of("text", "tokens", "prompt_tokens", "completion_tokens", "finish_reason", "timings"), keys(r));
-        assertEquals(Set.of("prefill_ms", "decode_ms", "prefill_tps", "decode_tps", "prompt_reused"), keys(r.get("timings")));
+        Set<String> timings = new java.util.HashSet<>(keys(r.get("timings")));
+        timings.remove("speculation_accepted");   // present only when a draft was made
+        assertEquals(Set.of("prefill_ms", "decode_ms", "prefill_tps", "decode_tps", "prompt_reused"), timings);
         assertFalse(r.get("text").asText().isEmpty());
+    }
+
+    @Test
+    void speculationSettingsGiveTheSameGreedyTokensAndBadOnesAreNamed() throws Exception {
+        String base = "{\"prompt\":\"Once upon a time\",\"temperature\":0,\"max_tokens\":12";
+        JsonNode off = call(base + ",\"speculation\":\"off\"}");
+        assertFalse(off.get("timings").has("speculation_accepted"), "no drafts when off");
+        assertEquals(off.get("tokens"), call(base + ",\"speculation\":{\"ngram\":1,\"max_draft\":4}}").get("tokens"));
+        assertEquals(off.get("tokens"), call(base + "}").get("tokens"));
+        for (String bad : new String[] {"\"on\"", "{\"ngram\":0}", "{\"max_draft\":33}", "{\"depth\":2}", "3"}) {
+            assertEquals("speculation", argumentOf(base + ",\"speculation\":" + bad + "}"), bad);
+        }
     }
 
     @Test
