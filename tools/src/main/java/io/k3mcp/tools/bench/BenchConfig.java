@@ -17,12 +17,22 @@ import java.util.List;
  * @param bandwidthBytes size of the bandwidth probe's buffer
  * @param syntheticDir   cache of synthetic models (null: the default cache)
  * @param layers         the synthetic model's first {@code layers} layers only (0: all of them)
+ * @param parallel       --parallel: concurrent sequence counts ({@link ServingBench}); empty: none
+ * @param spec           with turn: the speculation rows instead of the plain turn
  */
 public record BenchConfig(Path model, String synthetic, List<Integer> threads, List<Integer> nPrompt,
                           List<Integer> nGen, int repetitions, String cores, boolean turn, Backend backend,
-                          long bandwidthBytes, Path syntheticDir, int layers) {
+                          long bandwidthBytes, Path syntheticDir, int layers, List<Integer> parallel, boolean spec) {
 
     public static final long DEFAULT_BANDWIDTH_BYTES = 256L << 20;
+    /** The most concurrent sequences --parallel measures. */
+    public static final int MAX_PARALLEL = 64;
+
+    public BenchConfig(Path model, String synthetic, List<Integer> threads, List<Integer> nPrompt, List<Integer> nGen,
+                       int repetitions, String cores, boolean turn, Backend backend, long bandwidthBytes, Path syntheticDir, int layers) {
+        this(model, synthetic, threads, nPrompt, nGen, repetitions, cores, turn, backend, bandwidthBytes, syntheticDir, layers,
+                List.of(), false);
+    }
 
     public BenchConfig {
         if ((model == null) == (synthetic == null)) {
@@ -31,6 +41,16 @@ public record BenchConfig(Path model, String synthetic, List<Integer> threads, L
         threads = List.copyOf(threads);
         nPrompt = List.copyOf(nPrompt);
         nGen = List.copyOf(nGen);
+        parallel = List.copyOf(parallel);
+        if (parallel.stream().anyMatch(n -> n < 1 || n > MAX_PARALLEL)) {
+            throw new IllegalArgumentException("parallel: each value must be 1.." + MAX_PARALLEL + ", got " + parallel);
+        }
+        if (spec && !turn) {
+            throw new IllegalArgumentException("spec: the speculation rows time the agentic turn; give turn too");
+        }
+        if (spec && !parallel.isEmpty()) {
+            throw new IllegalArgumentException("spec: give parallel or spec, not both");
+        }
         if (threads.isEmpty() || threads.stream().anyMatch(t -> t < 1 || t > 1024)) {
             throw new IllegalArgumentException("threads: each value must be 1..1024, got " + threads);
         }

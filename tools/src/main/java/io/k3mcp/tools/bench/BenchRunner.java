@@ -48,6 +48,7 @@ public final class BenchRunner {
             String cpuInfo = cpuName();
             List<BenchRow> rows = new ArrayList<>();
             List<TurnResult> turns = new ArrayList<>();
+            List<ServingBench.Row> serving = new ArrayList<>();
             int perThread = cfg.turn() ? 1 : (int) (cfg.nPrompt().stream().filter(n -> n > 0).count()
                     + cfg.nGen().stream().filter(n -> n > 0).count());
             double total = (double) perThread * cfg.threads().size() * (cfg.turn() ? 1 : cfg.repetitions() + 1);
@@ -55,6 +56,14 @@ public final class BenchRunner {
             for (int threads : cfg.threads()) {
                 cancel.check();
                 try (KernelSet ks = KernelSet.open(cfg.backend(), threads, cpus)) {
+                    if (!cfg.parallel().isEmpty() || cfg.spec()) {
+                        int gen = cfg.nGen().isEmpty() ? 64 : cfg.nGen().get(0);
+                        serving.addAll(cfg.spec() ? ServingBench.spec(model, ks.kernels, threads, tokenizer, gen, cancel)
+                                : ServingBench.parallel(model, ks.kernels, threads, cfg.parallel(),
+                                        cfg.nPrompt().isEmpty() ? 1 : Math.max(1, cfg.nPrompt().get(0)), gen, cancel));
+                        progress.report(++done[0], total, (cfg.spec() ? "spec" : "parallel") + " threads=" + threads);
+                        continue;
+                    }
                     int ctx = cfg.turn() ? TurnBenchmark.PROMPT_TOKENS + maxOf(cfg.nGen()) + 8
                             : Math.max(maxOf(cfg.nPrompt()), maxOf(cfg.nGen())) + 8;
                     try (EngineTarget target = new EngineTarget(model, ks.kernels, tokenizer, ctx)) {
@@ -88,7 +97,7 @@ public final class BenchRunner {
                     }
                 }
             }
-            return new BenchResult(cfg.modelLabel(), rows, turns, null, List.of());
+            return new BenchResult(cfg.modelLabel(), rows, turns, null, List.of(), serving);
         }
     }
 
