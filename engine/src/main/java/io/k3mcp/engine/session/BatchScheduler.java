@@ -111,12 +111,17 @@ final class BatchScheduler {
         stepLock.lock();
         try {
             slot = claim(r.prompt());
-            call.reuse(resume(slot.cache, r.prompt()));
-            slot.call = call;
         } finally {
             stepLock.unlock();
         }
         try {
+            stepLock.lock();
+            try {
+                call.reuse(resume(slot.cache, r.prompt()));
+                slot.call = call;
+            } finally {
+                stepLock.unlock();
+            }
             while (true) {
                 stepLock.lock();
                 try {
@@ -152,7 +157,7 @@ final class BatchScheduler {
         stepLock.lock();
         try {
             slot.cache.checkpoint();   // a recurrent state resumes only from a copy: the end of this call
-            if (slot.call != null) {
+            if (slot.call != null && prefixes.enabled()) {
                 prefixes.put(KvSnapshot.of(transformer.config(), slot.cache));
             }
             slot.call = null;

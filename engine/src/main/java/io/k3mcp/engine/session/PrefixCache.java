@@ -26,6 +26,11 @@ final class PrefixCache {
         this.budgetBytes = budgetBytes;
     }
 
+    /** Whether copies are kept at all (a budget of 0 keeps none, and nothing needs copying). */
+    boolean enabled() {
+        return budgetBytes > 0;
+    }
+
     long bytes() {
         return bytes;
     }
