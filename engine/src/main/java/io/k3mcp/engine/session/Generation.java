@@ -29,6 +29,11 @@ final class Generation {
     private long prefillNanos;
     private int drafted;
     private int accepted;
+    /** Draft length allowed now: halved after a draft is wholly rejected, doubled after one is wholly kept. */
+    private int draftLimit = Speculation.MAX_DRAFT;
+    /** Decode steps left without drafting, and the next such pause: rejected drafts back off exponentially. */
+    private int pauseLeft;
+    private int pause = 1;
     private FinishReason finish;
     private RuntimeException failure;
 
@@ -99,7 +104,25 @@ final class Generation {
 
     /** Up to {@code max} draft tokens to verify after {@link #lastToken()} (prompt lookup), never more than can still be output. */
     int[] draft(int max) {
-        return r.speculation().draft(history, historyLength, Math.min(max, r.maxTokens() - generated - 1));
+        if (pauseLeft > 0) {
+            pauseLeft--;
+            return new int[0];
+        }
+        return r.speculation().draft(history, historyLength, Math.min(Math.min(max, draftLimit), r.maxTokens() - generated - 1));
+    }
+
+    /** Adapts to how drafts fare, so drafts that keep failing cost little: shorter ones, then pauses between them. */
+    private void adapt(int draftLength, int kept) {
+        if (kept == draftLength) {
+            draftLimit = Math.min(Speculation.MAX_DRAFT, draftLimit * 2);
+            pause = 1;
+        } else if (kept == 0) {
+            if (draftLimit == 1) {
+                pauseLeft = pause;
+                pause = Math.min(64, pause * 2);
+            }
+            draftLimit = Math.max(1, Math.min(draftLimit, draftLength) / 2);
+        }
     }
 
     /**
@@ -111,17 +134,22 @@ final class Generation {
      */
     int verify(float[] logits, int[] draft, int vocab) {
         drafted += draft.length;
+        int kept = 0;
+        int used = draft.length + 1;
         for (int i = 0; i <= draft.length; i++) {
             int expected = i < draft.length ? draft[i] : -1;
             int id = accept(Arrays.copyOfRange(logits, i * vocab, (i + 1) * vocab), expected);
             if (id == expected) {
-                accepted++;
+                kept++;
             }
             if (done() || id != expected) {
-                return i + 1;
+                used = i + 1;
+                break;
             }
         }
-        return draft.length + 1;
+        accepted += kept;
+        adapt(draft.length, kept);
+        return used;
     }
 
     private int accept(float[] logits, int draft) {
