@@ -17,9 +17,17 @@ import java.nio.file.Path;
  * @param limits when loaded models are evicted (--max-loaded, --memory-budget)
  * @param ctxSize context of each generation session in tokens; 0 means the default (trained context within the memory budget)
  * @param kvType the generation sessions' KV cache type (F16, Q8_0, Q4_0, F32)
+ * @param parallel sequence slots per generation model (calls served together by continuous batching)
+ * @param cacheRamMib the prefix cache's size per generation model in MiB; null means sized from free memory
  */
 public record EngineOptions(Path model, Path embedModel, Integer threads, String cores, ModelCatalog catalog,
-                            ModelRegistry.Limits limits, int ctxSize, GgmlType kvType) {
+                            ModelRegistry.Limits limits, int ctxSize, GgmlType kvType, int parallel, Long cacheRamMib) {
+    /** The most --cache-ram takes (1 TiB): more is a typo, not a plan. */
+    public static final long MAX_CACHE_RAM_MIB = 1L << 20;
+
+    /** serve's default for --parallel. */
+    public static final int DEFAULT_PARALLEL = 4;
+
     public EngineOptions {
         limits = limits == null ? ModelRegistry.Limits.NONE : limits;
         kvType = kvType == null ? GgmlType.F16 : kvType;
@@ -36,6 +44,20 @@ public record EngineOptions(Path model, Path embedModel, Integer threads, String
 
     public EngineOptions(Path model, Path embedModel, Integer threads, String cores, int ctxSize, GgmlType kvType) {
         this(model, embedModel, threads, cores, null, ModelRegistry.Limits.NONE, ctxSize, kvType);
+    }
+
+    public EngineOptions(Path model, Path embedModel, Integer threads, String cores, ModelCatalog catalog,
+                         ModelRegistry.Limits limits, int ctxSize, GgmlType kvType) {
+        this(model, embedModel, threads, cores, catalog, limits, ctxSize, kvType, DEFAULT_PARALLEL, null);
+    }
+
+    public EngineOptions(Path model, Path embedModel, Integer threads, String cores, int parallel, Long cacheRamMib) {
+        this(model, embedModel, threads, cores, null, ModelRegistry.Limits.NONE, 0, GgmlType.F16, parallel, cacheRamMib);
+    }
+
+    /** The prefix cache's bytes: --cache-ram, or sized from the memory free now. */
+    public long prefixCacheBytes() {
+        return cacheRamMib == null ? io.k3mcp.engine.session.SystemMemory.defaultPrefixCacheBytes() : cacheRamMib << 20;
     }
 
     public static EngineOptions none() {

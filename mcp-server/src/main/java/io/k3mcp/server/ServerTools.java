@@ -30,13 +30,26 @@ public final class ServerTools {
         // One kernel pool for the whole process, shared by every engine-backed tool.
         Kernels kernels = KernelsChoice.pick(engine.threads() == null ? 0 : engine.threads(),
                 KernelsChoice.parseCpuList(engine.cores()));
-        ModelRegistry registry = new ModelRegistry(kernels, engine.ctxSize(), engine.limits(), engine.kvType());
+        ModelRegistry registry = new ModelRegistry(kernels, engine.ctxSize(), engine.limits(), engine.kvType(), engine.parallel(),
+                engine.prefixCacheBytes());
         ModelResolver names = engine.catalog() != null ? engine.catalog() : ModelResolver.PATHS;
+        if (engine.model() != null) {
+            checkCapacity(registry, engine.model());
+        }
         List<Tool<?, ?>> tools = new ArrayList<>();
         tools.add(new GenerateTool(registry, engine.model(), models, names, metrics));
         tools.add(new EmbedTool(engine.embedModel(), () -> kernels, models, names, engine.limits(), metrics));
         tools.add(new BoardStatusTool());
         tools.add(io.k3mcp.tools.bench.BenchmarkTool.onThisMachine(engine.model(), history.file(), names, metrics));
         return tools;
+    }
+
+    /** Slots that cannot fit are refused at start, with the numbers; a file that does not load is left to the first call to report. */
+    private static void checkCapacity(ModelRegistry registry, java.nio.file.Path model) {
+        try {
+            registry.checkCapacity(model);
+        } catch (java.io.IOException | io.k3mcp.engine.model.UnsupportedModelException e) {
+            org.slf4j.LoggerFactory.getLogger(ServerTools.class).warn("event=capacity_check_skipped model={} error={}", model, e.toString());
+        }
     }
 }

@@ -1,8 +1,10 @@
 package io.k3mcp.engine.model;
 
+import io.k3mcp.kernels.Buffers;
 import io.k3mcp.kernels.Kernels;
 
 import java.nio.FloatBuffer;
+import java.util.List;
 
 /**
  * The attention sub-block of one layer: Q/K/V projections (+ biases), per-head q/k norms (and gemma4's
@@ -23,7 +25,8 @@ final class AttentionBlock {
         this.ropeFreqs = ropeFreqs;
     }
 
-    void run(ForwardBuffers buf, int il, LayerWeights lw, KvCache cache, int pos0, int n) {
+    /** Projections and norms over all n rows of the batch; RoPE, the cache write and attention per sequence segment. */
+    void run(ForwardBuffers buf, int il, LayerWeights lw, List<Segment> segments, int n) {
         LayerShape s = c.layer(il);
         int d = s.headDim();
         FloatBuffer factors = s.ropeFreqs() ? ropeFreqs : null;
@@ -36,22 +39,32 @@ final class AttentionBlock {
             kernels.rmsNorm(q, lw.qNorm(), buf.qb, d, n * s.nHead(), c.normEps());
             q = buf.qb;
         }
-        kernels.rope(q, n, s.nHead(), d, s.ropeDims(), pos0, s.ropeBase(), s.freqScale(), c.arch().ropeNeox, factors);
+        for (Segment g : segments) {
+            kernels.rope(rows(q, g, s.qDim()), g.n(), s.nHead(), d, s.ropeDims(), g.pos0(), s.ropeBase(), s.freqScale(),
+                    c.arch().ropeNeox, factors);
+        }
         if (c.queryScale() != 1f) {
             kernels.scale(q, c.queryScale(), n * s.qDim());
         }
-        KvRotation rot = cache.rotation();
-        if (rot.k() > 0) {
-            kernels.hadamard(q, rot.k(), n * s.qDim() / rot.k());
-        }
         if (s.kvLayer() == il) {
-            writeKeysValues(buf, il, lw, s, cache, pos0, n, factors);
+            writeKeysValues(buf, il, lw, s, segments, n, factors);
         }
-        int first = cache.firstPosition(s.kvLayer());
-        kernels.attention(q, cache.keys(s.kvLayer()), cache.values(s.kvLayer()), cache.type(), buf.att, n, pos0 - first,
-                pos0 + n - first, s.nHead(), s.nKvHead(), d, c.attnScale(), true, s.sliding() ? c.slidingWindow() : 0);
-        if (rot.v() > 0) {
-            kernels.hadamard(buf.att, rot.v(), n * s.qDim() / rot.v());
+        for (Segment g : segments) {
+            // each sequence's cache has its own KV type, so its own rotation of q and of the attention output
+            KvCache cache = g.cache();
+            KvRotation rot = cache.rotation();
+            FloatBuffer qg = rows(q, g, s.qDim());
+            FloatBuffer att = rows(buf.att, g, s.qDim());
+            if (rot.k() > 0) {
+                kernels.hadamard(qg, rot.k(), g.n() * s.qDim() / rot.k());
+            }
+            int first = cache.firstPosition(s.kvLayer());
+            kernels.attention(qg, cache.keys(s.kvLayer()), cache.values(s.kvLayer()), cache.type(), att, g.n(),
+                    g.pos0() - first, g.pos0() + g.n() - first, s.nHead(), s.nKvHead(), d,
+                    c.attnScale(), true, s.sliding() ? c.slidingWindow() : 0);
+            if (rot.v() > 0) {
+                kernels.hadamard(att, rot.v(), g.n() * s.qDim() / rot.v());
+            }
         }
         // the hybrids' output gate multiplies the attention output once it is back in the unrotated basis
         if (buf.attGate != null) {
@@ -60,7 +73,7 @@ final class AttentionBlock {
         lw.wo().multiply(kernels, buf.att, buf.proj, n);
     }
 
-    private void writeKeysValues(ForwardBuffers buf, int il, LayerWeights lw, LayerShape s, KvCache cache, int pos0, int n,
+    private void writeKeysValues(ForwardBuffers buf, int il, LayerWeights lw, LayerShape s, List<Segment> segments, int n,
                                  FloatBuffer factors) {
         int d = s.headDim();
         FloatBuffer k = project(lw.wk(), lw.bk(), buf.xb, buf.k, n);
@@ -74,17 +87,26 @@ final class AttentionBlock {
             kernels.rmsNorm(v, null, buf.vb, d, n * s.nKvHead(), c.normEps());
             v = buf.vb;
         }
-        kernels.rope(k, n, s.nKvHead(), d, s.ropeDims(), pos0, s.ropeBase(), s.freqScale(), c.arch().ropeNeox, factors);
-        KvRotation rot = cache.rotation();
-        if (rot.k() > 0) {
-            if (v == k) {
-                throw new IllegalStateException("layer " + il + ": V shares K's buffer, so K's rotation would rotate V too");
+        for (Segment g : segments) {
+            FloatBuffer kg = rows(k, g, s.kvDim());
+            FloatBuffer vg = rows(v, g, s.kvDim());
+            kernels.rope(kg, g.n(), s.nKvHead(), d, s.ropeDims(), g.pos0(), s.ropeBase(), s.freqScale(), c.arch().ropeNeox, factors);
+            KvRotation rot = g.cache().rotation();
+            if (rot.k() > 0) {
+                if (v == k) {
+                    throw new IllegalStateException("layer " + il + ": V shares K's buffer, so K's rotation would rotate V too");
+                }
+                kernels.hadamard(kg, rot.k(), g.n() * s.kvDim() / rot.k());
+                kernels.hadamard(vg, rot.v(), g.n() * s.kvDim() / rot.v());
             }
-            kernels.hadamard(k, rot.k(), n * s.kvDim() / rot.k());
-            kernels.hadamard(v, rot.v(), n * s.kvDim() / rot.v());
+            // keys and values go through the cache (F16 rounding, or quantisation) before attention reads them
+            g.cache().write(kernels, il, g.pos0(), kg, vg, g.n(), s.kvDim());
         }
-        // keys and values go through the cache (F16 rounding, or quantisation) before attention reads them
-        cache.write(kernels, il, pos0, k, v, n, s.kvDim());
+    }
+
+    /** The segment's rows of a token-major buffer with {@code width} floats per token. */
+    private static FloatBuffer rows(FloatBuffer b, Segment g, int width) {
+        return Buffers.slice(b, g.offset() * width, g.n() * width);
     }
 
     /** De-interleaves buf.q's (query, gate) head pairs: queries into buf.att (free until attention), gates into buf.attGate. */

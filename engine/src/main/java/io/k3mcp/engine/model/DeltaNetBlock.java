@@ -4,6 +4,7 @@ import io.k3mcp.kernels.Buffers;
 import io.k3mcp.kernels.Kernels;
 
 import java.nio.FloatBuffer;
+import java.util.List;
 
 /**
  * The gated delta-net mixer of a qwen35 recurrent layer (ARCHITECTURES.md section 3.6): the mixed q/k/v
@@ -31,16 +32,26 @@ final class DeltaNetBlock {
         this.kernels = kernels;
     }
 
-    void run(ForwardBuffers buf, int il, DeltaNetWeights w, RecurrentState memory, int n) {
+    /** Projections over all n rows; the convolution and the delta rule per segment, each over its sequence's own state. */
+    void run(ForwardBuffers buf, int il, DeltaNetWeights w, List<Segment> segments, int n) {
         ensureBuffers(n);
         int s = dn.stateSize();
         w.qkv().multiply(kernels, buf.xb, mixed, n);
         w.gate().multiply(kernels, buf.xb, z, n);
         w.beta().multiply(kernels, buf.xb, beta, n);
         w.alpha().multiply(kernels, buf.xb, alpha, n);
-        kernels.causalConv(memory.conv(il), mixed, w.conv(), conv, n, dn.convDim(), dn.dConv());
-        kernels.gatedDeltaNet(memory.state(il), conv, alpha, beta, w.dtBias(), w.a(), out, n,
-                dn.nKHeads(), dn.nVHeads(), s, c.normEps());
+        int cd = dn.convDim();
+        int h = dn.nVHeads();
+        int vd = dn.valueDim();
+        for (Segment g : segments) {
+            RecurrentState memory = g.cache().recurrent();
+            int t0 = g.offset();
+            int t = g.n();
+            FloatBuffer convOut = Buffers.slice(conv, t0 * cd, t * cd);
+            kernels.causalConv(memory.conv(il), Buffers.slice(mixed, t0 * cd, t * cd), w.conv(), convOut, t, cd, dn.dConv());
+            kernels.gatedDeltaNet(memory.state(il), convOut, Buffers.slice(alpha, t0 * h, t * h), Buffers.slice(beta, t0 * h, t * h),
+                    w.dtBias(), w.a(), Buffers.slice(out, t0 * vd, t * vd), t, dn.nKHeads(), h, s, c.normEps());
+        }
         kernels.rmsNorm(out, w.norm(), normed, s, n * dn.nVHeads(), c.normEps());
         kernels.swiglu(z, normed, out, n * dn.valueDim());
         w.out().multiply(kernels, out, buf.proj, n);

@@ -322,6 +322,14 @@ public final class KvCache {
         return layers[layer] == null ? null : layers[layer].values;
     }
 
+    /** Puts a copy's first {@code n} rows of keys and values at position 0 of layer {@code layer}, growing its rows to hold them. */
+    void putRows(int layer, byte[] k, byte[] v, int n) {
+        LayerMemory m = layers[layer];
+        m.ensureRows(n);
+        m.keys.put(0, k, 0, n * m.rowBytes);
+        m.values.put(0, v, 0, n * m.rowBytes);
+    }
+
     /** The position of the first row that {@link #keys} returns for {@code layer}. */
     int firstPosition(int layer) {
         return layers[layer].first;

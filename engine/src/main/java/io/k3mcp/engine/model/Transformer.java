@@ -4,12 +4,14 @@ import io.k3mcp.kernels.Buffers;
 import io.k3mcp.kernels.Kernels;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The forward pass: one straight-line block for every architecture, parameterised by
  * {@link ModelConfig} and the optional tensors of {@link LayerWeights}. All arithmetic goes through
  * {@link Kernels}. A prompt runs as one batch (in chunks of {@link #MAX_BATCH}); a decode step is a
- * batch of one. Not thread-safe: one session drives one transformer at a time.
+ * batch of one; several sequences share one batch through {@link #forward(List)}. Not thread-safe: one session drives one transformer at a time.
  */
 public final class Transformer {
     /** Tokens per forward batch (llama.cpp's default n_ubatch). */
@@ -82,13 +84,7 @@ public final class Transformer {
         float[] logits = new float[(allLogits ? tokens.length : 1) * c.nVocab()];
         for (int from = 0; from < tokens.length; from += maxBatch) {
             int n = Math.min(maxBatch, tokens.length - from);
-            ensureBuffers(n);
-            int pos0 = cache.length();
-            embed(tokens, from, n);
-            for (int il = 0; il < c.nLayer(); il++) {
-                layer(il, w.layers().get(il), cache, pos0, n);
-            }
-            cache.commit(tokens, from, n);
+            run(List.of(new Segment(cache, cache.length(), 0, n)), Arrays.copyOfRange(tokens, from, from + n));
             if (allLogits) {
                 outputLogits(0, n, logits, from * c.nVocab());
             } else if (from + n == tokens.length) {
@@ -96,6 +92,36 @@ public final class Transformer {
             }
         }
         return logits;
+    }
+
+    /**
+     * Runs a batch of sequences in one forward pass (docs/ENGINE.md "A batch of sequences"): the matmuls
+     * see one token matrix, attention and the recurrent layers run per sequence over its own memory. The
+     * numbers of each sequence are those it would get alone.
+     *
+     * @return per step, in order, the logits of its last token or (allLogits) of every token
+     */
+    public float[][] forward(List<SequenceStep> steps) {
+        List<Segment> segments = SequenceBatch.segments(steps, maxBatch);
+        int total = 0;
+        for (SequenceStep s : steps) {
+            checkTokens(s.cache(), s.tokens());
+            total += s.tokens().length;
+        }
+        int[] ids = new int[total];
+        for (int i = 0; i < steps.size(); i++) {
+            int[] t = steps.get(i).tokens();
+            System.arraycopy(t, 0, ids, segments.get(i).offset(), t.length);
+        }
+        run(segments, ids);
+        float[][] out = new float[steps.size()][];
+        for (int i = 0; i < steps.size(); i++) {
+            Segment g = segments.get(i);
+            boolean all = steps.get(i).allLogits();
+            out[i] = new float[(all ? g.n() : 1) * c.nVocab()];
+            outputLogits(all ? g.offset() : g.offset() + g.n() - 1, all ? g.n() : 1, out[i], 0);
+        }
+        return out;
     }
 
     /**
@@ -108,18 +134,24 @@ public final class Transformer {
         float[] out = new float[tokens.length * e];
         for (int from = 0; from < tokens.length; from += maxBatch) {
             int n = Math.min(maxBatch, tokens.length - from);
-            ensureBuffers(n);
-            int pos0 = cache.length();
-            embed(tokens, from, n);
-            for (int il = 0; il < c.nLayer(); il++) {
-                layer(il, w.layers().get(il), cache, pos0, n);
-            }
-            cache.commit(tokens, from, n);
+            run(List.of(new Segment(cache, cache.length(), 0, n)), Arrays.copyOfRange(tokens, from, from + n));
             FloatBuffer normed = Buffers.slice(buf.xb, 0, n * e);
             kernels.rmsNorm(Buffers.slice(buf.x, 0, n * e), w.outputNorm(), normed, e, n, c.normEps());
             normed.get(0, out, from * e, n * e);
         }
         return out;
+    }
+
+    /** Embeds the batch's ids (the segments' tokens, in row order), runs every layer and commits each segment's tokens. */
+    private void run(List<Segment> segments, int[] ids) {
+        ensureBuffers(ids.length);
+        embed(ids, 0, ids.length);
+        for (int il = 0; il < c.nLayer(); il++) {
+            layer(il, w.layers().get(il), segments, ids.length);
+        }
+        for (Segment g : segments) {
+            g.cache().commit(ids, g.offset(), g.n());
+        }
     }
 
     private void checkTokens(KvCache cache, int[] tokens) {
@@ -158,13 +190,13 @@ public final class Transformer {
         }
     }
 
-    private void layer(int il, LayerWeights lw, KvCache cache, int pos0, int n) {
+    private void layer(int il, LayerWeights lw, List<Segment> segments, int n) {
         int e = c.nEmbd();
         kernels.rmsNorm(buf.x, lw.attnNorm(), buf.xb, e, n, c.normEps());
         if (lw.deltaNet() != null) {
-            deltaNet.run(buf, il, lw.deltaNet(), cache.recurrent(), n);
+            deltaNet.run(buf, il, lw.deltaNet(), segments, n);
         } else {
-            attention.run(buf, il, lw, cache, pos0, n);
+            attention.run(buf, il, lw, segments, n);
         }
         residual(lw.postAttnNorm(), n);
 

@@ -32,6 +32,43 @@ public final class Sampler {
         return draw(l, ids, n);
     }
 
+    /**
+     * Speculative sampling's acceptance rule for a draft token proposed with certainty (prompt lookup): the
+     * draft is kept with probability p(draft) under this sampler's distribution, else a token is drawn from p
+     * without the draft, renormalised. Either way each token comes out with probability p, as from
+     * {@link #sample}; greedy returns the argmax.
+     */
+    public int sampleDraft(float[] logits, int[] history, int historyLength, int draft) {
+        float[] l = penalised(logits, history, historyLength);
+        if (config.isGreedy()) {
+            return Logits.argmax(l, 0, l.length);
+        }
+        int k = config.topK() > 0 ? Math.min(config.topK(), l.length) : l.length;
+        int[] ids = Logits.order(l, 0, l.length, k);
+        int n = minP(l, ids, topP(l, ids, k));
+        double[] p = softmax(l, ids, n, config.temperature());
+        int at = -1;
+        for (int i = 0; i < n; i++) {
+            if (ids[i] == draft) {
+                at = i;
+            }
+        }
+        if (at >= 0 && random.nextDouble() < p[at]) {
+            return draft;
+        }
+        if (at >= 0) {
+            if (n == 1) {
+                return draft;   // p(draft) = 1: only rounding can get here
+            }
+            p[at] = 0;
+        }
+        double rest = 0;
+        for (int i = 0; i < n; i++) {
+            rest += p[i];
+        }
+        return drawFrom(p, ids, n, rest);
+    }
+
     private float[] penalised(float[] logits, int[] history, int historyLength) {
         if (config.repeatPenalty() == 1f || config.repeatLastN() == 0 || historyLength == 0) {
             return logits;
@@ -78,8 +115,12 @@ public final class Sampler {
     }
 
     private int draw(float[] l, int[] ids, int n) {
-        double[] p = softmax(l, ids, n, config.temperature());
-        double u = random.nextDouble();
+        return drawFrom(softmax(l, ids, n, config.temperature()), ids, n, 1.0);
+    }
+
+    /** Draws ids[i] with probability p[i] / total (total = the sum of p). */
+    private int drawFrom(double[] p, int[] ids, int n, double total) {
+        double u = random.nextDouble() * total;
         double cum = 0;
         for (int i = 0; i < n; i++) {
             cum += p[i];

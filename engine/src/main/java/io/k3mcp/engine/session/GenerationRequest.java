@@ -16,10 +16,18 @@ import java.util.function.BooleanSupplier;
  * @param cancelled polled between tokens; true ends generation with finish reason "cancelled"
  * @param listener  called after every generated token
  * @param constraint restricts the sampled tokens (constrained decoding); null for none
+ * @param speculation prompt-lookup drafts; null: {@link Speculation#DEFAULT} when greedy, else off
  */
 public record GenerationRequest(int[] prompt, int maxTokens, SamplerConfig sampler, List<String> stop,
                                 int topLogits, BooleanSupplier cancelled, TokenListener listener,
-                                TokenConstraint constraint) {
+                                TokenConstraint constraint, Speculation speculation) {
+
+    /** Speculation as the sampler decides (on for greedy). */
+    public GenerationRequest(int[] prompt, int maxTokens, SamplerConfig sampler, List<String> stop,
+                             int topLogits, BooleanSupplier cancelled, TokenListener listener,
+                             TokenConstraint constraint) {
+        this(prompt, maxTokens, sampler, stop, topLogits, cancelled, listener, constraint, null);
+    }
 
     /** Without a constraint. */
     public GenerationRequest(int[] prompt, int maxTokens, SamplerConfig sampler, List<String> stop,
@@ -45,6 +53,14 @@ public record GenerationRequest(int[] prompt, int maxTokens, SamplerConfig sampl
         }
         cancelled = cancelled == null ? () -> false : cancelled;
         listener = listener == null ? TokenListener.NONE : listener;
+        if (speculation == null) {
+            speculation = sampler.isGreedy() ? Speculation.DEFAULT : Speculation.OFF;
+        }
+    }
+
+    /** The same request with other speculation settings. */
+    public GenerationRequest withSpeculation(Speculation s) {
+        return new GenerationRequest(prompt, maxTokens, sampler, stop, topLogits, cancelled, listener, constraint, s);
     }
 
     /** Greedy, no stop strings, no top logits. */

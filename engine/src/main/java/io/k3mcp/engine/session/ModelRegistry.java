@@ -1,6 +1,8 @@
 package io.k3mcp.engine.session;
 
+import io.k3mcp.engine.model.KvCache;
 import io.k3mcp.engine.model.Model;
+import io.k3mcp.engine.model.ModelConfig;
 import io.k3mcp.engine.tokenizer.Tokenizer;
 import io.k3mcp.engine.tokenizer.Tokenizers;
 import io.k3mcp.kernels.GgmlType;
@@ -74,6 +76,8 @@ public final class ModelRegistry implements AutoCloseable {
     private final Kernels kernels;
     private final int contextLength;
     private final GgmlType kvType;
+    private final int parallel;
+    private final long prefixCacheBytes;
     private final LeasedCache<Loaded> models;
 
     /** @param contextLength KV cache size of each session; 0 = the default of {@link ContextSize} */
@@ -90,14 +94,28 @@ public final class ModelRegistry implements AutoCloseable {
         this(kernels, contextLength, Limits.NONE, kvType);
     }
 
-    /**
-     * @param limits when idle models are closed (serve's --max-loaded, --memory-budget)
-     * @param kvType the sessions' KV cache type ({@link KvType}: F16, Q8_0, Q4_0, F32)
-     */
     public ModelRegistry(Kernels kernels, int contextLength, Limits limits, GgmlType kvType) {
+        this(kernels, contextLength, limits, kvType, 1, 0);
+    }
+
+    public ModelRegistry(Kernels kernels, int contextLength, int parallel, long prefixCacheBytes) {
+        this(kernels, contextLength, Limits.NONE, GgmlType.F16, parallel, prefixCacheBytes);
+    }
+
+    /**
+     * @param limits           when idle models are closed (serve's --max-loaded, --memory-budget)
+     * @param kvType           the sessions' KV cache type ({@link KvType}: F16, Q8_0, Q4_0, F32)
+     * @param parallel         sequence slots of each session (calls served together by continuous batching)
+     * @param prefixCacheBytes per session, memory for copies of recent calls' KV rows (the prefix cache; 0: none)
+     */
+    public ModelRegistry(Kernels kernels, int contextLength, Limits limits, GgmlType kvType, int parallel,
+                         long prefixCacheBytes) {
+        BatchScheduler.checkParallel(parallel);
         this.kernels = kernels;
         this.contextLength = contextLength;
         this.kvType = kvType;
+        this.parallel = parallel;
+        this.prefixCacheBytes = prefixCacheBytes;
         this.models = new LeasedCache<>("generate", limits, ModelRegistry::footprint, l -> l.model().close());
     }
 
@@ -125,14 +143,15 @@ public final class ModelRegistry implements AutoCloseable {
         Loaded loaded;
         try {
             Tokenizer tokenizer = Tokenizers.fromGguf(model.file().metadata());
-            Session session = new Session(model, kernels, TokenText.of(tokenizer), contextLength, kvType);
+            Session session = new Session(model, kernels, TokenText.of(tokenizer), contextLength, kvType, parallel,
+                    SystemMemory.available(), prefixCacheBytes);
             loaded = new Loaded(key, model, tokenizer, session);
         } catch (RuntimeException e) {
             closeQuietly(model, e);
             throw e;
         }
-        log.info("model registered path={} context={} kv_type={} kernels={}", key, loaded.session().contextLength(),
-                KvType.name(kvType), kernels.name());
+        log.info("model registered path={} context={} kv_type={} parallel={} kernels={}", key, loaded.session().contextLength(),
+                KvType.name(kvType), parallel, kernels.name());
         return loaded;
     }
 
@@ -150,6 +169,22 @@ public final class ModelRegistry implements AutoCloseable {
             log.warn("cannot stat model file path={} error={}", path, e.toString());
             return -1;
         }
+    }
+
+    /**
+     * Refuses, before any call, a model whose sequence slots' KV caches do not fit the memory available now
+     * (reads the file's shape only; the weights load on first use).
+     */
+    public void checkCapacity(Path path) throws IOException {
+        checkCapacity(path, SystemMemory.available());
+    }
+
+    void checkCapacity(Path path, long availableBytes) throws IOException {
+        ModelConfig config = Model.readConfig(path.toAbsolutePath().normalize());
+        int ctx = ContextSize.choose(config, contextLength, kvType, FreeMemory.available() / parallel).tokens();
+        long perSlot = KvCache.bytesFor(config, ctx, kvType);
+        BatchScheduler.requireFits(perSlot, ctx, parallel, availableBytes);
+        log.info("capacity checked path={} parallel={} context={} kv_bytes_per_slot={}", path, parallel, ctx, perSlot);
     }
 
     /** The models loaded now, least recently used first. */

@@ -5,7 +5,6 @@ import io.k3mcp.engine.model.Model;
 import io.k3mcp.engine.model.ModelConfig;
 import io.k3mcp.engine.model.Transformer;
 import io.k3mcp.engine.sampling.Logits;
-import io.k3mcp.engine.sampling.Sampler;
 import io.k3mcp.engine.sampling.TokenLogit;
 import io.k3mcp.kernels.GgmlType;
 import io.k3mcp.kernels.Kernels;
@@ -17,19 +16,22 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Generation and scoring over one model with one KV cache. The cache keeps the tokens of the last
- * call, so a prompt that starts with them only runs its new suffix. One call at a time:
- * the methods are synchronized.
+ * Generation and scoring over one model: {@code parallel} sequence slots, each with its own KV cache,
+ * served by continuous batching ({@link BatchScheduler}). A slot's cache keeps the tokens of its last
+ * call, so a prompt that starts with them only runs its new suffix.
  */
 public final class Session {
     private static final Logger log = LoggerFactory.getLogger(Session.class);
+    /** Most sequence slots a session takes. */
+    public static final int MAX_PARALLEL = BatchScheduler.MAX_PARALLEL;
     /** Positions scored per forward pass. */
     private static final int SCORE_CHUNK = 64;
 
     private final ModelConfig config;
     private final Transformer transformer;
     private final TokenText text;
-    private final KvCache cache;
+    private final BatchScheduler scheduler;
+    private final int context;
 
     /**
      * @param contextLength tokens the KV cache holds (prompt + generated); 0 = the default of {@link ContextSize}
@@ -39,119 +41,103 @@ public final class Session {
      * @throws KvTypeException when the cache type cannot hold this model's heads
      */
     public Session(Model model, Kernels kernels, TokenText text, int contextLength, GgmlType kvType) {
-        this(model, kernels, text, contextLength, kvType, Transformer.MAX_BATCH);
+        this(model, kernels, text, contextLength, kvType, 1, Long.MAX_VALUE, 0);
+    }
+
+    /**
+     * @param parallel         sequence slots: calls that run at once, sharing every forward pass
+     * @param availableBytes   memory the slots' KV caches may take; {@code parallel} caches that do not fit are refused
+     * @param prefixCacheBytes memory for copies of recent calls' KV rows, resumed by later calls in any slot (0: none)
+     */
+    public Session(Model model, Kernels kernels, TokenText text, int contextLength, GgmlType kvType, int parallel,
+                   long availableBytes, long prefixCacheBytes) {
+        this(model, kernels, text, contextLength, kvType, parallel, availableBytes, prefixCacheBytes, Transformer.MAX_BATCH);
     }
 
     /** @param prefillBatch tokens per prefill batch (each reported to the listener) */
     Session(Model model, Kernels kernels, TokenText text, int contextLength, GgmlType kvType, int prefillBatch) {
+        this(model, kernels, text, contextLength, kvType, 1, Long.MAX_VALUE, 0, prefillBatch);
+    }
+
+    private Session(Model model, Kernels kernels, TokenText text, int contextLength, GgmlType kvType, int parallel,
+                    long availableBytes, long prefixCacheBytes, int prefillBatch) {
         this.config = model.config();
         KvType.check(config, kvType);
-        ContextSize ctx = ContextSize.choose(config, contextLength, kvType, FreeMemory.available());
-        log.info("context tokens={} reason=\"{}\" kv_type={} kv_bytes_full={}", ctx.tokens(), ctx.reason(), kvType.name(),
-                ctx.cacheBytes());
+        BatchScheduler.checkParallel(parallel);
+        // each slot has a cache of the full context: the default context is sized for its share of the memory
+        ContextSize ctx = ContextSize.choose(config, contextLength, kvType, FreeMemory.available() / parallel);
+        log.info("context tokens={} reason=\"{}\" kv_type={} kv_bytes_full={} parallel={}", ctx.tokens(), ctx.reason(),
+                kvType.name(), ctx.cacheBytes(), parallel);
         this.transformer = new Transformer(model, kernels, prefillBatch);
         this.text = text;
-        this.cache = new KvCache(config, ctx.tokens(), kvType);
+        this.scheduler = new BatchScheduler(transformer, ctx.tokens(), kvType, parallel, availableBytes, prefixCacheBytes);
+        // every slot's cache has the same shape: the first one's limit is the session's (a sliding ring exceeds ctx)
+        this.context = scheduler.positionLimit();
     }
 
     public int contextLength() {
-        return cache.positionLimit();
+        return context;
     }
 
-    /** Bytes the KV cache holds for this session's context. */
+    /** Sequence slots: how many calls share the forward passes at once. */
+    public int parallel() {
+        return scheduler.parallel();
+    }
+
+    /** Bytes the slots' KV caches hold for this session's context (a slot's cache is made on first use). */
     public long kvCacheBytes() {
-        return cache.bytes();
+        return scheduler.bytes();
     }
 
-    public synchronized GenerationResult generate(GenerationRequest r) {
+    /** The most calls one forward pass has served so far. */
+    int peakSequencesPerStep() {
+        return scheduler.peakSequences();
+    }
+
+    /**
+     * Runs one call to its end. Safe from several threads: up to {@link #parallel()} calls run together,
+     * each step of each one in the same forward pass; more wait for a free slot.
+     */
+    public GenerationResult generate(GenerationRequest r) {
         int[] prompt = r.prompt();
-        if (prompt.length > cache.positionLimit()) {
+        if (prompt.length > context) {
             throw new ContextOverflowException(true, "the prompt has " + prompt.length + " tokens, more than the context of "
-                    + cache.positionLimit() + " tokens; shorten it or start the session with a larger context");
+                    + context + " tokens; shorten it or start the session with a larger context");
         }
-        if (prompt.length + r.maxTokens() > cache.positionLimit()) {
+        if (prompt.length + r.maxTokens() > context) {
             throw new ContextOverflowException(false, "context overflow: " + prompt.length + " prompt tokens + max_tokens "
                     + r.maxTokens() + " = " + (prompt.length + r.maxTokens()) + " exceed the context of "
-                    + cache.positionLimit() + " tokens; shorten the prompt or lower max_tokens");
+                    + context + " tokens; shorten the prompt or lower max_tokens");
         }
         checkIds(prompt);
-        Sampler sampler = new Sampler(r.sampler());
-        TextAssembler assembler = new TextAssembler(r.stop());
-        int[] history = Arrays.copyOf(prompt, prompt.length + r.maxTokens());
-        int historyLength = prompt.length;
-        List<List<TokenLogit>> tops = new ArrayList<>();
-        FinishReason finish = FinishReason.LENGTH;
-
-        long t0 = System.nanoTime();
-        int reused = reusePrefix(prompt);
-        float[] logits = prefill(prompt, reused, r);
-        if (logits != null) {
-            cache.checkpoint();   // a recurrent state resumes only from a copy: the end of this prompt...
-        }
-        long prefillNanos = System.nanoTime() - t0;
-        long t1 = System.nanoTime();
-        int generated = 0;
-        if (logits == null) {
-            finish = FinishReason.CANCELLED;
-        }
-        while (logits != null && generated < r.maxTokens()) {
-            if (r.cancelled().getAsBoolean()) {
-                finish = FinishReason.CANCELLED;
-                break;
-            }
-            if (r.topLogits() > 0) {
-                tops.add(Logits.top(logits, 0, logits.length, r.topLogits()));
-            }
-            if (r.constraint() != null) {
-                r.constraint().restrict(logits, r.maxTokens() - generated);
-            }
-            int id = sampler.sample(logits, history, historyLength);
-            if (r.constraint() != null) {
-                r.constraint().accept(id);
-            }
-            history[historyLength++] = id;
-            generated++;
-            if (text.isEog(id)) {
-                finish = FinishReason.EOS;
-                r.listener().onToken(generated - 1, id, "");
-                break;
-            }
-            r.listener().onToken(generated - 1, id, assembler.add(text.pieceBytes(id)));
-            if (assembler.stopped()) {
-                finish = FinishReason.STOP;
-                break;
-            }
-            if (generated < r.maxTokens()) {
-                logits = transformer.forward(cache, new int[] {id}, false);
-            }
-        }
-        cache.checkpoint();       // ...and the end of this output, where the next turn's prompt usually starts
-        r.listener().onEnd(assembler.finish());
-        long decodeNanos = System.nanoTime() - t1;
-        int[] tokens = Arrays.copyOfRange(history, prompt.length, historyLength);
-        Timings timings = Timings.of(prefillNanos, prompt.length - reused, decodeNanos, Math.max(0, generated - 1));
+        GenerationResult result = scheduler.generate(r, text);
+        Timings timings = result.timings();
         log.info("generated prompt_tokens={} reused={} completion_tokens={} finish={} prefill_ms={} decode_ms={}",
-                prompt.length, reused, generated, finish.wire(), Math.round(timings.prefillMs()), Math.round(timings.decodeMs()));
-        return new GenerationResult(assembler.text(), tokens, prompt.length, generated, finish, timings, tops);
+                prompt.length, timings.promptReused(), result.completionTokens(), result.finishReason().wire(), Math.round(timings.prefillMs()),
+                Math.round(timings.decodeMs()));
+        return result;
     }
 
     /**
      * Teacher-forced logits at every position in one batched pass: the log-probability of each next
      * token, the top {@code topLogits} raw logits, and the perplexity.
      */
-    public synchronized ScoreResult score(int[] tokens, int topLogits) {
+    public ScoreResult score(int[] tokens, int topLogits) {
         if (tokens.length == 0) {
             throw new IllegalArgumentException("nothing to score: the token sequence is empty");
         }
-        if (tokens.length > cache.positionLimit()) {
+        if (tokens.length > context) {
             throw new ContextOverflowException(true, "context overflow: " + tokens.length + " tokens exceed the context of "
-                    + cache.positionLimit() + " tokens");
+                    + context + " tokens");
         }
         if (topLogits < 0) {
             throw new IllegalArgumentException("top_logits must be >= 0, got " + topLogits);
         }
         checkIds(tokens);
-        cache.clear();
+        return scheduler.exclusive(cache -> score(cache, tokens, topLogits));
+    }
+
+    private ScoreResult score(KvCache cache, int[] tokens, int topLogits) {
         int v = config.nVocab();
         List<ScoreResult.Position> positions = new ArrayList<>(tokens.length);
         double nll = 0;
@@ -173,31 +159,6 @@ public final class Session {
         }
         Double ppl = tokens.length > 1 ? Math.exp(nll / (tokens.length - 1)) : null;
         return new ScoreResult(tokens.clone(), positions, ppl);
-    }
-
-    /**
-     * Runs the prompt from {@code from} in batches, checking cancellation between them and telling the
-     * listener after each; null when cancelled.
-     */
-    private float[] prefill(int[] prompt, int from, GenerationRequest r) {
-        float[] logits = null;
-        int batch = transformer.maxBatch();
-        for (int i = from; i < prompt.length; i += batch) {
-            if (r.cancelled().getAsBoolean()) {
-                return null;
-            }
-            int end = Math.min(prompt.length, i + batch);
-            logits = transformer.forward(cache, Arrays.copyOfRange(prompt, i, end), false);
-            r.listener().onPrefill(end, prompt.length);
-        }
-        return logits;
-    }
-
-    /** Keeps the cache's longest exactly resumable prefix of the prompt (at least one token is always run). */
-    private int reusePrefix(int[] prompt) {
-        int keep = cache.reusablePrefix(Arrays.copyOf(prompt, prompt.length - 1));
-        cache.truncate(keep);
-        return keep;
     }
 
     private void checkIds(int[] ids) {

@@ -21,6 +21,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ModelRegistryTest {
 
     @Test
+    void slotsThatDoNotFitTheMemoryAreRefusedBeforeAnyCallWithTheNumbers() throws IOException {
+        Path file = Shared.model("qwen3-mini-q8_0.gguf");
+        try (ModelRegistry r = new ModelRegistry(ReferenceKernels.INSTANCE, 128, 4, 0)) {
+            long perSlot = r.get(file).session().kvCacheBytes();
+            r.checkCapacity(file, 4 * perSlot);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> r.checkCapacity(file, 4 * perSlot - 1));
+            assertTrue(e.getMessage().startsWith("4 sequence slots (parallel) at a 128-token context need 4 x ")
+                    && e.getMessage().contains("of memory is available"), e.getMessage());
+            assertEquals(4, r.get(file).session().parallel());
+        }
+    }
+
+    @Test
     void loadsOncePerFileAndListsTheLoadedModels() throws IOException {
         try (ModelRegistry r = new ModelRegistry(ReferenceKernels.INSTANCE, 128)) {
             Path file = Shared.model("qwen3-mini-q8_0.gguf");

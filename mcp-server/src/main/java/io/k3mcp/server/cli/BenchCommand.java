@@ -76,6 +76,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--turn", description = "Agentic coding turn (~800-token prompt, -n generated tokens; 700 is realistic).")
     boolean turn;
 
+    @Option(names = "--parallel", split = ",", description = "Concurrent sequences, comma-separated (llama-batched-bench -npl): -p prompt tokens each, then -n decode steps with all of them in every forward pass.")
+    List<Integer> parallel;
+
+    @Option(names = "--spec", description = "With --turn: decode the turn without drafts, with always-wrong drafts, with the model's own continuation as drafts, and with prompt lookup.")
+    boolean spec;
+
     @Option(names = "--compare", description = "Print the change against the previous run of the same configuration.")
     boolean compare;
 
@@ -156,6 +162,10 @@ public final class BenchCommand implements Callable<Integer> {
             a.put("cores", cores);
         }
         a.put("turn", turn);
+        if (parallel != null) {
+            a.set("parallel", ints(parallel));
+        }
+        a.put("spec", spec);
         a.put("backend", backend);
         a.put("record", !noRecord);
         return a;

@@ -15,6 +15,7 @@ import io.k3mcp.server.ServerFeatures;
 import io.k3mcp.server.ServerLauncher;
 import io.k3mcp.server.http.HttpOptions;
 import io.k3mcp.server.metrics.MetricsOptions;
+import io.k3mcp.engine.session.Session;
 import io.k3mcp.tools.BenchHistory;
 import io.k3mcp.tools.models.ModelsDirException;
 import java.io.FileDescriptor;
@@ -86,6 +87,14 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--cores", description = "CPU list for the engine workers: 0-3,6, or x100 / a100 on a K3.")
     String cores;
 
+    @Option(names = "--parallel", defaultValue = "4",
+            description = "Sequence slots per generation model: concurrent generate calls share every forward pass (continuous batching). Default: ${DEFAULT-VALUE}.")
+    int parallel;
+
+    @Option(names = "--cache-ram", paramLabel = "MiB",
+            description = "Prefix cache per generation model in MiB: KV rows of recent calls, resumed by later calls that share their prefix (0: off). Default: an eighth of free memory, at most 4096.")
+    Long cacheRamMib;
+
     @Option(names = "--data-dir",
             description = "Where benchmark history is kept. Default: $XDG_DATA_HOME/k3mcp or ~/.local/share/k3mcp.")
     Path dataDir;
@@ -142,6 +151,12 @@ public final class ServeCommand implements Callable<Integer> {
         if (maxRequestBytes < 1024) {
             throw new UsageException("--max-request-bytes: " + maxRequestBytes + " is too small (at least 1024)");
         }
+        if (parallel < 1 || parallel > Session.MAX_PARALLEL) {
+            throw new UsageException("--parallel: " + parallel + " sequence slots; give 1.." + Session.MAX_PARALLEL);
+        }
+        if (cacheRamMib != null && (cacheRamMib < 0 || cacheRamMib > EngineOptions.MAX_CACHE_RAM_MIB)) {
+            throw new UsageException("--cache-ram: " + cacheRamMib + " MiB; give 0 (off) .. " + EngineOptions.MAX_CACHE_RAM_MIB);
+        }
         if (threads != null && threads < 1) {
             throw new UsageException("--threads: " + threads + " must be at least 1");
         }
@@ -169,7 +184,8 @@ public final class ServeCommand implements Callable<Integer> {
         }
         // Over stdio the client is the user's own process; over HTTP, model paths must lie below a models directory.
         EngineOptions engine = new EngineOptions(model, embedModel, threads, cores,
-                models.catalog(kind == ServerLauncher.Transport.STDIO, System.getenv()), models.limits(), ctxSize, kvType);
+                models.catalog(kind == ServerLauncher.Transport.STDIO, System.getenv()), models.limits(), ctxSize, kvType,
+                parallel, cacheRamMib);
         return new ServerLauncher.Config(kind, new HttpOptions(host, port, bearer, maxRequestBytes), engine,
                 Duration.ofMillis(resourceUpdateMs), metricsOptions);
     }

@@ -116,4 +116,22 @@ class BenchCommandTest {
         assertTrue(rows.get(2).get("roofline_ts").isNumber());
         assertTrue(java.nio.file.Files.readString(tmp.resolve("c.svg")).startsWith("<?xml"));
     }
+
+    @Test
+    void parallelPrintsAggregateAndPerSequenceRowsAndBadValuesAreUsageErrors() throws Exception {
+        SyntheticShape shape = new SyntheticShape("cli-tiny", "llama", 256, 1, 4, 2, 64, 256, 300, 512, 10000f, 1e-5f,
+                false, false, "llama", null);
+        Path model = tmp.resolve("cli-tiny-parallel.gguf");
+        SyntheticModelWriter.write(SyntheticPlan.of(shape, SyntheticType.Q4_0), model);
+        CliCapture.Result r = CliCapture.run("bench", "--model", model.toString(), "-t", "1", "-p", "4", "-n", "3",
+                "--parallel", "1,2", "--backend", "reference", "--no-record");
+        assertEquals(0, r.status(), r.stderr());
+        assertTrue(r.stdout().contains("| tg3 x1 | 1 | 1 | 4 | 3 |") && r.stdout().contains("| tg3 x2 | 1 | 2 | 4 | 3 |"), r.stdout());
+        CliCapture.Result bad = CliCapture.run("bench", "--model", model.toString(), "--parallel", "0");
+        assertEquals(2, bad.status());
+        assertTrue(bad.stderr().contains("--parallel:"), bad.stderr());
+        CliCapture.Result specAlone = CliCapture.run("bench", "--model", model.toString(), "--spec");
+        assertEquals(2, specAlone.status());
+        assertTrue(specAlone.stderr().contains("--spec:") && specAlone.stderr().contains("the speculation rows time the agentic turn"), specAlone.stderr());
+    }
 }

@@ -77,6 +77,22 @@ class ServeCommandTest {
     }
 
     @Test
+    void negativeOrAbsurdCacheRamIsAUsageErrorNamingTheFlag() {
+        for (String bad : new String[] {"-1", "1048577", "99999999999"}) {
+            assertEquals(2, run("serve", "--cache-ram", bad));
+            assertTrue(stderr.contains("--cache-ram: " + bad + " MiB; give 0 (off) .. 1048576"), stderr);
+        }
+    }
+
+    @Test
+    void parallelOutsideOneToSixtyFourIsAUsageErrorNamingTheFlag() {
+        for (String bad : new String[] {"0", "-2", "65"}) {
+            assertEquals(2, run("serve", "--parallel", bad));
+            assertTrue(stderr.contains("--parallel: " + bad + " sequence slots; give 1..64"), stderr);
+        }
+    }
+
+    @Test
     void metricsFlagsAreCheckedAgainstTheTransport() {
         assertEquals(2, run("serve", "--metrics"));
         assertTrue(stderr.contains("--metrics: a stdio server has no HTTP port; give --metrics-port"), stderr);

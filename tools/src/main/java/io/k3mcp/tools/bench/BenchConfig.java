@@ -24,22 +24,42 @@ import java.util.List;
  * @param ctxSize        --ctx-size: the KV cache's length (0: what the largest test needs, depth included)
  * @param kvType         the KV cache's type (-ctk/-ctv: F16, Q8_0, Q4_0, F32)
  * @param flashAttn      -fa: which attention path F16/F32 caches take on the native kernels
+ * @param parallel       --parallel: concurrent sequence counts ({@link ServingBench}); empty: none
+ * @param spec           with turn: the speculation rows instead of the plain turn
  */
 public record BenchConfig(Path model, String synthetic, List<Integer> threads, List<Integer> nPrompt,
                           List<Integer> nGen, int repetitions, String cores, boolean turn, Backend backend,
                           long bandwidthBytes, Path syntheticDir, int layers, List<Integer> nDepth, int ctxSize,
-                          GgmlType kvType, FlashAttention flashAttn) {
+                          GgmlType kvType, FlashAttention flashAttn, List<Integer> parallel, boolean spec) {
 
     public static final long DEFAULT_BANDWIDTH_BYTES = 256L << 20;
     /** Largest -d value (llama-bench sets no bound; this keeps a typo from asking for a terabyte cache). */
     public static final int MAX_DEPTH = 1 << 20;
+    /** The most concurrent sequences --parallel measures. */
+    public static final int MAX_PARALLEL = 64;
 
     /** Without depth, on a context sized by the tests. */
     public BenchConfig(Path model, String synthetic, List<Integer> threads, List<Integer> nPrompt, List<Integer> nGen,
                        int repetitions, String cores, boolean turn, Backend backend, long bandwidthBytes, Path syntheticDir,
                        int layers) {
         this(model, synthetic, threads, nPrompt, nGen, repetitions, cores, turn, backend, bandwidthBytes, syntheticDir, layers,
-                List.of(0), 0, GgmlType.F16, FlashAttention.AUTO);
+                List.of(), false);
+    }
+
+    /** Without serving rows. */
+    public BenchConfig(Path model, String synthetic, List<Integer> threads, List<Integer> nPrompt, List<Integer> nGen,
+                       int repetitions, String cores, boolean turn, Backend backend, long bandwidthBytes, Path syntheticDir,
+                       int layers, List<Integer> nDepth, int ctxSize, GgmlType kvType, FlashAttention flashAttn) {
+        this(model, synthetic, threads, nPrompt, nGen, repetitions, cores, turn, backend, bandwidthBytes, syntheticDir, layers,
+                nDepth, ctxSize, kvType, flashAttn, List.of(), false);
+    }
+
+    /** Without depth, on a context sized by the tests, with serving rows. */
+    public BenchConfig(Path model, String synthetic, List<Integer> threads, List<Integer> nPrompt, List<Integer> nGen,
+                       int repetitions, String cores, boolean turn, Backend backend, long bandwidthBytes, Path syntheticDir,
+                       int layers, List<Integer> parallel, boolean spec) {
+        this(model, synthetic, threads, nPrompt, nGen, repetitions, cores, turn, backend, bandwidthBytes, syntheticDir, layers,
+                List.of(0), 0, GgmlType.F16, FlashAttention.AUTO, parallel, spec);
     }
 
     public BenchConfig {
@@ -49,6 +69,16 @@ public record BenchConfig(Path model, String synthetic, List<Integer> threads, L
         threads = List.copyOf(threads);
         nPrompt = List.copyOf(nPrompt);
         nGen = List.copyOf(nGen);
+        parallel = List.copyOf(parallel);
+        if (parallel.stream().anyMatch(n -> n < 1 || n > MAX_PARALLEL)) {
+            throw new IllegalArgumentException("parallel: each value must be 1.." + MAX_PARALLEL + ", got " + parallel);
+        }
+        if (spec && !turn) {
+            throw new IllegalArgumentException("spec: the speculation rows time the agentic turn; give turn too");
+        }
+        if (spec && !parallel.isEmpty()) {
+            throw new IllegalArgumentException("spec: give parallel or spec, not both");
+        }
         if (threads.isEmpty() || threads.stream().anyMatch(t -> t < 1 || t > 1024)) {
             throw new IllegalArgumentException("threads: each value must be 1..1024, got " + threads);
         }

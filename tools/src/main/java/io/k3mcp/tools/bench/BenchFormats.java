@@ -18,9 +18,9 @@ public final class BenchFormats {
     }
 
     public static String format(String kind, BenchResult r) {
-        List<?> rows = r.turns().isEmpty() ? r.rows() : r.turns();
+        List<?> rows = !r.serving().isEmpty() ? r.serving() : r.turns().isEmpty() ? r.rows() : r.turns();
         return switch (kind) {
-            case "md" -> r.turns().isEmpty() ? markdown(r.rows()) : turnMarkdown(r.turns());
+            case "md" -> !r.serving().isEmpty() ? servingMarkdown(r.serving()) : r.turns().isEmpty() ? markdown(r.rows()) : turnMarkdown(r.turns());
             case "json" -> json(rows);
             case "jsonl" -> jsonl(rows);
             case "csv" -> csv(rows);
@@ -57,6 +57,18 @@ public final class BenchFormats {
             sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %d | %.2f | %.2f | %.2f | %.2f |%n", t.modelType(),
                     t.backend(), t.nThreads(), t.promptTokens(), t.completionTokens(), t.prefillTs(), t.decodeTs(),
                     t.overallTs(), t.turnSeconds()));
+        }
+        return sb.toString();
+    }
+
+    public static String servingMarkdown(List<ServingBench.Row> rows) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| test | threads | sequences | prompt | gen | decode s | aggregate t/s | per sequence t/s | drafts accepted |\n");
+        sb.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        for (ServingBench.Row r : rows) {
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %.3f | %.2f | %.2f | %s |%n", r.test(), r.nThreads(),
+                    r.sequences(), r.nPrompt(), r.nGen(), r.decodeSeconds(), r.aggregateTs(), r.perSequenceTs(),
+                    r.accepted() == null ? "" : String.format(Locale.ROOT, "%.0f %%", 100 * r.accepted())));
         }
         return sb.toString();
     }

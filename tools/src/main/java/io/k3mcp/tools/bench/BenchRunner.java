@@ -53,6 +53,7 @@ public final class BenchRunner {
             String cpuInfo = cpuName();
             List<BenchRow> rows = new ArrayList<>();
             List<TurnResult> turns = new ArrayList<>();
+            List<ServingBench.Row> serving = new ArrayList<>();
             int perThread = cfg.turn() ? 1 : (int) (cfg.nPrompt().stream().filter(n -> n > 0).count()
                     + cfg.nGen().stream().filter(n -> n > 0).count()) * cfg.nDepth().size();
             int ctx = context(cfg, model.config().contextLength());
@@ -63,6 +64,14 @@ public final class BenchRunner {
                 cancel.check();
                 try (KernelSet ks = KernelSet.open(cfg.backend(), threads, cpus);
                      FlashSetting flash = FlashSetting.apply(ks, cfg.flashAttn())) {
+                    if (!cfg.parallel().isEmpty() || cfg.spec()) {
+                        int gen = cfg.nGen().isEmpty() ? 64 : cfg.nGen().get(0);
+                        serving.addAll(cfg.spec() ? ServingBench.spec(model, ks.kernels, threads, tokenizer, gen, cancel)
+                                : ServingBench.parallel(model, ks.kernels, threads, cfg.parallel(),
+                                        cfg.nPrompt().isEmpty() ? 1 : Math.max(1, cfg.nPrompt().get(0)), gen, cancel));
+                        progress.report(++done[0], total, (cfg.spec() ? "spec" : "parallel") + " threads=" + threads);
+                        continue;
+                    }
                     try (EngineTarget target = new EngineTarget(model, ks.kernels, tokenizer, ctx, cfg.kvType())) {
                         LOG.info("kv cache ctx={} bytes={} bytes_per_token={}", target.contextTokens(), target.kvCacheBytes(),
                                 target.kvCacheBytes() / target.contextTokens());
@@ -97,7 +106,7 @@ public final class BenchRunner {
                     }
                 }
             }
-            return new BenchResult(cfg.modelLabel(), rows, turns, null, List.of());
+            return new BenchResult(cfg.modelLabel(), rows, turns, null, List.of(), serving);
         }
     }
 

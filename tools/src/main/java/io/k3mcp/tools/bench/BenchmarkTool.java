@@ -89,7 +89,9 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
                 + "mean and stddev over repetitions, with memory bandwidth, the bandwidth roofline for decoding, "
                 + "worker placement and board temperatures. With turn=true, times an agentic coding turn "
                 + "(~800-token prompt, n_gen generated tokens). Use synthetic (e.g. \"tinyllama-1.1b:q4_0\") to "
-                + "benchmark without downloading a model. Slow: minutes for real-size models." + resolver.describe();
+                + "benchmark without downloading a model. parallel=[1,2,4] measures concurrent sequences sharing each "
+                + "forward pass; turn with spec=true measures speculative decoding. Slow: minutes for real-size models."
+                + resolver.describe();
     }
 
     @Override
@@ -111,7 +113,10 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
               "cores": {"type": "string", "description": "cpu list such as 0-3,6, or x100 / a100 on a K3"},
               "turn": {"type": "boolean", "default": false, "description": "agentic-turn benchmark instead of pp/tg; n_gen[0] tokens generated (700 is a realistic turn)"},
               "backend": {"type": "string", "enum": ["auto", "native", "reference"], "default": "auto"},
-              "record": {"type": "boolean", "default": true, "description": "append the run to the history file"}
+              "record": {"type": "boolean", "default": true, "description": "append the run to the history file"},
+              "parallel": {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 64}, "maxItems": 16,
+                "description": "concurrent sequences (llama-batched-bench -npl): n_prompt[0] prefilled each, n_gen[0] decoded with all in every forward pass; aggregate and per-sequence decode t/s"},
+              "spec": {"type": "boolean", "default": false, "description": "with turn: decode the agentic turn without drafts, with always-wrong drafts, with the model's own continuation as drafts, and with prompt lookup"}
             }}""");
     }
 
@@ -126,6 +131,8 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
                 "roofline_ts", "roofline_fraction"]}},
               "turns": {"type": "array", "items": {"type": "object", "required": ["prompt_tokens", "completion_tokens",
                 "prefill_ts", "decode_ts", "overall_ts", "turn_seconds"]}},
+              "serving": {"type": "array", "description": "with parallel or spec", "items": {"type": "object", "required": ["test",
+                "n_threads", "sequences", "n_prompt", "n_gen", "decode_seconds", "aggregate_ts", "per_sequence_ts"]}},
               "history_file": {"type": ["string", "null"]},
               "comparison": {"type": "array"}
             }, "required": ["model", "rows", "turns"]}""");
@@ -205,8 +212,17 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
             throw new ToolInputException("ctx_size", ctxSize + " is below the " + needed
                     + " tokens the largest test needs (n_depth + n_prompt or n_gen); 0 sizes it to the tests");
         }
-        return new Input(new BenchConfig(given != null ? given : model == null ? null : Path.of(model), synthetic, threads, nPrompt, nGen, reps, cores,
-                turn, backend, BenchConfig.DEFAULT_BANDWIDTH_BYTES, null, layers, nDepth, ctxSize, kvType, flash), bool(a, "record", true));
+        List<Integer> parallel = ints(a, "parallel", List.of(), 1, BenchConfig.MAX_PARALLEL);
+        boolean spec = bool(a, "spec", false);
+        if (spec && !turn) {
+            throw new ToolInputException("spec", "the speculation rows time the agentic turn: give turn=true too");
+        }
+        if (spec && !parallel.isEmpty()) {
+            throw new ToolInputException("spec", "give parallel or spec, not both");
+        }
+        return new Input(new BenchConfig(given != null ? given : model == null ? null : Path.of(model), synthetic, threads, nPrompt,
+                nGen, reps, cores, turn, backend, BenchConfig.DEFAULT_BANDWIDTH_BYTES, null, layers, nDepth, ctxSize, kvType, flash,
+                parallel, spec), bool(a, "record", true));
     }
 
     @Override

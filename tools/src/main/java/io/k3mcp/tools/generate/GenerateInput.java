@@ -2,6 +2,7 @@ package io.k3mcp.tools.generate;
 
 import io.k3mcp.engine.grammar.Schema;
 import io.k3mcp.engine.sampling.SamplerConfig;
+import io.k3mcp.engine.session.Speculation;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -13,10 +14,11 @@ import java.util.List;
  * @param tools          function definitions as template data (HF's shape); null for none
  * @param outputSchema   the JSON the output must be (from json_schema, or any JSON for format "json"); null for free text
  * @param schemaArgument the argument outputSchema came from ("json_schema" or "format"); null without one
+ * @param speculation    prompt-lookup drafting; null: on for greedy, off when sampling
  */
 public record GenerateInput(Path model, String prompt, List<Object> messages, List<Object> tools,
                             Schema outputSchema, String schemaArgument, int maxTokens,
-                            SamplerConfig sampler, List<String> stop, boolean noBos, int topLogits) {
+                            SamplerConfig sampler, List<String> stop, boolean noBos, int topLogits, Speculation speculation) {
 
     /** The same rules {@link GenerateTool#parse} enforces, for callers that build the record directly. */
     public GenerateInput {

@@ -33,7 +33,12 @@ final class GenerateSchemas {
                 "description":"generation ends at the first of these; it is not returned"},
               "no_bos":{"type":"boolean","default":false,"description":"do not add the BOS token"},
               "top_logits":{"type":"integer","minimum":0,"maximum":100,"default":0,
-                "description":"report the K highest raw logits for every generated token"}}}""";
+                "description":"report the K highest raw logits for every generated token"},
+              "speculation":{"description":"prompt-lookup speculative decoding: drafts from earlier text verified in one pass; same output. Default: on (ngram 3, max_draft 8) when greedy, off when sampling",
+                "oneOf":[{"type":"string","enum":["off"]},
+                  {"type":"object","additionalProperties":false,"properties":{
+                    "ngram":{"type":"integer","minimum":1,"maximum":8,"default":3},
+                    "max_draft":{"type":"integer","minimum":1,"maximum":32,"default":8}}}]}}}""";
 
     static final String OUTPUT = """
             {"type":"object",
@@ -46,7 +51,9 @@ final class GenerateSchemas {
               "finish_reason":{"type":"string","enum":["stop","length","eos","cancelled"]},
               "timings":{"type":"object","required":["prefill_ms","decode_ms","prefill_tps","decode_tps"],
                 "properties":{"prefill_ms":{"type":"number"},"decode_ms":{"type":"number"},
-                  "prefill_tps":{"type":"number"},"decode_tps":{"type":"number"}}},
+                  "prefill_tps":{"type":"number"},"decode_tps":{"type":"number"},
+                  "prompt_reused":{"type":"integer","description":"prompt tokens resumed from cached memory, not prefilled again"},
+                  "speculation_accepted":{"type":"number","description":"fraction of draft tokens accepted; absent when none was drafted"}}},
               "context_length":{"type":"integer","description":"tokens the session's context holds (prompt + generated)"},
               "top_logits":{"type":"array","items":{"type":"array","items":{"type":"object",
                 "required":["id","logit"],"properties":{"id":{"type":"integer"},"logit":{"type":"number"}}}}},

@@ -15,6 +15,7 @@ import io.k3mcp.engine.session.ContextOverflowException;
 import io.k3mcp.engine.session.GenerationRequest;
 import io.k3mcp.engine.session.GenerationResult;
 import io.k3mcp.engine.session.ModelRegistry;
+import io.k3mcp.engine.session.Speculation;
 import io.k3mcp.tools.Cancellation;
 import io.k3mcp.tools.InferenceMetrics;
 import io.k3mcp.tools.Json;
@@ -46,14 +47,14 @@ public final class GenerateTool implements Tool<GenerateInput, GenerateOutput> {
     static final int DEFAULT_MAX_TOKENS = 256;
     static final float DEFAULT_TEMPERATURE = 0.8f;
     private static final Set<String> ARGS = Set.of("model", "prompt", "messages", "max_tokens", "temperature", "top_k",
-            "top_p", "min_p", "repeat_penalty", "seed", "stop", "no_bos", "top_logits", "tools", "json_schema", "format");
+            "top_p", "min_p", "repeat_penalty", "seed", "stop", "no_bos", "top_logits", "tools", "json_schema", "format", "speculation");
 
     private final ModelRegistry registry;
     private final Path defaultModel;
     private final io.k3mcp.tools.LoadedModels listed;
     private final ModelResolver resolver;
     private final Map<Path, ChatTemplate> templates = new ConcurrentHashMap<>();
-    /** Generations on one model are served first come first served; past this many waiting, "busy". */
+    /** Past the session's running slots, generations wait first come first served; past this many waiting, "busy". */
     static final int MAX_WAITING = 8;
     private final Map<Path, GenerationQueue> queues = new ConcurrentHashMap<>();
     private final InferenceMetrics metrics;
@@ -150,7 +151,28 @@ public final class GenerateTool implements Tool<GenerateInput, GenerateOutput> {
         String schemaArgument = outputSchemaArgument(a, tools != null, stop);
         Schema schema = schemaArgument == null ? null : outputSchema(a, schemaArgument);
         return new GenerateInput(model, prompt, messages, tools, schema, schemaArgument, maxTokens, sampler, stop,
-                a.bool("no_bos", false), (int) a.integer("top_logits", 0, 0, 100));
+                a.bool("no_bos", false), (int) a.integer("top_logits", 0, 0, 100), speculation(a));
+    }
+
+    /** "off", or {"ngram": n, "max_draft": k} (defaults 3 and 8); absent: null (on for greedy, off when sampling). */
+    private static Speculation speculation(Args a) throws ToolInputException {
+        if (!a.has("speculation")) {
+            return null;
+        }
+        JsonNode s = a.node("speculation");
+        if (s.isTextual() && s.asText().equals("off")) {
+            return Speculation.OFF;
+        }
+        if (!s.isObject()) {
+            throw new ToolInputException("speculation", "expected \"off\" or {\"ngram\": 1..8, \"max_draft\": 1..32}, got " + s);
+        }
+        try {
+            Args spec = new Args(s, Set.of("ngram", "max_draft"));
+            return new Speculation((int) spec.integer("ngram", Speculation.DEFAULT.ngram(), 1, Speculation.MAX_NGRAM),
+                    (int) spec.integer("max_draft", Speculation.DEFAULT.maxDraft(), 1, Speculation.MAX_DRAFT));
+        } catch (ToolInputException e) {
+            throw new ToolInputException("speculation", e.getMessage());
+        }
     }
 
     /** "json_schema", "format" or null; the constrained output excludes tools and stop strings. */
@@ -226,9 +248,10 @@ public final class GenerateTool implements Tool<GenerateInput, GenerateOutput> {
         }
         JsonLogitConstraint constraint = in.outputSchema() == null ? null : constraint(in, m);
         GenerationRequest request = new GenerationRequest(prompt, in.maxTokens(), in.sampler(), in.stop(), in.topLogits(),
-                cancel::isCancelled, new ProgressListener(progress, prompt.length, in.maxTokens()), constraint);
+                cancel::isCancelled, new ProgressListener(progress, prompt.length, in.maxTokens()), constraint, in.speculation());
         GenerationResult r;
-        GenerationQueue queue = queues.computeIfAbsent(m.path(), p -> new GenerationQueue(p.getFileName().toString(), MAX_WAITING));
+        GenerationQueue queue = queues.computeIfAbsent(m.path(),
+                p -> new GenerationQueue(p.getFileName().toString(), m.session().parallel(), MAX_WAITING));
         String label = InferenceMetrics.modelLabel(m.path());
         try (GenerationQueue.Slot turn = queue.enter(cancel, () -> metrics.deferred(name(), label));
              InferenceMetrics.Span running = metrics.processing(name(), label)) {

@@ -11,9 +11,10 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
- * Generations on one model run one at a time, first come first served, with at most
- * {@code maxWaiting} calls waiting; one more is refused with a "busy" error instead of queueing
- * without bound. A waiting call that is cancelled leaves the queue.
+ * Generations on one model: up to {@code maxRunning} at once (the session's sequence slots, served by
+ * continuous batching), the rest first come first served, with at most {@code maxWaiting} calls waiting;
+ * one more is refused with a "busy" error instead of queueing without bound. A waiting call that is
+ * cancelled leaves the queue.
  *
  * <p>An explicit queue of waiters, not a fair semaphore polled with a timeout: a timed-out
  * {@code tryAcquire} loses its place, so polling for cancellation would reorder the waiters.
@@ -24,12 +25,21 @@ final class GenerationQueue {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<Object> waiters = new ArrayDeque<>();
-    private boolean running;
+    private int running;
+    private final int maxRunning;
     private final int maxWaiting;
     private final String model;
 
     GenerationQueue(String model, int maxWaiting) {
+        this(model, 1, maxWaiting);
+    }
+
+    GenerationQueue(String model, int maxRunning, int maxWaiting) {
+        if (maxRunning < 1) {
+            throw new IllegalArgumentException("maxRunning must be at least 1, got " + maxRunning);
+        }
         this.model = model;
+        this.maxRunning = maxRunning;
         this.maxWaiting = maxWaiting;
     }
 
@@ -43,19 +53,19 @@ final class GenerationQueue {
     Slot enter(Cancellation cancel, Supplier<InferenceMetrics.Span> waiting) throws ToolBusyException, InterruptedException {
         lock.lock();
         try {
-            if (!running && waiters.isEmpty()) {
-                running = true;
+            if (running < maxRunning && waiters.isEmpty()) {
+                running++;
                 return this::leave;
             }
             if (waiters.size() >= maxWaiting) {
                 throw new ToolBusyException("busy: " + maxWaiting + " generations are already waiting for " + model
-                        + "; retry when one has finished");
+                        + " (" + maxRunning + " running); retry when one has finished");
             }
             Object me = new Object();
             waiters.addLast(me);
             boolean admitted = false;
             try (InferenceMetrics.Span deferred = waiting.get()) {
-                while (running || waiters.peekFirst() != me) {
+                while (running >= maxRunning || waiters.peekFirst() != me) {
                     changed.await(CANCEL_POLL_MS, TimeUnit.MILLISECONDS);
                     cancel.check();
                 }
@@ -63,7 +73,7 @@ final class GenerationQueue {
             } finally {
                 waiters.remove(me);
                 if (admitted) {
-                    running = true;
+                    running++;
                 } else {
                     changed.signalAll(); // the one behind a cancelled waiter may now be first
                 }
@@ -77,7 +87,7 @@ final class GenerationQueue {
     private void leave() {
         lock.lock();
         try {
-            running = false;
+            running--;
             changed.signalAll();
         } finally {
             lock.unlock();

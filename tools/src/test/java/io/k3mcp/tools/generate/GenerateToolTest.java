@@ -77,8 +77,22 @@ class GenerateToolTest {
         assertEquals((p + n) + ".0/" + (p + n) + ".0 token " + n, progress.get(n));
         assertEquals(Set.of("text", "tokens", "prompt_tokens", "completion_tokens", "finish_reason", "timings", "context_length"), keys(r));
         assertEquals(512, r.get("context_length").asInt(), "llama-mini's trained context (the default when memory allows)");
-        assertEquals(Set.of("prefill_ms", "decode_ms", "prefill_tps", "decode_tps"), keys(r.get("timings")));
+        Set<String> timings = new java.util.HashSet<>(keys(r.get("timings")));
+        timings.remove("speculation_accepted");   // present only when a draft was made
+        assertEquals(Set.of("prefill_ms", "decode_ms", "prefill_tps", "decode_tps", "prompt_reused"), timings);
         assertFalse(r.get("text").asText().isEmpty());
+    }
+
+    @Test
+    void speculationSettingsGiveTheSameGreedyTokensAndBadOnesAreNamed() throws Exception {
+        String base = "{\"prompt\":\"Once upon a time\",\"temperature\":0,\"max_tokens\":12";
+        JsonNode off = call(base + ",\"speculation\":\"off\"}");
+        assertFalse(off.get("timings").has("speculation_accepted"), "no drafts when off");
+        assertEquals(off.get("tokens"), call(base + ",\"speculation\":{\"ngram\":1,\"max_draft\":4}}").get("tokens"));
+        assertEquals(off.get("tokens"), call(base + "}").get("tokens"));
+        for (String bad : new String[] {"\"on\"", "{\"ngram\":0}", "{\"max_draft\":33}", "{\"depth\":2}", "3"}) {
+            assertEquals("speculation", argumentOf(base + ",\"speculation\":" + bad + "}"), bad);
+        }
     }
 
     @Test

@@ -58,6 +58,34 @@ class GenerationQueueTest {
     }
 
     @Test
+    void asManyRunAsTheSessionHasSlotsThenTheyWaitThenBusy() throws Exception {
+        GenerationQueue q = new GenerationQueue("m.gguf", 3, 1);
+        List<GenerationQueue.Slot> running = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            running.add(q.enter(Cancellation.none(), NOT_COUNTED));
+        }
+        assertEquals(0, q.waiting(), "three slots: three calls run without waiting");
+        CountDownLatch admitted = new CountDownLatch(1);
+        Thread fourth = new Thread(() -> {
+            try (GenerationQueue.Slot s = q.enter(Cancellation.none(), NOT_COUNTED)) {
+                admitted.countDown();
+            } catch (ToolBusyException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        fourth.start();
+        while (q.waiting() < 1) {
+            Thread.sleep(2);
+        }
+        ToolBusyException busy = assertThrows(ToolBusyException.class, () -> q.enter(Cancellation.none(), NOT_COUNTED));
+        assertTrue(busy.getMessage().contains("busy: 1 generations are already waiting for m.gguf (3 running)"), busy.getMessage());
+        running.get(1).close();
+        assertTrue(admitted.await(10, TimeUnit.SECONDS), "a freed slot admits the waiter");
+        fourth.join(10_000);
+        assertThrows(IllegalArgumentException.class, () -> new GenerationQueue("m.gguf", 0, 1));
+    }
+
+    @Test
     void aCancelledWaiterLeavesTheQueue() throws Exception {
         GenerationQueue q = new GenerationQueue("m.gguf", 4);
         GenerationQueue.Slot held = q.enter(Cancellation.none(), NOT_COUNTED);

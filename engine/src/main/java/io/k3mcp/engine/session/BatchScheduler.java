@@ -1,0 +1,308 @@
+package io.k3mcp.engine.session;
+
+import io.k3mcp.engine.model.KvCache;
+import io.k3mcp.engine.model.KvSnapshot;
+import io.k3mcp.engine.model.SequenceStep;
+import io.k3mcp.engine.model.Transformer;
+import io.k3mcp.kernels.GgmlType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+
+/**
+ * Continuous batching (docs/ENGINE.md "Serving several calls"): {@code parallel} sequence slots, each with
+ * its own memory; every forward pass runs one step of every active call (a decode token, or a chunk of a
+ * prompt) as one batch of sequences. No thread of its own: the calling threads take turns (a fair lock)
+ * running a step for everyone, so a call alone runs exactly as before, and a call that ends, is cancelled
+ * or fails leaves at the next step and frees its slot, leaving a copy of its memory in the {@link PrefixCache}.
+ */
+final class BatchScheduler {
+    private static final Logger log = LoggerFactory.getLogger(BatchScheduler.class);
+    static final int MAX_PARALLEL = 64;
+    /** Prompt tokens a call prefills per step while others decode: their next token waits for at most this much work. */
+    static final int PREFILL_CHUNK = 64;
+
+    private final Transformer transformer;
+    private final int context;
+    private final GgmlType kvType;
+    private final Slot[] slots;
+    private final PrefixCache prefixes;
+    /** Whether decodes may carry drafts: a model with recurrent layers cannot drop the rows of rejected ones. */
+    private final boolean speculates;
+    private final Semaphore free;
+    private final ReentrantLock stepLock = new ReentrantLock(true);
+    private long clock;
+    private volatile int peakSequences;
+
+    /** A sequence slot: its memory (made on first use) and the call it serves, if any. */
+    private static final class Slot {
+        KvCache cache;
+        Generation call;
+        boolean busy;
+        long lastUsed;
+    }
+
+    /**
+     * @param availableBytes memory free for the slots' KV caches: {@code parallel} of them must fit
+     * @param prefixCacheBytes what the copies of recent calls' memory may take (0: none kept)
+     */
+    BatchScheduler(Transformer transformer, int context, GgmlType kvType, int parallel, long availableBytes, long prefixCacheBytes) {
+        checkParallel(parallel);
+        this.transformer = transformer;
+        this.context = context;
+        this.kvType = kvType;
+        this.slots = new Slot[parallel];
+        for (int i = 0; i < parallel; i++) {
+            slots[i] = new Slot();
+        }
+        slots[0].cache = new KvCache(transformer.config(), context, kvType);
+        requireFits(slots[0].cache.bytes(), context, parallel, availableBytes);
+        this.prefixes = new PrefixCache(prefixCacheBytes);
+        this.speculates = transformer.config().deltaNet() == null;
+        this.free = new Semaphore(parallel, true);
+    }
+
+    static void checkParallel(int parallel) {
+        if (parallel < 1 || parallel > MAX_PARALLEL) {
+            throw new IllegalArgumentException("parallel must be 1.." + MAX_PARALLEL + " sequence slots, got " + parallel);
+        }
+    }
+
+    /** Refuses {@code parallel} KV caches of {@code perSlot} bytes each that do not fit {@code availableBytes}, with the numbers. */
+    static void requireFits(long perSlot, int context, int parallel, long availableBytes) {
+        if ((double) perSlot * parallel > availableBytes) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                    "%d sequence slots (parallel) at a %d-token context need %d x %.1f MiB = %.1f MiB of KV cache, "
+                            + "but only %.1f MiB of memory is available: lower parallel or the context size",
+                    parallel, context, parallel, mib(perSlot), mib(perSlot * (double) parallel), mib(availableBytes)));
+        }
+    }
+
+    private static double mib(double bytes) {
+        return bytes / (1 << 20);
+    }
+
+    int parallel() {
+        return slots.length;
+    }
+
+    /** Positions a slot's memory holds: the context, or more when every layer slides (a ring). */
+    int positionLimit() {
+        return slots[0].cache.positionLimit();
+    }
+
+    /** Bytes of the KV caches made so far (a slot's cache is made on its first use). */
+    long bytes() {
+        stepLock.lock();
+        try {
+            return Arrays.stream(slots).filter(s -> s.cache != null).mapToLong(s -> s.cache.bytes()).sum();
+        } finally {
+            stepLock.unlock();
+        }
+    }
+
+    /** The most sequences one forward pass has run so far. */
+    int peakSequences() {
+        return peakSequences;
+    }
+
+    /** Runs one call to its end in a slot, sharing forward passes with the calls in the other slots. */
+    GenerationResult generate(GenerationRequest r, TokenText text) {
+        Generation call = new Generation(r, text);
+        free.acquireUninterruptibly();
+        Slot slot;
+        stepLock.lock();
+        try {
+            slot = claim(r.prompt());
+        } finally {
+            stepLock.unlock();
+        }
+        try {
+            stepLock.lock();
+            try {
+                call.reuse(resume(slot.cache, r.prompt()));
+                slot.call = call;
+            } finally {
+                stepLock.unlock();
+            }
+            while (true) {
+                stepLock.lock();
+                try {
+                    if (call.done()) {
+                        break;
+                    }
+                    step();
+                } finally {
+                    stepLock.unlock();
+                }
+            }
+        } finally {
+            release(slot);
+        }
+        return call.result();
+    }
+
+    /** Runs {@code work} alone on a cleared slot's memory (scoring), between steps of the running calls. */
+    <T> T exclusive(Function<KvCache, T> work) {
+        free.acquireUninterruptibly();
+        stepLock.lock();
+        Slot slot = claim(new int[0]);
+        try {
+            slot.cache.clear();
+            return work.apply(slot.cache);
+        } finally {
+            stepLock.unlock();
+            release(slot);
+        }
+    }
+
+    private void release(Slot slot) {
+        stepLock.lock();
+        try {
+            slot.cache.checkpoint();   // a recurrent state resumes only from a copy: the end of this call
+            if (slot.call != null && prefixes.enabled()) {
+                prefixes.put(KvSnapshot.of(transformer.config(), slot.cache));
+            }
+            slot.call = null;
+            slot.busy = false;
+        } finally {
+            stepLock.unlock();
+            free.release();
+        }
+    }
+
+    /**
+     * Keeps the longest prefix of the prompt that the slot's memory or the prefix cache resumes exactly, and
+     * returns its length. At least one prompt token always runs: its logits give the first output token.
+     */
+    private int resume(KvCache cache, int[] prompt) {
+        int[] head = Arrays.copyOf(prompt, prompt.length - 1);
+        int own = cache.reusablePrefix(head);
+        KvSnapshot copy = prefixes.longest(head);
+        int cached = copy == null ? 0 : copy.reusablePrefix(head);
+        if (cached > own) {
+            copy.restoreInto(cache, cached);
+            return cached;
+        }
+        cache.truncate(own);
+        return own;
+    }
+
+    /** A free slot: the one whose memory resumes the longest prefix of the prompt, else the least recently used. */
+    private Slot claim(int[] prompt) {
+        int[] head = Arrays.copyOf(prompt, Math.max(0, prompt.length - 1));
+        Slot best = null;
+        int bestPrefix = -1;
+        for (Slot s : slots) {
+            if (s.busy) {
+                continue;
+            }
+            int prefix = s.cache == null ? 0 : s.cache.reusablePrefix(head);
+            if (prefix > bestPrefix || (prefix == bestPrefix && s.lastUsed < best.lastUsed)) {
+                best = s;
+                bestPrefix = prefix;
+            }
+        }
+        if (best == null) {
+            throw new IllegalStateException("no free sequence slot although the slot semaphore admitted the call");
+        }
+        if (best.cache == null) {
+            best.cache = new KvCache(transformer.config(), context, kvType);
+        }
+        best.busy = true;
+        best.lastUsed = ++clock;
+        return best;
+    }
+
+    /**
+     * One forward pass over every active call: decodes one token each plus their prompt-lookup drafts, prefills
+     * take what is left of the batch.
+     */
+    private void step() {
+        List<Slot> members = new ArrayList<>();
+        List<SequenceStep> batch = new ArrayList<>();
+        List<int[]> drafts = new ArrayList<>();
+        List<Integer> lengths = new ArrayList<>();
+        List<Boolean> lastChunk = new ArrayList<>();
+        int decoding = 0;
+        for (Slot s : slots) {
+            if (s.call != null && !s.call.done() && !s.call.prefilling()) {
+                decoding++;
+            }
+        }
+        int room = transformer.maxBatch() - decoding;
+        int chunk = decoding > 0 ? PREFILL_CHUNK : transformer.maxBatch();
+        for (Slot s : slots) {
+            Generation call = s.call;
+            if (call == null || call.done() || call.cancelledNow()) {
+                continue;
+            }
+            int[] draft = null;
+            if (call.prefilling()) {
+                if (room <= 0) {
+                    continue;
+                }
+                int[] tokens = call.nextPromptChunk(Math.min(room, chunk));
+                room -= tokens.length;
+                batch.add(new SequenceStep(s.cache, tokens, false));
+                lastChunk.add(!call.prefilling());
+            } else {
+                // a recurrent state cannot be cut back to drop rejected drafts: hybrids decode without them
+                draft = speculates ? call.draft(room) : new int[0];
+                room -= draft.length;
+                int[] tokens = new int[1 + draft.length];
+                tokens[0] = call.lastToken();
+                System.arraycopy(draft, 0, tokens, 1, draft.length);
+                batch.add(new SequenceStep(s.cache, tokens, draft.length > 0));
+                lastChunk.add(false);
+            }
+            drafts.add(draft);
+            lengths.add(s.cache.length());
+            members.add(s);
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        peakSequences = Math.max(peakSequences, batch.size());
+        float[][] logits;
+        try {
+            logits = transformer.forward(batch);
+        } catch (RuntimeException e) {
+            log.warn("forward pass failed sequences={} error={}", batch.size(), e.toString());
+            for (Slot s : members) {
+                s.call.fail(e);
+                s.cache.clear();   // its rows and recurrent state may be half written
+            }
+            return;
+        }
+        for (int i = 0; i < members.size(); i++) {
+            Slot s = members.get(i);
+            try {
+                if (drafts.get(i) == null) {
+                    s.call.reportPrefill();   // this step ran a chunk of its prompt
+                }
+                if (s.call.prefilling()) {
+                    continue;   // more of its prompt to come
+                }
+                if (lastChunk.get(i)) {
+                    s.cache.checkpoint();   // ...and the end of its prompt
+                }
+                int[] draft = drafts.get(i);
+                if (draft != null && draft.length > 0) {
+                    int kept = s.call.verify(logits[i], draft, transformer.config().nVocab());
+                    s.cache.truncate(lengths.get(i) + kept);   // rows of rejected drafts are overwritten later
+                } else {
+                    s.call.accept(logits[i]);
+                }
+            } catch (RuntimeException e) {
+                s.call.fail(e);   // a listener or constraint of this call: the others go on
+            }
+        }
+    }
+}
