@@ -39,6 +39,8 @@ final class BatchScheduler {
     private final ReentrantLock stepLock = new ReentrantLock(true);
     private long clock;
     private volatile int peakSequences;
+    /** Bytes of the caches made so far: read without the step lock, which a listener may hold for a long time. */
+    private volatile long cacheBytes;
 
     /** A sequence slot: its memory (made on first use) and the call it serves, if any. */
     private static final class Slot {
@@ -62,7 +64,8 @@ final class BatchScheduler {
             slots[i] = new Slot();
         }
         slots[0].cache = new KvCache(transformer.config(), context, kvType);
-        requireFits(slots[0].cache.bytes(), context, parallel, availableBytes);
+        cacheBytes = slots[0].cache.bytes();
+        requireFits(cacheBytes, context, parallel, availableBytes);
         this.prefixes = new PrefixCache(prefixCacheBytes);
         this.speculates = transformer.config().deltaNet() == null;
         this.free = new Semaphore(parallel, true);
@@ -99,12 +102,7 @@ final class BatchScheduler {
 
     /** Bytes of the KV caches made so far (a slot's cache is made on its first use). */
     long bytes() {
-        stepLock.lock();
-        try {
-            return Arrays.stream(slots).filter(s -> s.cache != null).mapToLong(s -> s.cache.bytes()).sum();
-        } finally {
-            stepLock.unlock();
-        }
+        return cacheBytes;
     }
 
     /** The most sequences one forward pass has run so far. */
@@ -214,6 +212,7 @@ final class BatchScheduler {
         }
         if (best.cache == null) {
             best.cache = new KvCache(transformer.config(), context, kvType);
+            cacheBytes += best.cache.bytes();   // under the step lock: one writer at a time
         }
         best.busy = true;
         best.lastUsed = ++clock;

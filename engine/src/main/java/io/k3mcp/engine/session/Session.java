@@ -64,8 +64,9 @@ public final class Session {
         this.config = model.config();
         KvType.check(config, kvType);
         BatchScheduler.checkParallel(parallel);
-        // each slot has a cache of the full context: the default context is sized for its share of the memory
-        ContextSize ctx = ContextSize.choose(config, contextLength, kvType, FreeMemory.available() / parallel);
+        // each slot has a direct-buffer cache of the full context: the default is sized for its share of that memory,
+        // the figure availableBytes' check uses too, so a default context always leaves the slots fitting
+        ContextSize ctx = ContextSize.choose(config, contextLength, kvType, SystemMemory.available() / parallel);
         log.info("context tokens={} reason=\"{}\" kv_type={} kv_bytes_full={} parallel={}", ctx.tokens(), ctx.reason(),
                 kvType.name(), ctx.cacheBytes(), parallel);
         this.transformer = new Transformer(model, kernels, prefillBatch);

@@ -42,7 +42,7 @@ public final class ServingBench {
     }
 
     static List<Row> parallel(Model model, Kernels kernels, int threads, List<Integer> levels, int nPrompt, int nGen,
-                              Cancellation cancel) {
+                              GgmlType kvType, Cancellation cancel) {
         Transformer t = new Transformer(model, kernels);
         int vocab = model.config().nVocab();
         List<Row> rows = new ArrayList<>();
@@ -50,7 +50,7 @@ public final class ServingBench {
             List<KvCache> caches = new ArrayList<>();
             List<SequenceStep> prefill = new ArrayList<>();
             for (int s = 0; s < n; s++) {
-                KvCache c = new KvCache(model.config(), nPrompt + nGen + 1, GgmlType.F16);
+                KvCache c = new KvCache(model.config(), nPrompt + nGen + 1, kvType);
                 caches.add(c);
                 int[] prompt = new int[nPrompt];
                 for (int i = 0; i < nPrompt; i++) {
@@ -89,7 +89,8 @@ public final class ServingBench {
         return out;
     }
 
-    static List<Row> spec(Model model, Kernels kernels, int threads, Tokenizer tokenizer, int nGen, Cancellation cancel) {
+    static List<Row> spec(Model model, Kernels kernels, int threads, Tokenizer tokenizer, int nGen, GgmlType kvType,
+                          Cancellation cancel) {
         int[] prompt = TurnBenchmark.promptIds(tokenizer, model.config().nVocab());
         int vocab = model.config().nVocab();
         TokenText text = new TokenText() {
@@ -104,7 +105,7 @@ public final class ServingBench {
             }
         };
         Session session = new Session(model, kernels, text, Math.min(model.config().contextLength(), prompt.length + nGen + DRAFT + 1),
-                GgmlType.F16, 1, Long.MAX_VALUE, 0);
+                kvType, 1, Long.MAX_VALUE, 0);
         cancel.check();
         GenerationResult off = session.generate(GenerationRequest.greedy(prompt, nGen).withSpeculation(Speculation.OFF));
         int[] own = off.tokens();

@@ -54,7 +54,7 @@ class GenerateByNameTest {
             CountDownLatch started = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             Progress holdAtFirstToken = (done, total, message) -> {
-                if (done == 1) {
+                if (message.equals("token 1")) {   // progress counts the prompt's tokens first, so not done == 1
                     started.countDown();
                     await(release);
                 }
