@@ -1,6 +1,8 @@
-/* Scaled dot-product attention over an F32 or F16 key/value store, one (token, head) pair per unit of
- * work, spread over the pool. The q.k and p*v loops come from the dispatch table (vectorised per ISA). */
+/* Scaled dot-product attention over an F32, F16, Q8_0 or Q4_0 key/value store, one (token, head) pair per
+ * unit of work, spread over the pool. The q.k and p*v loops come from the dispatch table (vectorised per
+ * ISA); quantised rows use the type's vec_dot against the query quantised to Q8_0 (per ISA too). */
 #include <math.h>
+#include <stdlib.h>
 #include "k3k.h"
 #include "k3k_internal.h"
 #include "k3k_pool.h"
@@ -9,6 +11,7 @@ typedef struct {
     const float *q;
     const uint8_t *k, *v;
     int kv_f16;
+    int kv_type;
     float *out;
     int n_tokens, pos0, n_keys, n_heads, n_kv_heads, head_dim, causal, window;
     float scale;
@@ -89,35 +92,105 @@ static void attend_one(const attn_task *a, int t, int h, float *scores, float *q
     for (int d = 0; d < hd; d++) out[d] = acc[d];
 }
 
-/* Per-worker scratch: scores (n_keys floats), the converted query and the accumulator (head_dim floats
- * each), every part starting on a 64-byte line so workers never share one. */
+/* A quantised cache as ggml-cpu's flash-attention path reads it (llama.cpp needs flash attention for a
+ * quantised V): q quantised to Q8_0, s = scale * vec_dot(k, q), online softmax (running max M, sum S, the
+ * accumulator rescaled by expf(Mold - M) when the max rises), dequantised V rows accumulated in f32. */
+static void attend_one_quant(const attn_task *a, int t, int h, uint8_t *qq, float *vrow, float *acc) {
+    const k3k_type_traits *tr = k3k_traits(a->kv_type);
+    const int hd = a->head_dim, group = a->n_heads / a->n_kv_heads, kvh = h / group;
+    const size_t head_bytes = k3k_row_bytes(a->kv_type, hd), kv_row = (size_t) a->n_kv_heads * head_bytes;
+    const uint8_t *kbase = a->k + (size_t) kvh * head_bytes, *vbase = a->v + (size_t) kvh * head_bytes;
+    float *out = a->out + ((size_t) t * a->n_heads + h) * hd;
+    const int pos = a->pos0 + t;
+    int j0 = 0, j1 = a->n_keys;
+    if (a->causal) {
+        j1 = pos + 1 < a->n_keys ? pos + 1 : a->n_keys;
+        if (a->window > 0 && pos - a->window + 1 > 0) j0 = pos - a->window + 1;
+    }
+    tr->from_float(a->q + ((size_t) t * a->n_heads + h) * hd, qq, hd);
+    for (int d = 0; d < hd; d++) acc[d] = 0.0f;
+    float m = -INFINITY, sum = 0.0f;
+    for (int j = j0; j < j1; j++) {
+        float s;
+        tr->dot(hd, &s, kbase + (size_t) j * kv_row, qq);
+        s *= a->scale;
+        float ms = 1.0f, vs = 1.0f;
+        if (s > m) {
+            const float old = m;
+            m = s;
+            ms = expf(old - m);
+            for (int d = 0; d < hd; d++) acc[d] *= ms;
+        } else {
+            vs = expf(s - m);
+        }
+        k3k_dequantize_row(a->kv_type, vbase + (size_t) j * kv_row, vrow, hd);
+        for (int d = 0; d < hd; d++) acc[d] += vrow[d] * vs;
+        sum = sum * ms + vs;
+    }
+    const float inv = sum == 0.0f ? 0.0f : 1.0f / sum;
+    for (int d = 0; d < hd; d++) out[d] = acc[d] * inv;
+}
+
+/* Per-worker scratch: scores (n_keys floats; a dequantised V row for a quantised cache, so at least
+ * head_dim), the converted query (head_dim floats, or a quantised activation row) and the accumulator
+ * (head_dim floats), every part starting on a 64-byte line so workers never share one. */
 static size_t floats_rounded(int n) { return ((size_t) n * sizeof(float) + 63) / 64 * 64; }
-static size_t worker_scratch_bytes(int n_keys, int head_dim) {
-    return floats_rounded(n_keys) + 2 * floats_rounded(head_dim);
+static size_t query_bytes(int kv_type, int head_dim) {
+    const size_t f = floats_rounded(head_dim);
+    if (kv_type == K3K_F32 || kv_type == K3K_F16) return f;
+    const size_t act = (k3k_act_row_bytes(k3k_traits(kv_type), head_dim) + 63) / 64 * 64;
+    return act > f ? act : f;
+}
+static size_t scores_bytes(int n_keys, int head_dim) { return floats_rounded(n_keys > head_dim ? n_keys : head_dim); }
+static size_t worker_scratch_bytes(int kv_type, int n_keys, int head_dim) {
+    return scores_bytes(n_keys, head_dim) + query_bytes(kv_type, head_dim) + floats_rounded(head_dim);
 }
 
 static void attn_worker(void *arg, int ith, int nth) {
     const attn_task *a = arg;
     const int units = a->n_tokens * a->n_heads;
     const int u0 = (int) ((int64_t) units * ith / nth), u1 = (int) ((int64_t) units * (ith + 1) / nth);
-    uint8_t *mine = a->scratch + (size_t) ith * worker_scratch_bytes(a->n_keys, a->head_dim);
-    float *scores = (float *) mine, *qc = (float *) (mine + floats_rounded(a->n_keys));
-    float *acc = (float *) (mine + floats_rounded(a->n_keys) + floats_rounded(a->head_dim));
-    for (int u = u0; u < u1; u++) attend_one(a, u / a->n_heads, u % a->n_heads, scores, qc, acc);
+    uint8_t *mine = a->scratch + (size_t) ith * worker_scratch_bytes(a->kv_type, a->n_keys, a->head_dim);
+    uint8_t *query = mine + scores_bytes(a->n_keys, a->head_dim);
+    float *scores = (float *) mine, *acc = (float *) (query + query_bytes(a->kv_type, a->head_dim));
+    const int quant = a->kv_type != K3K_F32 && a->kv_type != K3K_F16;
+    for (int u = u0; u < u1; u++) {
+        if (quant) attend_one_quant(a, u / a->n_heads, u % a->n_heads, query, scores, acc);
+        else attend_one(a, u / a->n_heads, u % a->n_heads, scores, (float *) query, acc);
+    }
+}
+
+/* The tiled kernel from K3K_FLASH_MIN_KEYS keys on (-1, auto); 0 keeps the exact path, 1 takes the tiled
+ * one at any length. The environment's K3K_FLASH sets it first; k3k_set_flash changes it process-wide. */
+static int flash_mode = -2;
+
+void k3k_set_flash(int mode) { flash_mode = mode == -2 ? -2 : mode < 0 ? -1 : mode > 0 ? 1 : 0; }
+
+static int use_flash(int n_keys) {
+    if (flash_mode == -2) {
+        const char *env = getenv("K3K_FLASH");
+        flash_mode = env && env[0] == '0' ? 0 : env && env[0] == '1' ? 1 : -1;
+    }
+    return flash_mode == 1 || (flash_mode == -1 && n_keys >= K3K_FLASH_MIN_KEYS);
 }
 
 int k3k_attention(k3k_pool *pool, const float *q, const void *k, const void *v, int kv_type, float *out,
                   int n_tokens, int pos0, int n_keys, int n_heads, int n_kv_heads, int head_dim,
                   float scale, int causal, int window) {
-    if ((kv_type != K3K_F32 && kv_type != K3K_F16) || n_heads <= 0 || n_kv_heads <= 0 ||
-        n_heads % n_kv_heads != 0 || head_dim <= 0 || n_tokens < 0 || n_keys < 0) return -1;
+    const int quant = kv_type == K3K_Q8_0 || kv_type == K3K_Q4_0;
+    if (!quant && use_flash(n_keys))
+        return k3k_attention_flash(pool, q, k, v, kv_type, out, n_tokens, pos0, n_keys, n_heads, n_kv_heads, head_dim,
+                                   scale, causal, window);
+    if ((kv_type != K3K_F32 && kv_type != K3K_F16 && !quant) || n_heads <= 0 || n_kv_heads <= 0 ||
+        n_heads % n_kv_heads != 0 || head_dim <= 0 || n_tokens < 0 || n_keys < 0 ||
+        (quant && head_dim % k3k_block_size(kv_type) != 0)) return -1;
     attn_task a = {
-        .q = q, .k = k, .v = v, .kv_f16 = kv_type == K3K_F16, .out = out, .n_tokens = n_tokens,
+        .q = q, .k = k, .v = v, .kv_f16 = kv_type == K3K_F16, .kv_type = kv_type, .out = out, .n_tokens = n_tokens,
         .pos0 = pos0, .n_keys = n_keys, .n_heads = n_heads, .n_kv_heads = n_kv_heads,
         .head_dim = head_dim, .causal = causal, .window = window, .scale = scale,
         .dot = k3k_traits(kv_type)->kv_dot, .axpy = k3k_traits(kv_type)->kv_axpy,
     };
-    a.scratch = k3k_pool_scratch(pool, worker_scratch_bytes(n_keys, head_dim) * (size_t) k3k_pool_threads(pool));
+    a.scratch = k3k_pool_scratch(pool, worker_scratch_bytes(kv_type, n_keys, head_dim) * (size_t) k3k_pool_threads(pool));
     if (!a.scratch) return -1;
     k3k_pool_run(pool, attn_worker, &a);
     return 0;

@@ -202,6 +202,104 @@ static void test_elementwise(void) {
     free(g); free(u);
 }
 
+/* Quantised caches (Q8_0, Q4_0): the ISA path (the type's vec_dot) equals the generic C within f32 summation
+ * order, at odd key counts, a window and head sizes of one and three blocks. */
+static void quant_attention_case(int kv_type, int nk, int hd, int window) {
+    const int nt = 3, pos0 = nk - nt, nh = 4, nkv = 2, n = nk * nkv * hd;
+    const float scale = 0.3f;
+    float *q = test_random_floats(nt * nh * hd, 1.0f), *kf = test_random_floats(n, 1.0f), *vf = test_random_floats(n, 1.0f);
+    void *k = malloc(k3k_row_bytes(kv_type, n)), *v = malloc(k3k_row_bytes(kv_type, n));
+    CHECK(k3k_quantize(kv_type, kf, k, n) == 0 && k3k_quantize(kv_type, vf, v, n) == 0, "quantise the cache");
+    float *generic = malloc(sizeof(float) * nt * nh * hd), *isa = malloc(sizeof(float) * nt * nh * hd);
+    double *want = malloc(sizeof(double) * nt * nh * hd);
+    k3k_force_generic(1);
+    CHECK(k3k_attention(NULL, q, k, v, kv_type, generic, nt, pos0, nk, nh, nkv, hd, scale, 1, window) == 0, "attention");
+    k3k_force_generic(0);
+    CHECK(k3k_attention(NULL, q, k, v, kv_type, isa, nt, pos0, nk, nh, nkv, hd, scale, 1, window) == 0, "attention");
+    for (int i = 0; i < nt * nh * hd; i++) want[i] = generic[i];
+    CHECK(close_abs_rel(isa, want, nt * nh * hd, 1e-6, 1e-5) == 0, "quantised attention kv %d keys %d head_dim %d window %d",
+          kv_type, nk, hd, window);
+    free(q); free(kf); free(vf); free(k); free(v); free(generic); free(isa); free(want);
+}
+
+/* The tiled kernel against a double-precision softmax over the cache's (dequantised) rows with q unrounded,
+ * at odd token and key counts, GQA, a sliding window, and caches long enough to split over workers. */
+static void flash_case(k3k_pool *pool, int kv_type, int nt, int nk, int hd, int window) {
+    const int pos0 = nk - nt, nh = 6, nkv = 2, n = nk * nkv * hd;
+    const float scale = 0.25f;
+    float *q = test_random_floats(nt * nh * hd, 1.0f), *kf = test_random_floats(n, 1.0f), *vf = test_random_floats(n, 1.0f);
+    void *k = kf, *v = vf;
+    k3k_half *kh = malloc(sizeof(k3k_half) * n), *vh = malloc(sizeof(k3k_half) * n);
+    if (kv_type == K3K_F16) {
+        k3k_quantize(K3K_F16, kf, kh, n);
+        k3k_quantize(K3K_F16, vf, vh, n);
+        k3k_dequantize(K3K_F16, kh, kf, n);
+        k3k_dequantize(K3K_F16, vh, vf, n);
+        k = kh;
+        v = vh;
+    }
+    float *out = malloc(sizeof(float) * nt * nh * hd);
+    double *ref = malloc(sizeof(double) * nt * nh * hd), *s = malloc(sizeof(double) * nk);
+    CHECK(k3k_attention_flash(pool, q, k, v, kv_type, out, nt, pos0, nk, nh, nkv, hd, scale, 1, window) == 0, "flash");
+    for (int t = 0; t < nt; t++)
+        for (int h = 0; h < nh; h++) {
+            const int kvh = h / (nh / nkv), pos = pos0 + t;
+            double mx = -1e300, sum = 0;
+            for (int j = 0; j < nk; j++) {
+                s[j] = -1e300;
+                if (j > pos || (window > 0 && j <= pos - window)) continue;
+                double d = 0;
+                for (int i = 0; i < hd; i++) d += (double) q[(t * nh + h) * hd + i] * kf[(j * nkv + kvh) * hd + i];
+                s[j] = d * scale;
+                if (s[j] > mx) mx = s[j];
+            }
+            for (int j = 0; j < nk; j++) sum += s[j] > -1e299 ? exp(s[j] - mx) : 0;
+            for (int i = 0; i < hd; i++) {
+                double o = 0;
+                for (int j = 0; j < nk; j++)
+                    if (s[j] > -1e299) o += exp(s[j] - mx) / sum * vf[(j * nkv + kvh) * hd + i];
+                ref[(t * nh + h) * hd + i] = o;
+            }
+        }
+    CHECK(close_abs_rel(out, ref, nt * nh * hd, 2e-6, 2e-5) == 0, "flash kv %d tokens %d keys %d head_dim %d window %d",
+          kv_type, nt, nk, hd, window);
+    free(q); free(kf); free(vf); free(kh); free(vh); free(out); free(ref); free(s);
+}
+
+static void test_flash(void) {
+    k3k_pool *pool = k3k_pool_create(3, NULL, 0, NULL, K3K_AI_NEVER);
+    for (int generic = 0; generic < 2; generic++) {
+        k3k_force_generic(generic);
+        for (int type = 0; type < 2; type++) {
+            const int kv = type ? K3K_F16 : K3K_F32;
+            flash_case(NULL, kv, 5, 5, 37, 0);      /* prefill from an empty cache, scalar tails */
+            flash_case(NULL, kv, 7, 133, 64, 0);    /* ragged tiles and blocks */
+            flash_case(NULL, kv, 6, 200, 32, 45);   /* sliding window: whole blocks skipped */
+            flash_case(pool, kv, 1, 1031, 64, 0);   /* one decoding sequence: split-K over the workers */
+            flash_case(pool, kv, 1, 1031, 96, 300); /* split-K with a window */
+            flash_case(pool, kv, 9, 777, 64, 0);
+        }
+    }
+    k3k_force_generic(0);
+    k3k_pool_destroy(pool);
+    /* forced on, a short cache takes the tiled kernel: within f32 rounding of the exact path on F32 rows */
+    {
+        const int nt = 3, nk = 9, nh = 4, nkv = 2, hd = 37;
+        float *q = test_random_floats(nt * nh * hd, 1.0f), *k = test_random_floats(nk * nkv * hd, 1.0f),
+              *v = test_random_floats(nk * nkv * hd, 1.0f), tiled[3 * 4 * 37], exact[3 * 4 * 37];
+        double want[3 * 4 * 37];
+        k3k_set_flash(1);
+        CHECK(k3k_attention(NULL, q, k, v, K3K_F32, tiled, nt, nk - nt, nk, nh, nkv, hd, 0.3f, 1, 0) == 0, "forced flash");
+        k3k_set_flash(0);
+        CHECK(k3k_attention(NULL, q, k, v, K3K_F32, exact, nt, nk - nt, nk, nh, nkv, hd, 0.3f, 1, 0) == 0, "exact");
+        k3k_set_flash(-1);
+        for (int i = 0; i < nt * nh * hd; i++) want[i] = exact[i];
+        CHECK(close_abs_rel(tiled, want, nt * nh * hd, 1e-6, 1e-5) == 0, "forced tiled equals exact on F32");
+        free(q); free(k); free(v);
+    }
+    CHECK(k3k_attention_flash(NULL, NULL, NULL, NULL, K3K_Q8_0, NULL, 1, 0, 1, 4, 2, 64, 1, 1, 0) == -1, "flash: F32/F16 only");
+}
+
 void test_ops(void) {
     test_norms();
     test_rope();
@@ -218,6 +316,13 @@ void test_ops(void) {
         }
     }
     k3k_force_generic(0);
+    for (int t = 0; t < 2; t++) {
+        const int type = t ? K3K_Q4_0 : K3K_Q8_0;
+        quant_attention_case(type, 37, 32, 0);
+        quant_attention_case(type, 41, 96, 7);
+    }
     CHECK(k3k_attention(NULL, NULL, NULL, NULL, K3K_Q4_0, NULL, 1, 0, 1, 4, 3, 8, 1, 1, 0) == -1, "bad attention args");
+    CHECK(k3k_attention(NULL, NULL, NULL, NULL, K3K_Q8_0, NULL, 1, 0, 1, 4, 2, 48, 1, 1, 0) == -1, "head of a block and a half");
+    test_flash();
     test_elementwise();
 }

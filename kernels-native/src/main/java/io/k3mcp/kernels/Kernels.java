@@ -183,6 +183,16 @@ public interface Kernels extends AutoCloseable {
     /** out = x * sigmoid(gate) over n elements (the gated attention's output gate; out may alias x). */
     void sigmoidMul(FloatBuffer x, FloatBuffer gate, FloatBuffer out, int n);
 
+    /**
+     * In place, each of {@code nRows} rows of {@code n} floats (n a power of two) times the orthonormal
+     * Walsh-Hadamard matrix, as ggml-cpu's fwht computes it: scaled by 1/sqrt(n), then butterflies of width
+     * 1, 2, 4... (exact sums, so every path gives the same bits). llama.cpp rotates Q/K and V with it for a
+     * quantised KV cache. Additions only, O(n log n) per row: one Java implementation serves every kernel set.
+     */
+    default void hadamard(FloatBuffer x, int n, int nRows) {
+        RefElementwise.hadamard(x, n, nRows);
+    }
+
     /** Releases native resources (the worker pool); the reference implementation holds none. */
     @Override
     default void close() {

@@ -134,6 +134,15 @@ public final class NativeKernels implements Kernels {
         return new String(buf, 0, Math.min(n, buf.length - 1), StandardCharsets.US_ASCII);
     }
 
+    /**
+     * Which attention path F32/F16 caches take, process-wide (llama-bench's -fa): AUTO the tiled kernel from
+     * 512 keys on, OFF the exact path at every length, ON the tiled kernel at every length; null restores the
+     * process's own setting (the K3K_FLASH environment variable, else AUTO).
+     */
+    public static void flashAttention(FlashAttention mode) {
+        NativeLib.k3k_set_flash(mode == null ? -2 : mode.value);
+    }
+
     /** Forces the generic C path process-wide (true) or restores the fastest (false); for tests and benchmarks. */
     public static void useGenericPath(boolean generic) {
         NativeLib.k3k_set_generic(generic ? 1 : 0);
@@ -315,12 +324,12 @@ public final class NativeKernels implements Kernels {
     public synchronized void attention(FloatBuffer q, ByteBuffer k, ByteBuffer v, GgmlType kvType, FloatBuffer out,
                                        int nTokens, int pos0, int nKeys, int nHeads, int nKvHeads, int headDim,
                                        float scale, boolean causal, int window) {
-        check(kvType == GgmlType.F32 || kvType == GgmlType.F16, "attention: kv type " + kvType + " is not F32 or F16");
+        RefAttention.checkKvType(kvType, headDim);
         check(nKvHeads > 0 && nHeads > 0 && nHeads % nKvHeads == 0,
             "attention: nHeads " + nHeads + " is not a multiple of nKvHeads " + nKvHeads);
         check(headDim > 0 && nTokens >= 0 && nKeys >= 0, "attention: headDim " + headDim + ", tokens " + nTokens + ", keys " + nKeys);
         long qn = (long) nTokens * nHeads * headDim;
-        long kvBytes = (long) nKeys * nKvHeads * headDim * kvType.typeSize;
+        long kvBytes = nKeys * kvType.bytesFor((long) nKvHeads * headDim);
         int rc = NativeLib.k3k_attention(live(), addr(q, qn, "attention q"), addr(k, kvBytes, "attention k"),
             addr(v, kvBytes, "attention v"), kvType.id, addr(out, qn, "attention out"), nTokens, pos0, nKeys, nHeads,
             nKvHeads, headDim, scale, causal ? 1 : 0, window);

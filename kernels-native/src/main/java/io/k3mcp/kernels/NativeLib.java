@@ -77,6 +77,8 @@ final class NativeLib {
     static native int k3k_attention(long pool, long q, long k, long v, int kvType, long out, int nTokens, int pos0,
                                     int nKeys, int nHeads, int nKvHeads, int headDim, float scale, int causal, int window);
 
+    static native void k3k_set_flash(int mode);
+
     static native void k3k_swiglu(long gate, long up, long out, int n);
 
     static native void k3k_geglu(long gate, long up, long out, int n);

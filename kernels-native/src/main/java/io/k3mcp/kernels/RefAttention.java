@@ -17,11 +17,13 @@ final class RefAttention {
     static void attention(FloatBuffer q, ByteBuffer k, ByteBuffer v, GgmlType kvType, FloatBuffer out,
                           int nTokens, int pos0, int nKeys, int nHeads, int nKvHeads, int headDim,
                           float scale, boolean causal, int window) {
-        if (kvType != GgmlType.F32 && kvType != GgmlType.F16) {
-            throw new IllegalArgumentException("attention: kv type " + kvType + " is not F32 or F16");
-        }
+        checkKvType(kvType, headDim);
         if (nKvHeads <= 0 || nHeads % nKvHeads != 0) {
             throw new IllegalArgumentException("attention: nHeads " + nHeads + " is not a multiple of nKvHeads " + nKvHeads);
+        }
+        if (kvType.isQuantized()) {
+            RefFlashAttention.attention(q, k, v, kvType, out, nTokens, pos0, nKeys, nHeads, nKvHeads, headDim, scale, causal, window);
+            return;
         }
         int esz = kvType == GgmlType.F16 ? 2 : 4;
         int group = nHeads / nKvHeads;
@@ -74,6 +76,17 @@ final class RefAttention {
                     out.put(qBase + d, (float) acc[d]);
                 }
             }
+        }
+    }
+
+    /** The cache types attention reads: F32, F16, and (whole blocks per head) Q8_0 and Q4_0. */
+    static void checkKvType(GgmlType kvType, int headDim) {
+        if (kvType != GgmlType.F32 && kvType != GgmlType.F16 && kvType != GgmlType.Q8_0 && kvType != GgmlType.Q4_0) {
+            throw new IllegalArgumentException("attention: kv type " + kvType + " is not F32, F16, Q8_0 or Q4_0");
+        }
+        if (headDim % kvType.blockSize != 0) {
+            throw new IllegalArgumentException("attention: head size " + headDim + " is not a multiple of " + kvType
+                    + "'s block of " + kvType.blockSize + " (each head's rows must be whole blocks)");
         }
     }
 

@@ -86,6 +86,35 @@ final class RefElementwise {
         }
     }
 
+    /** ggml_compute_forward_fwht: x / sqrt(n), then in-place butterflies (u + v, u - v) of widths 1, 2, 4, ... */
+    static void hadamard(FloatBuffer x, int n, int nRows) {
+        if (n < 1 || (n & (n - 1)) != 0) {
+            throw new IllegalArgumentException("hadamard: n " + n + " is not a power of two");
+        }
+        if (nRows < 0 || (long) n * nRows > x.capacity()) {
+            throw new IllegalArgumentException("hadamard: " + nRows + " rows of " + n + " do not fit " + x.capacity() + " floats");
+        }
+        float scale = 1.0f / (float) Math.sqrt(n);
+        float[] row = new float[n];
+        for (int r = 0; r < nRows; r++) {
+            x.get(r * n, row);
+            for (int j = 0; j < n; j++) {
+                row[j] *= scale;
+            }
+            for (int len = 1; len < n; len <<= 1) {
+                for (int i = 0; i < n; i += 2 * len) {
+                    for (int j = i; j < i + len; j++) {
+                        float u = row[j];
+                        float v = row[j + len];
+                        row[j] = u + v;
+                        row[j + len] = u - v;
+                    }
+                }
+            }
+            x.put(r * n, row);
+        }
+    }
+
     static void scale(FloatBuffer x, float s, int n) {
         for (int i = 0; i < n; i++) {
             x.put(i, x.get(i) * s);

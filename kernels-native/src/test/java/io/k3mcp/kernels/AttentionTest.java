@@ -2,6 +2,7 @@ package io.k3mcp.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
@@ -96,6 +97,29 @@ class AttentionTest {
         check(new Case(7, 0, 7, 3, 1, 16, false, 0), GgmlType.F16, 2e-3);
     }
 
+    /**
+     * Quantised caches (llama.cpp's -ctk/-ctv q8_0, q4_0) take ggml's flash-attention path: q quantised to
+     * Q8_0 for the K dot, online softmax, V rows dequantised; against the oracle over the dequantised rows, the
+     * difference is q's Q8_0 rounding.
+     */
+    @Test
+    void quantisedCachesAtOddLengths() {
+        for (GgmlType type : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_0}) {
+            check(new Case(5, 0, 5, 4, 2, 64, true, 0), type, 2e-2);
+            check(new Case(3, 14, 17, 4, 1, 32, true, 0), type, 2e-2);
+            check(new Case(6, 10, 16, 2, 2, 32, true, 4), type, 2e-2);
+            check(new Case(7, 0, 7, 3, 1, 96, false, 0), type, 2e-2);
+        }
+    }
+
+    @Test
+    void quantisedCachesNeedHeadsOfWholeBlocks() {
+        ByteBuffer kv = TestBlocks.le(4096);
+        String msg = assertThrows(IllegalArgumentException.class, () -> K.attention(Buffers.floats(48), kv, kv, GgmlType.Q4_0,
+            Buffers.floats(48), 1, 0, 1, 1, 1, 48, 1f, true, 0)).getMessage();
+        assertTrue(msg.contains("head size 48 is not a multiple of Q4_0's block of 32"), msg);
+    }
+
     @Test
     void singleVisibleKeyReturnsItsValue() {
         int headDim = 8;
@@ -112,7 +136,7 @@ class AttentionTest {
     @Test
     void badArgumentsAreRejected() {
         ByteBuffer kv = TestBlocks.le(1024);
-        assertThrows(IllegalArgumentException.class, () -> K.attention(Buffers.floats(64), kv, kv, GgmlType.Q8_0,
+        assertThrows(IllegalArgumentException.class, () -> K.attention(Buffers.floats(64), kv, kv, GgmlType.Q4_1,
             Buffers.floats(64), 1, 0, 1, 1, 1, 64, 1f, true, 0));
         assertThrows(IllegalArgumentException.class, () -> K.attention(Buffers.floats(64), kv, kv, GgmlType.F32,
             Buffers.floats(64), 1, 0, 1, 3, 2, 16, 1f, true, 0));

@@ -56,7 +56,10 @@ class NativeKernelsErrorsTest {
             assertTrue(fewFactors.getMessage().contains("rope frequency factors holds 31 elements, needs 32"), fewFactors.getMessage());
             IllegalArgumentException cap = assertThrows(IllegalArgumentException.class, () -> nk.softcap(x, 0f, 4));
             assertTrue(cap.getMessage().contains("cap 0.0"), cap.getMessage());
-            assertThrows(IllegalArgumentException.class, () -> nk.attention(x, w, w, GgmlType.Q8_0, x, 1, 0, 1, 1, 1, 64, 1f, true, 0));
+            assertThrows(IllegalArgumentException.class, () -> nk.attention(x, w, w, GgmlType.Q4_1, x, 1, 0, 1, 1, 1, 64, 1f, true, 0));
+            IllegalArgumentException ragged = assertThrows(IllegalArgumentException.class,
+                () -> nk.attention(x, w, w, GgmlType.Q8_0, x, 1, 0, 1, 1, 1, 48, 1f, true, 0));
+            assertTrue(ragged.getMessage().contains("head size 48 is not a multiple of Q8_0's block of 32"), ragged.getMessage());
             assertThrows(IllegalArgumentException.class, () -> nk.attention(x, w, w, GgmlType.F32, x, 1, 0, 1, 3, 2, 16, 1f, true, 0));
             assertThrows(UnsupportedOperationException.class, () -> nk.quantize(GgmlType.Q4_K, Buffers.floats(256), Buffers.bytes(256), 256));
             assertThrows(IllegalArgumentException.class, () -> nk.dequantize(GgmlType.Q4_0, w, x, 33));

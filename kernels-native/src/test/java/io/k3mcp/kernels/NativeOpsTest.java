@@ -135,25 +135,52 @@ class NativeOpsTest {
         }
     }
 
+    /** One attention call on random q and cache rows, reference against native, within {@code rel}. */
+    private record AttentionCase(GgmlType kvType, int nTokens, int pos0, int nKeys, int nHeads, int nKvHeads, int headDim,
+                                 boolean causal, int window) {
+        void check(Random rnd, float rel) {
+            int kvElements = nKeys * nKvHeads * headDim;
+            FloatBuffer q = random(rnd, nTokens * nHeads * headDim, 1.0);
+            ByteBuffer k = TestBlocks.randomBlocks(kvType, kvElements / kvType.blockSize, rnd);
+            ByteBuffer v = TestBlocks.randomBlocks(kvType, kvElements / kvType.blockSize, rnd);
+            FloatBuffer want = Buffers.floats(nTokens * nHeads * headDim);
+            FloatBuffer got = Buffers.floats(nTokens * nHeads * headDim);
+            float scale = (float) (1 / Math.sqrt(headDim));
+            REF.attention(q, k, v, kvType, want, nTokens, pos0, nKeys, nHeads, nKvHeads, headDim, scale, causal, window);
+            nk.attention(q, k, v, kvType, got, nTokens, pos0, nKeys, nHeads, nKvHeads, headDim, scale, causal, window);
+            assertClose(want, got, nTokens * nHeads * headDim, rel, toString());
+        }
+    }
+
     @ParameterizedTest
     @CsvSource({"F32, true, 0", "F32, true, 4", "F32, false, 0", "F16, true, 0", "F16, true, 3", "F16, false, 0"})
     void attention(GgmlType kvType, boolean causal, int window) {
-        Random rnd = new Random(kvType.id * 7 + window);
-        int nTokens = 4;
-        int pos0 = 5;
-        int nKeys = 9;
-        int nHeads = 6;
-        int nKvHeads = 2;
-        int headDim = 24;
-        FloatBuffer q = random(rnd, nTokens * nHeads * headDim, 1.0);
-        ByteBuffer k = TestBlocks.randomBlocks(kvType, nKeys * nKvHeads * headDim, rnd);
-        ByteBuffer v = TestBlocks.randomBlocks(kvType, nKeys * nKvHeads * headDim, rnd);
-        FloatBuffer want = Buffers.floats(nTokens * nHeads * headDim);
-        FloatBuffer got = Buffers.floats(nTokens * nHeads * headDim);
-        float scale = (float) (1 / Math.sqrt(headDim));
-        REF.attention(q, k, v, kvType, want, nTokens, pos0, nKeys, nHeads, nKvHeads, headDim, scale, causal, window);
-        nk.attention(q, k, v, kvType, got, nTokens, pos0, nKeys, nHeads, nKvHeads, headDim, scale, causal, window);
-        assertClose(want, got, nTokens * nHeads * headDim, 1e-5f, "attention " + kvType);
+        new AttentionCase(kvType, 4, 5, 9, 6, 2, 24, causal, window).check(new Random(kvType.id * 7 + window), 1e-5f);
+    }
+
+    /**
+     * Caches from 512 keys on take the tiled kernel (online softmax, split-K for a decoding sequence, skipped
+     * blocks outside a window): equal to the reference's exact path within 1e-5 (F32) or 2e-3 (F16, where the
+     * exact path rounds q and the probabilities to half and the tiled one keeps them in f32).
+     */
+    @ParameterizedTest
+    @CsvSource({"F32, 1, 1031, 64, 0", "F32, 9, 777, 96, 0", "F32, 1, 1031, 64, 300", "F16, 1, 1031, 64, 0",
+        "F16, 9, 777, 96, 0", "F16, 5, 613, 32, 200"})
+    void tiledAttentionOnLongCaches(GgmlType kvType, int nTokens, int nKeys, int headDim, int window) {
+        new AttentionCase(kvType, nTokens, nKeys - nTokens, nKeys, 8, 2, headDim, true, window)
+            .check(new Random(kvType.id * 17L + nKeys + window), kvType == GgmlType.F16 ? 2e-3f : 1e-5f);
+    }
+
+    /**
+     * Quantised caches (flash-style path, the type's vec_dot per ISA) against the reference at odd lengths and
+     * heads; the ISA dots sum the blocks in another order than the generic C the reference mirrors.
+     */
+    @ParameterizedTest
+    @CsvSource({"Q8_0, 3, 9, 64, 0", "Q8_0, 1, 37, 32, 0", "Q8_0, 5, 41, 96, 7", "Q4_0, 3, 9, 64, 0", "Q4_0, 1, 37, 32, 0",
+        "Q4_0, 5, 41, 96, 7"})
+    void quantisedAttention(GgmlType kvType, int nTokens, int nKeys, int headDim, int window) {
+        new AttentionCase(kvType, nTokens, nKeys - nTokens, nKeys, 6, 2, headDim, true, window)
+            .check(new Random(kvType.id * 31L + nKeys), 1e-5f);
     }
 
     @Test

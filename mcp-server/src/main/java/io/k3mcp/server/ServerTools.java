@@ -30,7 +30,7 @@ public final class ServerTools {
         // One kernel pool for the whole process, shared by every engine-backed tool.
         Kernels kernels = KernelsChoice.pick(engine.threads() == null ? 0 : engine.threads(),
                 KernelsChoice.parseCpuList(engine.cores()));
-        ModelRegistry registry = new ModelRegistry(kernels, 0, engine.limits());
+        ModelRegistry registry = new ModelRegistry(kernels, engine.ctxSize(), engine.limits(), engine.kvType());
         ModelResolver names = engine.catalog() != null ? engine.catalog() : ModelResolver.PATHS;
         List<Tool<?, ?>> tools = new ArrayList<>();
         tools.add(new GenerateTool(registry, engine.model(), models, names, metrics));

@@ -40,12 +40,20 @@ final class AttentionBlock {
         if (c.queryScale() != 1f) {
             kernels.scale(q, c.queryScale(), n * s.qDim());
         }
+        KvRotation rot = cache.rotation();
+        if (rot.k() > 0) {
+            kernels.hadamard(q, rot.k(), n * s.qDim() / rot.k());
+        }
         if (s.kvLayer() == il) {
             writeKeysValues(buf, il, lw, s, cache, pos0, n, factors);
         }
         int first = cache.firstPosition(s.kvLayer());
         kernels.attention(q, cache.keys(s.kvLayer()), cache.values(s.kvLayer()), cache.type(), buf.att, n, pos0 - first,
                 pos0 + n - first, s.nHead(), s.nKvHead(), d, c.attnScale(), true, s.sliding() ? c.slidingWindow() : 0);
+        if (rot.v() > 0) {
+            kernels.hadamard(buf.att, rot.v(), n * s.qDim() / rot.v());
+        }
+        // the hybrids' output gate multiplies the attention output once it is back in the unrotated basis
         if (buf.attGate != null) {
             kernels.sigmoidMul(buf.att, buf.attGate, buf.att, n * s.qDim());
         }
@@ -67,7 +75,15 @@ final class AttentionBlock {
             v = buf.vb;
         }
         kernels.rope(k, n, s.nKvHead(), d, s.ropeDims(), pos0, s.ropeBase(), s.freqScale(), c.arch().ropeNeox, factors);
-        // keys and values go through the cache (F16 rounding included) before attention reads them
+        KvRotation rot = cache.rotation();
+        if (rot.k() > 0) {
+            if (v == k) {
+                throw new IllegalStateException("layer " + il + ": V shares K's buffer, so K's rotation would rotate V too");
+            }
+            kernels.hadamard(k, rot.k(), n * s.kvDim() / rot.k());
+            kernels.hadamard(v, rot.v(), n * s.kvDim() / rot.v());
+        }
+        // keys and values go through the cache (F16 rounding, or quantisation) before attention reads them
         cache.write(kernels, il, pos0, k, v, n, s.kvDim());
     }
 

@@ -10,16 +10,22 @@ import java.util.Arrays;
 
 /**
  * The memory of one sequence (docs/ENGINE.md "Layer memory"): per layer, keys and values stored as F16
- * (llama.cpp's default) or F32, each layer with its own row width (all its KV heads). A full-attention
+ * (llama.cpp's default), F32, or Q8_0/Q4_0 (rows quantised as they are written, llama.cpp's -ctk/-ctv), each layer with its own row width (all its KV heads). A full-attention
  * layer keeps a row per position; a sliding layer only the rows its window can still see plus one batch
  * (llama.cpp's min(n_ctx, n_swa + n_ubatch) cells); a shared-KV layer (gemma4) none, reading its source
  * layer's. The token ids beside the rows say what the cache holds, so a later call sharing a prefix can
- * keep those rows ({@link #reusablePrefix}, {@link #truncate}). A hybrid's delta-net layers (qwen35) keep
- * no rows: a {@link RecurrentState} beside them, which resumes only from its checkpoints.
+ * keep those rows ({@link #reusablePrefix}, {@link #truncate}). Rows are allocated as positions fill (in
+ * doubling steps up to the layer's row count), so a long context costs memory only once it is used;
+ * {@link #bytes} is what the full context needs, {@link #allocatedBytes} what is held now. A hybrid's
+ * delta-net layers (qwen35) keep no rows: a {@link RecurrentState} beside them, which resumes only from
+ * its checkpoints.
  */
 public final class KvCache {
     private final GgmlType type;
+    private final KvRotation rotation;
     private final int capacity;
+    /** Positions the cache can take: the capacity, or (every layer sliding: a ring) the trained context. */
+    private final int positionLimit;
     private final int window;
     /** Per layer; a shared-KV layer holds its source layer's object, a delta-net layer null. */
     private final LayerMemory[] layers;
@@ -27,21 +33,41 @@ public final class KvCache {
     private final int[] tokens;
     private int length;
 
-    /** One layer's rows: row r holds position {@code first + r}. */
+    /** Rows a layer allocates first; it grows by doubling from there. */
+    static final int FIRST_ROWS = 256;
+
+    /** One layer's rows: row r holds position {@code first + r}; {@code keys}/{@code values} hold the rows allocated so far. */
     private static final class LayerMemory {
         final int rowBytes;
         final int rows;
         final boolean sliding;
-        final ByteBuffer keys;
-        final ByteBuffer values;
+        ByteBuffer keys;
+        ByteBuffer values;
         int first;
 
         LayerMemory(int rowBytes, int rows, boolean sliding) {
             this.rowBytes = rowBytes;
             this.rows = rows;
             this.sliding = sliding;
-            this.keys = Buffers.bytes((long) rowBytes * rows);
-            this.values = Buffers.bytes((long) rowBytes * rows);
+            this.keys = Buffers.bytes(0);
+            this.values = Buffers.bytes(0);
+        }
+
+        /** Makes rows 0..needed-1 addressable, keeping the rows already written. */
+        void ensureRows(int needed) {
+            int held = keys.capacity() / rowBytes;
+            if (needed <= held) {
+                return;
+            }
+            int grown = Math.min(rows, Math.max(needed, Math.max(FIRST_ROWS, 2 * held)));
+            keys = grow(keys, (long) grown * rowBytes);
+            values = grow(values, (long) grown * rowBytes);
+        }
+
+        private static ByteBuffer grow(ByteBuffer old, long bytes) {
+            ByteBuffer b = Buffers.bytes(bytes);
+            b.put(0, old, 0, old.capacity());
+            return b;
         }
     }
 
@@ -54,14 +80,16 @@ public final class KvCache {
         if (maxBatch < 1 || maxBatch > Transformer.MAX_BATCH) {
             throw new IllegalArgumentException("KV cache maxBatch must be 1.." + Transformer.MAX_BATCH + ", not " + maxBatch);
         }
-        if (type != GgmlType.F16 && type != GgmlType.F32) {
-            throw new IllegalArgumentException("KV cache type must be F16 or F32, not " + type);
+        if (type != GgmlType.F16 && type != GgmlType.F32 && type != GgmlType.Q8_0 && type != GgmlType.Q4_0) {
+            throw new IllegalArgumentException("KV cache type must be F16, F32, Q8_0 or Q4_0, not " + type);
         }
         if (capacity < 1) {
             throw new IllegalArgumentException("KV cache capacity must be at least 1 token, not " + capacity);
         }
         this.type = type;
+        this.rotation = KvRotation.of(config, type);
         this.capacity = capacity;
+        this.positionLimit = positionLimit(config, capacity);
         this.window = config.slidingWindow();
         this.layers = new LayerMemory[config.nLayer()];
         for (int il = 0; il < layers.length; il++) {
@@ -70,12 +98,11 @@ public final class KvCache {
                 layers[il] = layers[s.kvLayer()];
                 continue;
             }
-            if (config.deltaNet() != null && config.deltaNet().isRecurrent(il)) {
+            if (recurrentLayer(config, il)) {
                 continue;   // a delta-net layer keeps no rows, only its RecurrentState
             }
             boolean sliding = config.isSlidingLayer(il);
-            // a batch of up to maxBatch tokens at p0 reads keys from p0 - window + 1 on
-            int rows = sliding ? Math.min(capacity, window - 1 + maxBatch) : capacity;
+            int rows = layerRows(config, il, positionLimit, maxBatch);
             int rowBytes = (int) type.bytesFor(s.kvDim());
             long layerBytes = (long) rowBytes * rows;
             if (layerBytes > Integer.MAX_VALUE) {
@@ -84,12 +111,57 @@ public final class KvCache {
             }
             layers[il] = new LayerMemory(rowBytes, rows, sliding);
         }
-        this.tokens = new int[capacity];
+        this.tokens = new int[positionLimit];
         this.recurrent = config.deltaNet() == null ? null : new RecurrentState(config);
+    }
+
+    private static boolean recurrentLayer(ModelConfig config, int il) {
+        return config.deltaNet() != null && config.deltaNet().isRecurrent(il);
+    }
+
+    /**
+     * When no layer keeps a row per position (every attention layer sliding, e.g. Mistral-style SWA), the
+     * layers' rows are a ring over the window and the sequence may run to the trained context whatever the
+     * cache size; a model with a full-attention layer stops at the capacity (its rows are never dropped).
+     */
+    static int positionLimit(ModelConfig config, int capacity) {
+        for (int il = 0; il < config.nLayer(); il++) {
+            if (config.layer(il).kvLayer() == il && !config.isSlidingLayer(il)) {
+                return capacity;
+            }
+        }
+        return Math.max(capacity, config.contextLength());
+    }
+
+    /** Rows layer {@code il} keeps: a row per position, or a sliding layer's window plus one batch. */
+    private static int layerRows(ModelConfig config, int il, int capacity, int maxBatch) {
+        // a batch of up to maxBatch tokens at p0 reads keys from p0 - window + 1 on
+        return config.isSlidingLayer(il) ? Math.min(capacity, config.slidingWindow() - 1 + maxBatch) : capacity;
+    }
+
+    /**
+     * Bytes of key and value rows a cache of {@code capacity} tokens needs once full (batches of
+     * {@link Transformer#MAX_BATCH}): what {@link #bytes} reports, computed without allocating.
+     */
+    public static long bytesFor(ModelConfig config, int capacity, GgmlType type) {
+        int limit = positionLimit(config, capacity);
+        long total = 0;
+        for (int il = 0; il < config.nLayer(); il++) {
+            LayerShape s = config.layer(il);
+            if (s.kvLayer() == il && !recurrentLayer(config, il)) {
+                total += 2 * type.bytesFor(s.kvDim()) * layerRows(config, il, limit, Transformer.MAX_BATCH);
+            }
+        }
+        return total;
     }
 
     public GgmlType type() {
         return type;
+    }
+
+    /** How Q/K/V are rotated for this cache's type (none unless quantised). */
+    KvRotation rotation() {
+        return rotation;
     }
 
     public int capacity() {
@@ -101,13 +173,23 @@ public final class KvCache {
         return length;
     }
 
-    /** Free positions left. */
-    public int remaining() {
-        return capacity - length;
+    /** Positions the sequence may reach: {@link #capacity}, or past it for a ring of sliding layers only. */
+    public int positionLimit() {
+        return positionLimit;
     }
 
-    /** Bytes of key and value rows allocated, every layer counted once (shared-KV layers add nothing). */
+    /** Free positions left. */
+    public int remaining() {
+        return positionLimit - length;
+    }
+
+    /** Bytes of key and value rows the full context needs, every layer counted once (shared-KV layers add nothing). */
     public long bytes() {
+        return Arrays.stream(layers).filter(m -> m != null).distinct().mapToLong(m -> 2L * m.rows * m.rowBytes).sum();
+    }
+
+    /** Bytes of key and value rows allocated so far (they grow as positions fill). */
+    public long allocatedBytes() {
         return Arrays.stream(layers).filter(m -> m != null).distinct().mapToLong(m -> 2L * m.keys.capacity()).sum();
     }
 
@@ -202,6 +284,7 @@ public final class KvCache {
         if (pos0 + n - m.first > m.rows) {
             slide(m, layer, pos0, n);
         }
+        m.ensureRows(pos0 + n - m.first);
         int rb = m.rowBytes;
         long at = (long) (pos0 - m.first) * rb;
         kernels.quantize(type, k, Buffers.slice(m.keys, at, (long) n * rb), n * kvDim);

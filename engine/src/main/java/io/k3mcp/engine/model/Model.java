@@ -34,12 +34,7 @@ public final class Model implements AutoCloseable {
     public static Model load(Path path, Kernels kernels) throws IOException {
         GgufFile file = GgufFile.open(path);
         try {
-            GgufTensor embd = file.tensor("token_embd.weight");
-            if (embd == null || embd.ne().length != 2 || embd.ne()[1] > Integer.MAX_VALUE) {
-                throw new UnsupportedModelException(path.getFileName() + ": tensor 'token_embd.weight' is "
-                        + (embd == null ? "missing" : "of shape " + embd.shape() + ", expected [n_embd, n_vocab]"));
-            }
-            ModelConfig config = ModelConfig.fromMetadata(file.metadata(), (int) embd.ne()[1]);
+            ModelConfig config = configOf(file, path);
             ModelWeights weights = WeightLoader.load(file, config, kernels);
             log.info("model loaded file={} arch={} layers={} embd={} heads={}/{} vocab={} ctx={} tied_output={}",
                     path.getFileName(), config.arch().ggufName, config.nLayer(), config.nEmbd(), config.nHead(),
@@ -49,6 +44,22 @@ public final class Model implements AutoCloseable {
             closeAfterFailure(file, e);
             throw e;
         }
+    }
+
+    /** The hyperparameters of the model at {@code path}, read from its metadata without loading weights. */
+    public static ModelConfig readConfig(Path path) throws IOException {
+        try (GgufFile file = GgufFile.open(path)) {
+            return configOf(file, path);
+        }
+    }
+
+    private static ModelConfig configOf(GgufFile file, Path path) {
+        GgufTensor embd = file.tensor("token_embd.weight");
+        if (embd == null || embd.ne().length != 2 || embd.ne()[1] > Integer.MAX_VALUE) {
+            throw new UnsupportedModelException(path.getFileName() + ": tensor 'token_embd.weight' is "
+                    + (embd == null ? "missing" : "of shape " + embd.shape() + ", expected [n_embd, n_vocab]"));
+        }
+        return ModelConfig.fromMetadata(file.metadata(), (int) embd.ne()[1]);
     }
 
     private static void closeAfterFailure(GgufFile file, RuntimeException e) {

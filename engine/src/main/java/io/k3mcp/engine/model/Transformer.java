@@ -128,7 +128,7 @@ public final class Transformer {
         }
         if (tokens.length > cache.remaining()) {
             throw new IllegalArgumentException("context overflow: " + tokens.length + " tokens do not fit the "
-                    + cache.remaining() + " free positions of a " + cache.capacity() + "-token context");
+                    + cache.remaining() + " free positions of a " + cache.positionLimit() + "-token context");
         }
         for (int i = 0; i < tokens.length; i++) {
             if (tokens[i] < 0 || tokens[i] >= c.nVocab()) {

@@ -73,16 +73,31 @@ public final class ModelRegistry implements AutoCloseable {
 
     private final Kernels kernels;
     private final int contextLength;
+    private final GgmlType kvType;
     private final LeasedCache<Loaded> models;
 
-    /** @param contextLength KV cache size of each session; 0 = {@link Session#defaultContext} */
+    /** @param contextLength KV cache size of each session; 0 = the default of {@link ContextSize} */
     public ModelRegistry(Kernels kernels, int contextLength) {
-        this(kernels, contextLength, Limits.NONE);
+        this(kernels, contextLength, Limits.NONE, GgmlType.F16);
     }
 
     public ModelRegistry(Kernels kernels, int contextLength, Limits limits) {
+        this(kernels, contextLength, limits, GgmlType.F16);
+    }
+
+    /** @param kvType the sessions' KV cache type ({@link KvType}: F16, Q8_0, Q4_0, F32) */
+    public ModelRegistry(Kernels kernels, int contextLength, GgmlType kvType) {
+        this(kernels, contextLength, Limits.NONE, kvType);
+    }
+
+    /**
+     * @param limits when idle models are closed (serve's --max-loaded, --memory-budget)
+     * @param kvType the sessions' KV cache type ({@link KvType}: F16, Q8_0, Q4_0, F32)
+     */
+    public ModelRegistry(Kernels kernels, int contextLength, Limits limits, GgmlType kvType) {
         this.kernels = kernels;
         this.contextLength = contextLength;
+        this.kvType = kvType;
         this.models = new LeasedCache<>("generate", limits, ModelRegistry::footprint, l -> l.model().close());
     }
 
@@ -110,13 +125,14 @@ public final class ModelRegistry implements AutoCloseable {
         Loaded loaded;
         try {
             Tokenizer tokenizer = Tokenizers.fromGguf(model.file().metadata());
-            Session session = new Session(model, kernels, TokenText.of(tokenizer), contextLength, GgmlType.F16);
+            Session session = new Session(model, kernels, TokenText.of(tokenizer), contextLength, kvType);
             loaded = new Loaded(key, model, tokenizer, session);
         } catch (RuntimeException e) {
             closeQuietly(model, e);
             throw e;
         }
-        log.info("model registered path={} context={} kernels={}", key, loaded.session().contextLength(), kernels.name());
+        log.info("model registered path={} context={} kv_type={} kernels={}", key, loaded.session().contextLength(),
+                KvType.name(kvType), kernels.name());
         return loaded;
     }
 

@@ -23,8 +23,6 @@ import java.util.List;
  */
 public final class Session {
     private static final Logger log = LoggerFactory.getLogger(Session.class);
-    /** Default context when the caller names none: the model's, capped to keep the cache small. */
-    public static final int DEFAULT_MAX_CONTEXT = 4096;
     /** Positions scored per forward pass. */
     private static final int SCORE_CHUNK = 64;
 
@@ -34,27 +32,30 @@ public final class Session {
     private final KvCache cache;
 
     /**
-     * @param contextLength tokens the KV cache holds (prompt + generated); 0 = {@link #defaultContext}
-     * @param kvType        F16 (llama.cpp's default) or F32
+     * @param contextLength tokens the KV cache holds (prompt + generated); 0 = the default of {@link ContextSize}
+     *                      (the trained context, capped by the free memory)
+     * @param kvType        F16 (llama.cpp's default), Q8_0, Q4_0 or F32 ({@link KvType})
+     * @throws ContextSizeException when the context is past the trained context or the free memory
+     * @throws KvTypeException when the cache type cannot hold this model's heads
      */
     public Session(Model model, Kernels kernels, TokenText text, int contextLength, GgmlType kvType) {
-        this.config = model.config();
-        int ctx = contextLength == 0 ? defaultContext(config) : contextLength;
-        if (ctx < 1 || ctx > config.contextLength()) {
-            throw new IllegalArgumentException("context length " + ctx + " is outside 1.." + config.contextLength()
-                    + " (the model's training context)");
-        }
-        this.transformer = new Transformer(model, kernels);
-        this.text = text;
-        this.cache = new KvCache(config, ctx, kvType);
+        this(model, kernels, text, contextLength, kvType, Transformer.MAX_BATCH);
     }
 
-    public static int defaultContext(ModelConfig config) {
-        return Math.min(config.contextLength(), DEFAULT_MAX_CONTEXT);
+    /** @param prefillBatch tokens per prefill batch (each reported to the listener) */
+    Session(Model model, Kernels kernels, TokenText text, int contextLength, GgmlType kvType, int prefillBatch) {
+        this.config = model.config();
+        KvType.check(config, kvType);
+        ContextSize ctx = ContextSize.choose(config, contextLength, kvType, FreeMemory.available());
+        log.info("context tokens={} reason=\"{}\" kv_type={} kv_bytes_full={}", ctx.tokens(), ctx.reason(), kvType.name(),
+                ctx.cacheBytes());
+        this.transformer = new Transformer(model, kernels, prefillBatch);
+        this.text = text;
+        this.cache = new KvCache(config, ctx.tokens(), kvType);
     }
 
     public int contextLength() {
-        return cache.capacity();
+        return cache.positionLimit();
     }
 
     /** Bytes the KV cache holds for this session's context. */
@@ -64,10 +65,14 @@ public final class Session {
 
     public synchronized GenerationResult generate(GenerationRequest r) {
         int[] prompt = r.prompt();
-        if (prompt.length + r.maxTokens() > cache.capacity()) {
-            throw new ContextOverflowException("context overflow: " + prompt.length + " prompt tokens + max_tokens "
+        if (prompt.length > cache.positionLimit()) {
+            throw new ContextOverflowException(true, "the prompt has " + prompt.length + " tokens, more than the context of "
+                    + cache.positionLimit() + " tokens; shorten it or start the session with a larger context");
+        }
+        if (prompt.length + r.maxTokens() > cache.positionLimit()) {
+            throw new ContextOverflowException(false, "context overflow: " + prompt.length + " prompt tokens + max_tokens "
                     + r.maxTokens() + " = " + (prompt.length + r.maxTokens()) + " exceed the context of "
-                    + cache.capacity() + " tokens; shorten the prompt or lower max_tokens");
+                    + cache.positionLimit() + " tokens; shorten the prompt or lower max_tokens");
         }
         checkIds(prompt);
         Sampler sampler = new Sampler(r.sampler());
@@ -138,9 +143,9 @@ public final class Session {
         if (tokens.length == 0) {
             throw new IllegalArgumentException("nothing to score: the token sequence is empty");
         }
-        if (tokens.length > cache.capacity()) {
-            throw new ContextOverflowException("context overflow: " + tokens.length + " tokens exceed the context of "
-                    + cache.capacity() + " tokens");
+        if (tokens.length > cache.positionLimit()) {
+            throw new ContextOverflowException(true, "context overflow: " + tokens.length + " tokens exceed the context of "
+                    + cache.positionLimit() + " tokens");
         }
         if (topLogits < 0) {
             throw new IllegalArgumentException("top_logits must be >= 0, got " + topLogits);
@@ -170,7 +175,10 @@ public final class Session {
         return new ScoreResult(tokens.clone(), positions, ppl);
     }
 
-    /** Runs the prompt from {@code from} in batches, checking cancellation between them; null when cancelled. */
+    /**
+     * Runs the prompt from {@code from} in batches, checking cancellation between them and telling the
+     * listener after each; null when cancelled.
+     */
     private float[] prefill(int[] prompt, int from, GenerationRequest r) {
         float[] logits = null;
         int batch = transformer.maxBatch();
@@ -178,7 +186,9 @@ public final class Session {
             if (r.cancelled().getAsBoolean()) {
                 return null;
             }
-            logits = transformer.forward(cache, Arrays.copyOfRange(prompt, i, Math.min(prompt.length, i + batch)), false);
+            int end = Math.min(prompt.length, i + batch);
+            logits = transformer.forward(cache, Arrays.copyOfRange(prompt, i, end), false);
+            r.listener().onPrefill(end, prompt.length);
         }
         return logits;
     }

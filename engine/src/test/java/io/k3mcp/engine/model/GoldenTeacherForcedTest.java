@@ -90,6 +90,17 @@ class GoldenTeacherForcedTest {
         return step.gap() <= 2 * g.tol() || step.token() == argmax(logits);
     }
 
+    /** Teacher-forces {@code run} through {@code cache}: its prompt, then each golden token, every step checked. */
+    static void checkRun(Golden g, Golden.Run run, Transformer tf, KvCache cache) {
+        float[] logits = tf.forward(cache, run.promptIds(), false);
+        int last = run.steps().size() - 1;
+        for (int s = 0; s < last; s++) {
+            checkStep(g, run, s, logits);
+            logits = tf.forward(cache, new int[] {run.generatedIds()[s]}, false);
+        }
+        checkStep(g, run, last, logits);
+    }
+
     static double checkStep(Golden g, Golden.Run run, int s, float[] logits) {
         Golden.Step step = run.steps().get(s);
         double max = 0;

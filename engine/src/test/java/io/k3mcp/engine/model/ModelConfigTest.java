@@ -105,7 +105,7 @@ class ModelConfigTest {
                 logits = t.forward(cache, new int[] {run.generatedIds()[s]}, false);
             }
             assertEquals(run.promptIds().length + 4, cache.length());
-            assertThrows(IllegalArgumentException.class, () -> new KvCache(m.config(), 8, GgmlType.Q8_0));
+            assertThrows(IllegalArgumentException.class, () -> new KvCache(m.config(), 8, GgmlType.Q4_1));
         }
     }
 }

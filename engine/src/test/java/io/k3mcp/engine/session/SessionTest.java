@@ -66,14 +66,43 @@ class SessionTest {
                     }
                 });
         Session s = session(counting, FixedText.noEog(tokens), 16);
+        Session six = session(counting, FixedText.noEog(tokens), 6);
         calls.set(0); // making the session asks the kernels for their packed layout; count only what generate does
         ContextOverflowException e = assertThrows(ContextOverflowException.class,
                 () -> s.generate(GenerationRequest.greedy(run.promptIds(), 9)));
         assertTrue(e.getMessage().contains("8 prompt tokens + max_tokens 9 = 17 exceed the context of 16 tokens"), e.getMessage());
         assertEquals(0, calls.get(), "no kernel may run before the overflow is reported");
+        assertFalse(e.promptTooLong(), "the prompt fits: max_tokens is what overflows");
+        ContextOverflowException prompt = assertThrows(ContextOverflowException.class,
+                () -> six.generate(GenerationRequest.greedy(run.promptIds(), 1)));
+        assertTrue(prompt.promptTooLong());
+        assertTrue(prompt.getMessage().contains("the prompt has 8 tokens, more than the context of 6 tokens"), prompt.getMessage());
         assertThrows(ContextOverflowException.class, () -> s.score(new int[17], 0));
         assertEquals(0, calls.get());
-        assertThrows(IllegalArgumentException.class, () -> session(ReferenceKernels.INSTANCE, FixedText.noEog(tokens), 513));
+        String past = assertThrows(ContextSizeException.class,
+                () -> session(ReferenceKernels.INSTANCE, FixedText.noEog(tokens), 513)).getMessage();
+        assertTrue(past.contains("trained context of 512 tokens"), past);
+    }
+
+    @Test
+    void aLongPromptPrefillsInBatchesReportedToTheListenerWithTheSameTokens() {
+        List<String> prefills = new ArrayList<>();
+        TokenListener listener = new TokenListener() {
+            @Override
+            public void onToken(int index, int token, String textDelta) {
+            }
+
+            @Override
+            public void onPrefill(int done, int total) {
+                prefills.add(done + "/" + total);
+            }
+        };
+        Session batched = new Session(model, ReferenceKernels.INSTANCE, FixedText.noEog(tokens), 64, GgmlType.F16, 3);
+        int n = run.generatedIds().length;
+        GenerationResult r = batched.generate(new GenerationRequest(run.promptIds(), n, SamplerConfig.greedy(), List.of(), 0,
+                null, listener));
+        assertEquals(List.of("3/8", "6/8", "8/8"), prefills);
+        assertArrayEquals(run.generatedIds(), r.tokens());
     }
 
     @Test

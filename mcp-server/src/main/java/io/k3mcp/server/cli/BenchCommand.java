@@ -50,6 +50,20 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-n", "--n-gen"}, split = ",", description = "Generation lengths (tg tests; with --turn the completion). Default: 64 (128 with --turn).")
     List<Integer> nGen;
 
+    @Option(names = {"-d", "--n-depth"}, split = ",", description = "Tokens already in the cache when each test runs (llama-bench's n_depth), comma-separated. Default: 0.")
+    List<Integer> nDepth = List.of(0);
+
+    @Option(names = "--ctx-size", defaultValue = "0",
+            description = "KV cache length in tokens, up to the model's trained context; 0 = what the largest test needs (depth + pp or tg). Default: ${DEFAULT-VALUE}.")
+    int ctxSize;
+
+    @picocli.CommandLine.Mixin
+    KvTypeOptions kvTypes;
+
+    @Option(names = {"-fa", "--flash-attn"}, defaultValue = "auto",
+            description = "on, off or auto (llama-bench's -fa): the tiled attention kernel at every cache length, never, or from 512 keys on. Default: ${DEFAULT-VALUE}.")
+    String flashAttn;
+
     @Option(names = {"-r", "--repetitions"}, description = "Repetitions after the warm-up. Default: ${DEFAULT-VALUE}.", defaultValue = "5")
     int repetitions;
 
@@ -86,13 +100,18 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             input = tool.parse(arguments());
         } catch (ToolInputException e) {
-            throw new UsageException(flagOf(e.argument()) + ": " + e.getMessage());
+            throw usage(e);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
         PrintStream err = System.err;
-        BenchResult r = tool.run(input, (done, total, msg) -> err.printf("bench: %.0f/%.0f %s%n", done, total == null ? 0 : total, msg),
-                Cancellation.none());
+        BenchResult r;
+        try {
+            r = tool.run(input, (done, total, msg) -> err.printf("bench: %.0f/%.0f %s%n", done, total == null ? 0 : total, msg),
+                    Cancellation.none());
+        } catch (ToolInputException e) {
+            throw usage(e);
+        }
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         out.print(BenchFormats.format(format, r));
         if (compare) {
@@ -127,6 +146,11 @@ public final class BenchCommand implements Callable<Integer> {
         } else if (!turn) {
             a.set("n_gen", ints(List.of(64)));
         }
+        a.set("n_depth", ints(nDepth));
+        a.put("ctx_size", ctxSize);
+        a.put("type_k", kvTypes.typeK);
+        a.put("type_v", kvTypes.typeV);
+        a.put("flash_attn", flashAttn);
         a.put("repetitions", repetitions);
         if (cores != null) {
             a.put("cores", cores);
@@ -143,12 +167,21 @@ public final class BenchCommand implements Callable<Integer> {
         return n;
     }
 
+    /** The tool's argument error as the flag's: "--ctx-size: ..." (the message without the argument's own name). */
+    private static UsageException usage(ToolInputException e) {
+        return new UsageException(flagOf(e.argument()) + ": " + e.getMessage().substring(e.argument().length() + 2));
+    }
+
     private static String flagOf(String argument) {
         return switch (argument) {
             case "threads" -> "-t";
             case "n_prompt" -> "-p";
             case "n_gen" -> "-n";
             case "repetitions" -> "-r";
+            case "n_depth" -> "-d";
+            case "type_k" -> "--cache-type-k";
+            case "type_v" -> "--cache-type-v";
+            case "flash_attn" -> "-fa";
             default -> "--" + argument.replace('_', '-');
         };
     }

@@ -3,7 +3,9 @@ package io.k3mcp.server.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.k3mcp.engine.session.ContextSizeException;
 import io.k3mcp.engine.session.KernelsChoice;
+import io.k3mcp.engine.session.KvTypeException;
 import io.k3mcp.engine.session.ModelRegistry;
 import io.k3mcp.tools.Cancellation;
 import io.k3mcp.tools.Json;
@@ -78,9 +80,11 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--top-logits", description = "Report the K highest logits for every generated token.")
     Integer topLogits;
 
-    @Option(names = "--ctx-size", defaultValue = "0",
-            description = "Context (KV cache) length in tokens; 0 = the model's, at most 4096. Default: ${DEFAULT-VALUE}.")
-    int ctxSize;
+    @Mixin
+    ContextSizeOption context;
+
+    @Mixin
+    KvTypeOptions kvType;
 
     @Option(names = "--threads", description = "Worker threads for the kernels.")
     Integer threads;
@@ -93,15 +97,16 @@ public final class GenerateCommand implements Callable<Integer> {
         if ((prompt == null) == (messages == null)) {
             throw new UsageException("give exactly one of --prompt and --messages");
         }
-        if (ctxSize < 0) {
-            throw new UsageException("--ctx-size must be >= 0 (0 = the model's context, at most 4096), got " + ctxSize);
-        }
-        try (ModelRegistry registry = new ModelRegistry(KernelsChoice.pick(threads == null ? 0 : threads, CoreOption.resolve(cores)), ctxSize)) {
+        try (ModelRegistry registry = new ModelRegistry(KernelsChoice.pick(threads == null ? 0 : threads, CoreOption.resolve(cores)), context.value(), kvType.type())) {
             GenerateTool tool = new GenerateTool(registry, null, null, CliModels.resolver(System.getenv()));
             GenerateOutput out;
             try {
                 GenerateInput input = tool.parse(arguments());
                 out = tool.run(input, Progress.NONE, Cancellation.none());
+            } catch (ContextSizeException e) {
+                throw ContextSizeOption.usage(e);
+            } catch (KvTypeException e) {
+                throw KvTypeOptions.usage(e);
             } catch (ToolInputException e) {
                 throw new UsageException("--" + e.argument().replace('_', '-') + ": " + e.getMessage().substring(e.argument().length() + 2));
             }

@@ -1,7 +1,9 @@
 package io.k3mcp.server.cli;
 
 import io.k3mcp.engine.session.ContextOverflowException;
+import io.k3mcp.engine.session.ContextSizeException;
 import io.k3mcp.engine.session.KernelsChoice;
+import io.k3mcp.engine.session.KvTypeException;
 import io.k3mcp.engine.session.ModelRegistry;
 import io.k3mcp.engine.session.ScoreResult;
 import io.k3mcp.tools.Json;
@@ -42,9 +44,11 @@ public final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--no-bos", description = "With --text: do not add the BOS token.")
     boolean noBos;
 
-    @Option(names = "--ctx-size", defaultValue = "0",
-            description = "Context (KV cache) length in tokens; 0 = the model's, at most 4096. Default: ${DEFAULT-VALUE}.")
-    int ctxSize;
+    @Mixin
+    ContextSizeOption context;
+
+    @Mixin
+    KvTypeOptions kvType;
 
     @Option(names = "--threads", description = "Worker threads for the kernels.")
     Integer threads;
@@ -60,15 +64,16 @@ public final class ScoreCommand implements Callable<Integer> {
         if (topLogits < 0 || topLogits > 1000) {
             throw new UsageException("--top-logits must be from 0 to 1000, got " + topLogits);
         }
-        if (ctxSize < 0) {
-            throw new UsageException("--ctx-size must be >= 0 (0 = the model's context, at most 4096), got " + ctxSize);
-        }
-        try (ModelRegistry registry = new ModelRegistry(KernelsChoice.pick(threads == null ? 0 : threads, CoreOption.resolve(cores)), ctxSize)) {
+        try (ModelRegistry registry = new ModelRegistry(KernelsChoice.pick(threads == null ? 0 : threads, CoreOption.resolve(cores)), context.value(), kvType.type())) {
             ModelRegistry.Loaded m;
             try {
                 m = registry.get(model);
             } catch (NoSuchFileException e) {
                 throw new UsageException("--model: file not found: " + model);
+            } catch (ContextSizeException e) {
+                throw ContextSizeOption.usage(e);
+            } catch (KvTypeException e) {
+                throw KvTypeOptions.usage(e);
             }
             int[] ids = text != null ? m.tokenizer().encode(text, !noBos, false) : tokens;
             ScoreResult r;

@@ -1,5 +1,15 @@
 package io.k3mcp.server.cli;
 
+import io.k3mcp.engine.gguf.GgufException;
+import io.k3mcp.engine.model.UnsupportedModelException;
+import io.k3mcp.engine.model.Model;
+import io.k3mcp.engine.model.ModelConfig;
+import io.k3mcp.engine.session.ContextSize;
+import io.k3mcp.engine.session.FreeMemory;
+import io.k3mcp.engine.session.KvType;
+import io.k3mcp.engine.session.KvTypeException;
+import io.k3mcp.engine.session.ContextSizeException;
+import io.k3mcp.kernels.GgmlType;
 import io.k3mcp.server.EngineOptions;
 import io.k3mcp.server.ServerFeatures;
 import io.k3mcp.server.ServerLauncher;
@@ -22,6 +32,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import org.slf4j.LoggerFactory;
 
 /** {@code k3mcp serve}: the MCP server on stdio, Streamable HTTP (/mcp) or legacy HTTP+SSE (/sse, /message). */
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -59,6 +70,12 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--model", description = "Generation model (GGUF) for the generate and benchmark tools.")
     Path model;
+
+    @Mixin
+    ContextSizeOption context;
+
+    @Mixin
+    KvTypeOptions kvTypes;
 
     @Option(names = "--embed-model", description = "Embedding model (GGUF) for the embed tool.")
     Path embedModel;
@@ -133,6 +150,8 @@ public final class ServeCommand implements Callable<Integer> {
                 throw new UsageException((file == model ? "--model" : "--embed-model") + ": no such file: " + file);
             }
         }
+        GgmlType kvType = kvTypes == null ? GgmlType.F16 : kvTypes.type();
+        int ctxSize = checkedContext(kvType);
         String bearer = bearerToken();
         MetricsOptions metricsOptions = metricsOptions();
         boolean listens = transport != TransportName.stdio || metricsOptions.stdioPort() != null;
@@ -150,9 +169,34 @@ public final class ServeCommand implements Callable<Integer> {
         }
         // Over stdio the client is the user's own process; over HTTP, model paths must lie below a models directory.
         EngineOptions engine = new EngineOptions(model, embedModel, threads, cores,
-                models.catalog(kind == ServerLauncher.Transport.STDIO, System.getenv()), models.limits());
+                models.catalog(kind == ServerLauncher.Transport.STDIO, System.getenv()), models.limits(), ctxSize, kvType);
         return new ServerLauncher.Config(kind, new HttpOptions(host, port, bearer, maxRequestBytes), engine,
-                Duration.ofMillis(resourceUpdateMs), metricsOptions());
+                Duration.ofMillis(resourceUpdateMs), metricsOptions);
+    }
+
+    /**
+     * --ctx-size and the KV type, checked against the model's trained context, its head sizes and the free
+     * memory before anything starts.
+     */
+    private int checkedContext(GgmlType kvType) {
+        int ctxSize = context == null ? 0 : context.value();
+        if (model == null) {
+            return ctxSize;
+        }
+        try {
+            ModelConfig config = Model.readConfig(model);
+            KvType.check(config, kvType);
+            ContextSize chosen = ContextSize.choose(config, ctxSize, kvType, FreeMemory.available());
+            LoggerFactory.getLogger(ServeCommand.class).info("context tokens={} reason=\"{}\" kv_bytes_full={}", chosen.tokens(),
+                    chosen.reason(), chosen.cacheBytes());
+        } catch (ContextSizeException e) {
+            throw ContextSizeOption.usage(e);
+        } catch (KvTypeException e) {
+            throw KvTypeOptions.usage(e);
+        } catch (IOException | UnsupportedModelException | GgufException e) {
+            throw new UsageException("--model: cannot read " + model + ": " + e.getMessage());
+        }
+        return ctxSize;
     }
 
     /** /metrics rides on the HTTP transports' port; a stdio server needs a port of its own for it. */

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -44,12 +45,58 @@ class BenchCommandTest {
         assertTrue(r.stderr().contains("outside 1..48 (the layers of qwen3-30b-a3b)"), r.stderr());
     }
 
-    @Test
-    void jsonOutputIsOneArrayWithARowPerTest() throws Exception {
+    private Path tinyModel() throws IOException {
         SyntheticShape shape = new SyntheticShape("cli-tiny", "llama", 256, 1, 4, 2, 64, 256, 300, 512, 10000f, 1e-5f,
                 false, false, "llama", null);
         Path model = tmp.resolve("cli-tiny.gguf");
         SyntheticModelWriter.write(SyntheticPlan.of(shape, SyntheticType.Q4_0), model);
+        return model;
+    }
+
+    @Test
+    void depthRowsInTheTableAndCtxSizeChecked() throws Exception {
+        Path model = tinyModel();
+        CliCapture.Result md = CliCapture.run("bench", "--model", model.toString(), "-t", "1", "-p", "4", "-n", "2", "-d", "0,16",
+                "-r", "1", "--backend", "reference", "--no-record");
+        assertEquals(0, md.status(), md.stderr());
+        assertTrue(md.stdout().contains("| pp4 |") && md.stdout().contains("| tg2 @ d16 |"), md.stdout());
+        CliCapture.Result q8 = CliCapture.run("bench", "--model", model.toString(), "-t", "1", "-p", "0", "-n", "2", "-d", "8",
+                "-ctk", "q8_0", "-ctv", "q8_0", "-r", "1", "--backend", "reference", "--no-record", "-o", "jsonl");
+        assertEquals(0, q8.status(), q8.stderr());
+        JsonNode row = Json.MAPPER.readTree(q8.stdout().lines().findFirst().orElseThrow());
+        assertEquals("q8_0", row.get("type_k").asText());
+        assertEquals("q8_0", row.get("type_v").asText());
+        assertEquals(8, row.get("n_depth").asInt());
+        assertEquals(-1, row.get("flash_attn").asInt());
+        CliCapture.Result off = CliCapture.run("bench", "--model", model.toString(), "-t", "1", "-p", "0", "-n", "2", "-d", "8",
+                "-fa", "off", "-r", "1", "--backend", "native", "--no-record", "-o", "jsonl");
+        assertEquals(0, off.status(), off.stderr());
+        assertEquals(0, Json.MAPPER.readTree(off.stdout().lines().findFirst().orElseThrow()).get("flash_attn").asInt());
+        CliCapture.Result referenceOn = CliCapture.run("bench", "--model", model.toString(), "-fa", "on", "--backend", "reference");
+        assertEquals(2, referenceOn.status(), referenceOn.stderr());
+        assertTrue(referenceOn.stderr().contains("-fa: the reference kernels have only the exact attention path"), referenceOn.stderr());
+        CliCapture.Result badFa = CliCapture.run("bench", "--model", model.toString(), "-fa", "sometimes");
+        assertEquals(2, badFa.status(), badFa.stderr());
+        assertTrue(badFa.stderr().contains("-fa: flash attention must be on, off or auto, not 'sometimes'"), badFa.stderr());
+        CliCapture.Result mixed = CliCapture.run("bench", "--model", model.toString(), "-ctk", "q8_0");
+        assertEquals(2, mixed.status(), mixed.stderr());
+        assertTrue(mixed.stderr().contains("--cache-type-v: K and V must use the same cache type, got q8_0 and f16"), mixed.stderr());
+        CliCapture.Result past = CliCapture.run("bench", "--model", model.toString(), "-t", "1", "-p", "4", "-n", "0",
+                "--ctx-size", "600", "-r", "1", "--backend", "reference", "--no-record");
+        assertEquals(2, past.status(), past.stderr());
+        assertTrue(past.stderr().contains("--ctx-size: context size 600 is past the model's trained context of 512 tokens"),
+                past.stderr());
+        CliCapture.Result small = CliCapture.run("bench", "--model", model.toString(), "-p", "4", "-d", "16", "--ctx-size", "10");
+        assertEquals(2, small.status(), small.stderr());
+        assertTrue(small.stderr().contains("--ctx-size: 10 is below the 80 tokens"), small.stderr());
+        CliCapture.Result negative = CliCapture.run("bench", "--model", model.toString(), "-d", "-1");
+        assertEquals(2, negative.status(), negative.stderr());
+        assertTrue(negative.stderr().contains("-d:"), negative.stderr());
+    }
+
+    @Test
+    void jsonOutputIsOneArrayWithARowPerTest() throws Exception {
+        Path model = tinyModel();
         PrintStream saved = System.out;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         int status;

@@ -87,6 +87,28 @@ class EngineCommandsTest {
     }
 
     @Test
+    void kvCacheTypesAreUsedAndCheckedByFlag() throws IOException {
+        String model = shared("models", "llama-mini-f16.gguf").toString();
+        Run q8 = run("generate", "--model", model, "--prompt", "Once upon a time", "--temperature", "0", "--max-tokens", "4",
+                "--cache-type-k", "q8_0", "--cache-type-v", "q8_0", "--json");
+        assertEquals(0, q8.status(), q8.stderr());
+        assertEquals(4, JSON.readTree(q8.stdout()).get("tokens").size());
+        Run unknown = run("generate", "--model", model, "--prompt", "x", "--cache-type-k", "q5_1", "--cache-type-v", "q5_1");
+        assertEquals(2, unknown.status());
+        assertTrue(unknown.stderr().contains("--cache-type-k: unknown KV cache type 'q5_1'; supported: f16, q8_0, q4_0, f32"),
+                unknown.stderr());
+        Run mixed = run("score", "--model", model, "--tokens", "1,2", "-ctk", "q8_0", "-ctv", "q4_0");
+        assertEquals(2, mixed.status());
+        assertTrue(mixed.stderr().contains("--cache-type-v: q4_0 differs from --cache-type-k q8_0"), mixed.stderr());
+        // llama-2-tiny-random: 2 heads of 4 values, less than one 32-value block
+        Run ragged = run("generate", "--model", shared("models", "llama-2-tiny-random.gguf").toString(), "--prompt", "x",
+                "-ctk", "q4_0", "-ctv", "q4_0");
+        assertEquals(2, ragged.status());
+        assertTrue(ragged.stderr().contains("--cache-type-k/--cache-type-v: KV cache type q4_0 stores blocks of 32 values, "
+                + "but layer 0's head size 4 is not a multiple of it"), ragged.stderr());
+    }
+
+    @Test
     void contextSizeIsHonouredAndChecked() {
         String model = shared("models", "llama-mini-f32.gguf").toString();
         Run small = run("generate", "--model", model, "--prompt", "Once upon a time", "--ctx-size", "10", "--max-tokens", "3", "--json");
@@ -94,9 +116,19 @@ class EngineCommandsTest {
         assertTrue(small.stderr().contains("exceed the context of 10 tokens"), small.stderr());
         Run negative = run("score", "--model", model, "--tokens", "1,2", "--ctx-size", "-1");
         assertEquals(2, negative.status());
+        assertTrue(negative.stderr().contains("--ctx-size: must be >= 0"), negative.stderr());
         Run tooBig = run("score", "--model", model, "--tokens", "1,2", "--ctx-size", "100000");
-        assertEquals(1, tooBig.status());
-        assertTrue(tooBig.stderr().contains("context length 100000 is outside 1..512"), tooBig.stderr());
+        assertEquals(2, tooBig.status());
+        assertTrue(tooBig.stderr().contains("--ctx-size: context size 100000 is past the model's trained context of 512 tokens"),
+                tooBig.stderr());
+        Run generateTooBig = run("generate", "--model", model, "--prompt", "x", "--ctx-size", "513");
+        assertEquals(2, generateTooBig.status());
+        assertTrue(generateTooBig.stderr().contains("--ctx-size: context size 513 is past the model's trained context of 512"),
+                generateTooBig.stderr());
+        Run longPrompt = run("generate", "--model", model, "--prompt", "Once upon a time", "--ctx-size", "3", "--max-tokens", "1");
+        assertEquals(2, longPrompt.status());
+        assertTrue(longPrompt.stderr().matches("(?s).*--prompt: the prompt has \\d+ tokens, more than the context of 3 tokens.*"),
+                longPrompt.stderr());
     }
 
     @Test

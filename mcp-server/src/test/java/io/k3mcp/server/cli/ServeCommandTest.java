@@ -59,6 +59,24 @@ class ServeCommandTest {
         assertTrue(stderr.contains("--model: no such file"), stderr);
     }
     @Test
+    void ctxSizeIsCheckedAgainstTheModelBeforeServing() throws Exception {
+        String model = Path.of(System.getProperty("k3mcp.shared", "../../shared"), "models", "llama-mini-f32.gguf").toString();
+        assertEquals(2, run("serve", "--model", model, "--ctx-size", "100000"));
+        assertTrue(stderr.contains("--ctx-size: context size 100000 is past the model's trained context of 512 tokens"), stderr);
+        assertEquals(2, run("serve", "--ctx-size", "-5"));
+        assertTrue(stderr.contains("--ctx-size: must be >= 0"), stderr);
+        ServeCommand ok = new ServeCommand();
+        new picocli.CommandLine(ok).parseArgs("--model", model, "--ctx-size", "256", "-ctk", "q8_0", "-ctv", "q8_0");
+        assertEquals(256, ok.config().engine().ctxSize());
+        assertEquals(io.k3mcp.kernels.GgmlType.Q8_0, ok.config().engine().kvType());
+        String tiny = Path.of(System.getProperty("k3mcp.shared", "../../shared"), "models", "llama-2-tiny-random.gguf").toString();
+        assertEquals(2, run("serve", "--model", tiny, "--cache-type-k", "q8_0", "--cache-type-v", "q8_0"));
+        assertTrue(stderr.contains("--cache-type-k/--cache-type-v: KV cache type q8_0 stores blocks of 32 values"), stderr);
+        assertEquals(2, run("serve", "--cache-type-k", "iq4_nl"));
+        assertTrue(stderr.contains("--cache-type-k: unknown KV cache type 'iq4_nl'"), stderr);
+    }
+
+    @Test
     void metricsFlagsAreCheckedAgainstTheTransport() {
         assertEquals(2, run("serve", "--metrics"));
         assertTrue(stderr.contains("--metrics: a stdio server has no HTTP port; give --metrics-port"), stderr);

@@ -1,5 +1,8 @@
 package io.k3mcp.tools.bench;
 
+import io.k3mcp.kernels.FlashAttention;
+import io.k3mcp.kernels.GgmlType;
+
 import java.nio.file.Path;
 import java.util.List;
 
@@ -17,12 +20,27 @@ import java.util.List;
  * @param bandwidthBytes size of the bandwidth probe's buffer
  * @param syntheticDir   cache of synthetic models (null: the default cache)
  * @param layers         the synthetic model's first {@code layers} layers only (0: all of them)
+ * @param nDepth         -d values: tokens already in the cache when each test runs (llama-bench's n_depth)
+ * @param ctxSize        --ctx-size: the KV cache's length (0: what the largest test needs, depth included)
+ * @param kvType         the KV cache's type (-ctk/-ctv: F16, Q8_0, Q4_0, F32)
+ * @param flashAttn      -fa: which attention path F16/F32 caches take on the native kernels
  */
 public record BenchConfig(Path model, String synthetic, List<Integer> threads, List<Integer> nPrompt,
                           List<Integer> nGen, int repetitions, String cores, boolean turn, Backend backend,
-                          long bandwidthBytes, Path syntheticDir, int layers) {
+                          long bandwidthBytes, Path syntheticDir, int layers, List<Integer> nDepth, int ctxSize,
+                          GgmlType kvType, FlashAttention flashAttn) {
 
     public static final long DEFAULT_BANDWIDTH_BYTES = 256L << 20;
+    /** Largest -d value (llama-bench sets no bound; this keeps a typo from asking for a terabyte cache). */
+    public static final int MAX_DEPTH = 1 << 20;
+
+    /** Without depth, on a context sized by the tests. */
+    public BenchConfig(Path model, String synthetic, List<Integer> threads, List<Integer> nPrompt, List<Integer> nGen,
+                       int repetitions, String cores, boolean turn, Backend backend, long bandwidthBytes, Path syntheticDir,
+                       int layers) {
+        this(model, synthetic, threads, nPrompt, nGen, repetitions, cores, turn, backend, bandwidthBytes, syntheticDir, layers,
+                List.of(0), 0, GgmlType.F16, FlashAttention.AUTO);
+    }
 
     public BenchConfig {
         if ((model == null) == (synthetic == null)) {
@@ -37,6 +55,17 @@ public record BenchConfig(Path model, String synthetic, List<Integer> threads, L
         if (nPrompt.stream().anyMatch(n -> n < 0 || n > 8192) || nGen.stream().anyMatch(n -> n < 0 || n > 8192)) {
             throw new IllegalArgumentException("n_prompt and n_gen values must be 0..8192, got " + nPrompt + " / " + nGen);
         }
+        nDepth = List.copyOf(nDepth);
+        if (nDepth.isEmpty() || nDepth.stream().anyMatch(d -> d < 0 || d > MAX_DEPTH)) {
+            throw new IllegalArgumentException("n_depth: each value must be 0.." + MAX_DEPTH + ", got " + nDepth);
+        }
+        if (turn && nDepth.stream().anyMatch(d -> d > 0)) {
+            throw new IllegalArgumentException("n_depth: the turn benchmark starts from an empty cache; depth is for pp/tg tests");
+        }
+        if (ctxSize < 0 || (ctxSize > 0 && ctxSize < neededContext(nPrompt, nGen, nDepth))) {
+            throw new IllegalArgumentException("ctx_size: " + ctxSize + " is below the " + neededContext(nPrompt, nGen, nDepth)
+                    + " tokens the largest test needs (n_depth + n_prompt or n_gen); 0 sizes it to the tests");
+        }
         if (repetitions < 1 || repetitions > 100) {
             throw new IllegalArgumentException("repetitions must be 1..100, got " + repetitions);
         }
@@ -46,6 +75,13 @@ public record BenchConfig(Path model, String synthetic, List<Integer> threads, L
         if (bandwidthBytes < 1 << 20) {
             throw new IllegalArgumentException("bandwidth probe buffer must be at least 1 MiB");
         }
+    }
+
+    /** Tokens the largest test holds in the cache: its depth plus its prompt or generation. */
+    public static int neededContext(List<Integer> nPrompt, List<Integer> nGen, List<Integer> nDepth) {
+        int tokens = Math.max(nPrompt.stream().mapToInt(Integer::intValue).max().orElse(0),
+                nGen.stream().mapToInt(Integer::intValue).max().orElse(0));
+        return nDepth.stream().mapToInt(Integer::intValue).max().orElse(0) + tokens;
     }
 
     /** The model as named in history and reports: the synthetic spec or the file name. */

@@ -9,7 +9,9 @@ import java.util.List;
  * modelFilename -> model_filename) plus k3mcp's own: the test name, where the workers ran, the
  * memory bandwidth and the roofline for token generation, and the board's thermal context.
  *
- * @param test             "pp128" or "tg64", as llama-bench's table prints it
+ * @param nDepth           tokens in the cache before the test ran (llama-bench's n_depth)
+ * @param flashAttn        llama-bench's flash_attn: -1 auto (the tiled kernel from 512 keys on), 0 off, 1 on
+ * @param test             "pp128", "tg64", "tg64 @ d4096", as llama-bench's table prints it
  * @param cores            the cpus asked for ("" when not pinned)
  * @param placement        the cpus the workers read back after pinning, worker by worker
  * @param placementOk      every worker sits where it was asked to
@@ -21,7 +23,7 @@ import java.util.List;
  */
 public record BenchRow(
         String modelFilename, String modelType, long modelSize, @JsonProperty("model_n_params") long modelNParams,
-        int nThreads, int nPrompt, int nGen, int nBatch, int nUbatch, String typeK, String typeV,
+        int nThreads, int nPrompt, int nGen, int nDepth, int nBatch, int nUbatch, String typeK, String typeV, int flashAttn,
         String cpuInfo, String testTime,
         long avgNs, long stddevNs, double avgTs, double stddevTs, List<Long> samplesNs, List<Double> samplesTs,
         String test, String backend, String cores, List<Integer> placement, boolean placementOk,

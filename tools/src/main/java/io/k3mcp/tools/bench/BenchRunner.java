@@ -2,10 +2,14 @@ package io.k3mcp.tools.bench;
 
 import io.k3mcp.engine.gguf.GgufFile;
 import io.k3mcp.engine.model.Model;
+import io.k3mcp.engine.session.ContextSizeException;
+import io.k3mcp.engine.session.KvType;
 import io.k3mcp.engine.synthetic.SyntheticModels;
 import io.k3mcp.engine.synthetic.SyntheticPlan;
 import io.k3mcp.engine.tokenizer.Tokenizer;
 import io.k3mcp.engine.tokenizer.Tokenizers;
+import io.k3mcp.kernels.FlashAttention;
+import io.k3mcp.kernels.NativeKernels;
 import io.k3mcp.kernels.ReferenceKernels;
 import io.k3mcp.tools.Cancellation;
 import io.k3mcp.tools.Progress;
@@ -21,11 +25,12 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Runs a benchmark with llama-bench's semantics: for each thread count, each pp test (one batched
- * prefill of N random tokens into an empty cache) then each tg test (N single-token decodes from an
- * empty cache); one warm-up run (pp: the whole prompt; tg: one token), then {@code -r} timed
- * repetitions, each after clearing the cache. Progress is reported and cancellation checked between
- * repetitions.
+ * Runs a benchmark with llama-bench's semantics: for each thread count and each depth, each pp test
+ * (one batched prefill of N random tokens) then each tg test (N single-token decodes); one warm-up run
+ * on an empty cache (pp: the whole prompt; tg: one token), then {@code -r} timed repetitions, each
+ * after clearing the cache and (depth D > 0) prefilling D tokens untimed, which later repetitions keep
+ * instead of recomputing, as llama-bench restores its saved state. Progress is reported and
+ * cancellation checked between repetitions.
  */
 public final class BenchRunner {
     private static final Logger LOG = LoggerFactory.getLogger(BenchRunner.class);
@@ -49,15 +54,16 @@ public final class BenchRunner {
             List<BenchRow> rows = new ArrayList<>();
             List<TurnResult> turns = new ArrayList<>();
             int perThread = cfg.turn() ? 1 : (int) (cfg.nPrompt().stream().filter(n -> n > 0).count()
-                    + cfg.nGen().stream().filter(n -> n > 0).count());
+                    + cfg.nGen().stream().filter(n -> n > 0).count()) * cfg.nDepth().size();
+            int ctx = context(cfg, model.config().contextLength());
+            KvType.check(model.config(), cfg.kvType());
             double total = (double) perThread * cfg.threads().size() * (cfg.turn() ? 1 : cfg.repetitions() + 1);
             double[] done = {0};
             for (int threads : cfg.threads()) {
                 cancel.check();
-                try (KernelSet ks = KernelSet.open(cfg.backend(), threads, cpus)) {
-                    int ctx = cfg.turn() ? TurnBenchmark.PROMPT_TOKENS + maxOf(cfg.nGen()) + 8
-                            : Math.max(maxOf(cfg.nPrompt()), maxOf(cfg.nGen())) + 8;
-                    try (EngineTarget target = new EngineTarget(model, ks.kernels, tokenizer, ctx)) {
+                try (KernelSet ks = KernelSet.open(cfg.backend(), threads, cpus);
+                     FlashSetting flash = FlashSetting.apply(ks, cfg.flashAttn())) {
+                    try (EngineTarget target = new EngineTarget(model, ks.kernels, tokenizer, ctx, cfg.kvType())) {
                         LOG.info("kv cache ctx={} bytes={} bytes_per_token={}", target.contextTokens(), target.kvCacheBytes(),
                                 target.kvCacheBytes() / target.contextTokens());
                         KernelSet.Bandwidth bw = needsBandwidth(cfg) ? ks.readBandwidth(cfg.bandwidthBytes(), 5, threads) : null;
@@ -75,14 +81,17 @@ public final class BenchRunner {
                             continue;
                         }
                         Context c = new Context(cfg, info, ks, target, threads, CpuList.format(cpus), cpuInfo, bw, progress, cancel, total, done);
-                        for (int n : cfg.nPrompt()) {
-                            if (n > 0) {
-                                rows.add(test(c, n, 0));
+                        for (int depth : cfg.nDepth()) {
+                            int[] depthTokens = randomTokens(target, new Random(SEED + depth), depth);
+                            for (int n : cfg.nPrompt()) {
+                                if (n > 0) {
+                                    rows.add(test(c, n, 0, depthTokens));
+                                }
                             }
-                        }
-                        for (int n : cfg.nGen()) {
-                            if (n > 0) {
-                                rows.add(test(c, 0, n));
+                            for (int n : cfg.nGen()) {
+                                if (n > 0) {
+                                    rows.add(test(c, 0, n, depthTokens));
+                                }
                             }
                         }
                     }
@@ -97,11 +106,32 @@ public final class BenchRunner {
                            double total, double[] done) {
     }
 
-    private BenchRow test(Context c, int nPrompt, int nGen) {
-        String name = nPrompt > 0 ? "pp" + nPrompt : "tg" + nGen;
+    /**
+     * The KV cache's length: --ctx-size, else what the largest test needs (+8, as before). Like llama-bench's
+     * n_ctx the tests may go past the trained context (logged); an explicit --ctx-size may not.
+     */
+    static int context(BenchConfig cfg, int trained) {
+        if (cfg.ctxSize() > trained) {
+            throw new ContextSizeException("context size " + cfg.ctxSize() + " is past the model's trained context of "
+                    + trained + " tokens");
+        }
+        if (cfg.ctxSize() > 0) {
+            return cfg.ctxSize();
+        }
+        int ctx = cfg.turn() ? TurnBenchmark.PROMPT_TOKENS + maxOf(cfg.nGen()) + 8
+                : BenchConfig.neededContext(cfg.nPrompt(), cfg.nGen(), cfg.nDepth()) + 8;
+        if (ctx > trained) {
+            LOG.warn("bench context of {} tokens is past the model's trained context of {} (as llama-bench allows)", ctx, trained);
+        }
+        return ctx;
+    }
+
+    private BenchRow test(Context c, int nPrompt, int nGen, int[] depthTokens) {
+        int depth = depthTokens.length;
+        String name = (nPrompt > 0 ? "pp" + nPrompt : "tg" + nGen) + (depth > 0 ? " @ d" + depth : "");
         Random rnd = new Random(SEED);
-        // warm-up, as llama-bench: the whole prompt, or a single generated token
-        runOnce(c.target, rnd, nPrompt, nGen > 0 ? 1 : 0);
+        // warm-up, as llama-bench: the whole prompt, or a single generated token, on an empty cache
+        runOnce(c.target, rnd, nPrompt, nGen > 0 ? 1 : 0, new int[0]);
         c.progress.report(++c.done[0], c.total, name + " threads=" + c.threads + " warm-up");
         long[] ns = new long[c.cfg.repetitions()];
         ThermalSampler th = new ThermalSampler(board, 250);
@@ -109,7 +139,7 @@ public final class BenchRunner {
         try (th) {
             for (int r = 0; r < ns.length; r++) {
                 c.cancel.check();
-                ns[r] = runOnce(c.target, rnd, nPrompt, nGen);
+                ns[r] = runOnce(c.target, rnd, nPrompt, nGen, depthTokens);
                 c.progress.report(++c.done[0], c.total, name + " threads=" + c.threads + " repetition " + (r + 1) + "/" + ns.length);
             }
         } finally {
@@ -130,21 +160,27 @@ public final class BenchRunner {
         }
         LOG.info("bench test={} threads={} avg_ts={} stddev_ts={}", name, c.threads, String.format("%.2f", avgTs),
                 String.format("%.2f", Stats.stddev(ts)));
-        return new BenchRow(c.info.filename(), c.info.type(), c.info.size(), c.info.nParams(), c.threads, nPrompt, nGen,
-                512, 512, "f16", "f16", c.cpuInfo, Instant.now().toString(),
+        return new BenchRow(c.info.filename(), c.info.type(), c.info.size(), c.info.nParams(), c.threads, nPrompt, nGen, depth,
+                512, 512, KvType.name(c.cfg.kvType()), KvType.name(c.cfg.kvType()), c.cfg.flashAttn().value, c.cpuInfo, Instant.now().toString(),
                 Math.round(Stats.mean(nsD)), Math.round(Stats.stddev(nsD)), avgTs, Stats.stddev(ts), samplesNs, samplesTs,
                 name, c.ks.backend, c.cores, c.ks.placement, c.ks.placementOk, bwGbs,
                 c.bw == null ? null : c.bw.source(), c.info.weightBytesPerToken(), roofline, fraction, thermal);
     }
 
-    /** One repetition from an empty cache; returns its nanoseconds (token choice is not timed). */
-    private static long runOnce(BenchTarget target, Random rnd, int nPrompt, int nGen) {
-        target.reset();
-        int bos = target.bos();
-        int vocab = target.vocabSize();
-        int[] tokens = new int[Math.max(nPrompt, nGen)];
-        for (int i = 0; i < tokens.length; i++) {
-            tokens[i] = i == 0 && bos >= 0 ? bos : rnd.nextInt(vocab);
+    /**
+     * One repetition after {@code depthTokens} (kept from the last repetition where the cache can resume there,
+     * else prefilled, untimed); returns its nanoseconds (token choice is not timed).
+     */
+    static long runOnce(BenchTarget target, Random rnd, int nPrompt, int nGen, int[] depthTokens) {
+        if (depthTokens.length == 0 || !target.rewind(depthTokens)) {
+            target.reset();
+            if (depthTokens.length > 0) {
+                target.prefill(depthTokens);
+            }
+        }
+        int[] tokens = randomTokens(target, rnd, Math.max(nPrompt, nGen));
+        if (depthTokens.length > 0 && tokens.length > 0 && target.bos() >= 0) {
+            tokens[0] = rnd.nextInt(target.vocabSize()); // BOS only starts the sequence
         }
         long start = System.nanoTime();
         if (nPrompt > 0) {
@@ -154,6 +190,41 @@ public final class BenchRunner {
             target.decode(tokens[i]);
         }
         return System.nanoTime() - start;
+    }
+
+    /**
+     * -fa on the native kernels for the length of one run (the setting is process-wide, so it goes back to the
+     * process's own when the run ends); the reference kernels have only the exact path, so asking them for on/off
+     * is refused rather than ignored.
+     */
+    private record FlashSetting(boolean set) implements AutoCloseable {
+        static FlashSetting apply(KernelSet ks, FlashAttention mode) {
+            if (ks.kernels instanceof NativeKernels) {
+                NativeKernels.flashAttention(mode);
+                return new FlashSetting(true);
+            }
+            if (mode != FlashAttention.AUTO) {
+                throw new IllegalArgumentException("flash_attn: the " + ks.backend + " kernels have only the exact attention "
+                        + "path; -fa on/off needs the native kernels");
+            }
+            return new FlashSetting(false);
+        }
+
+        @Override
+        public void close() {
+            if (set) {
+                NativeKernels.flashAttention(null);
+            }
+        }
+    }
+
+    /** n random token ids, BOS first when the model has one. */
+    private static int[] randomTokens(BenchTarget target, Random rnd, int n) {
+        int[] tokens = new int[n];
+        for (int i = 0; i < n; i++) {
+            tokens[i] = i == 0 && target.bos() >= 0 ? target.bos() : rnd.nextInt(target.vocabSize());
+        }
+        return tokens;
     }
 
     private static boolean needsBandwidth(BenchConfig cfg) {

@@ -6,6 +6,12 @@ public interface BenchTarget extends AutoCloseable {
     /** Empties the KV cache (llama-bench clears it before every repetition). */
     void reset();
 
+    /**
+     * Keeps the first {@code tokens.length} positions when the cache holds exactly those tokens and can resume
+     * there (llama-bench restores the depth's saved state); false when the caller must reset and prefill them.
+     */
+    boolean rewind(int[] tokens);
+
     /** One batched prefill of {@code tokens} at the end of the cache. */
     void prefill(int[] tokens);
 

@@ -1,6 +1,11 @@
 package io.k3mcp.tools.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.k3mcp.engine.session.ContextSizeException;
+import io.k3mcp.engine.session.KvType;
+import io.k3mcp.engine.session.KvTypeException;
+import io.k3mcp.kernels.FlashAttention;
+import io.k3mcp.kernels.GgmlType;
 import io.k3mcp.tools.Cancellation;
 import io.k3mcp.tools.InferenceMetrics;
 import io.k3mcp.tools.Json;
@@ -97,6 +102,11 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
               "threads": {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 1024}, "minItems": 1, "maxItems": 16, "default": [2]},
               "n_prompt": {"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 8192}, "maxItems": 16, "default": [128]},
               "n_gen": {"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 8192}, "maxItems": 16, "default": [64]},
+              "n_depth": {"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 1048576}, "maxItems": 16, "default": [0], "description": "tokens already in the cache when each test runs (llama-bench -d)"},
+              "ctx_size": {"type": "integer", "minimum": 0, "default": 0, "description": "KV cache length in tokens, up to the model's trained context; 0 = what the largest test needs (n_depth + n_prompt or n_gen)"},
+              "type_k": {"type": "string", "enum": ["f16", "q8_0", "q4_0", "f32"], "default": "f16", "description": "KV cache type (llama-bench -ctk); type_v must be the same"},
+              "type_v": {"type": "string", "enum": ["f16", "q8_0", "q4_0", "f32"], "default": "f16", "description": "KV cache type for V (llama-bench -ctv)"},
+              "flash_attn": {"type": "string", "enum": ["auto", "on", "off"], "default": "auto", "description": "llama-bench -fa: on = the tiled attention kernel at every cache length, off = the exact path, auto = tiled from 512 keys on (native kernels)"},
               "repetitions": {"type": "integer", "minimum": 1, "maximum": 100, "default": 3},
               "cores": {"type": "string", "description": "cpu list such as 0-3,6, or x100 / a100 on a K3"},
               "turn": {"type": "boolean", "default": false, "description": "agentic-turn benchmark instead of pp/tg; n_gen[0] tokens generated (700 is a realistic turn)"},
@@ -111,7 +121,7 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
             {"type": "object", "properties": {
               "model": {"type": "string"},
               "rows": {"type": "array", "items": {"type": "object", "required": ["model_filename", "model_type", "model_size",
-                "model_n_params", "n_threads", "n_prompt", "n_gen", "avg_ns", "stddev_ns", "avg_ts", "stddev_ts",
+                "model_n_params", "n_threads", "n_prompt", "n_gen", "n_depth", "avg_ns", "stddev_ns", "avg_ts", "stddev_ts",
                 "samples_ns", "samples_ts", "cpu_info", "type_k", "type_v", "cores", "backend", "bandwidth_gbs",
                 "roofline_ts", "roofline_fraction"]}},
               "turns": {"type": "array", "items": {"type": "object", "required": ["prompt_tokens", "completion_tokens",
@@ -159,6 +169,15 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
         List<Integer> threads = ints(a, "threads", List.of(2), 1, 1024);
         List<Integer> nPrompt = ints(a, "n_prompt", List.of(128), 0, 8192);
         List<Integer> nGen = ints(a, "n_gen", List.of(64), 0, 8192);
+        List<Integer> nDepth = ints(a, "n_depth", List.of(0), 0, BenchConfig.MAX_DEPTH);
+        int ctxSize = a.has("ctx_size") ? intIn(a.get("ctx_size"), "ctx_size", 0, Integer.MAX_VALUE) : 0;
+        GgmlType kvType = kvType(a);
+        FlashAttention flash;
+        try {
+            flash = FlashAttention.parse(a.has("flash_attn") ? a.get("flash_attn").asText() : "auto");
+        } catch (IllegalArgumentException e) {
+            throw new ToolInputException("flash_attn", e.getMessage());
+        }
         int reps = a.has("repetitions") ? intIn(a.get("repetitions"), "repetitions", 1, 100) : 3;
         boolean turn = bool(a, "turn", false);
         Backend backend;
@@ -167,6 +186,10 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
         } catch (IllegalArgumentException e) {
             throw new ToolInputException("backend", e.getMessage());
         }
+        if (backend == Backend.REFERENCE && flash != FlashAttention.AUTO) {
+            throw new ToolInputException("flash_attn", "the reference kernels have only the exact attention path; "
+                    + "on/off needs backend native (or auto)");
+        }
         String cores = text(a, "cores");
         if (turn && !a.has("n_gen")) {
             nGen = List.of(TurnBenchmark.DEFAULT_GEN);
@@ -174,19 +197,30 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
         if (!turn && nPrompt.stream().allMatch(n -> n == 0) && nGen.stream().allMatch(n -> n == 0)) {
             throw new ToolInputException("n_prompt", "nothing to run: every n_prompt and n_gen value is 0");
         }
-        Path modelPath = given != null ? given : model == null ? null : Path.of(model);
-        return new Input(new BenchConfig(modelPath, synthetic, threads, nPrompt, nGen, reps, cores,
-                turn, backend, BenchConfig.DEFAULT_BANDWIDTH_BYTES, null, layers), bool(a, "record", true));
+        if (turn && nDepth.stream().anyMatch(d -> d > 0)) {
+            throw new ToolInputException("n_depth", "the turn benchmark starts from an empty cache; depth is for pp/tg tests");
+        }
+        int needed = BenchConfig.neededContext(nPrompt, nGen, nDepth);
+        if (ctxSize > 0 && ctxSize < needed) {
+            throw new ToolInputException("ctx_size", ctxSize + " is below the " + needed
+                    + " tokens the largest test needs (n_depth + n_prompt or n_gen); 0 sizes it to the tests");
+        }
+        return new Input(new BenchConfig(given != null ? given : model == null ? null : Path.of(model), synthetic, threads, nPrompt, nGen, reps, cores,
+                turn, backend, BenchConfig.DEFAULT_BANDWIDTH_BYTES, null, layers, nDepth, ctxSize, kvType, flash), bool(a, "record", true));
     }
 
     @Override
-    public BenchResult run(Input in, Progress progress, Cancellation cancel) throws IOException {
+    public BenchResult run(Input in, Progress progress, Cancellation cancel) throws IOException, ToolInputException {
         BenchConfig c = in.config();
         BenchResult r;
         // Its token counts are the benchmark's own (pp/tg rows), not served requests: only the run is counted.
         try (InferenceMetrics.Span running = metrics.processing(name(),
                 c.model() != null ? InferenceMetrics.modelLabel(c.model()) : c.synthetic())) {
             r = runner.run(c, progress, cancel);
+        } catch (ContextSizeException e) {
+            throw new ToolInputException("ctx_size", e.getMessage());
+        } catch (KvTypeException e) {
+            throw new ToolInputException("type_k", e.getMessage());
         }
         String key = BenchHistory.configKey(in.config(), r);
         List<BenchResult.Comparison> cmp = history.compareWithPrevious(key, r);
@@ -213,6 +247,29 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
                     c.previousTs(), c.currentTs(), c.changePercent()));
         }
         return sb.toString();
+    }
+
+    /** type_k and type_v: llama.cpp's names, one type for both. */
+    private static GgmlType kvType(JsonNode a) throws ToolInputException {
+        String k = text(a, "type_k");
+        String v = text(a, "type_v");
+        GgmlType tk;
+        GgmlType tv;
+        try {
+            tk = KvType.parse(k == null ? "f16" : k);
+        } catch (KvTypeException e) {
+            throw new ToolInputException("type_k", e.getMessage());
+        }
+        try {
+            tv = KvType.parse(v == null ? "f16" : v);
+        } catch (KvTypeException e) {
+            throw new ToolInputException("type_v", e.getMessage());
+        }
+        if (tk != tv) {
+            throw new ToolInputException("type_v", "K and V must use the same cache type, got " + KvType.name(tk) + " and "
+                    + KvType.name(tv));
+        }
+        return tk;
     }
 
     private static String text(JsonNode a, String name) throws ToolInputException {

@@ -7,16 +7,20 @@ import io.k3mcp.engine.tokenizer.Tokenizer;
 import io.k3mcp.kernels.GgmlType;
 import io.k3mcp.kernels.Kernels;
 
-/** The engine's transformer over one set of kernels, with an F16 KV cache (llama-bench's default type_k/type_v). */
+/**
+ * The engine's transformer over one set of kernels, with a KV cache of the type asked for (llama-bench's
+ * type_k/type_v, F16 by default) and the context the runner asks for (past the trained context too, as
+ * llama-bench's n_ctx).
+ */
 final class EngineTarget implements BenchTarget {
     private final Transformer transformer;
     private final KvCache cache;
     private final int vocab;
     private final int bos;
 
-    EngineTarget(Model model, Kernels kernels, Tokenizer tokenizer, int contextTokens) {
+    EngineTarget(Model model, Kernels kernels, Tokenizer tokenizer, int contextTokens, GgmlType kvType) {
         this.transformer = new Transformer(model, kernels);
-        this.cache = new KvCache(model.config(), Math.max(1, Math.min(contextTokens, model.config().contextLength())), GgmlType.F16);
+        this.cache = new KvCache(model.config(), Math.max(1, contextTokens), kvType);
         this.vocab = model.config().nVocab();
         this.bos = tokenizer == null ? -1 : tokenizer.bos();
     }
@@ -34,6 +38,15 @@ final class EngineTarget implements BenchTarget {
     @Override
     public void reset() {
         cache.clear();
+    }
+
+    @Override
+    public boolean rewind(int[] tokens) {
+        if (cache.length() < tokens.length || cache.reusablePrefix(tokens) != tokens.length) {
+            return false;
+        }
+        cache.truncate(tokens.length);
+        return true;
     }
 
     @Override

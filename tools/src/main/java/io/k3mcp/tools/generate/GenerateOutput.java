@@ -13,6 +13,7 @@ import java.util.List;
  * parsed reply (content, reasoning, tool_calls) and the template used.
  *
  * @param tokens         generated token ids
+ * @param contextLength  tokens the session's context holds (prompt + generated); an addition to CONTRACT.md's fields
  * @param topLogits      one list per generated token; absent unless top_logits was asked for
  * @param content        the text outside reasoning and tool calls; absent for a raw prompt
  * @param reasoning      the text of a {@code <think>} block; absent when there is none
@@ -20,7 +21,7 @@ import java.util.List;
  * @param templateSource the chat template used ("gguf" or "builtin:NAME"); absent for a raw prompt
  */
 public record GenerateOutput(String text, int[] tokens, int promptTokens, int completionTokens,
-                             FinishReason finishReason, Timings timings,
+                             FinishReason finishReason, Timings timings, int contextLength,
                              @JsonInclude(JsonInclude.Include.NON_NULL) List<List<TokenLogit>> topLogits,
                              @JsonInclude(JsonInclude.Include.NON_NULL) String content,
                              @JsonInclude(JsonInclude.Include.NON_NULL) String reasoning,

@@ -47,6 +47,7 @@ final class GenerateSchemas {
               "timings":{"type":"object","required":["prefill_ms","decode_ms","prefill_tps","decode_tps"],
                 "properties":{"prefill_ms":{"type":"number"},"decode_ms":{"type":"number"},
                   "prefill_tps":{"type":"number"},"decode_tps":{"type":"number"}}},
+              "context_length":{"type":"integer","description":"tokens the session's context holds (prompt + generated)"},
               "top_logits":{"type":"array","items":{"type":"array","items":{"type":"object",
                 "required":["id","logit"],"properties":{"id":{"type":"integer"},"logit":{"type":"number"}}}}},
               "content":{"type":"string","description":"the text outside reasoning and tool calls"},

@@ -225,9 +225,8 @@ public final class GenerateTool implements Tool<GenerateInput, GenerateOutput> {
             throw new ToolInputException("prompt", "the prompt is empty and the model adds no BOS token: nothing to continue from");
         }
         JsonLogitConstraint constraint = in.outputSchema() == null ? null : constraint(in, m);
-        double total = in.maxTokens();
         GenerationRequest request = new GenerationRequest(prompt, in.maxTokens(), in.sampler(), in.stop(), in.topLogits(),
-                cancel::isCancelled, (i, id, delta) -> progress.report(i + 1, total, "token " + (i + 1)), constraint);
+                cancel::isCancelled, new ProgressListener(progress, prompt.length, in.maxTokens()), constraint);
         GenerationResult r;
         GenerationQueue queue = queues.computeIfAbsent(m.path(), p -> new GenerationQueue(p.getFileName().toString(), MAX_WAITING));
         String label = InferenceMetrics.modelLabel(m.path());
@@ -235,7 +234,8 @@ public final class GenerateTool implements Tool<GenerateInput, GenerateOutput> {
              InferenceMetrics.Span running = metrics.processing(name(), label)) {
             r = m.session().generate(request);
         } catch (ContextOverflowException e) {
-            throw new ToolInputException("max_tokens", e.getMessage());
+            throw new ToolInputException(!e.promptTooLong() ? "max_tokens" : in.messages() != null ? "messages" : "prompt",
+                    e.getMessage());
         }
         metrics.prefill(name(), label, r.promptTokens(), r.timings().prefillMs() / 1000);
         metrics.decode(name(), label, r.completionTokens(), r.timings().decodeMs() / 1000);
@@ -243,7 +243,7 @@ public final class GenerateTool implements Tool<GenerateInput, GenerateOutput> {
                 : constraint != null ? new ParsedReply(r.text(), null, List.of()) // the JSON is the answer, not a call
                 : ReplyParser.parse(r.text(), in.tools() != null);
         return new GenerateOutput(r.text(), r.tokens(), r.promptTokens(), r.completionTokens(), r.finishReason(),
-                r.timings(), in.topLogits() > 0 ? r.topLogits() : null, reply == null ? null : reply.content(),
+                r.timings(), m.session().contextLength(), in.topLogits() > 0 ? r.topLogits() : null, reply == null ? null : reply.content(),
                 reply == null ? null : reply.reasoning(), reply == null ? null : reply.toolCalls(), templateSource);
     }
 

@@ -30,8 +30,8 @@ class BenchOutputTest {
         double[] tsd = Stats.tokensPerSecond(ns.stream().mapToLong(Long::longValue).toArray(), n);
         double[] nsd = ns.stream().mapToDouble(Long::doubleValue).toArray();
         Double roof = pp ? null : 40.0;
-        return new BenchRow("m.gguf", "llama 1B Q4_0", 636_000_000L, 1_100_048_384L, threads, pp ? n : 0, pp ? 0 : n, 512, 512,
-                "f16", "f16", "Test CPU", "2026-11-25T00:00:00Z", Math.round(Stats.mean(nsd)), Math.round(Stats.stddev(nsd)),
+        return new BenchRow("m.gguf", "llama 1B Q4_0", 636_000_000L, 1_100_048_384L, threads, pp ? n : 0, pp ? 0 : n, 0, 512, 512,
+                "f16", "f16", -1, "Test CPU", "2026-11-25T00:00:00Z", Math.round(Stats.mean(nsd)), Math.round(Stats.stddev(nsd)),
                 Stats.mean(tsd), Stats.stddev(tsd), ns, java.util.Arrays.stream(tsd).boxed().toList(), test, "native-avx2", "0-1",
                 List.of(0, 1), true, 20.0, "native-pool", 500_000_000L, roof, roof == null ? null : Stats.mean(tsd) / roof,
                 new ThermalSummary(3, new ThermalSummary.Range(50, 51, 52), null, null));

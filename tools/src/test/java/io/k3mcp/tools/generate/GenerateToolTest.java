@@ -14,10 +14,11 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -59,9 +60,9 @@ class GenerateToolTest {
     @Test
     void greedyPromptGivesLlamaCppsTokensWithTheContractFields() throws Exception {
         int n = golden.get("decisive_steps").asInt();
-        AtomicInteger progress = new AtomicInteger();
+        List<String> progress = new ArrayList<>();
         GenerateOutput out = tool.run(tool.parse(Json.parse("{\"prompt\":\"Once upon a time\",\"temperature\":0,\"max_tokens\":" + n + "}")),
-                (done, total, msg) -> progress.incrementAndGet(), Cancellation.none());
+                (done, total, msg) -> progress.add(done + "/" + total + " " + msg), Cancellation.none());
         JsonNode r = Json.tree(out);
         assertEquals(golden.get("prompt_ids").size(), r.get("prompt_tokens").asInt());
         for (int i = 0; i < n; i++) {
@@ -69,8 +70,13 @@ class GenerateToolTest {
         }
         assertEquals("length", r.get("finish_reason").asText());
         assertEquals(n, r.get("completion_tokens").asInt());
-        assertEquals(n, progress.get());
-        assertEquals(Set.of("text", "tokens", "prompt_tokens", "completion_tokens", "finish_reason", "timings"), keys(r));
+        // one prefill batch, then one notification per token, counting on from the prompt
+        int p = golden.get("prompt_ids").size();
+        assertEquals(n + 1, progress.size());
+        assertEquals(p + ".0/" + (p + n) + ".0 prefill " + p + "/" + p + " tokens", progress.get(0));
+        assertEquals((p + n) + ".0/" + (p + n) + ".0 token " + n, progress.get(n));
+        assertEquals(Set.of("text", "tokens", "prompt_tokens", "completion_tokens", "finish_reason", "timings", "context_length"), keys(r));
+        assertEquals(512, r.get("context_length").asInt(), "llama-mini's trained context (the default when memory allows)");
         assertEquals(Set.of("prefill_ms", "decode_ms", "prefill_tps", "decode_tps"), keys(r.get("timings")));
         assertFalse(r.get("text").asText().isEmpty());
     }
@@ -112,6 +118,22 @@ class GenerateToolTest {
         GenerateOutput out = tool.run(tool.parse(Json.parse("{\"prompt\":\"Once\",\"max_tokens\":5}")), Progress.NONE, cancel);
         assertEquals("cancelled", out.finishReason().wire());
         assertEquals(0, out.completionTokens());
+    }
+
+    @Test
+    void aPromptLongerThanTheContextIsRefusedByItsArgumentWithBothNumbers() throws Exception {
+        String words = "once upon a time ".repeat(200);
+        ToolInputException prompt = assertThrows(ToolInputException.class,
+                () -> tool.run(tool.parse(Json.parse("{\"prompt\":\"" + words + "\",\"max_tokens\":1}")), Progress.NONE, Cancellation.none()));
+        assertEquals("prompt", prompt.argument());
+        assertTrue(prompt.getMessage().matches("(?s).*the prompt has \\d+ tokens, more than the context of 512 tokens.*"), prompt.getMessage());
+        ToolInputException messages = assertThrows(ToolInputException.class, () -> tool.run(tool.parse(Json.parse(
+                "{\"model\":\"" + shared("models", "qwen3-mini-f16.gguf") + "\",\"messages\":[{\"role\":\"user\",\"content\":\""
+                        + words + "\"}],\"max_tokens\":1}")), Progress.NONE, Cancellation.none()));
+        assertEquals("messages", messages.argument());
+        assertTrue(messages.getMessage().contains("more than the context of 512 tokens"), messages.getMessage());
+        // a prompt that fits but leaves no room for max_tokens is max_tokens' error
+        assertEquals("max_tokens", argumentOf("{\"prompt\":\"Once\",\"max_tokens\":600}"));
     }
 
     @Test
