@@ -106,6 +106,15 @@ AVX512 static void q8_0x16_vnni(int nb, const void *vx0, const void *vx1, const 
     store_tile(acc, n_tok, y, y_stride);
 }
 
+/* The K-quant tiles' activation views (Q8_K blocks and their aux sums) and zeroed accumulators. */
+AVX512 static inline void start_tile_k(k3k_packed_act_k *a, __m512 *acc, const uint8_t *act, size_t act_stride, int n_tok,
+                                       int nb) {
+    for (int t = 0; t < n_tok; t++) {
+        a[t] = k3k_packed_act_k_view(act + (size_t) t * act_stride, nb);
+        acc[t] = _mm512_setzero_ps();
+    }
+}
+
 /* Sixteen bytes, eight from each group's [row] array, in one 128-bit register. */
 AVX512 static inline __m128i pair_bytes16(const void *b0, const void *b1) {
     long long u0, u1;
@@ -126,10 +135,7 @@ AVX512 static void q4_Kx16_vnni(int nb, const void *vx0, const void *vx1, const 
     const __m512i m4 = _mm512_set1_epi8(0x0F);
     k3k_packed_act_k a[K3K_PACKED_PAIR_TOKENS];
     __m512 acc[K3K_PACKED_PAIR_TOKENS];
-    for (int t = 0; t < n_tok; t++) {
-        a[t] = k3k_packed_act_k_view(act + (size_t) t * act_stride, nb);
-        acc[t] = _mm512_setzero_ps();
-    }
+    start_tile_k(a, acc, act, act_stride, n_tok, nb);
     for (int b = 0; b < nb; b++) {
         __m512i sumi[K3K_PACKED_PAIR_TOKENS];
         for (int t = 0; t < n_tok; t++) sumi[t] = _mm512_setzero_si512();
@@ -189,10 +195,7 @@ AVX512 static void q6_Kx16_vnni(int nb, const void *vx0, const void *vx1, const 
     const block_q6_Kx8 *x0 = vx0, *x1 = vx1;
     k3k_packed_act_k a[K3K_PACKED_PAIR_TOKENS];
     __m512 acc[K3K_PACKED_PAIR_TOKENS];
-    for (int t = 0; t < n_tok; t++) {
-        a[t] = k3k_packed_act_k_view(act + (size_t) t * act_stride, nb);
-        acc[t] = _mm512_setzero_ps();
-    }
+    start_tile_k(a, acc, act, act_stride, n_tok, nb);
     for (int b = 0; b < nb; b++) {
         __m512i sumi[K3K_PACKED_PAIR_TOKENS];
         for (int t = 0; t < n_tok; t++) sumi[t] = _mm512_setzero_si512();

@@ -53,8 +53,9 @@ class GenerateByNameTest {
             registry.onEviction(evicted::add);
             CountDownLatch started = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
+            // progress counts prompt tokens first, then generated ones ("token 1", ...)
             Progress holdAtFirstToken = (done, total, message) -> {
-                if (message.equals("token 1")) {   // progress counts the prompt's tokens first, so not done == 1
+                if (message.equals("token 1")) {
                     started.countDown();
                     await(release);
                 }
