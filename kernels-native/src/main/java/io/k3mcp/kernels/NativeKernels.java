@@ -180,31 +180,8 @@ public final class NativeKernels implements Kernels {
         check(rc == 0, "matmul: type " + type + " is not supported natively");
     }
 
-    /**
-     * The native packed layout's name. {@code K3K_PACK} in the environment limits packing, for
-     * comparisons: {@code 0} packs nothing, a list such as {@code Q4_0,Q4_K} only those types.
-     */
-    static final String PACKED_LAYOUT = "k3k-x8-v1";
-    private static final java.util.Set<GgmlType> PACKED_TYPES = packedTypes(System.getenv("K3K_PACK"));
-    private static final boolean PACKING = !PACKED_TYPES.isEmpty();
-
-    static java.util.Set<GgmlType> packedTypes(String setting) {
-        if (setting == null || setting.isBlank()) {
-            return java.util.EnumSet.allOf(GgmlType.class);
-        }
-        if (setting.strip().equals("0")) {
-            return java.util.EnumSet.noneOf(GgmlType.class);
-        }
-        java.util.Set<GgmlType> types = java.util.EnumSet.noneOf(GgmlType.class);
-        for (String name : setting.split(",")) {
-            try {
-                types.add(GgmlType.valueOf(name.strip().toUpperCase(java.util.Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("K3K_PACK: '" + name.strip() + "' is not a tensor type (use 0, or a list such as Q4_0,Q4_K)", e);
-            }
-        }
-        return types;
-    }
+    /** The native packed layout's name; K3K_PACK limits which types are packed ({@link Packing}). */
+    static final String PACKED_LAYOUT = Packing.LAYOUT;
 
     @Override
     public PackedWeights pack(GgmlType type, ByteBuffer w, int rows, int cols) {
@@ -212,13 +189,11 @@ public final class NativeKernels implements Kernels {
         long bytes = NativeLib.k3k_packed_bytes(type.id, rows, cols);
         // only where this CPU has a vector kernel for the layout: its generic C model is slower than the
         // file-layout kernels (and on a K3 batches go to IME through the file layout)
-        if (bytes == 0 || !PACKED_TYPES.contains(type) || NativeLib.k3k_packed_fast(type.id) == 0) {
+        if (bytes == 0 || !Packing.TYPES.contains(type) || NativeLib.k3k_packed_fast(type.id) == 0) {
             return null;
         }
         check(bytes <= Integer.MAX_VALUE - 128, "pack: " + bytes + " bytes do not fit one buffer");
-        // alignedSlice trims both ends to 64-byte boundaries: allocate a line more than the rounded size
-        ByteBuffer packed = ByteBuffer.allocateDirect((int) ((bytes + 63) / 64 * 64 + 64)).alignedSlice(64).slice(0, (int) bytes)
-            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer packed = Packing.alignedBuffer((int) bytes);
         int rc = NativeLib.k3k_pack(type.id, addr(w, type.bytesFor(cols) * rows, "pack weights"), addr(packed, bytes, "pack out"),
             rows, cols);
         check(rc == 0, "pack: " + type + " " + rows + "x" + cols + " could not be packed");
@@ -227,7 +202,7 @@ public final class NativeKernels implements Kernels {
 
     @Override
     public String packedLayout() {
-        return PACKING ? PACKED_LAYOUT : null;
+        return Packing.TYPES.isEmpty() ? null : PACKED_LAYOUT;
     }
 
     @Override

@@ -98,10 +98,10 @@ class PackedWeightsTest {
 
     @Test
     void thePackSettingNamesTypesOrNone() {
-        assertEquals(java.util.EnumSet.allOf(GgmlType.class), NativeKernels.packedTypes(null));
-        assertTrue(NativeKernels.packedTypes("0").isEmpty());
-        assertEquals(java.util.EnumSet.of(GgmlType.Q4_0, GgmlType.Q4_K), NativeKernels.packedTypes("q4_0, Q4_K"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NativeKernels.packedTypes("Q4_0,Q9"));
+        assertEquals(java.util.EnumSet.allOf(GgmlType.class), Packing.types(null));
+        assertTrue(Packing.types("0").isEmpty());
+        assertEquals(java.util.EnumSet.of(GgmlType.Q4_0, GgmlType.Q4_K), Packing.types("q4_0, Q4_K"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Packing.types("Q4_0,Q9"));
         assertTrue(e.getMessage().contains("'Q9' is not a tensor type"), e.getMessage());
     }
 }
