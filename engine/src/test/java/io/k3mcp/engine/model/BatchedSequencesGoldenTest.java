@@ -5,7 +5,6 @@ import io.k3mcp.engine.testing.Golden;
 import io.k3mcp.engine.testing.Shared;
 import io.k3mcp.kernels.GgmlType;
 import io.k3mcp.kernels.Kernels;
-import io.k3mcp.kernels.NativeKernels;
 import io.k3mcp.kernels.ReferenceKernels;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -46,8 +45,7 @@ class BatchedSequencesGoldenTest {
     @ParameterizedTest(name = "native {0}")
     @MethodSource("models")
     void nativeKernelsToo(String name) throws IOException {
-        assertTrue(NativeKernels.available().available(), () -> "native kernels: " + NativeKernels.available().reason());
-        check(name, NativeKernels.shared(2, null, null), false);
+        check(name, Golden.nativeKernels(), false);
     }
 
     /** A sequence's run: its golden, and the greedy tokens and logits it produced. */

@@ -4,7 +4,6 @@ import io.k3mcp.engine.testing.Golden;
 import io.k3mcp.engine.testing.Shared;
 import io.k3mcp.kernels.GgmlType;
 import io.k3mcp.kernels.Kernels;
-import io.k3mcp.kernels.NativeKernels;
 import io.k3mcp.kernels.ReferenceKernels;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -43,8 +42,7 @@ class GoldenTeacherForcedTest {
     @ParameterizedTest(name = "native {0}")
     @MethodSource("models")
     void nativeKernelsMatchLlamaCppToo(String name) throws IOException {
-        assertTrue(NativeKernels.available().available(), () -> "native kernels: " + NativeKernels.available().reason());
-        check(name, NativeKernels.shared(2, null, null));
+        check(name, Golden.nativeKernels());
     }
 
     /** @return the largest top-5 logit difference over the compared steps and the largest full step-0 difference */

@@ -3,10 +3,10 @@ package io.k3mcp.engine.session;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.k3mcp.engine.model.Model;
+import io.k3mcp.engine.testing.Golden;
 import io.k3mcp.engine.testing.Shared;
 import io.k3mcp.kernels.GgmlType;
 import io.k3mcp.kernels.Kernels;
-import io.k3mcp.kernels.NativeKernels;
 import io.k3mcp.kernels.ReferenceKernels;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -41,8 +41,7 @@ class GoldenKvQuantTest {
     @ParameterizedTest(name = "{0} native")
     @MethodSource("cases")
     void nativeKernels(String name) throws IOException {
-        assertTrue(NativeKernels.available().available(), () -> "native kernels: " + NativeKernels.available().reason());
-        check(name, NativeKernels.shared(2, null, null));
+        check(name, Golden.nativeKernels());
     }
 
     private static void check(String name, Kernels kernels) throws IOException {

@@ -7,7 +7,6 @@ import io.k3mcp.engine.testing.Golden;
 import io.k3mcp.engine.testing.Shared;
 import io.k3mcp.kernels.GgmlType;
 import io.k3mcp.kernels.Kernels;
-import io.k3mcp.kernels.NativeKernels;
 import io.k3mcp.kernels.ReferenceKernels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,7 +22,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Prompt-lookup speculation changes how many tokens a forward pass verifies, never which tokens come out:
@@ -46,8 +44,7 @@ class SpeculativeDecodingTest {
     @ParameterizedTest(name = "native {0}")
     @MethodSource("models")
     void nativeKernelsToo(String name) throws IOException {
-        assertTrue(NativeKernels.available().available(), () -> "native kernels: " + NativeKernels.available().reason());
-        check(name, NativeKernels.shared(2, null, null), false);
+        check(name, Golden.nativeKernels(), false);
     }
 
     private static Session session(Model m, Kernels k) {

@@ -96,6 +96,13 @@ public record Golden(String name, String modelFile, double tol, List<Run> runs, 
                 run("two_turn_run turn2", t2, decisive(t2, tol)), t.get("turn2_prompt_extends_turn1").asBoolean());
     }
 
+    /** The process's native kernels on two threads, the path the CLI and server use (failing when the library is missing). */
+    public static io.k3mcp.kernels.Kernels nativeKernels() {
+        org.junit.jupiter.api.Assertions.assertTrue(io.k3mcp.kernels.NativeKernels.available().available(),
+                () -> "native kernels: " + io.k3mcp.kernels.NativeKernels.available().reason());
+        return io.k3mcp.kernels.NativeKernels.shared(2, null, null);
+    }
+
     /** The full step-0 logits of the first prompt. */
     public float[] stepZeroLogits() throws IOException {
         ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(Shared.fixture(logitsFile))).order(ByteOrder.LITTLE_ENDIAN);
