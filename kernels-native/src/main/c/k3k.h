@@ -76,6 +76,11 @@ int k3k_matmul_packed(k3k_pool *pool, int type, const void *packed, const void *
  * its pairs. Returns -1 for a bad type, shape or expert id. */
 int k3k_matmul_experts(k3k_pool *pool, int type, const void *packed, const void *file, int n_expert, int rows, int cols,
                        const float *x, int x_per_slot, const int32_t *ids, int n_tokens, int n_used, float *y);
+/* k3k_matmul_experts of two matrices of one type and shape (a SwiGLU's gate and up: both packed or
+ * neither) on the same per-token x, in one pass: one grouping, one quantisation, one pool round. */
+int k3k_matmul_experts_pair(k3k_pool *pool, int type, const void *packed_a, const void *file_a, const void *packed_b,
+                            const void *file_b, int n_expert, int rows, int cols, const float *x, const int32_t *ids,
+                            int n_tokens, int n_used, float *y_a, float *y_b);
 int k3k_quantize(int type, const float *src, void *dst, int64_t n);
 void k3k_rms_norm(const float *x, const float *w, float *out, int n, int n_rows, float eps);
 void k3k_layer_norm(const float *x, const float *w, const float *b, float *out, int n, int n_rows, float eps);

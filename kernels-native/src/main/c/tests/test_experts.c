@@ -1,6 +1,7 @@
 /* Expert products: every (token, slot) pair equals the plain product of its expert's slab, on the file
  * layout and the packed one, generic and fast, on the pool or not, at ragged shapes; no output depends on
- * an unused expert's slab (it holds NaN scales here); bad ids and shapes are refused. */
+ * an unused expert's slab (it holds NaN scales here); bad ids and shapes are refused. A pair of matrices
+ * (a SwiGLU's gate and up) in one call gives each matrix's single-call products bit for bit. */
 #include <string.h>
 #include "k3k_test.h"
 #include "../k3k_pool.h"
@@ -52,6 +53,38 @@ static void experts_case(int type, int n_expert, int rows, int cols, int n_tok, 
     free(w); free(ids); free(packed); free(x); free(want); free(got);
 }
 
+/* Two matrices of one shape on one x: the pair call equals a single call per matrix, bit for bit. */
+static void pair_case(int type, int n_expert, int rows, int cols, int n_tok, int n_used, int use_packed, int generic,
+                      k3k_pool *pool) {
+    uint8_t *wa = test_random_row(type, cols, rows * n_expert), *wb = test_random_row(type, cols, rows * n_expert);
+    const int n_pairs = n_tok * n_used;
+    int32_t *ids = malloc(sizeof(int32_t) * (size_t) n_pairs);
+    for (int t = 0; t < n_tok; t++)
+        for (int s = 0; s < n_used; s++) ids[t * n_used + s] = (int32_t) ((test_rand() % n_expert + (uint32_t) s) % n_expert);
+    uint8_t *pa = NULL, *pb = NULL;
+    if (use_packed) {
+        const size_t bytes = (size_t) k3k_packed_bytes(type, rows * n_expert, cols);
+        pa = malloc(bytes);
+        pb = malloc(bytes);
+        CHECK(k3k_pack(type, wa, pa, rows * n_expert, cols) == 0 && k3k_pack(type, wb, pb, rows * n_expert, cols) == 0,
+              "pack the pair's %d experts", n_expert);
+    }
+    float *x = test_random_floats(cols * n_tok, 1.0f);
+    const size_t out = sizeof(float) * (size_t) n_pairs * rows;
+    float *want_a = malloc(out), *want_b = malloc(out), *got_a = malloc(out), *got_b = malloc(out);
+    k3k_force_generic(generic);
+    int rc = k3k_matmul_experts(pool, type, pa, wa, n_expert, rows, cols, x, 0, ids, n_tok, n_used, want_a);
+    rc |= k3k_matmul_experts(pool, type, pb, wb, n_expert, rows, cols, x, 0, ids, n_tok, n_used, want_b);
+    rc |= k3k_matmul_experts_pair(pool, type, pa, wa, pb, wb, n_expert, rows, cols, x, ids, n_tok, n_used, got_a, got_b);
+    k3k_force_generic(0);
+    CHECK(rc == 0, "experts pair type %d rc %d", type, rc);
+    int differ = 0;
+    for (int i = 0; i < n_pairs * rows; i++) differ += !(got_a[i] == want_a[i]) + !(got_b[i] == want_b[i]);
+    CHECK(differ == 0, "experts pair type %d %s%s, %d experts of %d x %d, %d tokens x %d used: %d outputs differ", type,
+          generic ? "generic" : k3k_traits(type)->path, use_packed ? " packed" : "", n_expert, rows, cols, n_tok, n_used, differ);
+    free(wa); free(wb); free(ids); free(pa); free(pb); free(x); free(want_a); free(want_b); free(got_a); free(got_b);
+}
+
 void test_experts(void) {
     k3k_pool *pool = k3k_pool_create(3, NULL, 0, NULL, K3K_AI_NEVER);
     const int file_types[] = {K3K_F32, K3K_F16, K3K_Q8_0, K3K_Q4_K, K3K_Q5_K, K3K_Q6_K};
@@ -68,6 +101,8 @@ void test_experts(void) {
                 const int unit = packed_types[ti] == K3K_Q4_K || packed_types[ti] == K3K_Q6_K ? 256 : 32;
                 experts_case(packed_types[ti], 6, 24, unit * 3, tokens[i], 3, i & 1, 1, g, pool);
                 experts_case(packed_types[ti], 3, 40, unit, tokens[i], 1, 1, 1, g, NULL);
+                pair_case(packed_types[ti], 7, 24, unit * 3, tokens[i], 3, 1, g, pool);
+                pair_case(packed_types[ti], 5, 40, unit, tokens[i], 2, 0, g, i & 1 ? NULL : pool);
             }
         }
     uint8_t buf[64] = {0};
@@ -79,5 +114,9 @@ void test_experts(void) {
     CHECK(k3k_matmul_experts(pool, K3K_Q8_0, buf, buf, 4, 12, 32, f, 0, bad_id, 0, 2, f) == -1, "packed slab of 12 rows");
     CHECK(k3k_matmul_experts(pool, K3K_Q8_0, NULL, buf, 4, 1, 48, f, 0, bad_id, 0, 2, f) == -1, "cols not whole blocks");
     CHECK(k3k_matmul_experts(pool, K3K_Q8_0, NULL, NULL, 4, 1, 32, f, 0, bad_id, 0, 2, f) == -1, "no file weights");
+    CHECK(k3k_matmul_experts_pair(pool, K3K_Q8_0, buf, buf, NULL, buf, 4, 8, 32, f, bad_id, 0, 2, f, f) == -1,
+          "pair with one matrix packed and one not");
+    CHECK(k3k_matmul_experts_pair(pool, K3K_Q8_0, NULL, buf, NULL, NULL, 4, 1, 32, f, bad_id, 0, 2, f, f) == -1,
+          "pair without the second matrix");
     k3k_pool_destroy(pool);
 }

@@ -78,6 +78,25 @@ public interface Kernels extends AutoCloseable {
         throw new UnsupportedOperationException(name() + " does not read the packed layout " + w.layout());
     }
 
+    /**
+     * {@link #matmulExperts} of two expert tensors of one type and shape (a SwiGLU's gate and up) on the same
+     * x (one row per token) and routes: y_a from w_a, y_b from w_b, each read packed where its {@code packed}
+     * is not null (made by {@link #pack}) and in the file layout otherwise. The results are the two single
+     * products; native kernels do both in one pass (one quantisation of x, one pool round).
+     */
+    default void matmulExpertsPair(GgmlType type, int nExpert, int rows, int cols, ByteBuffer wA, PackedWeights packedA,
+                                   ByteBuffer wB, PackedWeights packedB, FloatBuffer x, ExpertRoutes routes,
+                                   FloatBuffer yA, FloatBuffer yB) {
+        for (int m = 0; m < 2; m++) {
+            PackedWeights packed = m == 0 ? packedA : packedB;
+            if (packed != null) {
+                matmulExpertsPacked(packed, nExpert, x, false, routes, m == 0 ? yA : yB);
+            } else {
+                matmulExperts(type, m == 0 ? wA : wB, nExpert, rows, cols, x, false, routes, m == 0 ? yA : yB);
+            }
+        }
+    }
+
     // ---- conversions -----------------------------------------------------------------------
 
     /** Dequantises {@code n} elements of {@code type} at the start of {@code src} into {@code dst}. */

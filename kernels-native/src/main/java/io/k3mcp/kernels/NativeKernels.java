@@ -223,8 +223,7 @@ public final class NativeKernels implements Kernels {
     @Override
     public synchronized void matmulExperts(GgmlType type, ByteBuffer w, int nExpert, int rows, int cols, FloatBuffer x,
                                            boolean xPerSlot, ExpertRoutes routes, FloatBuffer y) {
-        experts(type, 0L, addr(w, type.bytesFor(cols) * rows * nExpert, "matmulExperts weights"), nExpert, rows, cols, x,
-            xPerSlot, routes, y);
+        NativeExperts.single(live(), type, null, w, nExpert, rows, cols, x, xPerSlot, routes, y);
     }
 
     @Override
@@ -233,21 +232,20 @@ public final class NativeKernels implements Kernels {
         check(reads(w), "matmulExpertsPacked: layout " + (w == null ? "null" : w.layout()) + " is not " + PACKED_LAYOUT);
         check(nExpert > 0 && w.rows() % nExpert == 0, "matmulExpertsPacked: " + w.rows() + " packed rows are not "
             + nExpert + " equal expert slabs");
-        experts(w.type(), addr(w.data(), w.data().capacity(), "packed expert weights"),
-            addr(w.file(), w.type().bytesFor(w.cols()) * w.rows(), "file expert weights"), nExpert, w.rows() / nExpert,
-            w.cols(), x, xPerSlot, routes, y);
+        NativeExperts.single(live(), w.type(), w, w.file(), nExpert, w.rows() / nExpert, w.cols(), x, xPerSlot, routes, y);
     }
 
-    private void experts(GgmlType type, long packed, long file, int nExpert, int rows, int cols, FloatBuffer x,
-                         boolean xPerSlot, ExpertRoutes routes, FloatBuffer y) {
-        check(nExpert > 0 && rows > 0 && cols > 0, "matmulExperts: " + nExpert + " experts of " + rows + " x " + cols);
-        routes.checkIds(nExpert);
-        long xRows = xPerSlot ? routes.pairs() : routes.nTokens();
-        int rc = NativeLib.k3k_matmul_experts(live(), type.id, packed, file, nExpert, rows, cols,
-            addr(x, cols * xRows, "matmulExperts x"), xPerSlot ? 1 : 0, routes.experts(), routes.nTokens(), routes.nUsed(),
-            addr(y, (long) rows * routes.pairs(), "matmulExperts y"));
-        check(rc == 0, "matmulExperts: type " + type + " with " + cols + " columns" + (packed != 0 ? " (packed)" : "")
-            + " is not supported natively");
+    /** One native pass where both tensors are packed in this layout or neither is; else the two single products. */
+    @Override
+    public synchronized void matmulExpertsPair(GgmlType type, int nExpert, int rows, int cols, ByteBuffer wA,
+                                               PackedWeights packedA, ByteBuffer wB, PackedWeights packedB, FloatBuffer x,
+                                               ExpertRoutes routes, FloatBuffer yA, FloatBuffer yB) {
+        boolean a = reads(packedA);
+        if (a != reads(packedB) || (a && (packedA.type() != type || packedB.type() != type))) {
+            Kernels.super.matmulExpertsPair(type, nExpert, rows, cols, wA, packedA, wB, packedB, x, routes, yA, yB);
+            return;
+        }
+        NativeExperts.pair(live(), type, a ? packedA : null, wA, a ? packedB : null, wB, nExpert, rows, cols, x, routes, yA, yB);
     }
 
     @Override

@@ -63,6 +63,10 @@ final class NativeLib {
     static native int k3k_matmul_experts(long pool, int type, long packed, long file, int nExpert, int rows, int cols, long x,
                                          int xPerSlot, int[] ids, int nTokens, int nUsed, long y);
 
+    static native int k3k_matmul_experts_pair(long pool, int type, long packedA, long fileA, long packedB, long fileB,
+                                              int nExpert, int rows, int cols, long x, int[] ids, int nTokens, int nUsed,
+                                              long yA, long yB);
+
     static native int k3k_dequantize(int type, long src, long dst, long n);
 
     static native int k3k_quantize(int type, long src, long dst, long n);

@@ -18,7 +18,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Expert products (mixture-of-experts layers): the reference equals a dense product of each pair's own
  * expert slab exactly; the native kernels (fast and generic C, file layout and packed slabs, x shared by
  * a token's slots or one row per slot) equal the reference within the float reassociation of their dots
- * (2e-5 of the largest output); bad routes are refused naming the token, slot and expert.
+ * (2e-5 of the largest output); bad routes are refused naming the token, slot and expert. A gate/up pair
+ * in one call gives each matrix's single-call products: exactly on the reference and on the native kernels
+ * (one pass, same dots), file layout and packed slabs, mixed packing included.
  */
 class ExpertMatmulTest {
     private static final ReferenceKernels REF = ReferenceKernels.INSTANCE;
@@ -110,6 +112,64 @@ class ExpertMatmulTest {
                 }
             }
         }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"Q4_K, 1, 8", "Q4_K, 5, 3", "Q6_K, 1, 4", "Q6_K, 7, 2", "Q8_0, 3, 2", "Q4_0, 1, 8", "Q5_K, 2, 2", "F16, 1, 2"})
+    void aPairEqualsEachMatrixsOwnProduct(GgmlType type, int nTokens, int nUsed) {
+        Case gate = Case.random(type, 8, 24, nTokens, nUsed, false, nTokens * 7L + type.id);
+        Case up = Case.random(type, 8, 24, nTokens, nUsed, false, nTokens * 7L + type.id + 1000);
+        int n = gate.routes().pairs() * gate.rows();
+        PackedWeights pg = nk.pack(type, gate.w(), 8 * 24, gate.cols());
+        PackedWeights pu = nk.pack(type, up.w(), 8 * 24, up.cols());
+        for (Kernels k : new Kernels[] {REF, nk}) {
+            for (boolean generic : new boolean[] {false, true}) {
+                for (int packing = 0; packing < 3; packing++) { // neither, both, only gate packed
+                    PackedWeights a = packing > 0 && k == nk ? pg : null;
+                    PackedWeights b = packing == 1 && k == nk ? pu : null;
+                    NativeKernels.useGenericPath(generic);
+                    FloatBuffer wantG = single(k, gate.w(), a, gate);
+                    FloatBuffer wantU = single(k, up.w(), b, gate);
+                    FloatBuffer gotG = Buffers.floats(n);
+                    FloatBuffer gotU = Buffers.floats(n);
+                    k.matmulExpertsPair(type, 8, 24, gate.cols(), gate.w(), a, up.w(), b, gate.x(), gate.routes(), gotG, gotU);
+                    NativeKernels.useGenericPath(false);
+                    for (int i = 0; i < n; i++) {
+                        String where = k.name() + (generic ? " generic" : "") + " packing " + packing + " output " + i;
+                        assertEquals(wantG.get(i), gotG.get(i), "gate " + where);
+                        assertEquals(wantU.get(i), gotU.get(i), "up " + where);
+                    }
+                }
+            }
+        }
+    }
+
+    /** w's product on c's x and routes, through the single-tensor call. */
+    private static FloatBuffer single(Kernels k, ByteBuffer w, PackedWeights packed, Case c) {
+        FloatBuffer y = Buffers.floats(c.routes().pairs() * c.rows());
+        if (packed != null) {
+            k.matmulExpertsPacked(packed, c.nExpert(), c.x(), false, c.routes(), y);
+        } else {
+            k.matmulExperts(c.type(), w, c.nExpert(), c.rows(), c.cols(), c.x(), false, c.routes(), y);
+        }
+        return y;
+    }
+
+    @Test
+    void aPairRefusesBadArgumentsByName() {
+        Case c = Case.random(GgmlType.Q8_0, 4, 8, 2, 2, false, 5);
+        ExpertRoutes bad = new ExpertRoutes(new int[] {0, 1, 2, 4}, 2, 2);
+        for (Kernels k : new Kernels[] {REF, nk}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> k.matmulExpertsPair(GgmlType.Q8_0,
+                4, 8, c.cols(), c.w(), null, c.w(), null, c.x(), bad, Buffers.floats(32), Buffers.floats(32)));
+            assertTrue(e.getMessage().contains("token 1 slot 1 names expert 4, outside 0..3"), k.name() + ": " + e.getMessage());
+        }
+        IllegalArgumentException shortY = assertThrows(IllegalArgumentException.class, () -> nk.matmulExpertsPair(GgmlType.Q8_0,
+            4, 8, c.cols(), c.w(), null, c.w(), null, c.x(), c.routes(), Buffers.floats(32), Buffers.floats(31)));
+        assertTrue(shortY.getMessage().contains("matmulExpertsPair up y"), shortY.getMessage());
+        IllegalArgumentException shortW = assertThrows(IllegalArgumentException.class, () -> nk.matmulExpertsPair(GgmlType.Q8_0,
+            4, 8, c.cols(), c.w(), null, c.w().slice(0, 100), null, c.x(), c.routes(), Buffers.floats(32), Buffers.floats(32)));
+        assertTrue(shortW.getMessage().contains("matmulExpertsPair up weights"), shortW.getMessage());
     }
 
     @Test

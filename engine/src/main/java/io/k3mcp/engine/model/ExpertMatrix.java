@@ -40,10 +40,31 @@ public record ExpertMatrix(String name, GgmlType type, ByteBuffer data, int nExp
      * ({@code xPerSlot} false: the token's slots share it) or one per pair.
      */
     void multiply(Kernels kernels, FloatBuffer x, boolean xPerSlot, ExpertRoutes routes, FloatBuffer y) {
-        if (packed != null && kernels.reads(packed)) {
-            kernels.matmulExpertsPacked(packed, nExpert, x, xPerSlot, routes, y);
+        PackedWeights p = readable(kernels, packed);
+        if (p != null) {
+            kernels.matmulExpertsPacked(p, nExpert, x, xPerSlot, routes, y);
         } else {
             kernels.matmulExperts(type, data, nExpert, rows, cols, x, xPerSlot, routes, y);
         }
+    }
+
+    /**
+     * A SwiGLU's gate and up on one x row per token: one pass of the kernels (one quantisation of x, one pool
+     * round) where both have the same type and shape, else the two products.
+     */
+    static void multiplyPair(Kernels kernels, ExpertMatrix gate, ExpertMatrix up, FloatBuffer x, ExpertRoutes routes,
+                             FloatBuffer yGate, FloatBuffer yUp) {
+        if (gate.type != up.type || gate.nExpert != up.nExpert || gate.rows != up.rows || gate.cols != up.cols) {
+            gate.multiply(kernels, x, false, routes, yGate);
+            up.multiply(kernels, x, false, routes, yUp);
+            return;
+        }
+        kernels.matmulExpertsPair(gate.type, gate.nExpert, gate.rows, gate.cols, gate.data, readable(kernels, gate.packed),
+            up.data, readable(kernels, up.packed), x, routes, yGate, yUp);
+    }
+
+    /** The packed copy where these kernels read it, else null (the file layout). */
+    private static PackedWeights readable(Kernels kernels, PackedWeights p) {
+        return p != null && kernels.reads(p) ? p : null;
     }
 }

@@ -59,8 +59,7 @@ final class MoeBlock {
                         Buffers.slice(buf.expertHidden, p * f, f), f);
             }
         } else {
-            mw.gate().multiply(kernels, expertIn, false, routes, buf.expertGate);
-            mw.up().multiply(kernels, expertIn, false, routes, buf.expertUp);
+            ExpertMatrix.multiplyPair(kernels, mw.gate(), mw.up(), expertIn, routes, buf.expertGate, buf.expertUp);
             activation(buf.expertGate, buf.expertUp, buf.expertHidden, n * k * f);
         }
         mw.down().multiply(kernels, buf.expertHidden, true, routes, buf.expertOut);
