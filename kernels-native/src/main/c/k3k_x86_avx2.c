@@ -69,43 +69,31 @@ AVX2 static void dot_q8_0_q8_0(int n, float *s, const void *vx, const void *vy) 
     *s = hsum_ps(_mm256_add_ps(acc0, acc1));
 }
 
-/* F32 rows are the MoE routers (ffn_gate_inp): the generic dot's one double chain made them 3-4 % of a
- * qwen3moe decode step; four float lanes of eight, summed in double as dot_f16 does. */
-AVX2 static void dot_f32(int n, float *s, const void *vx, const void *vy) {
-    const float *x = vx, *y = vy;
-    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
-    int i = 0;
-    for (; i + 32 <= n; i += 32) {
-        prefetch_ahead(x + i, 128);
-        a0 = _mm256_fmadd_ps(_mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i), a0);
-        a1 = _mm256_fmadd_ps(_mm256_loadu_ps(x + i + 8), _mm256_loadu_ps(y + i + 8), a1);
-        a2 = _mm256_fmadd_ps(_mm256_loadu_ps(x + i + 16), _mm256_loadu_ps(y + i + 16), a2);
-        a3 = _mm256_fmadd_ps(_mm256_loadu_ps(x + i + 24), _mm256_loadu_ps(y + i + 24), a3);
+/* F16 and F32 dots: four float lanes of eight, summed in double. F32 rows are the MoE routers
+ * (ffn_gate_inp): the generic dot's one double chain made them 3-4 % of a qwen3moe decode step. */
+#define FLOAT_LANES_DOT(NAME, T, LD, TO_F)                                                                  \
+    AVX2 static void NAME(int n, float *s, const void *vx, const void *vy) {                                \
+        const T *x = vx, *y = vy;                                                                           \
+        __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = a0;      \
+        int i = 0;                                                                                          \
+        for (; i + 32 <= n; i += 32) {                                                                      \
+            prefetch_ahead(x + i, 32 * sizeof(T));                                                          \
+            a0 = _mm256_fmadd_ps(LD(x + i), LD(y + i), a0);                                                 \
+            a1 = _mm256_fmadd_ps(LD(x + i + 8), LD(y + i + 8), a1);                                         \
+            a2 = _mm256_fmadd_ps(LD(x + i + 16), LD(y + i + 16), a2);                                       \
+            a3 = _mm256_fmadd_ps(LD(x + i + 24), LD(y + i + 24), a3);                                       \
+        }                                                                                                   \
+        for (; i + 8 <= n; i += 8) a0 = _mm256_fmadd_ps(LD(x + i), LD(y + i), a0);                          \
+        double sum = hsum_ps(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)));                  \
+        for (; i < n; i++) sum += (double) (TO_F(x[i]) * TO_F(y[i]));                                       \
+        *s = (float) sum;                                                                                   \
     }
-    for (; i + 8 <= n; i += 8) a0 = _mm256_fmadd_ps(_mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i), a0);
-    double sum = hsum_ps(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)));
-    for (; i < n; i++) sum += (double) (x[i] * y[i]);
-    *s = (float) sum;
-}
-
-AVX2 static void dot_f16(int n, float *s, const void *vx, const void *vy) {
-    const k3k_half *x = vx, *y = vy;
-    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
-    int i = 0;
-#define LD(p) _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) (p)))
-    for (; i + 32 <= n; i += 32) {
-        prefetch_ahead(x + i, 64);
-        a0 = _mm256_fmadd_ps(LD(x + i), LD(y + i), a0);
-        a1 = _mm256_fmadd_ps(LD(x + i + 8), LD(y + i + 8), a1);
-        a2 = _mm256_fmadd_ps(LD(x + i + 16), LD(y + i + 16), a2);
-        a3 = _mm256_fmadd_ps(LD(x + i + 24), LD(y + i + 24), a3);
-    }
-    for (; i + 8 <= n; i += 8) a0 = _mm256_fmadd_ps(LD(x + i), LD(y + i), a0);
-#undef LD
-    double sum = hsum_ps(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)));
-    for (; i < n; i++) sum += (double) (H2F(x[i]) * H2F(y[i]));
-    *s = (float) sum;
-}
+#define LOAD_F16(p) _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) (p)))
+#define AS_FLOAT(v) (v)
+FLOAT_LANES_DOT(dot_f16, k3k_half, LOAD_F16, H2F)
+FLOAT_LANES_DOT(dot_f32, float, _mm256_loadu_ps, AS_FLOAT)
+#undef LOAD_F16
+#undef AS_FLOAT
 
 AVX2 static void dot_q4_K_q8_K(int n, float *s, const void *vx, const void *vy) {
     const block_q4_K *x = vx;
