@@ -155,6 +155,22 @@ public final class KvCache {
         return total;
     }
 
+    /**
+     * Bytes of key and value rows the decode step at {@code position} reads: every attention layer reads its
+     * cache's rows up to and including its own position (a sliding layer the last window of them); a
+     * shared-KV layer reads its source layer's rows again; delta-net layers read none.
+     */
+    public static long readBytes(ModelConfig config, int position, GgmlType type) {
+        long total = 0;
+        for (int il = 0; il < config.nLayer(); il++) {
+            if (!recurrentLayer(config, il)) {
+                int rows = config.isSlidingLayer(il) ? Math.min(position + 1, config.slidingWindow()) : position + 1;
+                total += 2 * type.bytesFor(config.layer(config.layer(il).kvLayer()).kvDim()) * rows;
+            }
+        }
+        return total;
+    }
+
     public GgmlType type() {
         return type;
     }

@@ -47,6 +47,16 @@ class SlidingMemoryTest {
     }
 
     @Test
+    void aDecodeStepReadsEveryRowUpToItsPositionAndASlidingLayerOnlyItsWindow() throws IOException {
+        try (Model m = Model.load(Shared.model(Golden.load(NAME).modelFile()), ReferenceKernels.INSTANCE)) {
+            // README: 5 sliding layers (window 128) and one global, 1 KV head of 64; f16 rows, keys and values
+            long row = 2L * 64 * 2;
+            assertEquals(6 * row * 11, KvCache.readBytes(m.config(), 10, GgmlType.F16));
+            assertEquals(row * (5 * 128 + 501), KvCache.readBytes(m.config(), 500, GgmlType.F16));
+        }
+    }
+
+    @Test
     void everyLayerSlidingMakesTheRowsARingUpToTheTrainedContext() throws IOException {
         ModelConfig gemma3;
         try (Model m = Model.load(Shared.model(Golden.load(NAME).modelFile()), ReferenceKernels.INSTANCE)) {

@@ -18,7 +18,9 @@ import java.util.List;
  * @param bandwidthGbs     read bandwidth measured on the same pool (GB/s, 1e9 bytes)
  * @param bandwidthSource  "native-pool" (the kernels' workers) or "java-fallback"
  * @param weightBytesPerToken bytes of weights a single-token decode reads
- * @param rooflineTs       bandwidth / weight bytes per token (tg rows; null for pp)
+ * @param kvBytesPerToken  bytes of KV-cache rows a decoded token reads, on average over the test's positions (tg
+ *                         rows; null for pp)
+ * @param rooflineTs       bandwidth / (weight + KV bytes per token) (tg rows; null for pp)
  * @param rooflineFraction avg_ts / roofline_ts (tg rows; null for pp)
  */
 public record BenchRow(
@@ -27,7 +29,7 @@ public record BenchRow(
         String cpuInfo, String testTime,
         long avgNs, long stddevNs, double avgTs, double stddevTs, List<Long> samplesNs, List<Double> samplesTs,
         String test, String backend, String cores, List<Integer> placement, boolean placementOk,
-        Double bandwidthGbs, String bandwidthSource, long weightBytesPerToken, Double rooflineTs,
+        Double bandwidthGbs, String bandwidthSource, long weightBytesPerToken, Long kvBytesPerToken, Double rooflineTs,
         Double rooflineFraction, ThermalSummary thermal) {
 
     /** Tokens this test processes: n_prompt for pp, n_gen for tg. */

@@ -1,7 +1,9 @@
 package io.k3mcp.tools.bench;
 
 import io.k3mcp.engine.gguf.GgufFile;
+import io.k3mcp.engine.model.KvCache;
 import io.k3mcp.engine.model.Model;
+import io.k3mcp.engine.model.ModelConfig;
 import io.k3mcp.engine.session.ContextSizeException;
 import io.k3mcp.engine.session.KvType;
 import io.k3mcp.engine.synthetic.SyntheticModels;
@@ -9,6 +11,7 @@ import io.k3mcp.engine.synthetic.SyntheticPlan;
 import io.k3mcp.engine.tokenizer.Tokenizer;
 import io.k3mcp.engine.tokenizer.Tokenizers;
 import io.k3mcp.kernels.FlashAttention;
+import io.k3mcp.kernels.GgmlType;
 import io.k3mcp.kernels.NativeKernels;
 import io.k3mcp.kernels.ReferenceKernels;
 import io.k3mcp.tools.Cancellation;
@@ -89,7 +92,7 @@ public final class BenchRunner {
                             progress.report(++done[0], total, "turn threads=" + threads);
                             continue;
                         }
-                        Context c = new Context(cfg, info, ks, target, threads, CpuList.format(cpus), cpuInfo, bw, progress, cancel, total, done);
+                        Context c = new Context(cfg, model.config(), info, ks, target, threads, CpuList.format(cpus), cpuInfo, bw, progress, cancel, total, done);
                         for (int depth : cfg.nDepth()) {
                             int[] depthTokens = randomTokens(target, new Random(SEED + depth), depth);
                             for (int n : cfg.nPrompt()) {
@@ -110,7 +113,7 @@ public final class BenchRunner {
         }
     }
 
-    private record Context(BenchConfig cfg, ModelInfo info, KernelSet ks, BenchTarget target, int threads, String cores,
+    private record Context(BenchConfig cfg, ModelConfig config, ModelInfo info, KernelSet ks, BenchTarget target, int threads, String cores,
                            String cpuInfo, KernelSet.Bandwidth bw, Progress progress, Cancellation cancel,
                            double total, double[] done) {
     }
@@ -159,7 +162,8 @@ public final class BenchRunner {
         double[] nsD = Stats.asDoubles(ns);
         double avgTs = Stats.mean(ts);
         Double bwGbs = c.bw == null ? null : c.bw.gbs();
-        Double roofline = nGen > 0 && bwGbs != null ? bwGbs * 1e9 / c.info.weightBytesPerToken() : null;
+        Long kvBytes = nGen > 0 ? kvReadBytesPerToken(c.config, c.cfg.kvType(), depth, nGen) : null;
+        Double roofline = nGen > 0 && bwGbs != null ? bwGbs * 1e9 / (c.info.weightBytesPerToken() + kvBytes) : null;
         Double fraction = roofline == null ? null : avgTs / roofline;
         List<Long> samplesNs = new ArrayList<>();
         List<Double> samplesTs = new ArrayList<>();
@@ -173,13 +177,22 @@ public final class BenchRunner {
                 512, 512, KvType.name(c.cfg.kvType()), KvType.name(c.cfg.kvType()), c.cfg.flashAttn().value, c.cpuInfo, Instant.now().toString(),
                 Math.round(Stats.mean(nsD)), Math.round(Stats.stddev(nsD)), avgTs, Stats.stddev(ts), samplesNs, samplesTs,
                 name, c.ks.backend, c.cores, c.ks.placement, c.ks.placementOk, bwGbs,
-                c.bw == null ? null : c.bw.source(), c.info.weightBytesPerToken(), roofline, fraction, thermal);
+                c.bw == null ? null : c.bw.source(), c.info.weightBytesPerToken(), kvBytes, roofline, fraction, thermal);
     }
 
     /**
      * One repetition after {@code depthTokens} (kept from the last repetition where the cache can resume there,
      * else prefilled, untimed); returns its nanoseconds (token choice is not timed).
      */
+    /** The mean bytes of KV rows read by the decode steps at positions depth .. depth + nGen - 1. */
+    static long kvReadBytesPerToken(ModelConfig config, GgmlType kvType, int depth, int nGen) {
+        long sum = 0;
+        for (int p = depth; p < depth + nGen; p++) {
+            sum += KvCache.readBytes(config, p, kvType);
+        }
+        return sum / nGen;
+    }
+
     static long runOnce(BenchTarget target, Random rnd, int nPrompt, int nGen, int[] depthTokens) {
         if (depthTokens.length == 0 || !target.rewind(depthTokens)) {
             target.reset();

@@ -33,7 +33,7 @@ class BenchOutputTest {
         return new BenchRow("m.gguf", "llama 1B Q4_0", 636_000_000L, 1_100_048_384L, threads, pp ? n : 0, pp ? 0 : n, 0, 512, 512,
                 "f16", "f16", -1, "Test CPU", "2026-11-25T00:00:00Z", Math.round(Stats.mean(nsd)), Math.round(Stats.stddev(nsd)),
                 Stats.mean(tsd), Stats.stddev(tsd), ns, java.util.Arrays.stream(tsd).boxed().toList(), test, "native-avx2", "0-1",
-                List.of(0, 1), true, 20.0, "native-pool", 500_000_000L, roof, roof == null ? null : Stats.mean(tsd) / roof,
+                List.of(0, 1), true, 20.0, "native-pool", 500_000_000L, pp ? null : 1_000_000L, roof, roof == null ? null : Stats.mean(tsd) / roof,
                 new ThermalSummary(3, new ThermalSummary.Range(50, 51, 52), null, null));
     }
 
@@ -84,7 +84,7 @@ class BenchOutputTest {
         assertTrue(header.containsAll(BenchFormats.CONTRACT_FIELDS), lines[0]);
         assertTrue(lines[1].contains("\"[") && lines[1].contains("]\""), lines[1]);
         assertTrue(lines[1].startsWith("\"m.gguf\",\"llama 1B Q4_0\",636000000,1100048384,2,128,0,"), lines[1]);
-        assertTrue(lines[1].contains(",\"native-pool\",500000000,,,\"{"), "null roofline cells stay empty: " + lines[1]);
+        assertTrue(lines[1].contains(",\"native-pool\",500000000,,,,\"{"), "null KV and roofline cells stay empty: " + lines[1]);
     }
 
     @Test
