@@ -32,6 +32,8 @@ final class NativeExperts {
                      ByteBuffer fileB, int nExpert, int rows, int cols, FloatBuffer x, ExpertRoutes routes, FloatBuffer yA,
                      FloatBuffer yB) {
         checkShape("matmulExpertsPair", nExpert, rows, cols, routes);
+        checkPacked("matmulExpertsPair gate", packedA, nExpert, rows, cols);
+        checkPacked("matmulExpertsPair up", packedB, nExpert, rows, cols);
         long out = (long) rows * routes.pairs();
         int rc = NativeLib.k3k_matmul_experts_pair(pool, type.id, packedAddr(packedA),
             weights(fileA, type, nExpert, rows, cols, "matmulExpertsPair gate weights"), packedAddr(packedB),
@@ -45,6 +47,13 @@ final class NativeExperts {
     private static void checkShape(String op, int nExpert, int rows, int cols, ExpertRoutes routes) {
         check(nExpert > 0 && rows > 0 && cols > 0, op + ": " + nExpert + " experts of " + rows + " x " + cols);
         routes.checkIds(nExpert);
+    }
+
+    /** Packed slabs must be the tensor the shape names: nExpert slabs of rows x cols. */
+    private static void checkPacked(String what, PackedWeights p, int nExpert, int rows, int cols) {
+        check(p == null || (p.rows() == (long) nExpert * rows && p.cols() == cols), what + ": packed weights of "
+            + (p == null ? 0 : p.rows()) + " x " + (p == null ? 0 : p.cols()) + " are not " + nExpert + " experts of "
+            + rows + " x " + cols);
     }
 
     private static long weights(ByteBuffer w, GgmlType type, int nExpert, int rows, int cols, String what) {

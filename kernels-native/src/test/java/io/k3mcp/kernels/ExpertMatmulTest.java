@@ -170,6 +170,12 @@ class ExpertMatmulTest {
         IllegalArgumentException shortW = assertThrows(IllegalArgumentException.class, () -> nk.matmulExpertsPair(GgmlType.Q8_0,
             4, 8, c.cols(), c.w(), null, c.w().slice(0, 100), null, c.x(), c.routes(), Buffers.floats(32), Buffers.floats(32)));
         assertTrue(shortW.getMessage().contains("matmulExpertsPair up weights"), shortW.getMessage());
+        PackedWeights packed = nk.pack(GgmlType.Q8_0, c.w(), 32, c.cols());
+        PackedWeights half = nk.pack(GgmlType.Q8_0, c.w(), 16, c.cols());
+        IllegalArgumentException wrongSlabs = assertThrows(IllegalArgumentException.class, () -> nk.matmulExpertsPair(
+            GgmlType.Q8_0, 4, 8, c.cols(), c.w(), packed, c.w(), half, c.x(), c.routes(), Buffers.floats(32), Buffers.floats(32)));
+        assertTrue(wrongSlabs.getMessage().contains("matmulExpertsPair up: packed weights of 16 x " + c.cols()
+            + " are not 4 experts of 8 x " + c.cols()), wrongSlabs.getMessage());
     }
 
     @Test
