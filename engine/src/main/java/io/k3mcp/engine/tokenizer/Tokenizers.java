@@ -25,6 +25,10 @@ public final class Tokenizers {
             case "llama" -> sentencePiece(meta);
             case "gpt2" -> byteLevelBpe(meta);
             case "bert" -> WordPieceTokenizer.fromGguf(meta, "tokenizer metadata");
+            // the real Gemma 4 files: BPE merges over SentencePiece-style pieces with its own pre-tokenizer
+            case "gemma4" -> throw new TokenizerException("tokenizer model 'gemma4' in '" + MODEL + "' (Gemma 4's BPE over"
+                    + " SentencePiece pieces, llama.cpp's LLAMA_VOCAB_PRE_TYPE_GEMMA4) is not supported yet (supported: llama ="
+                    + " SentencePiece, gpt2 = byte-level BPE, bert = WordPiece)");
             default -> throw new TokenizerException("unsupported tokenizer model '" + model + "' in '" + MODEL
                     + "' (supported: llama = SentencePiece, gpt2 = byte-level BPE, bert = WordPiece)");
         };

@@ -46,6 +46,13 @@ class TokenizerErrorTest {
     }
 
     @Test
+    void gemma4TokenizerIsRefusedByName() throws IOException {
+        assertMentions(failure(TokenizerException.class, w -> w.putString("tokenizer.ggml.model", "gemma4")
+                .putString("tokenizer.ggml.pre", "gemma4").putArray("tokenizer.ggml.tokens", GgufValueType.STRING, TOKENS)
+                .putArray("tokenizer.ggml.merges", GgufValueType.STRING, new String[] {"a a"})), "'gemma4'", "Gemma 4", "not supported", "supported: llama");
+    }
+
+    @Test
     void wordPieceNeedsItsSpecialTokensInTheVocabulary() throws IOException {
         assertMentions(failure(TokenizerException.class, TinyVocabs.spm(TOKENS, SCORES, TYPES)
                 .andThen(w -> w.putString("tokenizer.ggml.model", "bert"))), "tokenizer.ggml.unknown_token_id", "WordPiece");
