@@ -28,6 +28,26 @@ import java.util.List;
 public record Gemma4Layout(int headDimFull, int nHeadKvFull, int window, int period, int sharedKv, int perLayerInput,
                            boolean doubleWide, boolean kEqV, int nExpert, int nExpertUsed, int nFfExpert) {
 
+    /**
+     * The layout of the shape's first {@code layers} layers: KV layers and shared-KV layers in the whole
+     * shape's proportion, the KV layers a whole number of periods (llama.cpp's shared layers read the last
+     * sliding and the last full KV layer, so the KV layers must end on a full one); per-layer inputs follow
+     * the layer count.
+     */
+    Gemma4Layout cut(String shape, int nLayer, int layers) {
+        if (layers < period) {
+            throw new IllegalArgumentException("layers " + layers + ": a cut of " + shape + " needs at least " + period
+                    + " layers (its pattern has one full-attention layer in every " + period + "; " + period + ".." + nLayer + ")");
+        }
+        int kv = layers;
+        if (sharedKv > 0) {
+            long periods = Math.round((double) layers * (nLayer - sharedKv) / nLayer / period);
+            kv = (int) Math.min(layers, Math.max(1, periods) * period);
+        }
+        return new Gemma4Layout(headDimFull, nHeadKvFull, window, period, layers - kv, perLayerInput, doubleWide, kEqV,
+                nExpert, nExpertUsed, nFfExpert);
+    }
+
     boolean sliding(int il) {
         return (il + 1) % period != 0;
     }

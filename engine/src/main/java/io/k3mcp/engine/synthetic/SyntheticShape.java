@@ -131,13 +131,9 @@ public record SyntheticShape(String name, String arch, int nEmbd, int nLayer, in
         if (layers < 1 || layers > nLayer) {
             throw new IllegalArgumentException("layers " + layers + " is outside 1.." + nLayer + " (the layers of " + name + ")");
         }
-        if (layers != nLayer && gemma4 != null) {
-            // its layer pattern (sliding/full, the shared-KV tail) is laid out over all the layers
-            throw new IllegalArgumentException("layers " + layers + ": " + name + " runs whole (" + nLayer + " layers); a cut is not supported for gemma4 shapes");
-        }
         return layers == nLayer ? this : new SyntheticShape(name + "-" + layers + "l", arch, nEmbd, layers, nHead, nHeadKv,
                 headDim, nFf, nVocab, contextLength, ropeTheta, rmsEps, tiedOutput, qkNorm, tokenizer, preTokenizer, experts,
-                ropeScaling, null);
+                ropeScaling, gemma4 == null ? null : gemma4.cut(name, nLayer, layers));
     }
 
     /** Parameters in the matrices and norms (what llama.cpp reports as model_n_params). */

@@ -25,8 +25,10 @@ public final class Tokenizers {
             case "llama" -> sentencePiece(meta);
             case "gpt2" -> byteLevelBpe(meta);
             case "bert" -> WordPieceTokenizer.fromGguf(meta, "tokenizer metadata");
+            case "gemma4" -> gemma4Bpe(meta);
             default -> throw new TokenizerException("unsupported tokenizer model '" + model + "' in '" + MODEL
-                    + "' (supported: llama = SentencePiece, gpt2 = byte-level BPE, bert = WordPiece)");
+                    + "' (supported: llama = SentencePiece, gpt2 = byte-level BPE, gemma4 = Gemma 4's BPE over"
+                    + " SentencePiece pieces, bert = WordPiece)");
         };
         LOG.debug("tokenizer built model={} n_tokens={} ms={}", model, tokenizer.vocabSize(), (System.nanoTime() - t0) / 1_000_000);
         return tokenizer;
@@ -51,11 +53,23 @@ public final class Tokenizers {
             pre = "default";
         }
         BpePreset preset = BpePreset.forName(pre);
-        String[] merges = meta.stringArray(BpeEncoder.MERGES);
-        if (merges == null) {
-            throw new TokenizerException("metadata '" + BpeEncoder.MERGES + "' is missing: a gpt2 (BPE) tokenizer needs its merges");
-        }
+        String[] merges = merges(meta, "gpt2");
         Vocab vocab = VocabLoader.load(meta, VocabDefaults.bpe(preset));
         return new VocabTokenizer(vocab, new BpeEncoder(vocab, preset, merges), Pieces.byteLevel(vocab), preset.cleanSpaces());
+    }
+
+    /** Gemma 4: BOS always added (llama.cpp overrides add_bos_token), spaces cleaned on decode as for BPE. */
+    private static Tokenizer gemma4Bpe(GgufMetadata meta) {
+        String[] merges = merges(meta, "gemma4");
+        Vocab vocab = VocabLoader.load(meta, VocabDefaults.gemma4());
+        return new VocabTokenizer(vocab, new Gemma4Encoder(vocab, merges), Pieces.sentencePiece(vocab), true);
+    }
+
+    private static String[] merges(GgufMetadata meta, String model) {
+        String[] merges = meta.stringArray(BpeMerges.KEY);
+        if (merges == null) {
+            throw new TokenizerException("metadata '" + BpeMerges.KEY + "' is missing: a " + model + " (BPE) tokenizer needs its merges");
+        }
+        return merges;
     }
 }

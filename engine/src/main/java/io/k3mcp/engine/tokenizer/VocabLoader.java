@@ -56,7 +56,7 @@ final class VocabLoader {
 
         SpecialTokenRules rules = new SpecialTokenRules(texts, attrs, ids);
         rules.readIds(meta, defaults);
-        boolean addBos = meta.getBool("tokenizer.ggml.add_bos_token", defaults.addBos());
+        boolean addBos = meta.getBool("tokenizer.ggml.add_bos_token", defaults.addBos()) || defaults.forceAddBos();
         boolean addEos = meta.getBool("tokenizer.ggml.add_eos_token", defaults.addEos());
         boolean addSpacePrefix = meta.getBool("tokenizer.ggml.add_space_prefix", defaults.addSpacePrefix());
         rules.resolveByText();

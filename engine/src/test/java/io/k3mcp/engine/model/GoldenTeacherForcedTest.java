@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Also the full step-0 logits of the first prompt. MoE goldens list router near-ties (ARCHITECTURES.md
  * section 3.8): when the first step out of tolerance is at such a listed position, the engine picked the
  * other expert there, and the rest of that run (which carries the flip in its state) is not compared;
- * a deviation starting anywhere else fails.
+ * a deviation starting anywhere else fails. The same holds for the full step-0 logits. Where a MoE fixture
+ * lists no near-ties, {@code router-ties/NAME.json} lists them from llama.cpp's own router logits.
  */
 class GoldenTeacherForcedTest {
     private static final Logger log = LoggerFactory.getLogger(GoldenTeacherForcedTest.class);
@@ -123,6 +124,11 @@ class GoldenTeacherForcedTest {
         double max = 0;
         for (int i = 0; i < golden.length; i++) {
             max = Math.max(max, Math.abs(golden[i] - logits[i]));
+        }
+        if (max > g.tol() && first.nearTieSteps().contains(0)) {
+            // the prompt's last token sits on a listed router near-tie: the engine may take the other expert
+            log.info("golden model={}: full step-0 logits differ by up to {} at a listed router near-tie; not compared", g.name(), max);
+            return max;
         }
         double worst = max;
         assertTrue(max <= g.tol(), () -> g.name() + ": full step-0 logits differ by up to " + worst);

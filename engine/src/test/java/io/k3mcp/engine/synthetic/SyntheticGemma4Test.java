@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Synthetic gemma4 files: the layouts of the published configs, and a tiny one the engine loads and runs. */
@@ -92,6 +93,56 @@ class SyntheticGemma4Test {
         assertArrayEquals(new long[] {704, 2816, 128}, tensor(moe, "blk.0.ffn_down_exps.weight").ne());
         assertEquals(GgmlType.F32, tensor(moe, "blk.0.ffn_gate_inp.weight").type());
         assertArrayEquals(new long[] {2816, 2112}, tensor(moe, "blk.0.ffn_up.weight").ne());
+    }
+
+    @Test
+    void aCutKeepsSharedKvInProportionAndPerLayerInputsPerLayer() {
+        SyntheticShape cut = SyntheticShape.byName("gemma4-e2b").withLayers(12);
+        assertEquals("gemma4-e2b-12l", cut.name());
+        // 15 of 35 layers have KV: 12 * 15/35 rounds to one period of 5, the other 7 share it
+        assertEquals(7, cut.gemma4().sharedKv());
+        List<TensorSpec> t = SyntheticPlan.of(cut, SyntheticType.Q4_K_M).tensors();
+        assertEquals(5, t.stream().filter(s -> s.name().endsWith("attn_k.weight")).count());
+        assertTrue(t.stream().anyMatch(s -> s.name().equals("blk.4.attn_k.weight")), "the last KV layer is full");
+        assertArrayEquals(new long[] {1536, 12288}, tensor(t, "blk.5.ffn_gate.weight").ne());
+        assertArrayEquals(new long[] {12 * 256, 262144}, tensor(t, "per_layer_token_embd.weight").ne());
+        assertArrayEquals(new long[] {1536, 12 * 256}, tensor(t, "per_layer_model_proj.weight").ne());
+        assertTrue(t.stream().anyMatch(s -> s.name().equals("blk.11.proj.weight")));
+
+        List<TensorSpec> moe = SyntheticPlan.of(SyntheticShape.byName("gemma4-26b-a4b").withLayers(6), SyntheticType.Q4_K_M).tensors();
+        assertEquals(5, moe.stream().filter(s -> s.name().endsWith("attn_v.weight")).count());
+        assertEquals(6, moe.stream().filter(s -> s.name().endsWith("ffn_gate_up_exps.weight")).count());
+    }
+
+    @Test
+    void aCutOfTheTinyShapeLoadsWithItsSharedLayerReadingTheLastSlidingOne() throws IOException {
+        SyntheticShape cut = TINY.withLayers(4);
+        Path p = new SyntheticModels(dir).ensure(SyntheticPlan.of(cut, SyntheticType.Q8_0));
+        try (Model m = Model.load(p, ReferenceKernels.INSTANCE)) {
+            ModelConfig c = m.config();
+            assertEquals(4, c.nLayer());
+            int[] kvLayer = {0, 1, 2, 1};
+            for (int il = 0; il < 4; il++) {
+                assertEquals(kvLayer[il], c.layer(il).kvLayer(), "layer " + il);
+            }
+            float[] logits = new Transformer(m, ReferenceKernels.INSTANCE, 4)
+                    .forward(new KvCache(c, 16, GgmlType.F16, 4), new int[] {1, 17, 42}, false);
+            for (float v : logits) {
+                assertTrue(Float.isFinite(v));
+            }
+        }
+    }
+
+    @Test
+    void aCutOutsideTheShapesLayersIsRefusedByName() {
+        SyntheticShape e2b = SyntheticShape.byName("gemma4-e2b");
+        IllegalArgumentException tooFew = assertThrows(IllegalArgumentException.class, () -> e2b.withLayers(4));
+        assertTrue(tooFew.getMessage().contains("gemma4-e2b needs at least 5 layers"), tooFew.getMessage());
+        IllegalArgumentException tooMany = assertThrows(IllegalArgumentException.class, () -> e2b.withLayers(36));
+        assertTrue(tooMany.getMessage().contains("outside 1..35"), tooMany.getMessage());
+        IllegalArgumentException moe = assertThrows(IllegalArgumentException.class,
+                () -> SyntheticModels.parseSpec("gemma4-26b-a4b:q4_k_m", 3));
+        assertTrue(moe.getMessage().contains("needs at least 6 layers"), moe.getMessage());
     }
 
     private static TensorSpec tensor(List<TensorSpec> plan, String name) {

@@ -70,20 +70,32 @@ public record Golden(String name, String modelFile, double tol, List<Run> runs, 
         String dir = name.startsWith(NEW_ARCHS) ? NEW_ARCHS : "";
         String base = name.substring(dir.length());
         JsonNode root = new ObjectMapper().readTree(Shared.fixture(dir + "generate-" + base + ".json").toFile());
+        JsonNode ties = routerTies(base);
         List<Run> runs = new ArrayList<>();
         int i = 0;
         for (JsonNode p : root.get("prompts")) {
-            runs.add(run("prompt " + i++ + " '" + p.get("prompt").asText() + "'", p, p.get("decisive_steps").asInt()));
+            JsonNode listed = ties == null ? p.get("moe_router_near_ties") : ties.get("prompts").get(i);
+            runs.add(run("prompt " + i++ + " '" + p.get("prompt").asText() + "'", p, p.get("decisive_steps").asInt(), listed));
         }
         double tol = root.get("tolerance").get("recommended_abs_logit_tol").asDouble();
         for (String extra : List.of("sliding_window_run", "long_run")) {
             JsonNode r = root.get(extra);
             if (r != null) {
-                runs.add(run(extra, r, decisive(r, tol)));
+                runs.add(run(extra, r, decisive(r, tol), ties == null ? r.get("moe_router_near_ties") : ties.get(extra)));
             }
         }
         return new Golden(name, dir + root.get("model").get("file").asText(), tol, runs,
                 dir + root.get("logits_file").get("file").asText(), twoTurn(root.get("two_turn_run"), tol));
+    }
+
+    /**
+     * Router near-ties from llama.cpp itself for a MoE golden whose fixture lists none
+     * ({@code router-ties/NAME.json}, made by scripts/router-ties/make-router-ties.sh), or null.
+     */
+    private static JsonNode routerTies(String base) throws IOException {
+        try (InputStream in = Golden.class.getResourceAsStream("/router-ties/" + base + ".json")) {
+            return in == null ? null : new ObjectMapper().readTree(in);
+        }
     }
 
     private static TwoTurn twoTurn(JsonNode t, double tol) {
@@ -123,6 +135,10 @@ public record Golden(String name, String modelFile, double tol, List<Run> runs, 
     }
 
     private static Run run(String label, JsonNode p, int decisive) {
+        return run(label, p, decisive, p.get("moe_router_near_ties"));
+    }
+
+    private static Run run(String label, JsonNode p, int decisive, JsonNode nearTies) {
         List<Step> steps = new ArrayList<>();
         for (JsonNode s : p.get("steps")) {
             JsonNode top = s.get("top5");
@@ -137,7 +153,6 @@ public record Golden(String name, String modelFile, double tol, List<Run> runs, 
         // step s gives the logits after the token at position promptLength - 1 + s
         int firstPosition = p.get("prompt_ids").size() - 1;
         Set<Integer> ties = new TreeSet<>();
-        JsonNode nearTies = p.get("moe_router_near_ties");
         if (nearTies != null) {
             for (JsonNode tie : nearTies.get("ties")) {
                 int step = tie.get(0).asInt() - firstPosition;

@@ -42,7 +42,13 @@ class TokenizerErrorTest {
     @Test
     void unknownTokenizerModelIsNamed() throws IOException {
         assertMentions(failure(TokenizerException.class, TinyVocabs.spm(TOKENS, SCORES, TYPES)
-                .andThen(w -> w.putString("tokenizer.ggml.model", "t5"))), "'t5'", "tokenizer.ggml.model");
+                .andThen(w -> w.putString("tokenizer.ggml.model", "t5"))), "'t5'", "tokenizer.ggml.model", "gemma4 = Gemma 4");
+    }
+
+    @Test
+    void gemma4TokenizerNeedsItsMerges() throws IOException {
+        assertMentions(failure(TokenizerException.class, w -> w.putString("tokenizer.ggml.model", "gemma4")
+                .putArray("tokenizer.ggml.tokens", GgufValueType.STRING, TOKENS)), "tokenizer.ggml.merges", "gemma4");
     }
 
     @Test
