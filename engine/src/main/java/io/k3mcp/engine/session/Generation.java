@@ -32,8 +32,11 @@ final class Generation {
     private long prefillNanos = -1;
     private int drafted;
     private int accepted;
-    /** Draft length allowed now: halved after a draft is wholly rejected, doubled after one is wholly kept. */
-    private int draftLimit = Speculation.MAX_DRAFT;
+    /**
+     * Draft length allowed now: starts short (a wrong first draft costs little), halved after a draft is wholly
+     * rejected, doubled after one is wholly kept.
+     */
+    private int draftLimit = Speculation.FIRST_DRAFT;
     /** Decode steps left without drafting, and the next such pause: rejected drafts back off exponentially. */
     private int pauseLeft;
     private int pause = 1;
