@@ -7,7 +7,8 @@
 #
 #   LLAMA_BATCHED_BENCH=/path/to/llama-batched-bench scripts/bench-serving.sh [ROUNDS]
 #
-# SHAPE:TYPE default tinyllama-1.1b:q4_0; NPL the levels (default 1,4), THREADS (2), SPEC=0 skips the turn.
+# SHAPE:TYPE default tinyllama-1.1b:q4_0; NPL the levels (default 1,4), THREADS (2), SPEC=0 skips the turn;
+# BASE_JAR=path/to/k3mcp.jar (an earlier build) adds its --parallel and --spec runs to each round, labelled "base".
 # Runs the built jar (mcp-server/target/k3mcp.jar): build it first (./mvnw -o -pl mcp-server -am package -DskipTests).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -31,10 +32,19 @@ for r in $(seq "$rounds"); do
     awk -F'|' '/^\| +32 +\| +64 / {gsub(/ /, "", $4); gsub(/ /, "", $9); print "llama.cpp", "x" $4, $9}' | tee -a "$out"
   java -jar "$jar" bench --model "$model" --parallel "$npl" -p 32 -n 64 -r 1 -t "$threads" --no-record 2>/dev/null |
     awk -F'|' '/\| tg64 x/ {gsub(/ /, "", $2); sub(/tg64/, "", $2); gsub(/ /, "", $8); print "k3mcp", $2, $8}' | tee -a "$out"
-  if [ "${SPEC:-1}" != 0 ]; then
-    java -jar "$jar" bench --model "$model" --turn --spec -n 128 -r 1 -t "$threads" --no-record 2>/dev/null |
-      awk -F'|' '/\| spec-/ {gsub(/ /, "", $2); gsub(/ /, "", $8); gsub(/ /, "", $10); print "k3mcp", $2, $8, $10}' | tee -a "$out"
-  fi
+  jars=("k3mcp=$jar")
+  [ -z "${BASE_JAR:-}" ] || jars+=("base=$BASE_JAR")
+  for entry in "${jars[@]}"; do
+    who="${entry%%=*}"
+    if [ "$who" = base ]; then
+      java -jar "${entry#*=}" bench --model "$model" --parallel "$npl" -p 32 -n 64 -r 1 -t "$threads" --no-record 2>/dev/null |
+        awk -F'|' '/\| tg64 x/ {gsub(/ /, "", $2); sub(/tg64/, "", $2); gsub(/ /, "", $8); print "base", $2, $8}' | tee -a "$out"
+    fi
+    if [ "${SPEC:-1}" != 0 ]; then
+      java -jar "${entry#*=}" bench --model "$model" --turn --spec -n 128 -r 1 -t "$threads" --no-record 2>/dev/null |
+        awk -F'|' -v who="$who" '/\| spec-/ {gsub(/ /, "", $2); gsub(/ /, "", $8); gsub(/ /, "", $10); print who, $2, $8, $10}' | tee -a "$out"
+    fi
+  done
 done
 python3 - "$out" <<'PY'
 import statistics, sys
