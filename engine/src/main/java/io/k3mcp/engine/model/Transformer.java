@@ -114,12 +114,28 @@ public final class Transformer {
             System.arraycopy(t, 0, ids, segments.get(i).offset(), t.length);
         }
         run(segments, ids);
-        float[][] out = new float[steps.size()][];
+        // the LM head runs once over every wanted row (not once per sequence): its weights are read once per step
+        int e = c.nEmbd();
+        int rows = 0;
+        int[] first = new int[steps.size()];
         for (int i = 0; i < steps.size(); i++) {
             Segment g = segments.get(i);
             boolean all = steps.get(i).allLogits();
-            out[i] = new float[(all ? g.n() : 1) * c.nVocab()];
-            outputLogits(all ? g.offset() : g.offset() + g.n() - 1, all ? g.n() : 1, out[i], 0);
+            int from = all ? g.offset() : g.offset() + g.n() - 1;
+            int count = all ? g.n() : 1;
+            first[i] = rows;
+            if (from != rows) {
+                // rows move only towards the front, whole rows at a time: a row is never overwritten before it is read
+                buf.x.put(rows * e, buf.x, from * e, count * e);
+            }
+            rows += count;
+        }
+        float[] logits = new float[rows * c.nVocab()];
+        outputLogits(0, rows, logits, 0);
+        float[][] out = new float[steps.size()][];
+        for (int i = 0; i < steps.size(); i++) {
+            int end = i + 1 < steps.size() ? first[i + 1] : rows;
+            out[i] = steps.size() == 1 ? logits : Arrays.copyOfRange(logits, first[i] * c.nVocab(), end * c.nVocab());
         }
         return out;
     }

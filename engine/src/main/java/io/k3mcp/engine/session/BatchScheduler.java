@@ -12,14 +12,16 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
  * Continuous batching (docs/ENGINE.md "Serving several calls"): {@code parallel} sequence slots, each with
  * its own memory; every forward pass runs one step of every active call (a decode token, or a chunk of a
- * prompt) as one batch of sequences. No thread of its own: the calling threads take turns (a fair lock)
- * running a step for everyone, so a call alone runs exactly as before, and a call that ends, is cancelled
+ * prompt) as one batch of sequences. No thread of its own: one calling thread at a time (the leader) runs the
+ * steps for everyone until its own call ends, the lock released between steps so calls join and leave; a call
+ * alone runs exactly as before, and a call that ends, is cancelled
  * or fails leaves at the next step and frees its slot, leaving a copy of its memory in the {@link PrefixCache}.
  */
 final class BatchScheduler {
@@ -37,6 +39,13 @@ final class BatchScheduler {
     private final boolean speculates;
     private final Semaphore free;
     private final ReentrantLock stepLock = new ReentrantLock(true);
+    /**
+     * The call whose thread runs the steps for everyone until its own call ends; the others wait on
+     * {@link #stepped} instead of taking the lock in turn, so steps do not hop between threads (each hop a
+     * wake-up, and the pool's share 0 moving to another core).
+     */
+    private Generation leader;
+    private final Condition stepped = stepLock.newCondition();
     private long clock;
     private volatile int peakSequences;
     /** Bytes of the caches made so far: read without the step lock, which a listener may hold for a long time. */
@@ -133,11 +142,19 @@ final class BatchScheduler {
                 stepLock.lock();
                 try {
                     if (call.done()) {
-                        break;
+                        break;   // release() hands the steps over if this thread ran them
                     }
-                    step();
+                    if (leader == null) {
+                        leader = call;
+                    }
+                    if (leader == call) {
+                        step();
+                        wakeFinished();
+                    } else {
+                        stepped.awaitUninterruptibly();
+                    }
                 } finally {
-                    stepLock.unlock();
+                    stepLock.unlock();   // between steps: calls join or leave here
                 }
             }
         } finally {
@@ -160,12 +177,26 @@ final class BatchScheduler {
         }
     }
 
+    /** Wakes the waiting threads when a step has ended a call other than the leader's. */
+    private void wakeFinished() {
+        for (Slot s : slots) {
+            if (s.call != null && s.call != leader && s.call.done()) {
+                stepped.signalAll();
+                return;
+            }
+        }
+    }
+
     private void release(Slot slot) {
         stepLock.lock();
         try {
             slot.cache.checkpoint();   // a recurrent state resumes only from a copy: the end of this call
             if (slot.call != null && prefixes.enabled()) {
                 prefixes.put(KvSnapshot.of(transformer.config(), slot.cache));
+            }
+            if (leader != null && leader == slot.call) {
+                leader = null;   // a waiting call's thread takes over the steps (also when this one ends by an exception)
+                stepped.signalAll();
             }
             slot.call = null;
             slot.busy = false;

@@ -7,6 +7,7 @@ import io.k3mcp.engine.sampling.TokenLogit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * One call's decoding state, fed one step's logits at a time by the {@link BatchScheduler}: its own
@@ -20,17 +21,22 @@ final class Generation {
     private final TextAssembler assembler;
     private final int[] history;
     private final List<List<TokenLogit>> tops = new ArrayList<>();
-    private final long started = System.nanoTime();
+    private final LongSupplier clock;
+    private final long started;
     private int historyLength;
     private int generated;
     /** Prompt tokens already in the sequence's memory (reused or prefilled). */
     private int prefilled;
     private int reused;
-    private long prefillNanos;
+    /** From the start to the end of the prompt's last forward pass; -1 until then. */
+    private long prefillNanos = -1;
     private int drafted;
     private int accepted;
-    /** Draft length allowed now: halved after a draft is wholly rejected, doubled after one is wholly kept. */
-    private int draftLimit = Speculation.MAX_DRAFT;
+    /**
+     * Draft length allowed now: starts short (a wrong first draft costs little), halved after a draft is wholly
+     * rejected, doubled after one is wholly kept.
+     */
+    private int draftLimit = Speculation.FIRST_DRAFT;
     /** Decode steps left without drafting, and the next such pause: rejected drafts back off exponentially. */
     private int pauseLeft;
     private int pause = 1;
@@ -38,8 +44,15 @@ final class Generation {
     private RuntimeException failure;
 
     Generation(GenerationRequest r, TokenText text) {
+        this(r, text, System::nanoTime);
+    }
+
+    /** @param clock nanoseconds, for the timings (tests give a fake one) */
+    Generation(GenerationRequest r, TokenText text, LongSupplier clock) {
         this.r = r;
         this.text = text;
+        this.clock = clock;
+        this.started = clock.getAsLong();
         this.sampler = new Sampler(r.sampler());
         this.assembler = new TextAssembler(r.stop());
         this.history = Arrays.copyOf(r.prompt(), r.prompt().length + r.maxTokens());
@@ -65,14 +78,17 @@ final class Generation {
         int n = Math.min(max, r.prompt().length - prefilled);
         int[] chunk = Arrays.copyOfRange(r.prompt(), prefilled, prefilled + n);
         prefilled += n;
-        if (!prefilling()) {
-            prefillNanos = System.nanoTime() - started;
-        }
         return chunk;
     }
 
-    /** Tells the listener how much of the prompt is in the memory, after a step that ran a chunk of it. */
+    /**
+     * Tells the listener how much of the prompt is in the memory, after a step that ran a chunk of it. The
+     * prompt's time ends here, after the forward pass of its last chunk (whose logits give the first token).
+     */
     void reportPrefill() {
+        if (!prefilling()) {
+            prefillNanos = clock.getAsLong() - started;
+        }
         r.listener().onPrefill(prefilled, r.prompt().length);
     }
 
@@ -194,8 +210,8 @@ final class Generation {
             throw failure;
         }
         r.listener().onEnd(assembler.finish());
-        long total = System.nanoTime() - started;
-        long prefill = prefilling() ? total : prefillNanos;
+        long total = clock.getAsLong() - started;
+        long prefill = prefillNanos < 0 ? total : prefillNanos;
         int[] prompt = r.prompt();
         int[] tokens = Arrays.copyOfRange(history, prompt.length, historyLength);
         Timings timings = Timings.of(prefill, prompt.length - reused, total - prefill, Math.max(0, generated - 1), reused,

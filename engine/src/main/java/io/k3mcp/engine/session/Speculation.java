@@ -26,6 +26,8 @@ public record Speculation(int ngram, int maxDraft, Drafter drafter) {
     }
     public static final int MAX_NGRAM = 8;
     public static final int MAX_DRAFT = 32;
+    /** A call's first draft: longer ones come after drafts are wholly kept (Generation's back-off doubles it). */
+    static final int FIRST_DRAFT = 4;
 
     public Speculation {
         boolean off = ngram == 0 && maxDraft == 0;

@@ -9,7 +9,10 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** Drafts that keep failing get shorter, then pause for longer and longer; one wholly kept lengthens them again. */
+/**
+ * A call's first draft is short; drafts that keep failing get shorter, then pause for longer and longer; one wholly
+ * kept lengthens them again.
+ */
 class DraftBackoffTest {
     private static final int VOCAB = 4;
 
@@ -47,7 +50,7 @@ class DraftBackoffTest {
 
     @Test
     void wrongDraftsBackOffAndRightOnesStayLong() {
-        assertEquals(List.of(8, 4, 2, 1, 0, 1, 0, 0, 1, 0, 0, 0), lengths(3, 12), "always wrong");
-        assertEquals(List.of(8, 8, 8, 8), lengths(0, 4), "always right: the full max_draft every step");
+        assertEquals(List.of(4, 2, 1, 0, 1, 0, 0, 1, 0, 0, 0, 0), lengths(3, 12), "always wrong: a short first draft, then the back-off");
+        assertEquals(List.of(4, 8, 8, 8), lengths(0, 4), "always right: doubled up to max_draft, then the full max_draft every step");
     }
 }

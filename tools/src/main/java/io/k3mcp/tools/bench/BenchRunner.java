@@ -69,9 +69,9 @@ public final class BenchRunner {
                      FlashSetting flash = FlashSetting.apply(ks, cfg.flashAttn())) {
                     if (!cfg.parallel().isEmpty() || cfg.spec()) {
                         int gen = cfg.nGen().isEmpty() ? 64 : cfg.nGen().get(0);
-                        serving.addAll(cfg.spec() ? ServingBench.spec(model, ks.kernels, threads, tokenizer, gen, cfg.kvType(), cancel)
+                        serving.addAll(cfg.spec() ? ServingBench.spec(model, ks.kernels, threads, tokenizer, gen, cfg.repetitions(), cfg.kvType(), cancel)
                                 : ServingBench.parallel(model, ks.kernels, threads, cfg.parallel(),
-                                        cfg.nPrompt().isEmpty() ? 1 : Math.max(1, cfg.nPrompt().get(0)), gen, cfg.kvType(), cancel));
+                                        cfg.nPrompt().isEmpty() ? 1 : Math.max(1, cfg.nPrompt().get(0)), gen, cfg.repetitions(), cfg.kvType(), cancel));
                         progress.report(++done[0], total, (cfg.spec() ? "spec" : "parallel") + " threads=" + threads);
                         continue;
                     }
