@@ -123,6 +123,14 @@ public record SyntheticShape(String name, String arch, int nEmbd, int nLayer, in
         m.put("gemma4-26b-a4b", new SyntheticShape("gemma4-26b-a4b", "gemma4", 2816, 30, 16, 8, 256, 2112, 262144,
                 262144, 1000000f, 1e-6f, true, true, "llama", null,
                 new Gemma4Layout(512, 2, 1024, 6, 0, 0, false, true, 128, 8, 704)));
+        // Qwen/Qwen3.5-0.8B and -2B text_config (hidden 1024 / 2048, 24 layers, 8 / 2 heads, intermediate 3584 / 6144,
+        // 16 V heads, tied embeddings); the rest as every Qwen3.5 config: head_dim 256, partial_rotary_factor 0.25,
+        // rope_theta 1e7, linear heads 16 K of 128, V of 128, conv kernel 4, full_attention_interval 4, vocab 248320
+        Qwen35Layout small = new Qwen35Layout(4, 128, 16, 16, 4, 64, 0);
+        m.put("qwen3.5-0.8b", new SyntheticShape("qwen3.5-0.8b", "qwen35", 1024, 24, 8, 2, 256, 3584, 248320, 262144,
+                10000000f, 1e-6f, true, null, small));
+        m.put("qwen3.5-2b", new SyntheticShape("qwen3.5-2b", "qwen35", 2048, 24, 8, 2, 256, 6144, 248320, 262144,
+                10000000f, 1e-6f, true, null, small));
         // Qwen/Qwen3.5-35B-A3B and Qwen/Qwen3.6-35B-A3B text_config (the same architecture and values): hidden 2048,
         // 40 layers (full_attention_interval 4), 16 / 2 heads of head_dim 256, partial_rotary_factor 0.25 (64 dims),
         // rope_theta 1e7, rms_norm_eps 1e-6, linear heads 16 K / 32 V of 128, conv kernel 4, 256 experts of 512

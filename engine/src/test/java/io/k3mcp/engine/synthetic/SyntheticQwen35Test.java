@@ -79,6 +79,29 @@ class SyntheticQwen35Test {
     }
 
     @Test
+    void denseQwen35ShapeHasAnFfnPerLayerAndATiedOutput() throws IOException {
+        SyntheticShape twoB = SyntheticShape.byName("qwen3.5-2b");
+        List<TensorSpec> t = SyntheticPlan.of(twoB, SyntheticType.Q4_K_M).tensors();
+        assertArrayEquals(new long[] {2048, 6144}, tensor(t, "blk.0.ffn_gate.weight").ne());
+        assertArrayEquals(new long[] {2048, 2048}, tensor(t, "blk.0.attn_gate.weight").ne()); // 16 V heads of 128
+        assertArrayEquals(new long[] {2048, 4096}, tensor(t, "blk.3.attn_q.weight").ne());   // 8 heads of 256, q and gate
+        assertTrue(t.stream().noneMatch(x -> x.name().equals("output.weight")));
+        assertEquals(GgmlType.Q6_K, tensor(t, "token_embd.weight").type(), "the tied output's type");
+        // a tiny dense hybrid loads as qwen35 and its logits are finite
+        SyntheticShape tiny = new SyntheticShape("tiny-qwen35", "qwen35", 256, 4, 4, 2, 64, 512, 400, 512, 1e7f, 1e-6f,
+                true, null, new Qwen35Layout(4, 32, 4, 4, 4, 16, 0));
+        Path p = new SyntheticModels(dir).ensure(SyntheticPlan.of(tiny, SyntheticType.Q8_0));
+        try (Model m = Model.load(p, ReferenceKernels.INSTANCE)) {
+            assertEquals(512, m.config().nFf());
+            float[] logits = new Transformer(m, ReferenceKernels.INSTANCE).forward(new KvCache(m.config(), 16, GgmlType.F16),
+                    new int[] {1, 2, 3, 4, 5}, false);
+            for (float v : logits) {
+                assertTrue(Float.isFinite(v));
+            }
+        }
+    }
+
+    @Test
     void layoutsLlamaCppCannotLoadAreRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Qwen35Layout(4, 32, 3, 8, 4, 16, 128));
         assertTrue(e.getMessage().contains("V heads 8 not a multiple of K heads 3"), e.getMessage());
