@@ -7,7 +7,8 @@
 #
 # TYPES are synthetic models of shape SHAPE (default tinyllama-1.1b; types default q4_0 q8_0 q4_k_m), made
 # on first use; LAYERS=N keeps the shape's first N layers (bench --layers), PP the prompt lengths (default
-# 128, e.g. PP=128,512), TG the generated tokens (default 64). llama-bench must be built separately
+# 128, e.g. PP=128,512), TG the generated tokens (default 64), DEPTH the context filled before each test (-d,
+# e.g. DEPTH=0,16384; default none), REPS the repetitions per run (default 3). llama-bench must be built separately
 # (docs/BENCHMARKS.md says how); nothing here downloads it.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,7 +22,10 @@ threads="${THREADS:-2}"
 shape="${SHAPE:-tinyllama-1.1b}"
 pp="${PP:-128}"
 tg="${TG:-64}"
+reps="${REPS:-3}"
 layers=()
+depth=()
+if [ -n "${DEPTH:-}" ]; then depth=(-d "$DEPTH"); fi
 file_shape="$shape"
 if [ -n "${LAYERS:-}" ]; then layers=(--layers "$LAYERS"); file_shape="$shape-${LAYERS}l"; fi
 cache="${K3MCP_SYNTHETIC_DIR:-$HOME/.cache/k3mcp/synthetic}"
@@ -35,9 +39,9 @@ done
 for r in $(seq "$rounds"); do
   for t in "${types[@]}"; do
     model="$cache/$file_shape-$t.gguf"
-    "$bench" -m "$model" -t "$threads" -p "$pp" -n "$tg" -r 3 2>/dev/null |
+    "$bench" -m "$model" -t "$threads" -p "$pp" -n "$tg" "${depth[@]}" -r "$reps" 2>/dev/null |
       awk -F'|' -v t="$t" '/ (pp|tg)[0-9]+ / {gsub(/ /, "", $7); split($8, v, "±"); gsub(/ /, "", v[1]); print "llama.cpp", t, $7, v[1]}' | tee -a "$out"
-    "$root/k3mcp" bench --model "$model" -t "$threads" -p "$pp" -n "$tg" -r 3 --no-record 2>/dev/null |
+    "$root/k3mcp" bench --model "$model" -t "$threads" -p "$pp" -n "$tg" "${depth[@]}" -r "$reps" --no-record 2>/dev/null |
       awk -F'|' -v t="$t" '/\| (pp|tg)[0-9]+ / {gsub(/ /, "", $8); split($9, v, "±"); gsub(/ /, "", v[1]); print "k3mcp", t, $8, v[1]}' | tee -a "$out"
   done
 done

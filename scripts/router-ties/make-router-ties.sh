@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Router near-ties of a new-archs MoE golden whose fixture lists none (gemma4-moe-mini-*), from llama.cpp
+# Router near-ties of a new-archs MoE golden whose fixture lists none (gemma4-moe-mini-*, the K-quant qwen35moe/qwen3moe files), from llama.cpp
 # v0.5.0 itself: router_margins.cpp runs each golden run's prompt + generated ids as one batch and lists
 # every (position, layer) whose k-th and (k+1)-th router logits lie within MAX_MARGIN (0.05, the fixtures'
 # moe_router_near_ties threshold). Writes engine/src/test/resources/router-ties/NAME.json in the fixtures'

@@ -50,9 +50,14 @@ int main(int argc, char **argv) {
     mp.use_extra_bufts = false;
     llama_model *model = llama_model_load_from_file(argv[1], mp);
     if (!model) return 1;
-    char used[32];
-    if (llama_model_meta_val_str(model, "gemma4.expert_used_count", used, sizeof(used)) < 0) {
-        fprintf(stderr, "%s: no gemma4.expert_used_count\n", argv[1]);
+    char arch[64], key[96], used[32];
+    if (llama_model_meta_val_str(model, "general.architecture", arch, sizeof(arch)) < 0) {
+        fprintf(stderr, "%s: no general.architecture\n", argv[1]);
+        return 1;
+    }
+    snprintf(key, sizeof(key), "%s.expert_used_count", arch);
+    if (llama_model_meta_val_str(model, key, used, sizeof(used)) < 0) {
+        fprintf(stderr, "%s: no %s\n", argv[1], key);
         return 1;
     }
     n_used = atoi(used);

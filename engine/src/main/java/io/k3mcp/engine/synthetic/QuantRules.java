@@ -9,9 +9,9 @@ import io.k3mcp.kernels.GgmlType;
  *   <li>1-D tensors (norms) stay F32; F16 files keep every matrix F16.</li>
  *   <li>output.weight, or token_embd.weight when the output is tied: Q6_K unless the file type is
  *       Q8_0 (then Q8_0); Q8_0 when the row length is not a multiple of 256.</li>
- *   <li>attn_v.weight: Q2_K files use Q4_K when n_head / n_head_kv >= 4, else Q3_K; Q4_K_M uses Q6_K on
+ *   <li>attn_v.weight (and the hybrids' attn_qkv.weight): Q2_K files use Q4_K when n_head / n_head_kv >= 4, else Q3_K; Q4_K_M uses Q6_K on
  *       layers where {@link #useMoreBits} holds; IQ4_NL/IQ4_XS use Q5_K when n_head / n_head_kv >= 4.</li>
- *   <li>ffn_down.weight and the experts' ffn_down_exps.weight (llama.cpp matches "ffn_down"): Q2_K files
+ *   <li>ffn_down.weight and the experts' ffn_down_exps / ffn_down_shexp (llama.cpp matches "ffn_down"): Q2_K files
  *       use Q3_K; Q4_K_M uses Q6_K where {@link #useMoreBits} holds; IQ4_NL/IQ4_XS use Q5_K on the first
  *       eighth of the layers.</li>
  *   <li>attn_output.weight: Q2_K files use Q3_K.</li>
@@ -56,7 +56,8 @@ public final class QuantRules {
             } else if (t != GgmlType.Q8_0) {
                 t = GgmlType.Q6_K;
             }
-        } else if (name.endsWith("attn_v.weight")) {
+        } else if (name.endsWith("attn_v.weight") || name.endsWith("attn_qkv.weight")) {
+            // llama.cpp counts attn_qkv (the hybrids' delta-net layers) as attn_v-like: one per layer either way
             if (ftype == SyntheticType.Q2_K) {
                 t = gqa >= 4 ? GgmlType.Q4_K : GgmlType.Q3_K;
             } else if (ftype == SyntheticType.Q4_K_M && useMoreBits(layer, shape.nLayer())) {
@@ -64,10 +65,12 @@ public final class QuantRules {
             } else if (isIq4(ftype) && gqa >= 4) {
                 t = GgmlType.Q5_K;
             }
-        } else if (name.endsWith("ffn_down.weight") || name.endsWith("ffn_down_exps.weight")) {
+        } else if (name.endsWith("ffn_down.weight") || name.endsWith("ffn_down_exps.weight") || name.endsWith("ffn_down_shexp.weight")) {
+            // with experts llama.cpp takes the layer from the name but the count of ffn_down tensors as the layer count
+            int downs = shape.nLayer() * (shape.qwen35() != null && shape.experts() != null ? 2 : 1);
             if (ftype == SyntheticType.Q2_K) {
                 t = GgmlType.Q3_K;
-            } else if (ftype == SyntheticType.Q4_K_M && useMoreBits(layer, shape.nLayer())) {
+            } else if (ftype == SyntheticType.Q4_K_M && useMoreBits(layer, downs)) {
                 t = GgmlType.Q6_K;
             } else if (isIq4(ftype) && layer < shape.nLayer() / 8) {
                 t = GgmlType.Q5_K; // llama.cpp's rule without an importance matrix

@@ -42,6 +42,9 @@ public final class SyntheticModelWriter {
             s.gemma4().metadata(s, w);
         } else {
             commonMetadata(s, w);
+            if (s.qwen35() != null) {
+                s.qwen35().metadata(s, w); // its keys after the common ones (rope.dimension_count replaced)
+            }
         }
         w.putU32(a + ".vocab_size", s.nVocab());
         SyntheticTokenizer.write(s, w);
@@ -54,13 +57,15 @@ public final class SyntheticModelWriter {
                 String.format("%.1f", (System.nanoTime() - start) / 1e9));
     }
 
-    /** The keys of the uniform architectures (llama, qwen3). */
+    /** The keys of the uniform architectures (llama, qwen3) and those a hybrid shares with them. */
     private static void commonMetadata(SyntheticShape s, GgufWriter w) {
         String a = s.arch();
         w.putU32(a + ".context_length", s.contextLength());
         w.putU32(a + ".embedding_length", s.nEmbd());
         w.putU32(a + ".block_count", s.nLayer());
-        w.putU32(a + ".feed_forward_length", s.nFf());
+        if (s.qwen35() == null || s.experts() == null) {
+            w.putU32(a + ".feed_forward_length", s.nFf()); // real qwen35moe files have none (no dense FFN)
+        }
         w.putU32(a + ".attention.head_count", s.nHead());
         w.putU32(a + ".attention.head_count_kv", s.nHeadKv());
         w.putF32(a + ".attention.layer_norm_rms_epsilon", s.rmsEps());

@@ -15,6 +15,9 @@ public record SyntheticPlan(SyntheticShape shape, SyntheticType type, List<Tenso
         if (shape.gemma4() != null) {
             return new SyntheticPlan(shape, type, List.copyOf(shape.gemma4().tensors(shape, type)));
         }
+        if (shape.qwen35() != null) {
+            return new SyntheticPlan(shape, type, List.copyOf(shape.qwen35().tensors(shape, type)));
+        }
         List<TensorSpec> t = new ArrayList<>();
         int e = shape.nEmbd();
         if (shape.ropeScaling() != null) {
@@ -36,24 +39,30 @@ public record SyntheticPlan(SyntheticShape shape, SyntheticType type, List<Tenso
                 t.add(norm(p + "attn_k_norm.weight", shape.headDim(), i));
             }
             t.add(norm(p + "ffn_norm.weight", e, i));
-            SyntheticShape.Experts x = shape.experts();
-            if (x == null) {
-                t.add(matrix(shape, type, p + "ffn_gate.weight", e, shape.nFf(), i));
-                t.add(matrix(shape, type, p + "ffn_up.weight", e, shape.nFf(), i));
-                t.add(matrix(shape, type, p + "ffn_down.weight", shape.nFf(), e, i));
-            } else {
-                // llama-quantize keeps the router F32; the experts follow the dense rules per name
-                t.add(new TensorSpec(p + "ffn_gate_inp.weight", new long[] {e, x.count()}, GgmlType.F32, i, false));
-                t.add(experts(shape, type, p + "ffn_gate_exps.weight", e, x.ffn(), x.count(), i));
-                t.add(experts(shape, type, p + "ffn_up_exps.weight", e, x.ffn(), x.count(), i));
-                t.add(experts(shape, type, p + "ffn_down_exps.weight", x.ffn(), e, x.count(), i));
-            }
+            feedForward(t, shape, type, p, i);
         }
         t.add(norm("output_norm.weight", e, -1));
         if (!shape.tiedOutput()) {
             t.add(matrix(shape, type, "output.weight", e, shape.nVocab(), -1));
         }
         return new SyntheticPlan(shape, type, List.copyOf(t));
+    }
+
+    /** Layer {@code i}'s FFN: gate/up/down, or the router and the three expert tensors (separate gate and up). */
+    static void feedForward(List<TensorSpec> t, SyntheticShape shape, SyntheticType type, String p, int i) {
+        int e = shape.nEmbd();
+        SyntheticShape.Experts x = shape.experts();
+        if (x == null) {
+            t.add(matrix(shape, type, p + "ffn_gate.weight", e, shape.nFf(), i));
+            t.add(matrix(shape, type, p + "ffn_up.weight", e, shape.nFf(), i));
+            t.add(matrix(shape, type, p + "ffn_down.weight", shape.nFf(), e, i));
+        } else {
+            // llama-quantize keeps the router F32; the experts follow the dense rules per name
+            t.add(new TensorSpec(p + "ffn_gate_inp.weight", new long[] {e, x.count()}, GgmlType.F32, i, false));
+            t.add(experts(shape, type, p + "ffn_gate_exps.weight", e, x.ffn(), x.count(), i));
+            t.add(experts(shape, type, p + "ffn_up_exps.weight", e, x.ffn(), x.count(), i));
+            t.add(experts(shape, type, p + "ffn_down_exps.weight", x.ffn(), e, x.count(), i));
+        }
     }
 
     /** Bytes of all tensors (unpadded). */
@@ -68,7 +77,8 @@ public record SyntheticPlan(SyntheticShape shape, SyntheticType type, List<Tenso
                 + "/" + shape.headDim() + "/" + shape.nFf() + "/" + shape.nVocab() + "/" + shape.tiedOutput() + "/" + shape.qkNorm()
                 + "/" + shape.tokenizer() + (shape.experts() == null ? "" : "/" + shape.experts())
                 + (shape.ropeScaling() == null ? "" : "/" + shape.ropeScaling())
-                + (shape.gemma4() == null ? "" : "/" + shape.gemma4());
+                + (shape.gemma4() == null ? "" : "/" + shape.gemma4())
+                + (shape.qwen35() == null ? "" : "/" + shape.qwen35());
     }
 
     private static TensorSpec matrix(SyntheticShape s, SyntheticType type, String name, int cols, int rows, int layer) {

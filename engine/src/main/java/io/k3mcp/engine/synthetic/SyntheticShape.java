@@ -18,11 +18,12 @@ import java.util.Map;
  * @param experts    mixture-of-experts widths (qwen3moe), or null for dense layers
  * @param ropeScaling Llama 3.x RoPE scaling, written as rope_freqs.weight, or null
  * @param gemma4     Gemma 4's per-layer geometry (headDim, nHeadKv, nFf are then the sliding layers'), or null
+ * @param qwen35     a Qwen3.5 / 3.6 hybrid's delta-net geometry (nHead, nHeadKv, headDim: the attention layers'), or null
  */
 public record SyntheticShape(String name, String arch, int nEmbd, int nLayer, int nHead, int nHeadKv, int headDim,
                              int nFf, int nVocab, int contextLength, float ropeTheta, float rmsEps,
                              boolean tiedOutput, boolean qkNorm, String tokenizer, String preTokenizer,
-                             Experts experts, Llama3RopeScaling ropeScaling, Gemma4Layout gemma4) {
+                             Experts experts, Llama3RopeScaling ropeScaling, Gemma4Layout gemma4, Qwen35Layout qwen35) {
 
     /** Experts per layer, experts each token uses, and one expert's FFN width. */
     public record Experts(int count, int used, int ffn) {
@@ -33,7 +34,7 @@ public record SyntheticShape(String name, String arch, int nEmbd, int nLayer, in
                           int nFf, int nVocab, int contextLength, float ropeTheta, float rmsEps,
                           boolean tiedOutput, boolean qkNorm, String tokenizer, String preTokenizer) {
         this(name, arch, nEmbd, nLayer, nHead, nHeadKv, headDim, nFf, nVocab, contextLength, ropeTheta, rmsEps, tiedOutput,
-                qkNorm, tokenizer, preTokenizer, null, null, null);
+                qkNorm, tokenizer, preTokenizer, null, null, null, null);
     }
 
     /** A uniform shape with experts and/or RoPE factors. */
@@ -42,7 +43,7 @@ public record SyntheticShape(String name, String arch, int nEmbd, int nLayer, in
                           boolean tiedOutput, boolean qkNorm, String tokenizer, String preTokenizer,
                           Experts experts, Llama3RopeScaling ropeScaling) {
         this(name, arch, nEmbd, nLayer, nHead, nHeadKv, headDim, nFf, nVocab, contextLength, ropeTheta, rmsEps, tiedOutput,
-                qkNorm, tokenizer, preTokenizer, experts, ropeScaling, null);
+                qkNorm, tokenizer, preTokenizer, experts, ropeScaling, null, null);
     }
 
     /** A Gemma 4 shape. */
@@ -50,7 +51,18 @@ public record SyntheticShape(String name, String arch, int nEmbd, int nLayer, in
                           int nFf, int nVocab, int contextLength, float ropeTheta, float rmsEps,
                           boolean tiedOutput, boolean qkNorm, String tokenizer, String preTokenizer, Gemma4Layout gemma4) {
         this(name, arch, nEmbd, nLayer, nHead, nHeadKv, headDim, nFf, nVocab, contextLength, ropeTheta, rmsEps, tiedOutput,
-                qkNorm, tokenizer, preTokenizer, null, null, gemma4);
+                qkNorm, tokenizer, preTokenizer, null, null, gemma4, null);
+    }
+
+    /**
+     * A Qwen3.5 / Qwen3.6 hybrid shape (dense when experts is null). Real files say pre-tokenizer "qwen35" (qwen2's
+     * regex plus \p{M}); the synthetic vocabulary is ASCII, where both split alike, and k3mcp's presets know qwen2.
+     */
+    public SyntheticShape(String name, String arch, int nEmbd, int nLayer, int nHead, int nHeadKv, int headDim,
+                          int nFf, int nVocab, int contextLength, float ropeTheta, float rmsEps,
+                          boolean tiedOutput, Experts experts, Qwen35Layout qwen35) {
+        this(name, arch, nEmbd, nLayer, nHead, nHeadKv, headDim, nFf, nVocab, contextLength, ropeTheta, rmsEps, tiedOutput,
+                true, "gpt2", "qwen2", experts, null, null, qwen35);
     }
 
     public SyntheticShape {
@@ -111,6 +123,23 @@ public record SyntheticShape(String name, String arch, int nEmbd, int nLayer, in
         m.put("gemma4-26b-a4b", new SyntheticShape("gemma4-26b-a4b", "gemma4", 2816, 30, 16, 8, 256, 2112, 262144,
                 262144, 1000000f, 1e-6f, true, true, "llama", null,
                 new Gemma4Layout(512, 2, 1024, 6, 0, 0, false, true, 128, 8, 704)));
+        // Qwen/Qwen3.5-0.8B and -2B text_config (hidden 1024 / 2048, 24 layers, 8 / 2 heads, intermediate 3584 / 6144,
+        // 16 V heads, tied embeddings); the rest as every Qwen3.5 config: head_dim 256, partial_rotary_factor 0.25,
+        // rope_theta 1e7, linear heads 16 K of 128, V of 128, conv kernel 4, full_attention_interval 4, vocab 248320
+        Qwen35Layout small = new Qwen35Layout(4, 128, 16, 16, 4, 64, 0);
+        m.put("qwen3.5-0.8b", new SyntheticShape("qwen3.5-0.8b", "qwen35", 1024, 24, 8, 2, 256, 3584, 248320, 262144,
+                10000000f, 1e-6f, true, null, small));
+        m.put("qwen3.5-2b", new SyntheticShape("qwen3.5-2b", "qwen35", 2048, 24, 8, 2, 256, 6144, 248320, 262144,
+                10000000f, 1e-6f, true, null, small));
+        // Qwen/Qwen3.5-35B-A3B and Qwen/Qwen3.6-35B-A3B text_config (the same architecture and values): hidden 2048,
+        // 40 layers (full_attention_interval 4), 16 / 2 heads of head_dim 256, partial_rotary_factor 0.25 (64 dims),
+        // rope_theta 1e7, rms_norm_eps 1e-6, linear heads 16 K / 32 V of 128, conv kernel 4, 256 experts of 512
+        // (8 used) plus a shared expert of 512, vocab 248320, untied output, max_position_embeddings 262144
+        Qwen35Layout a3b = new Qwen35Layout(4, 128, 16, 32, 4, 64, 512);
+        for (String n : new String[] {"qwen3.5-35b-a3b", "qwen3.6-35b-a3b"}) {
+            m.put(n, new SyntheticShape(n, "qwen35moe", 2048, 40, 16, 2, 256, 512, 248320, 262144, 10000000f, 1e-6f,
+                    false, new Experts(256, 8, 512), a3b));
+        }
         return java.util.Collections.unmodifiableMap(m);
     }
 
@@ -133,13 +162,13 @@ public record SyntheticShape(String name, String arch, int nEmbd, int nLayer, in
         }
         return layers == nLayer ? this : new SyntheticShape(name + "-" + layers + "l", arch, nEmbd, layers, nHead, nHeadKv,
                 headDim, nFf, nVocab, contextLength, ropeTheta, rmsEps, tiedOutput, qkNorm, tokenizer, preTokenizer, experts,
-                ropeScaling, gemma4 == null ? null : gemma4.cut(name, nLayer, layers));
+                ropeScaling, gemma4 == null ? null : gemma4.cut(name, nLayer, layers), qwen35);
     }
 
     /** Parameters in the matrices and norms (what llama.cpp reports as model_n_params). */
     public long parameterCount() {
-        if (gemma4 != null) {
-            return gemma4.tensors(this, SyntheticType.F16).stream().mapToLong(t -> t.rowLength() * t.rows()).sum();
+        if (gemma4 != null || qwen35 != null) {
+            return SyntheticPlan.of(this, SyntheticType.F16).tensors().stream().mapToLong(t -> t.rowLength() * t.rows()).sum();
         }
         long ffn = experts == null ? 3L * nEmbd * nFf : 3L * nEmbd * experts.ffn() * experts.count() + (long) nEmbd * experts.count();
         long perLayer = (long) nEmbd * qWidth() * 2 + (long) nEmbd * kvWidth() * 2 + ffn + 2L * nEmbd

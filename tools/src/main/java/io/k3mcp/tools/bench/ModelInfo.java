@@ -12,7 +12,9 @@ import java.util.Locale;
  * weights one decoded token reads: every tensor once, except that token_embd contributes one row
  * (the looked-up embedding) unless it is also the output matrix (tied), when it is read whole, and a
  * mixture-of-experts layer's expert tensors ({@code *_exps}) contribute the share of their experts a
- * token uses ({@code expert_used_count / expert_count}): decode reads only the chosen experts.
+ * token uses ({@code expert_used_count / expert_count}): decode reads only the chosen experts. A hybrid's
+ * delta-net layers (those with {@code ssm_conv1d}) add the recurrent state each token reads: {@code time_step_rank}
+ * heads of {@code state_size x state_size} F32 plus the conv window, {@code (conv_kernel - 1) x conv_dim} F32.
  */
 public record ModelInfo(String filename, String type, long size, long nParams, long weightBytesPerToken) {
 
@@ -24,6 +26,9 @@ public record ModelInfo(String filename, String type, long size, long nParams, l
         String arch = f.metadata().optString("general.architecture").orElse("unknown");
         long experts = f.metadata().optLong(arch + ".expert_count").orElse(0L);
         long used = f.metadata().optLong(arch + ".expert_used_count").orElse(experts);
+        long stateSize = f.metadata().optLong(arch + ".ssm.state_size").orElse(0L);
+        long vHeads = f.metadata().optLong(arch + ".ssm.time_step_rank").orElse(0L);
+        long convKernel = f.metadata().optLong(arch + ".ssm.conv_kernel").orElse(1L);
         for (GgufTensor t : f.tensors()) {
             size += t.byteSize();
             params += t.elementCount();
@@ -31,6 +36,8 @@ public record ModelInfo(String filename, String type, long size, long nParams, l
                 perToken += tied ? t.byteSize() : t.byteSize() / t.rows();
             } else if (experts > 0 && t.name().endsWith("_exps.weight")) {
                 perToken += t.byteSize() / experts * used;
+            } else if (t.name().endsWith(".ssm_conv1d.weight")) {
+                perToken += t.byteSize() + (vHeads * stateSize * stateSize + (convKernel - 1) * t.rows()) * Float.BYTES;
             } else {
                 perToken += t.byteSize();
             }
