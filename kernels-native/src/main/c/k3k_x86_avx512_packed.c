@@ -37,7 +37,7 @@ AVX512 static inline __m512 pair_scales(const uint16_t *d0, const uint16_t *d1) 
 }
 
 /* acc[t] += sum[t] * (dx * dy[t]), the generic model's order: product first, one rounding each. The
- * integer sum starts at minus the activation's correction, so it needs no subtraction at the end. */
+ * callers subtract the activation's correction from the integer sum first (exact in int32). */
 AVX512 static inline __m512 accumulate(__m512 acc, __m512i sum, __m512 dx, float dy) {
     const __m512 d = _mm512_mul_ps(dx, _mm512_set1_ps(dy));
     return _mm512_add_ps(acc, _mm512_mul_ps(_mm512_cvtepi32_ps(sum), d));
@@ -131,7 +131,7 @@ AVX512 static void q8_0x16_vnni(int nb, const void *vx0, const void *vx1, const 
 }
 
 /* The K-quant tiles' activation views (Q8_K blocks and their aux sums) and zeroed accumulators. */
-AVX512 static inline void start_tile_k(k3k_packed_act_k *a, __m512 *acc, const uint8_t *act, size_t act_stride, int n_tok,
+INLINE void start_tile_k(k3k_packed_act_k *a, __m512 *acc, const uint8_t *act, size_t act_stride, int n_tok,
                                        int nb) {
     for (int t = 0; t < n_tok; t++) {
         a[t] = k3k_packed_act_k_view(act + (size_t) t * act_stride, nb);
@@ -221,15 +221,14 @@ AVX512 static inline __m512i q6_stream(const block_q6_Kx8 *x0, const block_q6_Kx
 /* Q6_K x16: per 16-element sub-block, vpdpbusd sums q y of the unsigned 6-bit values and one multiply by the
  * row's signed scale adds it; the offset, sum((q - 32) y) = sum(q y) - 32 sum(y), comes once per super-block
  * as 32 sum_s sc_s bsum_s by vpdpwssd of [sc_2i, sc_2i+1] pairs against the activation's bsums pairs. */
-AVX512 static void q6_Kx16_vnni(int nb, const void *vx0, const void *vx1, const uint8_t *act, size_t act_stride,
-                                int n_tok, float *y, size_t y_stride) {
-    const block_q6_Kx8 *x0 = vx0, *x1 = vx1;
+INLINE void q6_Kx16_tile(const int N, int nb, const block_q6_Kx8 *x0, const block_q6_Kx8 *x1, const uint8_t *act,
+                         size_t act_stride, float *y, size_t y_stride) {
     k3k_packed_act_k a[K3K_PACKED_PAIR_TOKENS];
     __m512 acc[K3K_PACKED_PAIR_TOKENS];
-    start_tile_k(a, acc, act, act_stride, n_tok, nb);
+    start_tile_k(a, acc, act, act_stride, N, nb);
     for (int b = 0; b < nb; b++) {
         __m512i sumi[K3K_PACKED_PAIR_TOKENS];
-        for (int t = 0; t < n_tok; t++) sumi[t] = _mm512_setzero_si512();
+        for (int t = 0; t < N; t++) sumi[t] = _mm512_setzero_si512();
         for (int n = 0; n < 2; n++)
             for (int st = 0; st < 4; st++) {
                 __m512i e[8];
@@ -237,14 +236,14 @@ AVX512 static void q6_Kx16_vnni(int nb, const void *vx0, const void *vx1, const 
                 const int sub = 8 * n + 2 * st;
                 const __m512i sc0 = pair_sbytes(x0[b].sc[sub], x1[b].sc[sub]);
                 const __m512i sc1 = pair_sbytes(x0[b].sc[sub + 1], x1[b].sc[sub + 1]);
-                for (int t = 0; t < n_tok; t++) {
-                    const int8_t *yq = a[t].q[b].qs + 128 * n + 32 * st;
-                    __m512i s0 = _mm512_setzero_si512(), s1 = _mm512_setzero_si512();
-                    for (int c = 0; c < 4; c++) {
-                        s0 = _mm512_dpbusd_epi32(s0, e[c], bcast4(yq + 4 * c));
-                        s1 = _mm512_dpbusd_epi32(s1, e[c + 4], bcast4(yq + 16 + 4 * c));
-                    }
-                    sumi[t] = _mm512_add_epi32(sumi[t], _mm512_add_epi32(_mm512_mullo_epi32(s0, sc0), _mm512_mullo_epi32(s1, sc1)));
+                /* each 16-element sub-block's sums interleaved over the tokens, then its scale */
+                for (int h = 0; h < 2; h++) {
+                    __m512i sum[K3K_PACKED_PAIR_TOKENS];
+                    for (int t = 0; t < N; t++) sum[t] = _mm512_setzero_si512();
+                    for (int c = 0; c < 4; c++)
+                        for (int t = 0; t < N; t++)
+                            sum[t] = _mm512_dpbusd_epi32(sum[t], e[4 * h + c], bcast4(a[t].q[b].qs + 128 * n + 32 * st + 16 * h + 4 * c));
+                    for (int t = 0; t < N; t++) sumi[t] = _mm512_add_epi32(sumi[t], _mm512_mullo_epi32(sum[t], h ? sc1 : sc0));
                 }
             }
         __m512i sp[8];
@@ -254,7 +253,7 @@ AVX512 static void q6_Kx16_vnni(int nb, const void *vx0, const void *vx1, const 
             sp[i] = _mm512_or_si512(_mm512_and_si512(lo, _mm512_set1_epi32(0xFFFF)), _mm512_slli_epi32(hi, 16));
         }
         const __m512 d = pair_scales(x0[b].d, x1[b].d);
-        for (int t = 0; t < n_tok; t++) {
+        for (int t = 0; t < N; t++) {
             const int16_t *bs = a[t].q[b].bsums;
             __m512i corr = _mm512_setzero_si512();
             for (int i = 0; i < 8; i++) {
@@ -266,7 +265,12 @@ AVX512 static void q6_Kx16_vnni(int nb, const void *vx0, const void *vx1, const 
             acc[t] = _mm512_add_ps(acc[t], _mm512_mul_ps(_mm512_cvtepi32_ps(total), _mm512_mul_ps(d, _mm512_set1_ps(a[t].q[b].d))));
         }
     }
-    store_tile(acc, n_tok, y, y_stride);
+    store_tile(acc, N, y, y_stride);
+}
+
+AVX512 static void q6_Kx16_vnni(int nb, const void *vx0, const void *vx1, const uint8_t *act, size_t act_stride,
+                                int n_tok, float *y, size_t y_stride) {
+    TOKEN_COUNTS(q6_Kx16_tile, nb, vx0, vx1, act, act_stride, y, y_stride)
 }
 
 int k3k_install_x86_avx512(k3k_type_traits *t) {
