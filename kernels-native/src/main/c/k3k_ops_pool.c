@@ -1,13 +1,12 @@
 /* The row-wise ops of a batch on the pool: a prompt's norms, RoPE and gated activation are scalar C
  * (k3k_ops.c) and ran on the calling thread while the other workers waited for the next product.
  * Each worker takes a contiguous share of rows, tokens or elements and runs the same function on it,
- * so the result is bit for bit the one-thread result. Small inputs (a decode step) stay on the caller:
- * waking the pool costs more than the work. */
+ * so the result is bit for bit the one-thread result. Small inputs (a decode step) stay on the caller. */
 #include "k3k.h"
 #include "k3k_pool.h"
 
-/* Below these, one thread: one row / token is a decode step; 8192 elements is a few microseconds. */
-#define POOL_MIN_ROWS 2
+/* Below this many elements, one thread: a decode step (or a few sequences' steps) is a few microseconds
+ * of work, less than waking the pool. */
 #define POOL_MIN_ELEMS 8192
 
 typedef struct {
@@ -34,7 +33,7 @@ static void rms_norm_task(void *arg, int ith, int nth) {
 
 void k3k_rms_norm_on(k3k_pool *pool, const float *x, const float *w, float *out, int n, int n_rows, float eps) {
     ops_task t = {.x = x, .w = w, .out = out, .n = n, .n_rows = n_rows, .eps = eps};
-    if (n_rows < POOL_MIN_ROWS) rms_norm_task(&t, 0, 1);
+    if ((int64_t) n * n_rows < POOL_MIN_ELEMS) rms_norm_task(&t, 0, 1);
     else k3k_pool_run(pool, rms_norm_task, &t);
 }
 
@@ -51,7 +50,7 @@ void k3k_rope_on(k3k_pool *pool, float *x, int n_tokens, int n_heads, int head_d
                  float freq_scale, int neox, const float *freq_factors) {
     ops_task t = {.xw = x, .n_rows = n_tokens, .n_heads = n_heads, .head_dim = head_dim, .rope_dims = rope_dims,
                   .pos0 = pos0, .base = base, .freq_scale = freq_scale, .neox = neox, .freq_factors = freq_factors};
-    if (n_tokens < POOL_MIN_ROWS) rope_task(&t, 0, 1);
+    if ((int64_t) n_tokens * n_heads * head_dim < POOL_MIN_ELEMS) rope_task(&t, 0, 1);
     else k3k_pool_run(pool, rope_task, &t);
 }
 

@@ -19,7 +19,7 @@ static void rms_norm_case(k3k_pool *pool, int n, int rows, int weighted) {
 }
 
 static void rope_case(k3k_pool *pool, int tokens, int neox, int factors) {
-    const int heads = 3, hd = 16, dims = 12, n = tokens * heads * hd;
+    const int heads = 8, hd = 128, dims = 96, n = tokens * heads * hd;
     float *one = test_random_floats(n, 1.0f), *pooled = malloc(sizeof(float) * n), *ff = test_random_floats(dims / 2, 0.5f);
     for (int i = 0; i < dims / 2; i++) ff[i] += 1.0f;
     memcpy(pooled, one, sizeof(float) * n);
@@ -41,11 +41,12 @@ static void swiglu_case(k3k_pool *pool, int n) {
 
 void test_ops_pool(void) {
     k3k_pool *pool = k3k_pool_create(3, NULL, 0, NULL, K3K_AI_NEVER);
-    const int rows[] = {1, 2, 5, 7};
-    for (int i = 0; i < 4; i++) {
-        rms_norm_case(pool, 67, rows[i], 1);
-        rms_norm_case(pool, 67, rows[i], 0);
-        rms_norm_case(NULL, 67, rows[i], 1);
+    /* rows of 2051 and tokens of 1024 elements: up to 3 / 7 on the caller, from 4 / 8 on the pool */
+    const int rows[] = {1, 3, 4, 7, 8, 13};
+    for (int i = 0; i < 6; i++) {
+        rms_norm_case(pool, 2051, rows[i], 1);
+        rms_norm_case(pool, 2051, rows[i], 0);
+        rms_norm_case(NULL, 2051, rows[i], 1);
         for (int neox = 0; neox < 2; neox++) rope_case(pool, rows[i], neox, neox);
     }
     const int elems[] = {100, 8191, 8192, 8192 + 37, 30011};
