@@ -174,6 +174,7 @@ typedef struct {
     size_t act_bytes;
     float *y;
     int chunk_groups, n_chunks;
+    int token_block; /* tokens per pass over a chunk's row pairs (a multiple of the tile's) */
     _Atomic int next_chunk; /* row groups are handed out in chunks, first come first served */
 } packed_task;
 
@@ -241,14 +242,19 @@ static void packed_matmul_task(void *arg, int ith, int nth) {
     for (int c; (c = atomic_fetch_add_explicit(&t->next_chunk, 1, memory_order_relaxed)) < t->n_chunks;) {
         const int g1 = (c + 1) * t->chunk_groups < t->groups ? (c + 1) * t->chunk_groups : t->groups;
         int g = c * t->chunk_groups;
-        /* sixteen-row tiles where the ISA has the micro-kernel, then a lone group with the eight-row one */
-        for (; t->pair && g + 2 <= g1; g += 2)
-            for (int tok = 0; tok < t->n_tokens; tok += K3K_PACKED_PAIR_TOKENS) {
-                const int n = t->n_tokens - tok < K3K_PACKED_PAIR_TOKENS ? t->n_tokens - tok : K3K_PACKED_PAIR_TOKENS;
-                const uint8_t *w = t->w + (size_t) g * t->group_bytes;
-                t->pair(t->nb, w, w + t->group_bytes, t->act + (size_t) tok * t->act_bytes, t->act_bytes, n,
-                        t->y + (size_t) tok * t->rows + 8 * (size_t) g, (size_t) t->rows);
-            }
+        /* sixteen-row tiles where the ISA has the micro-kernel, then a lone group with the eight-row one;
+         * the tokens in blocks whose activations stay in L2 while the chunk's row pairs pass over them */
+        for (int t0 = 0; t->pair && t0 < t->n_tokens; t0 += t->token_block) {
+            const int t1 = t0 + t->token_block < t->n_tokens ? t0 + t->token_block : t->n_tokens;
+            for (int gp = g; gp + 2 <= g1; gp += 2)
+                for (int tok = t0; tok < t1; tok += K3K_PACKED_PAIR_TOKENS) {
+                    const int n = t1 - tok < K3K_PACKED_PAIR_TOKENS ? t1 - tok : K3K_PACKED_PAIR_TOKENS;
+                    const uint8_t *w = t->w + (size_t) gp * t->group_bytes;
+                    t->pair(t->nb, w, w + t->group_bytes, t->act + (size_t) tok * t->act_bytes, t->act_bytes, n,
+                            t->y + (size_t) tok * t->rows + 8 * (size_t) gp, (size_t) t->rows);
+                }
+        }
+        if (t->pair) g += (g1 - g) & ~1;
         for (; g < g1; g++)
             for (int tok = 0; tok < t->n_tokens; tok += 4) {
                 const int n = t->n_tokens - tok < 4 ? t->n_tokens - tok : 4;
@@ -265,6 +271,9 @@ static void plan_chunks(packed_task *t, int threads) {
     per += per & 1;
     t->chunk_groups = per;
     t->n_chunks = (t->groups + per - 1) / per;
+    /* about 256 KiB of activations per token block: with a chunk's weights it stays within a 1 MiB L2 */
+    const int fit = (int) ((256u << 10) / t->act_bytes) / K3K_PACKED_PAIR_TOKENS * K3K_PACKED_PAIR_TOKENS;
+    t->token_block = fit > K3K_PACKED_PAIR_TOKENS ? fit : K3K_PACKED_PAIR_TOKENS;
     atomic_store(&t->next_chunk, 0);
 }
 

@@ -15,6 +15,7 @@
 #include "k3k_packed.h"
 
 #define AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni,f16c,fma")))
+#define INLINE AVX512 static inline __attribute__((always_inline))
 
 AVX512 static inline __m512i bcast4(const int8_t *p) {
     int32_t v;
@@ -36,14 +37,14 @@ AVX512 static inline __m512 pair_scales(const uint16_t *d0, const uint16_t *d1) 
 }
 
 /* acc[t] += sum[t] * (dx * dy[t]), the generic model's order: product first, one rounding each. The
- * integer sum starts at minus the activation's correction, so it needs no subtraction at the end. */
+ * callers subtract the activation's correction from the integer sum first (exact in int32). */
 AVX512 static inline __m512 accumulate(__m512 acc, __m512i sum, __m512 dx, float dy) {
     const __m512 d = _mm512_mul_ps(dx, _mm512_set1_ps(dy));
     return _mm512_add_ps(acc, _mm512_mul_ps(_mm512_cvtepi32_ps(sum), d));
 }
 
 /* The tile's activation views and zeroed accumulators. */
-AVX512 static inline void start_tile(k3k_packed_act *a, __m512 *acc, const uint8_t *act, size_t act_stride, int n_tok,
+INLINE void start_tile(k3k_packed_act *a, __m512 *acc, const uint8_t *act, size_t act_stride, int n_tok,
                                      int nb) {
     for (int t = 0; t < n_tok; t++) {
         a[t] = k3k_packed_act_view(act + (size_t) t * act_stride, nb);
@@ -51,17 +52,31 @@ AVX512 static inline void start_tile(k3k_packed_act *a, __m512 *acc, const uint8
     }
 }
 
-AVX512 static void store_tile(const __m512 *acc, int n_tok, float *y, size_t y_stride) {
+INLINE void store_tile(const __m512 *acc, int n_tok, float *y, size_t y_stride) {
     for (int t = 0; t < n_tok; t++) _mm512_storeu_ps(y + (size_t) t * y_stride, acc[t]);
 }
 
-AVX512 static void q4_0x16_vnni(int nb, const void *vx0, const void *vx1, const uint8_t *act, size_t act_stride,
-                                int n_tok, float *y, size_t y_stride) {
-    const block_q4_0x8 *x0 = vx0, *x1 = vx1;
+/* The tiles are written once as always-inline bodies over a token count N and instantiated for
+ * N = 1..8 (TOKEN_COUNTS): with N a constant the token loops unroll and the N accumulators stay in
+ * registers instead of a stack array indexed at run time. */
+#define TOKEN_COUNTS(BODY, ...)                                      \
+    switch (n_tok) {                                                 \
+    case 8: BODY(8, __VA_ARGS__); break;                             \
+    case 7: BODY(7, __VA_ARGS__); break;                             \
+    case 6: BODY(6, __VA_ARGS__); break;                             \
+    case 5: BODY(5, __VA_ARGS__); break;                             \
+    case 4: BODY(4, __VA_ARGS__); break;                             \
+    case 3: BODY(3, __VA_ARGS__); break;                             \
+    case 2: BODY(2, __VA_ARGS__); break;                             \
+    default: BODY(1, __VA_ARGS__); break;                            \
+    }
+
+INLINE void q4_0x16_tile(const int N, int nb, const block_q4_0x8 *x0, const block_q4_0x8 *x1, const uint8_t *act,
+                         size_t act_stride, float *y, size_t y_stride) {
     const __m512i m4 = _mm512_set1_epi8(0x0F);
     k3k_packed_act a[K3K_PACKED_PAIR_TOKENS];
     __m512 acc[K3K_PACKED_PAIR_TOKENS];
-    start_tile(a, acc, act, act_stride, n_tok, nb);
+    start_tile(a, acc, act, act_stride, N, nb);
     for (int b = 0; b < nb; b++) {
         __m512i lo[4], hi[4];
         for (int k = 0; k < 4; k++) {
@@ -69,45 +84,54 @@ AVX512 static void q4_0x16_vnni(int nb, const void *vx0, const void *vx1, const 
             lo[k] = _mm512_and_si512(q, m4);
             hi[k] = _mm512_and_si512(_mm512_srli_epi16(q, 4), m4);
         }
-        const __m512 dx = pair_scales(x0[b].d, x1[b].d);
-        for (int t = 0; t < n_tok; t++) {
-            const int8_t *q = a[t].q[b].qs;
-            __m512i s = _mm512_set1_epi32(-a[t].sum8[b]);
-            for (int k = 0; k < 4; k++) {
-                s = _mm512_dpbusd_epi32(s, lo[k], bcast4(q + 4 * k));
-                s = _mm512_dpbusd_epi32(s, hi[k], bcast4(q + 16 + 4 * k));
-            }
-            acc[t] = accumulate(acc[t], s, dx, a[t].d[b]);
+        /* weight vector outer, token inner: the N sums' chains interleave, so each vpdpbusd waits on
+         * one N instructions back rather than on the one before it */
+        __m512i s[K3K_PACKED_PAIR_TOKENS];
+        for (int t = 0; t < N; t++) s[t] = _mm512_setzero_si512();
+        for (int k = 0; k < 4; k++) {
+            for (int t = 0; t < N; t++) s[t] = _mm512_dpbusd_epi32(s[t], lo[k], bcast4(a[t].q[b].qs + 4 * k));
+            for (int t = 0; t < N; t++) s[t] = _mm512_dpbusd_epi32(s[t], hi[k], bcast4(a[t].q[b].qs + 16 + 4 * k));
         }
+        const __m512 dx = pair_scales(x0[b].d, x1[b].d);
+        for (int t = 0; t < N; t++) acc[t] = accumulate(acc[t], _mm512_sub_epi32(s[t], _mm512_set1_epi32(a[t].sum8[b])), dx, a[t].d[b]);
     }
-    store_tile(acc, n_tok, y, y_stride);
+    store_tile(acc, N, y, y_stride);
 }
 
-AVX512 static void q8_0x16_vnni(int nb, const void *vx0, const void *vx1, const uint8_t *act, size_t act_stride,
+AVX512 static void q4_0x16_vnni(int nb, const void *vx0, const void *vx1, const uint8_t *act, size_t act_stride,
                                 int n_tok, float *y, size_t y_stride) {
-    const block_q8_0x8 *x0 = vx0, *x1 = vx1;
+    TOKEN_COUNTS(q4_0x16_tile, nb, vx0, vx1, act, act_stride, y, y_stride)
+}
+
+INLINE void q8_0x16_tile(const int N, int nb, const block_q8_0x8 *x0, const block_q8_0x8 *x1, const uint8_t *act,
+                         size_t act_stride, float *y, size_t y_stride) {
     const __m512i bias = _mm512_set1_epi8((char) 0x80);
     k3k_packed_act a[K3K_PACKED_PAIR_TOKENS];
     __m512 acc[K3K_PACKED_PAIR_TOKENS];
-    start_tile(a, acc, act, act_stride, n_tok, nb);
+    start_tile(a, acc, act, act_stride, N, nb);
     for (int b = 0; b < nb; b++) {
         __m512i w[8];
         for (int k = 0; k < 8; k++)
             w[k] = _mm512_xor_si512(pair_chunk((const uint8_t *) x0[b].qs + 32 * k, (const uint8_t *) x1[b].qs + 32 * k), bias);
+        __m512i s[K3K_PACKED_PAIR_TOKENS];
+        for (int t = 0; t < N; t++) s[t] = _mm512_setzero_si512();
+        for (int k = 0; k < 8; k++)
+            for (int t = 0; t < N; t++) s[t] = _mm512_dpbusd_epi32(s[t], w[k], bcast4(a[t].q[b].qs + 4 * k));
         const __m512 dx = pair_scales(x0[b].d, x1[b].d);
-        for (int t = 0; t < n_tok; t++) {
-            const int8_t *q = a[t].q[b].qs;
-            /* 128 sum(y) = 16 (8 sum(y)), exact: |16 * 8 * 32 * 128| < 2^20 */
-            __m512i s = _mm512_set1_epi32(-16 * a[t].sum8[b]);
-            for (int k = 0; k < 8; k++) s = _mm512_dpbusd_epi32(s, w[k], bcast4(q + 4 * k));
-            acc[t] = accumulate(acc[t], s, dx, a[t].d[b]);
-        }
+        /* 128 sum(y) = 16 (8 sum(y)), exact: |16 * 8 * 32 * 128| < 2^20 */
+        for (int t = 0; t < N; t++)
+            acc[t] = accumulate(acc[t], _mm512_sub_epi32(s[t], _mm512_set1_epi32(16 * a[t].sum8[b])), dx, a[t].d[b]);
     }
-    store_tile(acc, n_tok, y, y_stride);
+    store_tile(acc, N, y, y_stride);
+}
+
+AVX512 static void q8_0x16_vnni(int nb, const void *vx0, const void *vx1, const uint8_t *act, size_t act_stride,
+                                int n_tok, float *y, size_t y_stride) {
+    TOKEN_COUNTS(q8_0x16_tile, nb, vx0, vx1, act, act_stride, y, y_stride)
 }
 
 /* The K-quant tiles' activation views (Q8_K blocks and their aux sums) and zeroed accumulators. */
-AVX512 static inline void start_tile_k(k3k_packed_act_k *a, __m512 *acc, const uint8_t *act, size_t act_stride, int n_tok,
+INLINE void start_tile_k(k3k_packed_act_k *a, __m512 *acc, const uint8_t *act, size_t act_stride, int n_tok,
                                        int nb) {
     for (int t = 0; t < n_tok; t++) {
         a[t] = k3k_packed_act_k_view(act + (size_t) t * act_stride, nb);
@@ -126,44 +150,46 @@ AVX512 static inline __m128i pair_bytes16(const void *b0, const void *b1) {
 AVX512 static inline __m512i pair_bytes(const uint8_t *b0, const uint8_t *b1) { return _mm512_cvtepu8_epi32(pair_bytes16(b0, b1)); }
 AVX512 static inline __m512i pair_sbytes(const int8_t *b0, const int8_t *b1) { return _mm512_cvtepi8_epi32(pair_bytes16(b0, b1)); }
 
+/* One sub-block half (low or high nibbles) of 64-element group j for the N tokens: sums interleaved
+ * over the tokens per chunk, then one multiply by each row's scale into sumi. */
+INLINE void q4_K_half(const int N, const uint8_t *q0, const uint8_t *q1, int shift, const int8_t *const *yq,
+                      __m512i sc, __m512i *sumi) {
+    const __m512i m4 = _mm512_set1_epi8(0x0F);
+    __m512i s[K3K_PACKED_PAIR_TOKENS];
+    for (int t = 0; t < N; t++) s[t] = _mm512_setzero_si512();
+    for (int k = 0; k < 8; k++) {
+        const __m512i q = pair_chunk(q0 + 32 * k, q1 + 32 * k);
+        const __m512i w = _mm512_and_si512(shift ? _mm512_srli_epi16(q, 4) : q, m4);
+        for (int t = 0; t < N; t++) s[t] = _mm512_dpbusd_epi32(s[t], w, bcast4(yq[t] + 4 * k));
+    }
+    for (int t = 0; t < N; t++) sumi[t] = _mm512_add_epi32(sumi[t], _mm512_mullo_epi32(s[t], sc));
+}
+
 /* Q4_K x16: per 64-element group j, vpdpbusd sums each sub-block's 32 products of nibble x activation in
  * int32 (too wide for int16: 15 x 128 x 32), one multiply by the row's 6-bit scale adds it to sumi; the
  * mins are sum_s m_s bsum_s by vpdpwssd of [m_2i, m_2i+1] int16 pairs against the activation's pairs. */
-AVX512 static void q4_Kx16_vnni(int nb, const void *vx0, const void *vx1, const uint8_t *act, size_t act_stride,
-                                int n_tok, float *y, size_t y_stride) {
-    const block_q4_Kx8 *x0 = vx0, *x1 = vx1;
-    const __m512i m4 = _mm512_set1_epi8(0x0F);
+INLINE void q4_Kx16_tile(const int N, int nb, const block_q4_Kx8 *x0, const block_q4_Kx8 *x1, const uint8_t *act,
+                         size_t act_stride, float *y, size_t y_stride) {
     k3k_packed_act_k a[K3K_PACKED_PAIR_TOKENS];
     __m512 acc[K3K_PACKED_PAIR_TOKENS];
-    start_tile_k(a, acc, act, act_stride, n_tok, nb);
+    start_tile_k(a, acc, act, act_stride, N, nb);
     for (int b = 0; b < nb; b++) {
         __m512i sumi[K3K_PACKED_PAIR_TOKENS];
-        for (int t = 0; t < n_tok; t++) sumi[t] = _mm512_setzero_si512();
+        for (int t = 0; t < N; t++) sumi[t] = _mm512_setzero_si512();
         for (int j = 0; j < 4; j++) {
-            __m512i lo[8], hi[8];
-            for (int k = 0; k < 8; k++) {
-                const __m512i q = pair_chunk(x0[b].qs + 256 * j + 32 * k, x1[b].qs + 256 * j + 32 * k);
-                lo[k] = _mm512_and_si512(q, m4);
-                hi[k] = _mm512_and_si512(_mm512_srli_epi16(q, 4), m4);
-            }
-            const __m512i sc_lo = pair_bytes(x0[b].sc[2 * j], x1[b].sc[2 * j]);
-            const __m512i sc_hi = pair_bytes(x0[b].sc[2 * j + 1], x1[b].sc[2 * j + 1]);
-            for (int t = 0; t < n_tok; t++) {
-                const int8_t *yq = a[t].q[b].qs + 64 * j;
-                __m512i sl = _mm512_setzero_si512(), sh = _mm512_setzero_si512();
-                for (int k = 0; k < 8; k++) {
-                    sl = _mm512_dpbusd_epi32(sl, lo[k], bcast4(yq + 4 * k));
-                    sh = _mm512_dpbusd_epi32(sh, hi[k], bcast4(yq + 32 + 4 * k));
-                }
-                sumi[t] = _mm512_add_epi32(sumi[t], _mm512_add_epi32(_mm512_mullo_epi32(sl, sc_lo), _mm512_mullo_epi32(sh, sc_hi)));
-            }
+            const int8_t *yq[K3K_PACKED_PAIR_TOKENS];
+            for (int t = 0; t < N; t++) yq[t] = a[t].q[b].qs + 64 * j;
+            q4_K_half(N, x0[b].qs + 256 * j, x1[b].qs + 256 * j, 0, yq, pair_bytes(x0[b].sc[2 * j], x1[b].sc[2 * j]), sumi);
+            for (int t = 0; t < N; t++) yq[t] += 32;
+            q4_K_half(N, x0[b].qs + 256 * j, x1[b].qs + 256 * j, 1, yq, pair_bytes(x0[b].sc[2 * j + 1], x1[b].sc[2 * j + 1]),
+                      sumi);
         }
         __m512i mp[4];
         for (int i = 0; i < 4; i++)
             mp[i] = _mm512_or_si512(pair_bytes(x0[b].m[2 * i], x1[b].m[2 * i]),
                                     _mm512_slli_epi32(pair_bytes(x0[b].m[2 * i + 1], x1[b].m[2 * i + 1]), 16));
         const __m512 d = pair_scales(x0[b].d, x1[b].d), dmin = pair_scales(x0[b].dmin, x1[b].dmin);
-        for (int t = 0; t < n_tok; t++) {
+        for (int t = 0; t < N; t++) {
             const int32_t *yp = a[t].aux + 4 * b;
             __m512i mins = _mm512_setzero_si512();
             for (int i = 0; i < 4; i++) mins = _mm512_dpwssd_epi32(mins, mp[i], _mm512_set1_epi32(yp[i]));
@@ -172,7 +198,12 @@ AVX512 static void q4_Kx16_vnni(int nb, const void *vx0, const void *vx1, const 
                                    _mm512_mul_ps(_mm512_cvtepi32_ps(mins), _mm512_mul_ps(dmin, dy)));
         }
     }
-    store_tile(acc, n_tok, y, y_stride);
+    store_tile(acc, N, y, y_stride);
+}
+
+AVX512 static void q4_Kx16_vnni(int nb, const void *vx0, const void *vx1, const uint8_t *act, size_t act_stride,
+                                int n_tok, float *y, size_t y_stride) {
+    TOKEN_COUNTS(q4_Kx16_tile, nb, vx0, vx1, act, act_stride, y, y_stride)
 }
 
 /* Elements 128 n + 32 st + 4 c.. of sixteen rows as 6-bit values (0..63): four bits from ql, two from qh. */
@@ -190,15 +221,14 @@ AVX512 static inline __m512i q6_stream(const block_q6_Kx8 *x0, const block_q6_Kx
 /* Q6_K x16: per 16-element sub-block, vpdpbusd sums q y of the unsigned 6-bit values and one multiply by the
  * row's signed scale adds it; the offset, sum((q - 32) y) = sum(q y) - 32 sum(y), comes once per super-block
  * as 32 sum_s sc_s bsum_s by vpdpwssd of [sc_2i, sc_2i+1] pairs against the activation's bsums pairs. */
-AVX512 static void q6_Kx16_vnni(int nb, const void *vx0, const void *vx1, const uint8_t *act, size_t act_stride,
-                                int n_tok, float *y, size_t y_stride) {
-    const block_q6_Kx8 *x0 = vx0, *x1 = vx1;
+INLINE void q6_Kx16_tile(const int N, int nb, const block_q6_Kx8 *x0, const block_q6_Kx8 *x1, const uint8_t *act,
+                         size_t act_stride, float *y, size_t y_stride) {
     k3k_packed_act_k a[K3K_PACKED_PAIR_TOKENS];
     __m512 acc[K3K_PACKED_PAIR_TOKENS];
-    start_tile_k(a, acc, act, act_stride, n_tok, nb);
+    start_tile_k(a, acc, act, act_stride, N, nb);
     for (int b = 0; b < nb; b++) {
         __m512i sumi[K3K_PACKED_PAIR_TOKENS];
-        for (int t = 0; t < n_tok; t++) sumi[t] = _mm512_setzero_si512();
+        for (int t = 0; t < N; t++) sumi[t] = _mm512_setzero_si512();
         for (int n = 0; n < 2; n++)
             for (int st = 0; st < 4; st++) {
                 __m512i e[8];
@@ -206,14 +236,14 @@ AVX512 static void q6_Kx16_vnni(int nb, const void *vx0, const void *vx1, const 
                 const int sub = 8 * n + 2 * st;
                 const __m512i sc0 = pair_sbytes(x0[b].sc[sub], x1[b].sc[sub]);
                 const __m512i sc1 = pair_sbytes(x0[b].sc[sub + 1], x1[b].sc[sub + 1]);
-                for (int t = 0; t < n_tok; t++) {
-                    const int8_t *yq = a[t].q[b].qs + 128 * n + 32 * st;
-                    __m512i s0 = _mm512_setzero_si512(), s1 = _mm512_setzero_si512();
-                    for (int c = 0; c < 4; c++) {
-                        s0 = _mm512_dpbusd_epi32(s0, e[c], bcast4(yq + 4 * c));
-                        s1 = _mm512_dpbusd_epi32(s1, e[c + 4], bcast4(yq + 16 + 4 * c));
-                    }
-                    sumi[t] = _mm512_add_epi32(sumi[t], _mm512_add_epi32(_mm512_mullo_epi32(s0, sc0), _mm512_mullo_epi32(s1, sc1)));
+                /* each 16-element sub-block's sums interleaved over the tokens, then its scale */
+                for (int h = 0; h < 2; h++) {
+                    __m512i sum[K3K_PACKED_PAIR_TOKENS];
+                    for (int t = 0; t < N; t++) sum[t] = _mm512_setzero_si512();
+                    for (int c = 0; c < 4; c++)
+                        for (int t = 0; t < N; t++)
+                            sum[t] = _mm512_dpbusd_epi32(sum[t], e[4 * h + c], bcast4(a[t].q[b].qs + 128 * n + 32 * st + 16 * h + 4 * c));
+                    for (int t = 0; t < N; t++) sumi[t] = _mm512_add_epi32(sumi[t], _mm512_mullo_epi32(sum[t], h ? sc1 : sc0));
                 }
             }
         __m512i sp[8];
@@ -223,7 +253,7 @@ AVX512 static void q6_Kx16_vnni(int nb, const void *vx0, const void *vx1, const 
             sp[i] = _mm512_or_si512(_mm512_and_si512(lo, _mm512_set1_epi32(0xFFFF)), _mm512_slli_epi32(hi, 16));
         }
         const __m512 d = pair_scales(x0[b].d, x1[b].d);
-        for (int t = 0; t < n_tok; t++) {
+        for (int t = 0; t < N; t++) {
             const int16_t *bs = a[t].q[b].bsums;
             __m512i corr = _mm512_setzero_si512();
             for (int i = 0; i < 8; i++) {
@@ -235,7 +265,12 @@ AVX512 static void q6_Kx16_vnni(int nb, const void *vx0, const void *vx1, const 
             acc[t] = _mm512_add_ps(acc[t], _mm512_mul_ps(_mm512_cvtepi32_ps(total), _mm512_mul_ps(d, _mm512_set1_ps(a[t].q[b].d))));
         }
     }
-    store_tile(acc, n_tok, y, y_stride);
+    store_tile(acc, N, y, y_stride);
+}
+
+AVX512 static void q6_Kx16_vnni(int nb, const void *vx0, const void *vx1, const uint8_t *act, size_t act_stride,
+                                int n_tok, float *y, size_t y_stride) {
+    TOKEN_COUNTS(q6_Kx16_tile, nb, vx0, vx1, act, act_stride, y, y_stride)
 }
 
 int k3k_install_x86_avx512(k3k_type_traits *t) {

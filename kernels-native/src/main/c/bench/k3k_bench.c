@@ -103,9 +103,63 @@ static double cpu_now(void) {
     return (double) t.tv_sec + (double) t.tv_nsec * 1e-9;
 }
 
+/* Prefill: nt tokens through 2048 x 2048, CPU time per token vs one-token calls (weights in cache), and
+ * the packed GEMM's int8 MAC rate against the path's peak. */
+static void bench_prefill(double peak, int nt) {
+    const int types[] = {K3K_Q4_0, K3K_Q8_0, K3K_Q4_K, K3K_Q6_K};
+    const int cols = 2048;
+    for (size_t t = 0; t < 4; t++) {
+        const int ty = types[t], r = 2048;
+        const size_t bytes = k3k_row_bytes(ty, cols) * (size_t) r;
+        uint8_t *w = aligned_alloc(64, (bytes + 63) / 64 * 64);
+        for (size_t i = 0; i < bytes; i++) w[i] = (uint8_t) (i * 2654435761u >> 13);
+        const int ts = k3k_type_size(ty);
+        for (size_t off = 0; off + ts <= bytes; off += ts) {
+            if (ty == K3K_Q6_K) w[off + 209] = 0x20;
+            else { w[off + 1] = 0x20; if (ty == K3K_Q4_K) w[off + 3] = 0x20; }
+        }
+        float *xs = malloc(sizeof(float) * cols * nt), *ys = malloc(sizeof(float) * r * nt);
+        for (int i = 0; i < cols * nt; i++) xs[i] = (float) (i % 23) * 0.05f - 0.5f;
+        uint8_t *p = malloc((size_t) k3k_packed_bytes(ty, r, cols));
+        k3k_pack(ty, w, p, r, cols);
+        double best_b = 1e9, best_1 = 1e9, best_p = 1e9, best_p1 = 1e9;
+        for (int rep = 0; rep < 3; rep++) {
+            double t0 = cpu_now();
+            k3k_matmul(NULL, ty, w, r, cols, xs, ys, nt);
+            const double tb = cpu_now() - t0;
+            t0 = cpu_now();
+            for (int k = 0; k < nt; k++) k3k_matmul(NULL, ty, w, r, cols, xs + k * cols, ys + k * r, 1);
+            const double t1 = cpu_now() - t0;
+            t0 = cpu_now();
+            k3k_matmul_packed(NULL, ty, p, NULL, r, cols, xs, ys, nt);
+            const double tp = cpu_now() - t0;
+            t0 = cpu_now();
+            for (int k = 0; k < 8; k++) k3k_matmul_packed(NULL, ty, p, NULL, r, cols, xs, ys, 1);
+            const double tp1 = (cpu_now() - t0) / 8;
+            if (tb < best_b) best_b = tb;
+            if (t1 < best_1) best_1 = t1;
+            if (tp < best_p) best_p = tp;
+            if (tp1 < best_p1) best_p1 = tp1;
+        }
+        const char *gemm = k3k_traits(ty)->packed_pair ? k3k_traits(ty)->packed_pair_path : k3k_traits(ty)->packed_path;
+        printf("prefill %-5d 2048x2048 x %2d tokens: %.0f us/token batched, %.0f one by one; packed (%s) %.0f batched, "
+               "%.0f one token; gemm %s %.1f GMAC/s = %.0f %% of the path's peak\n", ty, nt, best_b / nt * 1e6,
+               best_1 / nt * 1e6, k3k_traits(ty)->packed_path, best_p / nt * 1e6, best_p1 * 1e6, gemm,
+               (double) r * cols * nt / best_p / 1e9, 100.0 * r * cols * nt / best_p / 1e9 / peak);
+        free(w); free(xs); free(ys); free(p);
+    }
+}
+
 int main(int argc, char **argv) {
     if (argc > 1 && strcmp(argv[1], "--isa") == 0) {
         printf("%s\n", k3k_isa());
+        return 0;
+    }
+    if (argc > 1 && strcmp(argv[1], "--gemm") == 0) { /* only the prefill lines, at each token count given */
+        const double peak = peak_int8_gmacs();
+        printf("int8 MAC peak of the %s path, one thread: %.1f GMAC/s\n", k3k_isa(), peak);
+        for (int i = 2; i < argc; i++) bench_prefill(peak, atoi(argv[i]));
+        if (argc == 2) bench_prefill(peak, 32);
         return 0;
     }
     const int types[] = {K3K_Q4_0, K3K_Q8_0, K3K_Q4_K, K3K_Q6_K, K3K_F16, K3K_Q5_0, K3K_Q4_1, K3K_Q5_K, K3K_Q3_K, K3K_Q2_K};
@@ -144,47 +198,7 @@ int main(int argc, char **argv) {
     k3k_set_generic(0);
     const double peak = peak_int8_gmacs();
     printf("int8 MAC peak of the %s path, one thread: %.1f GMAC/s (tight multiply-accumulate loop)\n", k3k_isa(), peak);
-    /* prefill: 32 tokens through 2048 x 2048, CPU time per token vs one-token calls (weights in cache) */
-    for (size_t t = 0; t < 4; t++) {
-        const int ty = types[t], nt = 32, r = 2048;
-        const size_t bytes = k3k_row_bytes(ty, cols) * (size_t) r;
-        uint8_t *w = aligned_alloc(64, (bytes + 63) / 64 * 64);
-        for (size_t i = 0; i < bytes; i++) w[i] = (uint8_t) (i * 2654435761u >> 13);
-        const int ts = k3k_type_size(ty);
-        for (size_t off = 0; off + ts <= bytes; off += ts) {
-            if (ty == K3K_Q6_K) w[off + 209] = 0x20;
-            else { w[off + 1] = 0x20; if (ty == K3K_Q4_K) w[off + 3] = 0x20; }
-        }
-        float *xs = malloc(sizeof(float) * cols * nt), *ys = malloc(sizeof(float) * r * nt);
-        for (int i = 0; i < cols * nt; i++) xs[i] = (float) (i % 23) * 0.05f - 0.5f;
-        uint8_t *p = malloc((size_t) k3k_packed_bytes(ty, r, cols));
-        k3k_pack(ty, w, p, r, cols);
-        double best_b = 1e9, best_1 = 1e9, best_p = 1e9, best_p1 = 1e9;
-        for (int rep = 0; rep < 3; rep++) {
-            double t0 = cpu_now();
-            k3k_matmul(NULL, ty, w, r, cols, xs, ys, nt);
-            const double tb = cpu_now() - t0;
-            t0 = cpu_now();
-            for (int k = 0; k < nt; k++) k3k_matmul(NULL, ty, w, r, cols, xs + k * cols, ys + k * r, 1);
-            const double t1 = cpu_now() - t0;
-            t0 = cpu_now();
-            k3k_matmul_packed(NULL, ty, p, NULL, r, cols, xs, ys, nt);
-            const double tp = cpu_now() - t0;
-            t0 = cpu_now();
-            for (int k = 0; k < 8; k++) k3k_matmul_packed(NULL, ty, p, NULL, r, cols, xs, ys, 1);
-            const double tp1 = (cpu_now() - t0) / 8;
-            if (tb < best_b) best_b = tb;
-            if (t1 < best_1) best_1 = t1;
-            if (tp < best_p) best_p = tp;
-            if (tp1 < best_p1) best_p1 = tp1;
-        }
-        const char *gemm = k3k_traits(ty)->packed_pair ? k3k_traits(ty)->packed_pair_path : k3k_traits(ty)->packed_path;
-        printf("prefill %-5d 2048x2048 x %d tokens: %.0f us/token batched, %.0f one by one; packed (%s) %.0f batched, "
-               "%.0f one token; gemm %s %.1f GMAC/s = %.0f %% of the path's peak\n", ty, nt, best_b / nt * 1e6,
-               best_1 / nt * 1e6, k3k_traits(ty)->packed_path, best_p / nt * 1e6, best_p1 * 1e6, gemm,
-               (double) r * cols * nt / best_p / 1e9, 100.0 * r * cols * nt / best_p / 1e9 / peak);
-        free(w); free(xs); free(ys); free(p);
-    }
+    for (int nt = 32; nt > 0; nt = 0) bench_prefill(peak, nt);
     /* dispatch cost of the pool: a tiny matmul (8 rows) on 2 workers, wall time per call */
     k3k_pool *pool = k3k_pool_create(2, NULL, 0, NULL, K3K_AI_NEVER);
     uint8_t *w = calloc(1, k3k_row_bytes(K3K_Q8_0, cols) * 8);

@@ -25,6 +25,7 @@ void test_ops(void);
 void test_packed(void);
 void test_experts(void);
 void test_pool(void);
+void test_ops_pool(void);
 void test_ime(void);
 void test_deltanet(void);
 

@@ -46,11 +46,13 @@ static void packed_case(int type, int rows, int cols, int n_tok, k3k_pool *pool)
 
 void test_packed(void) {
     k3k_pool *pool = k3k_pool_create(3, NULL, 0, NULL, K3K_AI_NEVER);
-    /* token counts below, at and past the four-token kernels and the eight-token micro-kernel tiles */
-    const int tokens[] = {1, 3, 4, 6, 9, 8, 17};
+    /* token counts below, at and past the four-token kernels and the eight-token micro-kernel tiles: every
+     * tail the tiles are instantiated for (1..8 tokens) */
+    const int tokens[] = {1, 2, 3, 4, 5, 6, 7, 9, 8, 15, 17};
+    const int n_counts = (int) (sizeof(tokens) / sizeof(tokens[0]));
     const int types[] = {K3K_Q4_0, K3K_Q8_0, K3K_Q4_K, K3K_Q6_K};
     for (int ti = 0; ti < 4; ti++)
-        for (int i = 0; i < 7; i++) {
+        for (int i = 0; i < n_counts; i++) {
             const int unit = types[ti] == K3K_Q4_K || types[ti] == K3K_Q6_K ? 256 : 32;
             packed_case(types[ti], 24, unit * 3, tokens[i], NULL);
             packed_case(types[ti], 40, unit * 8, tokens[i], pool);
@@ -59,6 +61,10 @@ void test_packed(void) {
     packed_case(K3K_Q4_0, 56, 32 * 5, 11, pool);
     packed_case(K3K_Q8_0, 8, 32 * 7, 10, NULL);
     packed_case(K3K_Q8_0, 72, 32 * 2, 19, pool);
+    /* rows wide enough (~10 KB of activations a token) that the driver passes over the tokens in blocks of
+     * 24 (256 KiB each): 30 tokens end in a ragged second block, before and after a lone group */
+    packed_case(K3K_Q4_0, 24, 32 * 256, 30, pool);
+    packed_case(K3K_Q4_K, 40, 256 * 32, 30, NULL);
     CHECK(k3k_packed_bytes(K3K_Q4_K, 16, 96) == 0, "Q4_K: cols not whole super-blocks");
     k3k_pool_destroy(pool);
     CHECK(k3k_packed_bytes(K3K_Q4_0, 12, 64) == 0, "rows not a multiple of 8: no layout");

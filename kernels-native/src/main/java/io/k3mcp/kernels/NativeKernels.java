@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * {@link Kernels} in C (libk3kernels, bound through JNA direct mapping) on a persistent pool of pinned
  * worker threads. One per process: {@link #shared} hands out the process's pool ({@link #open} makes a
  * private one, for tests and benchmarks); the pool's threads live until {@link #close}. Calls are serialised (the pool runs one kernel at a time); matmul and attention run on
- * the pool, the cheap row/element-wise ops on the calling thread.
+ * the pool, and so do a batch's norms, RoPE and SwiGLU; the other row/element-wise ops run on the calling thread.
  *
  * <p>Arguments are checked against the buffers' capacities before any native call, so a wrong size is an
  * {@link IllegalArgumentException}, never a crash.
@@ -271,7 +271,7 @@ public final class NativeKernels implements Kernels {
     public synchronized void rmsNorm(FloatBuffer x, FloatBuffer weight, FloatBuffer out, int n, int nRows, float eps) {
         check(n > 0 && nRows >= 0, "rmsNorm: n " + n + ", rows " + nRows);
         long total = (long) n * nRows;
-        NativeLib.k3k_rms_norm(addr(x, total, "rmsNorm x"), addrOrNull(weight, n, "rmsNorm weight"),
+        NativeLib.k3k_rms_norm_on(live(), addr(x, total, "rmsNorm x"), addrOrNull(weight, n, "rmsNorm weight"),
             addr(out, total, "rmsNorm out"), n, nRows, eps);
     }
 
@@ -289,7 +289,7 @@ public final class NativeKernels implements Kernels {
         check(nTokens >= 0 && nHeads >= 0, "rope: tokens " + nTokens + ", heads " + nHeads);
         check(ropeDims % 2 == 0 && ropeDims <= headDim && ropeDims > 0,
             "rope: ropeDims " + ropeDims + " must be even and <= headDim " + headDim);
-        NativeLib.k3k_rope(addr(x, (long) nTokens * nHeads * headDim, "rope x"), nTokens, nHeads, headDim, ropeDims,
+        NativeLib.k3k_rope_on(live(), addr(x, (long) nTokens * nHeads * headDim, "rope x"), nTokens, nHeads, headDim, ropeDims,
             pos0, base, freqScale, neox ? 1 : 0, addrOrNull(freqFactors, ropeDims / 2, "rope frequency factors"));
     }
 
@@ -312,7 +312,7 @@ public final class NativeKernels implements Kernels {
     @Override
     public synchronized void swiglu(FloatBuffer gate, FloatBuffer up, FloatBuffer out, int n) {
         check(n >= 0, "swiglu: n " + n + " is negative");
-        NativeLib.k3k_swiglu(addr(gate, n, "swiglu gate"), addr(up, n, "swiglu up"), addr(out, n, "swiglu out"), n);
+        NativeLib.k3k_swiglu_on(live(), addr(gate, n, "swiglu gate"), addr(up, n, "swiglu up"), addr(out, n, "swiglu out"), n);
     }
 
     @Override

@@ -71,19 +71,19 @@ final class NativeLib {
 
     static native int k3k_quantize(int type, long src, long dst, long n);
 
-    static native void k3k_rms_norm(long x, long w, long out, int n, int nRows, float eps);
+    static native void k3k_rms_norm_on(long pool, long x, long w, long out, int n, int nRows, float eps);
 
     static native void k3k_layer_norm(long x, long w, long b, long out, int n, int nRows, float eps);
 
-    static native void k3k_rope(long x, int nTokens, int nHeads, int headDim, int ropeDims, int pos0,
-                                float base, float freqScale, int neox, long freqFactors);
+    static native void k3k_rope_on(long pool, long x, int nTokens, int nHeads, int headDim, int ropeDims, int pos0,
+                                   float base, float freqScale, int neox, long freqFactors);
 
     static native int k3k_attention(long pool, long q, long k, long v, int kvType, long out, int nTokens, int pos0,
                                     int nKeys, int nHeads, int nKvHeads, int headDim, float scale, int causal, int window);
 
     static native void k3k_set_flash(int mode);
 
-    static native void k3k_swiglu(long gate, long up, long out, int n);
+    static native void k3k_swiglu_on(long pool, long gate, long up, long out, int n);
 
     static native void k3k_geglu(long gate, long up, long out, int n);
 
