@@ -9,7 +9,8 @@
 #
 # Knobs: SHAPES (default "tinyllama-1.1b qwen3-0.6b"), TYPE (q4_0), DEPTHS (4096,16384: comma-separated),
 # FA ("0 1"), PP (512), TG (64), REPS (-r per run, 1), LAYERS (bench --layers: the shapes' first N layers,
-# for a quick look; the targets are on whole files), KV (1: run the q8_0/f16 case), CTX_KV (32768),
+# for a quick look; the targets are on whole files), KV (1: run the q8_0/f16 case), KV_SHAPES (qwen3-0.6b: a
+# trained context of at least CTX_KV; the TinyLlama shape is trained on 2048), CTX_KV (32768),
 # DEPTH_KV (16384). Filling the cache to DEPTH is untimed but costly: both tools prefill it in batches
 # once per test and flash setting, so depth 16384 on a whole TinyLlama file takes minutes per run on 2 cores.
 set -euo pipefail
@@ -19,7 +20,8 @@ bench="${LLAMA_BENCH:?set LLAMA_BENCH to a llama-bench binary (see docs/BENCHMAR
 rounds="${1:-1}"
 threads="${THREADS:-2}"
 read -r -a shapes <<<"${SHAPES:-tinyllama-1.1b qwen3-0.6b}"
-read -r -a fas <<<"${FA:-0 1}"
+read -r -a kv_shapes <<<"${KV_SHAPES:-qwen3-0.6b}"
+read -r -a fas <<<"${FA-0 1}"  # FA="" skips the side-by-side runs
 type="${TYPE:-q4_0}"
 depths="${DEPTHS:-4096,16384}"
 pp="${PP:-512}"
@@ -35,7 +37,7 @@ out="$(mktemp)"
 err="$(mktemp)"
 trap 'rm -f "$out" "$err"' EXIT
 
-for s in "${shapes[@]}"; do # make the files first, outside the timed runs
+for s in $(printf "%s\n" "${shapes[@]}" "${kv_shapes[@]}" | sort -u); do # make the files first, outside the timed runs
   "$root/k3mcp" bench --synthetic "$s:$type" "${layers[@]}" -t 1 -p 0 -n 1 -r 1 --no-record >/dev/null 2>"$err" ||
     { cat "$err" >&2; echo "bench-depth: could not make the $s:$type model" >&2; exit 1; }
 done
@@ -62,12 +64,13 @@ for r in $(seq "$rounds"); do
       k3 "$s" -p "$pp" -n "$tg" -d "$depths" -fa "$onoff" | tee -a "$out" | cut -c1-60
       echo "# round $r $s k3mcp -fa $onoff: $((SECONDS - start)) s (depth fills included)"
     done
-    if [ "${KV:-1}" = 1 ]; then
-      for kv in f16 q8_0; do
-        k3 "$s" -p 0 -n "$tg" -d "$depth_kv" --ctx-size "$ctx_kv" -ctk "$kv" -ctv "$kv" | sed "s/^k3mcp/k3mcp-kv/" | tee -a "$out" | cut -c1-60
-        grep -o 'kv cache ctx=[0-9]* bytes=[0-9]*' "$err" | head -1 | sed "s/^/kv $s $kv /" | tee -a "$out"
-      done
-    fi
+  done
+  for s in "${kv_shapes[@]}"; do
+    [ "${KV:-1}" = 1 ] || break
+    for kv in f16 q8_0; do
+      k3 "$s" -p 0 -n "$tg" -d "$depth_kv" --ctx-size "$ctx_kv" -ctk "$kv" -ctv "$kv" | sed "s/^k3mcp/k3mcp-kv/" | tee -a "$out" | cut -c1-60
+      grep -o 'kv cache ctx=[0-9]* bytes=[0-9]*' "$err" | head -1 | sed "s/^/kv $s $kv /" | tee -a "$out"
+    done
   done
 done
 
