@@ -90,7 +90,7 @@ void k3k_rope(float *x, int n_tokens, int n_heads, int head_dim, int rope_dims, 
 int k3k_attention(k3k_pool *pool, const float *q, const void *k, const void *v, int kv_type, float *out,
                   int n_tokens, int pos0, int n_keys, int n_heads, int n_kv_heads, int head_dim,
                   float scale, int causal, int window);
-/* The tiled online-softmax kernel (k3k_attention_flash.c) for F32/F16 caches: q and probabilities in f32,
+/* The tiled online-softmax kernel (k3k_attention_flash.c) for F32/F16/Q8_0/Q4_0 caches: q and probabilities in f32,
  * split-K over the pool when few tiles; k3k_attention takes it from K3K_FLASH_MIN_KEYS keys on (env K3K_FLASH:
  * 0 never, 1 always). */
 #define K3K_FLASH_MIN_KEYS 512

@@ -1,10 +1,13 @@
-/* Tiled (flash-style, online-softmax) attention over an F32 or F16 cache. A tile is one KV head's query
+/* Tiled (flash-style, online-softmax) attention over an F32, F16, Q8_0 or Q4_0 cache. A tile is one KV head's query
  * heads (its GQA group) for up to FA_TQ tokens; the tile walks the visible keys in blocks of FA_BK rows, so
  * each K/V block comes from memory once per tile and serves every query of it; blocks outside the tile's
  * causal/sliding-window range are skipped. A long cache with few tiles (decoding one sequence) is split
  * into key chunks over the pool's workers (split-K): each writes its running max, sum and accumulator, and
  * a final pass merges them. The q.k and p*v loops are the dispatch table's per-ISA kv_dot/kv_axpy (AVX2,
- * NEON, RVV, generic). Unlike the exact path (k3k_attention.c) it keeps q and the probabilities in f32. */
+ * NEON, RVV, generic). Unlike the exact path (k3k_attention.c) it keeps q and the probabilities in f32.
+ * A quantised cache is read as ggml's flash path reads it: each query quantised once per tile to the type's
+ * vec_dot type and s = scale * vec_dot(k, q); each V block dequantised once per tile into f32 (not once per
+ * query head and token), then accumulated with the F32 axpy. */
 #include <math.h>
 #include <stdlib.h>
 #include "k3k.h"
@@ -18,13 +21,18 @@
 typedef struct {
     const float *q;
     const uint8_t *k, *v;
-    size_t elem;
+    size_t head_bytes; /* one KV head's row */
+    int quant;         /* Q8_0/Q4_0: quantised queries, V dequantised per block */
+    const k3k_type_traits *tr;
+    size_t act_bytes;  /* a query quantised to tr->vec_dot_type */
     float *out;
     int n_tokens, pos0, n_keys, n_heads, n_kv_heads, head_dim, causal, window, group;
+    int kv_type;
     float scale;
     int n_tiles, n_chunks, chunk_keys;
     float *partials;   /* [token][head][chunk][2 + head_dim]: max, sum, accumulator */
-    float *scores;     /* one block's scores (FA_BK floats) per worker */
+    float *scores;     /* per worker: one block's scores (FA_BK floats), then (quantised caches) the tile's
+                          quantised queries and one dequantised V block (FA_BK x head_dim floats) */
     size_t scores_per_worker;
     k3k_kv_dot_fn dot;
     k3k_kv_axpy_fn axpy;
@@ -44,12 +52,18 @@ static float *partial(const fa_task *a, int t, int h, int chunk) {
     return a->partials + (((size_t) t * a->n_heads + h) * a->n_chunks + chunk) * (size_t) (2 + a->head_dim);
 }
 
+/* Bytes of a tile's quantised queries (0 for F32/F16 caches), a multiple of 64. */
+static size_t quant_bytes(const fa_task *a) { return a->quant ? (size_t) FA_TQ * a->group * a->act_bytes : 0; }
+
 /* One (tile, key chunk): online softmax over the chunk's visible keys, block by block. */
 static void fa_unit(const fa_task *a, int tile, int chunk, float *scores) {
     const int kvh = tile % a->n_kv_heads, t0 = tile / a->n_kv_heads * FA_TQ;
     const int t1 = t0 + FA_TQ < a->n_tokens ? t0 + FA_TQ : a->n_tokens, hd = a->head_dim;
-    const size_t kv_row = (size_t) a->n_kv_heads * hd * a->elem;
-    const uint8_t *kbase = a->k + (size_t) kvh * hd * a->elem, *vbase = a->v + (size_t) kvh * hd * a->elem;
+    const size_t kv_row = (size_t) a->n_kv_heads * a->head_bytes;
+    const uint8_t *kbase = a->k + (size_t) kvh * a->head_bytes, *vbase = a->v + (size_t) kvh * a->head_bytes;
+    uint8_t *qq = (uint8_t *) (scores + FA_BK);          /* quantised queries: [token - t0][head in group] */
+    float *vblock = (float *) (qq + quant_bytes(a));    /* dequantised V rows jb.. of the block */
+    const k3k_kv_axpy_fn axpy_f32 = k3k_traits(K3K_F32)->kv_axpy;
     const int c0 = chunk * a->chunk_keys, c1 = c0 + a->chunk_keys < a->n_keys ? c0 + a->chunk_keys : a->n_keys;
     int lo = c1, hi = c0; /* keys any query of the tile sees inside the chunk */
     for (int t = t0; t < t1; t++) {
@@ -60,6 +74,9 @@ static void fa_unit(const fa_task *a, int tile, int chunk, float *scores) {
             p[0] = -INFINITY;
             p[1] = 0.0f;
             for (int d = 0; d < hd; d++) p[2 + d] = 0.0f;
+            if (a->quant)
+                a->tr->from_float(a->q + ((size_t) t * a->n_heads + h) * hd,
+                                  qq + ((size_t) (t - t0) * a->group + h - kvh * a->group) * a->act_bytes, hd);
         }
         if (j0 < c0) j0 = c0;
         if (j1 > c1) j1 = c1;
@@ -68,6 +85,8 @@ static void fa_unit(const fa_task *a, int tile, int chunk, float *scores) {
     }
     for (int jb = lo; jb < hi; jb += FA_BK) {
         const int je = jb + FA_BK < hi ? jb + FA_BK : hi;
+        if (a->quant)
+            for (int j = jb; j < je; j++) k3k_dequantize_row(a->kv_type, vbase + (size_t) j * kv_row, vblock + (size_t) (j - jb) * hd, hd);
         for (int t = t0; t < t1; t++) {
             int j0, j1;
             visible_keys(a, t, &j0, &j1);
@@ -77,8 +96,12 @@ static void fa_unit(const fa_task *a, int tile, int chunk, float *scores) {
             for (int h = kvh * a->group; h < (kvh + 1) * a->group; h++) {
                 const float *q = a->q + ((size_t) t * a->n_heads + h) * hd;
                 float *p = partial(a, t, h, chunk), *acc = p + 2, bmax = -INFINITY;
+                const uint8_t *qrow = qq + ((size_t) (t - t0) * a->group + h - kvh * a->group) * a->act_bytes;
                 for (int j = j0; j < j1; j++) {
-                    const float s = a->dot(q, kbase + (size_t) j * kv_row, hd) * a->scale;
+                    float s;
+                    if (a->quant) a->tr->dot(hd, &s, kbase + (size_t) j * kv_row, qrow);
+                    else s = a->dot(q, kbase + (size_t) j * kv_row, hd);
+                    s *= a->scale;
                     scores[j - j0] = s;
                     if (s > bmax) bmax = s;
                 }
@@ -91,7 +114,8 @@ static void fa_unit(const fa_task *a, int tile, int chunk, float *scores) {
                 for (int j = j0; j < j1; j++) {
                     const float e = expf(scores[j - j0] - p[0]);
                     p[1] += e;
-                    a->axpy(acc, e, vbase + (size_t) j * kv_row, hd);
+                    if (a->quant) axpy_f32(acc, e, vblock + (size_t) (j - jb) * hd, hd);
+                    else a->axpy(acc, e, vbase + (size_t) j * kv_row, hd);
                 }
             }
         }
@@ -131,11 +155,15 @@ static void fa_reduce(const fa_task *a) {
 int k3k_attention_flash(k3k_pool *pool, const float *q, const void *k, const void *v, int kv_type, float *out,
                         int n_tokens, int pos0, int n_keys, int n_heads, int n_kv_heads, int head_dim,
                         float scale, int causal, int window) {
-    if ((kv_type != K3K_F32 && kv_type != K3K_F16) || n_heads <= 0 || n_kv_heads <= 0 ||
-        n_heads % n_kv_heads != 0 || head_dim <= 0 || n_tokens < 0 || n_keys < 0) return -1;
+    const int quant = kv_type == K3K_Q8_0 || kv_type == K3K_Q4_0;
+    if ((kv_type != K3K_F32 && kv_type != K3K_F16 && !quant) || n_heads <= 0 || n_kv_heads <= 0 ||
+        n_heads % n_kv_heads != 0 || head_dim <= 0 || n_tokens < 0 || n_keys < 0 ||
+        (quant && head_dim % k3k_block_size(kv_type) != 0)) return -1;
     const int nth = k3k_pool_threads(pool);
     fa_task a = {
-        .q = q, .k = k, .v = v, .elem = kv_type == K3K_F16 ? sizeof(k3k_half) : sizeof(float), .out = out,
+        .q = q, .k = k, .v = v, .kv_type = kv_type, .quant = quant, .tr = k3k_traits(kv_type),
+        .head_bytes = quant ? k3k_row_bytes(kv_type, head_dim) : (size_t) head_dim * (kv_type == K3K_F16 ? 2 : 4),
+        .act_bytes = quant ? k3k_act_row_bytes(k3k_traits(kv_type), head_dim) : 0, .out = out,
         .n_tokens = n_tokens, .pos0 = pos0, .n_keys = n_keys, .n_heads = n_heads, .n_kv_heads = n_kv_heads,
         .head_dim = head_dim, .causal = causal, .window = window, .group = n_heads / n_kv_heads, .scale = scale,
         .dot = k3k_traits(kv_type)->kv_dot, .axpy = k3k_traits(kv_type)->kv_axpy,
@@ -148,7 +176,8 @@ int k3k_attention_flash(k3k_pool *pool, const float *q, const void *k, const voi
     a.chunk_keys = (n_keys + a.n_chunks - 1) / a.n_chunks;
     if (a.chunk_keys < 1) a.chunk_keys = 1;
     const size_t partial_floats = (size_t) n_tokens * n_heads * a.n_chunks * (2 + (size_t) head_dim);
-    a.scores_per_worker = ((size_t) FA_BK * sizeof(float) + 63) / 64 * 64 / sizeof(float);
+    a.scores_per_worker = (FA_BK * sizeof(float) + quant_bytes(&a) +
+                           (quant ? (size_t) FA_BK * head_dim * sizeof(float) : 0) + 63) / 64 * 64 / sizeof(float);
     float *scratch = k3k_pool_scratch(pool, (partial_floats + a.scores_per_worker * (size_t) nth) * sizeof(float) + 64);
     if (!scratch) return -1;
     a.partials = scratch;

@@ -202,6 +202,26 @@ static void test_elementwise(void) {
     free(g); free(u);
 }
 
+/* The exact path in tiles (a KV head's query heads for several tokens per unit of work) is bit-identical to
+ * one (token, head) per unit, which it takes where the tiles cannot keep every worker busy: a batch against
+ * each of its tokens decoded alone on three workers, at ragged blocks, GQA and a window. */
+static void exact_tiles_case(k3k_pool *pool, int kv_type, int window) {
+    const int nt = 7, nk = 133, pos0 = nk - nt, nh = 6, nkv = 2, hd = 37, n = nk * nkv * hd;
+    float *q = test_random_floats(nt * nh * hd, 1.0f), *kf = test_random_floats(n, 1.0f), *vf = test_random_floats(n, 1.0f);
+    k3k_half *kh = malloc(sizeof(k3k_half) * n), *vh = malloc(sizeof(k3k_half) * n);
+    k3k_quantize(K3K_F16, kf, kh, n);
+    k3k_quantize(K3K_F16, vf, vh, n);
+    const void *k = kv_type == K3K_F16 ? (const void *) kh : kf, *v = kv_type == K3K_F16 ? (const void *) vh : vf;
+    float *batch = malloc(sizeof(float) * nt * nh * hd), *alone = malloc(sizeof(float) * nt * nh * hd);
+    CHECK(k3k_attention(NULL, q, k, v, kv_type, batch, nt, pos0, nk, nh, nkv, hd, 0.3f, 1, window) == 0, "batch");
+    for (int t = 0; t < nt; t++)
+        CHECK(k3k_attention(pool, q + t * nh * hd, k, v, kv_type, alone + t * nh * hd, 1, pos0 + t, nk, nh, nkv, hd,
+                            0.3f, 1, window) == 0, "one token");
+    CHECK(memcmp(batch, alone, sizeof(float) * nt * nh * hd) == 0, "exact tiles kv %d window %d: bit-identical",
+          kv_type, window);
+    free(q); free(kf); free(vf); free(kh); free(vh); free(batch); free(alone);
+}
+
 /* Quantised caches (Q8_0, Q4_0): the ISA path (the type's vec_dot) equals the generic C within f32 summation
  * order, at odd key counts, a window and head sizes of one and three blocks. */
 static void quant_attention_case(int kv_type, int nk, int hd, int window) {
@@ -222,8 +242,9 @@ static void quant_attention_case(int kv_type, int nk, int hd, int window) {
     free(q); free(kf); free(vf); free(k); free(v); free(generic); free(isa); free(want);
 }
 
-/* The tiled kernel against a double-precision softmax over the cache's (dequantised) rows with q unrounded,
- * at odd token and key counts, GQA, a sliding window, and caches long enough to split over workers. */
+/* The tiled kernel against a double-precision softmax over the cache's (dequantised) rows with q unrounded
+ * (quantised caches: q rounded through Q8_0, the vec_dot type it is read with), at odd token and key counts,
+ * GQA, a sliding window, and caches long enough to split over workers. */
 static void flash_case(k3k_pool *pool, int kv_type, int nt, int nk, int hd, int window) {
     const int pos0 = nk - nt, nh = 6, nkv = 2, n = nk * nkv * hd;
     const float scale = 0.25f;
@@ -238,6 +259,20 @@ static void flash_case(k3k_pool *pool, int kv_type, int nt, int nk, int hd, int 
         k = kh;
         v = vh;
     }
+    void *kq = malloc(k3k_row_bytes(K3K_Q8_0, n) + 64), *vq = malloc(k3k_row_bytes(K3K_Q8_0, n) + 64);
+    float *qref = malloc(sizeof(float) * nt * nh * hd);
+    memcpy(qref, q, sizeof(float) * nt * nh * hd);
+    if (kv_type == K3K_Q8_0 || kv_type == K3K_Q4_0) {
+        CHECK(k3k_quantize(kv_type, kf, kq, n) == 0 && k3k_quantize(kv_type, vf, vq, n) == 0, "quantise the cache");
+        k3k_dequantize(kv_type, kq, kf, n);
+        k3k_dequantize(kv_type, vq, vf, n);
+        void *qq = malloc(k3k_row_bytes(K3K_Q8_0, nt * nh * hd));
+        k3k_quantize(K3K_Q8_0, q, qq, nt * nh * hd);
+        k3k_dequantize(K3K_Q8_0, qq, qref, nt * nh * hd);
+        free(qq);
+        k = kq;
+        v = vq;
+    }
     float *out = malloc(sizeof(float) * nt * nh * hd);
     double *ref = malloc(sizeof(double) * nt * nh * hd), *s = malloc(sizeof(double) * nk);
     CHECK(k3k_attention_flash(pool, q, k, v, kv_type, out, nt, pos0, nk, nh, nkv, hd, scale, 1, window) == 0, "flash");
@@ -249,7 +284,7 @@ static void flash_case(k3k_pool *pool, int kv_type, int nt, int nk, int hd, int 
                 s[j] = -1e300;
                 if (j > pos || (window > 0 && j <= pos - window)) continue;
                 double d = 0;
-                for (int i = 0; i < hd; i++) d += (double) q[(t * nh + h) * hd + i] * kf[(j * nkv + kvh) * hd + i];
+                for (int i = 0; i < hd; i++) d += (double) qref[(t * nh + h) * hd + i] * kf[(j * nkv + kvh) * hd + i];
                 s[j] = d * scale;
                 if (s[j] > mx) mx = s[j];
             }
@@ -263,7 +298,7 @@ static void flash_case(k3k_pool *pool, int kv_type, int nt, int nk, int hd, int 
         }
     CHECK(close_abs_rel(out, ref, nt * nh * hd, 2e-6, 2e-5) == 0, "flash kv %d tokens %d keys %d head_dim %d window %d",
           kv_type, nt, nk, hd, window);
-    free(q); free(kf); free(vf); free(kh); free(vh); free(out); free(ref); free(s);
+    free(q); free(kf); free(vf); free(kh); free(vh); free(kq); free(vq); free(qref); free(out); free(ref); free(s);
 }
 
 static void test_flash(void) {
@@ -277,6 +312,15 @@ static void test_flash(void) {
             flash_case(NULL, kv, 6, 200, 32, 45);   /* sliding window: whole blocks skipped */
             flash_case(pool, kv, 1, 1031, 64, 0);   /* one decoding sequence: split-K over the workers */
             flash_case(pool, kv, 1, 1031, 96, 300); /* split-K with a window */
+            flash_case(pool, kv, 9, 777, 64, 0);
+        }
+        for (int type = 0; type < 2; type++) { /* quantised caches: head sizes of whole blocks */
+            const int kv = type ? K3K_Q4_0 : K3K_Q8_0;
+            flash_case(NULL, kv, 5, 5, 32, 0);
+            flash_case(NULL, kv, 7, 133, 64, 0);
+            flash_case(NULL, kv, 6, 200, 96, 45);
+            flash_case(pool, kv, 1, 1031, 64, 0);
+            flash_case(pool, kv, 1, 1031, 128, 300);
             flash_case(pool, kv, 9, 777, 64, 0);
         }
     }
@@ -297,7 +341,10 @@ static void test_flash(void) {
         CHECK(close_abs_rel(tiled, want, nt * nh * hd, 1e-6, 1e-5) == 0, "forced tiled equals exact on F32");
         free(q); free(k); free(v);
     }
-    CHECK(k3k_attention_flash(NULL, NULL, NULL, NULL, K3K_Q8_0, NULL, 1, 0, 1, 4, 2, 64, 1, 1, 0) == -1, "flash: F32/F16 only");
+    CHECK(k3k_attention_flash(NULL, NULL, NULL, NULL, K3K_Q4_K, NULL, 1, 0, 1, 4, 2, 256, 1, 1, 0) == -1,
+          "flash: F32/F16/Q8_0/Q4_0 only");
+    CHECK(k3k_attention_flash(NULL, NULL, NULL, NULL, K3K_Q8_0, NULL, 1, 0, 1, 4, 2, 48, 1, 1, 0) == -1,
+          "flash: a quantised head of a block and a half");
 }
 
 void test_ops(void) {
@@ -316,6 +363,13 @@ void test_ops(void) {
         }
     }
     k3k_force_generic(0);
+    {
+        k3k_pool *pool = k3k_pool_create(3, NULL, 0, NULL, K3K_AI_NEVER);
+        exact_tiles_case(pool, K3K_F32, 0);
+        exact_tiles_case(pool, K3K_F16, 0);
+        exact_tiles_case(pool, K3K_F16, 45);
+        k3k_pool_destroy(pool);
+    }
     for (int t = 0; t < 2; t++) {
         const int type = t ? K3K_Q4_0 : K3K_Q8_0;
         quant_attention_case(type, 37, 32, 0);

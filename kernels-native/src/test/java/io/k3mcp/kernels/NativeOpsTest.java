@@ -161,11 +161,13 @@ class NativeOpsTest {
     /**
      * Caches from 512 keys on take the tiled kernel (online softmax, split-K for a decoding sequence, skipped
      * blocks outside a window): equal to the reference's exact path within 1e-5 (F32) or 2e-3 (F16, where the
-     * exact path rounds q and the probabilities to half and the tiled one keeps them in f32).
+     * exact path rounds q and the probabilities to half and the tiled one keeps them in f32). Quantised caches
+     * (q read through Q8_0 in both) differ from the reference's per-key online softmax by the f32 order only.
      */
     @ParameterizedTest
     @CsvSource({"F32, 1, 1031, 64, 0", "F32, 9, 777, 96, 0", "F32, 1, 1031, 64, 300", "F16, 1, 1031, 64, 0",
-        "F16, 9, 777, 96, 0", "F16, 5, 613, 32, 200"})
+        "F16, 9, 777, 96, 0", "F16, 5, 613, 32, 200", "Q8_0, 1, 1031, 64, 0", "Q8_0, 9, 777, 128, 0",
+        "Q8_0, 5, 613, 32, 200", "Q4_0, 1, 1031, 128, 300", "Q4_0, 9, 777, 64, 0"})
     void tiledAttentionOnLongCaches(GgmlType kvType, int nTokens, int nKeys, int headDim, int window) {
         new AttentionCase(kvType, nTokens, nKeys - nTokens, nKeys, 8, 2, headDim, true, window)
             .check(new Random(kvType.id * 17L + nKeys + window), kvType == GgmlType.F16 ? 2e-3f : 1e-5f);
