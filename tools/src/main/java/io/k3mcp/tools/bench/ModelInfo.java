@@ -10,7 +10,8 @@ import java.util.Locale;
  * What llama-bench reports about a model, read from its GGUF file: the file name, "arch size ftype"
  * (model_type), total tensor bytes (model_size) and elements (model_n_params), plus the bytes of
  * weights one decoded token reads: every tensor once, except that token_embd contributes one row
- * (the looked-up embedding) unless it is also the output matrix (tied), when it is read whole, and a
+ * (the looked-up embedding) unless it is also the output matrix (tied), when it is read whole, Gemma 4's
+ * per-layer embedding table ({@code per_layer_token_embd}) contributes its one looked-up row, and a
  * mixture-of-experts layer's expert tensors ({@code *_exps}) contribute the share of their experts a
  * token uses ({@code expert_used_count / expert_count}): decode reads only the chosen experts. A hybrid's
  * delta-net layers (those with {@code ssm_conv1d}) add the recurrent state each token reads: {@code time_step_rank}
@@ -34,6 +35,8 @@ public record ModelInfo(String filename, String type, long size, long nParams, l
             params += t.elementCount();
             if (t.name().equals("token_embd.weight")) {
                 perToken += tied ? t.byteSize() : t.byteSize() / t.rows();
+            } else if (t.name().equals("per_layer_token_embd.weight")) {
+                perToken += t.byteSize() / t.rows();
             } else if (experts > 0 && t.name().endsWith("_exps.weight")) {
                 perToken += t.byteSize() / experts * used;
             } else if (t.name().endsWith(".ssm_conv1d.weight")) {
