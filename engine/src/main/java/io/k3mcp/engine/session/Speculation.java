@@ -11,8 +11,11 @@ package io.k3mcp.engine.session;
  */
 public record Speculation(int ngram, int maxDraft, Drafter drafter) {
     public static final Speculation OFF = new Speculation(0, 0);
-    /** What greedy calls get when they name none. */
-    public static final Speculation DEFAULT = new Speculation(3, 8);
+    /**
+     * What greedy calls get when they name none. Up to 15 drafts: the verify pass is then 16 tokens, two whole
+     * eight-token tiles of the packed GEMM (a 9-token pass pays a second tile for one token).
+     */
+    public static final Speculation DEFAULT = new Speculation(3, 15);
 
     /** Proposes up to {@code max} tokens to follow {@code history[0, length)}. */
     @FunctionalInterface

@@ -29,8 +29,8 @@ import java.util.List;
  * mean over the rounds.
  */
 public final class ServingBench {
-    /** Tokens drafted per step in the spec rows. */
-    static final int DRAFT = 8;
+    /** Tokens drafted per step in the spec rows: as many as a default call drafts. */
+    static final int DRAFT = Speculation.DEFAULT.maxDraft();
 
     private ServingBench() {
     }

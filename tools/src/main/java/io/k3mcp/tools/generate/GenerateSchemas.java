@@ -34,11 +34,11 @@ final class GenerateSchemas {
               "no_bos":{"type":"boolean","default":false,"description":"do not add the BOS token"},
               "top_logits":{"type":"integer","minimum":0,"maximum":100,"default":0,
                 "description":"report the K highest raw logits for every generated token"},
-              "speculation":{"description":"prompt-lookup speculative decoding: drafts from earlier text verified in one pass; same output. Default: on (ngram 3, max_draft 8) when greedy, off when sampling",
+              "speculation":{"description":"prompt-lookup speculative decoding: drafts from earlier text verified in one pass; same output. Default: on (ngram 3, max_draft 15) when greedy, off when sampling",
                 "oneOf":[{"type":"string","enum":["off"]},
                   {"type":"object","additionalProperties":false,"properties":{
                     "ngram":{"type":"integer","minimum":1,"maximum":8,"default":3},
-                    "max_draft":{"type":"integer","minimum":1,"maximum":32,"default":8}}}]}}}""";
+                    "max_draft":{"type":"integer","minimum":1,"maximum":32,"default":15}}}]}}}""";
 
     static final String OUTPUT = """
             {"type":"object",

@@ -154,7 +154,7 @@ public final class GenerateTool implements Tool<GenerateInput, GenerateOutput> {
                 a.bool("no_bos", false), (int) a.integer("top_logits", 0, 0, 100), speculation(a));
     }
 
-    /** "off", or {"ngram": n, "max_draft": k} (defaults 3 and 8); absent: null (on for greedy, off when sampling). */
+    /** "off", or {"ngram": n, "max_draft": k} (defaults 3 and 15); absent: null (on for greedy, off when sampling). */
     private static Speculation speculation(Args a) throws ToolInputException {
         if (!a.has("speculation")) {
             return null;
