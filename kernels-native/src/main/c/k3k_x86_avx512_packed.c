@@ -13,7 +13,6 @@
 #include <immintrin.h>
 #include <string.h>
 #include "k3k_packed.h"
-#include "k3k_x86_avx2.h"
 
 #define AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni,f16c,fma")))
 #define INLINE AVX512 static inline __attribute__((always_inline))
@@ -287,7 +286,6 @@ int k3k_install_x86_avx512(k3k_type_traits *t) {
     t[K3K_Q4_K].packed_pair_path = "avx512vnni";
     t[K3K_Q6_K].packed_pair = q6_Kx16_vnni;
     t[K3K_Q6_K].packed_pair_path = "avx512vnni";
-    k3k_install_x86_avx512_dots(t);
     return 1;
 }
 
