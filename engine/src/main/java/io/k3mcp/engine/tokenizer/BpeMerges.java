@@ -6,9 +6,9 @@ import java.util.PriorityQueue;
 import java.util.function.Consumer;
 
 /**
- * The merge loop of llama.cpp's llm_tokenizer_bpe: a word starts as one symbol per code point and the
- * adjacent pair with the lowest merge rank is merged until no pair has a rank (equal ranks: leftmost
- * first). Shared by GPT-2 byte-level BPE and Gemma 4's BPE over SentencePiece-style pieces.
+ * The merge loop of llama.cpp's llm_tokenizer_bpe over a {@link SymbolChain}: the adjacent pair with the
+ * lowest merge rank is merged until no pair has a rank (equal ranks: leftmost first). Shared by GPT-2
+ * byte-level BPE and Gemma 4's BPE over SentencePiece-style pieces.
  */
 final class BpeMerges {
     static final String KEY = "tokenizer.ggml.merges";
@@ -26,64 +26,36 @@ final class BpeMerges {
         }
     }
 
-    private record Bigram(int left, int right, int rank, int size) {
+    private record Bigram(int left, int right, int rank, int span) {
     }
 
     /** Hands the word's final symbols to {@code sink}, in order. */
     void merge(String word, Consumer<String> sink) {
-        int n = word.length();
-        if (n == 0) {
-            return;
-        }
-        // symbols are indexed by their first char; a surrogate pair is one symbol
-        int[] len = new int[n];
-        int[] prev = new int[n];
-        int[] next = new int[n];
-        int last = -1;
-        for (int i = 0; i < n; i += len[i]) {
-            len[i] = Character.charCount(word.codePointAt(i));
-            prev[i] = last;
-            if (last >= 0) {
-                next[last] = i;
-            }
-            last = i;
-        }
-        next[last] = -1;
+        SymbolChain chain = new SymbolChain(word);
         PriorityQueue<Bigram> queue = new PriorityQueue<>((a, b) ->
                 a.rank != b.rank ? Integer.compare(a.rank, b.rank) : Integer.compare(a.left, b.left));
-        for (int i = 0; next[i] != -1; i = next[i]) {
-            addBigram(word, len, i, next[i], queue);
+        for (int i = 1; i < chain.size(); i++) {
+            addBigram(chain, i - 1, i, queue);
         }
         while (!queue.isEmpty()) {
             Bigram b = queue.poll();
-            int l = b.left;
-            int r = b.right;
-            // a symbol's start never moves, so equal lengths mean the pair still spells the same text
-            if (len[l] == 0 || len[r] == 0 || len[l] + len[r] != b.size) {
-                continue;
+            if (chain.merge(b.left, b.right, b.span)) {
+                addBigram(chain, chain.prev(b.left), b.left, queue);
+                addBigram(chain, b.left, chain.next(b.left), queue);
             }
-            len[l] += len[r];
-            len[r] = 0;
-            next[l] = next[r];
-            if (next[r] >= 0) {
-                prev[next[r]] = l;
-            }
-            addBigram(word, len, prev[l], l, queue);
-            addBigram(word, len, l, next[l], queue);
         }
-        for (int i = 0; i != -1; i = next[i]) {
-            sink.accept(word.substring(i, i + len[i]));
+        for (int i = chain.first(); i != -1; i = chain.next(i)) {
+            sink.accept(chain.piece(i));
         }
     }
 
-    private void addBigram(String word, int[] len, int left, int right, PriorityQueue<Bigram> queue) {
+    private void addBigram(SymbolChain chain, int left, int right, PriorityQueue<Bigram> queue) {
         if (left == -1 || right == -1) {
             return;
         }
-        String key = word.substring(left, left + len[left]) + ' ' + word.substring(right, right + len[right]);
-        Integer rank = ranks.get(key);
+        Integer rank = ranks.get(chain.piece(left) + ' ' + chain.piece(right));
         if (rank != null) {
-            queue.add(new Bigram(left, right, rank, len[left] + len[right]));
+            queue.add(new Bigram(left, right, rank, chain.span(left, right)));
         }
     }
 }

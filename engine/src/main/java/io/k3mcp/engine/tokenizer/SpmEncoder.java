@@ -33,16 +33,12 @@ final class SpmEncoder implements FragmentEncoder {
         }
     }
 
-    private record Bigram(int left, int right, float score, int size) {
+    private record Bigram(int left, int right, float score, int span) {
     }
 
-    /** One merge run over a text; symbols are code point runs linked in a list, as in llama.cpp. */
+    /** One merge run over a text, on a {@link SymbolChain} as in llama.cpp. */
     private final class Session {
-        private final String text;
-        private final int[] start;
-        private final int[] len;
-        private final int[] prev;
-        private final int[] next;
+        private final SymbolChain chain;
         private final PriorityQueue<Bigram> queue = new PriorityQueue<>((a, b) -> {
             if (a.score != b.score) {
                 return a.score > b.score ? -1 : 1;
@@ -52,45 +48,21 @@ final class SpmEncoder implements FragmentEncoder {
         private final Map<String, int[]> revMerge = new HashMap<>();
 
         Session(String text) {
-            this.text = text;
-            int n = text.codePointCount(0, text.length());
-            start = new int[n];
-            len = new int[n];
-            prev = new int[n];
-            next = new int[n];
-            int off = 0;
-            for (int i = 0; i < n; i++) {
-                int cl = Character.charCount(text.codePointAt(off));
-                start[i] = off;
-                len[i] = cl;
-                prev[i] = i - 1;
-                off += cl;
-                next[i] = off == text.length() ? -1 : i + 1;
-            }
+            this.chain = new SymbolChain(text);
         }
 
         void run(IntList out) {
-            for (int i = 1; i < start.length; i++) {
+            for (int i = 1; i < chain.size(); i++) {
                 tryAddBigram(i - 1, i);
             }
             while (!queue.isEmpty()) {
                 Bigram b = queue.poll();
-                int l = b.left;
-                int r = b.right;
-                // skip pairs made stale by an earlier merge
-                if (len[l] == 0 || len[r] == 0 || len[l] + len[r] != b.size) {
-                    continue;
+                if (chain.merge(b.left, b.right, b.span)) {
+                    tryAddBigram(chain.prev(b.left), b.left);
+                    tryAddBigram(b.left, chain.next(b.left));
                 }
-                len[l] += len[r];
-                len[r] = 0;
-                next[l] = next[r];
-                if (next[r] >= 0) {
-                    prev[next[r]] = l;
-                }
-                tryAddBigram(prev[l], l);
-                tryAddBigram(l, next[l]);
             }
-            for (int i = 0; i != -1; i = next[i]) {
+            for (int i = chain.first(); i != -1; i = chain.next(i)) {
                 resegment(i, out);
             }
         }
@@ -99,17 +71,17 @@ final class SpmEncoder implements FragmentEncoder {
             if (left == -1 || right == -1) {
                 return;
             }
-            String piece = text.substring(start[left], start[left] + len[left] + len[right]);
+            String piece = chain.joined(left, right);
             int id = vocab.id(piece);
             if (id < 0) {
                 return;
             }
-            queue.add(new Bigram(left, right, vocab.score(id), piece.length()));
+            queue.add(new Bigram(left, right, vocab.score(id), chain.span(left, right)));
             revMerge.put(piece, new int[] {left, right});
         }
 
         private void resegment(int symbol, IntList out) {
-            String piece = text.substring(start[symbol], start[symbol] + len[symbol]);
+            String piece = chain.piece(symbol);
             int id = vocab.id(piece);
             if (id >= 0) {
                 out.add(id);
