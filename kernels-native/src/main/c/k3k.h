@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 /* Bumped whenever an exported signature changes; NativeKernels refuses a library that disagrees. */
-#define K3K_ABI_VERSION 7
+#define K3K_ABI_VERSION 8
 
 #define K3K_MAX_CPUS 1024
 #define K3K_DEFAULT_AI_PATH "/proc/set_ai_thread"
@@ -90,6 +90,12 @@ void k3k_rope(float *x, int n_tokens, int n_heads, int head_dim, int rope_dims, 
 int k3k_attention(k3k_pool *pool, const float *q, const void *k, const void *v, int kv_type, float *out,
                   int n_tokens, int pos0, int n_keys, int n_heads, int n_kv_heads, int head_dim,
                   float scale, int causal, int window);
+/* k3k_attention for n_seqs sequences in one pool round (a batched decode step): sequence i's queries q[i]
+ * (n_tokens[i] rows), its own cache rows k[i]/v[i] (n_keys[i] of them, its first at position 0) and output
+ * out[i], addresses as integers; the arithmetic per sequence is k3k_attention's, bit for bit. */
+int k3k_attention_seqs(k3k_pool *pool, int n_seqs, const int64_t *q, const int64_t *k, const int64_t *v,
+                       const int64_t *out, const int32_t *n_tokens, const int32_t *pos0, const int32_t *n_keys,
+                       int kv_type, int n_heads, int n_kv_heads, int head_dim, float scale, int causal, int window);
 /* The tiled online-softmax kernel (k3k_attention_flash.c) for F32/F16/Q8_0/Q4_0 caches: q and probabilities in f32,
  * split-K over the pool when few tiles; k3k_attention takes it from K3K_FLASH_MIN_KEYS keys on (env K3K_FLASH:
  * 0 never, 1 always). */

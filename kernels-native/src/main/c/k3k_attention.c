@@ -7,19 +7,27 @@
 #include "k3k_internal.h"
 #include "k3k_pool.h"
 
+/* One sequence of a call: its queries, its cache region and its positions. Units (tiles, or (token, head)
+ * pairs) are numbered across all the call's sequences, from unit0 on. */
 typedef struct {
     const float *q;
     const uint8_t *k, *v;
+    float *out;
+    int n_tokens, pos0, n_keys;
+    int tile_tokens; /* F32/F16 in tiles (attend_tile): tokens per tile; 0: one (token, head) per unit */
+    int unit0, units;
+} attn_seq;
+
+typedef struct {
+    const attn_seq *seqs;
+    int n_seqs, units;
     int kv_f16;
     int kv_type;
-    float *out;
-    int n_tokens, pos0, n_keys, n_heads, n_kv_heads, head_dim, causal, window;
+    int n_heads, n_kv_heads, head_dim, causal, window, max_keys;
     float scale;
-    int tile_tokens;  /* F32/F16 in tiles (attend_tile): tokens per tile; 0: one (token, head) per unit */
-    int rows;         /* query rows a worker's scratch holds: tile_tokens x the GQA group, or 1 */
+    int rows;         /* query rows a worker's scratch holds: the largest tile's tokens x the GQA group, or 1 */
     uint8_t *scratch; /* worker_scratch_bytes() per worker */
-    k3k_kv_dot_fn dot;
-    k3k_kv_axpy_fn axpy;
+    const k3k_type_traits *tr;
 } attn_task;
 
 /* Generic inner loops: eight interleaved partial sums, so the compiler can keep them in vector
@@ -56,13 +64,36 @@ void k3k_kv_axpy_f16_generic(float *acc, float p, const void *vv, int n) {
     for (int d = 0; d < n; d++) acc[d] += p * k3k_fp16_to_fp32(v[d]);
 }
 
-/* Keys [j0, j1) token t sees. */
-static void visible(const attn_task *a, int t, int *j0, int *j1) {
-    const int pos = a->pos0 + t;
+void k3k_kv_widen_f16_generic(const void *src, float *dst, int n) {
+    const k3k_half *h = src;
+    for (int d = 0; d < n; d++) dst[d] = k3k_fp16_to_fp32(h[d]);
+}
+
+void k3k_kv_widen_t_f16_generic(const void *rows, size_t row_stride, int nk, int hd, float *kt, int kt_stride) {
+    for (int j = 0; j < nk; j++) {
+        const k3k_half *h = (const k3k_half *) ((const uint8_t *) rows + (size_t) j * row_stride);
+        for (int d = 0; d < hd; d++) kt[(size_t) d * kt_stride + j] = k3k_fp16_to_fp32(h[d]);
+    }
+}
+
+void k3k_kv_widen_t_f32_generic(const void *rows, size_t row_stride, int nk, int hd, float *kt, int kt_stride) {
+    for (int j = 0; j < nk; j++) {
+        const float *f = (const float *) ((const uint8_t *) rows + (size_t) j * row_stride);
+        for (int d = 0; d < hd; d++) kt[(size_t) d * kt_stride + j] = f[d];
+    }
+}
+
+void k3k_kv_round_f16_generic(float *x, int n) {
+    for (int d = 0; d < n; d++) x[d] = k3k_fp16_to_fp32(k3k_fp32_to_fp16(x[d]));
+}
+
+/* Keys [j0, j1) token t of sequence s sees. */
+static void visible(const attn_task *a, const attn_seq *s, int t, int *j0, int *j1) {
+    const int pos = s->pos0 + t;
     *j0 = 0;
-    *j1 = a->n_keys;
+    *j1 = s->n_keys;
     if (a->causal) {
-        *j1 = pos + 1 < a->n_keys ? pos + 1 : a->n_keys;
+        *j1 = pos + 1 < s->n_keys ? pos + 1 : s->n_keys;
         if (a->window > 0 && pos - a->window + 1 > 0) *j0 = pos - a->window + 1;
     }
 }
@@ -71,109 +102,131 @@ static size_t scores_floats(int n_keys, int head_dim) {
     return ((size_t) (n_keys > head_dim ? n_keys : head_dim) * sizeof(float) + 63) / 64 * 64 / sizeof(float);
 }
 
-/* Follows llama.cpp's CPU attention: q converted to the cache type, softmax with the running maximum
- * subtracted, probabilities converted to the cache type, values accumulated in f32. */
-static void attend_one(const attn_task *a, int t, int h, float *scores, float *qc, float *acc) {
-    const int hd = a->head_dim, group = a->n_heads / a->n_kv_heads, kvh = h / group, f16 = a->kv_f16;
-    const size_t elem = f16 ? sizeof(k3k_half) : sizeof(float);
-    const size_t kv_row = (size_t) a->n_kv_heads * hd * elem;
-    const uint8_t *kbase = a->k + (size_t) kvh * hd * elem, *vbase = a->v + (size_t) kvh * hd * elem;
-    const float *q = a->q + ((size_t) t * a->n_heads + h) * hd;
-    float *out = a->out + ((size_t) t * a->n_heads + h) * hd;
-    int j0, j1;
-    visible(a, t, &j0, &j1);
-    for (int d = 0; d < hd; d++) qc[d] = f16 ? k3k_fp16_to_fp32(k3k_fp32_to_fp16(q[d])) : q[d];
-    float max = -INFINITY;
-    for (int j = j0; j < j1; j++) {
-        const float sc = a->dot(qc, kbase + (size_t) j * kv_row, hd) * a->scale;
-        scores[j - j0] = sc;
-        if (sc > max) max = sc;
+/* The queries (or probabilities) as the cache type holds them: rounded through F16 for an F16 cache. */
+static void round_to_cache(const attn_task *a, float *x, int n) {
+    if (a->kv_f16 && n > 0) a->tr->kv_round(x, n);
+}
+
+/* rows query rows against cache row k, and rows accumulators += their probabilities times cache row v:
+ * the type's row functions, or its one-row loops (the same bits either way). */
+static void dot_rows(const attn_task *a, const float *q, size_t q_stride, int rows, const uint8_t *k, float *out,
+                     size_t out_stride) {
+    if (a->tr->kv_dot_rows) {
+        a->tr->kv_dot_rows(q, q_stride, rows, k, a->head_dim, out, out_stride);
+        return;
     }
+    for (int r = 0; r < rows; r++) out[(size_t) r * out_stride] = a->tr->kv_dot(q + (size_t) r * q_stride, k, a->head_dim);
+}
+
+static void axpy_rows(const attn_task *a, float *acc, size_t acc_stride, const float *p, size_t p_stride, int rows,
+                      const uint8_t *v) {
+    if (a->tr->kv_axpy_rows) {
+        a->tr->kv_axpy_rows(acc, acc_stride, p, p_stride, rows, v, a->head_dim);
+        return;
+    }
+    for (int r = 0; r < rows; r++) a->tr->kv_axpy(acc + (size_t) r * acc_stride, p[(size_t) r * p_stride], v, a->head_dim);
+}
+
+/* The softmax of one row's scores sc[j0..j1), in place, times 1/sum and rounded to the cache type. */
+static void softmax_row(const attn_task *a, float *sc, int j0, int j1) {
+    float max = -INFINITY;
+    for (int j = j0; j < j1; j++) if (sc[j] > max) max = sc[j];
     double sum = 0.0;
     for (int j = j0; j < j1; j++) {
-        const float e = expf(scores[j - j0] - max);
-        scores[j - j0] = e;
-        sum += e;
+        sc[j] = expf(sc[j] - max);
+        sum += sc[j];
     }
     const float inv = j1 > j0 ? (float) (1.0 / sum) : 0.0f;
+    for (int j = j0; j < j1; j++) sc[j] *= inv;
+    round_to_cache(a, sc + j0, j1 - j0);
+}
+
+/* Follows llama.cpp's CPU attention: q converted to the cache type, softmax with the running maximum
+ * subtracted, probabilities converted to the cache type, values accumulated in f32. */
+static void attend_one(const attn_task *a, const attn_seq *s, int t, int h, float *scores, float *qc, float *acc) {
+    const int hd = a->head_dim, group = a->n_heads / a->n_kv_heads, kvh = h / group;
+    const size_t elem = a->kv_f16 ? sizeof(k3k_half) : sizeof(float);
+    const size_t kv_row = (size_t) a->n_kv_heads * hd * elem;
+    const uint8_t *kbase = s->k + (size_t) kvh * hd * elem, *vbase = s->v + (size_t) kvh * hd * elem;
+    const float *q = s->q + ((size_t) t * a->n_heads + h) * hd;
+    float *out = s->out + ((size_t) t * a->n_heads + h) * hd;
+    int j0, j1;
+    visible(a, s, t, &j0, &j1);
+    for (int d = 0; d < hd; d++) qc[d] = q[d];
+    round_to_cache(a, qc, hd);
+    for (int j = j0; j < j1; j++) scores[j - j0] = a->tr->kv_dot(qc, kbase + (size_t) j * kv_row, hd) * a->scale;
+    softmax_row(a, scores - j0, j0, j1);
     for (int d = 0; d < hd; d++) acc[d] = 0.0f;
-    for (int j = j0; j < j1; j++) {
-        float p = scores[j - j0] * inv;
-        if (f16) p = k3k_fp16_to_fp32(k3k_fp32_to_fp16(p));
-        a->axpy(acc, p, vbase + (size_t) j * kv_row, hd);
-    }
+    for (int j = j0; j < j1; j++) a->tr->kv_axpy(acc, scores[j - j0], vbase + (size_t) j * kv_row, hd);
     for (int d = 0; d < hd; d++) out[d] = acc[d];
 }
 
 /* attend_one for a tile: one KV head's query heads for tile_tokens tokens, so each K and V row comes from
- * memory once per tile instead of once per (token, head) (a long prefill reads the cache from L3 otherwise).
- * The scores of all the tile's rows are kept (rows x n_keys floats), so every row does exactly attend_one's
- * arithmetic in its order: the results are bit-identical. */
+ * memory (and is widened) once per tile instead of once per (token, head): a long prefill reads the cache from
+ * L3 otherwise, and a decode step's GQA group shares every row. The scores of all the tile's rows are kept
+ * (rows x n_keys floats), so every row does exactly attend_one's arithmetic in its order: the results are
+ * bit-identical. */
 #define EXACT_BK 64 /* keys per block: a block's K or V rows stay in L1 while every row of the tile uses them */
-static void attend_tile(const attn_task *a, int tile, float *scores, float *qc, float *acc) {
-    const int hd = a->head_dim, group = a->n_heads / a->n_kv_heads, kvh = tile % a->n_kv_heads, f16 = a->kv_f16;
-    const int t0 = tile / a->n_kv_heads * a->tile_tokens;
-    const int t1 = t0 + a->tile_tokens < a->n_tokens ? t0 + a->tile_tokens : a->n_tokens, rows = (t1 - t0) * group;
-    const size_t elem = f16 ? sizeof(k3k_half) : sizeof(float), kv_row = (size_t) a->n_kv_heads * hd * elem;
-    const size_t stride = scores_floats(a->n_keys, hd);
-    const uint8_t *kbase = a->k + (size_t) kvh * hd * elem, *vbase = a->v + (size_t) kvh * hd * elem;
-    int lo = a->n_keys, hi = 0;
+static void attend_tile(const attn_task *a, const attn_seq *s, int tile, float *scores, float *qc, float *acc) {
+    const int hd = a->head_dim, group = a->n_heads / a->n_kv_heads, kvh = tile % a->n_kv_heads;
+    const int t0 = tile / a->n_kv_heads * s->tile_tokens;
+    const int t1 = t0 + s->tile_tokens < s->n_tokens ? t0 + s->tile_tokens : s->n_tokens, rows = (t1 - t0) * group;
+    const size_t elem = a->kv_f16 ? sizeof(k3k_half) : sizeof(float), kv_row = (size_t) a->n_kv_heads * hd * elem;
+    const size_t stride = scores_floats(a->max_keys, hd);
+    const uint8_t *kbase = s->k + (size_t) kvh * hd * elem, *vbase = s->v + (size_t) kvh * hd * elem;
+    int lo = s->n_keys, hi = 0;
     for (int t = t0; t < t1; t++) {
         int j0, j1;
-        visible(a, t, &j0, &j1);
+        visible(a, s, t, &j0, &j1);
         if (j0 < j1 && j0 < lo) lo = j0;
         if (j0 < j1 && j1 > hi) hi = j1;
         for (int g = 0; g < group; g++) {
-            const float *q = a->q + ((size_t) t * a->n_heads + kvh * group + g) * hd;
+            const float *q = s->q + ((size_t) t * a->n_heads + kvh * group + g) * hd;
             float *qr = qc + (size_t) ((t - t0) * group + g) * hd;
-            for (int d = 0; d < hd; d++) qr[d] = f16 ? k3k_fp16_to_fp32(k3k_fp32_to_fp16(q[d])) : q[d];
+            for (int d = 0; d < hd; d++) qr[d] = q[d];
         }
     }
+    round_to_cache(a, qc, rows * hd);
     for (int pass = 0; pass < 2; pass++) { /* 0: the scores; 1: the probabilities times V */
         if (pass == 1)
             for (int r = 0; r < rows; r++) { /* attend_one's softmax, row by row */
                 int j0, j1;
-                visible(a, t0 + r / group, &j0, &j1);
-                float *sc = scores + (size_t) r * stride - j0, max = -INFINITY;
-                for (int j = j0; j < j1; j++) if (sc[j] > max) max = sc[j];
-                double sum = 0.0;
-                for (int j = j0; j < j1; j++) {
-                    sc[j] = expf(sc[j] - max);
-                    sum += sc[j];
-                }
-                const float inv = j1 > j0 ? (float) (1.0 / sum) : 0.0f;
-                for (int j = j0; j < j1; j++) sc[j] = f16 ? k3k_fp16_to_fp32(k3k_fp32_to_fp16(sc[j] * inv)) : sc[j] * inv;
+                visible(a, s, t0 + r / group, &j0, &j1);
+                softmax_row(a, scores + (size_t) r * stride - j0, j0, j1);
                 for (int d = 0; d < hd; d++) acc[(size_t) r * hd + d] = 0.0f;
             }
         for (int jb = lo; jb < hi; jb += EXACT_BK)
-            for (int r = 0; r < rows; r++) {
+            for (int t = t0; t < t1; t++) { /* a token's group rows see the same keys */
                 int j0, j1;
-                visible(a, t0 + r / group, &j0, &j1);
-                float *sc = scores + (size_t) r * stride - j0;
-                if (j0 < jb) j0 = jb;
-                if (j1 > jb + EXACT_BK) j1 = jb + EXACT_BK;
-                for (int j = j0; j < j1; j++)
-                    if (pass == 0) sc[j] = a->dot(qc + (size_t) r * hd, kbase + (size_t) j * kv_row, hd) * a->scale;
-                    else a->axpy(acc + (size_t) r * hd, sc[j], vbase + (size_t) j * kv_row, hd);
+                visible(a, s, t, &j0, &j1);
+                const int r0 = (t - t0) * group;
+                float *sc = scores + (size_t) r0 * stride - j0;
+                const int b0 = j0 > jb ? j0 : jb, b1 = j1 < jb + EXACT_BK ? j1 : jb + EXACT_BK;
+                for (int j = b0; j < b1; j++)
+                    if (pass == 0) dot_rows(a, qc + (size_t) r0 * hd, hd, group, kbase + (size_t) j * kv_row, sc + j, stride);
+                    else axpy_rows(a, acc + (size_t) r0 * hd, hd, sc + j, stride, group, vbase + (size_t) j * kv_row);
+                if (pass == 0)
+                    for (int r = r0; r < r0 + group; r++)
+                        for (int j = b0; j < b1; j++) scores[(size_t) r * stride - j0 + j] *= a->scale;
             }
     }
     for (int r = 0; r < rows; r++)
         for (int d = 0; d < hd; d++)
-            a->out[((size_t) (t0 + r / group) * a->n_heads + kvh * group + r % group) * hd + d] = acc[(size_t) r * hd + d];
+            s->out[((size_t) (t0 + r / group) * a->n_heads + kvh * group + r % group) * hd + d] = acc[(size_t) r * hd + d];
 }
 
 /* A quantised cache as ggml-cpu's flash-attention path reads it (llama.cpp needs flash attention for a
  * quantised V): q quantised to Q8_0, s = scale * vec_dot(k, q), online softmax (running max M, sum S, the
  * accumulator rescaled by expf(Mold - M) when the max rises), dequantised V rows accumulated in f32. */
-static void attend_one_quant(const attn_task *a, int t, int h, uint8_t *qq, float *vrow, float *acc) {
-    const k3k_type_traits *tr = k3k_traits(a->kv_type);
+static void attend_one_quant(const attn_task *a, const attn_seq *sq, int t, int h, uint8_t *qq, float *vrow, float *acc) {
+    const k3k_type_traits *tr = a->tr;
     const int hd = a->head_dim, group = a->n_heads / a->n_kv_heads, kvh = h / group;
     const size_t head_bytes = k3k_row_bytes(a->kv_type, hd), kv_row = (size_t) a->n_kv_heads * head_bytes;
-    const uint8_t *kbase = a->k + (size_t) kvh * head_bytes, *vbase = a->v + (size_t) kvh * head_bytes;
-    float *out = a->out + ((size_t) t * a->n_heads + h) * hd;
+    const uint8_t *kbase = sq->k + (size_t) kvh * head_bytes, *vbase = sq->v + (size_t) kvh * head_bytes;
+    float *out = sq->out + ((size_t) t * a->n_heads + h) * hd;
     int j0, j1;
-    visible(a, t, &j0, &j1);
-    tr->from_float(a->q + ((size_t) t * a->n_heads + h) * hd, qq, hd);
+    visible(a, sq, t, &j0, &j1);
+    tr->from_float(sq->q + ((size_t) t * a->n_heads + h) * hd, qq, hd);
     for (int d = 0; d < hd; d++) acc[d] = 0.0f;
     float m = -INFINITY, sum = 0.0f;
     for (int j = j0; j < j1; j++) {
@@ -215,32 +268,61 @@ static size_t worker_scratch_bytes(int kv_type, int n_keys, int head_dim, int ro
 
 static void attn_worker(void *arg, int ith, int nth) {
     const attn_task *a = arg;
-    const int units = a->tile_tokens ? (a->n_tokens + a->tile_tokens - 1) / a->tile_tokens * a->n_kv_heads
-                                     : a->n_tokens * a->n_heads;
-    const int u0 = (int) ((int64_t) units * ith / nth), u1 = (int) ((int64_t) units * (ith + 1) / nth);
-    uint8_t *mine = a->scratch + (size_t) ith * worker_scratch_bytes(a->kv_type, a->n_keys, a->head_dim, a->rows);
-    uint8_t *query = mine + (size_t) a->rows * scores_floats(a->n_keys, a->head_dim) * sizeof(float);
+    const int u0 = (int) ((int64_t) a->units * ith / nth), u1 = (int) ((int64_t) a->units * (ith + 1) / nth);
+    uint8_t *mine = a->scratch + (size_t) ith * worker_scratch_bytes(a->kv_type, a->max_keys, a->head_dim, a->rows);
+    uint8_t *query = mine + (size_t) a->rows * scores_floats(a->max_keys, a->head_dim) * sizeof(float);
     float *scores = (float *) mine, *acc = (float *) (query + (size_t) a->rows * query_bytes(a->kv_type, a->head_dim));
     const int quant = a->kv_type != K3K_F32 && a->kv_type != K3K_F16;
+    const attn_seq *s = a->seqs;
     for (int u = u0; u < u1; u++) {
-        if (a->tile_tokens) attend_tile(a, u, scores, (float *) query, acc);
-        else if (quant) attend_one_quant(a, u / a->n_heads, u % a->n_heads, query, scores, acc);
-        else attend_one(a, u / a->n_heads, u % a->n_heads, scores, (float *) query, acc);
+        while (u >= s->unit0 + s->units) s++;
+        const int i = u - s->unit0;
+        if (s->tile_tokens) attend_tile(a, s, i, scores, (float *) query, acc);
+        else if (quant) attend_one_quant(a, s, i / a->n_heads, i % a->n_heads, query, scores, acc);
+        else attend_one(a, s, i / a->n_heads, i % a->n_heads, scores, (float *) query, acc);
     }
 }
 
-/* Tokens per attend_tile tile: up to EXACT_TQ, while the tile's scores fit EXACT_SCORES floats and the tiles
- * still keep every worker busy; 0 (one (token, head) per unit) for one token (decoding: the per-unit scores
- * stay in L1, measured 1.4x faster at 4096 keys) or where even one-token tiles would not fill the pool. */
+/* Tokens per attend_tile tile: up to EXACT_TQ, while the tile's scores fit EXACT_SCORES floats; a decode
+ * step's one token makes one-token tiles (its GQA group shares each widened row). */
 #define EXACT_TQ 4
 #define EXACT_SCORES (256 * 1024)
-static int exact_tile_tokens(int n_tokens, int n_keys, int n_heads, int n_kv_heads, int nth) {
-    const int group = n_heads / n_kv_heads;
-    if (n_tokens < 2) return 0;
+static int exact_tile_tokens(int n_tokens, int n_keys, int group) {
     int tq = EXACT_TQ < n_tokens ? EXACT_TQ : n_tokens;
-    while (tq > 1 && ((size_t) tq * group * (size_t) n_keys > EXACT_SCORES ||
-                      (n_tokens + tq - 1) / tq * n_kv_heads < nth)) tq--;
-    return (n_tokens + tq - 1) / tq * n_kv_heads >= nth ? tq : 0;
+    while (tq > 1 && (size_t) tq * group * (size_t) n_keys > EXACT_SCORES) tq--;
+    return tq;
+}
+
+/* Every sequence's units: tiles where quantised caches do not forbid them, shrunk while the tiles would
+ * leave workers idle, and (token, head) pairs for the whole call where even one-token tiles cannot fill the
+ * pool. Returns the rows a worker's scratch must hold. */
+static int plan_units(attn_seq *seqs, int n_seqs, int quant, int group, int n_heads, int n_kv_heads, int nth, int *units) {
+    for (int i = 0; i < n_seqs; i++)
+        seqs[i].tile_tokens = quant || seqs[i].n_tokens == 0 ? 0 : exact_tile_tokens(seqs[i].n_tokens, seqs[i].n_keys, group);
+    for (;;) {
+        int tiles = 0, widest = -1;
+        for (int i = 0; i < n_seqs; i++) {
+            const attn_seq *s = &seqs[i];
+            if (s->tile_tokens) tiles += (s->n_tokens + s->tile_tokens - 1) / s->tile_tokens * n_kv_heads;
+            if (s->tile_tokens > 1 && (widest < 0 || s->tile_tokens > seqs[widest].tile_tokens)) widest = i;
+        }
+        if (tiles >= nth || quant) break;
+        if (widest < 0) {
+            for (int i = 0; i < n_seqs; i++) seqs[i].tile_tokens = 0;
+            break;
+        }
+        seqs[widest].tile_tokens--;
+    }
+    int total = 0, rows = 1;
+    for (int i = 0; i < n_seqs; i++) {
+        attn_seq *s = &seqs[i];
+        s->unit0 = total;
+        s->units = s->tile_tokens ? (s->n_tokens + s->tile_tokens - 1) / s->tile_tokens * n_kv_heads : s->n_tokens * n_heads;
+        total += s->units;
+        if (s->tile_tokens * group > rows) rows = s->tile_tokens * group;
+    }
+    *units = total;
+    return rows;
 }
 
 /* The tiled kernel from K3K_FLASH_MIN_KEYS keys on (-1, auto); 0 keeps the exact path, 1 takes the tiled
@@ -257,27 +339,54 @@ static int use_flash(int n_keys) {
     return flash_mode == 1 || (flash_mode == -1 && n_keys >= K3K_FLASH_MIN_KEYS);
 }
 
+#define SEQS_ON_STACK 16
+
+int k3k_attention_seqs(k3k_pool *pool, int n_seqs, const int64_t *q, const int64_t *k, const int64_t *v,
+                       const int64_t *out, const int32_t *n_tokens, const int32_t *pos0, const int32_t *n_keys,
+                       int kv_type, int n_heads, int n_kv_heads, int head_dim, float scale, int causal, int window) {
+    const int quant = kv_type == K3K_Q8_0 || kv_type == K3K_Q4_0;
+    if ((kv_type != K3K_F32 && kv_type != K3K_F16 && !quant) || n_heads <= 0 || n_kv_heads <= 0 ||
+        n_heads % n_kv_heads != 0 || head_dim <= 0 || n_seqs < 0 ||
+        (quant && head_dim % k3k_block_size(kv_type) != 0)) return -1;
+    for (int i = 0; i < n_seqs; i++)
+        if (n_tokens[i] < 0 || n_keys[i] < 0) return -1;
+    attn_seq stack_seqs[SEQS_ON_STACK], *seqs = n_seqs <= SEQS_ON_STACK ? stack_seqs : malloc(sizeof(attn_seq) * (size_t) n_seqs);
+    if (!seqs) return -1;
+    int n = 0, max_keys = 0, rc = 0;
+    for (int i = 0; i < n_seqs && rc == 0; i++) {
+        if (use_flash(n_keys[i])) { /* its own tiled kernel and pool rounds */
+            rc = k3k_attention_flash(pool, (const float *) (intptr_t) q[i], (const void *) (intptr_t) k[i],
+                                     (const void *) (intptr_t) v[i], kv_type, (float *) (intptr_t) out[i], n_tokens[i],
+                                     pos0[i], n_keys[i], n_heads, n_kv_heads, head_dim, scale, causal, window);
+            continue;
+        }
+        seqs[n++] = (attn_seq) {
+            .q = (const float *) (intptr_t) q[i], .k = (const uint8_t *) (intptr_t) k[i], .v = (const uint8_t *) (intptr_t) v[i],
+            .out = (float *) (intptr_t) out[i], .n_tokens = n_tokens[i], .pos0 = pos0[i], .n_keys = n_keys[i],
+        };
+        if (n_keys[i] > max_keys) max_keys = n_keys[i];
+    }
+    const int nth = k3k_pool_threads(pool);
+    attn_task a = {
+        .seqs = seqs, .n_seqs = n, .kv_f16 = kv_type == K3K_F16, .kv_type = kv_type, .n_heads = n_heads,
+        .n_kv_heads = n_kv_heads, .head_dim = head_dim, .causal = causal, .window = window, .max_keys = max_keys,
+        .scale = scale, .tr = k3k_traits(kv_type),
+    };
+    if (rc == 0 && n > 0) {
+        a.rows = plan_units(seqs, n, quant, n_heads / n_kv_heads, n_heads, n_kv_heads, nth, &a.units);
+        a.scratch = k3k_pool_scratch(pool, worker_scratch_bytes(kv_type, max_keys, head_dim, a.rows) * (size_t) nth);
+        if (!a.scratch) rc = -1;
+        else if (a.units > 0) k3k_pool_run(pool, attn_worker, &a);
+    }
+    if (seqs != stack_seqs) free(seqs);
+    return rc;
+}
+
 int k3k_attention(k3k_pool *pool, const float *q, const void *k, const void *v, int kv_type, float *out,
                   int n_tokens, int pos0, int n_keys, int n_heads, int n_kv_heads, int head_dim,
                   float scale, int causal, int window) {
-    const int quant = kv_type == K3K_Q8_0 || kv_type == K3K_Q4_0;
-    if (use_flash(n_keys))
-        return k3k_attention_flash(pool, q, k, v, kv_type, out, n_tokens, pos0, n_keys, n_heads, n_kv_heads, head_dim,
-                                   scale, causal, window);
-    if ((kv_type != K3K_F32 && kv_type != K3K_F16 && !quant) || n_heads <= 0 || n_kv_heads <= 0 ||
-        n_heads % n_kv_heads != 0 || head_dim <= 0 || n_tokens < 0 || n_keys < 0 ||
-        (quant && head_dim % k3k_block_size(kv_type) != 0)) return -1;
-    attn_task a = {
-        .q = q, .k = k, .v = v, .kv_f16 = kv_type == K3K_F16, .kv_type = kv_type, .out = out, .n_tokens = n_tokens,
-        .pos0 = pos0, .n_keys = n_keys, .n_heads = n_heads, .n_kv_heads = n_kv_heads,
-        .head_dim = head_dim, .causal = causal, .window = window, .scale = scale,
-        .dot = k3k_traits(kv_type)->kv_dot, .axpy = k3k_traits(kv_type)->kv_axpy,
-    };
-    const int nth = k3k_pool_threads(pool);
-    a.tile_tokens = quant ? 0 : exact_tile_tokens(n_tokens, n_keys, n_heads, n_kv_heads, nth);
-    a.rows = a.tile_tokens ? a.tile_tokens * (n_heads / n_kv_heads) : 1;
-    a.scratch = k3k_pool_scratch(pool, worker_scratch_bytes(kv_type, n_keys, head_dim, a.rows) * (size_t) nth);
-    if (!a.scratch) return -1;
-    k3k_pool_run(pool, attn_worker, &a);
-    return 0;
+    const int64_t qa = (intptr_t) q, ka = (intptr_t) k, va = (intptr_t) v, oa = (intptr_t) out;
+    const int32_t nt = n_tokens, p0 = pos0, nk = n_keys;
+    return k3k_attention_seqs(pool, 1, &qa, &ka, &va, &oa, &nt, &p0, &nk, kv_type, n_heads, n_kv_heads, head_dim,
+                              scale, causal, window);
 }

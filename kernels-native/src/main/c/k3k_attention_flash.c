@@ -3,19 +3,25 @@
  * each K/V block comes from memory once per tile and serves every query of it; blocks outside the tile's
  * causal/sliding-window range are skipped. A long cache with few tiles (decoding one sequence) is split
  * into key chunks over the pool's workers (split-K): each writes its running max, sum and accumulator, and
- * a final pass merges them. The q.k and p*v loops are the dispatch table's per-ISA kv_dot/kv_axpy (AVX2,
- * NEON, RVV, generic). Unlike the exact path (k3k_attention.c) it keeps q and the probabilities in f32.
+ * a final pass merges them. An F32/F16 cache's block is widened to f32 once per tile (K transposed) and the
+ * scores, exponentials and p*v run as micro-kernels over the whole block (k3k_fa_micro.h: plain C that each ISA
+ * vectorises, the same bits on every path). Unlike the exact path (k3k_attention.c) it keeps q and the
+ * probabilities in f32.
  * A quantised cache is read as ggml's flash path reads it: each query quantised once per tile to the type's
  * vec_dot type and s = scale * vec_dot(k, q); each V block dequantised once per tile into f32 (not once per
  * query head and token), then accumulated with the F32 axpy. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include "k3k.h"
+#include "k3k_fa_micro.h"
 #include "k3k_internal.h"
 #include "k3k_pool.h"
 
+K3K_FA_MICRO(, generic)
+
 #define FA_TQ 4           /* tokens per tile */
-#define FA_BK 64          /* keys per block */
+#define FA_BK K3K_FA_BK   /* keys per block */
 #define FA_MIN_CHUNK 256  /* fewest keys worth a split */
 
 typedef struct {
@@ -34,8 +40,6 @@ typedef struct {
     float *scores;     /* per worker: one block's scores (FA_BK floats), then (quantised caches) the tile's
                           quantised queries and one dequantised V block (FA_BK x head_dim floats) */
     size_t scores_per_worker;
-    k3k_kv_dot_fn dot;
-    k3k_kv_axpy_fn axpy;
 } fa_task;
 
 static void visible_keys(const fa_task *a, int t, int *j0, int *j1) {
@@ -48,6 +52,14 @@ static void visible_keys(const fa_task *a, int t, int *j0, int *j1) {
     }
 }
 
+/* Keys [j0, j1) of block [jb, je) token t sees; 0 when none (the block is outside its window or future). */
+static int visible_in_block(const fa_task *a, int t, int jb, int je, int *j0, int *j1) {
+    visible_keys(a, t, j0, j1);
+    if (*j0 < jb) *j0 = jb;
+    if (*j1 > je) *j1 = je;
+    return *j0 < *j1;
+}
+
 static float *partial(const fa_task *a, int t, int h, int chunk) {
     return a->partials + (((size_t) t * a->n_heads + h) * a->n_chunks + chunk) * (size_t) (2 + a->head_dim);
 }
@@ -55,8 +67,94 @@ static float *partial(const fa_task *a, int t, int h, int chunk) {
 /* Bytes of a tile's quantised queries (0 for F32/F16 caches), a multiple of 64. */
 static size_t quant_bytes(const fa_task *a) { return a->quant ? (size_t) FA_TQ * a->group * a->act_bytes : 0; }
 
-/* One (tile, key chunk): online softmax over the chunk's visible keys, block by block. */
-static void fa_unit(const fa_task *a, int tile, int chunk, float *scores) {
+/* A tile's partials zeroed and, for a quantised cache, its queries quantised; returns the keys [lo, hi) any
+ * query of the tile sees inside the chunk [c0, c1). */
+static void start_unit(const fa_task *a, int t0, int t1, int kvh, int chunk, int c0, int c1, uint8_t *qq, int *lo, int *hi) {
+    *lo = c1;
+    *hi = c0;
+    for (int t = t0; t < t1; t++) {
+        int j0, j1;
+        visible_keys(a, t, &j0, &j1);
+        for (int h = kvh * a->group; h < (kvh + 1) * a->group; h++) {
+            float *p = partial(a, t, h, chunk);
+            p[0] = -INFINITY;
+            p[1] = 0.0f;
+            for (int d = 0; d < a->head_dim; d++) p[2 + d] = 0.0f;
+            if (a->quant)
+                a->tr->from_float(a->q + ((size_t) t * a->n_heads + h) * a->head_dim,
+                                  qq + ((size_t) (t - t0) * a->group + h - kvh * a->group) * a->act_bytes, a->head_dim);
+        }
+        if (j0 < c0) j0 = c0;
+        if (j1 > c1) j1 = c1;
+        if (j0 < j1 && j0 < *lo) *lo = j0;
+        if (j0 < j1 && j1 > *hi) *hi = j1;
+    }
+}
+
+/* The lines of one KV head's row (prefetching past the cache's end is harmless: a hint, never a fault). */
+#define FA_AHEAD 8
+static inline void prefetch_row(const uint8_t *p, size_t bytes) {
+    for (size_t off = 0; off < bytes; off += 64) __builtin_prefetch(p + off, 0, 3);
+}
+
+/* A row's running maximum raised to bmax: its accumulator and sum rescaled by e^(old - new). */
+static void raise_max(float *p, float bmax, int hd) {
+    if (bmax <= p[0]) return;
+    const float r = expf(p[0] - bmax); /* 0 while nothing was seen (max -inf) */
+    for (int d = 0; d < hd; d++) p[2 + d] *= r;
+    p[1] *= r;
+    p[0] = bmax;
+}
+
+/* One (tile, key chunk) over an F32/F16 cache: per block, K widened and transposed into kt and V widened into
+ * vb once; then per token, its group's scores in one micro-kernel call, and per row the online softmax. */
+static void fa_unit_float(const fa_task *a, int tile, int chunk, float *work) {
+    const int kvh = tile % a->n_kv_heads, t0 = tile / a->n_kv_heads * FA_TQ, group = a->group;
+    const int t1 = t0 + FA_TQ < a->n_tokens ? t0 + FA_TQ : a->n_tokens, hd = a->head_dim;
+    const size_t kv_row = (size_t) a->n_kv_heads * a->head_bytes;
+    const uint8_t *kbase = a->k + (size_t) kvh * a->head_bytes, *vbase = a->v + (size_t) kvh * a->head_bytes;
+    const k3k_type_traits *f32 = k3k_traits(K3K_F32);
+    float *scores = work, *kt = scores + (size_t) group * FA_BK, *vb = kt + (size_t) hd * FA_BK;
+    const int c0 = chunk * a->chunk_keys, c1 = c0 + a->chunk_keys < a->n_keys ? c0 + a->chunk_keys : a->n_keys;
+    int lo, hi;
+    start_unit(a, t0, t1, kvh, chunk, c0, c1, NULL, &lo, &hi);
+    for (int jb = lo; jb < hi; jb += FA_BK) {
+        const int je = jb + FA_BK < hi ? jb + FA_BK : hi;
+        /* K's rows, then V's, each prefetched FA_AHEAD rows ahead: one row per KV head is a few lines every
+         * n_kv_heads * head_dim elements, a stride the hardware prefetchers lose when one load instruction
+         * (the widening call) alternates between the two streams (measured 2x slower at 16K keys without) */
+        for (int j = 0; j < je - jb; j += 8) {
+            const int n = je - jb - j < 8 ? je - jb - j : 8;
+            for (int i = 0; i < n; i++) prefetch_row(kbase + (size_t) (jb + j + i + FA_AHEAD) * kv_row, a->head_bytes);
+            a->tr->kv_widen_t(kbase + (size_t) (jb + j) * kv_row, kv_row, n, hd, kt + j, FA_BK);
+        }
+        for (int d = 0; je - jb < FA_BK && d < hd; d++)
+            for (int j = je - jb; j < FA_BK; j++) kt[(size_t) d * FA_BK + j] = 0.0f;
+        for (int j = 0; j < je - jb; j++) {
+            const uint8_t *vrow = vbase + (size_t) (jb + j) * kv_row;
+            prefetch_row(vrow + FA_AHEAD * kv_row, a->head_bytes);
+            if (a->kv_type == K3K_F16) a->tr->kv_widen(vrow, vb + (size_t) j * hd, hd);
+            else memcpy(vb + (size_t) j * hd, vrow, sizeof(float) * (size_t) hd);
+        }
+        for (int t = t0; t < t1; t++) {
+            int j0, j1;
+            if (!visible_in_block(a, t, jb, je, &j0, &j1)) continue;
+            f32->fa_scores(a->q + ((size_t) t * a->n_heads + (size_t) kvh * group) * hd, hd, group, kt, hd, a->scale,
+                           scores, FA_BK);
+            for (int g = 0; g < group; g++) {
+                float *p = partial(a, t, kvh * group + g, chunk), *sc = scores + (size_t) g * FA_BK + (j0 - jb), bmax = -INFINITY;
+                for (int j = 0; j < j1 - j0; j++) if (sc[j] > bmax) bmax = sc[j];
+                raise_max(p, bmax, hd);
+                f32->fa_exp(sc, j1 - j0, p[0]);
+                for (int j = 0; j < j1 - j0; j++) p[1] += sc[j];
+                f32->fa_pv(p + 2, sc, j1 - j0, vb + (size_t) (j0 - jb) * hd, hd);
+            }
+        }
+    }
+}
+
+/* One (tile, key chunk) over a quantised cache: online softmax over the chunk's visible keys, block by block. */
+static void fa_unit_quant(const fa_task *a, int tile, int chunk, float *scores) {
     const int kvh = tile % a->n_kv_heads, t0 = tile / a->n_kv_heads * FA_TQ;
     const int t1 = t0 + FA_TQ < a->n_tokens ? t0 + FA_TQ : a->n_tokens, hd = a->head_dim;
     const size_t kv_row = (size_t) a->n_kv_heads * a->head_bytes;
@@ -65,57 +163,29 @@ static void fa_unit(const fa_task *a, int tile, int chunk, float *scores) {
     float *vblock = (float *) (qq + quant_bytes(a));    /* dequantised V rows jb.. of the block */
     const k3k_kv_axpy_fn axpy_f32 = k3k_traits(K3K_F32)->kv_axpy;
     const int c0 = chunk * a->chunk_keys, c1 = c0 + a->chunk_keys < a->n_keys ? c0 + a->chunk_keys : a->n_keys;
-    int lo = c1, hi = c0; /* keys any query of the tile sees inside the chunk */
-    for (int t = t0; t < t1; t++) {
-        int j0, j1;
-        visible_keys(a, t, &j0, &j1);
-        for (int h = kvh * a->group; h < (kvh + 1) * a->group; h++) {
-            float *p = partial(a, t, h, chunk);
-            p[0] = -INFINITY;
-            p[1] = 0.0f;
-            for (int d = 0; d < hd; d++) p[2 + d] = 0.0f;
-            if (a->quant)
-                a->tr->from_float(a->q + ((size_t) t * a->n_heads + h) * hd,
-                                  qq + ((size_t) (t - t0) * a->group + h - kvh * a->group) * a->act_bytes, hd);
-        }
-        if (j0 < c0) j0 = c0;
-        if (j1 > c1) j1 = c1;
-        if (j0 < j1 && j0 < lo) lo = j0;
-        if (j0 < j1 && j1 > hi) hi = j1;
-    }
+    int lo, hi;
+    start_unit(a, t0, t1, kvh, chunk, c0, c1, qq, &lo, &hi);
     for (int jb = lo; jb < hi; jb += FA_BK) {
         const int je = jb + FA_BK < hi ? jb + FA_BK : hi;
-        if (a->quant)
-            for (int j = jb; j < je; j++) k3k_dequantize_row(a->kv_type, vbase + (size_t) j * kv_row, vblock + (size_t) (j - jb) * hd, hd);
+        for (int j = jb; j < je; j++) k3k_dequantize_row(a->kv_type, vbase + (size_t) j * kv_row, vblock + (size_t) (j - jb) * hd, hd);
         for (int t = t0; t < t1; t++) {
             int j0, j1;
-            visible_keys(a, t, &j0, &j1);
-            if (j0 < jb) j0 = jb;
-            if (j1 > je) j1 = je;
-            if (j0 >= j1) continue; /* the block is outside this token's window or future */
+            if (!visible_in_block(a, t, jb, je, &j0, &j1)) continue;
             for (int h = kvh * a->group; h < (kvh + 1) * a->group; h++) {
-                const float *q = a->q + ((size_t) t * a->n_heads + h) * hd;
                 float *p = partial(a, t, h, chunk), *acc = p + 2, bmax = -INFINITY;
                 const uint8_t *qrow = qq + ((size_t) (t - t0) * a->group + h - kvh * a->group) * a->act_bytes;
                 for (int j = j0; j < j1; j++) {
                     float s;
-                    if (a->quant) a->tr->dot(hd, &s, kbase + (size_t) j * kv_row, qrow);
-                    else s = a->dot(q, kbase + (size_t) j * kv_row, hd);
+                    a->tr->dot(hd, &s, kbase + (size_t) j * kv_row, qrow);
                     s *= a->scale;
                     scores[j - j0] = s;
                     if (s > bmax) bmax = s;
                 }
-                if (bmax > p[0]) {
-                    const float r = expf(p[0] - bmax); /* 0 while nothing was seen (max -inf) */
-                    for (int d = 0; d < hd; d++) acc[d] *= r;
-                    p[1] *= r;
-                    p[0] = bmax;
-                }
+                raise_max(p, bmax, hd);
                 for (int j = j0; j < j1; j++) {
                     const float e = expf(scores[j - j0] - p[0]);
                     p[1] += e;
-                    if (a->quant) axpy_f32(acc, e, vblock + (size_t) (j - jb) * hd, hd);
-                    else a->axpy(acc, e, vbase + (size_t) j * kv_row, hd);
+                    axpy_f32(acc, e, vblock + (size_t) (j - jb) * hd, hd);
                 }
             }
         }
@@ -127,7 +197,9 @@ static void fa_worker(void *arg, int ith, int nth) {
     const int units = a->n_tiles * a->n_chunks;
     const int u0 = (int) ((int64_t) units * ith / nth), u1 = (int) ((int64_t) units * (ith + 1) / nth);
     float *scores = a->scores + (size_t) ith * a->scores_per_worker;
-    for (int u = u0; u < u1; u++) fa_unit(a, u / a->n_chunks, u % a->n_chunks, scores);
+    for (int u = u0; u < u1; u++)
+        if (a->quant) fa_unit_quant(a, u / a->n_chunks, u % a->n_chunks, scores);
+        else fa_unit_float(a, u / a->n_chunks, u % a->n_chunks, scores);
 }
 
 /* The split-K reduction: out = sum_c e^(m_c - M) acc_c / sum_c e^(m_c - M) S_c. */
@@ -166,7 +238,6 @@ int k3k_attention_flash(k3k_pool *pool, const float *q, const void *k, const voi
         .act_bytes = quant ? k3k_act_row_bytes(k3k_traits(kv_type), head_dim) : 0, .out = out,
         .n_tokens = n_tokens, .pos0 = pos0, .n_keys = n_keys, .n_heads = n_heads, .n_kv_heads = n_kv_heads,
         .head_dim = head_dim, .causal = causal, .window = window, .group = n_heads / n_kv_heads, .scale = scale,
-        .dot = k3k_traits(kv_type)->kv_dot, .axpy = k3k_traits(kv_type)->kv_axpy,
     };
     a.n_tiles = (n_tokens + FA_TQ - 1) / FA_TQ * n_kv_heads;
     /* split the keys only when the tiles cannot keep every worker busy */
@@ -176,8 +247,11 @@ int k3k_attention_flash(k3k_pool *pool, const float *q, const void *k, const voi
     a.chunk_keys = (n_keys + a.n_chunks - 1) / a.n_chunks;
     if (a.chunk_keys < 1) a.chunk_keys = 1;
     const size_t partial_floats = (size_t) n_tokens * n_heads * a.n_chunks * (2 + (size_t) head_dim);
-    a.scores_per_worker = (FA_BK * sizeof(float) + quant_bytes(&a) +
-                           (quant ? (size_t) FA_BK * head_dim * sizeof(float) : 0) + 63) / 64 * 64 / sizeof(float);
+    /* quantised: one block's scores, the tile's queries, one dequantised V block; float: the group's scores for
+     * a block, its K transposed, its V */
+    a.scores_per_worker = ((quant ? FA_BK * sizeof(float) + quant_bytes(&a) + (size_t) FA_BK * head_dim * sizeof(float)
+                                  : ((size_t) a.group * FA_BK + 2 * (size_t) FA_BK * head_dim) * sizeof(float)) +
+                           63) / 64 * 64 / sizeof(float);
     float *scratch = k3k_pool_scratch(pool, (partial_floats + a.scores_per_worker * (size_t) nth) * sizeof(float) + 64);
     if (!scratch) return -1;
     a.partials = scratch;

@@ -25,6 +25,15 @@ typedef void (*k3k_vec_dot_4t_fn)(int n, float *s, size_t s_stride, const void *
 /* Attention's inner loops over one key/value cache row (F32 or F16 elements): q.k, and acc += p * v. */
 typedef float (*k3k_kv_dot_fn)(const float *q, const void *k, int n);
 typedef void (*k3k_kv_axpy_fn)(float *acc, float p, const void *v, int n);
+/* The same for the rows of a GQA group against one cache row, read (and widened) once: out[r * out_stride] =
+ * kv_dot(q + r * q_stride, k, n), and acc + r * acc_stride += p[r * p_stride] * v, each bit for bit the
+ * one-row function's result. */
+typedef void (*k3k_kv_dot_rows_fn)(const float *q, size_t q_stride, int rows, const void *k, int n, float *out,
+                                   size_t out_stride);
+typedef void (*k3k_kv_axpy_rows_fn)(float *acc, size_t acc_stride, const float *p, size_t p_stride, int rows,
+                                    const void *v, int n);
+/* x[0..n) rounded through the cache type in place (F16: to the nearest half, ties to even). */
+typedef void (*k3k_kv_round_fn)(float *x, int n);
 /* The gated delta rule's loops over one state column m (s floats): m *= decay, returning m.k; and
  * m += k * d, returning m.q. Sums in eight interleaved partial sums reduced ((0+4)+(2+6))+((1+5)+(3+7)),
  * then the tail in order, no fused multiply-add: every ISA version equals the generic one bit for bit. */
@@ -60,6 +69,15 @@ float k3k_kv_dot_f32_generic(const float *q, const void *k, int n);
 float k3k_kv_dot_f16_generic(const float *q, const void *k, int n);
 void k3k_kv_axpy_f32_generic(float *acc, float p, const void *v, int n);
 void k3k_kv_axpy_f16_generic(float *acc, float p, const void *v, int n);
+void k3k_kv_round_f16_generic(float *x, int n);
+void k3k_kv_widen_f16_generic(const void *src, float *dst, int n);
+void k3k_kv_widen_t_f16_generic(const void *rows, size_t row_stride, int nk, int hd, float *kt, int kt_stride);
+void k3k_kv_widen_t_f32_generic(const void *rows, size_t row_stride, int nk, int hd, float *kt, int kt_stride);
+/* The tiled attention's generic micro-kernels (k3k_fa_micro.h). */
+void k3k_fa_scores_generic(const float *q, size_t q_stride, int rows, const float *kt, int hd, float scale, float *s,
+                           size_t s_stride);
+void k3k_fa_exp_generic(float *x, int n, float m);
+void k3k_fa_pv_generic(float *acc, const float *p, int n, const float *vb, int hd);
 
 /* Activation quantisers (ggml's *_ref arithmetic) and the float converters. */
 void k3k_quantize_row_q8_0(const float *x, void *y, int64_t n);
@@ -98,7 +116,19 @@ typedef struct {
     /* F32 and F16 rows only: attention over a cache of this type, and which path provides it */
     k3k_kv_dot_fn kv_dot;
     k3k_kv_axpy_fn kv_axpy;
+    k3k_kv_dot_rows_fn kv_dot_rows;   /* NULL: kv_dot row by row */
+    k3k_kv_axpy_rows_fn kv_axpy_rows; /* NULL: kv_axpy row by row */
+    k3k_kv_round_fn kv_round;         /* F16 only */
+    void (*kv_widen)(const void *src, float *dst, int n); /* F16 only: halves to floats */
+    /* F32/F16: nk cache rows (row_stride bytes apart) widened and transposed, kt[d * kt_stride + j] = row j's d */
+    void (*kv_widen_t)(const void *rows, size_t row_stride, int nk, int hd, float *kt, int kt_stride);
     const char *kv_path;
+    /* F32 row only: the tiled attention's float micro-kernels (k3k_fa_micro.h), and which path provides them */
+    void (*fa_scores)(const float *q, size_t q_stride, int rows, const float *kt, int hd, float scale, float *s,
+                      size_t s_stride);
+    void (*fa_exp)(float *x, int n, float m);
+    void (*fa_pv)(float *acc, const float *p, int n, const float *vb, int hd);
+    const char *fa_path;
     /* F32 row only: the gated delta rule's state-column loops, and which path provides them */
     k3k_gdn_decay_dot_fn gdn_decay_dot;
     k3k_gdn_update_dot_fn gdn_update_dot;
@@ -148,6 +178,7 @@ void k3k_force_generic(int on);
  * every build; a path not compiled for this architecture returns 0 and touches nothing. */
 int k3k_install_x86_avx2(k3k_type_traits *table);
 int k3k_install_x86_avx512(k3k_type_traits *table);
+void k3k_install_x86_avx512_fa(k3k_type_traits *table); /* called by k3k_install_x86_avx512 */
 int k3k_install_arm_neon(k3k_type_traits *table);
 /* aarch64: the packed-layout kernels, dotprod (installed by k3k_install_arm_neon) and i8mm (HWCAP2). */
 void k3k_install_arm_neon_packed(k3k_type_traits *table);

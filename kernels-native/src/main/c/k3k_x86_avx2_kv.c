@@ -3,7 +3,11 @@
 #include "k3k_internal.h"
 
 #if defined(__x86_64__)
+#include <string.h>
+#include "k3k_fa_micro.h"
 #include "k3k_x86_avx2.h"
+
+K3K_FA_MICRO(AVX2 static, avx2)
 
 AVX2 static float kv_dot_f16(const float *q, const void *vk, int n) {
     const k3k_half *k = vk;
@@ -53,7 +57,101 @@ AVX2 static void kv_axpy_f32(float *acc, float p, const void *vv, int n) {
     for (; d < n; d++) acc[d] += p * v[d];
 }
 
+/* A GQA group's rows against one F16 row: the row is widened once into L1, then each query row takes the F32
+ * dot or axpy, which match the F16 ones bit for bit (the widening is exact, the order of operations is the
+ * same). Rows longer than the buffer go through the F16 loops. */
+#define WIDE_MAX 1024
+AVX2 static void widen(const k3k_half *h, float *f, int n) {
+    int d = 0;
+    for (; d + 8 <= n; d += 8) _mm256_storeu_ps(f + d, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) (h + d))));
+    for (; d < n; d++) f[d] = H2F(h[d]);
+}
+
+AVX2 static void kv_widen_f16(const void *src, float *dst, int n) { widen(src, dst, n); }
+
+AVX2 static void kv_dot_rows_f16(const float *q, size_t q_stride, int rows, const void *k, int n, float *out,
+                                 size_t out_stride) {
+    float wide[WIDE_MAX];
+    const int fits = n <= WIDE_MAX;
+    if (fits) widen(k, wide, n);
+    for (int r = 0; r < rows; r++)
+        out[(size_t) r * out_stride] = fits ? kv_dot_f32(q + (size_t) r * q_stride, wide, n) : kv_dot_f16(q + (size_t) r * q_stride, k, n);
+}
+
+AVX2 static void kv_axpy_rows_f16(float *acc, size_t acc_stride, const float *p, size_t p_stride, int rows,
+                                  const void *v, int n) {
+    float wide[WIDE_MAX];
+    const int fits = n <= WIDE_MAX;
+    if (fits) widen(v, wide, n);
+    for (int r = 0; r < rows; r++) {
+        if (fits) kv_axpy_f32(acc + (size_t) r * acc_stride, p[(size_t) r * p_stride], wide, n);
+        else kv_axpy_f16(acc + (size_t) r * acc_stride, p[(size_t) r * p_stride], v, n);
+    }
+}
+
+/* Round-to-nearest-even through F16C, as the portable converter rounds. */
+AVX2 static void kv_round_f16(float *x, int n) {
+    int d = 0;
+    for (; d + 8 <= n; d += 8)
+        _mm256_storeu_ps(x + d, _mm256_cvtph_ps(_mm256_cvtps_ph(_mm256_loadu_ps(x + d), _MM_FROUND_TO_NEAREST_INT)));
+    for (; d < n; d++) x[d] = H2F(_cvtss_sh(x[d], _MM_FROUND_TO_NEAREST_INT));
+}
+
+/* Eight rows of eight floats, transposed in registers and stored as eight columns of kt. */
+AVX2 static void store_transposed8(__m256 r[8], float *kt, int kt_stride) {
+    __m256 t[8], u[8];
+    for (int i = 0; i < 8; i += 2) {
+        t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+        t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int i = 0; i < 8; i += 4) {
+        u[i] = _mm256_shuffle_ps(t[i], t[i + 2], 0x44);
+        u[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], 0xEE);
+        u[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+        u[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
+    }
+    for (int i = 0; i < 4; i++) {
+        _mm256_storeu_ps(kt + (size_t) i * kt_stride, _mm256_permute2f128_ps(u[i], u[i + 4], 0x20));
+        _mm256_storeu_ps(kt + (size_t) (i + 4) * kt_stride, _mm256_permute2f128_ps(u[i], u[i + 4], 0x31));
+    }
+}
+
+/* kv_widen_t in 8 x 8 tiles (F16C widening, register transposes); the ragged edges element by element. */
+#define WIDEN_T(NAME, ELEM, LOAD8, ONE)                                                                           \
+    AVX2 static void NAME(const void *rows, size_t row_stride, int nk, int hd, float *kt, int kt_stride) {          \
+        const uint8_t *base = rows;                                                                                \
+        int j = 0;                                                                                                 \
+        for (; j + 8 <= nk; j += 8) {                                                                              \
+            int d = 0;                                                                                             \
+            for (; d + 8 <= hd; d += 8) {                                                                          \
+                __m256 r[8];                                                                                       \
+                for (int i = 0; i < 8; i++) r[i] = LOAD8((const ELEM *) (base + (size_t) (j + i) * row_stride) + d); \
+                store_transposed8(r, kt + (size_t) d * kt_stride + j, kt_stride);                                  \
+            }                                                                                                      \
+            for (; d < hd; d++)                                                                                    \
+                for (int i = 0; i < 8; i++)                                                                        \
+                    kt[(size_t) d * kt_stride + j + i] = ONE(((const ELEM *) (base + (size_t) (j + i) * row_stride))[d]); \
+        }                                                                                                          \
+        for (; j < nk; j++)                                                                                        \
+            for (int d = 0; d < hd; d++)                                                                           \
+                kt[(size_t) d * kt_stride + j] = ONE(((const ELEM *) (base + (size_t) j * row_stride))[d]);         \
+    }
+#define LOAD8_F16(p) _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) (p)))
+#define ONE_F32(x) (x)
+WIDEN_T(kv_widen_t_f16, k3k_half, LOAD8_F16, H2F)
+WIDEN_T(kv_widen_t_f32, float, _mm256_loadu_ps, ONE_F32)
+
 void k3k_install_x86_avx2_kv(k3k_type_traits *t) {
+    t[K3K_F16].kv_widen_t = kv_widen_t_f16;
+    t[K3K_F32].kv_widen_t = kv_widen_t_f32;
+    t[K3K_F16].kv_dot_rows = kv_dot_rows_f16;
+    t[K3K_F16].kv_axpy_rows = kv_axpy_rows_f16;
+    t[K3K_F16].kv_round = kv_round_f16;
+    t[K3K_F16].kv_widen = kv_widen_f16;
+    t[K3K_F32].fa_scores = k3k_fa_scores_avx2;
+    t[K3K_F32].fa_exp = k3k_fa_exp_avx2;
+    t[K3K_F32].fa_pv = k3k_fa_pv_avx2;
+    t[K3K_F32].fa_path = "avx2";
     t[K3K_F16].kv_dot = kv_dot_f16;
     t[K3K_F16].kv_axpy = kv_axpy_f16;
     t[K3K_F32].kv_dot = kv_dot_f32;

@@ -286,6 +286,7 @@ int k3k_install_x86_avx512(k3k_type_traits *t) {
     t[K3K_Q4_K].packed_pair_path = "avx512vnni";
     t[K3K_Q6_K].packed_pair = q6_Kx16_vnni;
     t[K3K_Q6_K].packed_pair_path = "avx512vnni";
+    k3k_install_x86_avx512_fa(t);
     return 1;
 }
 

@@ -1,5 +1,7 @@
 /* Norms, RoPE, attention and the element-wise ops against direct double-precision formulas. */
+#include <string.h>
 #include "k3k_test.h"
+#include "../k3k_fa_micro.h"
 
 static int close_rel(const float *a, const double *b, int n, double rel) {
     int bad = 0;
@@ -222,6 +224,43 @@ static void exact_tiles_case(k3k_pool *pool, int kv_type, int window) {
     free(q); free(kf); free(vf); free(kh); free(vh); free(batch); free(alone);
 }
 
+/* Several sequences in one k3k_attention_seqs call equal each sequence alone, bit for bit: decode steps and a
+ * prompt chunk at different lengths, each over its own cache, one long enough for the tiled kernel and one with
+ * no query at all; on one worker and on the pool (where decode steps take one-token tiles). */
+static void sequences_case(k3k_pool *pool, int kv_type) {
+    enum { NS = 5, NH = 8, NKV = 2, HD = 64 };
+    const int tokens[NS] = {1, 1, 6, 0, 1}, keys[NS] = {40, 97, 70, 12, 600};
+    const size_t row_bytes = k3k_row_bytes(kv_type, NKV * HD);
+    int64_t qa[NS], ka[NS], va[NS], oa[NS];
+    int32_t nt[NS], p0[NS], nk[NS];
+    float *q[NS], *together[NS], *alone[NS];
+    void *k[NS], *v[NS];
+    for (int i = 0; i < NS; i++) {
+        const int n = keys[i] * NKV * HD, nq = tokens[i] * NH * HD;
+        float *kf = test_random_floats(n, 1.0f), *vf = test_random_floats(n, 1.0f);
+        k[i] = malloc(row_bytes * keys[i]);
+        v[i] = malloc(row_bytes * keys[i]);
+        CHECK(k3k_quantize(kv_type, kf, k[i], n) == 0 && k3k_quantize(kv_type, vf, v[i], n) == 0, "cache rows");
+        free(kf); free(vf);
+        q[i] = test_random_floats(nq > 0 ? nq : 1, 1.0f);
+        together[i] = calloc(nq > 0 ? nq : 1, sizeof(float));
+        alone[i] = calloc(nq > 0 ? nq : 1, sizeof(float));
+        qa[i] = (intptr_t) q[i]; ka[i] = (intptr_t) k[i]; va[i] = (intptr_t) v[i]; oa[i] = (intptr_t) together[i];
+        nt[i] = tokens[i]; p0[i] = keys[i] - tokens[i]; nk[i] = keys[i];
+    }
+    CHECK(k3k_attention_seqs(pool, NS, qa, ka, va, oa, nt, p0, nk, kv_type, NH, NKV, HD, 0.125f, 1, 0) == 0, "sequences");
+    for (int i = 0; i < NS; i++) {
+        CHECK(k3k_attention(pool, q[i], k[i], v[i], kv_type, alone[i], tokens[i], p0[i], keys[i], NH, NKV, HD, 0.125f, 1, 0) == 0,
+              "alone");
+        CHECK(memcmp(together[i], alone[i], sizeof(float) * tokens[i] * NH * HD) == 0,
+              "sequences kv %d: sequence %d (%d tokens, %d keys) equals its call alone", kv_type, i, tokens[i], keys[i]);
+        free(q[i]); free(together[i]); free(alone[i]); free(k[i]); free(v[i]);
+    }
+    nt[0] = -1;
+    CHECK(k3k_attention_seqs(pool, NS, qa, ka, va, oa, nt, p0, nk, kv_type, NH, NKV, HD, 0.125f, 1, 0) == -1,
+          "sequences: a negative token count is rejected");
+}
+
 /* Quantised caches (Q8_0, Q4_0): the ISA path (the type's vec_dot) equals the generic C within f32 summation
  * order, at odd key counts, a window and head sizes of one and three blocks. */
 static void quant_attention_case(int kv_type, int nk, int hd, int window) {
@@ -301,7 +340,58 @@ static void flash_case(k3k_pool *pool, int kv_type, int nt, int nk, int hd, int 
     free(q); free(kf); free(vf); free(kh); free(vh); free(kq); free(vq); free(qref); free(out); free(ref); free(s);
 }
 
+/* The tiled kernel's float micro-kernels: this CPU's path equals the generic C bit for bit (the same C, vectorised),
+ * at head sizes with and without a 32-wide tail and partial blocks; the exponential is within 2 ulp of libm's. */
+static void test_fa_micro(void) {
+    enum { BK = K3K_FA_BK };
+    k3k_force_generic(1);
+    const k3k_type_traits g = *k3k_traits(K3K_F32);
+    k3k_force_generic(0);
+    const k3k_type_traits *f = k3k_traits(K3K_F32);
+    const int hds[] = {37, 64, 128};
+    for (int i = 0; i < 3; i++) {
+        const int hd = hds[i], rows = 5;
+        float *q = test_random_floats(rows * hd, 1.0f), *kt = test_random_floats(hd * BK, 1.0f), *vb = test_random_floats(BK * hd, 1.0f);
+        float sg[5 * BK], sf[5 * BK];
+        g.fa_scores(q, hd, rows, kt, hd, 0.3f, sg, BK);
+        f->fa_scores(q, hd, rows, kt, hd, 0.3f, sf, BK);
+        CHECK(memcmp(sg, sf, sizeof sg) == 0, "fa_scores %s head %d: equals generic", f->fa_path, hd);
+        double want = 0.0;
+        for (int d = 0; d < hd; d++) want += (double) q[hd + d] * kt[d * BK + 7];
+        CHECK(fabs(sg[BK + 7] - 0.3 * want) <= 1e-5 * (1.0 + fabs(want)), "fa_scores head %d: row 1 key 7", hd);
+        for (int n = 1; n <= BK; n += 10) {
+            float ag[128] = {0}, af[128] = {0}, p[BK];
+            for (int j = 0; j < n; j++) p[j] = (float) (j + 1) / (float) n;
+            g.fa_pv(ag, p, n, vb, hd);
+            f->fa_pv(af, p, n, vb, hd);
+            CHECK(memcmp(ag, af, sizeof(float) * hd) == 0, "fa_pv %s head %d keys %d: equals generic", f->fa_path, hd, n);
+            double w = 0.0;
+            for (int j = 0; j < n; j++) w += (double) p[j] * vb[j * hd + hd - 1];
+            CHECK(fabs(ag[hd - 1] - w) <= 1e-5 * (1.0 + fabs(w)), "fa_pv head %d keys %d: last dimension", hd, n);
+        }
+        free(q); free(kt); free(vb);
+    }
+    float xg[203], xf[203];
+    for (int i = 0; i < 203; i++) xg[i] = xf[i] = -90.0f + 0.4437f * (float) i; /* -90 .. 0 */
+    xg[202] = xf[202] = 0.0f;
+    g.fa_exp(xg, 203, 0.0f);
+    f->fa_exp(xf, 203, 0.0f);
+    CHECK(memcmp(xg, xf, sizeof xg) == 0, "fa_exp %s: equals generic", f->fa_path);
+    int worst = 0;
+    for (int i = 0; i < 203; i++) {
+        const float x = i == 202 ? 0.0f : -90.0f + 0.4437f * (float) i, want = expf(x);
+        if (x < -87.0f) continue; /* clamped to e^-87 there */
+        int32_t a, b;
+        memcpy(&a, &xg[i], 4);
+        memcpy(&b, &want, 4);
+        if (abs(a - b) > worst) worst = abs(a - b);
+    }
+    CHECK(worst <= 2, "fa_exp: %d ulp from libm's expf at worst (at most 2)", worst);
+    CHECK(xg[202] == 1.0f, "fa_exp(0) = 1");
+}
+
 static void test_flash(void) {
+    test_fa_micro();
     k3k_pool *pool = k3k_pool_create(3, NULL, 0, NULL, K3K_AI_NEVER);
     for (int generic = 0; generic < 2; generic++) {
         k3k_force_generic(generic);
@@ -368,7 +458,17 @@ void test_ops(void) {
         exact_tiles_case(pool, K3K_F32, 0);
         exact_tiles_case(pool, K3K_F16, 0);
         exact_tiles_case(pool, K3K_F16, 45);
+        k3k_force_generic(1);
+        exact_tiles_case(pool, K3K_F16, 0);
+        k3k_force_generic(0);
         k3k_pool_destroy(pool);
+        for (int threads = 1; threads <= 2; threads++) {
+            k3k_pool *p = threads > 1 ? k3k_pool_create(threads, NULL, 0, NULL, K3K_AI_NEVER) : NULL;
+            sequences_case(p, K3K_F16);
+            sequences_case(p, K3K_F32);
+            sequences_case(p, K3K_Q8_0);
+            if (p) k3k_pool_destroy(p);
+        }
     }
     for (int t = 0; t < 2; t++) {
         const int type = t ? K3K_Q4_0 : K3K_Q8_0;

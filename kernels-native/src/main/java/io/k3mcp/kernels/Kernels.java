@@ -2,6 +2,7 @@ package io.k3mcp.kernels;
 
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
+import java.util.List;
 
 /**
  * Every piece of arithmetic a forward pass needs. Two implementations: {@link ReferenceKernels}
@@ -150,6 +151,19 @@ public interface Kernels extends AutoCloseable {
     void attention(FloatBuffer q, ByteBuffer k, ByteBuffer v, GgmlType kvType, FloatBuffer out,
                    int nTokens, int pos0, int nKeys, int nHeads, int nKvHeads, int headDim,
                    float scale, boolean causal, int window);
+
+    /**
+     * {@link #attention(FloatBuffer, ByteBuffer, ByteBuffer, GgmlType, FloatBuffer, int, int, int, int, int, int, float,
+     * boolean, int)} for several sequences, each over its own cache (a batched decode step): every output equals
+     * the one-sequence call's. An implementation may run them in one pass.
+     */
+    default void attention(List<AttentionSequence> seqs, GgmlType kvType, int nHeads, int nKvHeads, int headDim,
+                           float scale, boolean causal, int window) {
+        for (AttentionSequence s : seqs) {
+            attention(s.q(), s.k(), s.v(), kvType, s.out(), s.nTokens(), s.pos0(), s.nKeys(), nHeads, nKvHeads, headDim,
+                scale, causal, window);
+        }
+    }
 
     // ---- element-wise ----------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ import com.sun.jna.NativeLibrary;
  */
 final class NativeLib {
     /** Must equal K3K_ABI_VERSION in k3k.h. */
-    static final int ABI_VERSION = 7;
+    static final int ABI_VERSION = 8;
     static final int PLACEMENT_FIELDS = 9;
 
     static final NativeAvailability STATUS = load("k3kernels");
@@ -80,6 +80,10 @@ final class NativeLib {
 
     static native int k3k_attention(long pool, long q, long k, long v, int kvType, long out, int nTokens, int pos0,
                                     int nKeys, int nHeads, int nKvHeads, int headDim, float scale, int causal, int window);
+
+    static native int k3k_attention_seqs(long pool, int nSeqs, long[] q, long[] k, long[] v, long[] out, int[] nTokens,
+                                         int[] pos0, int[] nKeys, int kvType, int nHeads, int nKvHeads, int headDim,
+                                         float scale, int causal, int window);
 
     static native void k3k_set_flash(int mode);
 

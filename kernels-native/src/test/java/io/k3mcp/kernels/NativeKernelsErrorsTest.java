@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Bad arguments never reach C: they are refused with a message naming the argument. */
@@ -61,6 +62,14 @@ class NativeKernelsErrorsTest {
                 () -> nk.attention(x, w, w, GgmlType.Q8_0, x, 1, 0, 1, 1, 1, 48, 1f, true, 0));
             assertTrue(ragged.getMessage().contains("head size 48 is not a multiple of Q8_0's block of 32"), ragged.getMessage());
             assertThrows(IllegalArgumentException.class, () -> nk.attention(x, w, w, GgmlType.F32, x, 1, 0, 1, 3, 2, 16, 1f, true, 0));
+            // a batch whose second sequence's queries are shorter than its token count says: refused before the call
+            FloatBuffer q64 = Buffers.floats(64);
+            ByteBuffer kv = Buffers.bytes(64 * 4 * 8);
+            List<AttentionSequence> seqs = List.of(new AttentionSequence(q64, kv, kv, Buffers.floats(64), 1, 0, 8),
+                new AttentionSequence(q64, kv, kv, Buffers.floats(128), 2, 0, 8));
+            IllegalArgumentException shortQ = assertThrows(IllegalArgumentException.class,
+                () -> nk.attention(seqs, GgmlType.F32, 1, 1, 64, 1f, true, 0));
+            assertTrue(shortQ.getMessage().contains("attention q"), shortQ.getMessage());
             assertThrows(UnsupportedOperationException.class, () -> nk.quantize(GgmlType.Q4_K, Buffers.floats(256), Buffers.bytes(256), 256));
             assertThrows(IllegalArgumentException.class, () -> nk.dequantize(GgmlType.Q4_0, w, x, 33));
             IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,

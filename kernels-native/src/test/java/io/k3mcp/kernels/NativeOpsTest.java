@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -183,6 +185,42 @@ class NativeOpsTest {
     void quantisedAttention(GgmlType kvType, int nTokens, int nKeys, int headDim, int window) {
         new AttentionCase(kvType, nTokens, nKeys - nTokens, nKeys, 6, 2, headDim, true, window)
             .check(new Random(kvType.id * 31L + nKeys), 1e-5f);
+    }
+
+    /**
+     * A batched decode step's attention: several sequences, each over its own cache (decode steps, a prompt
+     * chunk, one long enough for the tiled kernel), in one native call: each equals its own call bit for bit
+     * and the reference within the per-path tolerances above.
+     */
+    @ParameterizedTest
+    @CsvSource({"F16", "F32", "Q8_0"})
+    void sequencesInOneCall(GgmlType kvType) {
+        Random rnd = new Random(kvType.id * 101L);
+        int heads = 8;
+        int kvHeads = 2;
+        int headDim = 64;
+        int[] tokens = {1, 1, 6, 1};
+        int[] keys = {40, 97, 70, 600};
+        float scale = 0.125f;
+        List<AttentionSequence> seqs = new ArrayList<>();
+        for (int i = 0; i < tokens.length; i++) {
+            int kvElements = keys[i] * kvHeads * headDim;
+            seqs.add(new AttentionSequence(random(rnd, tokens[i] * heads * headDim, 1.0),
+                TestBlocks.randomBlocks(kvType, kvElements / kvType.blockSize, rnd),
+                TestBlocks.randomBlocks(kvType, kvElements / kvType.blockSize, rnd), Buffers.floats(tokens[i] * heads * headDim),
+                tokens[i], keys[i] - tokens[i], keys[i]));
+        }
+        nk.attention(seqs, kvType, heads, kvHeads, headDim, scale, true, 0);
+        for (AttentionSequence s : seqs) {
+            int n = s.nTokens() * heads * headDim;
+            FloatBuffer alone = Buffers.floats(n);
+            FloatBuffer want = Buffers.floats(n);
+            nk.attention(s.q(), s.k(), s.v(), kvType, alone, s.nTokens(), s.pos0(), s.nKeys(), heads, kvHeads, headDim, scale, true, 0);
+            REF.attention(s.q(), s.k(), s.v(), kvType, want, s.nTokens(), s.pos0(), s.nKeys(), heads, kvHeads, headDim, scale, true, 0);
+            String what = kvType + " sequence of " + s.nTokens() + " tokens over " + s.nKeys() + " keys";
+            assertArrayEquals(TestBlocks.array(alone, n), TestBlocks.array(s.out(), n), 0.0f, what + ": equals its own call");
+            assertClose(want, s.out(), n, kvType == GgmlType.F16 && s.nKeys() >= 512 ? 2e-3f : 1e-5f, what + ": reference");
+        }
     }
 
     @Test

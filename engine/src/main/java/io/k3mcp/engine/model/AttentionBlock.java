@@ -1,10 +1,15 @@
 package io.k3mcp.engine.model;
 
+import io.k3mcp.kernels.AttentionSequence;
 import io.k3mcp.kernels.Buffers;
+import io.k3mcp.kernels.GgmlType;
 import io.k3mcp.kernels.Kernels;
 
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The attention sub-block of one layer: Q/K/V projections (+ biases), per-head q/k norms (and gemma4's
@@ -49,28 +54,40 @@ final class AttentionBlock {
         if (s.kvLayer() == il) {
             writeKeysValues(buf, il, lw, s, segments, n, factors);
         }
-        for (Segment g : segments) {
-            // each sequence's cache has its own KV type, so its own rotation of q and of the attention output
-            KvCache cache = g.cache();
-            KvRotation rot = cache.rotation();
-            FloatBuffer qg = rows(q, g, s.qDim());
-            FloatBuffer att = rows(buf.att, g, s.qDim());
-            if (rot.k() > 0) {
-                kernels.hadamard(qg, rot.k(), g.n() * s.qDim() / rot.k());
-            }
-            int first = cache.firstPosition(s.kvLayer());
-            kernels.attention(qg, cache.keys(s.kvLayer()), cache.values(s.kvLayer()), cache.type(), att, g.n(),
-                    g.pos0() - first, g.pos0() + g.n() - first, s.nHead(), s.nKvHead(), d,
-                    c.attnScale(), true, s.sliding() ? c.slidingWindow() : 0);
-            if (rot.v() > 0) {
-                kernels.hadamard(att, rot.v(), g.n() * s.qDim() / rot.v());
-            }
-        }
+        attend(buf, q, s, segments);
         // the hybrids' output gate multiplies the attention output once it is back in the unrotated basis
         if (buf.attGate != null) {
             kernels.sigmoidMul(buf.att, buf.attGate, buf.att, n * s.qDim());
         }
         lw.wo().multiply(kernels, buf.att, buf.proj, n);
+    }
+
+    /**
+     * Attention for every segment, the segments whose caches share a KV type in one kernel call. Each sequence's
+     * cache has its own type, so its own rotation of q (before) and of the attention output (after).
+     */
+    private void attend(ForwardBuffers buf, FloatBuffer q, LayerShape s, List<Segment> segments) {
+        int d = s.headDim();
+        Map<GgmlType, List<AttentionSequence>> byType = new EnumMap<>(GgmlType.class);
+        for (Segment g : segments) {
+            KvCache cache = g.cache();
+            FloatBuffer qg = rows(q, g, s.qDim());
+            if (cache.rotation().k() > 0) {
+                kernels.hadamard(qg, cache.rotation().k(), g.n() * s.qDim() / cache.rotation().k());
+            }
+            int first = cache.firstPosition(s.kvLayer());
+            byType.computeIfAbsent(cache.type(), t -> new ArrayList<>()).add(new AttentionSequence(qg,
+                cache.keys(s.kvLayer()), cache.values(s.kvLayer()), rows(buf.att, g, s.qDim()), g.n(), g.pos0() - first,
+                g.pos0() + g.n() - first));
+        }
+        byType.forEach((type, seqs) -> kernels.attention(seqs, type, s.nHead(), s.nKvHead(), d, c.attnScale(), true,
+            s.sliding() ? c.slidingWindow() : 0));
+        for (Segment g : segments) {
+            KvRotation rot = g.cache().rotation();
+            if (rot.v() > 0) {
+                kernels.hadamard(rows(buf.att, g, s.qDim()), rot.v(), g.n() * s.qDim() / rot.v());
+            }
+        }
     }
 
     private void writeKeysValues(ForwardBuffers buf, int il, LayerWeights lw, LayerShape s, List<Segment> segments, int n,

@@ -1,0 +1,17 @@
+/* The tiled attention's float micro-kernels (k3k_fa_micro.h) compiled for AVX-512: the same C as every other
+ * path, vectorised sixteen lanes wide, so the same bits. Installed by k3k_install_x86_avx512. */
+#include "k3k_internal.h"
+
+#if defined(__x86_64__)
+#include <string.h>
+#include "k3k_fa_micro.h"
+
+K3K_FA_MICRO(__attribute__((target("avx512f,avx512vl,avx512dq"))) static, avx512)
+
+void k3k_install_x86_avx512_fa(k3k_type_traits *t) {
+    t[K3K_F32].fa_scores = k3k_fa_scores_avx512;
+    t[K3K_F32].fa_exp = k3k_fa_exp_avx512;
+    t[K3K_F32].fa_pv = k3k_fa_pv_avx512;
+    t[K3K_F32].fa_path = "avx512";
+}
+#endif
