@@ -154,10 +154,17 @@ static void attend_one(const attn_task *a, const attn_seq *s, int t, int h, floa
     visible(a, s, t, &j0, &j1);
     for (int d = 0; d < hd; d++) qc[d] = q[d];
     round_to_cache(a, qc, hd);
-    for (int j = j0; j < j1; j++) scores[j - j0] = a->tr->kv_dot(qc, kbase + (size_t) j * kv_row, hd) * a->scale;
+    const size_t head_bytes = (size_t) hd * elem;
+    for (int j = j0; j < j1; j++) {
+        k3k_prefetch_bytes(kbase + (size_t) (j + K3K_KV_AHEAD) * kv_row, head_bytes);
+        scores[j - j0] = a->tr->kv_dot(qc, kbase + (size_t) j * kv_row, hd) * a->scale;
+    }
     softmax_row(a, scores - j0, j0, j1);
     for (int d = 0; d < hd; d++) acc[d] = 0.0f;
-    for (int j = j0; j < j1; j++) a->tr->kv_axpy(acc, scores[j - j0], vbase + (size_t) j * kv_row, hd);
+    for (int j = j0; j < j1; j++) {
+        k3k_prefetch_bytes(vbase + (size_t) (j + K3K_KV_AHEAD) * kv_row, head_bytes);
+        a->tr->kv_axpy(acc, scores[j - j0], vbase + (size_t) j * kv_row, hd);
+    }
     for (int d = 0; d < hd; d++) out[d] = acc[d];
 }
 
@@ -202,9 +209,12 @@ static void attend_tile(const attn_task *a, const attn_seq *s, int tile, float *
                 const int r0 = (t - t0) * group;
                 float *sc = scores + (size_t) r0 * stride - j0;
                 const int b0 = j0 > jb ? j0 : jb, b1 = j1 < jb + EXACT_BK ? j1 : jb + EXACT_BK;
-                for (int j = b0; j < b1; j++)
+                const uint8_t *rows = pass == 0 ? kbase : vbase;
+                for (int j = b0; j < b1; j++) {
+                    if (t == t0) k3k_prefetch_bytes(rows + (size_t) (j + K3K_KV_AHEAD) * kv_row, (size_t) hd * elem);
                     if (pass == 0) dot_rows(a, qc + (size_t) r0 * hd, hd, group, kbase + (size_t) j * kv_row, sc + j, stride);
                     else axpy_rows(a, acc + (size_t) r0 * hd, hd, sc + j, stride, group, vbase + (size_t) j * kv_row);
+                }
                 if (pass == 0)
                     for (int r = r0; r < r0 + group; r++)
                         for (int j = b0; j < b1; j++) scores[(size_t) r * stride - j0 + j] *= a->scale;
@@ -231,6 +241,8 @@ static void attend_one_quant(const attn_task *a, const attn_seq *sq, int t, int 
     float m = -INFINITY, sum = 0.0f;
     for (int j = j0; j < j1; j++) {
         float s;
+        k3k_prefetch_bytes(kbase + (size_t) (j + K3K_KV_AHEAD) * kv_row, head_bytes);
+        k3k_prefetch_bytes(vbase + (size_t) (j + K3K_KV_AHEAD) * kv_row, head_bytes);
         tr->dot(hd, &s, kbase + (size_t) j * kv_row, qq);
         s *= a->scale;
         float ms = 1.0f, vs = 1.0f;

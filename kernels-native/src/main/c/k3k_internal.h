@@ -102,6 +102,14 @@ static inline size_t k3k_row_bytes(int type, int64_t n) {
     return (size_t) (n / k3k_block_size(type)) * (size_t) k3k_type_size(type);
 }
 
+/* A read hint for the lines of [p, p + bytes): a KV head's cache row is a few lines every n_kv_heads * head_dim
+ * elements, so a walk over positions crosses a page every row or two, where the hardware prefetchers stop;
+ * attention prefetches K3K_KV_AHEAD rows ahead (a hint past the cache's end never faults). */
+#define K3K_KV_AHEAD 8
+static inline void k3k_prefetch_bytes(const void *p, size_t bytes) {
+    for (size_t off = 0; off < bytes; off += 64) __builtin_prefetch((const char *) p + off, 0, 3);
+}
+
 /* One row of the dispatch table: the dot this process uses for a weight type, and why. */
 typedef struct {
     k3k_vec_dot_fn dot;

@@ -1,0 +1,47 @@
+/* Attention kernel timings on one 2-worker pool over an F16 cache: decoding one token at depth and a 512-token
+ * prefill chunk at depth, TinyLlama-1.1B's head layout (32/4 heads of 64) and Qwen3-0.6B's (16/8 of 128), the
+ * best of several calls each. Not a test: scripts/bench-attention.sh runs it, alternated with an earlier
+ * commit's build for an A/B on a shared machine. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include "../k3k.h"
+#include "../k3k_internal.h"
+
+static double now(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double) t.tv_sec + (double) t.tv_nsec * 1e-9;
+}
+
+static void run(k3k_pool *pool, int heads, int kv_heads, int dim, int keys, int tokens, int reps) {
+    const size_t nq = (size_t) tokens * heads * dim, nkv = (size_t) keys * kv_heads * dim;
+    float *q = malloc(sizeof(float) * nq), *out = malloc(sizeof(float) * nq);
+    k3k_half *k = malloc(sizeof(k3k_half) * nkv), *v = malloc(sizeof(k3k_half) * nkv);
+    for (size_t i = 0; i < nq; i++) q[i] = (float) ((int) (i * 7 % 13) - 6) * 0.05f;
+    for (size_t i = 0; i < nkv; i++) {
+        k[i] = (k3k_half) (0x3000 + (uint16_t) ((i * 2654435761u) >> 24));
+        v[i] = (k3k_half) (0x3400 + (uint16_t) ((i * 40503u) >> 26));
+    }
+    double best = 1e9;
+    for (int r = 0; r <= reps; r++) { /* the first call warms up */
+        const double t0 = now();
+        k3k_attention(pool, q, k, v, K3K_F16, out, tokens, keys - tokens, keys, heads, kv_heads, dim, 0.125f, 1, 0);
+        const double dt = now() - t0;
+        if (r > 0 && dt < best) best = dt;
+    }
+    printf("heads %d/%d dim %d keys %d tokens %d: %.3f ms\n", heads, kv_heads, dim, keys, tokens, best * 1e3);
+    free(q); free(out); free(k); free(v);
+}
+
+int main(void) {
+    k3k_pool *pool = k3k_pool_create(2, NULL, 0, NULL, K3K_AI_NEVER);
+    run(pool, 32, 4, 64, 4096, 1, 50);
+    run(pool, 16, 8, 128, 4096, 1, 50);
+    run(pool, 32, 4, 64, 16384, 1, 20);
+    run(pool, 16, 8, 128, 16384, 1, 20);
+    run(pool, 32, 4, 64, 4096 + 512, 512, 3);
+    run(pool, 16, 8, 128, 4096 + 512, 512, 3);
+    k3k_pool_destroy(pool);
+    return 0;
+}
