@@ -115,29 +115,35 @@ static void dot_f16(int n, float *s, const void *vx, const void *vy) {
 }
 
 /* Attention inner loops over an F16 cache row. */
-static float kv_dot_f16(const float *q, const void *vk, int n) {
-    const uint16_t *k = vk;
-    float32x4_t a0 = vdupq_n_f32(0.0f), a1 = a0;
+/* F16 cache rows widened to f32 (exact) and floats rounded through f16 (round to nearest even, as the portable
+ * converter), eight and four at a time. */
+static void kv_widen_f16(const void *src, float *dst, int n) {
+    const uint16_t *h = src;
     int d = 0;
     for (; d + 8 <= n; d += 8) {
-        const float16x8_t hk = vreinterpretq_f16_u16(vld1q_u16(k + d));
-        a0 = vfmaq_f32(a0, vld1q_f32(q + d), vcvt_f32_f16(vget_low_f16(hk)));
-        a1 = vfmaq_f32(a1, vld1q_f32(q + d + 4), vcvt_high_f32_f16(hk));
+        const float16x8_t hv = vreinterpretq_f16_u16(vld1q_u16(h + d));
+        vst1q_f32(dst + d, vcvt_f32_f16(vget_low_f16(hv)));
+        vst1q_f32(dst + d + 4, vcvt_high_f32_f16(hv));
     }
-    float s = vaddvq_f32(vaddq_f32(a0, a1));
-    for (; d < n; d++) s += q[d] * H2F(k[d]);
-    return s;
+    for (; d < n; d++) dst[d] = H2F(h[d]);
 }
 
-static void kv_axpy_f16(float *acc, float p, const void *vv, int n) {
-    const uint16_t *v = vv;
-    int d = 0;
-    for (; d + 8 <= n; d += 8) {
-        const float16x8_t hv = vreinterpretq_f16_u16(vld1q_u16(v + d));
-        vst1q_f32(acc + d, vfmaq_n_f32(vld1q_f32(acc + d), vcvt_f32_f16(vget_low_f16(hv)), p));
-        vst1q_f32(acc + d + 4, vfmaq_n_f32(vld1q_f32(acc + d + 4), vcvt_high_f32_f16(hv), p));
+static void kv_widen_t_f16(const void *rows, size_t row_stride, int nk, int hd, float *kt, int kt_stride) {
+    float wide[512];
+    for (int j = 0; j < nk; j++) {
+        const uint16_t *h = (const uint16_t *) ((const uint8_t *) rows + (size_t) j * row_stride);
+        for (int d0 = 0; d0 < hd; d0 += 512) {
+            const int n = hd - d0 < 512 ? hd - d0 : 512;
+            kv_widen_f16(h + d0, wide, n);
+            for (int d = 0; d < n; d++) kt[(size_t) (d0 + d) * kt_stride + j] = wide[d];
+        }
     }
-    for (; d < n; d++) acc[d] += p * H2F(v[d]);
+}
+
+static void kv_round_f16(float *x, int n) {
+    int d = 0;
+    for (; d + 4 <= n; d += 4) vst1q_f32(x + d, vcvt_f32_f16(vcvt_f16_f32(vld1q_f32(x + d))));
+    for (; d < n; d++) x[d] = k3k_fp16_to_fp32(k3k_fp32_to_fp16(x[d]));
 }
 
 /* The gated delta rule's state-column loops: two registers hold the generic model's partial sums 0-3 and
@@ -206,8 +212,9 @@ int k3k_install_arm_neon(k3k_type_traits *t) {
     t[K3K_F32].gdn_decay_dot = gdn_decay_dot;
     t[K3K_F32].gdn_update_dot = gdn_update_dot;
     t[K3K_F32].gdn_path = "neon";
-    t[K3K_F16].kv_dot = kv_dot_f16;
-    t[K3K_F16].kv_axpy = kv_axpy_f16;
+    t[K3K_F16].kv_widen = kv_widen_f16;
+    t[K3K_F16].kv_widen_t = kv_widen_t_f16;
+    t[K3K_F16].kv_round = kv_round_f16;
     t[K3K_F16].kv_path = "neon";
     t[K3K_Q4_0].dot = dot_q4_0_q8_0;
     t[K3K_Q8_0].dot = dot_q8_0_q8_0;

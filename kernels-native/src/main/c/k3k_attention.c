@@ -1,9 +1,13 @@
-/* Scaled dot-product attention over an F32, F16, Q8_0 or Q4_0 key/value store, one (token, head) pair per
- * unit of work, spread over the pool. The q.k and p*v loops come from the dispatch table (vectorised per
- * ISA); quantised rows use the type's vec_dot against the query quantised to Q8_0 (per ISA too). */
+/* Scaled dot-product attention over an F32, F16, Q8_0 or Q4_0 key/value store, spread over the pool: F32/F16
+ * caches in units of query rows (a KV head's GQA group for a few tokens, or one (token, head) pair) walking the
+ * keys in blocks widened to f32 once per unit, the scores and p*v by the tiled kernel's micro-kernels
+ * (k3k_fa_micro.h, the same bits on every ISA); quantised rows use the type's vec_dot against the query
+ * quantised to Q8_0 (per ISA). */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include "k3k.h"
+#include "k3k_fa_micro.h"
 #include "k3k_internal.h"
 #include "k3k_pool.h"
 
@@ -28,40 +32,13 @@ typedef struct {
     int rows;         /* query rows a worker's scratch holds: the largest tile's tokens x the GQA group, or 1 */
     uint8_t *scratch; /* worker_scratch_bytes() per worker */
     const k3k_type_traits *tr;
+    const k3k_type_traits *micro; /* F32's row: the micro-kernels */
 } attn_task;
 
-/* Generic inner loops: eight interleaved partial sums, so the compiler can keep them in vector
- * registers and the order of additions does not depend on the ISA path's vector width. */
-float k3k_kv_dot_f32_generic(const float *q, const void *vk, int n) {
-    const float *k = vk;
-    float acc[8] = {0};
-    int d = 0;
-    for (; d + 8 <= n; d += 8)
-        for (int l = 0; l < 8; l++) acc[l] += q[d + l] * k[d + l];
-    float s = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
-    for (; d < n; d++) s += q[d] * k[d];
-    return s;
-}
-
-float k3k_kv_dot_f16_generic(const float *q, const void *vk, int n) {
-    const k3k_half *k = vk;
-    float acc[8] = {0};
-    int d = 0;
-    for (; d + 8 <= n; d += 8)
-        for (int l = 0; l < 8; l++) acc[l] += q[d + l] * k3k_fp16_to_fp32(k[d + l]);
-    float s = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
-    for (; d < n; d++) s += q[d] * k3k_fp16_to_fp32(k[d]);
-    return s;
-}
-
+/* acc += p * v over one F32 row (the quantised tiled path's dequantised V rows). */
 void k3k_kv_axpy_f32_generic(float *acc, float p, const void *vv, int n) {
     const float *v = vv;
     for (int d = 0; d < n; d++) acc[d] += p * v[d];
-}
-
-void k3k_kv_axpy_f16_generic(float *acc, float p, const void *vv, int n) {
-    const k3k_half *v = vv;
-    for (int d = 0; d < n; d++) acc[d] += p * k3k_fp16_to_fp32(v[d]);
 }
 
 void k3k_kv_widen_f16_generic(const void *src, float *dst, int n) {
@@ -107,122 +84,96 @@ static void round_to_cache(const attn_task *a, float *x, int n) {
     if (a->kv_f16 && n > 0) a->tr->kv_round(x, n);
 }
 
-/* rows query rows against cache row k, and rows accumulators += their probabilities times cache row v:
- * the type's row functions, or its one-row loops (the same bits either way). */
-static void dot_rows(const attn_task *a, const float *q, size_t q_stride, int rows, const uint8_t *k, float *out,
-                     size_t out_stride) {
-    if (a->tr->kv_dot_rows) {
-        a->tr->kv_dot_rows(q, q_stride, rows, k, a->head_dim, out, out_stride);
-        return;
-    }
-    for (int r = 0; r < rows; r++) out[(size_t) r * out_stride] = a->tr->kv_dot(q + (size_t) r * q_stride, k, a->head_dim);
-}
-
-static void axpy_rows(const attn_task *a, float *acc, size_t acc_stride, const float *p, size_t p_stride, int rows,
-                      const uint8_t *v) {
-    if (a->tr->kv_axpy_rows) {
-        a->tr->kv_axpy_rows(acc, acc_stride, p, p_stride, rows, v, a->head_dim);
-        return;
-    }
-    for (int r = 0; r < rows; r++) a->tr->kv_axpy(acc + (size_t) r * acc_stride, p[(size_t) r * p_stride], v, a->head_dim);
-}
-
 /* The softmax of one row's scores sc[j0..j1), in place, times 1/sum and rounded to the cache type. */
 static void softmax_row(const attn_task *a, float *sc, int j0, int j1) {
     float max = -INFINITY;
     for (int j = j0; j < j1; j++) if (sc[j] > max) max = sc[j];
+    if (j1 > j0) a->micro->fa_exp(sc + j0, j1 - j0, max);
     double sum = 0.0;
-    for (int j = j0; j < j1; j++) {
-        sc[j] = expf(sc[j] - max);
-        sum += sc[j];
-    }
+    for (int j = j0; j < j1; j++) sum += sc[j];
     const float inv = j1 > j0 ? (float) (1.0 / sum) : 0.0f;
     for (int j = j0; j < j1; j++) sc[j] *= inv;
     round_to_cache(a, sc + j0, j1 - j0);
 }
 
-/* Follows llama.cpp's CPU attention: q converted to the cache type, softmax with the running maximum
- * subtracted, probabilities converted to the cache type, values accumulated in f32. */
-static void attend_one(const attn_task *a, const attn_seq *s, int t, int h, float *scores, float *qc, float *acc) {
-    const int hd = a->head_dim, group = a->n_heads / a->n_kv_heads, kvh = h / group;
-    const size_t elem = a->kv_f16 ? sizeof(k3k_half) : sizeof(float);
-    const size_t kv_row = (size_t) a->n_kv_heads * hd * elem;
-    const uint8_t *kbase = s->k + (size_t) kvh * hd * elem, *vbase = s->v + (size_t) kvh * hd * elem;
-    const float *q = s->q + ((size_t) t * a->n_heads + h) * hd;
-    float *out = s->out + ((size_t) t * a->n_heads + h) * hd;
-    int j0, j1;
-    visible(a, s, t, &j0, &j1);
-    for (int d = 0; d < hd; d++) qc[d] = q[d];
-    round_to_cache(a, qc, hd);
-    const size_t head_bytes = (size_t) hd * elem;
-    for (int j = j0; j < j1; j++) {
-        k3k_prefetch_bytes(kbase + (size_t) (j + K3K_KV_AHEAD) * kv_row, head_bytes);
-        scores[j - j0] = a->tr->kv_dot(qc, kbase + (size_t) j * kv_row, hd) * a->scale;
-    }
-    softmax_row(a, scores - j0, j0, j1);
-    for (int d = 0; d < hd; d++) acc[d] = 0.0f;
-    for (int j = j0; j < j1; j++) {
-        k3k_prefetch_bytes(vbase + (size_t) (j + K3K_KV_AHEAD) * kv_row, head_bytes);
-        a->tr->kv_axpy(acc, scores[j - j0], vbase + (size_t) j * kv_row, hd);
-    }
-    for (int d = 0; d < hd; d++) out[d] = acc[d];
+/* Keys [j0, j1) of block [jb, je) token t sees; 0 when none. */
+static int visible_in_block(const attn_task *a, const attn_seq *s, int t, int jb, int je, int *j0, int *j1) {
+    visible(a, s, t, j0, j1);
+    if (*j0 < jb) *j0 = jb;
+    if (*j1 > je) *j1 = je;
+    return *j0 < *j1;
 }
 
-/* attend_one for a tile: one KV head's query heads for tile_tokens tokens, so each K and V row comes from
- * memory (and is widened) once per tile instead of once per (token, head): a long prefill reads the cache from
- * L3 otherwise, and a decode step's GQA group shares every row. The scores of all the tile's rows are kept
- * (rows x n_keys floats), so every row does exactly attend_one's arithmetic in its order: the results are
- * bit-identical. */
-#define EXACT_BK 64 /* keys per block: a block's K or V rows stay in L1 while every row of the tile uses them */
-static void attend_tile(const attn_task *a, const attn_seq *s, int tile, float *scores, float *qc, float *acc) {
-    const int hd = a->head_dim, group = a->n_heads / a->n_kv_heads, kvh = tile % a->n_kv_heads;
-    const int t0 = tile / a->n_kv_heads * s->tile_tokens;
-    const int t1 = t0 + s->tile_tokens < s->n_tokens ? t0 + s->tile_tokens : s->n_tokens, rows = (t1 - t0) * group;
-    const size_t elem = a->kv_f16 ? sizeof(k3k_half) : sizeof(float), kv_row = (size_t) a->n_kv_heads * hd * elem;
-    const size_t stride = scores_floats(a->max_keys, hd);
-    const uint8_t *kbase = s->k + (size_t) kvh * hd * elem, *vbase = s->v + (size_t) kvh * hd * elem;
+/* Follows llama.cpp's CPU attention: q converted to the cache type, softmax with the maximum subtracted,
+ * probabilities converted to the cache type, values accumulated in f32. One unit: tokens [t0, t1) of sequence
+ * s, query heads [h0, h1) of KV head kvh; its rows r = (t - t0) * (h1 - h0) + h - h0. Every row's scores over all
+ * its keys are kept (rows x n_keys floats); each key block of EXACT_BK rows is read, widened (K transposed)
+ * and prefetched once for all the unit's rows. A row's arithmetic does not depend on the unit around it (each
+ * score is its own sum over d, each accumulator adds its keys in order), so a GQA group's tile and its heads
+ * one by one give the same bits. */
+#define EXACT_BK K3K_FA_BK
+static void attend_rows(const attn_task *a, const attn_seq *s, int t0, int t1, int kvh, int h0, int h1, float *scores,
+                        float *qc, float *acc, float *kt) {
+    const int hd = a->head_dim, nh = h1 - h0, rows = (t1 - t0) * nh;
+    const size_t elem = a->kv_f16 ? sizeof(k3k_half) : sizeof(float), head_bytes = (size_t) hd * elem;
+    const size_t kv_row = (size_t) a->n_kv_heads * head_bytes, stride = scores_floats(a->max_keys, hd);
+    const uint8_t *kbase = s->k + (size_t) kvh * head_bytes, *vbase = s->v + (size_t) kvh * head_bytes;
+    float *vb = kt + (size_t) hd * EXACT_BK, *blk = vb + (size_t) EXACT_BK * hd; /* blk: nh x EXACT_BK scores */
     int lo = s->n_keys, hi = 0;
     for (int t = t0; t < t1; t++) {
         int j0, j1;
         visible(a, s, t, &j0, &j1);
         if (j0 < j1 && j0 < lo) lo = j0;
         if (j0 < j1 && j1 > hi) hi = j1;
-        for (int g = 0; g < group; g++) {
-            const float *q = s->q + ((size_t) t * a->n_heads + kvh * group + g) * hd;
-            float *qr = qc + (size_t) ((t - t0) * group + g) * hd;
-            for (int d = 0; d < hd; d++) qr[d] = q[d];
-        }
+        memcpy(qc + (size_t) (t - t0) * nh * hd, s->q + ((size_t) t * a->n_heads + h0) * hd, sizeof(float) * (size_t) nh * hd);
     }
     round_to_cache(a, qc, rows * hd);
-    for (int pass = 0; pass < 2; pass++) { /* 0: the scores; 1: the probabilities times V */
-        if (pass == 1)
-            for (int r = 0; r < rows; r++) { /* attend_one's softmax, row by row */
-                int j0, j1;
-                visible(a, s, t0 + r / group, &j0, &j1);
-                softmax_row(a, scores + (size_t) r * stride - j0, j0, j1);
-                for (int d = 0; d < hd; d++) acc[(size_t) r * hd + d] = 0.0f;
-            }
-        for (int jb = lo; jb < hi; jb += EXACT_BK)
-            for (int t = t0; t < t1; t++) { /* a token's group rows see the same keys */
-                int j0, j1;
-                visible(a, s, t, &j0, &j1);
-                const int r0 = (t - t0) * group;
-                float *sc = scores + (size_t) r0 * stride - j0;
-                const int b0 = j0 > jb ? j0 : jb, b1 = j1 < jb + EXACT_BK ? j1 : jb + EXACT_BK;
-                const uint8_t *rows = pass == 0 ? kbase : vbase;
-                for (int j = b0; j < b1; j++) {
-                    if (t == t0) k3k_prefetch_bytes(rows + (size_t) (j + K3K_KV_AHEAD) * kv_row, (size_t) hd * elem);
-                    if (pass == 0) dot_rows(a, qc + (size_t) r0 * hd, hd, group, kbase + (size_t) j * kv_row, sc + j, stride);
-                    else axpy_rows(a, acc + (size_t) r0 * hd, hd, sc + j, stride, group, vbase + (size_t) j * kv_row);
-                }
-                if (pass == 0)
-                    for (int r = r0; r < r0 + group; r++)
-                        for (int j = b0; j < b1; j++) scores[(size_t) r * stride - j0 + j] *= a->scale;
-            }
+    for (int jb = lo; jb < hi; jb += EXACT_BK) { /* the scores, a K block at a time */
+        const int je = jb + EXACT_BK < hi ? jb + EXACT_BK : hi;
+        for (int j = jb; j < je; j += 8) {
+            const int n = je - j < 8 ? je - j : 8;
+            for (int i = 0; i < n; i++) k3k_prefetch_bytes(kbase + (size_t) (j + i + K3K_KV_AHEAD) * kv_row, head_bytes);
+            a->tr->kv_widen_t(kbase + (size_t) j * kv_row, kv_row, n, hd, kt + (j - jb), EXACT_BK);
+        }
+        for (int d = 0; je - jb < EXACT_BK && d < hd; d++)
+            for (int j = je - jb; j < EXACT_BK; j++) kt[(size_t) d * EXACT_BK + j] = 0.0f;
+        for (int t = t0; t < t1; t++) {
+            int j0, j1;
+            if (!visible_in_block(a, s, t, jb, je, &j0, &j1)) continue;
+            const int r0 = (t - t0) * nh;
+            a->micro->fa_scores(qc + (size_t) r0 * hd, hd, nh, kt, hd, a->scale, blk, EXACT_BK);
+            int tj0, tj1;
+            visible(a, s, t, &tj0, &tj1);
+            for (int g = 0; g < nh; g++)
+                memcpy(scores + (size_t) (r0 + g) * stride + (j0 - tj0), blk + (size_t) g * EXACT_BK + (j0 - jb),
+                       sizeof(float) * (size_t) (j1 - j0));
+        }
+    }
+    for (int r = 0; r < rows; r++) { /* each row's softmax over all its keys */
+        int j0, j1;
+        visible(a, s, t0 + r / nh, &j0, &j1);
+        softmax_row(a, scores + (size_t) r * stride - j0, j0, j1);
+        for (int d = 0; d < hd; d++) acc[(size_t) r * hd + d] = 0.0f;
+    }
+    for (int jb = lo; jb < hi; jb += EXACT_BK) { /* the probabilities times V, a V block at a time */
+        const int je = jb + EXACT_BK < hi ? jb + EXACT_BK : hi;
+        for (int j = jb; j < je; j++) {
+            const uint8_t *vrow = vbase + (size_t) j * kv_row;
+            k3k_prefetch_bytes(vrow + K3K_KV_AHEAD * kv_row, head_bytes);
+            if (a->kv_f16) a->tr->kv_widen(vrow, vb + (size_t) (j - jb) * hd, hd);
+            else memcpy(vb + (size_t) (j - jb) * hd, vrow, head_bytes);
+        }
+        for (int r = 0; r < rows; r++) {
+            int j0, j1, tj0, tj1;
+            if (!visible_in_block(a, s, t0 + r / nh, jb, je, &j0, &j1)) continue;
+            visible(a, s, t0 + r / nh, &tj0, &tj1);
+            a->micro->fa_pv(acc + (size_t) r * hd, scores + (size_t) r * stride + (j0 - tj0), j1 - j0,
+                            vb + (size_t) (j0 - jb) * hd, hd);
+        }
     }
     for (int r = 0; r < rows; r++)
-        for (int d = 0; d < hd; d++)
-            s->out[((size_t) (t0 + r / group) * a->n_heads + kvh * group + r % group) * hd + d] = acc[(size_t) r * hd + d];
+        memcpy(s->out + ((size_t) (t0 + r / nh) * a->n_heads + h0 + r % nh) * hd, acc + (size_t) r * hd,
+               sizeof(float) * (size_t) hd);
 }
 
 /* A quantised cache as ggml-cpu's flash-attention path reads it (llama.cpp needs flash attention for a
@@ -264,39 +215,51 @@ static void attend_one_quant(const attn_task *a, const attn_seq *sq, int t, int 
 
 /* Per-worker scratch for `rows` query rows: scores (n_keys floats per row; a dequantised V row for a
  * quantised cache, so at least head_dim), the converted queries (head_dim floats, or a quantised activation
- * row) and the accumulators (head_dim floats per row), every part starting on a 64-byte line so workers never
- * share one. */
-static size_t floats_rounded(int n) { return ((size_t) n * sizeof(float) + 63) / 64 * 64; }
+ * row) and the accumulators (head_dim floats per row), then for F32/F16 a widened K block (transposed), V block
+ * and one block's scores for a token's rows (at most `rows`); every part starting on a 64-byte line so workers
+ * never share one. */
+static size_t floats_rounded(size_t n) { return (n * sizeof(float) + 63) / 64 * 64; }
 static size_t query_bytes(int kv_type, int head_dim) {
-    const size_t f = floats_rounded(head_dim);
+    const size_t f = floats_rounded((size_t) head_dim);
     if (kv_type == K3K_F32 || kv_type == K3K_F16) return f;
     const size_t act = (k3k_act_row_bytes(k3k_traits(kv_type), head_dim) + 63) / 64 * 64;
     return act > f ? act : f;
 }
 static size_t worker_scratch_bytes(int kv_type, int n_keys, int head_dim, int rows) {
+    const size_t blocks = kv_type == K3K_F32 || kv_type == K3K_F16
+                              ? floats_rounded(2 * (size_t) head_dim * EXACT_BK + (size_t) rows * EXACT_BK) : 0;
     return (size_t) rows * (scores_floats(n_keys, head_dim) * sizeof(float) + query_bytes(kv_type, head_dim) +
-                            floats_rounded(head_dim));
+                            floats_rounded((size_t) head_dim)) + blocks;
 }
 
 static void attn_worker(void *arg, int ith, int nth) {
     const attn_task *a = arg;
     const int u0 = (int) ((int64_t) a->units * ith / nth), u1 = (int) ((int64_t) a->units * (ith + 1) / nth);
+    const int group = a->n_heads / a->n_kv_heads;
     uint8_t *mine = a->scratch + (size_t) ith * worker_scratch_bytes(a->kv_type, a->max_keys, a->head_dim, a->rows);
     uint8_t *query = mine + (size_t) a->rows * scores_floats(a->max_keys, a->head_dim) * sizeof(float);
     float *scores = (float *) mine, *acc = (float *) (query + (size_t) a->rows * query_bytes(a->kv_type, a->head_dim));
+    float *kt = acc + (size_t) a->rows * floats_rounded((size_t) a->head_dim) / sizeof(float);
     const int quant = a->kv_type != K3K_F32 && a->kv_type != K3K_F16;
     const attn_seq *s = a->seqs;
     for (int u = u0; u < u1; u++) {
         while (u >= s->unit0 + s->units) s++;
         const int i = u - s->unit0;
-        if (s->tile_tokens) attend_tile(a, s, i, scores, (float *) query, acc);
-        else if (quant) attend_one_quant(a, s, i / a->n_heads, i % a->n_heads, query, scores, acc);
-        else attend_one(a, s, i / a->n_heads, i % a->n_heads, scores, (float *) query, acc);
+        if (s->tile_tokens) {
+            const int kvh = i % a->n_kv_heads, t0 = i / a->n_kv_heads * s->tile_tokens;
+            const int t1 = t0 + s->tile_tokens < s->n_tokens ? t0 + s->tile_tokens : s->n_tokens;
+            attend_rows(a, s, t0, t1, kvh, kvh * group, (kvh + 1) * group, scores, (float *) query, acc, kt);
+        } else if (quant) {
+            attend_one_quant(a, s, i / a->n_heads, i % a->n_heads, query, scores, acc);
+        } else {
+            const int h = i % a->n_heads;
+            attend_rows(a, s, i / a->n_heads, i / a->n_heads + 1, h / group, h, h + 1, scores, (float *) query, acc, kt);
+        }
     }
 }
 
-/* Tokens per attend_tile tile: up to EXACT_TQ, while the tile's scores fit EXACT_SCORES floats; a decode
- * step's one token makes one-token tiles (its GQA group shares each widened row). */
+/* Tokens per tile: up to EXACT_TQ, while the tile's scores fit EXACT_SCORES floats; a decode step's one token
+ * makes one-token tiles (its GQA group shares each widened block). */
 #define EXACT_TQ 4
 #define EXACT_SCORES (256 * 1024)
 static int exact_tile_tokens(int n_tokens, int n_keys, int group) {
@@ -382,7 +345,7 @@ int k3k_attention_seqs(k3k_pool *pool, int n_seqs, const int64_t *q, const int64
     attn_task a = {
         .seqs = seqs, .n_seqs = n, .kv_f16 = kv_type == K3K_F16, .kv_type = kv_type, .n_heads = n_heads,
         .n_kv_heads = n_kv_heads, .head_dim = head_dim, .causal = causal, .window = window, .max_keys = max_keys,
-        .scale = scale, .tr = k3k_traits(kv_type),
+        .scale = scale, .tr = k3k_traits(kv_type), .micro = k3k_traits(K3K_F32),
     };
     if (rc == 0 && n > 0) {
         a.rows = plan_units(seqs, n, quant, n_heads / n_kv_heads, n_heads, n_kv_heads, nth, &a.units);

@@ -36,10 +36,7 @@ static void init(void) {
     row(K3K_Q8_K, k3k_vec_dot_q8_K_q8_K_generic, K3K_Q8_K, k3k_quantize_row_q8_K);
     row(K3K_IQ4_NL, k3k_vec_dot_iq4_nl_q8_0_generic, K3K_Q8_0, k3k_quantize_row_q8_0);
     row(K3K_IQ4_XS, k3k_vec_dot_iq4_xs_q8_K_generic, K3K_Q8_K, k3k_quantize_row_q8_K);
-    generic_table[K3K_F32].kv_dot = k3k_kv_dot_f32_generic;
     generic_table[K3K_F32].kv_axpy = k3k_kv_axpy_f32_generic;
-    generic_table[K3K_F16].kv_dot = k3k_kv_dot_f16_generic;
-    generic_table[K3K_F16].kv_axpy = k3k_kv_axpy_f16_generic;
     generic_table[K3K_F16].kv_round = k3k_kv_round_f16_generic;
     generic_table[K3K_F16].kv_widen = k3k_kv_widen_f16_generic;
     generic_table[K3K_F16].kv_widen_t = k3k_kv_widen_t_f16_generic;

@@ -22,16 +22,8 @@ typedef void (*k3k_from_float_fn)(const float *x, void *y, int64_t n);
 /* The dot of one weight row with 4 activation rows (y + k * by), s[k * s_stride] for token k: the weight
  * blocks are unpacked once for the 4 tokens (prefill). Each output equals what dot would give. */
 typedef void (*k3k_vec_dot_4t_fn)(int n, float *s, size_t s_stride, const void *x, const void *y, size_t by);
-/* Attention's inner loops over one key/value cache row (F32 or F16 elements): q.k, and acc += p * v. */
-typedef float (*k3k_kv_dot_fn)(const float *q, const void *k, int n);
+/* acc += p * v over one F32 row (the quantised tiled attention's dequantised V rows). */
 typedef void (*k3k_kv_axpy_fn)(float *acc, float p, const void *v, int n);
-/* The same for the rows of a GQA group against one cache row, read (and widened) once: out[r * out_stride] =
- * kv_dot(q + r * q_stride, k, n), and acc + r * acc_stride += p[r * p_stride] * v, each bit for bit the
- * one-row function's result. */
-typedef void (*k3k_kv_dot_rows_fn)(const float *q, size_t q_stride, int rows, const void *k, int n, float *out,
-                                   size_t out_stride);
-typedef void (*k3k_kv_axpy_rows_fn)(float *acc, size_t acc_stride, const float *p, size_t p_stride, int rows,
-                                    const void *v, int n);
 /* x[0..n) rounded through the cache type in place (F16: to the nearest half, ties to even). */
 typedef void (*k3k_kv_round_fn)(float *x, int n);
 /* The gated delta rule's loops over one state column m (s floats): m *= decay, returning m.k; and
@@ -64,11 +56,8 @@ void k3k_vec_dot_q8_K_q8_K_generic(int n, float *s, const void *x, const void *y
 void k3k_vec_dot_iq4_nl_q8_0_generic(int n, float *s, const void *x, const void *y);
 void k3k_vec_dot_iq4_xs_q8_K_generic(int n, float *s, const void *x, const void *y);
 
-/* Generic attention inner loops (float accumulation in eight interleaved partial sums). */
-float k3k_kv_dot_f32_generic(const float *q, const void *k, int n);
-float k3k_kv_dot_f16_generic(const float *q, const void *k, int n);
+/* Generic attention helpers: F32 axpy, F16 widening (rows, and transposed blocks) and rounding. */
 void k3k_kv_axpy_f32_generic(float *acc, float p, const void *v, int n);
-void k3k_kv_axpy_f16_generic(float *acc, float p, const void *v, int n);
 void k3k_kv_round_f16_generic(float *x, int n);
 void k3k_kv_widen_f16_generic(const void *src, float *dst, int n);
 void k3k_kv_widen_t_f16_generic(const void *rows, size_t row_stride, int nk, int hd, float *kt, int kt_stride);
@@ -121,11 +110,8 @@ typedef struct {
      * it, see k3k_act_row_bytes); 0 for plain blocks. The generic dot ignores it. */
     int act_aux_per_block;
     const char *path; /* "avx2", "neon-dotprod", "rvv", "generic" (the packed paths also "avx512vnni", "neon-i8mm") */
-    /* F32 and F16 rows only: attention over a cache of this type, and which path provides it */
-    k3k_kv_dot_fn kv_dot;
-    k3k_kv_axpy_fn kv_axpy;
-    k3k_kv_dot_rows_fn kv_dot_rows;   /* NULL: kv_dot row by row */
-    k3k_kv_axpy_rows_fn kv_axpy_rows; /* NULL: kv_axpy row by row */
+    /* F32 and F16 rows only: reading a cache of this type for attention, and which path provides it */
+    k3k_kv_axpy_fn kv_axpy;           /* F32 only */
     k3k_kv_round_fn kv_round;         /* F16 only */
     void (*kv_widen)(const void *src, float *dst, int n); /* F16 only: halves to floats */
     /* F32/F16: nk cache rows (row_stride bytes apart) widened and transposed, kt[d * kt_stride + j] = row j's d */

@@ -1,5 +1,6 @@
-/* x86_64 AVX2 attention inner loops over the key/value cache: F16 rows widened 8 at a time with F16C,
- * products accumulated with FMA in two independent registers (the loop is latency-bound otherwise). */
+/* x86_64 AVX2 attention helpers over the key/value cache: F16 rows widened 8 at a time with F16C (rows, and
+ * blocks transposed in 8 x 8 register tiles), rounding through F16, the F32 axpy of the quantised tiled path,
+ * and the tiled kernel's micro-kernels compiled for AVX2 (k3k_fa_micro.h). */
 #include "k3k_internal.h"
 
 #if defined(__x86_64__)
@@ -8,45 +9,6 @@
 #include "k3k_x86_avx2.h"
 
 K3K_FA_MICRO(AVX2 static, avx2)
-
-AVX2 static float kv_dot_f16(const float *q, const void *vk, int n) {
-    const k3k_half *k = vk;
-    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
-    int d = 0;
-    for (; d + 16 <= n; d += 16) {
-        a0 = _mm256_fmadd_ps(_mm256_loadu_ps(q + d), _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) (k + d))), a0);
-        a1 = _mm256_fmadd_ps(_mm256_loadu_ps(q + d + 8), _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) (k + d + 8))), a1);
-    }
-    for (; d + 8 <= n; d += 8)
-        a0 = _mm256_fmadd_ps(_mm256_loadu_ps(q + d), _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) (k + d))), a0);
-    float s = hsum_ps(_mm256_add_ps(a0, a1));
-    for (; d < n; d++) s += q[d] * H2F(k[d]);
-    return s;
-}
-
-AVX2 static float kv_dot_f32(const float *q, const void *vk, int n) {
-    const float *k = vk;
-    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
-    int d = 0;
-    for (; d + 16 <= n; d += 16) {
-        a0 = _mm256_fmadd_ps(_mm256_loadu_ps(q + d), _mm256_loadu_ps(k + d), a0);
-        a1 = _mm256_fmadd_ps(_mm256_loadu_ps(q + d + 8), _mm256_loadu_ps(k + d + 8), a1);
-    }
-    for (; d + 8 <= n; d += 8) a0 = _mm256_fmadd_ps(_mm256_loadu_ps(q + d), _mm256_loadu_ps(k + d), a0);
-    float s = hsum_ps(_mm256_add_ps(a0, a1));
-    for (; d < n; d++) s += q[d] * k[d];
-    return s;
-}
-
-AVX2 static void kv_axpy_f16(float *acc, float p, const void *vv, int n) {
-    const k3k_half *v = vv;
-    const __m256 pv = _mm256_set1_ps(p);
-    int d = 0;
-    for (; d + 8 <= n; d += 8)
-        _mm256_storeu_ps(acc + d, _mm256_fmadd_ps(pv, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) (v + d))),
-                                                  _mm256_loadu_ps(acc + d)));
-    for (; d < n; d++) acc[d] += p * H2F(v[d]);
-}
 
 AVX2 static void kv_axpy_f32(float *acc, float p, const void *vv, int n) {
     const float *v = vv;
@@ -57,10 +19,7 @@ AVX2 static void kv_axpy_f32(float *acc, float p, const void *vv, int n) {
     for (; d < n; d++) acc[d] += p * v[d];
 }
 
-/* A GQA group's rows against one F16 row: the row is widened once into L1, then each query row takes the F32
- * dot or axpy, which match the F16 ones bit for bit (the widening is exact, the order of operations is the
- * same). Rows longer than the buffer go through the F16 loops. */
-#define WIDE_MAX 1024
+/* F16 cache rows widened to f32 with F16C (exact). */
 AVX2 static void widen(const k3k_half *h, float *f, int n) {
     int d = 0;
     for (; d + 8 <= n; d += 8) _mm256_storeu_ps(f + d, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) (h + d))));
@@ -68,26 +27,6 @@ AVX2 static void widen(const k3k_half *h, float *f, int n) {
 }
 
 AVX2 static void kv_widen_f16(const void *src, float *dst, int n) { widen(src, dst, n); }
-
-AVX2 static void kv_dot_rows_f16(const float *q, size_t q_stride, int rows, const void *k, int n, float *out,
-                                 size_t out_stride) {
-    float wide[WIDE_MAX];
-    const int fits = n <= WIDE_MAX;
-    if (fits) widen(k, wide, n);
-    for (int r = 0; r < rows; r++)
-        out[(size_t) r * out_stride] = fits ? kv_dot_f32(q + (size_t) r * q_stride, wide, n) : kv_dot_f16(q + (size_t) r * q_stride, k, n);
-}
-
-AVX2 static void kv_axpy_rows_f16(float *acc, size_t acc_stride, const float *p, size_t p_stride, int rows,
-                                  const void *v, int n) {
-    float wide[WIDE_MAX];
-    const int fits = n <= WIDE_MAX;
-    if (fits) widen(v, wide, n);
-    for (int r = 0; r < rows; r++) {
-        if (fits) kv_axpy_f32(acc + (size_t) r * acc_stride, p[(size_t) r * p_stride], wide, n);
-        else kv_axpy_f16(acc + (size_t) r * acc_stride, p[(size_t) r * p_stride], v, n);
-    }
-}
 
 /* Round-to-nearest-even through F16C, as the portable converter rounds. */
 AVX2 static void kv_round_f16(float *x, int n) {
@@ -144,17 +83,12 @@ WIDEN_T(kv_widen_t_f32, float, _mm256_loadu_ps, ONE_F32)
 void k3k_install_x86_avx2_kv(k3k_type_traits *t) {
     t[K3K_F16].kv_widen_t = kv_widen_t_f16;
     t[K3K_F32].kv_widen_t = kv_widen_t_f32;
-    t[K3K_F16].kv_dot_rows = kv_dot_rows_f16;
-    t[K3K_F16].kv_axpy_rows = kv_axpy_rows_f16;
     t[K3K_F16].kv_round = kv_round_f16;
     t[K3K_F16].kv_widen = kv_widen_f16;
     t[K3K_F32].fa_scores = k3k_fa_scores_avx2;
     t[K3K_F32].fa_exp = k3k_fa_exp_avx2;
     t[K3K_F32].fa_pv = k3k_fa_pv_avx2;
     t[K3K_F32].fa_path = "avx2";
-    t[K3K_F16].kv_dot = kv_dot_f16;
-    t[K3K_F16].kv_axpy = kv_axpy_f16;
-    t[K3K_F32].kv_dot = kv_dot_f32;
     t[K3K_F32].kv_axpy = kv_axpy_f32;
     t[K3K_F16].kv_path = t[K3K_F32].kv_path = "avx2";
 }

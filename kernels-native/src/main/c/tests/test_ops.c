@@ -221,6 +221,14 @@ static void exact_tiles_case(k3k_pool *pool, int kv_type, int window) {
                             0.3f, 1, window) == 0, "one token");
     CHECK(memcmp(batch, alone, sizeof(float) * nt * nh * hd) == 0, "exact tiles kv %d window %d: bit-identical",
           kv_type, window);
+    /* the micro-kernels, widening and rounding give every ISA path the generic C's bits */
+    float *generic = malloc(sizeof(float) * nt * nh * hd);
+    k3k_force_generic(1);
+    CHECK(k3k_attention(NULL, q, k, v, kv_type, generic, nt, pos0, nk, nh, nkv, hd, 0.3f, 1, window) == 0, "generic");
+    k3k_force_generic(0);
+    CHECK(memcmp(batch, generic, sizeof(float) * nt * nh * hd) == 0, "exact path kv %d window %d: %s equals generic",
+          kv_type, window, k3k_isa());
+    free(generic);
     free(q); free(kf); free(vf); free(kh); free(vh); free(batch); free(alone);
 }
 
@@ -370,6 +378,37 @@ static void test_fa_micro(void) {
             CHECK(fabs(ag[hd - 1] - w) <= 1e-5 * (1.0 + fabs(w)), "fa_pv head %d keys %d: last dimension", hd, n);
         }
         free(q); free(kt); free(vb);
+    }
+    { /* the F16/F32 widening and rounding: data movement and exact conversions, so equal to generic */
+        enum { NK = 13, HD = 37, STRIDE = 3 * HD };
+        float *src = test_random_floats(NK * STRIDE, 2.0f), kg[HD * 16], kf[HD * 16], rg[HD], rf[HD];
+        k3k_half h[NK * STRIDE];
+        k3k_quantize(K3K_F16, src, h, NK * STRIDE);
+        k3k_force_generic(1);
+        const k3k_type_traits g16 = *k3k_traits(K3K_F16);
+        k3k_force_generic(0);
+        const k3k_type_traits *f16 = k3k_traits(K3K_F16);
+        for (int t = 0; t < 2; t++) {
+            const void *rows = t ? (const void *) h : (const void *) src;
+            const size_t row_bytes = (size_t) STRIDE * (t ? sizeof(k3k_half) : sizeof(float));
+            const k3k_type_traits *gt = t ? &g16 : &g, *ft = t ? f16 : f;
+            memset(kg, 0, sizeof kg);
+            memset(kf, 0, sizeof kf);
+            gt->kv_widen_t(rows, row_bytes, NK, HD, kg, 16);
+            ft->kv_widen_t(rows, row_bytes, NK, HD, kf, 16);
+            CHECK(memcmp(kg, kf, sizeof kg) == 0, "kv_widen_t %s: equals generic", t ? "F16" : "F32");
+            const float want = t ? k3k_fp16_to_fp32(h[5 * STRIDE + 20]) : src[5 * STRIDE + 20];
+            CHECK(kg[20 * 16 + 5] == want, "kv_widen_t %s: row 5 element 20 in column 5", t ? "F16" : "F32");
+        }
+        g16.kv_widen(h + STRIDE, rg, HD);
+        f16->kv_widen(h + STRIDE, rf, HD);
+        CHECK(memcmp(rg, rf, sizeof rg) == 0 && rg[3] == k3k_fp16_to_fp32(h[STRIDE + 3]), "kv_widen F16: equals generic");
+        memcpy(rg, src, sizeof rg);
+        memcpy(rf, src, sizeof rf);
+        g16.kv_round(rg, HD);
+        f16->kv_round(rf, HD);
+        CHECK(memcmp(rg, rf, sizeof rg) == 0 && rg[7] == k3k_fp16_to_fp32(k3k_fp32_to_fp16(src[7])), "kv_round F16: equals generic");
+        free(src);
     }
     float xg[203], xf[203];
     for (int i = 0; i < 203; i++) xg[i] = xf[i] = -90.0f + 0.4437f * (float) i; /* -90 .. 0 */
