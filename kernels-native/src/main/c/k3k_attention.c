@@ -258,12 +258,16 @@ static void attn_worker(void *arg, int ith, int nth) {
     }
 }
 
-/* Tokens per tile: up to EXACT_TQ, while the tile's scores fit EXACT_SCORES floats; a decode step's one token
- * makes one-token tiles (its GQA group shares each widened block). */
-#define EXACT_TQ 4
-#define EXACT_SCORES (256 * 1024)
+/* Tokens per tile: about EXACT_ROWS query rows (a GQA group of 8 takes 4 tokens, of 2 takes 16, at most
+ * EXACT_TQ), while the tile's scores fit EXACT_SCORES floats; a decode step's one token makes one-token tiles
+ * (its GQA group shares each widened block). More rows per tile amortise each block's widening: 16-token tiles
+ * made a 512-token prefill over 4608 keys with Qwen3-0.6B's heads (groups of 2) 1.33x faster than 4-token ones. */
+#define EXACT_ROWS 32
+#define EXACT_TQ 16
+#define EXACT_SCORES (1024 * 1024)
 static int exact_tile_tokens(int n_tokens, int n_keys, int group) {
-    int tq = EXACT_TQ < n_tokens ? EXACT_TQ : n_tokens;
+    int tq = EXACT_ROWS / group < 1 ? 1 : EXACT_ROWS / group > EXACT_TQ ? EXACT_TQ : EXACT_ROWS / group;
+    if (tq > n_tokens) tq = n_tokens;
     while (tq > 1 && (size_t) tq * group * (size_t) n_keys > EXACT_SCORES) tq--;
     return tq;
 }

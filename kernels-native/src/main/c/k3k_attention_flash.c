@@ -1,7 +1,7 @@
 /* Tiled (flash-style, online-softmax) attention over an F32, F16, Q8_0 or Q4_0 cache. A tile is one KV head's query
- * heads (its GQA group) for up to FA_TQ tokens; the tile walks the visible keys in blocks of FA_BK rows, so
- * each K/V block comes from memory once per tile and serves every query of it; blocks outside the tile's
- * causal/sliding-window range are skipped. A long cache with few tiles (decoding one sequence) is split
+ * heads (its GQA group) for up to FA_TQ tokens (about FA_ROWS query rows); the tile walks the visible keys in
+ * blocks of FA_BK rows, so each K/V block comes from memory once per tile and serves every query of it; blocks
+ * outside the tile's causal/sliding-window range are skipped. A long cache with few tiles (decoding one sequence) is split
  * into key chunks over the pool's workers (split-K): each writes its running max, sum and accumulator, and
  * a final pass merges them. An F32/F16 cache's block is widened to f32 once per tile (K transposed) and the
  * scores, exponentials and p*v run as micro-kernels over the whole block (k3k_fa_micro.h: plain C that each ISA
@@ -20,7 +20,8 @@
 
 K3K_FA_MICRO(, generic)
 
-#define FA_TQ 4           /* tokens per tile */
+#define FA_ROWS 32        /* query rows per tile: 4 tokens of a GQA group of 8, 16 of a group of 2 */
+#define FA_TQ 16          /* at most this many tokens per tile */
 #define FA_BK K3K_FA_BK   /* keys per block */
 #define FA_MIN_CHUNK 256  /* fewest keys worth a split */
 
@@ -35,7 +36,7 @@ typedef struct {
     int n_tokens, pos0, n_keys, n_heads, n_kv_heads, head_dim, causal, window, group;
     int kv_type;
     float scale;
-    int n_tiles, n_chunks, chunk_keys;
+    int tq, n_tiles, n_chunks, chunk_keys; /* tq: tokens per tile */
     float *partials;   /* [token][head][chunk][2 + head_dim]: max, sum, accumulator */
     float *scores;     /* per worker: one block's scores (FA_BK floats), then (quantised caches) the tile's
                           quantised queries and one dequantised V block (FA_BK x head_dim floats) */
@@ -65,7 +66,7 @@ static float *partial(const fa_task *a, int t, int h, int chunk) {
 }
 
 /* Bytes of a tile's quantised queries (0 for F32/F16 caches), a multiple of 64. */
-static size_t quant_bytes(const fa_task *a) { return a->quant ? (size_t) FA_TQ * a->group * a->act_bytes : 0; }
+static size_t quant_bytes(const fa_task *a) { return a->quant ? (size_t) a->tq * a->group * a->act_bytes : 0; }
 
 /* A tile's partials zeroed and, for a quantised cache, its queries quantised; returns the keys [lo, hi) any
  * query of the tile sees inside the chunk [c0, c1). */
@@ -103,8 +104,8 @@ static void raise_max(float *p, float bmax, int hd) {
 /* One (tile, key chunk) over an F32/F16 cache: per block, K widened and transposed into kt and V widened into
  * vb once; then per token, its group's scores in one micro-kernel call, and per row the online softmax. */
 static void fa_unit_float(const fa_task *a, int tile, int chunk, float *work) {
-    const int kvh = tile % a->n_kv_heads, t0 = tile / a->n_kv_heads * FA_TQ, group = a->group;
-    const int t1 = t0 + FA_TQ < a->n_tokens ? t0 + FA_TQ : a->n_tokens, hd = a->head_dim;
+    const int kvh = tile % a->n_kv_heads, t0 = tile / a->n_kv_heads * a->tq, group = a->group;
+    const int t1 = t0 + a->tq < a->n_tokens ? t0 + a->tq : a->n_tokens, hd = a->head_dim;
     const size_t kv_row = (size_t) a->n_kv_heads * a->head_bytes;
     const uint8_t *kbase = a->k + (size_t) kvh * a->head_bytes, *vbase = a->v + (size_t) kvh * a->head_bytes;
     const k3k_type_traits *f32 = k3k_traits(K3K_F32);
@@ -147,8 +148,8 @@ static void fa_unit_float(const fa_task *a, int tile, int chunk, float *work) {
 
 /* One (tile, key chunk) over a quantised cache: online softmax over the chunk's visible keys, block by block. */
 static void fa_unit_quant(const fa_task *a, int tile, int chunk, float *scores) {
-    const int kvh = tile % a->n_kv_heads, t0 = tile / a->n_kv_heads * FA_TQ;
-    const int t1 = t0 + FA_TQ < a->n_tokens ? t0 + FA_TQ : a->n_tokens, hd = a->head_dim;
+    const int kvh = tile % a->n_kv_heads, t0 = tile / a->n_kv_heads * a->tq;
+    const int t1 = t0 + a->tq < a->n_tokens ? t0 + a->tq : a->n_tokens, hd = a->head_dim;
     const size_t kv_row = (size_t) a->n_kv_heads * a->head_bytes;
     const uint8_t *kbase = a->k + (size_t) kvh * a->head_bytes, *vbase = a->v + (size_t) kvh * a->head_bytes;
     uint8_t *qq = (uint8_t *) (scores + FA_BK);          /* quantised queries: [token - t0][head in group] */
@@ -235,7 +236,8 @@ int k3k_attention_flash(k3k_pool *pool, const float *q, const void *k, const voi
         .n_tokens = n_tokens, .pos0 = pos0, .n_keys = n_keys, .n_heads = n_heads, .n_kv_heads = n_kv_heads,
         .head_dim = head_dim, .causal = causal, .window = window, .group = n_heads / n_kv_heads, .scale = scale,
     };
-    a.n_tiles = (n_tokens + FA_TQ - 1) / FA_TQ * n_kv_heads;
+    a.tq = FA_ROWS / a.group < 1 ? 1 : FA_ROWS / a.group > FA_TQ ? FA_TQ : FA_ROWS / a.group;
+    a.n_tiles = (n_tokens + a.tq - 1) / a.tq * n_kv_heads;
     /* split the keys only when the tiles cannot keep every worker busy */
     int chunks = a.n_tiles >= nth || a.n_tiles == 0 ? 1 : (nth + a.n_tiles - 1) / a.n_tiles;
     if (chunks > n_keys / FA_MIN_CHUNK) chunks = n_keys / FA_MIN_CHUNK;
