@@ -22,6 +22,7 @@ float *test_random_floats(int n, float amp);
 void test_dots(void);
 void test_quant(void);
 void test_ops(void);
+void test_attention(void);
 void test_packed(void);
 void test_experts(void);
 void test_pool(void);

@@ -1,0 +1,382 @@
+/* Attention against direct double-precision formulas: the exact path (F32/F16, tiles and single heads, several
+ * sequences in one call), the quantised caches, the tiled kernel and its micro-kernels. */
+#include <string.h>
+#include "k3k_test.h"
+#include "../k3k_fa_micro.h"
+
+/* |a - b| <= abs_tol + rel * |b| */
+static int close_abs_rel(const float *a, const double *b, int n, double abs_tol, double rel) {
+    int bad = 0;
+    for (int i = 0; i < n; i++) {
+        const int off = fabs(a[i] - b[i]) > abs_tol + rel * fabs(b[i]);
+        if (off && !bad) printf("  [%d] %.9g vs %.9g\n", i, a[i], b[i]);
+        bad += off;
+    }
+    return bad;
+}
+
+static double to_half(double x) { return k3k_fp16_to_fp32(k3k_fp32_to_fp16((float) x)); }
+
+static void attention_case(int kv_type, int causal, int window, int hd) {
+    const int nt = 3, pos0 = 4, nk = 7, nh = 4, nkv = 2;
+    const float scale = 0.4f;
+    float *q = test_random_floats(nt * nh * hd, 1.0f), *kf = test_random_floats(nk * nkv * hd, 1.0f),
+          *vf = test_random_floats(nk * nkv * hd, 1.0f);
+    void *k = kf, *v = vf;
+    k3k_half *kh = malloc(sizeof(k3k_half) * nk * nkv * hd), *vh = malloc(sizeof(k3k_half) * nk * nkv * hd);
+    if (kv_type == K3K_F16) {
+        k3k_quantize(K3K_F16, kf, kh, nk * nkv * hd);
+        k3k_quantize(K3K_F16, vf, vh, nk * nkv * hd);
+        k3k_dequantize(K3K_F16, kh, kf, nk * nkv * hd);
+        k3k_dequantize(K3K_F16, vh, vf, nk * nkv * hd);
+        k = kh;
+        v = vh;
+    }
+    float *out = malloc(sizeof(float) * nt * nh * hd);
+    double *ref = malloc(sizeof(double) * nt * nh * hd);
+    CHECK(k3k_attention(NULL, q, k, v, kv_type, out, nt, pos0, nk, nh, nkv, hd, scale, causal, window) == 0, "attention");
+    for (int t = 0; t < nt; t++)
+        for (int h = 0; h < nh; h++) {
+            const int kvh = h / (nh / nkv), pos = pos0 + t;
+            double s[7], mx = -1e300, sum = 0;
+            for (int j = 0; j < nk; j++) {
+                const int visible = !causal || (j <= pos && (window <= 0 || j > pos - window));
+                s[j] = -1e300;
+                if (!visible) continue;
+                double d = 0;
+                for (int i = 0; i < hd; i++) {
+                    const double qi = q[(t * nh + h) * hd + i];
+                    d += (kv_type == K3K_F16 ? to_half(qi) : qi) * kf[(j * nkv + kvh) * hd + i];
+                }
+                s[j] = d * scale;
+                if (s[j] > mx) mx = s[j];
+            }
+            for (int j = 0; j < nk; j++) sum += s[j] > -1e299 ? exp(s[j] - mx) : 0;
+            for (int i = 0; i < hd; i++) {
+                double o = 0;
+                for (int j = 0; j < nk; j++) {
+                    if (s[j] <= -1e299) continue;
+                    const double p = exp(s[j] - mx) / sum;
+                    o += (kv_type == K3K_F16 ? to_half(p) : p) * vf[(j * nkv + kvh) * hd + i];
+                }
+                ref[(t * nh + h) * hd + i] = o;
+            }
+        }
+    /* F16 caches round q and the probabilities to half (as llama.cpp does), and so does the reference;
+     * what is left is f32 accumulation and the odd probability that rounds to the neighbouring half */
+    CHECK(close_abs_rel(out, ref, nt * nh * hd, kv_type == K3K_F16 ? 3e-5 : 1e-6, 1e-5) == 0,
+          "attention kv %d causal %d window %d head_dim %d", kv_type, causal, window, hd);
+    free(q); free(kf); free(vf); free(kh); free(vh); free(out); free(ref);
+}
+
+
+/* The exact path in tiles (a KV head's query heads for several tokens per unit of work) is bit-identical to
+ * one (token, head) per unit, which it takes where the tiles cannot keep every worker busy: a batch against
+ * each of its tokens decoded alone on three workers, at ragged blocks, GQA and a window. */
+static void exact_tiles_case(k3k_pool *pool, int kv_type, int window) {
+    const int nt = 7, nk = 133, pos0 = nk - nt, nh = 6, nkv = 2, hd = 37, n = nk * nkv * hd;
+    float *q = test_random_floats(nt * nh * hd, 1.0f), *kf = test_random_floats(n, 1.0f), *vf = test_random_floats(n, 1.0f);
+    k3k_half *kh = malloc(sizeof(k3k_half) * n), *vh = malloc(sizeof(k3k_half) * n);
+    k3k_quantize(K3K_F16, kf, kh, n);
+    k3k_quantize(K3K_F16, vf, vh, n);
+    const void *k = kv_type == K3K_F16 ? (const void *) kh : kf, *v = kv_type == K3K_F16 ? (const void *) vh : vf;
+    float *batch = malloc(sizeof(float) * nt * nh * hd), *alone = malloc(sizeof(float) * nt * nh * hd);
+    CHECK(k3k_attention(NULL, q, k, v, kv_type, batch, nt, pos0, nk, nh, nkv, hd, 0.3f, 1, window) == 0, "batch");
+    for (int t = 0; t < nt; t++)
+        CHECK(k3k_attention(pool, q + t * nh * hd, k, v, kv_type, alone + t * nh * hd, 1, pos0 + t, nk, nh, nkv, hd,
+                            0.3f, 1, window) == 0, "one token");
+    CHECK(memcmp(batch, alone, sizeof(float) * nt * nh * hd) == 0, "exact tiles kv %d window %d: bit-identical",
+          kv_type, window);
+    /* the micro-kernels, widening and rounding give every ISA path the generic C's bits */
+    float *generic = malloc(sizeof(float) * nt * nh * hd);
+    k3k_force_generic(1);
+    CHECK(k3k_attention(NULL, q, k, v, kv_type, generic, nt, pos0, nk, nh, nkv, hd, 0.3f, 1, window) == 0, "generic");
+    k3k_force_generic(0);
+    CHECK(memcmp(batch, generic, sizeof(float) * nt * nh * hd) == 0, "exact path kv %d window %d: %s equals generic",
+          kv_type, window, k3k_isa());
+    free(generic);
+    free(q); free(kf); free(vf); free(kh); free(vh); free(batch); free(alone);
+}
+
+/* Several sequences in one k3k_attention_seqs call equal each sequence alone, bit for bit: decode steps and a
+ * prompt chunk at different lengths, each over its own cache, one long enough for the tiled kernel and one with
+ * no query at all; on one worker and on the pool (where decode steps take one-token tiles). */
+static void sequences_case(k3k_pool *pool, int kv_type) {
+    enum { NS = 5, NH = 8, NKV = 2, HD = 64 };
+    const int tokens[NS] = {1, 1, 6, 0, 1}, keys[NS] = {40, 97, 70, 12, 600};
+    const size_t row_bytes = k3k_row_bytes(kv_type, NKV * HD);
+    int64_t qa[NS], ka[NS], va[NS], oa[NS];
+    int32_t nt[NS], p0[NS], nk[NS];
+    float *q[NS], *together[NS], *alone[NS];
+    void *k[NS], *v[NS];
+    for (int i = 0; i < NS; i++) {
+        const int n = keys[i] * NKV * HD, nq = tokens[i] * NH * HD;
+        float *kf = test_random_floats(n, 1.0f), *vf = test_random_floats(n, 1.0f);
+        k[i] = malloc(row_bytes * keys[i]);
+        v[i] = malloc(row_bytes * keys[i]);
+        CHECK(k3k_quantize(kv_type, kf, k[i], n) == 0 && k3k_quantize(kv_type, vf, v[i], n) == 0, "cache rows");
+        free(kf); free(vf);
+        q[i] = test_random_floats(nq > 0 ? nq : 1, 1.0f);
+        together[i] = calloc(nq > 0 ? nq : 1, sizeof(float));
+        alone[i] = calloc(nq > 0 ? nq : 1, sizeof(float));
+        qa[i] = (intptr_t) q[i]; ka[i] = (intptr_t) k[i]; va[i] = (intptr_t) v[i]; oa[i] = (intptr_t) together[i];
+        nt[i] = tokens[i]; p0[i] = keys[i] - tokens[i]; nk[i] = keys[i];
+    }
+    CHECK(k3k_attention_seqs(pool, NS, qa, ka, va, oa, nt, p0, nk, kv_type, NH, NKV, HD, 0.125f, 1, 0) == 0, "sequences");
+    for (int i = 0; i < NS; i++) {
+        CHECK(k3k_attention(pool, q[i], k[i], v[i], kv_type, alone[i], tokens[i], p0[i], keys[i], NH, NKV, HD, 0.125f, 1, 0) == 0,
+              "alone");
+        CHECK(memcmp(together[i], alone[i], sizeof(float) * tokens[i] * NH * HD) == 0,
+              "sequences kv %d: sequence %d (%d tokens, %d keys) equals its call alone", kv_type, i, tokens[i], keys[i]);
+        free(q[i]); free(together[i]); free(alone[i]); free(k[i]); free(v[i]);
+    }
+    nt[0] = -1;
+    CHECK(k3k_attention_seqs(pool, NS, qa, ka, va, oa, nt, p0, nk, kv_type, NH, NKV, HD, 0.125f, 1, 0) == -1,
+          "sequences: a negative token count is rejected");
+}
+
+/* Quantised caches (Q8_0, Q4_0): the ISA path (the type's vec_dot) equals the generic C within f32 summation
+ * order, at odd key counts, a window and head sizes of one and three blocks. */
+static void quant_attention_case(int kv_type, int nk, int hd, int window) {
+    const int nt = 3, pos0 = nk - nt, nh = 4, nkv = 2, n = nk * nkv * hd;
+    const float scale = 0.3f;
+    float *q = test_random_floats(nt * nh * hd, 1.0f), *kf = test_random_floats(n, 1.0f), *vf = test_random_floats(n, 1.0f);
+    void *k = malloc(k3k_row_bytes(kv_type, n)), *v = malloc(k3k_row_bytes(kv_type, n));
+    CHECK(k3k_quantize(kv_type, kf, k, n) == 0 && k3k_quantize(kv_type, vf, v, n) == 0, "quantise the cache");
+    float *generic = malloc(sizeof(float) * nt * nh * hd), *isa = malloc(sizeof(float) * nt * nh * hd);
+    double *want = malloc(sizeof(double) * nt * nh * hd);
+    k3k_force_generic(1);
+    CHECK(k3k_attention(NULL, q, k, v, kv_type, generic, nt, pos0, nk, nh, nkv, hd, scale, 1, window) == 0, "attention");
+    k3k_force_generic(0);
+    CHECK(k3k_attention(NULL, q, k, v, kv_type, isa, nt, pos0, nk, nh, nkv, hd, scale, 1, window) == 0, "attention");
+    for (int i = 0; i < nt * nh * hd; i++) want[i] = generic[i];
+    CHECK(close_abs_rel(isa, want, nt * nh * hd, 1e-6, 1e-5) == 0, "quantised attention kv %d keys %d head_dim %d window %d",
+          kv_type, nk, hd, window);
+    free(q); free(kf); free(vf); free(k); free(v); free(generic); free(isa); free(want);
+}
+
+/* The tiled kernel against a double-precision softmax over the cache's (dequantised) rows with q unrounded
+ * (quantised caches: q rounded through Q8_0, the vec_dot type it is read with), at odd token and key counts,
+ * GQA, a sliding window, and caches long enough to split over workers. */
+static void flash_case(k3k_pool *pool, int kv_type, int nt, int nk, int hd, int window) {
+    const int pos0 = nk - nt, nh = 6, nkv = 2, n = nk * nkv * hd;
+    const float scale = 0.25f;
+    float *q = test_random_floats(nt * nh * hd, 1.0f), *kf = test_random_floats(n, 1.0f), *vf = test_random_floats(n, 1.0f);
+    void *k = kf, *v = vf;
+    k3k_half *kh = malloc(sizeof(k3k_half) * n), *vh = malloc(sizeof(k3k_half) * n);
+    if (kv_type == K3K_F16) {
+        k3k_quantize(K3K_F16, kf, kh, n);
+        k3k_quantize(K3K_F16, vf, vh, n);
+        k3k_dequantize(K3K_F16, kh, kf, n);
+        k3k_dequantize(K3K_F16, vh, vf, n);
+        k = kh;
+        v = vh;
+    }
+    void *kq = malloc(k3k_row_bytes(K3K_Q8_0, n) + 64), *vq = malloc(k3k_row_bytes(K3K_Q8_0, n) + 64);
+    float *qref = malloc(sizeof(float) * nt * nh * hd);
+    memcpy(qref, q, sizeof(float) * nt * nh * hd);
+    if (kv_type == K3K_Q8_0 || kv_type == K3K_Q4_0) {
+        CHECK(k3k_quantize(kv_type, kf, kq, n) == 0 && k3k_quantize(kv_type, vf, vq, n) == 0, "quantise the cache");
+        k3k_dequantize(kv_type, kq, kf, n);
+        k3k_dequantize(kv_type, vq, vf, n);
+        void *qq = malloc(k3k_row_bytes(K3K_Q8_0, nt * nh * hd));
+        k3k_quantize(K3K_Q8_0, q, qq, nt * nh * hd);
+        k3k_dequantize(K3K_Q8_0, qq, qref, nt * nh * hd);
+        free(qq);
+        k = kq;
+        v = vq;
+    }
+    float *out = malloc(sizeof(float) * nt * nh * hd);
+    double *ref = malloc(sizeof(double) * nt * nh * hd), *s = malloc(sizeof(double) * nk);
+    CHECK(k3k_attention_flash(pool, q, k, v, kv_type, out, nt, pos0, nk, nh, nkv, hd, scale, 1, window) == 0, "flash");
+    for (int t = 0; t < nt; t++)
+        for (int h = 0; h < nh; h++) {
+            const int kvh = h / (nh / nkv), pos = pos0 + t;
+            double mx = -1e300, sum = 0;
+            for (int j = 0; j < nk; j++) {
+                s[j] = -1e300;
+                if (j > pos || (window > 0 && j <= pos - window)) continue;
+                double d = 0;
+                for (int i = 0; i < hd; i++) d += (double) qref[(t * nh + h) * hd + i] * kf[(j * nkv + kvh) * hd + i];
+                s[j] = d * scale;
+                if (s[j] > mx) mx = s[j];
+            }
+            for (int j = 0; j < nk; j++) sum += s[j] > -1e299 ? exp(s[j] - mx) : 0;
+            for (int i = 0; i < hd; i++) {
+                double o = 0;
+                for (int j = 0; j < nk; j++)
+                    if (s[j] > -1e299) o += exp(s[j] - mx) / sum * vf[(j * nkv + kvh) * hd + i];
+                ref[(t * nh + h) * hd + i] = o;
+            }
+        }
+    CHECK(close_abs_rel(out, ref, nt * nh * hd, 2e-6, 2e-5) == 0, "flash kv %d tokens %d keys %d head_dim %d window %d",
+          kv_type, nt, nk, hd, window);
+    free(q); free(kf); free(vf); free(kh); free(vh); free(kq); free(vq); free(qref); free(out); free(ref); free(s);
+}
+
+/* The tiled kernel's float micro-kernels: this CPU's path equals the generic C bit for bit (the same C, vectorised),
+ * at head sizes with and without a 32-wide tail and partial blocks; the exponential is within 2 ulp of libm's. */
+static void test_fa_micro(void) {
+    enum { BK = K3K_FA_BK };
+    k3k_force_generic(1);
+    const k3k_type_traits g = *k3k_traits(K3K_F32);
+    k3k_force_generic(0);
+    const k3k_type_traits *f = k3k_traits(K3K_F32);
+    const int hds[] = {37, 64, 128};
+    for (int i = 0; i < 3; i++) {
+        const int hd = hds[i], rows = 5;
+        float *q = test_random_floats(rows * hd, 1.0f), *kt = test_random_floats(hd * BK, 1.0f), *vb = test_random_floats(BK * hd, 1.0f);
+        float sg[5 * BK], sf[5 * BK];
+        g.fa_scores(q, hd, rows, kt, hd, 0.3f, sg, BK);
+        f->fa_scores(q, hd, rows, kt, hd, 0.3f, sf, BK);
+        CHECK(memcmp(sg, sf, sizeof sg) == 0, "fa_scores %s head %d: equals generic", f->fa_path, hd);
+        double want = 0.0;
+        for (int d = 0; d < hd; d++) want += (double) q[hd + d] * kt[d * BK + 7];
+        CHECK(fabs(sg[BK + 7] - 0.3 * want) <= 1e-5 * (1.0 + fabs(want)), "fa_scores head %d: row 1 key 7", hd);
+        for (int n = 1; n <= BK; n += 10) {
+            float ag[128] = {0}, af[128] = {0}, p[BK];
+            for (int j = 0; j < n; j++) p[j] = (float) (j + 1) / (float) n;
+            g.fa_pv(ag, p, n, vb, hd);
+            f->fa_pv(af, p, n, vb, hd);
+            CHECK(memcmp(ag, af, sizeof(float) * hd) == 0, "fa_pv %s head %d keys %d: equals generic", f->fa_path, hd, n);
+            double w = 0.0;
+            for (int j = 0; j < n; j++) w += (double) p[j] * vb[j * hd + hd - 1];
+            CHECK(fabs(ag[hd - 1] - w) <= 1e-5 * (1.0 + fabs(w)), "fa_pv head %d keys %d: last dimension", hd, n);
+        }
+        free(q); free(kt); free(vb);
+    }
+    { /* the F16/F32 widening and rounding: data movement and exact conversions, so equal to generic */
+        enum { NK = 13, HD = 37, STRIDE = 3 * HD };
+        float *src = test_random_floats(NK * STRIDE, 2.0f), kg[HD * 16], kf[HD * 16], rg[HD], rf[HD];
+        k3k_half h[NK * STRIDE];
+        k3k_quantize(K3K_F16, src, h, NK * STRIDE);
+        k3k_force_generic(1);
+        const k3k_type_traits g16 = *k3k_traits(K3K_F16);
+        k3k_force_generic(0);
+        const k3k_type_traits *f16 = k3k_traits(K3K_F16);
+        for (int t = 0; t < 2; t++) {
+            const void *rows = t ? (const void *) h : (const void *) src;
+            const size_t row_bytes = (size_t) STRIDE * (t ? sizeof(k3k_half) : sizeof(float));
+            const k3k_type_traits *gt = t ? &g16 : &g, *ft = t ? f16 : f;
+            memset(kg, 0, sizeof kg);
+            memset(kf, 0, sizeof kf);
+            gt->kv_widen_t(rows, row_bytes, NK, HD, kg, 16);
+            ft->kv_widen_t(rows, row_bytes, NK, HD, kf, 16);
+            CHECK(memcmp(kg, kf, sizeof kg) == 0, "kv_widen_t %s: equals generic", t ? "F16" : "F32");
+            const float want = t ? k3k_fp16_to_fp32(h[5 * STRIDE + 20]) : src[5 * STRIDE + 20];
+            CHECK(kg[20 * 16 + 5] == want, "kv_widen_t %s: row 5 element 20 in column 5", t ? "F16" : "F32");
+        }
+        g16.kv_widen(h + STRIDE, rg, HD);
+        f16->kv_widen(h + STRIDE, rf, HD);
+        CHECK(memcmp(rg, rf, sizeof rg) == 0 && rg[3] == k3k_fp16_to_fp32(h[STRIDE + 3]), "kv_widen F16: equals generic");
+        memcpy(rg, src, sizeof rg);
+        memcpy(rf, src, sizeof rf);
+        g16.kv_round(rg, HD);
+        f16->kv_round(rf, HD);
+        CHECK(memcmp(rg, rf, sizeof rg) == 0 && rg[7] == k3k_fp16_to_fp32(k3k_fp32_to_fp16(src[7])), "kv_round F16: equals generic");
+        free(src);
+    }
+    float xg[203], xf[203];
+    for (int i = 0; i < 203; i++) xg[i] = xf[i] = -90.0f + 0.4437f * (float) i; /* -90 .. 0 */
+    xg[202] = xf[202] = 0.0f;
+    g.fa_exp(xg, 203, 0.0f);
+    f->fa_exp(xf, 203, 0.0f);
+    CHECK(memcmp(xg, xf, sizeof xg) == 0, "fa_exp %s: equals generic", f->fa_path);
+    int worst = 0;
+    for (int i = 0; i < 203; i++) {
+        const float x = i == 202 ? 0.0f : -90.0f + 0.4437f * (float) i, want = expf(x);
+        if (x < -87.0f) continue; /* clamped to e^-87 there */
+        int32_t a, b;
+        memcpy(&a, &xg[i], 4);
+        memcpy(&b, &want, 4);
+        if (abs(a - b) > worst) worst = abs(a - b);
+    }
+    CHECK(worst <= 2, "fa_exp: %d ulp from libm's expf at worst (at most 2)", worst);
+    CHECK(xg[202] == 1.0f, "fa_exp(0) = 1");
+}
+
+static void test_flash(void) {
+    test_fa_micro();
+    k3k_pool *pool = k3k_pool_create(3, NULL, 0, NULL, K3K_AI_NEVER);
+    for (int generic = 0; generic < 2; generic++) {
+        k3k_force_generic(generic);
+        for (int type = 0; type < 2; type++) {
+            const int kv = type ? K3K_F16 : K3K_F32;
+            flash_case(NULL, kv, 5, 5, 37, 0);      /* prefill from an empty cache, scalar tails */
+            flash_case(NULL, kv, 7, 133, 64, 0);    /* ragged tiles and blocks */
+            flash_case(NULL, kv, 6, 200, 32, 45);   /* sliding window: whole blocks skipped */
+            flash_case(pool, kv, 1, 1031, 64, 0);   /* one decoding sequence: split-K over the workers */
+            flash_case(pool, kv, 1, 1031, 96, 300); /* split-K with a window */
+            flash_case(pool, kv, 9, 777, 64, 0);
+        }
+        for (int type = 0; type < 2; type++) { /* quantised caches: head sizes of whole blocks */
+            const int kv = type ? K3K_Q4_0 : K3K_Q8_0;
+            flash_case(NULL, kv, 5, 5, 32, 0);
+            flash_case(NULL, kv, 7, 133, 64, 0);
+            flash_case(NULL, kv, 6, 200, 96, 45);
+            flash_case(pool, kv, 1, 1031, 64, 0);
+            flash_case(pool, kv, 1, 1031, 128, 300);
+            flash_case(pool, kv, 9, 777, 64, 0);
+        }
+    }
+    k3k_force_generic(0);
+    k3k_pool_destroy(pool);
+    /* forced on, a short cache takes the tiled kernel: within f32 rounding of the exact path on F32 rows */
+    {
+        const int nt = 3, nk = 9, nh = 4, nkv = 2, hd = 37;
+        float *q = test_random_floats(nt * nh * hd, 1.0f), *k = test_random_floats(nk * nkv * hd, 1.0f),
+              *v = test_random_floats(nk * nkv * hd, 1.0f), tiled[3 * 4 * 37], exact[3 * 4 * 37];
+        double want[3 * 4 * 37];
+        k3k_set_flash(1);
+        CHECK(k3k_attention(NULL, q, k, v, K3K_F32, tiled, nt, nk - nt, nk, nh, nkv, hd, 0.3f, 1, 0) == 0, "forced flash");
+        k3k_set_flash(0);
+        CHECK(k3k_attention(NULL, q, k, v, K3K_F32, exact, nt, nk - nt, nk, nh, nkv, hd, 0.3f, 1, 0) == 0, "exact");
+        k3k_set_flash(-1);
+        for (int i = 0; i < nt * nh * hd; i++) want[i] = exact[i];
+        CHECK(close_abs_rel(tiled, want, nt * nh * hd, 1e-6, 1e-5) == 0, "forced tiled equals exact on F32");
+        free(q); free(k); free(v);
+    }
+    CHECK(k3k_attention_flash(NULL, NULL, NULL, NULL, K3K_Q4_K, NULL, 1, 0, 1, 4, 2, 256, 1, 1, 0) == -1,
+          "flash: F32/F16/Q8_0/Q4_0 only");
+    CHECK(k3k_attention_flash(NULL, NULL, NULL, NULL, K3K_Q8_0, NULL, 1, 0, 1, 4, 2, 48, 1, 1, 0) == -1,
+          "flash: a quantised head of a block and a half");
+}
+void test_attention(void) {
+    /* head_dim 5: the scalar tails only; 37: two-register and one-register vector steps plus a tail */
+    for (int generic = 0; generic < 2; generic++) {
+        k3k_force_generic(generic);
+        for (int hd = 5; hd <= 37; hd += 32) {
+            attention_case(K3K_F32, 1, 0, hd);
+            attention_case(K3K_F32, 1, 3, hd);
+            attention_case(K3K_F32, 0, 0, hd);
+            attention_case(K3K_F16, 1, 0, hd);
+            attention_case(K3K_F16, 0, 2, hd);
+        }
+    }
+    k3k_force_generic(0);
+    {
+        k3k_pool *pool = k3k_pool_create(3, NULL, 0, NULL, K3K_AI_NEVER);
+        exact_tiles_case(pool, K3K_F32, 0);
+        exact_tiles_case(pool, K3K_F16, 0);
+        exact_tiles_case(pool, K3K_F16, 45);
+        k3k_force_generic(1);
+        exact_tiles_case(pool, K3K_F16, 0);
+        k3k_force_generic(0);
+        k3k_pool_destroy(pool);
+        for (int threads = 1; threads <= 2; threads++) {
+            k3k_pool *p = threads > 1 ? k3k_pool_create(threads, NULL, 0, NULL, K3K_AI_NEVER) : NULL;
+            sequences_case(p, K3K_F16);
+            sequences_case(p, K3K_F32);
+            sequences_case(p, K3K_Q8_0);
+            if (p) k3k_pool_destroy(p);
+        }
+    }
+    for (int t = 0; t < 2; t++) {
+        const int type = t ? K3K_Q4_0 : K3K_Q8_0;
+        quant_attention_case(type, 37, 32, 0);
+        quant_attention_case(type, 41, 96, 7);
+    }
+    CHECK(k3k_attention(NULL, NULL, NULL, NULL, K3K_Q4_0, NULL, 1, 0, 1, 4, 3, 8, 1, 1, 0) == -1, "bad attention args");
+    CHECK(k3k_attention(NULL, NULL, NULL, NULL, K3K_Q8_0, NULL, 1, 0, 1, 4, 2, 48, 1, 1, 0) == -1, "head of a block and a half");
+    test_flash();
+}
