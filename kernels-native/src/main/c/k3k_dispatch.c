@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "k3k.h"
+#include "k3k_fa_micro.h"
 #include "k3k_internal.h"
 #include "k3k_packed.h"
 
@@ -41,10 +42,7 @@ static void init(void) {
     generic_table[K3K_F16].kv_widen = k3k_kv_widen_f16_generic;
     generic_table[K3K_F16].kv_widen_t = k3k_kv_widen_t_f16_generic;
     generic_table[K3K_F32].kv_widen_t = k3k_kv_widen_t_f32_generic;
-    generic_table[K3K_F32].fa_scores = k3k_fa_scores_generic;
-    generic_table[K3K_F32].fa_exp = k3k_fa_exp_generic;
-    generic_table[K3K_F32].fa_pv = k3k_fa_pv_generic;
-    generic_table[K3K_F32].fa_path = "generic";
+    K3K_FA_INSTALL(generic_table[K3K_F32], generic, "generic");
     generic_table[K3K_F32].kv_path = generic_table[K3K_F16].kv_path = "generic";
     generic_table[K3K_F32].gdn_decay_dot = k3k_gdn_decay_dot_generic;
     generic_table[K3K_F32].gdn_update_dot = k3k_gdn_update_dot_generic;

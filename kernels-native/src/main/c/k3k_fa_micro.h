@@ -75,4 +75,13 @@
             for (int j = 0; j < n; j++) acc[d] = acc[d] + p[j] * vb[(size_t) j * hd + d];                \
     }
 
+/* Installs an instance's three micro-kernels on the F32 row of a dispatch table and names the path. */
+#define K3K_FA_INSTALL(ROW, SUFFIX, PATH)        \
+    do {                                         \
+        (ROW).fa_scores = k3k_fa_scores_##SUFFIX; \
+        (ROW).fa_exp = k3k_fa_exp_##SUFFIX;       \
+        (ROW).fa_pv = k3k_fa_pv_##SUFFIX;         \
+        (ROW).fa_path = PATH;                    \
+    } while (0)
+
 #endif

@@ -85,10 +85,7 @@ void k3k_install_x86_avx2_kv(k3k_type_traits *t) {
     t[K3K_F32].kv_widen_t = kv_widen_t_f32;
     t[K3K_F16].kv_round = kv_round_f16;
     t[K3K_F16].kv_widen = kv_widen_f16;
-    t[K3K_F32].fa_scores = k3k_fa_scores_avx2;
-    t[K3K_F32].fa_exp = k3k_fa_exp_avx2;
-    t[K3K_F32].fa_pv = k3k_fa_pv_avx2;
-    t[K3K_F32].fa_path = "avx2";
+    K3K_FA_INSTALL(t[K3K_F32], avx2, "avx2");
     t[K3K_F32].kv_axpy = kv_axpy_f32;
     t[K3K_F16].kv_path = t[K3K_F32].kv_path = "avx2";
 }

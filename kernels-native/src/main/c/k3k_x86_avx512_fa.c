@@ -9,9 +9,6 @@
 K3K_FA_MICRO(__attribute__((target("avx512f,avx512vl,avx512dq"))) static, avx512)
 
 void k3k_install_x86_avx512_fa(k3k_type_traits *t) {
-    t[K3K_F32].fa_scores = k3k_fa_scores_avx512;
-    t[K3K_F32].fa_exp = k3k_fa_exp_avx512;
-    t[K3K_F32].fa_pv = k3k_fa_pv_avx512;
-    t[K3K_F32].fa_path = "avx512";
+    K3K_FA_INSTALL(t[K3K_F32], avx512, "avx512");
 }
 #endif
