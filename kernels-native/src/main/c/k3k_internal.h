@@ -137,6 +137,7 @@ typedef struct {
     void (*packed_pair)(int nb, const void *x0, const void *x1, const uint8_t *act, size_t act_stride, int n_tok,
                         float *y, size_t y_stride);
     const char *packed_pair_path;
+    int packed_pair_min_tokens; /* fewer tokens take the eight-row kernel (0: from two tokens on) */
 } k3k_type_traits;
 
 /* Where the auxiliary activation data starts, and the bytes one quantised activation row takes. */
@@ -173,6 +174,7 @@ void k3k_force_generic(int on);
 int k3k_install_x86_avx2(k3k_type_traits *table);
 int k3k_install_x86_avx512(k3k_type_traits *table);
 void k3k_install_x86_avx512_fa(k3k_type_traits *table); /* called by k3k_install_x86_avx512 */
+void k3k_install_x86_avx512_packed_x8(k3k_type_traits *table); /* called by k3k_install_x86_avx512 */
 int k3k_install_arm_neon(k3k_type_traits *table);
 /* aarch64: the packed-layout kernels, dotprod (installed by k3k_install_arm_neon) and i8mm (HWCAP2). */
 void k3k_install_arm_neon_packed(k3k_type_traits *table);

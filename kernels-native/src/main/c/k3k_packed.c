@@ -287,9 +287,11 @@ int k3k_matmul_packed(k3k_pool *pool, int type, const void *packed, const void *
         return k3k_matmul(pool, type, file, rows, cols, x, y, n_tokens);
     packed_task t = {
         .kernel = tr->packed,
-        /* the sixteen-row tiles pay from two tokens on; one token (decode) streams faster eight rows at a time
-         * (measured on an AVX-512 EPYC, Qwen3-0.6B Q4_0 tg64: 46 t/s with the tiles, 52-55 without) */
-        .pair = n_tokens >= 2 ? tr->packed_pair : NULL, .type = type, .w = packed, .groups = rows / 8, .cols = cols,
+        /* the sixteen-row tiles pay from two tokens on, or from the ISA's own threshold; one token (decode)
+         * streams faster eight rows at a time (AVX-512 EPYC, Qwen3-0.6B Q4_0 tg64: 46 t/s with the tiles, 52-55
+         * without) */
+        .pair = n_tokens >= (tr->packed_pair_min_tokens > 2 ? tr->packed_pair_min_tokens : 2) ? tr->packed_pair : NULL,
+        .type = type, .w = packed, .groups = rows / 8, .cols = cols,
         .nb = cols / k3k_packed_block_elems(type),
         .n_tokens = n_tokens, .rows = rows, .x = x, .y = y,
     };

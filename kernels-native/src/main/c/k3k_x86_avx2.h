@@ -19,7 +19,9 @@ AVX2 static inline float hsum_ps(__m256 v) {
 /* Software prefetch PREFETCH_AHEAD bytes ahead of the block about to be read: with the compute between
  * loads the hardware prefetcher alone keeps too few lines in flight (measured, Q4_0 x8, 32000x2048 on 2
  * threads: 17.5-22.2 GB/s without, 22.8-27.9 with 4 KiB ahead). Past the matrix's end it is harmless. */
+#ifndef PREFETCH_AHEAD
 #define PREFETCH_AHEAD 4096
+#endif
 static inline void prefetch_ahead(const void *block, size_t bytes) {
     for (size_t o = 0; o < bytes; o += 64) _mm_prefetch((const char *) block + PREFETCH_AHEAD + o, _MM_HINT_T0);
 }

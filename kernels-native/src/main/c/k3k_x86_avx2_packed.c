@@ -6,15 +6,9 @@
 #include "k3k_internal.h"
 
 #if defined(__x86_64__)
-#include <string.h>
 #include "k3k_packed.h"
 #include "k3k_x86_avx2.h"
-
-AVX2 static inline __m256i bcast4(const int8_t *p) {
-    int32_t v;
-    memcpy(&v, p, 4);
-    return _mm256_set1_epi32(v);
-}
+#include "k3k_x86_packed.h"
 
 /* The tokens' activation views and zeroed accumulators, shared by the Q4_0 and Q8_0 kernels. */
 AVX2 static inline void start_tokens(k3k_packed_act a[4], __m256 acc[4], const uint8_t *act, size_t act_stride, int n_tok,
@@ -91,12 +85,7 @@ AVX2 static void q8_0x8_avx2(int nb, const void *vx, const uint8_t *act, size_t 
 /* Q4_K x8, NT tokens (1..4, a constant so the per-token accumulators stay in registers). Per 64-element
  * group j and chunk k one load gives both sub-blocks' nibbles of all eight rows; per token the int16
  * products of a sub-block (at most 8 x 3840) are multiplied by the row's scale with one madd against
- * [sc, sc] pairs, the mins by one madd of [m_2i, m_2i+1] against the activation's sub-block sum pairs. */
-AVX2 static inline __m256i pairs_from_bytes(const uint8_t *lo8, const uint8_t *hi8) {
-    const __m256i lo = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *) lo8));
-    const __m256i hi = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *) hi8));
-    return _mm256_or_si256(lo, _mm256_slli_epi32(hi, 16));
-}
+ * [sc, sc] pairs; the mins and the float step are Q4_K_FINISH's. */
 
 #define Q4_KX8_KERNEL(NT)                                                                                         \
 AVX2 static void q4_Kx8_avx2_##NT(int nb, const block_q4_Kx8 *x, const k3k_packed_act_k *a, float *y,            \
@@ -126,18 +115,7 @@ AVX2 static void q4_Kx8_avx2_##NT(int nb, const block_q4_Kx8 *x, const k3k_packe
                 sumi[t] = _mm256_add_epi32(sumi[t], _mm256_add_epi32(_mm256_madd_epi16(lo16[t], sc_lo),            \
                                                                      _mm256_madd_epi16(hi16[t], sc_hi)));          \
         }                                                                                                           \
-        __m256i mp[4];                                                                                              \
-        for (int i = 0; i < 4; i++) mp[i] = pairs_from_bytes(x[b].m[2 * i], x[b].m[2 * i + 1]);                    \
-        const __m256 d = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) x[b].d));                               \
-        const __m256 dmin = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) x[b].dmin));                         \
-        for (int t = 0; t < NT; t++) {                                                                              \
-            const int32_t *yp = a[t].aux + 4 * b;                                                            \
-            __m256i mins = _mm256_madd_epi16(mp[0], _mm256_set1_epi32(yp[0]));                                     \
-            for (int i = 1; i < 4; i++) mins = _mm256_add_epi32(mins, _mm256_madd_epi16(mp[i], _mm256_set1_epi32(yp[i]))); \
-            const __m256 dy = _mm256_set1_ps(a[t].q[b].d);                                                          \
-            acc[t] = _mm256_sub_ps(_mm256_add_ps(acc[t], _mm256_mul_ps(_mm256_cvtepi32_ps(sumi[t]), _mm256_mul_ps(d, dy))), \
-                                   _mm256_mul_ps(_mm256_cvtepi32_ps(mins), _mm256_mul_ps(dmin, dy)));               \
-        }                                                                                                           \
+        Q4_K_FINISH(NT, x[b], a, b, sumi, acc);                                                                     \
     }                                                                                                               \
     for (int t = 0; t < NT; t++) _mm256_storeu_ps(y + (size_t) t * y_stride, acc[t]);                             \
 }
@@ -146,41 +124,12 @@ Q4_KX8_KERNEL(2)
 Q4_KX8_KERNEL(3)
 Q4_KX8_KERNEL(4)
 
-/* The k3k_packed_fn of a K-quant kernel: the token views, then the variant for this token count. */
-#define K_DISPATCH(NAME)                                                                                          \
-    AVX2 static void NAME(int nb, const void *vx, const uint8_t *act, size_t act_stride, int n_tok, float *y,   \
-                          size_t y_stride) {                                                                      \
-        k3k_packed_act_k a[4];                                                                                    \
-        for (int t = 0; t < n_tok; t++) a[t] = k3k_packed_act_k_view(act + (size_t) t * act_stride, nb);         \
-        switch (n_tok) {                                                                                          \
-        case 1: NAME##_1(nb, vx, a, y, y_stride); break;                                                          \
-        case 2: NAME##_2(nb, vx, a, y, y_stride); break;                                                          \
-        case 3: NAME##_3(nb, vx, a, y, y_stride); break;                                                          \
-        default: NAME##_4(nb, vx, a, y, y_stride); break;                                                         \
-        }                                                                                                         \
-    }
-K_DISPATCH(q4_Kx8_avx2)
+K_DISPATCH(AVX2, q4_Kx8_avx2)
 
 /* Q6_K x8, NT tokens. Per half, stream st (elements 32 st.. of the half) and chunk c one ql and one qh
  * load give four 6-bit values of all eight rows; maddubs of the unsigned values minus the activation's
  * precomputed 32 (y0 + y1) pairs is sum((q - 32) y) in int16 (two chunks at most: |4 x 4096| fits), then
  * one madd against [sc, sc] scales it into int32. */
-AVX2 static inline __m256i q6_stream(const block_q6_Kx8 *x, int n, int st, int c) {
-    const __m256i m4 = _mm256_set1_epi8(0x0F);
-    const __m256i a = _mm256_loadu_si256((const __m256i *) (x->ql + 512 * n + 32 * (c + (st & 1 ? 8 : 0))));
-    const __m256i h = _mm256_loadu_si256((const __m256i *) (x->qh + 256 * n + 32 * c));
-    const __m256i low = st < 2 ? _mm256_and_si256(a, m4) : _mm256_and_si256(_mm256_srli_epi16(a, 4), m4);
-    /* bits 2 st, 2 st + 1 of h moved to bits 4, 5 */
-    __m256i top;
-    switch (st) {
-    case 0: top = _mm256_slli_epi16(_mm256_and_si256(h, _mm256_set1_epi8(0x03)), 4); break;
-    case 1: top = _mm256_slli_epi16(_mm256_and_si256(h, _mm256_set1_epi8(0x0C)), 2); break;
-    case 2: top = _mm256_and_si256(h, _mm256_set1_epi8(0x30)); break;
-    default: top = _mm256_and_si256(_mm256_srli_epi16(h, 2), _mm256_set1_epi8(0x30)); break;
-    }
-    return _mm256_or_si256(low, top);
-}
-
 #define Q6_KX8_KERNEL(NT)                                                                                         \
 AVX2 static void q6_Kx8_avx2_##NT(int nb, const block_q6_Kx8 *x, const k3k_packed_act_k *a, float *y,            \
                                    size_t y_stride) {                                                              \
@@ -219,7 +168,7 @@ Q6_KX8_KERNEL(2)
 Q6_KX8_KERNEL(3)
 Q6_KX8_KERNEL(4)
 
-K_DISPATCH(q6_Kx8_avx2)
+K_DISPATCH(AVX2, q6_Kx8_avx2)
 
 void k3k_install_x86_avx2_packed(k3k_type_traits *t) {
     t[K3K_Q6_K].packed = q6_Kx8_avx2;

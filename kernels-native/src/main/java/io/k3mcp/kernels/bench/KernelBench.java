@@ -18,7 +18,8 @@ import java.util.Locale;
  * stated as a fraction of the memory roofline. {@link #measure} returns records for the CLI; {@link #main}
  * prints them to stderr (stdout belongs to the MCP transport in this project).
  *
- * <p>Usage: {@code KernelBench [--threads N] [--cpus 0,1] [--types Q4_0,Q8_0] [--seconds S] [--tokens T]}
+ * <p>Usage: {@code KernelBench [--threads N] [--cpus 0,1] [--types Q4_0,Q8_0] [--seconds S] [--tokens T]
+ * [--shapes 151936x2048,...]}
  */
 public final class KernelBench {
     /** TinyLlama-1.1B matmul shapes (rows x cols): attention q/o, ffn gate/up, ffn down, output. */
@@ -26,6 +27,12 @@ public final class KernelBench {
     public static final List<GgmlType> DEFAULT_TYPES = List.of(GgmlType.Q4_0, GgmlType.Q8_0, GgmlType.Q4_K,
         GgmlType.Q6_K, GgmlType.F16);
     private static final long PROBE_BYTES = 1L << 30;
+    /**
+     * The weights every shape's calls rotate through: several times any last-level cache, so a call reads its
+     * matrix from memory as a model's decode step does (one matrix of a smaller buffer stays partly cached
+     * between calls and reads faster than memory can deliver).
+     */
+    private static final long MIN_WEIGHT_BYTES = 512L << 20;
 
     /**
      * One matmul measurement: weight bytes read per call / best time of a call, in the file's layout and,
@@ -56,6 +63,12 @@ public final class KernelBench {
 
     /** Runs every type at every shape on a fresh pool; {@code seconds} of timed calls per measurement. */
     public static Report measure(int threads, int[] cpus, List<GgmlType> types, double seconds, int tokens) {
+        return measure(threads, cpus, types, seconds, tokens, SHAPES);
+    }
+
+    /** As above, over the given shapes (rows x cols). */
+    public static Report measure(int threads, int[] cpus, List<GgmlType> types, double seconds, int tokens,
+                                 int[][] shapes) {
         try (NativeKernels nk = NativeKernels.open(threads, cpus, null, AiPlacement.AUTO)) {
             ByteBuffer probe = alignedBytes(PROBE_BYTES);
             fill(probe);
@@ -67,24 +80,28 @@ public final class KernelBench {
                 chunkBandwidth = Math.max(chunkBandwidth, nk.readBandwidthGBps(Buffers.slice(probe, off, chunk), 3));
             }
             probe = null;
-            long maxBytes = 0;
-            for (GgmlType t : types) {
-                for (int[] s : SHAPES) {
-                    maxBytes = Math.max(maxBytes, t.bytesFor((long) s[0] * s[1]));
+            long maxBytes = MIN_WEIGHT_BYTES;
+            int maxRows = 0;
+            int maxCols = 0;
+            for (int[] s : shapes) {
+                maxRows = Math.max(maxRows, s[0]);
+                maxCols = Math.max(maxCols, s[1]);
+                for (GgmlType t : types) {
+                    maxBytes = Math.max(maxBytes, 2 * t.bytesFor((long) s[0] * s[1]));
                 }
             }
             ByteBuffer weights = Buffers.bytes(maxBytes);
             fill(weights);
-            FloatBuffer x = Buffers.floats(5632 * tokens);
+            FloatBuffer x = Buffers.floats(maxCols * tokens);
             for (int i = 0; i < x.capacity(); i++) {
                 x.put(i, (float) Math.sin(i));
             }
-            FloatBuffer y = Buffers.floats(32000 * tokens);
+            FloatBuffer y = Buffers.floats(maxRows * tokens);
             List<MatmulResult> results = new ArrayList<>();
             for (GgmlType t : types) {
                 sanitizeScales(weights, t);
                 java.util.Map<Integer, PackedWeights> packedByCols = new java.util.HashMap<>();
-                for (int[] s : SHAPES) {
+                for (int[] s : shapes) {
                     MatmulResult file = time(nk, t, weights, s[0], s[1], x, y, tokens, seconds);
                     PackedWeights all = packedByCols.computeIfAbsent(s[1], cols -> packWhole(nk, t, weights, cols));
                     results.add(new MatmulResult(t, s[0], s[1], tokens, file.weightBytes(), file.bestSeconds(),
@@ -219,6 +236,7 @@ public final class KernelBench {
         List<GgmlType> types = DEFAULT_TYPES;
         double seconds = 1.0;
         int tokens = 1;
+        int[][] shapes = SHAPES;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--threads" -> threads = Integer.parseInt(args[i + 1]);
@@ -226,10 +244,33 @@ public final class KernelBench {
                 case "--types" -> types = java.util.Arrays.stream(args[i + 1].split(",")).map(GgmlType::valueOf).toList();
                 case "--seconds" -> seconds = Double.parseDouble(args[i + 1]);
                 case "--tokens" -> tokens = Integer.parseInt(args[i + 1]);
+                case "--shapes" -> shapes = parseShapes(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                    + " (use --threads, --cpus, --types, --seconds, --tokens)");
+                    + " (use --threads, --cpus, --types, --seconds, --tokens, --shapes)");
             }
         }
-        print(measure(threads, cpus, types, seconds, tokens), System.err);
+        print(measure(threads, cpus, types, seconds, tokens, shapes), System.err);
+    }
+
+    /** "ROWSxCOLS,..." (rows a multiple of 8 for the packed layouts, columns of whole blocks). */
+    static int[][] parseShapes(String text) {
+        return java.util.Arrays.stream(text.split(",")).map(shape -> {
+            String[] p = shape.trim().split("x", -1);
+            int rows;
+            int cols;
+            try {
+                if (p.length != 2) {
+                    throw new NumberFormatException("not two numbers");
+                }
+                rows = Integer.parseInt(p[0]);
+                cols = Integer.parseInt(p[1]);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--shapes: '" + shape + "' is not ROWSxCOLS (e.g. 151936x2048)", e);
+            }
+            if (rows <= 0 || cols <= 0 || cols % 256 != 0) {
+                throw new IllegalArgumentException("--shapes: '" + shape + "' needs positive rows and columns a multiple of 256");
+            }
+            return new int[] {rows, cols};
+        }).toArray(int[][]::new);
     }
 }

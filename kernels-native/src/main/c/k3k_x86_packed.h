@@ -1,0 +1,77 @@
+/* Pieces of the x86 kernels over the packed K-quant layouts (k3k_packed.h) shared by the AVX2 and the
+ * AVX512-VNNI files (included only inside #if defined(__x86_64__), after k3k_x86_avx2.h). */
+#ifndef K3K_X86_PACKED_H
+#define K3K_X86_PACKED_H
+
+#include <string.h>
+#include "k3k_packed.h"
+
+/* The four activation bytes at p in every 32-bit lane. */
+AVX2 static inline __m256i bcast4(const int8_t *p) {
+    int32_t v;
+    memcpy(&v, p, 4);
+    return _mm256_set1_epi32(v);
+}
+
+/* Q6_K x8: elements 128 n + 32 st + 4 c.. of the eight rows as unsigned 6-bit values, four per lane. */
+AVX2 static inline __m256i q6_stream(const block_q6_Kx8 *x, int n, int st, int c) {
+    const __m256i m4 = _mm256_set1_epi8(0x0F);
+    const __m256i a = _mm256_loadu_si256((const __m256i *) (x->ql + 512 * n + 32 * (c + (st & 1 ? 8 : 0))));
+    const __m256i h = _mm256_loadu_si256((const __m256i *) (x->qh + 256 * n + 32 * c));
+    const __m256i low = st < 2 ? _mm256_and_si256(a, m4) : _mm256_and_si256(_mm256_srli_epi16(a, 4), m4);
+    /* bits 2 st, 2 st + 1 of h moved to bits 4, 5 */
+    __m256i top;
+    switch (st) {
+    case 0: top = _mm256_slli_epi16(_mm256_and_si256(h, _mm256_set1_epi8(0x03)), 4); break;
+    case 1: top = _mm256_slli_epi16(_mm256_and_si256(h, _mm256_set1_epi8(0x0C)), 2); break;
+    case 2: top = _mm256_and_si256(h, _mm256_set1_epi8(0x30)); break;
+    default: top = _mm256_and_si256(_mm256_srli_epi16(h, 2), _mm256_set1_epi8(0x30)); break;
+    }
+    return _mm256_or_si256(low, top);
+}
+
+/* Q4_K x8: the eight rows' byte pairs [lo8[r], hi8[r]] as int16 pairs in their int32 lanes. */
+AVX2 static inline __m256i pairs_from_bytes(const uint8_t *lo8, const uint8_t *hi8) {
+    const __m256i lo = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *) lo8));
+    const __m256i hi = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *) hi8));
+    return _mm256_or_si256(lo, _mm256_slli_epi32(hi, 16));
+}
+
+/* Q4_K x8, the end of block column b (X) for NT tokens: each token's mins, sum_s m_s bsum_s by one madd of
+ * [m_2i, m_2i+1] pairs against the activation's sub-block sum pairs per i, then the generic model's float
+ * step acc = (acc + sumi * (d * dy)) - mins * (dmin * dy). */
+#define Q4_K_FINISH(NT, X, a, b, sumi, acc)                                                                       \
+    do {                                                                                                          \
+        __m256i mp_[4];                                                                                           \
+        for (int i_ = 0; i_ < 4; i_++) mp_[i_] = pairs_from_bytes((X).m[2 * i_], (X).m[2 * i_ + 1]);              \
+        const __m256 d_ = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) (X).d));                             \
+        const __m256 dmin_ = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) (X).dmin));                        \
+        for (int t_ = 0; t_ < (NT); t_++) {                                                                       \
+            const int32_t *yp_ = (a)[t_].aux + 4 * (b);                                                           \
+            __m256i mins_ = _mm256_madd_epi16(mp_[0], _mm256_set1_epi32(yp_[0]));                                 \
+            for (int i_ = 1; i_ < 4; i_++) mins_ = _mm256_add_epi32(mins_, _mm256_madd_epi16(mp_[i_], _mm256_set1_epi32(yp_[i_]))); \
+            const __m256 dy_ = _mm256_set1_ps((a)[t_].q[b].d);                                                    \
+            (acc)[t_] = _mm256_sub_ps(_mm256_add_ps((acc)[t_], _mm256_mul_ps(_mm256_cvtepi32_ps((sumi)[t_]), _mm256_mul_ps(d_, dy_))), \
+                                      _mm256_mul_ps(_mm256_cvtepi32_ps(mins_), _mm256_mul_ps(dmin_, dy_)));       \
+        }                                                                                                         \
+    } while (0)
+
+/* The k3k_packed_fn of a kernel compiled for ATTR: the tokens' activation views (VIEW_TYPE made by VIEW),
+ * then NAME_1..NAME_4 for the token count (1..4, a constant in each so the per-token accumulators stay in
+ * registers). K_DISPATCH for the K-quants' Q8_K views, LEGACY_DISPATCH for Q4_0's and Q8_0's Q8_0 views. */
+#define K_DISPATCH(ATTR, NAME) PACKED_DISPATCH(ATTR, NAME, k3k_packed_act_k, k3k_packed_act_k_view)
+#define LEGACY_DISPATCH(ATTR, NAME) PACKED_DISPATCH(ATTR, NAME, k3k_packed_act, k3k_packed_act_view)
+#define PACKED_DISPATCH(ATTR, NAME, VIEW_TYPE, VIEW)                                                              \
+    ATTR static void NAME(int nb, const void *vx, const uint8_t *act, size_t act_stride, int n_tok, float *y,   \
+                          size_t y_stride) {                                                                      \
+        VIEW_TYPE a[4];                                                                                           \
+        for (int t = 0; t < n_tok; t++) a[t] = VIEW(act + (size_t) t * act_stride, nb);                          \
+        switch (n_tok) {                                                                                          \
+        case 1: NAME##_1(nb, vx, a, y, y_stride); break;                                                          \
+        case 2: NAME##_2(nb, vx, a, y, y_stride); break;                                                          \
+        case 3: NAME##_3(nb, vx, a, y, y_stride); break;                                                          \
+        default: NAME##_4(nb, vx, a, y, y_stride); break;                                                         \
+        }                                                                                                         \
+    }
+
+#endif
