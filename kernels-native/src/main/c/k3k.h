@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 /* Bumped whenever an exported signature changes; NativeKernels refuses a library that disagrees. */
-#define K3K_ABI_VERSION 8
+#define K3K_ABI_VERSION 9
 
 #define K3K_MAX_CPUS 1024
 #define K3K_DEFAULT_AI_PATH "/proc/set_ai_thread"
@@ -106,12 +106,14 @@ int k3k_attention_flash(k3k_pool *pool, const float *q, const void *k, const voi
                         float scale, int causal, int window);
 void k3k_swiglu(const float *gate, const float *up, float *out, int n);
 void k3k_geglu(const float *gate, const float *up, float *out, int n);
-/* The same three over the pool's workers for a batch (k3k_ops_pool.c), bit for bit the one-thread result;
+/* The same over the pool's workers for a batch (k3k_ops_pool.c), bit for bit the one-thread result;
  * fewer than 8192 elements (a decode step) run on the caller. */
 void k3k_rms_norm_on(k3k_pool *pool, const float *x, const float *w, float *out, int n, int n_rows, float eps);
 void k3k_rope_on(k3k_pool *pool, float *x, int n_tokens, int n_heads, int head_dim, int rope_dims, int pos0, float base,
                  float freq_scale, int neox, const float *freq_factors);
 void k3k_swiglu_on(k3k_pool *pool, const float *gate, const float *up, float *out, int n);
+void k3k_geglu_on(k3k_pool *pool, const float *gate, const float *up, float *out, int n);
+void k3k_softcap_on(k3k_pool *pool, float *x, float cap, int n);
 void k3k_gelu(float *x, int n);
 void k3k_add(const float *a, const float *b, float *out, int n);
 void k3k_add_bias(float *x, const float *bias, int n, int n_rows);

@@ -48,6 +48,8 @@ static void init(void) {
     generic_table[K3K_F32].gdn_update_dot = k3k_gdn_update_dot_generic;
     generic_table[K3K_F32].gdn_path = "generic";
     generic_table[K3K_F32].conv_taps = k3k_conv_taps_generic;
+    generic_table[K3K_F32].gelu_rows = k3k_gelu_rows_generic;
+    generic_table[K3K_F32].act_path = "generic";
     generic_table[K3K_Q4_0].packed = k3k_q4_0x8_generic;
     generic_table[K3K_Q4_0].packed_path = "generic";
     generic_table[K3K_Q8_0].packed = k3k_q8_0x8_generic;
@@ -127,8 +129,14 @@ int k3k_coverage(char *buf, int cap) {
         if (buf && len + n < cap) memcpy(buf + len, line, (size_t) n + 1);
         len += n;
     }
+    {
+        char line[64];
+        const int n = snprintf(line, sizeof(line), "activations %s\n", k3k_traits(K3K_F32)->act_path);
+        if (buf && len + n < cap) memcpy(buf + len, line, (size_t) n + 1);
+        len += n;
+    }
     const char *rest = "rms_norm generic\nlayer_norm generic\nrope generic\n"
-                       "activations generic\nquantize generic\ndequantize generic\n";
+                       "quantize generic\ndequantize generic\n";
     const int n = (int) strlen(rest);
     if (buf && len + n < cap) memcpy(buf + len, rest, (size_t) n + 1);
     return len + n;

@@ -34,6 +34,16 @@ typedef float (*k3k_gdn_update_dot_fn)(float *m, const float *k, float d, const 
 float k3k_gdn_decay_dot_generic(float *m, float decay, const float *k, int s);
 /* The causal convolution's tap sums for n channels: sum[c] = sum_i rows[i][c] * wrows[i][c], oldest tap first. */
 typedef void (*k3k_conv_taps_fn)(float *sum, const float *const *rows, const float *const *wrows, int d_conv, int n);
+/* ggml's GELU table (65536 halves indexed by the fp16 input), filled on first use. */
+const k3k_half *k3k_gelu_table(void);
+void k3k_gelu_rows_generic(const float *gate, const float *up, float *out, int n);
+/* The GELU rows' loop over n elements with LOOKUP(x) the table's value for a gate inside (-10, 10): ggml's
+ * cut-offs outside (0 below, x above), times up[i] unless up is NULL (x <= -10 stays +0 either way). */
+#define K3K_GELU_LOOP(LOOKUP)                                                                                     \
+    for (int i = 0; i < n; i++) {                                                                                 \
+        const float x = gate[i], g = x <= -10.0f ? 0.0f : x >= 10.0f ? x : LOOKUP(x);                             \
+        out[i] = up ? (x <= -10.0f ? 0.0f : g * up[i]) : g;                                                       \
+    }
 void k3k_conv_taps_generic(float *sum, const float *const *rows, const float *const *wrows, int d_conv, int n);
 float k3k_gdn_update_dot_generic(float *m, const float *k, float d, const float *q, int s);
 
@@ -128,6 +138,9 @@ typedef struct {
     k3k_gdn_update_dot_fn gdn_update_dot;
     const char *gdn_path;
     k3k_conv_taps_fn conv_taps; /* F32 row only, same path as gdn */
+    /* F32 row only: GELU through ggml's fp16 table (K3K_GELU_LOOP), times up unless up is NULL, and its path */
+    void (*gelu_rows)(const float *gate, const float *up, float *out, int n);
+    const char *act_path;
     /* types with a packed layout (k3k_packed.h): its eight-row kernel, and which path provides it */
     void (*packed)(int nb, const void *x, const uint8_t *act, size_t act_stride, int n_tok, float *y, size_t y_stride);
     const char *packed_path;

@@ -94,18 +94,20 @@ void k3k_sigmoid_mul(const float *x, const float *gate, float *out, int n) {
     for (int i = 0; i < n; i++) out[i] = x[i] * (1.0f / (1.0f + expf(-gate[i])));
 }
 
-void k3k_geglu(const float *gate, const float *up, float *out, int n) {
+const k3k_half *k3k_gelu_table(void) {
     pthread_once(&gelu_once, gelu_table_init);
-    for (int i = 0; i < n; i++) {
-        const float x = gate[i];
-        out[i] = x <= -10.0f ? 0.0f : x >= 10.0f ? x * up[i] : gelu_lookup(x) * up[i];
-    }
+    return gelu_table;
 }
 
-void k3k_gelu(float *x, int n) {
+void k3k_gelu_rows_generic(const float *gate, const float *up, float *out, int n) {
     pthread_once(&gelu_once, gelu_table_init);
-    for (int i = 0; i < n; i++) x[i] = x[i] <= -10.0f ? 0.0f : x[i] >= 10.0f ? x[i] : gelu_lookup(x[i]);
+    K3K_GELU_LOOP(gelu_lookup)
 }
+
+/* The table lookups through the dispatch table: the x86 one converts with F16C (k3k_x86_avx2.c). */
+void k3k_geglu(const float *gate, const float *up, float *out, int n) { k3k_traits(K3K_F32)->gelu_rows(gate, up, out, n); }
+
+void k3k_gelu(float *x, int n) { k3k_traits(K3K_F32)->gelu_rows(x, NULL, x, n); }
 
 void k3k_add(const float *a, const float *b, float *out, int n) {
     for (int i = 0; i < n; i++) out[i] = a[i] + b[i];

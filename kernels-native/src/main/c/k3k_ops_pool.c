@@ -13,7 +13,7 @@ typedef struct {
     const float *x, *w, *up, *freq_factors;
     float *out, *xw;
     int n, n_rows, n_heads, head_dim, rope_dims, pos0, neox;
-    float eps, base, freq_scale;
+    float eps, base, freq_scale, cap;
 } ops_task;
 
 static void share(int total, int align, int ith, int nth, int *from, int *to) {
@@ -65,4 +65,32 @@ void k3k_swiglu_on(k3k_pool *pool, const float *gate, const float *up, float *ou
     ops_task t = {.x = gate, .up = up, .out = out, .n = n};
     if (n < POOL_MIN_ELEMS) swiglu_task(&t, 0, 1);
     else k3k_pool_run(pool, swiglu_task, &t);
+}
+
+static void geglu_task(void *arg, int ith, int nth) {
+    const ops_task *t = arg;
+    int i0, i1;
+    share(t->n, 16, ith, nth, &i0, &i1);
+    if (i1 > i0) k3k_geglu(t->x + i0, t->up + i0, t->out + i0, i1 - i0);
+}
+
+/* Gemma's FFN gate (12288 elements a decode step for the E2B shape) and its per-layer embedding gate. */
+void k3k_geglu_on(k3k_pool *pool, const float *gate, const float *up, float *out, int n) {
+    ops_task t = {.x = gate, .up = up, .out = out, .n = n};
+    if (n < POOL_MIN_ELEMS) geglu_task(&t, 0, 1);
+    else k3k_pool_run(pool, geglu_task, &t);
+}
+
+static void softcap_task(void *arg, int ith, int nth) {
+    const ops_task *t = arg;
+    int i0, i1;
+    share(t->n, 16, ith, nth, &i0, &i1);
+    if (i1 > i0) k3k_softcap(t->xw + i0, t->cap, i1 - i0);
+}
+
+/* The final logits' soft-capping: one tanh per vocabulary entry (262144 for Gemma 4), a few ms on one thread. */
+void k3k_softcap_on(k3k_pool *pool, float *x, float cap, int n) {
+    ops_task t = {.xw = x, .n = n, .cap = cap};
+    if (n < POOL_MIN_ELEMS) softcap_task(&t, 0, 1);
+    else k3k_pool_run(pool, softcap_task, &t);
 }

@@ -39,6 +39,21 @@ static void swiglu_case(k3k_pool *pool, int n) {
     free(g); free(u); free(one); free(pooled);
 }
 
+static void geglu_softcap_case(k3k_pool *pool, int n) {
+    float *g = test_random_floats(n, 12.0f), *u = test_random_floats(n, 2.0f); /* past the +-10 GELU cut-offs too */
+    float *one = malloc(sizeof(float) * n), *pooled = malloc(sizeof(float) * n);
+    k3k_geglu(g, u, one, n);
+    for (int i = 0; i < n; i++) pooled[i] = -1.0f;
+    k3k_geglu_on(pool, g, u, pooled, n);
+    CHECK(differ(one, pooled, n) == 0, "geglu on the pool = one thread, %d elements", n);
+    memcpy(one, g, sizeof(float) * n);
+    memcpy(pooled, g, sizeof(float) * n);
+    k3k_softcap(one, 30.0f, n);
+    k3k_softcap_on(pool, pooled, 30.0f, n);
+    CHECK(differ(one, pooled, n) == 0, "softcap on the pool = one thread, %d elements", n);
+    free(g); free(u); free(one); free(pooled);
+}
+
 void test_ops_pool(void) {
     k3k_pool *pool = k3k_pool_create(3, NULL, 0, NULL, K3K_AI_NEVER);
     /* rows of 2051 and tokens of 1024 elements: up to 3 / 7 on the caller, from 4 / 8 on the pool */
@@ -53,6 +68,8 @@ void test_ops_pool(void) {
     for (int i = 0; i < 5; i++) {
         swiglu_case(pool, elems[i]);
         swiglu_case(NULL, elems[i]);
+        geglu_softcap_case(pool, elems[i]);
+        geglu_softcap_case(NULL, elems[i]);
     }
     k3k_pool_destroy(pool);
 }

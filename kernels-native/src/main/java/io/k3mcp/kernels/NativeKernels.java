@@ -317,7 +317,7 @@ public final class NativeKernels implements Kernels {
     @Override
     public synchronized void geglu(FloatBuffer gate, FloatBuffer up, FloatBuffer out, int n) {
         check(n >= 0, "geglu: n " + n + " is negative");
-        NativeLib.k3k_geglu(addr(gate, n, "geglu gate"), addr(up, n, "geglu up"), addr(out, n, "geglu out"), n);
+        NativeLib.k3k_geglu_on(live(), addr(gate, n, "geglu gate"), addr(up, n, "geglu up"), addr(out, n, "geglu out"), n);
     }
 
     @Override
@@ -347,7 +347,7 @@ public final class NativeKernels implements Kernels {
     @Override
     public synchronized void softcap(FloatBuffer x, float cap, int n) {
         check(n >= 0 && cap > 0, "softcap: n " + n + ", cap " + cap + " (needs n >= 0 and cap > 0)");
-        NativeLib.k3k_softcap(addr(x, n, "softcap x"), cap, n);
+        NativeLib.k3k_softcap_on(live(), addr(x, n, "softcap x"), cap, n);
     }
 
     @Override

@@ -9,7 +9,7 @@ import com.sun.jna.NativeLibrary;
  */
 final class NativeLib {
     /** Must equal K3K_ABI_VERSION in k3k.h. */
-    static final int ABI_VERSION = 8;
+    static final int ABI_VERSION = 9;
     static final int PLACEMENT_FIELDS = 9;
 
     static final NativeAvailability STATUS = load("k3kernels");
@@ -89,7 +89,9 @@ final class NativeLib {
 
     static native void k3k_swiglu_on(long pool, long gate, long up, long out, int n);
 
-    static native void k3k_geglu(long gate, long up, long out, int n);
+    static native void k3k_geglu_on(long pool, long gate, long up, long out, int n);
+
+    static native void k3k_softcap_on(long pool, long x, float cap, int n);
 
     static native void k3k_gelu(long x, int n);
 
@@ -98,8 +100,6 @@ final class NativeLib {
     static native void k3k_add_bias(long x, long bias, int n, int nRows);
 
     static native void k3k_scale(long x, float s, int n);
-
-    static native void k3k_softcap(long x, float cap, int n);
 
     static native void k3k_sigmoid_mul(long x, long gate, long out, int n);
 
