@@ -126,10 +126,11 @@ Q4_KX8_KERNEL(4)
 
 K_DISPATCH(AVX2, q4_Kx8_avx2)
 
-/* Q6_K x8, NT tokens. Per half, stream st (elements 32 st.. of the half) and chunk c one ql and one qh
- * load give four 6-bit values of all eight rows; maddubs of the unsigned values minus the activation's
- * precomputed 32 (y0 + y1) pairs is sum((q - 32) y) in int16 (two chunks at most: |4 x 4096| fits), then
- * one madd against [sc, sc] scales it into int32. */
+/* Q6_K x8, NT tokens: per half n and chunk c, q6_streams gives four unsigned 6-bit values of every row in
+ * each stream st (sub-block 8 n + 2 st + h for chunks 4h..4h+3). maddubs of the values and the activation
+ * bytes sums pairs in int16 (|63 x 128 x 2| per chunk, two chunks: 32256, no saturation), one madd against
+ * [sc, sc] pairs takes each two-chunk sum to int32; the offset, sum((q - 32) y) = sum(q y) - 32 sum(y), is
+ * 32 sc bsum per sub-block (Q8_K's bsums), subtracted in int32. */
 #define Q6_KX8_KERNEL(NT)                                                                                         \
 AVX2 static void q6_Kx8_avx2_##NT(int nb, const block_q6_Kx8 *x, const k3k_packed_act_k *a, float *y,            \
                                    size_t y_stride) {                                                              \
@@ -141,22 +142,27 @@ AVX2 static void q6_Kx8_avx2_##NT(int nb, const block_q6_Kx8 *x, const k3k_packe
         __m256i sumi[NT];                                                                                           \
         for (int t = 0; t < NT; t++) sumi[t] = _mm256_setzero_si256();                                             \
         for (int n = 0; n < 2; n++)                                                                                 \
-            for (int st = 0; st < 4; st++)                                                                          \
-                for (int qq = 0; qq < 2; qq++) {                                                                    \
-                    const __m256i s8 = _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *) x[b].sc[8 * n + 2 * st + qq])); \
-                    const __m256i sc = _mm256_or_si256(_mm256_and_si256(s8, lo16), _mm256_slli_epi32(s8, 16));    \
-                    for (int cp = 4 * qq; cp < 4 * qq + 4; cp += 2) {                                               \
-                        const __m256i e0 = q6_stream(&x[b], n, st, cp), e1 = q6_stream(&x[b], n, st, cp + 1);       \
-                        const int g = (128 * n + 32 * st + 4 * cp) / 4;                                              \
+            for (int h = 0; h < 2; h++)                                                                             \
+                for (int c = 4 * h; c < 4 * h + 4; c += 2) {                                                        \
+                    __m256i v0[4], v1[4];                                                                           \
+                    q6_streams(&x[b], n, c, v0);                                                                    \
+                    q6_streams(&x[b], n, c + 1, v1);                                                                \
+                    for (int st = 0; st < 4; st++) {                                                                \
+                        const __m256i s8 = _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *) x[b].sc[8 * n + 2 * st + h])); \
+                        const __m256i sc = _mm256_or_si256(_mm256_and_si256(s8, lo16), _mm256_slli_epi32(s8, 16)); \
                         for (int t = 0; t < NT; t++) {                                                              \
-                            const int8_t *yq = a[t].q[b].qs + 4 * g;                                                \
-                            const int32_t *corr = a[t].aux + 64 * b + g;                                            \
-                            const __m256i p0 = _mm256_sub_epi16(_mm256_maddubs_epi16(e0, bcast4(yq)), _mm256_set1_epi32(corr[0])); \
-                            const __m256i p1 = _mm256_sub_epi16(_mm256_maddubs_epi16(e1, bcast4(yq + 4)), _mm256_set1_epi32(corr[1])); \
-                            sumi[t] = _mm256_add_epi32(sumi[t], _mm256_madd_epi16(_mm256_add_epi16(p0, p1), sc));   \
+                            const int8_t *yq = a[t].q[b].qs + 128 * n + 32 * st + 4 * c;                            \
+                            const __m256i p = _mm256_add_epi16(_mm256_maddubs_epi16(v0[st], bcast4(yq)),            \
+                                                               _mm256_maddubs_epi16(v1[st], bcast4(yq + 4)));       \
+                            sumi[t] = _mm256_add_epi32(sumi[t], _mm256_madd_epi16(p, sc));                          \
                         }                                                                                           \
                     }                                                                                               \
                 }                                                                                                   \
+        for (int sub = 0; sub < 16; sub++) {                                                                        \
+            const __m256i sc32 = _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *) x[b].sc[sub]));            \
+            for (int t = 0; t < NT; t++)                                                                            \
+                sumi[t] = _mm256_sub_epi32(sumi[t], _mm256_mullo_epi32(sc32, _mm256_set1_epi32(32 * a[t].q[b].bsums[sub]))); \
+        }                                                                                                           \
         const __m256 d = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) x[b].d));                               \
         for (int t = 0; t < NT; t++)                                                                                \
             acc[t] = _mm256_add_ps(acc[t], _mm256_mul_ps(_mm256_cvtepi32_ps(sumi[t]), _mm256_mul_ps(d, _mm256_set1_ps(a[t].q[b].d)))); \

@@ -119,17 +119,14 @@ Q4_KX8_VNNI(2)
 Q4_KX8_VNNI(3)
 Q4_KX8_VNNI(4)
 
-/* Q6_K x8, NT tokens. Per 128-element half n and chunk c, one load of ql chunk c (low nibbles: stream 0, high:
- * stream 2), one of ql chunk c + 8 (streams 1 and 3) and one of qh chunk c (the top bit pairs of all four)
- * give four 6-bit values of every row in each of the four streams: each byte is read once, in address
- * order within its 32-byte run, instead of once per stream. vpdpbusd sums q y per 16-element sub-block
+/* Q6_K x8, NT tokens: per 128-element half n and chunk c, q6_streams gives four 6-bit values of every row
+ * in each of the four streams. vpdpbusd sums q y per 16-element sub-block
  * (stream st, chunks 4h..4h+3: sub-block 8n + 2st + h) from 32 times minus the activation's sum over the
  * sub-block (sum((q - 32) y) = sum(q y) - 32 sum(y); Q8_K's bsums are those sums), then one multiply by the
  * row's signed scale. */
 #define Q6_KX8_VNNI(NT)                                                                                          \
 VNNI static void q6_Kx8_vnni_##NT(int nb, const block_q6_Kx8 *x, const k3k_packed_act_k *a, float *y,             \
                                   size_t y_stride) {                                                               \
-    const __m256i m4 = _mm256_set1_epi8(0x0F), m30 = _mm256_set1_epi8(0x30);                                        \
     __m256 acc[NT];                                                                                                 \
     for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();                                                      \
     for (int b = 0; b < nb; b++) {                                                                                  \
@@ -142,15 +139,8 @@ VNNI static void q6_Kx8_vnni_##NT(int nb, const block_q6_Kx8 *x, const k3k_packe
                 for (int t = 0; t < NT; t++)                                                                        \
                     for (int st = 0; st < 4; st++) s[t][st] = _mm256_set1_epi32(-32 * a[t].q[b].bsums[8 * n + 2 * st + h]); \
                 for (int c = 4 * h; c < 4 * h + 4; c++) {                                                           \
-                    const __m256i q0 = _mm256_loadu_si256((const __m256i *) (x[b].ql + 512 * n + 32 * c));          \
-                    const __m256i q1 = _mm256_loadu_si256((const __m256i *) (x[b].ql + 512 * n + 32 * (c + 8)));    \
-                    const __m256i qh = _mm256_loadu_si256((const __m256i *) (x[b].qh + 256 * n + 32 * c));          \
                     __m256i v[4];                                                                                   \
-                    v[0] = _mm256_or_si256(_mm256_and_si256(q0, m4), _mm256_and_si256(_mm256_slli_epi16(qh, 4), m30)); \
-                    v[1] = _mm256_or_si256(_mm256_and_si256(q1, m4), _mm256_and_si256(_mm256_slli_epi16(qh, 2), m30)); \
-                    v[2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(q0, 4), m4), _mm256_and_si256(qh, m30)); \
-                    v[3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(q1, 4), m4),                          \
-                                           _mm256_and_si256(_mm256_srli_epi16(qh, 2), m30));                        \
+                    q6_streams(&x[b], n, c, v);                                                                     \
                     for (int t = 0; t < NT; t++)                                                                    \
                         for (int st = 0; st < 4; st++)                                                              \
                             s[t][st] = _mm256_dpbusd_epi32(s[t][st], v[st], bcast4(a[t].q[b].qs + 128 * n + 32 * st + 4 * c)); \
