@@ -199,14 +199,6 @@ int k3k_install_x86_avx2(k3k_type_traits *t) {
 }
 
 #else
-/* GELU rows: F16C's conversions round to nearest even as k3k_fp32_to_fp16 does, one instruction each
- * instead of the portable converter's branches (Gemma 4 E2B: 70 calls a decode step). Same bits. */
-#define F16C_GELU(x) H2F(gelu[_cvtss_sh((x), 0)])
-AVX2 static void gelu_rows(const float *gate, const float *up, float *out, int n) {
-    const k3k_half *gelu = k3k_gelu_table();
-    K3K_GELU_LOOP(F16C_GELU)
-}
-
 int k3k_install_x86_avx2(k3k_type_traits *t) {
     (void) t;
     return 0;
