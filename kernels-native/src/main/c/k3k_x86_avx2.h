@@ -18,7 +18,8 @@ AVX2 static inline float hsum_ps(__m256 v) {
 
 /* Software prefetch PREFETCH_AHEAD bytes ahead of the block about to be read: with the compute between
  * loads the hardware prefetcher alone keeps too few lines in flight (measured, Q4_0 x8, 32000x2048 on 2
- * threads: 17.5-22.2 GB/s without, 22.8-27.9 with 4 KiB ahead). Past the matrix's end it is harmless. */
+ * threads: 17.5-22.2 GB/s without, 22.8-27.9 with 4 KiB ahead). Past the matrix's end it is harmless.
+ * -DPREFETCH_AHEAD=... overrides it for experiments (distances 0-64 KiB: docs/BENCHMARKS.md, fourth session). */
 #ifndef PREFETCH_AHEAD
 #define PREFETCH_AHEAD 4096
 #endif

@@ -30,8 +30,10 @@ AVX512 static inline __m512i pair_chunk(const uint8_t *q0, const uint8_t *q1) {
                               _mm256_loadu_si256((const __m256i *) q1), 1);
 }
 
-/* Both groups' streams PREFETCH_AHEAD bytes ahead: one token's tile (decode) is memory-bound, and
- * without it the two streams ran at half the eight-row kernel's rate on a matrix read from memory. */
+/* Both groups' streams PREFETCH_AHEAD bytes ahead, as the eight-row kernels read theirs. The tiles run from
+ * nine tokens on (prefill), where it is within the noise (k3k_bench's 32-token GEMM, GMAC/s with / without,
+ * three alternated runs: Q4_0 138-149 / 136-156, Q8_0 102-119 / 103-109, Q4_K 146-155 / 127-149, Q6_K
+ * 85-93 / 85-99); it did not lift the tiles' one-token rate from memory either. */
 static inline void prefetch_pair(const void *b0, const void *b1, size_t bytes) {
     prefetch_ahead(b0, bytes);
     prefetch_ahead(b1, bytes);
