@@ -142,25 +142,22 @@ AVX2 static void q6_Kx8_avx2_##NT(int nb, const block_q6_Kx8 *x, const k3k_packe
         __m256i sumi[NT];                                                                                           \
         for (int t = 0; t < NT; t++) sumi[t] = _mm256_setzero_si256();                                             \
         for (int n = 0; n < 2; n++)                                                                                 \
-            for (int h = 0; h < 2; h++) {                                                                           \
-                __m256i sc[4]; /* each stream's sub-block scale as [sc, sc] int16 pairs, once for its four chunks */ \
-                for (int st = 0; st < 4; st++) {                                                                    \
-                    const __m256i s8 = _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *) x[b].sc[8 * n + 2 * st + h])); \
-                    sc[st] = _mm256_or_si256(_mm256_and_si256(s8, lo16), _mm256_slli_epi32(s8, 16));                \
-                }                                                                                                   \
+            for (int h = 0; h < 2; h++)                                                                             \
                 for (int c = 4 * h; c < 4 * h + 4; c += 2) {                                                        \
                     __m256i v0[4], v1[4];                                                                           \
                     q6_streams(&x[b], n, c, v0);                                                                    \
                     q6_streams(&x[b], n, c + 1, v1);                                                                \
-                    for (int st = 0; st < 4; st++)                                                                  \
+                    for (int st = 0; st < 4; st++) {                                                                \
+                        const __m256i s8 = _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *) x[b].sc[8 * n + 2 * st + h])); \
+                        const __m256i sc = _mm256_or_si256(_mm256_and_si256(s8, lo16), _mm256_slli_epi32(s8, 16)); \
                         for (int t = 0; t < NT; t++) {                                                              \
                             const int8_t *yq = a[t].q[b].qs + 128 * n + 32 * st + 4 * c;                            \
                             const __m256i p = _mm256_add_epi16(_mm256_maddubs_epi16(v0[st], bcast4(yq)),            \
                                                                _mm256_maddubs_epi16(v1[st], bcast4(yq + 4)));       \
-                            sumi[t] = _mm256_add_epi32(sumi[t], _mm256_madd_epi16(p, sc[st]));                      \
+                            sumi[t] = _mm256_add_epi32(sumi[t], _mm256_madd_epi16(p, sc));                          \
                         }                                                                                           \
+                    }                                                                                               \
                 }                                                                                                   \
-            }                                                                                                       \
         for (int sub = 0; sub < 16; sub++) {                                                                        \
             const __m256i sc32 = _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *) x[b].sc[sub]));            \
             for (int t = 0; t < NT; t++)                                                                            \
