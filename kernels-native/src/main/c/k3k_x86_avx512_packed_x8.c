@@ -13,68 +13,65 @@
 #include "k3k_x86_packed.h"
 
 #define VNNI __attribute__((target("avx2,fma,f16c,avx512f,avx512vl,avx512bw,avx512vnni")))
-#define INLINE VNNI static inline __attribute__((always_inline))
 
-/* Q4_0 x8 (q8 = 0) and Q8_0 x8 (q8 = 1), NT tokens (1..4; both constants once inlined): per block the
- * integer sums in int32 as two chains (Q4_0: low and high nibbles; Q8_0: even and odd chunks), the
+/* Q4_0 x8 and Q8_0 x8, NT tokens (1..4): per block the integer sums in int32 as two chains, the
  * activation's offset subtracted (Q4_0's unsigned nibbles: 8 sum(y); Q8_0's weights offset by 128 to
  * unsigned bytes: 128 sum(y) = 16 (8 sum(y)), exact as |16 x 8 x 32 x 128| < 2^20), then acc + sum * (dx * dy),
  * the generic model's order. */
-INLINE void legacy_x8(const int NT, const int q8, int nb, const void *vx, const k3k_packed_act *a, float *y,
-                      size_t y_stride) {
-    const __m256i m4 = _mm256_set1_epi8(0x0F), bias = _mm256_set1_epi8((char) 0x80);
-    const size_t bytes = q8 ? sizeof(block_q8_0x8) : sizeof(block_q4_0x8);
-    __m256 acc[4];
-    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
-    for (int b = 0; b < nb; b++) {
-        const uint8_t *blk = (const uint8_t *) vx + (size_t) b * bytes;
-        const uint8_t *qs = q8 ? (const uint8_t *) ((const block_q8_0x8 *) blk)->qs : ((const block_q4_0x8 *) blk)->qs;
-        prefetch_ahead(blk, bytes);
-        __m256i s[4][2];
-        for (int t = 0; t < NT; t++) s[t][0] = s[t][1] = _mm256_setzero_si256();
-        for (int k = 0; k < (q8 ? 8 : 4); k++) {
-            const __m256i q = _mm256_loadu_si256((const __m256i *) (qs + 32 * k));
-            if (q8) {
-                const __m256i w = _mm256_xor_si256(q, bias);
-                for (int t = 0; t < NT; t++) s[t][k & 1] = _mm256_dpbusd_epi32(s[t][k & 1], w, bcast4(a[t].q[b].qs + 4 * k));
-            } else {
-                const __m256i l = _mm256_and_si256(q, m4), h = _mm256_and_si256(_mm256_srli_epi16(q, 4), m4);
-                for (int t = 0; t < NT; t++) {
-                    s[t][0] = _mm256_dpbusd_epi32(s[t][0], l, bcast4(a[t].q[b].qs + 4 * k));
-                    s[t][1] = _mm256_dpbusd_epi32(s[t][1], h, bcast4(a[t].q[b].qs + 16 + 4 * k));
-                }
-            }
-        }
-        const __m256 dx = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) blk)); /* the eight rows' d come first */
-        for (int t = 0; t < NT; t++) {
-            const __m256i sum = _mm256_sub_epi32(_mm256_add_epi32(s[t][0], s[t][1]),
-                                                 _mm256_set1_epi32(q8 ? 16 * a[t].sum8[b] : a[t].sum8[b]));
-            acc[t] = _mm256_add_ps(acc[t], _mm256_mul_ps(_mm256_cvtepi32_ps(sum), _mm256_mul_ps(dx, _mm256_set1_ps(a[t].d[b]))));
-        }
-    }
-    for (int t = 0; t < NT; t++) _mm256_storeu_ps(y + (size_t) t * y_stride, acc[t]);
+VNNI static inline __m256 legacy_update(__m256 acc, __m256i s0, __m256i s1, int32_t offset, __m256 dx, float dy) {
+    const __m256i sum = _mm256_sub_epi32(_mm256_add_epi32(s0, s1), _mm256_set1_epi32(offset));
+    return _mm256_add_ps(acc, _mm256_mul_ps(_mm256_cvtepi32_ps(sum), _mm256_mul_ps(dx, _mm256_set1_ps(dy))));
 }
 
-/* The k3k_packed_fn of both: the tokens' Q8_0 views, then the kernel for this token count. */
-INLINE void legacy_x8_tokens(const int q8, int nb, const void *vx, const uint8_t *act, size_t act_stride, int n_tok,
-                             float *y, size_t y_stride) {
-    k3k_packed_act a[4];
-    for (int t = 0; t < n_tok; t++) a[t] = k3k_packed_act_view(act + (size_t) t * act_stride, nb);
-    switch (n_tok) {
-    case 1: legacy_x8(1, q8, nb, vx, a, y, y_stride); break;
-    case 2: legacy_x8(2, q8, nb, vx, a, y, y_stride); break;
-    case 3: legacy_x8(3, q8, nb, vx, a, y, y_stride); break;
-    default: legacy_x8(4, q8, nb, vx, a, y, y_stride); break;
-    }
+#define Q4_0X8_VNNI(NT)                                                                                          \
+VNNI static void q4_0x8_vnni_##NT(int nb, const block_q4_0x8 *x, const k3k_packed_act *a, float *y, size_t y_stride) { \
+    const __m256i m4 = _mm256_set1_epi8(0x0F);                                                                      \
+    __m256 acc[NT];                                                                                                 \
+    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();                                                      \
+    for (int b = 0; b < nb; b++) {                                                                                  \
+        prefetch_ahead(&x[b], sizeof(x[b]));                                                                        \
+        __m256i lo[NT], hi[NT];                                                                                     \
+        for (int t = 0; t < NT; t++) lo[t] = hi[t] = _mm256_setzero_si256();                                        \
+        for (int k = 0; k < 4; k++) {                                                                               \
+            const __m256i q = _mm256_loadu_si256((const __m256i *) (x[b].qs + 32 * k));                            \
+            const __m256i l = _mm256_and_si256(q, m4), h = _mm256_and_si256(_mm256_srli_epi16(q, 4), m4);          \
+            for (int t = 0; t < NT; t++) {                                                                          \
+                lo[t] = _mm256_dpbusd_epi32(lo[t], l, bcast4(a[t].q[b].qs + 4 * k));                                \
+                hi[t] = _mm256_dpbusd_epi32(hi[t], h, bcast4(a[t].q[b].qs + 16 + 4 * k));                           \
+            }                                                                                                       \
+        }                                                                                                           \
+        const __m256 dx = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) x[b].d));                             \
+        for (int t = 0; t < NT; t++) acc[t] = legacy_update(acc[t], lo[t], hi[t], a[t].sum8[b], dx, a[t].d[b]);     \
+    }                                                                                                               \
+    for (int t = 0; t < NT; t++) _mm256_storeu_ps(y + (size_t) t * y_stride, acc[t]);                             \
 }
-VNNI static void q4_0x8_vnni(int nb, const void *vx, const uint8_t *act, size_t act_stride, int n_tok, float *y,
-                             size_t y_stride) {
-    legacy_x8_tokens(0, nb, vx, act, act_stride, n_tok, y, y_stride);
+Q4_0X8_VNNI(1)
+Q4_0X8_VNNI(2)
+Q4_0X8_VNNI(3)
+Q4_0X8_VNNI(4)
+
+#define Q8_0X8_VNNI(NT)                                                                                          \
+VNNI static void q8_0x8_vnni_##NT(int nb, const block_q8_0x8 *x, const k3k_packed_act *a, float *y, size_t y_stride) { \
+    const __m256i bias = _mm256_set1_epi8((char) 0x80);                                                             \
+    __m256 acc[NT];                                                                                                 \
+    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();                                                      \
+    for (int b = 0; b < nb; b++) {                                                                                  \
+        prefetch_ahead(&x[b], sizeof(x[b]));                                                                        \
+        __m256i s[NT][2];                                                                                           \
+        for (int t = 0; t < NT; t++) s[t][0] = s[t][1] = _mm256_setzero_si256();                                    \
+        for (int k = 0; k < 8; k++) {                                                                               \
+            const __m256i w = _mm256_xor_si256(_mm256_loadu_si256((const __m256i *) (x[b].qs + 32 * k)), bias);    \
+            for (int t = 0; t < NT; t++) s[t][k & 1] = _mm256_dpbusd_epi32(s[t][k & 1], w, bcast4(a[t].q[b].qs + 4 * k)); \
+        }                                                                                                           \
+        const __m256 dx = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) x[b].d));                             \
+        for (int t = 0; t < NT; t++) acc[t] = legacy_update(acc[t], s[t][0], s[t][1], 16 * a[t].sum8[b], dx, a[t].d[b]); \
+    }                                                                                                               \
+    for (int t = 0; t < NT; t++) _mm256_storeu_ps(y + (size_t) t * y_stride, acc[t]);                             \
 }
-VNNI static void q8_0x8_vnni(int nb, const void *vx, const uint8_t *act, size_t act_stride, int n_tok, float *y,
-                             size_t y_stride) {
-    legacy_x8_tokens(1, nb, vx, act, act_stride, n_tok, y, y_stride);
-}
+Q8_0X8_VNNI(1)
+Q8_0X8_VNNI(2)
+Q8_0X8_VNNI(3)
+Q8_0X8_VNNI(4)
 
 /* The row's eight scale bytes widened to its int32 lane, unsigned (Q4_K) or signed (Q6_K). */
 VNNI static inline __m256i row_bytes(const uint8_t *b) { return _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *) b)); }
@@ -164,6 +161,8 @@ Q6_KX8_VNNI(2)
 Q6_KX8_VNNI(3)
 Q6_KX8_VNNI(4)
 
+LEGACY_DISPATCH(VNNI, q4_0x8_vnni)
+LEGACY_DISPATCH(VNNI, q8_0x8_vnni)
 K_DISPATCH(VNNI, q4_Kx8_vnni)
 K_DISPATCH(VNNI, q6_Kx8_vnni)
 

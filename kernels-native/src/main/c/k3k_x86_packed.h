@@ -54,13 +54,16 @@ AVX2 static inline __m256i pairs_from_bytes(const uint8_t *lo8, const uint8_t *h
         }                                                                                                         \
     } while (0)
 
-/* The k3k_packed_fn of a K-quant kernel compiled for ATTR: the tokens' Q8_K views, then NAME_1..NAME_4 for the
- * token count (1..4, a constant in each so the per-token accumulators stay in registers). */
-#define K_DISPATCH(ATTR, NAME)                                                                                    \
+/* The k3k_packed_fn of a kernel compiled for ATTR: the tokens' activation views (VIEW_TYPE made by VIEW),
+ * then NAME_1..NAME_4 for the token count (1..4, a constant in each so the per-token accumulators stay in
+ * registers). K_DISPATCH for the K-quants' Q8_K views, LEGACY_DISPATCH for Q4_0's and Q8_0's Q8_0 views. */
+#define K_DISPATCH(ATTR, NAME) PACKED_DISPATCH(ATTR, NAME, k3k_packed_act_k, k3k_packed_act_k_view)
+#define LEGACY_DISPATCH(ATTR, NAME) PACKED_DISPATCH(ATTR, NAME, k3k_packed_act, k3k_packed_act_view)
+#define PACKED_DISPATCH(ATTR, NAME, VIEW_TYPE, VIEW)                                                              \
     ATTR static void NAME(int nb, const void *vx, const uint8_t *act, size_t act_stride, int n_tok, float *y,   \
                           size_t y_stride) {                                                                      \
-        k3k_packed_act_k a[4];                                                                                    \
-        for (int t = 0; t < n_tok; t++) a[t] = k3k_packed_act_k_view(act + (size_t) t * act_stride, nb);         \
+        VIEW_TYPE a[4];                                                                                           \
+        for (int t = 0; t < n_tok; t++) a[t] = VIEW(act + (size_t) t * act_stride, nb);                          \
         switch (n_tok) {                                                                                          \
         case 1: NAME##_1(nb, vx, a, y, y_stride); break;                                                          \
         case 2: NAME##_2(nb, vx, a, y, y_stride); break;                                                          \
