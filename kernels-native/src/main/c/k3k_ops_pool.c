@@ -14,7 +14,6 @@ typedef struct {
     float *out, *xw;
     int n, n_rows, n_heads, head_dim, rope_dims, pos0, neox;
     float eps, base, freq_scale, cap;
-    void (*gated)(const float *gate, const float *up, float *out, int n); /* k3k_swiglu or k3k_geglu */
 } ops_task;
 
 static void share(int total, int align, int ith, int nth, int *from, int *to) {
@@ -55,27 +54,31 @@ void k3k_rope_on(k3k_pool *pool, float *x, int n_tokens, int n_heads, int head_d
     else k3k_pool_run(pool, rope_task, &t);
 }
 
-static void gated_task(void *arg, int ith, int nth) {
+static void swiglu_task(void *arg, int ith, int nth) {
     const ops_task *t = arg;
     int i0, i1;
     share(t->n, 16, ith, nth, &i0, &i1); /* whole 64-byte lines per worker */
-    if (i1 > i0) t->gated(t->x + i0, t->up + i0, t->out + i0, i1 - i0);
-}
-
-static void gated_on(k3k_pool *pool, void (*gated)(const float *, const float *, float *, int), const float *gate,
-                     const float *up, float *out, int n) {
-    ops_task t = {.x = gate, .up = up, .out = out, .n = n, .gated = gated};
-    if (n < POOL_MIN_ELEMS) gated_task(&t, 0, 1);
-    else k3k_pool_run(pool, gated_task, &t);
+    if (i1 > i0) k3k_swiglu(t->x + i0, t->up + i0, t->out + i0, i1 - i0);
 }
 
 void k3k_swiglu_on(k3k_pool *pool, const float *gate, const float *up, float *out, int n) {
-    gated_on(pool, k3k_swiglu, gate, up, out, n);
+    ops_task t = {.x = gate, .up = up, .out = out, .n = n};
+    if (n < POOL_MIN_ELEMS) swiglu_task(&t, 0, 1);
+    else k3k_pool_run(pool, swiglu_task, &t);
+}
+
+static void geglu_task(void *arg, int ith, int nth) {
+    const ops_task *t = arg;
+    int i0, i1;
+    share(t->n, 16, ith, nth, &i0, &i1);
+    if (i1 > i0) k3k_geglu(t->x + i0, t->up + i0, t->out + i0, i1 - i0);
 }
 
 /* Gemma's FFN gate (12288 elements a decode step for the E2B shape) and its per-layer embedding gate. */
 void k3k_geglu_on(k3k_pool *pool, const float *gate, const float *up, float *out, int n) {
-    gated_on(pool, k3k_geglu, gate, up, out, n);
+    ops_task t = {.x = gate, .up = up, .out = out, .n = n};
+    if (n < POOL_MIN_ELEMS) geglu_task(&t, 0, 1);
+    else k3k_pool_run(pool, geglu_task, &t);
 }
 
 static void softcap_task(void *arg, int ith, int nth) {
