@@ -185,19 +185,24 @@ static void share(int total, int ith, int nth, int *from, int *to) {
 
 static int32_t int16_pair(int lo, int hi) { return (int32_t) ((uint32_t) (uint16_t) lo | (uint32_t) (uint16_t) hi << 16); }
 
-/* Q8_K blocks, then for Q4_K per super-block its eight sub-block sums as int16 pairs (Q6_K's kernels take
- * their offset from the bsums and need nothing more). */
 static void quantize_act_k(int type, const float *x, uint8_t *row, int cols) {
     const int nb = cols / QK_K;
     k3k_traits(type)->from_float(x, row, cols); /* plain Q8_K blocks first */
-    if (type != K3K_Q4_K) return;
     const k3k_packed_act_k a = k3k_packed_act_k_view(row, nb);
     int32_t *aux = (int32_t *) a.aux;
-    for (int b = 0; b < nb; b++)
-        for (int i = 0; i < 4; i++) {
-            const int16_t *bs = a.q[b].bsums + 4 * i;
-            aux[4 * b + i] = int16_pair(bs[0] + bs[1], bs[2] + bs[3]);
+    const int per = k3k_packed_act_k_aux_ints(type);
+    for (int b = 0; b < nb; b++) {
+        if (type == K3K_Q4_K) {
+            for (int i = 0; i < 4; i++) {
+                const int16_t *bs = a.q[b].bsums + 4 * i;
+                aux[per * b + i] = int16_pair(bs[0] + bs[1], bs[2] + bs[3]);
+            }
+        } else {
+            const int8_t *q = a.q[b].qs;
+            for (int g = 0; g < QK_K / 4; g++)
+                aux[per * b + g] = int16_pair(32 * (q[4 * g] + q[4 * g + 1]), 32 * (q[4 * g + 2] + q[4 * g + 3]));
         }
+    }
 }
 
 void k3k_packed_quantize_act(int type, const float *x, uint8_t *row, int cols) {

@@ -74,15 +74,16 @@ typedef struct {
 } block_q6_Kx8;
 _Static_assert(sizeof(block_q6_Kx8) == 1680, "block_q6_Kx8 size");
 
-/* A token's activations for the packed K-quant kernels: Q8_K blocks, then for Q4_K per super-block `aux`,
- * its eight sub-block sums as int16 pairs (sub 2i low, 2i+1 high: the mins' multiply-add operand). Q6_K has
- * no aux: its kernels take the offset sum((q - 32) y) = sum(q y) - 32 sum(y) from the Q8_K bsums. */
+/* A token's activations for the packed K-quant kernels: Q8_K blocks, then per super-block `aux`:
+ * for Q4_K its eight sub-block sums as int16 pairs (sub 2i low, 2i+1 high: the mins' multiply-add
+ * operand), for Q6_K per four elements the int16 pair 32 (y0 + y1), 32 (y2 + y3) (what maddubs of the
+ * unsigned 6-bit values overcounts: sum((q - 32) y) = sum(q y) - 32 sum(y)). */
 typedef struct {
     const block_q8_K *q;
     const int32_t *aux; /* [nb][aux_ints] */
 } k3k_packed_act_k;
 
-static inline int k3k_packed_act_k_aux_ints(int type) { return type == K3K_Q4_K ? 4 : 0; }
+static inline int k3k_packed_act_k_aux_ints(int type) { return type == K3K_Q6_K ? QK_K / 4 : 4; }
 static inline size_t k3k_packed_act_k_bytes(int type, int nb) {
     return ((size_t) nb * sizeof(block_q8_K) + (size_t) nb * 4 * (size_t) k3k_packed_act_k_aux_ints(type) + 63) & ~(size_t) 63;
 }
