@@ -75,18 +75,23 @@ class HubDownloadTest {
     void aTruncatedTransferLeavesOnlyThePartFileAndTheNextPullResumesWithARange() throws Exception {
         hub.cutAfter = 100_000;
         IOException e = assertThrows(IOException.class, () -> pull("hf://owner/repo/" + FILE, null));
-        assertTrue(e.getMessage().contains("stopped at byte 100000 of " + model.length), e.getMessage());
         assertTrue(e.getMessage().contains("run the same pull again to resume"), e.getMessage());
         assertEquals(1, hub.cutTransfers.size());
         assertFalse(Files.exists(dir.resolve(FILE)), "nothing under the final name before verification");
-        assertEquals(100_000, Files.size(dir.resolve(FILE + ".part")));
+        // The hub sent 100000 bytes then dropped the connection; the JDK's client may discard what it had buffered
+        // but not handed over when the drop arrives, so the part file holds a prefix of at most that many bytes,
+        // and the message and the resume both name exactly what was written.
+        byte[] part = Files.readAllBytes(dir.resolve(FILE + ".part"));
+        assertTrue(part.length > 0 && part.length <= 100_000, "part file of " + part.length + " bytes");
+        assertArrayEquals(java.util.Arrays.copyOf(model, part.length), part);
+        assertTrue(e.getMessage().contains("stopped at byte " + part.length + " of " + model.length), e.getMessage());
 
         HubDownload.Pulled p = pull("hf://owner/repo/" + FILE, null);
         assertArrayEquals(model, Files.readAllBytes(p.path()));
         FakeHub.Seen last = hub.seen.get(hub.seen.size() - 1);
         assertEquals("cdn", last.server());
-        assertEquals("bytes=100000-", last.range());
-        assertTrue(stderr().contains("resuming owner/repo/" + FILE + " at byte 100000"), stderr());
+        assertEquals("bytes=" + part.length + "-", last.range());
+        assertTrue(stderr().contains("resuming owner/repo/" + FILE + " at byte " + part.length), stderr());
     }
 
     @Test
@@ -96,9 +101,12 @@ class HubDownloadTest {
         HubDownload impatient = new HubDownload(new HubEnv(hub.endpoint(), null),
                 new PrintStream(err, true, StandardCharsets.UTF_8), false, java.time.Duration.ofMillis(500));
         IOException e = assertThrows(IOException.class, () -> impatient.pull(HubSpec.parse("hf://owner/repo/" + FILE), dir));
-        assertTrue(e.getMessage().contains("stopped at byte 70000"), e.getMessage());
+        // A slow reader may be abandoned before it drained all 70000 bytes; the resume starts at what was written.
+        long written = Files.size(dir.resolve(FILE + ".part"));
+        assertTrue(written > 0 && written <= 70_000, "part file of " + written + " bytes");
+        assertTrue(e.getMessage().contains("stopped at byte " + written + " of"), e.getMessage());
         assertArrayEquals(model, Files.readAllBytes(impatient.pull(HubSpec.parse("hf://owner/repo/" + FILE), dir).path()));
-        assertEquals("bytes=70000-", hub.seen.get(hub.seen.size() - 1).range());
+        assertEquals("bytes=" + written + "-", hub.seen.get(hub.seen.size() - 1).range());
     }
 
     @Test
