@@ -33,6 +33,7 @@ public final class Transformer {
 
     private ForwardBuffers buf;
     private FloatBuffer logitRows;
+    private final ReusedLogits reused = new ReusedLogits();
 
     public Transformer(Model model, Kernels kernels) {
         this(model, kernels, MAX_BATCH);
@@ -102,6 +103,20 @@ public final class Transformer {
      * @return per step, in order, the logits of its last token or (allLogits) of every token
      */
     public float[][] forward(List<SequenceStep> steps) {
+        return forward(steps, false);
+    }
+
+    /**
+     * {@link #forward(List)}, the logits in arrays this transformer keeps and overwrites at its next call of this
+     * method: for the decode loops, which use a step's logits at once. A new array per step (151936 floats for a
+     * Qwen3 vocabulary) is a G1 humongous object that takes never-touched pages every token, and the kernel
+     * zeroing them cost the 6-layer qwen3-30b-a3b decode about a tenth of its speed (docs/BENCHMARKS.md).
+     */
+    public float[][] forwardReused(List<SequenceStep> steps) {
+        return forward(steps, true);
+    }
+
+    private float[][] forward(List<SequenceStep> steps, boolean reuse) {
         List<Segment> segments = SequenceBatch.segments(steps, maxBatch);
         int total = 0;
         for (SequenceStep s : steps) {
@@ -130,13 +145,19 @@ public final class Transformer {
             }
             rows += count;
         }
-        float[] logits = new float[rows * c.nVocab()];
-        outputLogits(0, rows, logits, 0);
+        int v = c.nVocab();
         float[][] out = new float[steps.size()][];
+        float[][] rowArray = new float[rows][];
+        int[] rowAt = new int[rows];
         for (int i = 0; i < steps.size(); i++) {
             int end = i + 1 < steps.size() ? first[i + 1] : rows;
-            out[i] = steps.size() == 1 ? logits : Arrays.copyOfRange(logits, first[i] * c.nVocab(), end * c.nVocab());
+            out[i] = reuse ? reused.array(i, (end - first[i]) * v) : new float[(end - first[i]) * v];
+            for (int r = first[i]; r < end; r++) {
+                rowArray[r] = out[i];
+                rowAt[r] = (r - first[i]) * v;
+            }
         }
+        outputLogits(0, rows, rowArray, rowAt);
         return out;
     }
 
@@ -247,6 +268,17 @@ public final class Transformer {
 
     /** Final norm and LM head for tokens [first, first + count) of the batch, into logits[at...], in groups of LOGIT_ROWS. */
     private void outputLogits(int first, int count, float[] logits, int at) {
+        float[][] rowArray = new float[count][];
+        int[] rowAt = new int[count];
+        for (int r = 0; r < count; r++) {
+            rowArray[r] = logits;
+            rowAt[r] = at + r * c.nVocab();
+        }
+        outputLogits(first, count, rowArray, rowAt);
+    }
+
+    /** The same, row r of them into rowArray[r] from rowAt[r]. */
+    private void outputLogits(int first, int count, float[][] rowArray, int[] rowAt) {
         int e = c.nEmbd();
         int vocab = c.nVocab();
         Matrix o = w.output();
@@ -261,7 +293,9 @@ public final class Transformer {
             if (c.logitSoftcap() != 0f) {
                 kernels.softcap(logitRows, c.logitSoftcap(), n * vocab);
             }
-            logitRows.get(0, logits, at + done * vocab, n * vocab);
+            for (int r = 0; r < n; r++) {
+                logitRows.get(r * vocab, rowArray[done + r], rowAt[done + r], vocab);
+            }
         }
     }
 }

@@ -302,7 +302,7 @@ final class BatchScheduler {
         peakSequences = Math.max(peakSequences, batch.size());
         float[][] logits;
         try {
-            logits = transformer.forward(batch);
+            logits = transformer.forwardReused(batch);   // each sequence takes what it needs from its row now
         } catch (RuntimeException e) {
             log.warn("forward pass failed sequences={} error={}", batch.size(), e.toString());
             for (Slot s : members) {

@@ -10,6 +10,8 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -68,6 +70,48 @@ class SequenceBatchTest {
             float[][] decodes = t.forward(List.of(new SequenceStep(f16, new int[] {6}, false), new SequenceStep(q8, new int[] {6}, false)));
             assertArrayEquals(decodeAlone, decodes[1], "a Q8_0 decode beside an F16 one");
         }
+    }
+
+    @Test
+    void reusedLogitsAreTheBatchsNumbersInArraysKeptFromStepToStep() throws IOException {
+        try (Model m = Model.load(Shared.model("llama-mini-f32.gguf"), ReferenceKernels.INSTANCE)) {
+            Transformer t = new Transformer(m, ReferenceKernels.INSTANCE, 16);
+            Transformer fresh = new Transformer(m, ReferenceKernels.INSTANCE, 16);
+            int[][] prompts = {{1, 5, 9, 12}, {1, 7, 3}};
+            KvCache[] reused = {new KvCache(m.config(), 16, GgmlType.F16), new KvCache(m.config(), 16, GgmlType.F16)};
+            KvCache[] plain = {new KvCache(m.config(), 16, GgmlType.F16), new KvCache(m.config(), 16, GgmlType.F16)};
+            float[][] first = t.forwardReused(steps(reused, prompts, true));
+            float[][] expected = fresh.forward(steps(plain, prompts, true));
+            assertArrayEquals(expected[0], first[0]);
+            assertArrayEquals(expected[1], first[1]);
+            float[][] previous = null;
+            for (int token : new int[] {6, 2, 8}) {
+                int[][] next = {{token}, {token + 1}};
+                float[][] got = t.forwardReused(steps(reused, next, false));
+                float[][] want = fresh.forward(steps(plain, next, false));
+                for (int i = 0; i < 2; i++) {
+                    assertArrayEquals(want[i], got[i], "sequence " + i + " decoding " + token);
+                    if (previous != null) {
+                        assertSame(previous[i], got[i], "a decode step's array is the last decode step's");
+                    }
+                }
+                assertNotSame(got[0], got[1]);
+                previous = got;
+            }
+            // a step whose rows differ in number gets arrays of its own size
+            float[][] two = t.forwardReused(steps(reused, new int[][] {{3, 4}, {5}}, true));
+            assertEquals(2 * m.config().nVocab(), two[0].length);
+            assertEquals(m.config().nVocab(), two[1].length);
+            assertArrayEquals(fresh.forward(steps(plain, new int[][] {{3, 4}, {5}}, true))[0], two[0]);
+        }
+    }
+
+    private static List<SequenceStep> steps(KvCache[] caches, int[][] tokens, boolean allLogits) {
+        List<SequenceStep> steps = new java.util.ArrayList<>();
+        for (int i = 0; i < caches.length; i++) {
+            steps.add(new SequenceStep(caches[i], tokens[i], allLogits));
+        }
+        return steps;
     }
 
     private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable call) {

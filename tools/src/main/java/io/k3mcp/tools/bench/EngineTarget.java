@@ -2,10 +2,13 @@ package io.k3mcp.tools.bench;
 
 import io.k3mcp.engine.model.KvCache;
 import io.k3mcp.engine.model.Model;
+import io.k3mcp.engine.model.SequenceStep;
 import io.k3mcp.engine.model.Transformer;
 import io.k3mcp.engine.tokenizer.Tokenizer;
 import io.k3mcp.kernels.GgmlType;
 import io.k3mcp.kernels.Kernels;
+
+import java.util.List;
 
 /**
  * The engine's transformer over one set of kernels, with a KV cache of the type asked for (llama-bench's
@@ -56,7 +59,7 @@ final class EngineTarget implements BenchTarget {
 
     @Override
     public int decode(int token) {
-        float[] logits = transformer.forward(cache, new int[] {token}, false);
+        float[] logits = transformer.forwardReused(List.of(new SequenceStep(cache, new int[] {token}, false)))[0];
         int best = 0;
         for (int i = 1; i < logits.length; i++) {
             if (logits[i] > logits[best]) {

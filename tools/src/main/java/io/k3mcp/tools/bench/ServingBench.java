@@ -89,7 +89,7 @@ public final class ServingBench {
             for (int s = 0; s < n; s++) {
                 batch.add(new SequenceStep(caches.get(s), new int[] {next[s]}, false));
             }
-            logits = t.forward(batch);
+            logits = t.forwardReused(batch);
             for (int s = 0; s < n; s++) {
                 next[s] = Logits.argmax(logits[s], 0, vocab);
             }
