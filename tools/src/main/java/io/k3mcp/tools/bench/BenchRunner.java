@@ -144,6 +144,13 @@ public final class BenchRunner {
         Random rnd = new Random(SEED);
         // warm-up, as llama-bench: the whole prompt, or a single generated token, on an empty cache
         runOnce(c.target, rnd, nPrompt, nGen > 0 ? 1 : 0, new int[0]);
+        JitWarmup jit = JitWarmup.ofThisJvm();
+        if (jit != null) {
+            // with the board sampler running, as in the timed repetitions: its code is compiled during the warm-up too
+            try (ThermalSampler untimed = new ThermalSampler(board, 250)) {
+                jit.repeat(() -> runOnce(c.target, rnd, nPrompt, nGen, depthTokens), 10_000_000_000L, name);
+            }
+        }
         c.progress.report(++c.done[0], c.total, name + " threads=" + c.threads + " warm-up");
         long[] ns = new long[c.cfg.repetitions()];
         ThermalSampler th = new ThermalSampler(board, 250);
