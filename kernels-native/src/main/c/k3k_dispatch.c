@@ -109,10 +109,11 @@ int k3k_coverage(char *buf, int cap) {
     }
     const int packed_types[] = {K3K_Q4_0, K3K_Q8_0, K3K_Q4_K, K3K_Q6_K};
     for (int i = 0; i < 4; i++) {
-        char line[64];
+        char line[128];
         const k3k_type_traits *tr = k3k_traits(packed_types[i]);
-        const int n = snprintf(line, sizeof(line), "matmul_packed.%sx8 %s%s%s\n", type_name(packed_types[i]), tr->packed_path,
-                               tr->packed_pair ? " gemm16:" : "", tr->packed_pair ? tr->packed_pair_path : "");
+        const int n = snprintf(line, sizeof(line), "matmul_packed.%sx8 %s%s%s%s%s\n", type_name(packed_types[i]),
+                               tr->packed_path, tr->packed_pair ? " gemm16:" : "", tr->packed_pair ? tr->packed_pair_path : "",
+                               tr->packed_row ? " rows1:" : "", tr->packed_row ? tr->packed_row_path : "");
         if (buf && len + n < cap) memcpy(buf + len, line, (size_t) n + 1);
         len += n;
     }

@@ -151,6 +151,10 @@ typedef struct {
                         float *y, size_t y_stride);
     const char *packed_pair_path;
     int packed_pair_min_tokens; /* fewer tokens take the eight-row kernel (0: from two tokens on) */
+    /* one token's product with one row in the file's layout, bit-identical to the packed generic model (its
+     * integer sums and float steps), where an ISA has one: decode reads the file's rows with it; its path */
+    float (*packed_row)(const void *row, const void *act, int nb);
+    const char *packed_row_path;
 } k3k_type_traits;
 
 /* Where the auxiliary activation data starts, and the bytes one quantised activation row takes. */
@@ -188,6 +192,7 @@ int k3k_install_x86_avx2(k3k_type_traits *table);
 int k3k_install_x86_avx512(k3k_type_traits *table);
 void k3k_install_x86_avx512_fa(k3k_type_traits *table); /* called by k3k_install_x86_avx512 */
 void k3k_install_x86_avx512_packed_x8(k3k_type_traits *table); /* called by k3k_install_x86_avx512 */
+void k3k_install_x86_q6_K_rows(k3k_type_traits *table, int vnni);    /* by the AVX2 and AVX-512 installs */
 int k3k_install_arm_neon(k3k_type_traits *table);
 /* aarch64: the packed-layout kernels, dotprod (installed by k3k_install_arm_neon) and i8mm (HWCAP2). */
 void k3k_install_arm_neon_packed(k3k_type_traits *table);

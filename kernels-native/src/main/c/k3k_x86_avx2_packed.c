@@ -189,5 +189,6 @@ void k3k_install_x86_avx2_packed(k3k_type_traits *t) {
     t[K3K_Q4_0].packed_path = "avx2";
     t[K3K_Q8_0].packed = q8_0x8_avx2;
     t[K3K_Q8_0].packed_path = "avx2";
+    k3k_install_x86_q6_K_rows(t, 0);
 }
 #endif

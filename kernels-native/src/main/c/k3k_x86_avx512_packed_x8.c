@@ -175,5 +175,6 @@ void k3k_install_x86_avx512_packed_x8(k3k_type_traits *t) {
     t[K3K_Q4_K].packed_path = "avx512vnni";
     t[K3K_Q6_K].packed = q6_Kx8_vnni;
     t[K3K_Q6_K].packed_path = "avx512vnni";
+    k3k_install_x86_q6_K_rows(t, 1);
 }
 #endif
