@@ -42,6 +42,7 @@ final class Generation {
     private int pause = 1;
     private FinishReason finish;
     private RuntimeException failure;
+    private float[] row;   // verify's current row of logits (sampling may change it in place)
 
     Generation(GenerationRequest r, TokenText text) {
         this(r, text, System::nanoTime);
@@ -159,7 +160,12 @@ final class Generation {
         int used = draft.length + 1;
         for (int i = 0; i <= draft.length; i++) {
             int expected = i < draft.length ? draft[i] : -1;
-            int id = accept(Arrays.copyOfRange(logits, i * vocab, (i + 1) * vocab), expected);
+            // one row at a time through a kept array: a new one per row is a humongous object on fresh pages
+            if (row == null || row.length != vocab) {
+                row = new float[vocab];
+            }
+            System.arraycopy(logits, i * vocab, row, 0, vocab);
+            int id = accept(row, expected);
             if (id == expected) {
                 kept++;
             }
