@@ -1,7 +1,6 @@
 package io.k3mcp.kernels;
 
 import static io.k3mcp.kernels.NativeArgs.addr;
-import static io.k3mcp.kernels.NativeArgs.check;
 
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;

@@ -4,7 +4,8 @@ import java.util.Arrays;
 
 /**
  * The logits arrays {@link Transformer#forwardReused} hands out, one per sequence slot of a step, kept from
- * step to step while a slot's size stays the same (a decode step's is one row of the vocabulary).
+ * step to step while a slot's size stays the same (a decode step's is one row of the vocabulary). The arrays
+ * are kept, not shrunk: a slot that verified a draft holds (1 + draft) rows until its size changes.
  */
 final class ReusedLogits {
     private float[][] arrays = new float[0][];

@@ -148,7 +148,12 @@ public final class BenchRunner {
         if (jit != null) {
             // with the board sampler running, as in the timed repetitions: its code is compiled during the warm-up too
             try (ThermalSampler untimed = new ThermalSampler(board, 250)) {
-                jit.repeat(() -> runOnce(c.target, rnd, nPrompt, nGen, depthTokens), 10_000_000_000L, name);
+                // its own random tokens: how many runs it takes must not change the timed repetitions' inputs
+                Random warmupTokens = new Random(SEED - 1);
+                jit.repeat(() -> {
+                    c.cancel.check();
+                    return runOnce(c.target, warmupTokens, nPrompt, nGen, depthTokens);
+                }, 10_000_000_000L, name);
             }
         }
         c.progress.report(++c.done[0], c.total, name + " threads=" + c.threads + " warm-up");
