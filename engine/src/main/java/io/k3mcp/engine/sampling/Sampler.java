@@ -10,10 +10,12 @@ import java.util.SplittableRandom;
 public final class Sampler {
     private final SamplerConfig config;
     private final SplittableRandom random;
+    private final RepeatPenalty penalty;
 
     public Sampler(SamplerConfig config) {
         this.config = config;
         this.random = new SplittableRandom(config.seed());
+        this.penalty = new RepeatPenalty(config);
     }
 
     /**
@@ -21,7 +23,15 @@ public final class Sampler {
      * ({@code history[0, historyLength)}, prompt included) for the repeat penalty.
      */
     public int sample(float[] logits, int[] history, int historyLength) {
-        float[] l = penalised(logits, history, historyLength);
+        penalty.apply(logits, history, historyLength);
+        try {
+            return sampleFrom(logits);
+        } finally {
+            penalty.undo(logits);
+        }
+    }
+
+    private int sampleFrom(float[] l) {
         if (config.isGreedy()) {
             return Logits.argmax(l, 0, l.length);
         }
@@ -39,7 +49,15 @@ public final class Sampler {
      * {@link #sample}; greedy returns the argmax.
      */
     public int sampleDraft(float[] logits, int[] history, int historyLength, int draft) {
-        float[] l = penalised(logits, history, historyLength);
+        penalty.apply(logits, history, historyLength);
+        try {
+            return sampleDraftFrom(logits, draft);
+        } finally {
+            penalty.undo(logits);
+        }
+    }
+
+    private int sampleDraftFrom(float[] l, int draft) {
         if (config.isGreedy()) {
             return Logits.argmax(l, 0, l.length);
         }
@@ -67,22 +85,6 @@ public final class Sampler {
             rest += p[i];
         }
         return drawFrom(p, ids, n, rest);
-    }
-
-    private float[] penalised(float[] logits, int[] history, int historyLength) {
-        if (config.repeatPenalty() == 1f || config.repeatLastN() == 0 || historyLength == 0) {
-            return logits;
-        }
-        float[] l = logits.clone();
-        boolean[] seen = new boolean[l.length];
-        for (int i = Math.max(0, historyLength - config.repeatLastN()); i < historyLength; i++) {
-            int id = history[i];
-            if (id >= 0 && id < l.length && !seen[id]) {
-                seen[id] = true;
-                l[id] = l[id] <= 0 ? l[id] * config.repeatPenalty() : l[id] / config.repeatPenalty();
-            }
-        }
-        return l;
     }
 
     /** Keeps the shortest prefix of the sorted candidates whose softmax mass reaches top_p (at least one). */

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.util.HashSet;
 import java.util.Set;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,6 +34,35 @@ class SamplerTest {
         // only the last repeat_last_n tokens count
         Sampler lastOne = new Sampler(new SamplerConfig(0f, 0, 1f, 0f, 2f, 1, 0));
         assertEquals(0, lastOne.sample(new float[] {2f, 1.5f}, new int[] {0, 1}, 2));
+    }
+
+    @Test
+    void thePenaltyDrawsAsFromAPenalisedCopyAndLeavesTheLogitsAsTheyWere() {
+        java.util.Random rnd = new java.util.Random(7);
+        float[] logits = new float[500];
+        for (int i = 0; i < logits.length; i++) {
+            logits[i] = (float) rnd.nextGaussian();
+        }
+        int[] history = {3, 9, 3, 499, 0, 9, 42, 3, 250};
+        float penalty = 1.7f;
+        float[] copy = logits.clone();
+        boolean[] seen = new boolean[copy.length];
+        for (int i = history.length - 6; i < history.length; i++) {   // repeat_last_n 6: each id once
+            int id = history[i];
+            if (!seen[id]) {
+                seen[id] = true;
+                copy[id] = copy[id] <= 0 ? copy[id] * penalty : copy[id] / penalty;
+            }
+        }
+        float[] before = logits.clone();
+        Sampler penalised = new Sampler(new SamplerConfig(0.8f, 40, 0.95f, 0.02f, penalty, 6, 11));
+        Sampler plain = new Sampler(new SamplerConfig(0.8f, 40, 0.95f, 0.02f, 1f, 6, 11));
+        for (int step = 0; step < 50; step++) {
+            assertEquals(plain.sample(copy, history, history.length), penalised.sample(logits, history, history.length));
+            assertEquals(plain.sampleDraft(copy, history, history.length, 3),
+                    penalised.sampleDraft(logits, history, history.length, 3));
+            assertArrayEquals(before, logits, "the caller's logits after step " + step);
+        }
     }
 
     @Test
