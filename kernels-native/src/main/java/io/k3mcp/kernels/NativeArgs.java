@@ -17,6 +17,16 @@ final class NativeArgs {
         }
     }
 
+    /**
+     * The same, the message built only when the check fails: the kernels' checks run on every call, and
+     * concatenating a message each time cost the hot path its strings and C2 long compiles of the callers.
+     */
+    static void check(boolean ok, java.util.function.Supplier<String> message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message.get());
+        }
+    }
+
     /** The address of element 0 of a direct buffer holding at least {@code needed} elements. */
     static long addr(Buffer b, long needed, String what) {
         if (b == null) {

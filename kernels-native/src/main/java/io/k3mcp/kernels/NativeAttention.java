@@ -14,10 +14,8 @@ final class NativeAttention {
     static void sequences(long pool, List<AttentionSequence> seqs, GgmlType kvType, int nHeads, int nKvHeads, int headDim,
                           float scale, boolean causal, int window) {
         RefAttention.checkKvType(kvType, headDim);
-        if (!(nKvHeads > 0 && nHeads > 0 && nHeads % nKvHeads == 0)) {
-            throw new IllegalArgumentException("attention: nHeads " + nHeads + " is not a multiple of nKvHeads "
-                + nKvHeads);
-        }
+        check(nKvHeads > 0 && nHeads > 0 && nHeads % nKvHeads == 0, () ->
+            "attention: nHeads " + nHeads + " is not a multiple of nKvHeads " + nKvHeads);
         int n = seqs.size();
         long[] q = new long[n];
         long[] k = new long[n];
@@ -28,10 +26,8 @@ final class NativeAttention {
         int[] keys = new int[n];
         for (int i = 0; i < n; i++) {
             AttentionSequence s = seqs.get(i);
-            if (!(headDim > 0 && s.nTokens() >= 0 && s.nKeys() >= 0)) {
-                throw new IllegalArgumentException("attention: headDim " + headDim + ", tokens " + s.nTokens()
-                    + ", keys " + s.nKeys());
-            }
+            check(headDim > 0 && s.nTokens() >= 0 && s.nKeys() >= 0, () ->
+                "attention: headDim " + headDim + ", tokens " + s.nTokens() + ", keys " + s.nKeys());
             long qn = (long) s.nTokens() * nHeads * headDim;
             long kvBytes = s.nKeys() * kvType.bytesFor((long) nKvHeads * headDim);
             q[i] = addr(s.q(), qn, "attention q");

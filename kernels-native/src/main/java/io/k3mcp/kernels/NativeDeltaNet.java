@@ -15,10 +15,8 @@ final class NativeDeltaNet {
 
     static void causalConv(long pool, FloatBuffer state, FloatBuffer x, FloatBuffer weight, FloatBuffer out, int nTokens,
                            int channels, int dConv) {
-        if (!(nTokens >= 0 && channels > 0 && dConv > 0 && dConv <= MAX_TAPS)) {
-            throw new IllegalArgumentException("causalConv: tokens " + nTokens + ", channels " + channels + ", taps "
-                + dConv + " (1 to " + MAX_TAPS + " taps are supported)");
-        }
+        check(nTokens >= 0 && channels > 0 && dConv > 0 && dConv <= MAX_TAPS, () -> "causalConv: tokens " + nTokens + ", channels "
+            + channels + ", taps " + dConv + " (1 to " + MAX_TAPS + " taps are supported)");
         long io = (long) nTokens * channels;
         int rc = NativeLib.k3k_causal_conv(pool, addr(state, (long) (dConv - 1) * channels, "causalConv state"),
             addr(x, io, "causalConv x"), addr(weight, (long) channels * dConv, "causalConv weight"), addr(out, io, "causalConv out"),
@@ -29,10 +27,8 @@ final class NativeDeltaNet {
     static void gatedDeltaNet(long pool, FloatBuffer state, FloatBuffer qkv, FloatBuffer alpha, FloatBuffer beta,
                               FloatBuffer dtBias, FloatBuffer ssmA, FloatBuffer out, int nTokens, int nKHeads, int nVHeads,
                               int s, float eps) {
-        if (!(nTokens >= 0 && nKHeads > 0 && nVHeads > 0 && nVHeads % nKHeads == 0 && s > 0)) {
-            throw new IllegalArgumentException("gatedDeltaNet: tokens " + nTokens + ", K heads " + nKHeads
-                + ", V heads " + nVHeads + " (a multiple of the K heads), state size " + s);
-        }
+        check(nTokens >= 0 && nKHeads > 0 && nVHeads > 0 && nVHeads % nKHeads == 0 && s > 0, () -> "gatedDeltaNet: tokens " + nTokens
+            + ", K heads " + nKHeads + ", V heads " + nVHeads + " (a multiple of the K heads), state size " + s);
         long gates = (long) nTokens * nVHeads;
         int rc = NativeLib.k3k_gated_delta_net(pool, addr(state, (long) nVHeads * s * s, "gatedDeltaNet state"),
             addr(qkv, (long) nTokens * (2 * nKHeads + nVHeads) * s, "gatedDeltaNet qkv"), addr(alpha, gates, "gatedDeltaNet alpha"),

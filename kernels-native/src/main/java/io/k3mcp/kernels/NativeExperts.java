@@ -1,6 +1,7 @@
 package io.k3mcp.kernels;
 
 import static io.k3mcp.kernels.NativeArgs.addr;
+import static io.k3mcp.kernels.NativeArgs.check;
 
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
@@ -22,10 +23,8 @@ final class NativeExperts {
                 packed != null ? "file expert weights" : "matmulExperts weights"), nExpert, rows, cols,
             addr(x, (long) cols * xRows, "matmulExperts x"), xPerSlot ? 1 : 0, routes.experts(), routes.nTokens(),
             routes.nUsed(), addr(y, (long) rows * routes.pairs(), "matmulExperts y"));
-        if (rc != 0) {
-            throw new IllegalArgumentException("matmulExperts: type " + type + " with " + cols + " columns"
-                + (packed != null ? " (packed)" : "") + " is not supported natively");
-        }
+        check(rc == 0, () -> "matmulExperts: type " + type + " with " + cols + " columns" + (packed != null ? " (packed)" : "")
+            + " is not supported natively");
     }
 
     /** Two tensors of one type and shape on one x per token, both packed (this layout) or both not. */
@@ -41,25 +40,20 @@ final class NativeExperts {
             weights(fileB, type, nExpert, rows, cols, "matmulExpertsPair up weights"), nExpert, rows, cols,
             addr(x, (long) cols * routes.nTokens(), "matmulExpertsPair x"), routes.experts(), routes.nTokens(),
             routes.nUsed(), addr(yA, out, "matmulExpertsPair gate y"), addr(yB, out, "matmulExpertsPair up y"));
-        if (rc != 0) {
-            throw new IllegalArgumentException("matmulExpertsPair: type " + type + " with " + cols + " columns"
-                + (packedA != null ? " (packed)" : "") + " is not supported natively");
-        }
+        check(rc == 0, () -> "matmulExpertsPair: type " + type + " with " + cols + " columns" + (packedA != null ? " (packed)" : "")
+            + " is not supported natively");
     }
 
     private static void checkShape(String op, int nExpert, int rows, int cols, ExpertRoutes routes) {
-        if (!(nExpert > 0 && rows > 0 && cols > 0)) {
-            throw new IllegalArgumentException(op + ": " + nExpert + " experts of " + rows + " x " + cols);
-        }
+        check(nExpert > 0 && rows > 0 && cols > 0, () -> op + ": " + nExpert + " experts of " + rows + " x " + cols);
         routes.checkIds(nExpert);
     }
 
     /** Packed slabs must be the tensor the shape names: nExpert slabs of rows x cols. */
     private static void checkPacked(String what, PackedWeights p, int nExpert, int rows, int cols) {
-        if (!(p == null || (p.rows() == (long) nExpert * rows && p.cols() == cols))) {
-            throw new IllegalArgumentException(what + ": packed weights of " + (p == null ? 0 : p.rows()) + " x "
-                + (p == null ? 0 : p.cols()) + " are not " + nExpert + " experts of " + rows + " x " + cols);
-        }
+        check(p == null || (p.rows() == (long) nExpert * rows && p.cols() == cols), () -> what + ": packed weights of "
+            + (p == null ? 0 : p.rows()) + " x " + (p == null ? 0 : p.cols()) + " are not " + nExpert + " experts of "
+            + rows + " x " + cols);
     }
 
     private static long weights(ByteBuffer w, GgmlType type, int nExpert, int rows, int cols, String what) {

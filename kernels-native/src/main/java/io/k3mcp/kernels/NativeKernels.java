@@ -172,16 +172,12 @@ public final class NativeKernels implements Kernels {
 
     @Override
     public synchronized void matmul(GgmlType type, ByteBuffer w, int rows, int cols, FloatBuffer x, FloatBuffer y, int nTokens) {
-        if (!(rows >= 0 && cols > 0 && nTokens >= 0)) {
-            throw new IllegalArgumentException("matmul: rows " + rows + ", cols " + cols + ", tokens " + nTokens);
-        }
+        check(rows >= 0 && cols > 0 && nTokens >= 0, () -> "matmul: rows " + rows + ", cols " + cols + ", tokens " + nTokens);
         type.vecDotType().bytesFor(cols);
         long wBytes = type.bytesFor(cols) * rows;
         int rc = NativeLib.k3k_matmul(live(), type.id, addr(w, wBytes, "matmul weights"), rows, cols,
             addr(x, (long) cols * nTokens, "matmul x"), addr(y, (long) rows * nTokens, "matmul y"), nTokens);
-        if (rc != 0) {
-            throw new IllegalArgumentException("matmul: type " + type + " is not supported natively");
-        }
+        check(rc == 0, () -> "matmul: type " + type + " is not supported natively");
     }
 
     /** The native packed layout's name; K3K_PACK limits which types are packed ({@link Packing}). */
@@ -189,24 +185,18 @@ public final class NativeKernels implements Kernels {
 
     @Override
     public PackedWeights pack(GgmlType type, ByteBuffer w, int rows, int cols) {
-        if (!(rows > 0 && cols > 0)) {
-            throw new IllegalArgumentException("pack: rows " + rows + ", cols " + cols);
-        }
+        check(rows > 0 && cols > 0, () -> "pack: rows " + rows + ", cols " + cols);
         long bytes = NativeLib.k3k_packed_bytes(type.id, rows, cols);
         // only where this CPU has a vector kernel for the layout: its generic C model is slower than the
         // file-layout kernels (and on a K3 batches go to IME through the file layout)
         if (bytes == 0 || !Packing.TYPES.contains(type) || NativeLib.k3k_packed_fast(type.id) == 0) {
             return null;
         }
-        if (!(bytes <= Integer.MAX_VALUE - 128)) {
-            throw new IllegalArgumentException("pack: " + bytes + " bytes do not fit one buffer");
-        }
+        check(bytes <= Integer.MAX_VALUE - 128, () -> "pack: " + bytes + " bytes do not fit one buffer");
         ByteBuffer packed = Packing.alignedBuffer((int) bytes);
         int rc = NativeLib.k3k_pack(type.id, addr(w, type.bytesFor(cols) * rows, "pack weights"), addr(packed, bytes, "pack out"),
             rows, cols);
-        if (rc != 0) {
-            throw new IllegalArgumentException("pack: " + type + " " + rows + "x" + cols + " could not be packed");
-        }
+        check(rc == 0, () -> "pack: " + type + " " + rows + "x" + cols + " could not be packed");
         return new PackedWeights(PACKED_LAYOUT, type, packed, w, rows, cols);
     }
 
@@ -222,20 +212,12 @@ public final class NativeKernels implements Kernels {
 
     @Override
     public synchronized void matmulPacked(PackedWeights w, FloatBuffer x, FloatBuffer y, int nTokens) {
-        if (!reads(w)) {
-            throw new IllegalArgumentException("matmulPacked: layout " + (w == null ? "null" : w.layout())
-                + " is not " + PACKED_LAYOUT);
-        }
-        if (nTokens < 0) {
-            throw new IllegalArgumentException("matmulPacked: tokens " + nTokens);
-        }
+        check(reads(w), () -> "matmulPacked: layout " + (w == null ? "null" : w.layout()) + " is not " + PACKED_LAYOUT);
+        check(nTokens >= 0, () -> "matmulPacked: tokens " + nTokens);
         int rc = NativeLib.k3k_matmul_packed(live(), w.type().id, addr(w.data(), w.data().capacity(), "packed weights"),
             addr(w.file(), w.type().bytesFor(w.cols()) * w.rows(), "file weights"), w.rows(), w.cols(), addr(x, (long) w.cols() * nTokens, "matmul x"), addr(y, (long) w.rows() * nTokens, "matmul y"),
             nTokens);
-        if (rc != 0) {
-            throw new IllegalArgumentException("matmulPacked: " + w.type() + " " + w.rows() + "x" + w.cols()
-                + " has no packed layout");
-        }
+        check(rc == 0, () -> "matmulPacked: " + w.type() + " " + w.rows() + "x" + w.cols() + " has no packed layout");
     }
 
     @Override
@@ -247,14 +229,9 @@ public final class NativeKernels implements Kernels {
     @Override
     public synchronized void matmulExpertsPacked(PackedWeights w, int nExpert, FloatBuffer x, boolean xPerSlot,
                                                  ExpertRoutes routes, FloatBuffer y) {
-        if (!reads(w)) {
-            throw new IllegalArgumentException("matmulExpertsPacked: layout " + (w == null ? "null" : w.layout())
-                + " is not " + PACKED_LAYOUT);
-        }
-        if (!(nExpert > 0 && w.rows() % nExpert == 0)) {
-            throw new IllegalArgumentException("matmulExpertsPacked: " + w.rows() + " packed rows are not " + nExpert
-                + " equal expert slabs");
-        }
+        check(reads(w), () -> "matmulExpertsPacked: layout " + (w == null ? "null" : w.layout()) + " is not " + PACKED_LAYOUT);
+        check(nExpert > 0 && w.rows() % nExpert == 0, () -> "matmulExpertsPacked: " + w.rows() + " packed rows are not "
+            + nExpert + " equal expert slabs");
         NativeExperts.single(live(), w.type(), w, w.file(), nExpert, w.rows() / nExpert, w.cols(), x, xPerSlot, routes, y);
     }
 
@@ -273,21 +250,15 @@ public final class NativeKernels implements Kernels {
 
     @Override
     public synchronized void dequantize(GgmlType type, ByteBuffer src, FloatBuffer dst, int n) {
-        if (n < 0) {
-            throw new IllegalArgumentException("dequantize: n " + n + " is negative");
-        }
+        check(n >= 0, () -> "dequantize: n " + n + " is negative");
         long bytes = type.bytesFor(n);
         int rc = NativeLib.k3k_dequantize(type.id, addr(src, bytes, "dequantize src"), addr(dst, n, "dequantize dst"), n);
-        if (rc != 0) {
-            throw new IllegalArgumentException("dequantize: type " + type + " is not supported");
-        }
+        check(rc == 0, () -> "dequantize: type " + type + " is not supported");
     }
 
     @Override
     public synchronized void quantize(GgmlType type, FloatBuffer src, ByteBuffer dst, int n) {
-        if (n < 0) {
-            throw new IllegalArgumentException("quantize: n " + n + " is negative");
-        }
+        check(n >= 0, () -> "quantize: n " + n + " is negative");
         long bytes = type.bytesFor(n);
         long s = addr(src, n, "quantize src");
         long d = addr(dst, bytes, "quantize dst");
@@ -298,9 +269,7 @@ public final class NativeKernels implements Kernels {
 
     @Override
     public synchronized void rmsNorm(FloatBuffer x, FloatBuffer weight, FloatBuffer out, int n, int nRows, float eps) {
-        if (!(n > 0 && nRows >= 0)) {
-            throw new IllegalArgumentException("rmsNorm: n " + n + ", rows " + nRows);
-        }
+        check(n > 0 && nRows >= 0, () -> "rmsNorm: n " + n + ", rows " + nRows);
         long total = (long) n * nRows;
         NativeLib.k3k_rms_norm_on(live(), addr(x, total, "rmsNorm x"), addrOrNull(weight, n, "rmsNorm weight"),
             addr(out, total, "rmsNorm out"), n, nRows, eps);
@@ -308,9 +277,7 @@ public final class NativeKernels implements Kernels {
 
     @Override
     public synchronized void layerNorm(FloatBuffer x, FloatBuffer weight, FloatBuffer bias, FloatBuffer out, int n, int nRows, float eps) {
-        if (!(n > 0 && nRows >= 0)) {
-            throw new IllegalArgumentException("layerNorm: n " + n + ", rows " + nRows);
-        }
+        check(n > 0 && nRows >= 0, () -> "layerNorm: n " + n + ", rows " + nRows);
         long total = (long) n * nRows;
         NativeLib.k3k_layer_norm(addr(x, total, "layerNorm x"), addrOrNull(weight, n, "layerNorm weight"),
             addrOrNull(bias, n, "layerNorm bias"), addr(out, total, "layerNorm out"), n, nRows, eps);
@@ -319,12 +286,9 @@ public final class NativeKernels implements Kernels {
     @Override
     public synchronized void rope(FloatBuffer x, int nTokens, int nHeads, int headDim, int ropeDims, int pos0,
                                   float base, float freqScale, boolean neox, FloatBuffer freqFactors) {
-        if (!(nTokens >= 0 && nHeads >= 0)) {
-            throw new IllegalArgumentException("rope: tokens " + nTokens + ", heads " + nHeads);
-        }
-        if (!(ropeDims % 2 == 0 && ropeDims <= headDim && ropeDims > 0)) {
-            throw new IllegalArgumentException("rope: ropeDims " + ropeDims + " must be even and <= headDim " + headDim);
-        }
+        check(nTokens >= 0 && nHeads >= 0, () -> "rope: tokens " + nTokens + ", heads " + nHeads);
+        check(ropeDims % 2 == 0 && ropeDims <= headDim && ropeDims > 0, () ->
+            "rope: ropeDims " + ropeDims + " must be even and <= headDim " + headDim);
         NativeLib.k3k_rope_on(live(), addr(x, (long) nTokens * nHeads * headDim, "rope x"), nTokens, nHeads, headDim, ropeDims,
             pos0, base, freqScale, neox ? 1 : 0, addrOrNull(freqFactors, ropeDims / 2, "rope frequency factors"));
     }
@@ -346,57 +310,43 @@ public final class NativeKernels implements Kernels {
 
     @Override
     public synchronized void swiglu(FloatBuffer gate, FloatBuffer up, FloatBuffer out, int n) {
-        if (n < 0) {
-            throw new IllegalArgumentException("swiglu: n " + n + " is negative");
-        }
+        check(n >= 0, () -> "swiglu: n " + n + " is negative");
         NativeLib.k3k_swiglu_on(live(), addr(gate, n, "swiglu gate"), addr(up, n, "swiglu up"), addr(out, n, "swiglu out"), n);
     }
 
     @Override
     public synchronized void geglu(FloatBuffer gate, FloatBuffer up, FloatBuffer out, int n) {
-        if (n < 0) {
-            throw new IllegalArgumentException("geglu: n " + n + " is negative");
-        }
+        check(n >= 0, () -> "geglu: n " + n + " is negative");
         NativeLib.k3k_geglu_on(live(), addr(gate, n, "geglu gate"), addr(up, n, "geglu up"), addr(out, n, "geglu out"), n);
     }
 
     @Override
     public synchronized void gelu(FloatBuffer x, int n) {
-        if (n < 0) {
-            throw new IllegalArgumentException("gelu: n " + n + " is negative");
-        }
+        check(n >= 0, () -> "gelu: n " + n + " is negative");
         NativeLib.k3k_gelu(addr(x, n, "gelu x"), n);
     }
 
     @Override
     public synchronized void add(FloatBuffer a, FloatBuffer b, FloatBuffer out, int n) {
-        if (n < 0) {
-            throw new IllegalArgumentException("add: n " + n + " is negative");
-        }
+        check(n >= 0, () -> "add: n " + n + " is negative");
         NativeLib.k3k_add(addr(a, n, "add a"), addr(b, n, "add b"), addr(out, n, "add out"), n);
     }
 
     @Override
     public synchronized void addBias(FloatBuffer x, FloatBuffer bias, int n, int nRows) {
-        if (!(n >= 0 && nRows >= 0)) {
-            throw new IllegalArgumentException("addBias: n " + n + ", rows " + nRows);
-        }
+        check(n >= 0 && nRows >= 0, () -> "addBias: n " + n + ", rows " + nRows);
         NativeLib.k3k_add_bias(addr(x, (long) n * nRows, "addBias x"), addr(bias, n, "addBias bias"), n, nRows);
     }
 
     @Override
     public synchronized void scale(FloatBuffer x, float s, int n) {
-        if (n < 0) {
-            throw new IllegalArgumentException("scale: n " + n + " is negative");
-        }
+        check(n >= 0, () -> "scale: n " + n + " is negative");
         NativeLib.k3k_scale(addr(x, n, "scale x"), s, n);
     }
 
     @Override
     public synchronized void softcap(FloatBuffer x, float cap, int n) {
-        if (!(n >= 0 && cap > 0)) {
-            throw new IllegalArgumentException("softcap: n " + n + ", cap " + cap + " (needs n >= 0 and cap > 0)");
-        }
+        check(n >= 0 && cap > 0, () -> "softcap: n " + n + ", cap " + cap + " (needs n >= 0 and cap > 0)");
         NativeLib.k3k_softcap_on(live(), addr(x, n, "softcap x"), cap, n);
     }
 
@@ -415,9 +365,7 @@ public final class NativeKernels implements Kernels {
 
     @Override
     public synchronized void sigmoidMul(FloatBuffer x, FloatBuffer gate, FloatBuffer out, int n) {
-        if (n < 0) {
-            throw new IllegalArgumentException("sigmoidMul: n " + n + " is negative");
-        }
+        check(n >= 0, () -> "sigmoidMul: n " + n + " is negative");
         NativeLib.k3k_sigmoid_mul(addr(x, n, "sigmoidMul x"), addr(gate, n, "sigmoidMul gate"), addr(out, n, "sigmoidMul out"), n);
     }
 
