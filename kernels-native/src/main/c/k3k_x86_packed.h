@@ -17,15 +17,20 @@ AVX2 static inline __m256i bcast4(const int8_t *p) {
  * 4 c..) from one load of ql chunk c (low nibbles: stream 0, high: stream 2), one of ql chunk c + 8 (streams
  * 1 and 3) and one of qh chunk c, whose bit pairs 2 st, 2 st + 1 move to bits 4, 5: each byte is read once,
  * in address order within its 32-byte run, instead of once per stream. */
-AVX2 static inline void q6_streams(const block_q6_Kx8 *x, int n, int c, __m256i v[4]) {
+/* Four 6-bit streams as unsigned bytes from two bytes of low nibbles and one of 2-bit high pairs: the low
+ * and high nibbles of q0, then of q1, each with its two bits of qh (Q6_K's layout, in the file and packed). */
+AVX2 static inline void q6_unpack(__m256i q0, __m256i q1, __m256i qh, __m256i v[4]) {
     const __m256i m4 = _mm256_set1_epi8(0x0F), m30 = _mm256_set1_epi8(0x30);
-    const __m256i q0 = _mm256_loadu_si256((const __m256i *) (x->ql + 512 * n + 32 * c));
-    const __m256i q1 = _mm256_loadu_si256((const __m256i *) (x->ql + 512 * n + 32 * (c + 8)));
-    const __m256i qh = _mm256_loadu_si256((const __m256i *) (x->qh + 256 * n + 32 * c));
     v[0] = _mm256_or_si256(_mm256_and_si256(q0, m4), _mm256_and_si256(_mm256_slli_epi16(qh, 4), m30));
     v[1] = _mm256_or_si256(_mm256_and_si256(q1, m4), _mm256_and_si256(_mm256_slli_epi16(qh, 2), m30));
     v[2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(q0, 4), m4), _mm256_and_si256(qh, m30));
     v[3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(q1, 4), m4), _mm256_and_si256(_mm256_srli_epi16(qh, 2), m30));
+}
+
+AVX2 static inline void q6_streams(const block_q6_Kx8 *x, int n, int c, __m256i v[4]) {
+    q6_unpack(_mm256_loadu_si256((const __m256i *) (x->ql + 512 * n + 32 * c)),
+              _mm256_loadu_si256((const __m256i *) (x->ql + 512 * n + 32 * (c + 8))),
+              _mm256_loadu_si256((const __m256i *) (x->qh + 256 * n + 32 * c)), v);
 }
 
 /* Q4_K x8: the eight rows' byte pairs [lo8[r], hi8[r]] as int16 pairs in their int32 lanes. */

@@ -8,22 +8,10 @@
 #include "k3k_internal.h"
 
 #if defined(__x86_64__)
-#include <immintrin.h>
+#include "k3k_x86_avx2.h"
+#include "k3k_x86_packed.h"
 
-#define AVX2 __attribute__((target("avx2,fma,f16c")))
 #define VNNI __attribute__((target("avx2,fma,f16c,avx512f,avx512vl,avx512bw,avx512vnni")))
-
-/* The four 32-value chunks of half n of a block (values 128n + 32k + l): 6-bit weights as unsigned bytes. */
-AVX2 static inline void q6_chunks(const block_q6_K *x, int n, __m256i v[4]) {
-    const __m256i m4 = _mm256_set1_epi8(0x0F), m30 = _mm256_set1_epi8(0x30);
-    const __m256i l0 = _mm256_loadu_si256((const __m256i *) (x->ql + 64 * n));
-    const __m256i l1 = _mm256_loadu_si256((const __m256i *) (x->ql + 64 * n + 32));
-    const __m256i h = _mm256_loadu_si256((const __m256i *) (x->qh + 32 * n));
-    v[0] = _mm256_or_si256(_mm256_and_si256(l0, m4), _mm256_and_si256(_mm256_slli_epi16(h, 4), m30));
-    v[1] = _mm256_or_si256(_mm256_and_si256(l1, m4), _mm256_and_si256(_mm256_slli_epi16(h, 2), m30));
-    v[2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), m4), _mm256_and_si256(h, m30));
-    v[3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), m4), _mm256_and_si256(_mm256_srli_epi16(h, 2), m30));
-}
 
 /* One row: chunk k of half n holds sub-blocks 8n + 2k (int32 lanes 0-3, each four values) and 8n + 2k + 1
  * (lanes 4-7); DOT4 gives those lanes, each times its sub-block's scale; the -32 offset comes once per block
@@ -37,7 +25,9 @@ ATTR static float NAME(const void *row, const void *act, int nb) {              
         __m256i sum = _mm256_setzero_si256();                                                                   \
         for (int n = 0; n < 2; n++) {                                                                           \
             __m256i v[4];                                                                                       \
-            q6_chunks(&x[b], n, v);                                                                              \
+            q6_unpack(_mm256_loadu_si256((const __m256i *) (x[b].ql + 64 * n)),                              \
+                      _mm256_loadu_si256((const __m256i *) (x[b].ql + 64 * n + 32)),                         \
+                      _mm256_loadu_si256((const __m256i *) (x[b].qh + 32 * n)), v);                                 \
             const __m256i sc = _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *) (x[b].scales + 8 * n)));  \
             for (int k = 0; k < 4; k++) {                                                                       \
                 const __m256i y = _mm256_loadu_si256((const __m256i *) (a[b].qs + 128 * n + 32 * k));          \
