@@ -86,11 +86,15 @@ static void round_to_cache(const attn_task *a, float *x, int n) {
 
 /* The softmax of one row's scores sc[j0..j1), in place, times 1/sum and rounded to the cache type. */
 static void softmax_row(const attn_task *a, float *sc, int j0, int j1) {
-    float max = -INFINITY;
-    for (int j = j0; j < j1; j++) if (sc[j] > max) max = sc[j];
-    if (j1 > j0) a->micro->fa_exp(sc + j0, j1 - j0, max);
-    double sum = 0.0;
-    for (int j = j0; j < j1; j++) sum += sc[j];
+    if (j1 > j0) a->micro->fa_exp(sc + j0, j1 - j0, k3k_fa_max(sc + j0, j1 - j0));
+    /* the sum in double over eight interleaved partial sums (vectorised; one running sum was bound by the add's
+     * latency), combined pairwise */
+    double part[8] = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
+    int j = j0;
+    for (; j + 8 <= j1; j += 8)
+        for (int i = 0; i < 8; i++) part[i] += sc[j + i];
+    for (; j < j1; j++) part[j % 8] += sc[j];
+    const double sum = ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
     const float inv = j1 > j0 ? (float) (1.0 / sum) : 0.0f;
     for (int j = j0; j < j1; j++) sc[j] *= inv;
     round_to_cache(a, sc + j0, j1 - j0);
@@ -106,11 +110,13 @@ static int visible_in_block(const attn_task *a, const attn_seq *s, int t, int jb
 
 /* Follows llama.cpp's CPU attention: q converted to the cache type, softmax with the maximum subtracted,
  * probabilities converted to the cache type, values accumulated in f32. One unit: tokens [t0, t1) of sequence
- * s, query heads [h0, h1) of KV head kvh; its rows r = (t - t0) * (h1 - h0) + h - h0. Every row's scores over all
- * its keys are kept (rows x n_keys floats); each key block of EXACT_BK rows is read, widened (K transposed)
- * and prefetched once for all the unit's rows. A row's arithmetic does not depend on the unit around it (each
- * score is its own sum over d, each accumulator adds its keys in order), so a GQA group's tile and its heads
- * one by one give the same bits. */
+ * s, query heads [h0, h1) of KV head kvh; its rows r = (t - t0) * (h1 - h0) + h - h0. Every row's scores over
+ * the unit's keys [lo, hi) are kept (row r's key j at scores[r * stride + j - lo]); each key block of EXACT_BK
+ * rows is read, widened (K transposed) and prefetched once for all the unit's rows, and one scores call and one
+ * p*v call per block take every row (the micro-kernels' row blocks share each loaded vector). A row's keys
+ * outside its range get probability 0, which adds nothing, so a row's arithmetic does not depend on the unit
+ * around it (each score is its own sum over d, each accumulator adds its keys in order): a GQA group's tile and
+ * its heads one by one give the same bits. */
 #define EXACT_BK K3K_FA_BK
 static void attend_rows(const attn_task *a, const attn_seq *s, int t0, int t1, int kvh, int h0, int h1, float *scores,
                         float *qc, float *acc, float *kt) {
@@ -118,7 +124,7 @@ static void attend_rows(const attn_task *a, const attn_seq *s, int t0, int t1, i
     const size_t elem = a->kv_f16 ? sizeof(k3k_half) : sizeof(float), head_bytes = (size_t) hd * elem;
     const size_t kv_row = (size_t) a->n_kv_heads * head_bytes, stride = scores_floats(a->max_keys, hd);
     const uint8_t *kbase = s->k + (size_t) kvh * head_bytes, *vbase = s->v + (size_t) kvh * head_bytes;
-    float *vb = kt + (size_t) hd * EXACT_BK, *blk = vb + (size_t) EXACT_BK * hd; /* blk: nh x EXACT_BK scores */
+    float *vb = kt + (size_t) hd * EXACT_BK, *blk = vb + (size_t) EXACT_BK * hd; /* blk: rows x EXACT_BK scores */
     int lo = s->n_keys, hi = 0;
     for (int t = t0; t < t1; t++) {
         int j0, j1;
@@ -130,6 +136,10 @@ static void attend_rows(const attn_task *a, const attn_seq *s, int t0, int t1, i
     round_to_cache(a, qc, rows * hd);
     for (int jb = lo; jb < hi; jb += EXACT_BK) { /* the scores, a K block at a time */
         const int je = jb + EXACT_BK < hi ? jb + EXACT_BK : hi;
+        int f0 = t0, f1, j0, j1;
+        while (f0 < t1 && !visible_in_block(a, s, f0, jb, je, &j0, &j1)) f0++;
+        for (f1 = f0; f1 < t1 && visible_in_block(a, s, f1, jb, je, &j0, &j1);) f1++;
+        if (f0 == f1) continue; /* tokens in position order: those seeing the block are a range */
         for (int j = jb; j < je; j += 8) {
             const int n = je - j < 8 ? je - j : 8;
             for (int i = 0; i < n; i++) k3k_prefetch_bytes(kbase + (size_t) (j + i + K3K_KV_AHEAD) * kv_row, head_bytes);
@@ -137,24 +147,23 @@ static void attend_rows(const attn_task *a, const attn_seq *s, int t0, int t1, i
         }
         for (int d = 0; je - jb < EXACT_BK && d < hd; d++)
             for (int j = je - jb; j < EXACT_BK; j++) kt[(size_t) d * EXACT_BK + j] = 0.0f;
-        for (int t = t0; t < t1; t++) {
-            int j0, j1;
-            if (!visible_in_block(a, s, t, jb, je, &j0, &j1)) continue;
-            const int r0 = (t - t0) * nh;
-            a->micro->fa_scores(qc + (size_t) r0 * hd, hd, nh, kt, hd, a->scale, blk, EXACT_BK);
-            int tj0, tj1;
-            visible(a, s, t, &tj0, &tj1);
-            for (int g = 0; g < nh; g++)
-                memcpy(scores + (size_t) (r0 + g) * stride + (j0 - tj0), blk + (size_t) g * EXACT_BK + (j0 - jb),
-                       sizeof(float) * (size_t) (j1 - j0));
+        const int r0 = (f0 - t0) * nh, r1 = (f1 - t0) * nh;
+        a->micro->fa_scores(qc + (size_t) r0 * hd, hd, r1 - r0, kt, hd, a->scale, blk, EXACT_BK);
+        for (int r = r0; r < r1; r++) {
+            visible_in_block(a, s, t0 + r / nh, jb, je, &j0, &j1);
+            memcpy(scores + (size_t) r * stride + (j0 - lo), blk + (size_t) (r - r0) * EXACT_BK + (j0 - jb),
+                   sizeof(float) * (size_t) (j1 - j0));
         }
     }
-    for (int r = 0; r < rows; r++) { /* each row's softmax over all its keys */
+    for (int r = 0; r < rows; r++) { /* each row's softmax over all its keys, zeros around them */
         int j0, j1;
         visible(a, s, t0 + r / nh, &j0, &j1);
-        softmax_row(a, scores + (size_t) r * stride - j0, j0, j1);
-        for (int d = 0; d < hd; d++) acc[(size_t) r * hd + d] = 0.0f;
+        float *row = scores + (size_t) r * stride; /* key j at row[j - lo] */
+        if (j0 < j1) softmax_row(a, row + (j0 - lo), 0, j1 - j0);
+        for (int j = lo; j < (j0 < j1 ? j0 : hi); j++) row[j - lo] = 0.0f;
+        for (int j = j0 < j1 ? j1 : hi; j < hi; j++) row[j - lo] = 0.0f;
     }
+    memset(acc, 0, sizeof(float) * (size_t) rows * hd);
     for (int jb = lo; jb < hi; jb += EXACT_BK) { /* the probabilities times V, a V block at a time */
         const int je = jb + EXACT_BK < hi ? jb + EXACT_BK : hi;
         for (int j = jb; j < je; j++) {
@@ -163,13 +172,7 @@ static void attend_rows(const attn_task *a, const attn_seq *s, int t0, int t1, i
             if (a->kv_f16) a->tr->kv_widen(vrow, vb + (size_t) (j - jb) * hd, hd);
             else memcpy(vb + (size_t) (j - jb) * hd, vrow, head_bytes);
         }
-        for (int r = 0; r < rows; r++) {
-            int j0, j1, tj0, tj1;
-            if (!visible_in_block(a, s, t0 + r / nh, jb, je, &j0, &j1)) continue;
-            visible(a, s, t0 + r / nh, &tj0, &tj1);
-            a->micro->fa_pv(acc + (size_t) r * hd, scores + (size_t) r * stride + (j0 - tj0), j1 - j0,
-                            vb + (size_t) (j0 - jb) * hd, hd);
-        }
+        a->micro->fa_pv(acc, (size_t) hd, scores + (jb - lo), stride, rows, je - jb, vb, hd);
     }
     for (int r = 0; r < rows; r++)
         memcpy(s->out + ((size_t) (t0 + r / nh) * a->n_heads + h0 + r % nh) * hd, acc + (size_t) r * hd,

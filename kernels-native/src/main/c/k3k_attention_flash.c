@@ -18,7 +18,7 @@
 #include "k3k_internal.h"
 #include "k3k_pool.h"
 
-K3K_FA_MICRO(, generic)
+K3K_FA_MICRO(, generic, 2)
 
 #define FA_ROWS 32        /* query rows per tile: 4 tokens of a GQA group of 8, 16 of a group of 2 */
 #define FA_TQ 16          /* at most this many tokens per tile */
@@ -93,28 +93,53 @@ static void start_unit(const fa_task *a, int t0, int t1, int kvh, int chunk, int
 }
 
 /* A row's running maximum raised to bmax: its accumulator and sum rescaled by e^(old - new). */
-static void raise_max(float *p, float bmax, int hd) {
-    if (bmax <= p[0]) return;
-    const float r = expf(p[0] - bmax); /* 0 while nothing was seen (max -inf) */
-    for (int d = 0; d < hd; d++) p[2 + d] *= r;
-    p[1] *= r;
-    p[0] = bmax;
+static void raise_max(float *max, float *sum, float *acc, float bmax, int hd) {
+    if (bmax <= *max) return;
+    const float r = expf(*max - bmax); /* 0 while nothing was seen (max -inf) */
+    for (int d = 0; d < hd; d++) acc[d] *= r;
+    *sum *= r;
+    *max = bmax;
 }
 
-/* One (tile, key chunk) over an F32/F16 cache: per block, K widened and transposed into kt and V widened into
- * vb once; then per token, its group's scores in one micro-kernel call, and per row the online softmax. */
+/* The tokens of [t0, t1) that see a key of [jb, je): tokens are in position order, so they are a range. */
+static void tokens_seeing(const fa_task *a, int t0, int t1, int jb, int je, int *f0, int *f1) {
+    int j0, j1;
+    *f0 = t0;
+    while (*f0 < t1 && !visible_in_block(a, *f0, jb, je, &j0, &j1)) (*f0)++;
+    *f1 = *f0;
+    while (*f1 < t1 && visible_in_block(a, *f1, jb, je, &j0, &j1)) (*f1)++;
+}
+
+/* One (tile, key chunk) over an F32/F16 cache. The tile's rows (r = (t - t0) * group + head in group) keep their
+ * queries, running max and sum and accumulators side by side, so per block K is widened and transposed into kt and
+ * V widened into vb once, then one scores call and one p*v call take every row that sees the block (the
+ * micro-kernels' row blocks share each loaded vector). A row's keys outside its range get probability 0, which
+ * adds nothing: its bits are those of a walk over its own keys. */
 static void fa_unit_float(const fa_task *a, int tile, int chunk, float *work) {
     const int kvh = tile % a->n_kv_heads, t0 = tile / a->n_kv_heads * a->tq, group = a->group;
-    const int t1 = t0 + a->tq < a->n_tokens ? t0 + a->tq : a->n_tokens, hd = a->head_dim;
+    const int t1 = t0 + a->tq < a->n_tokens ? t0 + a->tq : a->n_tokens, hd = a->head_dim, rows = (t1 - t0) * group;
     const size_t kv_row = (size_t) a->n_kv_heads * a->head_bytes;
     const uint8_t *kbase = a->k + (size_t) kvh * a->head_bytes, *vbase = a->v + (size_t) kvh * a->head_bytes;
     const k3k_type_traits *f32 = k3k_traits(K3K_F32);
-    float *scores = work, *kt = scores + (size_t) group * FA_BK, *vb = kt + (size_t) hd * FA_BK;
+    const size_t max_rows = (size_t) a->tq * group;
+    float *scores = work, *kt = scores + max_rows * FA_BK, *vb = kt + (size_t) hd * FA_BK;
+    float *qc = vb + (size_t) FA_BK * hd, *acc = qc + max_rows * hd, *m = acc + max_rows * hd, *l = m + max_rows;
     const int c0 = chunk * a->chunk_keys, c1 = c0 + a->chunk_keys < a->n_keys ? c0 + a->chunk_keys : a->n_keys;
     int lo, hi;
     start_unit(a, t0, t1, kvh, chunk, c0, c1, NULL, &lo, &hi);
+    for (int t = t0; t < t1; t++)
+        memcpy(qc + (size_t) (t - t0) * group * hd, a->q + ((size_t) t * a->n_heads + (size_t) kvh * group) * hd,
+               sizeof(float) * (size_t) group * hd);
+    for (int r = 0; r < rows; r++) {
+        m[r] = -INFINITY;
+        l[r] = 0.0f;
+    }
+    memset(acc, 0, sizeof(float) * (size_t) rows * hd);
     for (int jb = lo; jb < hi; jb += FA_BK) {
         const int je = jb + FA_BK < hi ? jb + FA_BK : hi;
+        int f0, f1;
+        tokens_seeing(a, t0, t1, jb, je, &f0, &f1);
+        if (f0 == f1) continue;
         /* K's rows, then V's, each prefetched K3K_KV_AHEAD rows ahead (measured 2x faster at 16K keys) */
         for (int j = 0; j < je - jb; j += 8) {
             const int n = je - jb - j < 8 ? je - jb - j : 8;
@@ -129,20 +154,27 @@ static void fa_unit_float(const fa_task *a, int tile, int chunk, float *work) {
             if (a->kv_type == K3K_F16) a->tr->kv_widen(vrow, vb + (size_t) j * hd, hd);
             else memcpy(vb + (size_t) j * hd, vrow, sizeof(float) * (size_t) hd);
         }
-        for (int t = t0; t < t1; t++) {
+        const int r0 = (f0 - t0) * group, r1 = (f1 - t0) * group;
+        f32->fa_scores(qc + (size_t) r0 * hd, hd, r1 - r0, kt, hd, a->scale, scores + (size_t) r0 * FA_BK, FA_BK);
+        for (int r = r0; r < r1; r++) {
             int j0, j1;
-            if (!visible_in_block(a, t, jb, je, &j0, &j1)) continue;
-            f32->fa_scores(a->q + ((size_t) t * a->n_heads + (size_t) kvh * group) * hd, hd, group, kt, hd, a->scale,
-                           scores, FA_BK);
-            for (int g = 0; g < group; g++) {
-                float *p = partial(a, t, kvh * group + g, chunk), *sc = scores + (size_t) g * FA_BK + (j0 - jb), bmax = -INFINITY;
-                for (int j = 0; j < j1 - j0; j++) if (sc[j] > bmax) bmax = sc[j];
-                raise_max(p, bmax, hd);
-                f32->fa_exp(sc, j1 - j0, p[0]);
-                for (int j = 0; j < j1 - j0; j++) p[1] += sc[j];
-                f32->fa_pv(p + 2, sc, j1 - j0, vb + (size_t) (j0 - jb) * hd, hd);
-            }
+            visible_in_block(a, t0 + r / group, jb, je, &j0, &j1);
+            float *sc = scores + (size_t) r * FA_BK;
+            raise_max(&m[r], &l[r], acc + (size_t) r * hd, k3k_fa_max(sc + (j0 - jb), j1 - j0), hd);
+            f32->fa_exp(sc + (j0 - jb), j1 - j0, m[r]);
+            for (int j = 0; j < j0 - jb; j++) sc[j] = 0.0f;
+            for (int j = j1 - jb; j < je - jb; j++) sc[j] = 0.0f;
         }
+        /* each row's sum in key order (the zeros add nothing), the rows interleaved so their adds overlap */
+        for (int j = 0; j < je - jb; j++)
+            for (int r = r0; r < r1; r++) l[r] += scores[(size_t) r * FA_BK + j];
+        f32->fa_pv(acc + (size_t) r0 * hd, (size_t) hd, scores + (size_t) r0 * FA_BK, FA_BK, r1 - r0, je - jb, vb, hd);
+    }
+    for (int r = 0; r < rows; r++) {
+        float *p = partial(a, t0 + r / group, kvh * group + r % group, chunk);
+        p[0] = m[r];
+        p[1] = l[r];
+        memcpy(p + 2, acc + (size_t) r * hd, sizeof(float) * (size_t) hd);
     }
 }
 
@@ -178,7 +210,7 @@ static void fa_unit_quant(const fa_task *a, int tile, int chunk, float *scores) 
                     scores[j - j0] = s;
                     if (s > bmax) bmax = s;
                 }
-                raise_max(p, bmax, hd);
+                raise_max(&p[0], &p[1], acc, bmax, hd);
                 for (int j = j0; j < j1; j++) {
                     const float e = expf(scores[j - j0] - p[0]);
                     p[1] += e;
@@ -245,10 +277,12 @@ int k3k_attention_flash(k3k_pool *pool, const float *q, const void *k, const voi
     a.chunk_keys = (n_keys + a.n_chunks - 1) / a.n_chunks;
     if (a.chunk_keys < 1) a.chunk_keys = 1;
     const size_t partial_floats = (size_t) n_tokens * n_heads * a.n_chunks * (2 + (size_t) head_dim);
-    /* quantised: one block's scores, the tile's queries, one dequantised V block; float: the group's scores for
-     * a block, its K transposed, its V */
+    /* quantised: one block's scores, the tile's queries, one dequantised V block; float: the tile's rows' scores
+     * for a block, its K transposed, its V, then per row its query, accumulator, max and sum */
+    const size_t max_rows = (size_t) a.tq * a.group;
     a.scores_per_worker = ((quant ? FA_BK * sizeof(float) + quant_bytes(&a) + (size_t) FA_BK * head_dim * sizeof(float)
-                                  : ((size_t) a.group * FA_BK + 2 * (size_t) FA_BK * head_dim) * sizeof(float)) +
+                                  : (max_rows * (FA_BK + 2 * (size_t) head_dim + 2) + 2 * (size_t) FA_BK * head_dim) *
+                                        sizeof(float)) +
                            63) / 64 * 64 / sizeof(float);
     float *scratch = k3k_pool_scratch(pool, (partial_floats + a.scores_per_worker * (size_t) nth) * sizeof(float) + 64);
     if (!scratch) return -1;

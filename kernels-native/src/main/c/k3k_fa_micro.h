@@ -13,11 +13,18 @@
 #define K3K_FA_DV 32 /* value dimensions kept in registers while a block's keys stream past */
 
 /* e^x for x <= 0 (a score minus the running maximum), to within 2 ulp: x = n ln2 + r with |r| <= ln2/2,
- * e^r by Cephes' degree-7 polynomial, times 2^n built in the exponent bits. Below -87 it returns e^-87
- * (1.6e-38): a probability that small adds nothing to a sum of at least 1. */
+ * e^r by Cephes' degree-7 polynomial, times 2^n built in the exponent bits. Below -87 (and -inf) it returns
+ * e^-87 (1.6e-38): a probability that small adds nothing to a sum of at least 1. The clamp is an unsigned
+ * minimum of the bits (a float below -87 has larger bits than -87's as an unsigned number; zero and positive
+ * floats have smaller ones), so the loop has no branch and vectorises; a compare-and-select here became a
+ * branch to a constant result and kept the whole loop scalar. */
 #define K3K_FA_EXP_BODY(x)                                                                               \
     do {                                                                                                 \
-        const float xc_ = (x) < -87.0f ? -87.0f : (x);                                                   \
+        uint32_t u_;                                                                                     \
+        memcpy(&u_, &(x), sizeof u_);                                                                    \
+        u_ = u_ < 0xC2AE0000u ? u_ : 0xC2AE0000u; /* -87.0f */                                           \
+        float xc_;                                                                                       \
+        memcpy(&xc_, &u_, sizeof xc_);                                                                   \
         const float n_ = (float) (int) (xc_ * 1.44269504088896341f - 0.5f); /* round(x / ln2), x <= 0 */ \
         const float r_ = (xc_ - n_ * 0.693359375f) - n_ * -2.12194440e-4f;                               \
         float p_ = 1.9875691500e-4f;                                                                     \
@@ -33,11 +40,48 @@
         (x) = p_ * scale_;                                                                               \
     } while (0)
 
-#define K3K_FA_MICRO(ATTR, SUFFIX)                                                                        \
+/* The largest of x[0..n) (n > 0; -inf when every x is): the maximum of the floats' bits mapped to integers in
+ * the floats' order (negative ones with their magnitude bits flipped), a loop compilers vectorise where a float
+ * maximum stays scalar. The same value as a float comparison but for the sign of a zero result, which nothing
+ * downstream sees (x - m and e^(x - m) are the same for either zero). */
+static inline float k3k_fa_max(const float *x, int n) {
+    int32_t best = INT32_MIN;
+    for (int j = 0; j < n; j++) {
+        int32_t b;
+        memcpy(&b, x + j, sizeof b);
+        b ^= (b >> 31) & 0x7FFFFFFF;
+        best = b > best ? b : best;
+    }
+    best ^= (best >> 31) & 0x7FFFFFFF;
+    float m;
+    memcpy(&m, &best, sizeof m);
+    return m;
+}
+
+/* Rows go through the scores and p*v in blocks of RB (the instance's register budget: RB rows x K3K_FA_BK
+ * scores or x K3K_FA_DV value dimensions of accumulators), so each loaded K or V vector serves RB rows and
+ * RB x 2-4 independent add chains hide the add latency; one row alone was bound by that latency. Blocking does
+ * not change any output's operations, so every RB gives the same bits. */
+#define K3K_FA_MICRO(ATTR, SUFFIX, RB)                                                                    \
     /* s[r * s_stride + j] = scale * sum_d q_r[d] kt[d][j] for the block's K3K_FA_BK keys, d ascending */  \
     ATTR void k3k_fa_scores_##SUFFIX(const float *q, size_t q_stride, int rows, const float *kt, int hd,  \
                                      float scale, float *s, size_t s_stride) {                            \
-        for (int r = 0; r < rows; r++) {                                                                 \
+        int r = 0;                                                                                       \
+        for (; r + (RB) <= rows; r += (RB)) {                                                            \
+            float acc[RB][K3K_FA_BK];                                                                    \
+            for (int i = 0; i < (RB); i++)                                                               \
+                for (int j = 0; j < K3K_FA_BK; j++) acc[i][j] = 0.0f;                                    \
+            for (int d = 0; d < hd; d++) {                                                               \
+                const float *kd = kt + (size_t) d * K3K_FA_BK;                                           \
+                for (int i = 0; i < (RB); i++) {                                                         \
+                    const float qd = q[(size_t) (r + i) * q_stride + d];                                 \
+                    for (int j = 0; j < K3K_FA_BK; j++) acc[i][j] = acc[i][j] + qd * kd[j];              \
+                }                                                                                        \
+            }                                                                                            \
+            for (int i = 0; i < (RB); i++)                                                               \
+                for (int j = 0; j < K3K_FA_BK; j++) s[(size_t) (r + i) * s_stride + j] = acc[i][j] * scale; \
+        }                                                                                                \
+        for (; r < rows; r++) {                                                                          \
             const float *qr = q + (size_t) r * q_stride;                                                 \
             float acc[K3K_FA_BK];                                                                        \
             for (int j = 0; j < K3K_FA_BK; j++) acc[j] = 0.0f;                                           \
@@ -58,21 +102,50 @@
             x[j] = v;                                                                                    \
         }                                                                                                \
     }                                                                                                    \
-    /* acc[d] += sum_j p[j] vb[j][d] over j < n, j ascending */                                           \
-    ATTR void k3k_fa_pv_##SUFFIX(float *acc, const float *p, int n, const float *vb, int hd) {            \
-        int d0 = 0;                                                                                      \
-        for (; d0 + K3K_FA_DV <= hd; d0 += K3K_FA_DV) {                                                  \
-            float a[K3K_FA_DV];                                                                          \
-            for (int i = 0; i < K3K_FA_DV; i++) a[i] = acc[d0 + i];                                      \
-            for (int j = 0; j < n; j++) {                                                                \
-                const float pj = p[j];                                                                   \
-                const float *v = vb + (size_t) j * hd + d0;                                              \
-                for (int i = 0; i < K3K_FA_DV; i++) a[i] = a[i] + pj * v[i];                             \
+    /* acc_r[d] += sum_j p_r[j] vb[j][d] over j < n, j ascending, for rows r < rows (acc_r = acc + r * acc_stride, \
+     * p_r = p + r * p_stride) */                                                                        \
+    ATTR void k3k_fa_pv_##SUFFIX(float *acc, size_t acc_stride, const float *p, size_t p_stride, int rows, int n, \
+                                 const float *vb, int hd) {                                              \
+        int r = 0;                                                                                       \
+        for (; r + (RB) <= rows; r += (RB)) {                                                            \
+            int d0 = 0;                                                                                  \
+            for (; d0 + K3K_FA_DV <= hd; d0 += K3K_FA_DV) {                                              \
+                float a[RB][K3K_FA_DV];                                                                  \
+                for (int i = 0; i < (RB); i++)                                                           \
+                    for (int e = 0; e < K3K_FA_DV; e++) a[i][e] = acc[(size_t) (r + i) * acc_stride + d0 + e]; \
+                for (int j = 0; j < n; j++) {                                                            \
+                    const float *v = vb + (size_t) j * hd + d0;                                          \
+                    for (int i = 0; i < (RB); i++) {                                                     \
+                        const float pj = p[(size_t) (r + i) * p_stride + j];                             \
+                        for (int e = 0; e < K3K_FA_DV; e++) a[i][e] = a[i][e] + pj * v[e];               \
+                    }                                                                                    \
+                }                                                                                        \
+                for (int i = 0; i < (RB); i++)                                                           \
+                    for (int e = 0; e < K3K_FA_DV; e++) acc[(size_t) (r + i) * acc_stride + d0 + e] = a[i][e]; \
             }                                                                                            \
-            for (int i = 0; i < K3K_FA_DV; i++) acc[d0 + i] = a[i];                                      \
+            for (int i = 0; i < (RB); i++)                                                               \
+                for (int d = d0; d < hd; d++)                                                            \
+                    for (int j = 0; j < n; j++)                                                          \
+                        acc[(size_t) (r + i) * acc_stride + d] =                                         \
+                            acc[(size_t) (r + i) * acc_stride + d] + p[(size_t) (r + i) * p_stride + j] * vb[(size_t) j * hd + d]; \
         }                                                                                                \
-        for (int d = d0; d < hd; d++)                                                                    \
-            for (int j = 0; j < n; j++) acc[d] = acc[d] + p[j] * vb[(size_t) j * hd + d];                \
+        for (; r < rows; r++) {                                                                          \
+            float *ar = acc + (size_t) r * acc_stride;                                                   \
+            const float *pr = p + (size_t) r * p_stride;                                                 \
+            int d0 = 0;                                                                                  \
+            for (; d0 + K3K_FA_DV <= hd; d0 += K3K_FA_DV) {                                              \
+                float a[K3K_FA_DV];                                                                      \
+                for (int e = 0; e < K3K_FA_DV; e++) a[e] = ar[d0 + e];                                   \
+                for (int j = 0; j < n; j++) {                                                            \
+                    const float pj = pr[j];                                                              \
+                    const float *v = vb + (size_t) j * hd + d0;                                          \
+                    for (int e = 0; e < K3K_FA_DV; e++) a[e] = a[e] + pj * v[e];                         \
+                }                                                                                        \
+                for (int e = 0; e < K3K_FA_DV; e++) ar[d0 + e] = a[e];                                   \
+            }                                                                                            \
+            for (int d = d0; d < hd; d++)                                                                \
+                for (int j = 0; j < n; j++) ar[d] = ar[d] + pr[j] * vb[(size_t) j * hd + d];             \
+        }                                                                                                \
     }
 
 /* Installs an instance's three micro-kernels on the F32 row of a dispatch table and names the path. */

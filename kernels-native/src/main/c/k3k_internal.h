@@ -76,7 +76,8 @@ void k3k_kv_widen_t_f32_generic(const void *rows, size_t row_stride, int nk, int
 void k3k_fa_scores_generic(const float *q, size_t q_stride, int rows, const float *kt, int hd, float scale, float *s,
                            size_t s_stride);
 void k3k_fa_exp_generic(float *x, int n, float m);
-void k3k_fa_pv_generic(float *acc, const float *p, int n, const float *vb, int hd);
+void k3k_fa_pv_generic(float *acc, size_t acc_stride, const float *p, size_t p_stride, int rows, int n, const float *vb,
+                       int hd);
 
 /* Activation quantisers (ggml's *_ref arithmetic) and the float converters. */
 void k3k_quantize_row_q8_0(const float *x, void *y, int64_t n);
@@ -131,7 +132,7 @@ typedef struct {
     void (*fa_scores)(const float *q, size_t q_stride, int rows, const float *kt, int hd, float scale, float *s,
                       size_t s_stride);
     void (*fa_exp)(float *x, int n, float m);
-    void (*fa_pv)(float *acc, const float *p, int n, const float *vb, int hd);
+    void (*fa_pv)(float *acc, size_t acc_stride, const float *p, size_t p_stride, int rows, int n, const float *vb, int hd);
     const char *fa_path;
     /* F32 row only: the gated delta rule's state-column loops, and which path provides them */
     k3k_gdn_decay_dot_fn gdn_decay_dot;

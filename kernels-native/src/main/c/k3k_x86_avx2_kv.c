@@ -8,7 +8,7 @@
 #include "k3k_fa_micro.h"
 #include "k3k_x86_avx2.h"
 
-K3K_FA_MICRO(AVX2 static, avx2)
+K3K_FA_MICRO(AVX2 static, avx2, 2)
 
 AVX2 static void kv_axpy_f32(float *acc, float p, const void *vv, int n) {
     const float *v = vv;

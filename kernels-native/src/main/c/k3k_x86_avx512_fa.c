@@ -6,7 +6,7 @@
 #include <string.h>
 #include "k3k_fa_micro.h"
 
-K3K_FA_MICRO(__attribute__((target("avx512f,avx512vl,avx512dq"))) static, avx512)
+K3K_FA_MICRO(__attribute__((target("avx512f,avx512vl,avx512dq"))) static, avx512, 4)
 
 void k3k_install_x86_avx512_fa(k3k_type_traits *t) {
     K3K_FA_INSTALL(t[K3K_F32], avx512, "avx512");

@@ -42,6 +42,8 @@ int main(void) {
     run(pool, 16, 8, 128, 16384, 1, 20);
     run(pool, 32, 4, 64, 4096 + 512, 512, 3);
     run(pool, 16, 8, 128, 4096 + 512, 512, 3);
+    run(pool, 16, 2, 256, 16384, 1, 10);
+    run(pool, 16, 8, 128, 16384 + 512, 512, 1);
     k3k_pool_destroy(pool);
     return 0;
 }

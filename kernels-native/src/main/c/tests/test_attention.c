@@ -226,22 +226,32 @@ static void test_fa_micro(void) {
     for (int i = 0; i < 3; i++) {
         const int hd = hds[i], rows = 5;
         float *q = test_random_floats(rows * hd, 1.0f), *kt = test_random_floats(hd * BK, 1.0f), *vb = test_random_floats(BK * hd, 1.0f);
-        float sg[5 * BK], sf[5 * BK];
+        float sg[5 * BK], sf[5 * BK], s1[5 * BK];
         g.fa_scores(q, hd, rows, kt, hd, 0.3f, sg, BK);
         f->fa_scores(q, hd, rows, kt, hd, 0.3f, sf, BK);
         CHECK(memcmp(sg, sf, sizeof sg) == 0, "fa_scores %s head %d: equals generic", f->fa_path, hd);
+        for (int r = 0; r < rows; r++) f->fa_scores(q + r * hd, hd, 1, kt, hd, 0.3f, s1 + r * BK, BK);
+        CHECK(memcmp(s1, sf, sizeof sf) == 0, "fa_scores %s head %d: five rows at once equal one by one", f->fa_path, hd);
         double want = 0.0;
         for (int d = 0; d < hd; d++) want += (double) q[hd + d] * kt[d * BK + 7];
         CHECK(fabs(sg[BK + 7] - 0.3 * want) <= 1e-5 * (1.0 + fabs(want)), "fa_scores head %d: row 1 key 7", hd);
+        enum { PS = BK + 3, AS = 131 }; /* row strides of the probabilities and accumulators */
         for (int n = 1; n <= BK; n += 10) {
-            float ag[128] = {0}, af[128] = {0}, p[BK];
-            for (int j = 0; j < n; j++) p[j] = (float) (j + 1) / (float) n;
-            g.fa_pv(ag, p, n, vb, hd);
-            f->fa_pv(af, p, n, vb, hd);
-            CHECK(memcmp(ag, af, sizeof(float) * hd) == 0, "fa_pv %s head %d keys %d: equals generic", f->fa_path, hd, n);
-            double w = 0.0;
-            for (int j = 0; j < n; j++) w += (double) p[j] * vb[j * hd + hd - 1];
-            CHECK(fabs(ag[hd - 1] - w) <= 1e-5 * (1.0 + fabs(w)), "fa_pv head %d keys %d: last dimension", hd, n);
+            float ag[5 * AS] = {0}, af[5 * AS] = {0}, a1[5 * AS] = {0}, p[5 * PS];
+            for (int r = 0; r < rows; r++)
+                for (int j = 0; j < n; j++) p[r * PS + j] = (float) (j + 1 + r) / (float) (n + r);
+            g.fa_pv(ag, AS, p, PS, rows, n, vb, hd);
+            f->fa_pv(af, AS, p, PS, rows, n, vb, hd);
+            CHECK(memcmp(ag, af, sizeof ag) == 0, "fa_pv %s head %d keys %d: equals generic", f->fa_path, hd, n);
+            for (int r = 0; r < rows; r++) f->fa_pv(a1 + r * AS, AS, p + r * PS, PS, 1, n, vb, hd);
+            CHECK(memcmp(a1, af, sizeof af) == 0, "fa_pv %s head %d keys %d: five rows at once equal one by one",
+                  f->fa_path, hd, n);
+            for (int r = 0; r < rows; r++) {
+                double w = 0.0;
+                for (int j = 0; j < n; j++) w += (double) p[r * PS + j] * vb[j * hd + hd - 1];
+                CHECK(fabs(ag[r * AS + hd - 1] - w) <= 1e-5 * (1.0 + fabs(w)), "fa_pv head %d keys %d: row %d's last dimension",
+                      hd, n, r);
+            }
         }
         free(q); free(kt); free(vb);
     }
@@ -276,12 +286,15 @@ static void test_fa_micro(void) {
         CHECK(memcmp(rg, rf, sizeof rg) == 0 && rg[7] == k3k_fp16_to_fp32(k3k_fp32_to_fp16(src[7])), "kv_round F16: equals generic");
         free(src);
     }
-    float xg[203], xf[203];
+    float xg[205], xf[205];
     for (int i = 0; i < 203; i++) xg[i] = xf[i] = -90.0f + 0.4437f * (float) i; /* -90 .. 0 */
     xg[202] = xf[202] = 0.0f;
-    g.fa_exp(xg, 203, 0.0f);
-    f->fa_exp(xf, 203, 0.0f);
+    xg[203] = xf[203] = -INFINITY; /* a masked score */
+    xg[204] = xf[204] = -87.0f;
+    g.fa_exp(xg, 205, 0.0f);
+    f->fa_exp(xf, 205, 0.0f);
     CHECK(memcmp(xg, xf, sizeof xg) == 0, "fa_exp %s: equals generic", f->fa_path);
+    CHECK(xg[203] == xg[204] && xg[0] == xg[204] && xg[204] > 0.0f && xg[204] < 2e-38f, "fa_exp: below -87 and -inf give e^-87");
     int worst = 0;
     for (int i = 0; i < 203; i++) {
         const float x = i == 202 ? 0.0f : -90.0f + 0.4437f * (float) i, want = expf(x);
