@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 #include "k3k.h"
+#include "k3k_fa_micro.h"
 #include "k3k_internal.h"
 #include "k3k_pool.h"
 
@@ -124,7 +125,19 @@ typedef struct {
     const k3k_type_traits *tr;
 } gdn_task;
 
-static size_t gdn_scratch_bytes(int s) { return 2 * (((size_t) s * sizeof(float) + 63) / 64 * 64); }
+/* Tokens per chunk of the chunked form, a multiple of the scores micro-kernel's key block; calls with at least
+ * GDN_CHUNK_MIN tokens (prefill) take it, shorter ones (decode, speculative verification) the recurrence. */
+#define GDN_CHUNK 64
+#define GDN_CHUNK_MIN 32
+_Static_assert(GDN_CHUNK % K3K_FA_BK == 0, "chunks of whole key blocks");
+
+static size_t floats_on_lines(size_t n) { return (n * sizeof(float) + 63) / 64 * 64; }
+
+/* per worker: q and k of one token (the recurrence), or the chunked form's working set (gdn_head_chunked) */
+static size_t gdn_scratch_bytes(int s, int chunked) {
+    const size_t ss = (size_t) s * s, cs = (size_t) GDN_CHUNK * s, cc = (size_t) GDN_CHUNK * GDN_CHUNK;
+    return chunked ? floats_on_lines(ss + 7 * cs + 2 * cs + 4 * cc + 2 * GDN_CHUNK) : 2 * floats_on_lines((size_t) s);
+}
 
 /* build_gdn_l2_norm: rms_norm with eps/S (sum in double, like ggml), then 1/sqrt(S) */
 static void l2_norm(const float *x, float *out, int s, float eps) {
@@ -156,12 +169,91 @@ static void gdn_head(const gdn_task *a, int h, float *q, float *k) {
     }
 }
 
+/* The same rule over chunks of GDN_CHUNK tokens (the chunked form of the delta-net papers and of llama.cpp's
+ * GPU graphs), for prefill. Within a chunk, with G_t the cumulative log decay from the chunk's start, M0 the
+ * state at its start and e_tu = e^(G_t - G_u) (u <= t, never above 1):
+ *   kv_t = e^G_t M0^T k_t + sum_{u<t} e_tu (k_t . k_u) d_u,   d_t = (v_t - kv_t) b_t   (token by token, as before)
+ *   o_t = scale (e^G_t M0^T q_t + sum_{u<=t} e_tu (q_t . k_u) d_u)
+ *   M_end = e^G_last M0 + sum_u e_last,u k_u d_u^T
+ * so the state is read twice per chunk instead of twice per token, and every product is the attention's
+ * micro-kernels (scores for the dot products, p*v for the rest: the same bits on every ISA). The result equals
+ * the recurrence to float rounding (the C and Java tests compare both with the recurrence in double). */
+static void gdn_head_chunked(const gdn_task *a, int h, float *work) {
+    const int s = a->s, kh = h % a->n_k, row = (2 * a->n_k + a->n_v) * s, C = GDN_CHUNK;
+    const float scale = 1.0f / sqrtf((float) s);
+    const k3k_type_traits *f = k3k_traits(K3K_F32);
+    float *st = a->state + (size_t) h * s * s;
+    float *W = work, *Q = W + (size_t) s * s, *K = Q + (size_t) C * s, *V = K + (size_t) C * s, *P = V + (size_t) C * s;
+    float *R = P + (size_t) C * s, *D = R + (size_t) C * s, *O = D + (size_t) C * s, *KT = O + (size_t) C * s;
+    float *KC = KT + (size_t) s * C, *KK = KC + (size_t) s * C, *QK = KK + C * C, *E = QK + C * C, *CF = E + C * C;
+    float *bt = CF + C * C, *G = bt + C;
+    for (int i = 0; i < s; i++) /* W[i][j] = M[i][j], rows over the value dimension (the state is by column) */
+        for (int j = 0; j < s; j++) W[(size_t) i * s + j] = st[(size_t) j * s + i];
+    for (int c0 = 0; c0 < a->n_tokens; c0 += C) {
+        const int n = a->n_tokens - c0 < C ? a->n_tokens - c0 : C, blocks = (n + K3K_FA_BK - 1) / K3K_FA_BK;
+        float g = 0.0f;
+        for (int t = 0; t < n; t++) {
+            const float *in = a->qkv + (size_t) (c0 + t) * row;
+            l2_norm(in + (size_t) kh * s, Q + (size_t) t * s, s, a->eps);
+            l2_norm(in + (size_t) (a->n_k + kh) * s, K + (size_t) t * s, s, a->eps);
+            memcpy(V + (size_t) t * s, in + (size_t) (2 * a->n_k + h) * s, sizeof(float) * (size_t) s);
+            bt[t] = sigmoid(a->beta[(size_t) (c0 + t) * a->n_v + h]);
+            g += softplus(a->alpha[(size_t) (c0 + t) * a->n_v + h] + a->dt_bias[h]) * a->ssm_a[h];
+            G[t] = g;
+        }
+        for (int t = 0; t < n; t++)
+            for (int u = 0; u <= t; u++) E[t * C + u] = expf(G[t] - G[u]);
+        for (int b = 0; b < blocks; b++) /* K transposed in blocks of K3K_FA_BK tokens, zeros past the chunk */
+            for (int i = 0; i < s; i++)
+                for (int j = 0; j < K3K_FA_BK; j++) {
+                    const int t = b * K3K_FA_BK + j;
+                    KT[((size_t) b * s + i) * K3K_FA_BK + j] = t < n ? K[(size_t) t * s + i] : 0.0f;
+                }
+        memset(P, 0, sizeof(float) * (size_t) n * s);
+        memset(R, 0, sizeof(float) * (size_t) n * s);
+        f->fa_pv(P, (size_t) s, K, (size_t) s, n, s, W, s); /* P = K M0, R = Q M0 */
+        f->fa_pv(R, (size_t) s, Q, (size_t) s, n, s, W, s);
+        for (int b = 0; b < blocks; b++) { /* KK = K K^T, QK = Q K^T */
+            f->fa_scores(K, (size_t) s, n, KT + (size_t) b * s * K3K_FA_BK, s, 1.0f, KK + b * K3K_FA_BK, (size_t) C);
+            f->fa_scores(Q, (size_t) s, n, KT + (size_t) b * s * K3K_FA_BK, s, 1.0f, QK + b * K3K_FA_BK, (size_t) C);
+        }
+        for (int t = 0; t < n; t++) { /* the deltas, token by token: each needs the earlier ones */
+            float *d = D + (size_t) t * s;
+            const float eg = expf(G[t]);
+            for (int j = 0; j < s; j++) d[j] = eg * P[(size_t) t * s + j];
+            for (int u = 0; u < t; u++) CF[u] = E[t * C + u] * KK[t * C + u];
+            f->fa_pv(d, (size_t) s, CF, (size_t) C, 1, t, D, s);
+            for (int j = 0; j < s; j++) d[j] = (V[(size_t) t * s + j] - d[j]) * bt[t];
+        }
+        for (int t = 0; t < n; t++) { /* the outputs */
+            const float eg = expf(G[t]);
+            for (int j = 0; j < s; j++) O[(size_t) t * s + j] = eg * R[(size_t) t * s + j];
+            for (int u = 0; u < n; u++) CF[t * C + u] = u <= t ? E[t * C + u] * QK[t * C + u] : 0.0f;
+        }
+        f->fa_pv(O, (size_t) s, CF, (size_t) C, n, n, D, s);
+        for (int t = 0; t < n; t++) {
+            float *o = a->out + ((size_t) (c0 + t) * a->n_v + h) * s;
+            for (int j = 0; j < s; j++) o[j] = O[(size_t) t * s + j] * scale;
+        }
+        const float eg = expf(G[n - 1]); /* the state at the chunk's end */
+        for (size_t x = 0; x < (size_t) s * s; x++) W[x] *= eg;
+        for (int i = 0; i < s; i++)
+            for (int u = 0; u < n; u++) KC[(size_t) i * C + u] = E[(n - 1) * C + u] * K[(size_t) u * s + i];
+        f->fa_pv(W, (size_t) s, KC, (size_t) C, s, n, D, s);
+    }
+    for (int i = 0; i < s; i++)
+        for (int j = 0; j < s; j++) st[(size_t) j * s + i] = W[(size_t) i * s + j];
+}
+
 static void gdn_worker(void *arg, int ith, int nth) {
     const gdn_task *a = arg;
     const int h0 = (int) ((int64_t) a->n_v * ith / nth), h1 = (int) ((int64_t) a->n_v * (ith + 1) / nth);
-    float *q = (float *) (a->scratch + (size_t) ith * gdn_scratch_bytes(a->s));
-    float *k = q + ((size_t) a->s * sizeof(float) + 63) / 64 * 16;
-    for (int h = h0; h < h1; h++) gdn_head(a, h, q, k);
+    const int chunked = a->n_tokens >= GDN_CHUNK_MIN;
+    float *q = (float *) (a->scratch + (size_t) ith * gdn_scratch_bytes(a->s, chunked));
+    float *k = q + floats_on_lines((size_t) a->s) / sizeof(float);
+    for (int h = h0; h < h1; h++)
+        if (chunked) gdn_head_chunked(a, h, q);
+        else gdn_head(a, h, q, k);
 }
 
 int k3k_gated_delta_net(k3k_pool *pool, float *state, const float *qkv, const float *alpha, const float *beta,
@@ -172,7 +264,7 @@ int k3k_gated_delta_net(k3k_pool *pool, float *state, const float *qkv, const fl
         .state = state, .qkv = qkv, .alpha = alpha, .beta = beta, .dt_bias = dt_bias, .ssm_a = ssm_a, .out = out,
         .n_tokens = n_tokens, .n_k = n_k_heads, .n_v = n_v_heads, .s = s, .eps = eps, .tr = k3k_traits(K3K_F32),
     };
-    a.scratch = k3k_pool_scratch(pool, gdn_scratch_bytes(s) * (size_t) k3k_pool_threads(pool));
+    a.scratch = k3k_pool_scratch(pool, gdn_scratch_bytes(s, n_tokens >= GDN_CHUNK_MIN) * (size_t) k3k_pool_threads(pool));
     if (!a.scratch) return -1;
     k3k_pool_run(pool, gdn_worker, &a);
     return 0;

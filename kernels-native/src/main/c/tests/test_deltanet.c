@@ -126,6 +126,11 @@ void test_deltanet(void) {
     for (int i = 0; i < 6; i++) gdn_case(3, 2, 4, sizes[i], i % 2 ? pool : NULL);
     gdn_case(7, 1, 3, 16, pool);
     gdn_case(1, 3, 3, 24, pool);
+    /* from 32 tokens on the chunked form: one ragged chunk, several with a ragged end, head sizes off the
+     * micro-kernels' blocks */
+    gdn_case(37, 2, 4, 13, pool);
+    gdn_case(150, 1, 2, 64, pool);
+    gdn_case(64, 2, 2, 128, NULL);
     conv_case(5, 37, 4, pool);
     conv_case(2, 9, 4, NULL);
     conv_case(1, 64, 2, pool);

@@ -63,15 +63,39 @@ class DeltaNetKernelsTest {
     @ParameterizedTest(name = "tokens {0}, K heads {1}, V heads {2}, S {3}")
     @CsvSource({"1, 2, 4, 64", "5, 2, 4, 13", "3, 1, 3, 67", "9, 3, 3, 8", "2, 2, 2, 1"})
     void nativeEqualsReference(int nTokens, int nK, int nV, int s) {
-        Inputs in = Inputs.random(new Random(nTokens * 31 + s), nTokens, nK, nV, s);
+        BothRuns r = runBoth(new Random(nTokens * 31 + s), nTokens, nK, nV, s);
+        assertClose(r.refOut(), r.natOut(), "out");
+        assertClose(r.refState(), r.natState(), "state");
+    }
+
+    /** The reference's and the native kernel's outputs and final states on the same random inputs. */
+    private record BothRuns(float[] refOut, float[] natOut, float[] refState, float[] natState) {}
+
+    private BothRuns runBoth(Random rnd, int nTokens, int nK, int nV, int s) {
+        Inputs in = Inputs.random(rnd, nTokens, nK, nV, s);
         FloatBuffer refState = TestBlocks.floats(in.state());
         FloatBuffer natState = TestBlocks.floats(in.state());
         FloatBuffer refOut = Buffers.floats(nTokens * nV * s);
         FloatBuffer natOut = Buffers.floats(nTokens * nV * s);
         REF.gatedDeltaNet(refState, in.qkv(), in.alpha(), in.beta(), in.dt(), in.a(), refOut, nTokens, nK, nV, s, EPS);
         nk.gatedDeltaNet(natState, in.qkv(), in.alpha(), in.beta(), in.dt(), in.a(), natOut, nTokens, nK, nV, s, EPS);
-        assertClose(TestBlocks.array(refOut, nTokens * nV * s), TestBlocks.array(natOut, nTokens * nV * s), "out");
-        assertClose(TestBlocks.array(refState, nV * s * s), TestBlocks.array(natState, nV * s * s), "state");
+        return new BothRuns(TestBlocks.array(refOut, nTokens * nV * s), TestBlocks.array(natOut, nTokens * nV * s),
+                TestBlocks.array(refState, nV * s * s), TestBlocks.array(natState, nV * s * s));
+    }
+
+    /** From 32 tokens on the native kernel takes the chunked form: the recurrence's result to float rounding. */
+    @ParameterizedTest(name = "tokens {0}, K heads {1}, V heads {2}, S {3}")
+    @CsvSource({"32, 2, 4, 64", "70, 1, 2, 128", "133, 2, 2, 16"})
+    void nativeChunkedPrefillEqualsTheRecurrence(int nTokens, int nK, int nV, int s) {
+        BothRuns r = runBoth(new Random(nTokens * 17 + s), nTokens, nK, nV, s);
+        assertWithin(r.refOut(), r.natOut(), "out");
+        assertWithin(r.refState(), r.natState(), "state");
+    }
+
+    private static void assertWithin(float[] want, float[] got, String what) {
+        for (int i = 0; i < want.length; i++) {
+            assertTrue(Math.abs(got[i] - want[i]) <= 1e-4 * (1 + Math.abs(want[i])), what + "[" + i + "] " + got[i] + " vs " + want[i]);
+        }
     }
 
     @Test
