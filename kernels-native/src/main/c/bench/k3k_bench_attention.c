@@ -1,7 +1,7 @@
 /* Attention kernel timings on one 2-worker pool over an F16 cache: decoding one token at depth and a 512-token
- * prefill chunk at depth, TinyLlama-1.1B's head layout (32/4 heads of 64) and Qwen3-0.6B's (16/8 of 128), the
- * best of several calls each. Not a test: scripts/bench-attention.sh runs it, alternated with an earlier
- * commit's build for an A/B on a shared machine. */
+ * prefill chunk at depth, TinyLlama-1.1B's head layout (32/4 heads of 64), Qwen3-0.6B's (16/8 of 128) and
+ * Qwen3.6's full-attention layers' (16/2 of 256), the best of several calls each. Not a test:
+ * scripts/bench-attention.sh runs it, alternated with an earlier commit's build for an A/B on a shared machine. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
