@@ -112,11 +112,11 @@ static int visible_in_block(const attn_task *a, const attn_seq *s, int t, int jb
  * probabilities converted to the cache type, values accumulated in f32. One unit: tokens [t0, t1) of sequence
  * s, query heads [h0, h1) of KV head kvh; its rows r = (t - t0) * (h1 - h0) + h - h0. Every row's scores over
  * the unit's keys [lo, hi) are kept (row r's key j at scores[r * stride + j - lo]); each key block of EXACT_BK
- * rows is read, widened (K transposed) and prefetched once for all the unit's rows, and one scores call and one
- * p*v call per block take every row (the micro-kernels' row blocks share each loaded vector). A row's keys
- * outside its range get probability 0, which adds nothing, so a row's arithmetic does not depend on the unit
- * around it (each score is its own sum over d, each accumulator adds its keys in order): a GQA group's tile and
- * its heads one by one give the same bits. */
+ * rows is read, widened (K transposed) and prefetched once for all the unit's rows, and one scores call per block
+ * takes every row, one p*v call each run of rows with the same keys in the block (the micro-kernels' row blocks
+ * share each loaded vector). A row's arithmetic does not depend on the unit around it (each score is its own sum
+ * over d, each accumulator adds its keys in order): a GQA group's tile and its heads one by one give the same
+ * bits. */
 #define EXACT_BK K3K_FA_BK
 static void attend_rows(const attn_task *a, const attn_seq *s, int t0, int t1, int kvh, int h0, int h1, float *scores,
                         float *qc, float *acc, float *kt) {
@@ -155,13 +155,11 @@ static void attend_rows(const attn_task *a, const attn_seq *s, int t0, int t1, i
                    sizeof(float) * (size_t) (j1 - j0));
         }
     }
-    for (int r = 0; r < rows; r++) { /* each row's softmax over all its keys, zeros around them */
+    for (int r = 0; r < rows; r++) { /* each row's softmax over all its keys */
         int j0, j1;
         visible(a, s, t0 + r / nh, &j0, &j1);
         float *row = scores + (size_t) r * stride; /* key j at row[j - lo] */
         if (j0 < j1) softmax_row(a, row + (j0 - lo), 0, j1 - j0);
-        for (int j = lo; j < (j0 < j1 ? j0 : hi); j++) row[j - lo] = 0.0f;
-        for (int j = j0 < j1 ? j1 : hi; j < hi; j++) row[j - lo] = 0.0f;
     }
     memset(acc, 0, sizeof(float) * (size_t) rows * hd);
     for (int jb = lo; jb < hi; jb += EXACT_BK) { /* the probabilities times V, a V block at a time */
@@ -172,7 +170,19 @@ static void attend_rows(const attn_task *a, const attn_seq *s, int t0, int t1, i
             if (a->kv_f16) a->tr->kv_widen(vrow, vb + (size_t) (j - jb) * hd, hd);
             else memcpy(vb + (size_t) (j - jb) * hd, vrow, head_bytes);
         }
-        a->micro->fa_pv(acc, (size_t) hd, scores + (jb - lo), stride, rows, je - jb, vb, hd);
+        /* each run of rows with the same keys in the block (every row when it is wholly visible) in one call; a
+         * row never reads V rows outside its range, which may hold anything (inf in an F16 cache) */
+        for (int r = 0, run_end; r < rows; r = run_end) {
+            int j0, j1, k0, k1;
+            const int seen = visible_in_block(a, s, t0 + r / nh, jb, je, &j0, &j1);
+            for (run_end = r + nh; run_end < rows; run_end += nh) {
+                const int other = visible_in_block(a, s, t0 + run_end / nh, jb, je, &k0, &k1);
+                if (other != seen || (seen && (k0 != j0 || k1 != j1))) break;
+            }
+            if (seen)
+                a->micro->fa_pv(acc + (size_t) r * hd, (size_t) hd, scores + (size_t) r * stride + (j0 - lo), stride,
+                                run_end - r, j1 - j0, vb + (size_t) (j0 - jb) * hd, hd);
+        }
     }
     for (int r = 0; r < rows; r++)
         memcpy(s->out + ((size_t) (t0 + r / nh) * a->n_heads + h0 + r % nh) * hd, acc + (size_t) r * hd,

@@ -112,9 +112,9 @@ static void tokens_seeing(const fa_task *a, int t0, int t1, int jb, int je, int 
 
 /* One (tile, key chunk) over an F32/F16 cache. The tile's rows (r = (t - t0) * group + head in group) keep their
  * queries, running max and sum and accumulators side by side, so per block K is widened and transposed into kt and
- * V widened into vb once, then one scores call and one p*v call take every row that sees the block (the
- * micro-kernels' row blocks share each loaded vector). A row's keys outside its range get probability 0, which
- * adds nothing: its bits are those of a walk over its own keys. */
+ * V widened into vb once, then one scores call takes every row that sees the block and one p*v call each run of
+ * rows with the same visible keys (the micro-kernels' row blocks share each loaded vector): a row's bits are
+ * those of a walk over its own keys. */
 static void fa_unit_float(const fa_task *a, int tile, int chunk, float *work) {
     const int kvh = tile % a->n_kv_heads, t0 = tile / a->n_kv_heads * a->tq, group = a->group;
     const int t1 = t0 + a->tq < a->n_tokens ? t0 + a->tq : a->n_tokens, hd = a->head_dim, rows = (t1 - t0) * group;
@@ -168,7 +168,18 @@ static void fa_unit_float(const fa_task *a, int tile, int chunk, float *work) {
         /* each row's sum in key order (the zeros add nothing), the rows interleaved so their adds overlap */
         for (int j = 0; j < je - jb; j++)
             for (int r = r0; r < r1; r++) l[r] += scores[(size_t) r * FA_BK + j];
-        f32->fa_pv(acc + (size_t) r0 * hd, (size_t) hd, scores + (size_t) r0 * FA_BK, FA_BK, r1 - r0, je - jb, vb, hd);
+        /* p*v over each run of rows with the same keys in the block (every row when the block is wholly visible):
+         * a row never reads V rows outside its range, which may hold anything (inf in an F16 cache) */
+        for (int r = r0, run_end; r < r1; r = run_end) {
+            int j0, j1, k0, k1;
+            visible_in_block(a, t0 + r / group, jb, je, &j0, &j1);
+            for (run_end = r + group; run_end < r1; run_end += group) {
+                visible_in_block(a, t0 + run_end / group, jb, je, &k0, &k1);
+                if (k0 != j0 || k1 != j1) break;
+            }
+            f32->fa_pv(acc + (size_t) r * hd, (size_t) hd, scores + (size_t) r * FA_BK + (j0 - jb), FA_BK, run_end - r,
+                       j1 - j0, vb + (size_t) (j0 - jb) * hd, hd);
+        }
     }
     for (int r = 0; r < rows; r++) {
         float *p = partial(a, t0 + r / group, kvh * group + r % group, chunk);

@@ -136,7 +136,7 @@ static size_t floats_on_lines(size_t n) { return (n * sizeof(float) + 63) / 64 *
 /* per worker: q and k of one token (the recurrence), or the chunked form's working set (gdn_head_chunked) */
 static size_t gdn_scratch_bytes(int s, int chunked) {
     const size_t ss = (size_t) s * s, cs = (size_t) GDN_CHUNK * s, cc = (size_t) GDN_CHUNK * GDN_CHUNK;
-    return chunked ? floats_on_lines(ss + 7 * cs + 2 * cs + 4 * cc + 2 * GDN_CHUNK) : 2 * floats_on_lines((size_t) s);
+    return chunked ? floats_on_lines(ss + 7 * cs + 2 * cs + 4 * cc + GDN_CHUNK) : 2 * floats_on_lines((size_t) s);
 }
 
 /* build_gdn_l2_norm: rms_norm with eps/S (sum in double, like ggml), then 1/sqrt(S) */
@@ -186,12 +186,13 @@ static void gdn_head_chunked(const gdn_task *a, int h, float *work) {
     float *W = work, *Q = W + (size_t) s * s, *K = Q + (size_t) C * s, *V = K + (size_t) C * s, *P = V + (size_t) C * s;
     float *R = P + (size_t) C * s, *D = R + (size_t) C * s, *O = D + (size_t) C * s, *KT = O + (size_t) C * s;
     float *KC = KT + (size_t) s * C, *KK = KC + (size_t) s * C, *QK = KK + C * C, *E = QK + C * C, *CF = E + C * C;
-    float *bt = CF + C * C, *G = bt + C;
+    float *bt = CF + C * C;
+    double G[GDN_CHUNK]; /* in double: G_t - G_u of two large, nearly equal sums would lose the small steps in float */
     for (int i = 0; i < s; i++) /* W[i][j] = M[i][j], rows over the value dimension (the state is by column) */
         for (int j = 0; j < s; j++) W[(size_t) i * s + j] = st[(size_t) j * s + i];
     for (int c0 = 0; c0 < a->n_tokens; c0 += C) {
         const int n = a->n_tokens - c0 < C ? a->n_tokens - c0 : C, blocks = (n + K3K_FA_BK - 1) / K3K_FA_BK;
-        float g = 0.0f;
+        double g = 0.0;
         for (int t = 0; t < n; t++) {
             const float *in = a->qkv + (size_t) (c0 + t) * row;
             l2_norm(in + (size_t) kh * s, Q + (size_t) t * s, s, a->eps);
@@ -202,7 +203,7 @@ static void gdn_head_chunked(const gdn_task *a, int h, float *work) {
             G[t] = g;
         }
         for (int t = 0; t < n; t++)
-            for (int u = 0; u <= t; u++) E[t * C + u] = expf(G[t] - G[u]);
+            for (int u = 0; u <= t; u++) E[t * C + u] = expf((float) (G[t] - G[u]));
         for (int b = 0; b < blocks; b++) /* K transposed in blocks of K3K_FA_BK tokens, zeros past the chunk */
             for (int i = 0; i < s; i++)
                 for (int j = 0; j < K3K_FA_BK; j++) {
@@ -219,14 +220,14 @@ static void gdn_head_chunked(const gdn_task *a, int h, float *work) {
         }
         for (int t = 0; t < n; t++) { /* the deltas, token by token: each needs the earlier ones */
             float *d = D + (size_t) t * s;
-            const float eg = expf(G[t]);
+            const float eg = expf((float) G[t]);
             for (int j = 0; j < s; j++) d[j] = eg * P[(size_t) t * s + j];
             for (int u = 0; u < t; u++) CF[u] = E[t * C + u] * KK[t * C + u];
             f->fa_pv(d, (size_t) s, CF, (size_t) C, 1, t, D, s);
             for (int j = 0; j < s; j++) d[j] = (V[(size_t) t * s + j] - d[j]) * bt[t];
         }
         for (int t = 0; t < n; t++) { /* the outputs */
-            const float eg = expf(G[t]);
+            const float eg = expf((float) G[t]);
             for (int j = 0; j < s; j++) O[(size_t) t * s + j] = eg * R[(size_t) t * s + j];
             for (int u = 0; u < n; u++) CF[t * C + u] = u <= t ? E[t * C + u] * QK[t * C + u] : 0.0f;
         }
@@ -235,7 +236,7 @@ static void gdn_head_chunked(const gdn_task *a, int h, float *work) {
             float *o = a->out + ((size_t) (c0 + t) * a->n_v + h) * s;
             for (int j = 0; j < s; j++) o[j] = O[(size_t) t * s + j] * scale;
         }
-        const float eg = expf(G[n - 1]); /* the state at the chunk's end */
+        const float eg = expf((float) G[n - 1]); /* the state at the chunk's end */
         for (size_t x = 0; x < (size_t) s * s; x++) W[x] *= eg;
         for (int i = 0; i < s; i++)
             for (int u = 0; u < n; u++) KC[(size_t) i * C + u] = E[(n - 1) * C + u] * K[(size_t) u * s + i];

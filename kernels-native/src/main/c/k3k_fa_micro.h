@@ -14,15 +14,16 @@
 
 /* e^x for x <= 0 (a score minus the running maximum), to within 2 ulp: x = n ln2 + r with |r| <= ln2/2,
  * e^r by Cephes' degree-7 polynomial, times 2^n built in the exponent bits. Below -87 (and -inf) it returns
- * e^-87 (1.6e-38): a probability that small adds nothing to a sum of at least 1. The clamp is an unsigned
- * minimum of the bits (a float below -87 has larger bits than -87's as an unsigned number; zero and positive
- * floats have smaller ones), so the loop has no branch and vectorises; a compare-and-select here became a
- * branch to a constant result and kept the whole loop scalar. */
+ * e^-87 (1.6e-38): a probability that small adds nothing to a sum of at least 1. The clamp compares the bits as
+ * unsigned integers (a float below -87, down to -inf, has larger bits than -87's; zero and positive floats have
+ * smaller ones, negative NaNs larger than -inf's), so the loop has no branch and vectorises; a float
+ * compare-and-select here became a branch to a constant result and kept the whole loop scalar. */
 #define K3K_FA_EXP_BODY(x)                                                                               \
     do {                                                                                                 \
         uint32_t u_;                                                                                     \
         memcpy(&u_, &(x), sizeof u_);                                                                    \
-        u_ = u_ < 0xC2AE0000u ? u_ : 0xC2AE0000u; /* -87.0f */                                           \
+        const uint32_t c_ = u_ < 0xC2AE0000u ? u_ : 0xC2AE0000u; /* -87.0f */                               \
+        u_ = u_ > 0xFF800000u ? u_ : c_;                          /* a NaN stays NaN */                     \
         float xc_;                                                                                       \
         memcpy(&xc_, &u_, sizeof xc_);                                                                   \
         const float n_ = (float) (int) (xc_ * 1.44269504088896341f - 0.5f); /* round(x / ln2), x <= 0 */ \

@@ -295,6 +295,10 @@ static void test_fa_micro(void) {
     f->fa_exp(xf, 205, 0.0f);
     CHECK(memcmp(xg, xf, sizeof xg) == 0, "fa_exp %s: equals generic", f->fa_path);
     CHECK(xg[203] == xg[204] && xg[0] == xg[204] && xg[204] > 0.0f && xg[204] < 2e-38f, "fa_exp: below -87 and -inf give e^-87");
+    float ng[2] = {NAN, -NAN}, nf[2] = {NAN, -NAN};
+    g.fa_exp(ng, 2, 0.0f);
+    f->fa_exp(nf, 2, 0.0f);
+    CHECK(isnan(ng[0]) && isnan(ng[1]) && isnan(nf[0]) && isnan(nf[1]), "fa_exp %s: a NaN score stays NaN", f->fa_path);
     int worst = 0;
     for (int i = 0; i < 203; i++) {
         const float x = i == 202 ? 0.0f : -90.0f + 0.4437f * (float) i, want = expf(x);
@@ -306,6 +310,31 @@ static void test_fa_micro(void) {
     }
     CHECK(worst <= 2, "fa_exp: %d ulp from libm's expf at worst (at most 2)", worst);
     CHECK(xg[202] == 1.0f, "fa_exp(0) = 1");
+}
+
+/* A V row a query may not see (a later position, or one outside its window) can hold anything, inf from an
+ * overflowing F16 cache included: it must not reach that query's output, on the exact or the tiled path. The
+ * outputs of every query that cannot see the poisoned row equal those of a run with a finite value there. */
+static void masked_values_case(k3k_pool *pool, int flash, int window, int poisoned) {
+    enum { NT = 40, NH = 4, NKV = 2, HD = 40 };
+    float *q = test_random_floats(NT * NH * HD, 1.0f), *k = test_random_floats(NT * NKV * HD, 1.0f);
+    float *v = test_random_floats(NT * NKV * HD, 1.0f), *with_inf = malloc(sizeof(float) * NT * NH * HD);
+    float *with_zero = malloc(sizeof(float) * NT * NH * HD);
+    k3k_set_flash(flash);
+    v[(poisoned * NKV) * HD + 5] = INFINITY;
+    CHECK(k3k_attention(pool, q, k, v, K3K_F32, with_inf, NT, 0, NT, NH, NKV, HD, 0.3f, 1, window) == 0, "attention");
+    v[(poisoned * NKV) * HD + 5] = 0.0f;
+    CHECK(k3k_attention(pool, q, k, v, K3K_F32, with_zero, NT, 0, NT, NH, NKV, HD, 0.3f, 1, window) == 0, "attention");
+    k3k_set_flash(-1);
+    int leaked = 0, seen = 0;
+    for (int t = 0; t < NT; t++) {
+        const int sees = t >= poisoned && (window == 0 || t - window < poisoned);
+        seen += sees && !isfinite(with_inf[(t * NH) * HD + 5]);
+        leaked += !sees && memcmp(with_inf + t * NH * HD, with_zero + t * NH * HD, sizeof(float) * NH * HD) != 0;
+    }
+    CHECK(leaked == 0 && seen > 0, "%s path, window %d: an inf in V row %d reaches %d queries that cannot see it (%d that can)",
+          flash ? "tiled" : "exact", window, poisoned, leaked, seen);
+    free(q); free(k); free(v); free(with_inf); free(with_zero);
 }
 
 static void test_flash(void) {
@@ -348,6 +377,10 @@ static void test_flash(void) {
         for (int i = 0; i < nt * nh * hd; i++) want[i] = exact[i];
         CHECK(close_abs_rel(tiled, want, nt * nh * hd, 1e-6, 1e-5) == 0, "forced tiled equals exact on F32");
         free(q); free(k); free(v);
+    }
+    for (int flash = 0; flash < 2; flash++) {
+        masked_values_case(NULL, flash, 0, 37); /* a later position, in the tiles' last key block */
+        masked_values_case(NULL, flash, 5, 2);  /* a position behind the window of later queries */
     }
     CHECK(k3k_attention_flash(NULL, NULL, NULL, NULL, K3K_Q4_K, NULL, 1, 0, 1, 4, 2, 256, 1, 1, 0) == -1,
           "flash: F32/F16/Q8_0/Q4_0 only");
