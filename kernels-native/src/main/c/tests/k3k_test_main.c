@@ -67,6 +67,7 @@ int main(int argc, char **argv) {
     test_quant();
     test_dots();
     test_ops();
+    test_fa_micro();
     test_attention();
     test_ops_pool();
     test_packed();
