@@ -82,6 +82,11 @@ int k3k_matmul_experts_pair(k3k_pool *pool, int type, const void *packed_a, cons
                             const void *file_b, int n_expert, int rows, int cols, const float *x, const int32_t *ids,
                             int n_tokens, int n_used, float *y_a, float *y_b);
 int k3k_quantize(int type, const float *src, void *dst, int64_t n);
+/* n_tokens rows of `heads` heads of head_dim floats (token t's head h at src + (t * heads + h) * head_dim) into a
+ * head-major cache (k3k_attention_seqs' head_rows > 0): head h's row of token t at dst + h * head_stride + t * the
+ * head's row bytes, converted as k3k_quantize converts. -1 for a type without blocks, a head of part of a block or
+ * a head_stride shorter than the tokens' rows. */
+int k3k_kv_store(int type, const float *src, int n_tokens, int heads, int head_dim, void *dst, int64_t head_stride);
 void k3k_rms_norm(const float *x, const float *w, float *out, int n, int n_rows, float eps);
 void k3k_layer_norm(const float *x, const float *w, const float *b, float *out, int n, int n_rows, float eps);
 /* freq_factors: NULL, or rope_dims / 2 floats dividing each pair's angle (rope_freqs.weight) */
@@ -92,18 +97,22 @@ int k3k_attention(k3k_pool *pool, const float *q, const void *k, const void *v, 
                   float scale, int causal, int window);
 /* k3k_attention for n_seqs sequences in one pool round (a batched decode step): sequence i's queries q[i]
  * (n_tokens[i] rows), its own cache rows k[i]/v[i] (n_keys[i] of them, its first at position 0) and output
- * out[i], addresses as integers; the arithmetic per sequence is k3k_attention's, bit for bit. */
+ * out[i], addresses as integers; the arithmetic per sequence is k3k_attention's, bit for bit. head_rows[i] is
+ * sequence i's cache layout: 0, k3k_attention's (a position's row holds every KV head); R >= n_keys[i], each KV
+ * head's R rows contiguous, head h's row of position j at (h * R + j) * the head's row bytes (the engine's
+ * cache: a head's walk over positions streams). A NULL head_rows is all 0. */
 int k3k_attention_seqs(k3k_pool *pool, int n_seqs, const int64_t *q, const int64_t *k, const int64_t *v,
                        const int64_t *out, const int32_t *n_tokens, const int32_t *pos0, const int32_t *n_keys,
-                       int kv_type, int n_heads, int n_kv_heads, int head_dim, float scale, int causal, int window);
+                       const int32_t *head_rows, int kv_type, int n_heads, int n_kv_heads, int head_dim, float scale,
+                       int causal, int window);
 /* The tiled online-softmax kernel (k3k_attention_flash.c) for F32/F16/Q8_0/Q4_0 caches: q and probabilities in f32,
  * split-K over the pool when few tiles; k3k_attention takes it from K3K_FLASH_MIN_KEYS keys on (env K3K_FLASH:
  * 0 never, 1 always). */
 #define K3K_FLASH_MIN_KEYS 512
 void k3k_set_flash(int mode); /* -1 auto (from K3K_FLASH_MIN_KEYS keys), 0 never, 1 always, -2 as K3K_FLASH says; process-wide */
 int k3k_attention_flash(k3k_pool *pool, const float *q, const void *k, const void *v, int kv_type, float *out,
-                        int n_tokens, int pos0, int n_keys, int n_heads, int n_kv_heads, int head_dim,
-                        float scale, int causal, int window);
+                        int n_tokens, int pos0, int n_keys, int head_rows, int n_heads, int n_kv_heads, int head_dim,
+                        float scale, int causal, int window); /* head_rows: the cache layout, as k3k_attention_seqs */
 void k3k_swiglu(const float *gate, const float *up, float *out, int n);
 void k3k_geglu(const float *gate, const float *up, float *out, int n);
 /* The same over the pool's workers for a batch (k3k_ops_pool.c), bit for bit the one-thread result;

@@ -18,6 +18,7 @@ typedef struct {
     const uint8_t *k, *v;
     float *out;
     int n_tokens, pos0, n_keys;
+    size_t row_stride, head_stride; /* k3k_kv_strides */
     int tile_tokens; /* F32/F16 in tiles (attend_tile): tokens per tile; 0: one (token, head) per unit */
     int unit0, units;
 } attn_seq;
@@ -122,8 +123,8 @@ static void attend_rows(const attn_task *a, const attn_seq *s, int t0, int t1, i
                         float *qc, float *acc, float *kt) {
     const int hd = a->head_dim, nh = h1 - h0, rows = (t1 - t0) * nh;
     const size_t elem = a->kv_f16 ? sizeof(k3k_half) : sizeof(float), head_bytes = (size_t) hd * elem;
-    const size_t kv_row = (size_t) a->n_kv_heads * head_bytes, stride = scores_floats(a->max_keys, hd);
-    const uint8_t *kbase = s->k + (size_t) kvh * head_bytes, *vbase = s->v + (size_t) kvh * head_bytes;
+    const size_t kv_row = s->row_stride, stride = scores_floats(a->max_keys, hd);
+    const uint8_t *kbase = s->k + (size_t) kvh * s->head_stride, *vbase = s->v + (size_t) kvh * s->head_stride;
     float *vb = kt + (size_t) hd * EXACT_BK, *blk = vb + (size_t) EXACT_BK * hd; /* blk: rows x EXACT_BK scores */
     int lo = s->n_keys, hi = 0;
     for (int t = t0; t < t1; t++) {
@@ -195,8 +196,8 @@ static void attend_rows(const attn_task *a, const attn_seq *s, int t0, int t1, i
 static void attend_one_quant(const attn_task *a, const attn_seq *sq, int t, int h, uint8_t *qq, float *vrow, float *acc) {
     const k3k_type_traits *tr = a->tr;
     const int hd = a->head_dim, group = a->n_heads / a->n_kv_heads, kvh = h / group;
-    const size_t head_bytes = k3k_row_bytes(a->kv_type, hd), kv_row = (size_t) a->n_kv_heads * head_bytes;
-    const uint8_t *kbase = sq->k + (size_t) kvh * head_bytes, *vbase = sq->v + (size_t) kvh * head_bytes;
+    const size_t head_bytes = k3k_row_bytes(a->kv_type, hd), kv_row = sq->row_stride;
+    const uint8_t *kbase = sq->k + (size_t) kvh * sq->head_stride, *vbase = sq->v + (size_t) kvh * sq->head_stride;
     float *out = sq->out + ((size_t) t * a->n_heads + h) * hd;
     int j0, j1;
     visible(a, sq, t, &j0, &j1);
@@ -335,13 +336,16 @@ static int use_flash(int n_keys) {
 
 int k3k_attention_seqs(k3k_pool *pool, int n_seqs, const int64_t *q, const int64_t *k, const int64_t *v,
                        const int64_t *out, const int32_t *n_tokens, const int32_t *pos0, const int32_t *n_keys,
-                       int kv_type, int n_heads, int n_kv_heads, int head_dim, float scale, int causal, int window) {
+                       const int32_t *head_rows, int kv_type, int n_heads, int n_kv_heads, int head_dim, float scale,
+                       int causal, int window) {
     const int quant = kv_type == K3K_Q8_0 || kv_type == K3K_Q4_0;
     if ((kv_type != K3K_F32 && kv_type != K3K_F16 && !quant) || n_heads <= 0 || n_kv_heads <= 0 ||
         n_heads % n_kv_heads != 0 || head_dim <= 0 || n_seqs < 0 ||
         (quant && head_dim % k3k_block_size(kv_type) != 0)) return -1;
     for (int i = 0; i < n_seqs; i++)
-        if (n_tokens[i] < 0 || n_keys[i] < 0) return -1;
+        if (n_tokens[i] < 0 || n_keys[i] < 0 || (head_rows && (head_rows[i] < 0 || (head_rows[i] > 0 && head_rows[i] < n_keys[i]))))
+            return -1;
+    const size_t head_bytes = quant ? k3k_row_bytes(kv_type, head_dim) : (size_t) head_dim * (kv_type == K3K_F16 ? 2 : 4);
     attn_seq stack_seqs[SEQS_ON_STACK], *seqs = n_seqs <= SEQS_ON_STACK ? stack_seqs : malloc(sizeof(attn_seq) * (size_t) n_seqs);
     if (!seqs) return -1;
     int n = 0, max_keys = 0, rc = 0;
@@ -349,13 +353,16 @@ int k3k_attention_seqs(k3k_pool *pool, int n_seqs, const int64_t *q, const int64
         if (use_flash(n_keys[i])) { /* its own tiled kernel and pool rounds */
             rc = k3k_attention_flash(pool, (const float *) (intptr_t) q[i], (const void *) (intptr_t) k[i],
                                      (const void *) (intptr_t) v[i], kv_type, (float *) (intptr_t) out[i], n_tokens[i],
-                                     pos0[i], n_keys[i], n_heads, n_kv_heads, head_dim, scale, causal, window);
+                                     pos0[i], n_keys[i], head_rows ? head_rows[i] : 0, n_heads, n_kv_heads, head_dim,
+                                     scale, causal, window);
             continue;
         }
-        seqs[n++] = (attn_seq) {
+        seqs[n] = (attn_seq) {
             .q = (const float *) (intptr_t) q[i], .k = (const uint8_t *) (intptr_t) k[i], .v = (const uint8_t *) (intptr_t) v[i],
             .out = (float *) (intptr_t) out[i], .n_tokens = n_tokens[i], .pos0 = pos0[i], .n_keys = n_keys[i],
         };
+        k3k_kv_strides(head_rows ? head_rows[i] : 0, n_kv_heads, head_bytes, &seqs[n].row_stride, &seqs[n].head_stride);
+        n++;
         if (n_keys[i] > max_keys) max_keys = n_keys[i];
     }
     const int nth = k3k_pool_threads(pool);
@@ -379,6 +386,6 @@ int k3k_attention(k3k_pool *pool, const float *q, const void *k, const void *v, 
                   float scale, int causal, int window) {
     const int64_t qa = (intptr_t) q, ka = (intptr_t) k, va = (intptr_t) v, oa = (intptr_t) out;
     const int32_t nt = n_tokens, p0 = pos0, nk = n_keys;
-    return k3k_attention_seqs(pool, 1, &qa, &ka, &va, &oa, &nt, &p0, &nk, kv_type, n_heads, n_kv_heads, head_dim,
+    return k3k_attention_seqs(pool, 1, &qa, &ka, &va, &oa, &nt, &p0, &nk, NULL, kv_type, n_heads, n_kv_heads, head_dim,
                               scale, causal, window);
 }

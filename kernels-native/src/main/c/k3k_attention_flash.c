@@ -29,6 +29,7 @@ typedef struct {
     const float *q;
     const uint8_t *k, *v;
     size_t head_bytes; /* one KV head's row */
+    size_t row_stride, head_stride; /* k3k_kv_strides: position j of KV head h at h * head_stride + j * row_stride */
     int quant;         /* Q8_0/Q4_0: quantised queries, V dequantised per block */
     const k3k_type_traits *tr;
     size_t act_bytes;  /* a query quantised to tr->vec_dot_type */
@@ -118,8 +119,8 @@ static void tokens_seeing(const fa_task *a, int t0, int t1, int jb, int je, int 
 static void fa_unit_float(const fa_task *a, int tile, int chunk, float *work) {
     const int kvh = tile % a->n_kv_heads, t0 = tile / a->n_kv_heads * a->tq, group = a->group;
     const int t1 = t0 + a->tq < a->n_tokens ? t0 + a->tq : a->n_tokens, hd = a->head_dim, rows = (t1 - t0) * group;
-    const size_t kv_row = (size_t) a->n_kv_heads * a->head_bytes;
-    const uint8_t *kbase = a->k + (size_t) kvh * a->head_bytes, *vbase = a->v + (size_t) kvh * a->head_bytes;
+    const size_t kv_row = a->row_stride;
+    const uint8_t *kbase = a->k + (size_t) kvh * a->head_stride, *vbase = a->v + (size_t) kvh * a->head_stride;
     const k3k_type_traits *f32 = k3k_traits(K3K_F32);
     const size_t max_rows = (size_t) a->tq * group;
     float *scores = work, *kt = scores + max_rows * FA_BK, *vb = kt + (size_t) hd * FA_BK;
@@ -193,8 +194,8 @@ static void fa_unit_float(const fa_task *a, int tile, int chunk, float *work) {
 static void fa_unit_quant(const fa_task *a, int tile, int chunk, float *scores) {
     const int kvh = tile % a->n_kv_heads, t0 = tile / a->n_kv_heads * a->tq;
     const int t1 = t0 + a->tq < a->n_tokens ? t0 + a->tq : a->n_tokens, hd = a->head_dim;
-    const size_t kv_row = (size_t) a->n_kv_heads * a->head_bytes;
-    const uint8_t *kbase = a->k + (size_t) kvh * a->head_bytes, *vbase = a->v + (size_t) kvh * a->head_bytes;
+    const size_t kv_row = a->row_stride;
+    const uint8_t *kbase = a->k + (size_t) kvh * a->head_stride, *vbase = a->v + (size_t) kvh * a->head_stride;
     uint8_t *qq = (uint8_t *) (scores + FA_BK);          /* quantised queries: [token - t0][head in group] */
     float *vblock = (float *) (qq + quant_bytes(a));    /* dequantised V rows jb.. of the block */
     const k3k_kv_axpy_fn axpy_f32 = k3k_traits(K3K_F32)->kv_axpy;
@@ -265,12 +266,13 @@ static void fa_reduce(const fa_task *a) {
 }
 
 int k3k_attention_flash(k3k_pool *pool, const float *q, const void *k, const void *v, int kv_type, float *out,
-                        int n_tokens, int pos0, int n_keys, int n_heads, int n_kv_heads, int head_dim,
+                        int n_tokens, int pos0, int n_keys, int head_rows, int n_heads, int n_kv_heads, int head_dim,
                         float scale, int causal, int window) {
     const int quant = kv_type == K3K_Q8_0 || kv_type == K3K_Q4_0;
     if ((kv_type != K3K_F32 && kv_type != K3K_F16 && !quant) || n_heads <= 0 || n_kv_heads <= 0 ||
         n_heads % n_kv_heads != 0 || head_dim <= 0 || n_tokens < 0 || n_keys < 0 ||
-        (quant && head_dim % k3k_block_size(kv_type) != 0)) return -1;
+        (quant && head_dim % k3k_block_size(kv_type) != 0) || head_rows < 0 || (head_rows > 0 && head_rows < n_keys))
+        return -1;
     const int nth = k3k_pool_threads(pool);
     fa_task a = {
         .q = q, .k = k, .v = v, .kv_type = kv_type, .quant = quant, .tr = k3k_traits(kv_type),
@@ -279,6 +281,7 @@ int k3k_attention_flash(k3k_pool *pool, const float *q, const void *k, const voi
         .n_tokens = n_tokens, .pos0 = pos0, .n_keys = n_keys, .n_heads = n_heads, .n_kv_heads = n_kv_heads,
         .head_dim = head_dim, .causal = causal, .window = window, .group = n_heads / n_kv_heads, .scale = scale,
     };
+    k3k_kv_strides(head_rows, n_kv_heads, a.head_bytes, &a.row_stride, &a.head_stride);
     a.tq = FA_ROWS / a.group < 1 ? 1 : FA_ROWS / a.group > FA_TQ ? FA_TQ : FA_ROWS / a.group;
     a.n_tiles = (n_tokens + a.tq - 1) / a.tq * n_kv_heads;
     /* split the keys only when the tiles cannot keep every worker busy */

@@ -102,9 +102,19 @@ static inline size_t k3k_row_bytes(int type, int64_t n) {
     return (size_t) (n / k3k_block_size(type)) * (size_t) k3k_type_size(type);
 }
 
-/* A read hint for the lines of [p, p + bytes): a KV head's cache row is a few lines every n_kv_heads * head_dim
- * elements, so a walk over positions crosses a page every row or two, where the hardware prefetchers stop;
- * attention prefetches K3K_KV_AHEAD rows ahead (a hint past the cache's end never faults). */
+/* A cache's layout (k3k.h's head_rows): KV head h's row of position j starts h * head_stride + j * row_stride
+ * bytes in. head_rows 0: each position's row holds every KV head (llama.cpp's layout); R > 0: each KV head's R
+ * rows are contiguous (the engine's cache), so a head's walk over positions streams. */
+static inline void k3k_kv_strides(int head_rows, int n_kv_heads, size_t head_bytes, size_t *row_stride,
+                                  size_t *head_stride) {
+    *row_stride = head_rows > 0 ? head_bytes : (size_t) n_kv_heads * head_bytes;
+    *head_stride = head_rows > 0 ? (size_t) head_rows * head_bytes : head_bytes;
+}
+
+/* A read hint for the lines of [p, p + bytes): in the position-major layout a KV head's cache row is a few lines
+ * every n_kv_heads * head_dim elements, so a walk over positions crosses a page every row or two, where the
+ * hardware prefetchers stop; attention prefetches K3K_KV_AHEAD rows ahead (a hint past the cache's end never
+ * faults). */
 #define K3K_KV_AHEAD 8
 static inline void k3k_prefetch_bytes(const void *p, size_t bytes) {
     for (size_t off = 0; off < bytes; off += 64) __builtin_prefetch((const char *) p + off, 0, 3);

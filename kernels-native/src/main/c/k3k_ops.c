@@ -142,3 +142,16 @@ int k3k_quantize(int type, const float *src, void *dst, int64_t n) {
     default: return -1;
     }
 }
+
+int k3k_kv_store(int type, const float *src, int n_tokens, int heads, int head_dim, void *dst, int64_t head_stride) {
+    const int bs = k3k_block_size(type);
+    if (bs == 0 || n_tokens < 0 || heads <= 0 || head_dim <= 0 || head_dim % bs != 0) return -1;
+    const size_t head_bytes = k3k_row_bytes(type, head_dim);
+    if (head_stride < (int64_t) (head_bytes * (size_t) n_tokens)) return -1;
+    for (int h = 0; h < heads; h++)
+        for (int t = 0; t < n_tokens; t++) {
+            uint8_t *row = (uint8_t *) dst + (size_t) h * (size_t) head_stride + (size_t) t * head_bytes;
+            if (k3k_quantize(type, src + ((size_t) t * heads + h) * head_dim, row, head_dim) != 0) return -1;
+        }
+    return 0;
+}

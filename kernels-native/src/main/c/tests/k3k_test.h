@@ -23,6 +23,7 @@ void test_dots(void);
 void test_quant(void);
 void test_ops(void);
 void test_attention(void);
+void test_attention_layout(void);
 void test_fa_micro(void);
 void test_packed(void);
 void test_experts(void);

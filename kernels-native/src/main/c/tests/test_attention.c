@@ -121,7 +121,7 @@ static void sequences_case(k3k_pool *pool, int kv_type) {
         qa[i] = (intptr_t) q[i]; ka[i] = (intptr_t) k[i]; va[i] = (intptr_t) v[i]; oa[i] = (intptr_t) together[i];
         nt[i] = tokens[i]; p0[i] = keys[i] - tokens[i]; nk[i] = keys[i];
     }
-    CHECK(k3k_attention_seqs(pool, NS, qa, ka, va, oa, nt, p0, nk, kv_type, NH, NKV, HD, 0.125f, 1, 0) == 0, "sequences");
+    CHECK(k3k_attention_seqs(pool, NS, qa, ka, va, oa, nt, p0, nk, NULL, kv_type, NH, NKV, HD, 0.125f, 1, 0) == 0, "sequences");
     for (int i = 0; i < NS; i++) {
         CHECK(k3k_attention(pool, q[i], k[i], v[i], kv_type, alone[i], tokens[i], p0[i], keys[i], NH, NKV, HD, 0.125f, 1, 0) == 0,
               "alone");
@@ -130,7 +130,7 @@ static void sequences_case(k3k_pool *pool, int kv_type) {
         free(q[i]); free(together[i]); free(alone[i]); free(k[i]); free(v[i]);
     }
     nt[0] = -1;
-    CHECK(k3k_attention_seqs(pool, NS, qa, ka, va, oa, nt, p0, nk, kv_type, NH, NKV, HD, 0.125f, 1, 0) == -1,
+    CHECK(k3k_attention_seqs(pool, NS, qa, ka, va, oa, nt, p0, nk, NULL, kv_type, NH, NKV, HD, 0.125f, 1, 0) == -1,
           "sequences: a negative token count is rejected");
 }
 
@@ -187,7 +187,7 @@ static void flash_case(k3k_pool *pool, int kv_type, int nt, int nk, int hd, int 
     }
     float *out = malloc(sizeof(float) * nt * nh * hd);
     double *ref = malloc(sizeof(double) * nt * nh * hd), *s = malloc(sizeof(double) * nk);
-    CHECK(k3k_attention_flash(pool, q, k, v, kv_type, out, nt, pos0, nk, nh, nkv, hd, scale, 1, window) == 0, "flash");
+    CHECK(k3k_attention_flash(pool, q, k, v, kv_type, out, nt, pos0, nk, 0, nh, nkv, hd, scale, 1, window) == 0, "flash");
     for (int t = 0; t < nt; t++)
         for (int h = 0; h < nh; h++) {
             const int kvh = h / (nh / nkv), pos = pos0 + t;
@@ -282,9 +282,9 @@ static void test_flash(void) {
         masked_values_case(NULL, flash, 0, 37); /* a later position, in the tiles' last key block */
         masked_values_case(NULL, flash, 5, 2);  /* a position behind the window of later queries */
     }
-    CHECK(k3k_attention_flash(NULL, NULL, NULL, NULL, K3K_Q4_K, NULL, 1, 0, 1, 4, 2, 256, 1, 1, 0) == -1,
+    CHECK(k3k_attention_flash(NULL, NULL, NULL, NULL, K3K_Q4_K, NULL, 1, 0, 1, 0, 4, 2, 256, 1, 1, 0) == -1,
           "flash: F32/F16/Q8_0/Q4_0 only");
-    CHECK(k3k_attention_flash(NULL, NULL, NULL, NULL, K3K_Q8_0, NULL, 1, 0, 1, 4, 2, 48, 1, 1, 0) == -1,
+    CHECK(k3k_attention_flash(NULL, NULL, NULL, NULL, K3K_Q8_0, NULL, 1, 0, 1, 0, 4, 2, 48, 1, 1, 0) == -1,
           "flash: a quantised head of a block and a half");
 }
 void test_attention(void) {

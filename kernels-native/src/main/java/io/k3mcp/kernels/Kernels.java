@@ -106,6 +106,22 @@ public interface Kernels extends AutoCloseable {
     /** Quantises {@code n} floats into {@code dst} as {@code type} (at least F32, F16, Q8_0, Q8_1, Q8_K). */
     void quantize(GgmlType type, FloatBuffer src, ByteBuffer dst, int n);
 
+    /**
+     * Writes {@code nTokens} rows of {@code heads} heads of {@code headDim} floats (token t's head h at
+     * {@code (t * heads + h) * headDim}) into a head-major cache ({@link AttentionSequence#headRows()}): head h's row
+     * of token t at byte {@code h * headStride + t * type.bytesFor(headDim)} of {@code dst}, converted as
+     * {@link #quantize} converts.
+     */
+    default void storeKv(GgmlType type, FloatBuffer src, int nTokens, int heads, int headDim, ByteBuffer dst, long headStride) {
+        long headBytes = KvStore.check(type, nTokens, heads, headDim, headStride);
+        for (int h = 0; h < heads; h++) {
+            for (int t = 0; t < nTokens; t++) {
+                quantize(type, Buffers.slice(src, (t * heads + h) * headDim, headDim),
+                    Buffers.slice(dst, h * headStride + t * headBytes, headBytes), headDim);
+            }
+        }
+    }
+
     // ---- normalisation ---------------------------------------------------------------------
 
     /** RMS norm of each of {@code nRows} rows of {@code n}: out = x / sqrt(mean(x^2) + eps) * weight (weight may be null). */
@@ -157,13 +173,8 @@ public interface Kernels extends AutoCloseable {
      * boolean, int)} for several sequences, each over its own cache (a batched decode step): every output equals
      * the one-sequence call's. An implementation may run them in one pass.
      */
-    default void attention(List<AttentionSequence> seqs, GgmlType kvType, int nHeads, int nKvHeads, int headDim,
-                           float scale, boolean causal, int window) {
-        for (AttentionSequence s : seqs) {
-            attention(s.q(), s.k(), s.v(), kvType, s.out(), s.nTokens(), s.pos0(), s.nKeys(), nHeads, nKvHeads, headDim,
-                scale, causal, window);
-        }
-    }
+    void attention(List<AttentionSequence> seqs, GgmlType kvType, int nHeads, int nKvHeads, int headDim,
+                   float scale, boolean causal, int window);
 
     // ---- element-wise ----------------------------------------------------------------------
 

@@ -24,12 +24,13 @@ final class NativeAttention {
         int[] tokens = new int[n];
         int[] pos0 = new int[n];
         int[] keys = new int[n];
+        int[] headRows = new int[n];
         for (int i = 0; i < n; i++) {
             AttentionSequence s = seqs.get(i);
             check(headDim > 0 && s.nTokens() >= 0 && s.nKeys() >= 0, () ->
                 "attention: headDim " + headDim + ", tokens " + s.nTokens() + ", keys " + s.nKeys());
             long qn = (long) s.nTokens() * nHeads * headDim;
-            long kvBytes = s.nKeys() * kvType.bytesFor((long) nKvHeads * headDim);
+            long kvBytes = s.cacheBytes(nKvHeads, kvType.bytesFor(headDim));
             q[i] = addr(s.q(), qn, "attention q");
             k[i] = addr(s.k(), kvBytes, "attention k");
             v[i] = addr(s.v(), kvBytes, "attention v");
@@ -37,8 +38,9 @@ final class NativeAttention {
             tokens[i] = s.nTokens();
             pos0[i] = s.pos0();
             keys[i] = s.nKeys();
+            headRows[i] = s.headRows();
         }
-        int rc = NativeLib.k3k_attention_seqs(pool, n, q, k, v, out, tokens, pos0, keys, kvType.id, nHeads, nKvHeads,
+        int rc = NativeLib.k3k_attention_seqs(pool, n, q, k, v, out, tokens, pos0, keys, headRows, kvType.id, nHeads, nKvHeads,
             headDim, scale, causal ? 1 : 0, window);
         check(rc == 0, "attention: rejected by the native kernel");
     }

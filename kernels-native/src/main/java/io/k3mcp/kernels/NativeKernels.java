@@ -268,6 +268,17 @@ public final class NativeKernels implements Kernels {
     }
 
     @Override
+    public synchronized void storeKv(GgmlType type, FloatBuffer src, int nTokens, int heads, int headDim, ByteBuffer dst,
+                                     long headStride) {
+        long headBytes = KvStore.check(type, nTokens, heads, headDim, headStride);
+        long s = addr(src, (long) nTokens * heads * headDim, "storeKv src");
+        long d = addr(dst, KvStore.span(nTokens, heads, headBytes, headStride), "storeKv dst");
+        if (NativeLib.k3k_kv_store(type.id, s, nTokens, heads, headDim, d, headStride) != 0) {
+            throw new UnsupportedOperationException("storeKv to " + type + " is not implemented");
+        }
+    }
+
+    @Override
     public synchronized void rmsNorm(FloatBuffer x, FloatBuffer weight, FloatBuffer out, int n, int nRows, float eps) {
         check(n > 0 && nRows >= 0, () -> "rmsNorm: n " + n + ", rows " + nRows);
         long total = (long) n * nRows;

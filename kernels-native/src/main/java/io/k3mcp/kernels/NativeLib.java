@@ -71,6 +71,8 @@ final class NativeLib {
 
     static native int k3k_quantize(int type, long src, long dst, long n);
 
+    static native int k3k_kv_store(int type, long src, int nTokens, int heads, int headDim, long dst, long headStride);
+
     static native void k3k_rms_norm_on(long pool, long x, long w, long out, int n, int nRows, float eps);
 
     static native void k3k_layer_norm(long x, long w, long b, long out, int n, int nRows, float eps);
@@ -82,8 +84,8 @@ final class NativeLib {
                                     int nKeys, int nHeads, int nKvHeads, int headDim, float scale, int causal, int window);
 
     static native int k3k_attention_seqs(long pool, int nSeqs, long[] q, long[] k, long[] v, long[] out, int[] nTokens,
-                                         int[] pos0, int[] nKeys, int kvType, int nHeads, int nKvHeads, int headDim,
-                                         float scale, int causal, int window);
+                                         int[] pos0, int[] nKeys, int[] headRows, int kvType, int nHeads, int nKvHeads,
+                                         int headDim, float scale, int causal, int window);
 
     static native void k3k_set_flash(int mode);
 

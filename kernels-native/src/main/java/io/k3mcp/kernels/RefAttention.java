@@ -15,19 +15,20 @@ final class RefAttention {
     }
 
     static void attention(FloatBuffer q, ByteBuffer k, ByteBuffer v, GgmlType kvType, FloatBuffer out,
-                          int nTokens, int pos0, int nKeys, int nHeads, int nKvHeads, int headDim,
+                          int nTokens, int pos0, int nKeys, int headRows, int nHeads, int nKvHeads, int headDim,
                           float scale, boolean causal, int window) {
         checkKvType(kvType, headDim);
         if (nKvHeads <= 0 || nHeads % nKvHeads != 0) {
             throw new IllegalArgumentException("attention: nHeads " + nHeads + " is not a multiple of nKvHeads " + nKvHeads);
         }
         if (kvType.isQuantized()) {
-            RefFlashAttention.attention(q, k, v, kvType, out, nTokens, pos0, nKeys, nHeads, nKvHeads, headDim, scale, causal, window);
+            RefFlashAttention.attention(q, k, v, kvType, out, nTokens, pos0, nKeys, headRows, nHeads, nKvHeads, headDim,
+                scale, causal, window);
             return;
         }
         int esz = kvType == GgmlType.F16 ? 2 : 4;
         int group = nHeads / nKvHeads;
-        int rowBytes = nKvHeads * headDim * esz;
+        int headBytes = headDim * esz;
         float[] qh = new float[headDim];
         float[] w = new float[nKeys];
         double[] acc = new double[headDim];
@@ -43,14 +44,15 @@ final class RefAttention {
             }
             for (int h = 0; h < nHeads; h++) {
                 int qBase = (t * nHeads + h) * headDim;
-                int kvOff = (h / group) * headDim * esz;
+                int kvh = h / group;
                 for (int d = 0; d < headDim; d++) {
                     float qv = q.get(qBase + d);
                     qh[d] = esz == 2 ? Half.roundTrip(qv) : qv;
                 }
                 float max = Float.NEGATIVE_INFINITY;
                 for (int j = first; j <= last; j++) {
-                    float s = dot(qh, k, j * rowBytes + kvOff, esz, headDim) * scale;
+                    int kRow = (int) AttentionSequence.rowOffset(j, kvh, nKvHeads, headBytes, headRows);
+                    float s = dot(qh, k, kRow, esz, headDim) * scale;
                     w[j] = s;
                     max = Math.max(max, s);
                 }
@@ -67,7 +69,7 @@ final class RefAttention {
                     if (esz == 2) {
                         p = Half.roundTrip(p);
                     }
-                    int vRow = j * rowBytes + kvOff;
+                    int vRow = (int) AttentionSequence.rowOffset(j, kvh, nKvHeads, headBytes, headRows);
                     for (int d = 0; d < headDim; d++) {
                         acc[d] += p * element(v, vRow, esz, d);
                     }

@@ -15,11 +15,10 @@ final class RefFlashAttention {
     }
 
     static void attention(FloatBuffer q, ByteBuffer k, ByteBuffer v, GgmlType type, FloatBuffer out,
-                          int nTokens, int pos0, int nKeys, int nHeads, int nKvHeads, int headDim,
+                          int nTokens, int pos0, int nKeys, int headRows, int nHeads, int nKvHeads, int headDim,
                           float scale, boolean causal, int window) {
         int group = nHeads / nKvHeads;
         int headBytes = (int) type.bytesFor(headDim);
-        int rowBytes = nKvHeads * headBytes;
         ByteBuffer qq = Buffers.bytes(GgmlType.Q8_0.bytesFor(headDim));
         float[] qh = new float[headDim];
         float[] vRow = new float[headDim];
@@ -30,14 +29,15 @@ final class RefFlashAttention {
             int last = causal ? Math.min(nKeys - 1, pos) : nKeys - 1;
             for (int h = 0; h < nHeads; h++) {
                 int qBase = (t * nHeads + h) * headDim;
-                int kvOff = (h / group) * headBytes;
+                int kvh = h / group;
                 q.get(qBase, qh);
                 Quantize.row(GgmlType.Q8_0, qh, 0, qq, 0, headDim);
                 java.util.Arrays.fill(acc, 0f);
                 float m = Float.NEGATIVE_INFINITY;
                 float sum = 0f;
                 for (int j = first; j <= last; j++) {
-                    float s = VecDot.dot(type, k, j * rowBytes + kvOff, qq, 0, headDim) * scale;
+                    int row = (int) AttentionSequence.rowOffset(j, kvh, nKvHeads, headBytes, headRows);
+                    float s = VecDot.dot(type, k, row, qq, 0, headDim) * scale;
                     float ms = 1f;
                     float vs = 1f;
                     if (s > m) {
@@ -50,7 +50,7 @@ final class RefFlashAttention {
                     } else {
                         vs = GgmlMath.expf(s - m);
                     }
-                    Dequant.row(type, v, j * rowBytes + kvOff, vRow, 0, headDim);
+                    Dequant.row(type, v, row, vRow, 0, headDim);
                     for (int d = 0; d < headDim; d++) {
                         acc[d] += vRow[d] * vs;
                     }

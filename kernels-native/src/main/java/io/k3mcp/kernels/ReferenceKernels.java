@@ -3,6 +3,7 @@ package io.k3mcp.kernels;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.List;
 
 /**
  * The plain-Java {@link Kernels}: mirrors ggml's generic C (ggml-quants.c, ggml-cpu/quants.c,
@@ -74,8 +75,17 @@ public final class ReferenceKernels implements Kernels {
     public void attention(FloatBuffer q, ByteBuffer k, ByteBuffer v, GgmlType kvType, FloatBuffer out,
                           int nTokens, int pos0, int nKeys, int nHeads, int nKvHeads, int headDim,
                           float scale, boolean causal, int window) {
-        RefAttention.attention(q, le(k), le(v), kvType, out, nTokens, pos0, nKeys, nHeads, nKvHeads, headDim,
+        RefAttention.attention(q, le(k), le(v), kvType, out, nTokens, pos0, nKeys, 0, nHeads, nKvHeads, headDim,
             scale, causal, window);
+    }
+
+    @Override
+    public void attention(List<AttentionSequence> seqs, GgmlType kvType, int nHeads, int nKvHeads, int headDim,
+                          float scale, boolean causal, int window) {
+        for (AttentionSequence s : seqs) {
+            RefAttention.attention(s.q(), le(s.k()), le(s.v()), kvType, s.out(), s.nTokens(), s.pos0(), s.nKeys(),
+                s.headRows(), nHeads, nKvHeads, headDim, scale, causal, window);
+        }
     }
 
     @Override

@@ -78,7 +78,7 @@ final class AttentionBlock {
             int first = cache.firstPosition(s.kvLayer());
             byType.computeIfAbsent(cache.type(), t -> new ArrayList<>()).add(new AttentionSequence(qg,
                 cache.keys(s.kvLayer()), cache.values(s.kvLayer()), rows(buf.att, g, s.qDim()), g.n(), g.pos0() - first,
-                g.pos0() + g.n() - first));
+                g.pos0() + g.n() - first, cache.headRows(s.kvLayer())));
         }
         byType.forEach((type, seqs) -> kernels.attention(seqs, type, s.nHead(), s.nKvHead(), d, c.attnScale(), true,
             s.sliding() ? c.slidingWindow() : 0));

@@ -36,38 +36,70 @@ public final class KvCache {
     /** Rows a layer allocates first; it grows by doubling from there. */
     static final int FIRST_ROWS = 256;
 
-    /** One layer's rows: row r holds position {@code first + r}; {@code keys}/{@code values} hold the rows allocated so far. */
+    /**
+     * One layer's rows, head-major (docs/ENGINE.md "Layer memory"): KV head h's row r at {@code (h * held + r) *
+     * headBytes}, so one head's walk over positions streams from memory; row r holds position {@code first + r};
+     * {@code keys}/{@code values} hold the {@code held} rows a head allocated so far.
+     */
     private static final class LayerMemory {
-        final int rowBytes;
+        final int heads;
+        final int headDim;
+        final int headBytes;
         final int rows;
         final boolean sliding;
         ByteBuffer keys;
         ByteBuffer values;
+        int held;
         int first;
 
-        LayerMemory(int rowBytes, int rows, boolean sliding) {
-            this.rowBytes = rowBytes;
+        LayerMemory(int heads, int headDim, int headBytes, int rows, boolean sliding) {
+            this.heads = heads;
+            this.headDim = headDim;
+            this.headBytes = headBytes;
             this.rows = rows;
             this.sliding = sliding;
             this.keys = Buffers.bytes(0);
             this.values = Buffers.bytes(0);
         }
 
+        int rowBytes() {
+            return heads * headBytes;
+        }
+
+        /** Byte offset of head h's row r. */
+        int offset(int h, int r) {
+            return (h * held + r) * headBytes;
+        }
+
         /** Makes rows 0..needed-1 addressable, keeping the rows already written. */
         void ensureRows(int needed) {
-            int held = keys.capacity() / rowBytes;
             if (needed <= held) {
                 return;
             }
             int grown = Math.min(rows, Math.max(needed, Math.max(FIRST_ROWS, 2 * held)));
-            keys = grow(keys, (long) grown * rowBytes);
-            values = grow(values, (long) grown * rowBytes);
+            keys = regrow(keys, grown);
+            values = regrow(values, grown);
+            held = grown;
         }
 
-        private static ByteBuffer grow(ByteBuffer old, long bytes) {
-            ByteBuffer b = Buffers.bytes(bytes);
-            b.put(0, old, 0, old.capacity());
+        /** A buffer of {@code grown} rows a head holding each head's rows of {@code old}. */
+        private ByteBuffer regrow(ByteBuffer old, int grown) {
+            ByteBuffer b = Buffers.bytes((long) heads * grown * headBytes);
+            for (int h = 0; h < heads; h++) {
+                b.put(h * grown * headBytes, old, offset(h, 0), held * headBytes);
+            }
             return b;
+        }
+
+        /** Moves {@code n} rows of every head from row {@code from} to row 0, in both buffers. */
+        void moveToFront(int from, int n) {
+            byte[] tmp = new byte[n * headBytes];
+            for (ByteBuffer b : new ByteBuffer[] {keys, values}) {
+                for (int h = 0; h < heads; h++) {
+                    b.get(offset(h, from), tmp);
+                    b.put(offset(h, 0), tmp);
+                }
+            }
         }
     }
 
@@ -103,13 +135,17 @@ public final class KvCache {
             }
             boolean sliding = config.isSlidingLayer(il);
             int rows = layerRows(config, il, positionLimit, maxBatch);
-            int rowBytes = (int) type.bytesFor(s.kvDim());
-            long layerBytes = (long) rowBytes * rows;
+            if (s.headDim() % type.blockSize != 0) {
+                throw new IllegalArgumentException("a " + type + " KV cache needs head sizes that are multiples of its "
+                        + type.blockSize + "-element block; layer " + il + "'s heads have " + s.headDim());
+            }
+            int headBytes = (int) type.bytesFor(s.headDim());
+            long layerBytes = (long) headBytes * s.nKvHead() * rows;
             if (layerBytes > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("KV cache of " + capacity + " tokens needs " + layerBytes
                         + " bytes for layer " + il + "; at most 2 GiB is supported: ask for a shorter context");
             }
-            layers[il] = new LayerMemory(rowBytes, rows, sliding);
+            layers[il] = new LayerMemory(s.nKvHead(), s.headDim(), headBytes, rows, sliding);
         }
         this.tokens = new int[positionLimit];
         this.recurrent = config.deltaNet() == null ? null : new RecurrentState(config);
@@ -201,7 +237,7 @@ public final class KvCache {
 
     /** Bytes of key and value rows the full context needs, every layer counted once (shared-KV layers add nothing). */
     public long bytes() {
-        return Arrays.stream(layers).filter(m -> m != null).distinct().mapToLong(m -> 2L * m.rows * m.rowBytes).sum();
+        return Arrays.stream(layers).filter(m -> m != null).distinct().mapToLong(m -> 2L * m.rows * m.rowBytes()).sum();
     }
 
     /** Bytes of key and value rows allocated so far (they grow as positions fill). */
@@ -300,11 +336,15 @@ public final class KvCache {
         if (pos0 + n - m.first > m.rows) {
             slide(m, layer, pos0, n);
         }
+        if (kvDim != m.heads * m.headDim) {
+            throw new IllegalArgumentException("layer " + layer + ": rows of " + kvDim + " floats, not its "
+                    + m.heads + " heads of " + m.headDim);
+        }
         m.ensureRows(pos0 + n - m.first);
-        int rb = m.rowBytes;
-        long at = (long) (pos0 - m.first) * rb;
-        kernels.quantize(type, k, Buffers.slice(m.keys, at, (long) n * rb), n * kvDim);
-        kernels.quantize(type, v, Buffers.slice(m.values, at, (long) n * rb), n * kvDim);
+        int at = m.offset(0, pos0 - m.first);
+        long stride = (long) m.held * m.headBytes;
+        kernels.storeKv(type, k, n, m.heads, m.headDim, Buffers.slice(m.keys, at, m.keys.capacity() - at), stride);
+        kernels.storeKv(type, v, n, m.heads, m.headDim, Buffers.slice(m.values, at, m.values.capacity() - at), stride);
     }
 
     /** Moves the rows of positions pos0 - window + 1 .. pos0 - 1 to the front of a sliding layer's rows. */
@@ -316,13 +356,7 @@ public final class KvCache {
                     + " do not fit its " + m.rows + " cached rows (the cache was made for batches of at most "
                     + (m.rows - window + 1) + " tokens)");
         }
-        int from = (newFirst - m.first) * m.rowBytes;
-        int bytes = keep * m.rowBytes;
-        byte[] tmp = new byte[bytes];
-        for (ByteBuffer b : new ByteBuffer[] {m.keys, m.values}) {
-            b.get(from, tmp);
-            b.put(0, tmp);
-        }
+        m.moveToFront(newFirst - m.first, keep);
         m.first = newFirst;
     }
 
@@ -338,12 +372,36 @@ public final class KvCache {
         return layers[layer] == null ? null : layers[layer].values;
     }
 
-    /** Puts a copy's first {@code n} rows of keys and values at position 0 of layer {@code layer}, growing its rows to hold them. */
-    void putRows(int layer, byte[] k, byte[] v, int n) {
+    /**
+     * Rows per KV head of layer {@code layer}'s buffers ({@link #keys} holds head h's rows from {@code h * headRows}
+     * head rows on): the layout {@link io.k3mcp.kernels.AttentionSequence#headRows()} names.
+     */
+    int headRows(int layer) {
+        return layers[layer].held;
+    }
+
+    /** A compact copy of layer {@code layer}'s first {@code n} rows of keys or values: head h's rows from {@code h * n} head rows on. */
+    byte[] copyRows(int layer, boolean values, int n) {
+        LayerMemory m = layers[layer];
+        ByteBuffer b = values ? m.values : m.keys;
+        byte[] out = new byte[n * m.rowBytes()];
+        for (int h = 0; h < m.heads; h++) {
+            b.get(m.offset(h, 0), out, h * n * m.headBytes, n * m.headBytes);
+        }
+        return out;
+    }
+
+    /**
+     * Puts the first {@code n} rows of compact copies ({@link #copyRows} of {@code copied} rows) at position 0 of
+     * layer {@code layer}, growing its rows to hold them.
+     */
+    void putRows(int layer, byte[] k, byte[] v, int copied, int n) {
         LayerMemory m = layers[layer];
         m.ensureRows(n);
-        m.keys.put(0, k, 0, n * m.rowBytes);
-        m.values.put(0, v, 0, n * m.rowBytes);
+        for (int h = 0; h < m.heads; h++) {
+            m.keys.put(m.offset(h, 0), k, h * copied * m.headBytes, n * m.headBytes);
+            m.values.put(m.offset(h, 0), v, h * copied * m.headBytes, n * m.headBytes);
+        }
     }
 
     /** The position of the first row that {@link #keys} returns for {@code layer}. */

@@ -1,6 +1,5 @@
 package io.k3mcp.engine.model;
 
-import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 
 /**
@@ -42,10 +41,9 @@ public final class KvSnapshot {
             if (cache.firstPosition(il) != 0) {
                 return null;
             }
-            int rowBytes = (int) cache.type().bytesFor(config.layer(il).kvDim());
-            k[il] = copy(cache.keys(il), n * rowBytes);
-            v[il] = copy(cache.values(il), n * rowBytes);
-            bytes += 2L * n * rowBytes;
+            k[il] = cache.copyRows(il, false, n);
+            v[il] = cache.copyRows(il, true, n);
+            bytes += 2L * k[il].length;
         }
         RecurrentState r = cache.recurrent();
         float[][] conv = null;
@@ -104,7 +102,7 @@ public final class KvSnapshot {
         cache.clear();
         for (int il = 0; il < keys.length; il++) {
             if (keys[il] != null) {
-                cache.putRows(il, keys[il], values[il], n);   // the cache's rows grow as positions fill
+                cache.putRows(il, keys[il], values[il], tokens.length, n);   // the cache's rows grow as positions fill
             }
         }
         if (state != null) {
@@ -118,12 +116,6 @@ public final class KvSnapshot {
         }
         cache.commit(tokens, 0, n);
         cache.checkpoint();
-    }
-
-    private static byte[] copy(ByteBuffer b, int n) {
-        byte[] out = new byte[n];
-        b.get(0, out);
-        return out;
     }
 
     private static float[] copy(FloatBuffer b) {

@@ -95,10 +95,14 @@ class SlidingMemoryTest {
         for (int il = 0; il < c.nLayer(); il++) {
             int first = ring.firstPosition(il);
             assertTrue(first > 0 && first <= positions - window, "layer " + il + " keeps the window, first row " + first);
+            int heads = c.layer(il).nKvHead();
+            int headDim = c.layer(il).headDim();
             for (int pos = positions - window + 1; pos < positions; pos++) {
-                int at = (pos - first) * kvDim * 4;
-                assertEquals(pos, ring.keys(il).getFloat(at), "layer " + il + " key row of position " + pos);
-                assertEquals(-pos, ring.values(il).getFloat(at), "layer " + il + " value row of position " + pos);
+                for (int h = 0; h < heads; h++) {   // head-major: head h's rows from h * headRows rows on
+                    int at = (h * ring.headRows(il) + pos - first) * headDim * 4;
+                    assertEquals(pos, ring.keys(il).getFloat(at), "layer " + il + " head " + h + " key row of position " + pos);
+                    assertEquals(-pos, ring.values(il).getFloat(at), "layer " + il + " head " + h + " value row of position " + pos);
+                }
             }
         }
         assertTrue(ring.allocatedBytes() <= ring.bytes());
