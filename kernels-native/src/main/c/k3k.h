@@ -105,6 +105,7 @@ int k3k_attention_seqs(k3k_pool *pool, int n_seqs, const int64_t *q, const int64
                        const int64_t *out, const int32_t *n_tokens, const int32_t *pos0, const int32_t *n_keys,
                        const int32_t *head_rows, int kv_type, int n_heads, int n_kv_heads, int head_dim, float scale,
                        int causal, int window);
+#define K3K_KV_HEAD_ROWS 1 /* this build's k3k_attention_seqs takes head_rows (the attention bench A/Bs older builds) */
 /* The tiled online-softmax kernel (k3k_attention_flash.c) for F32/F16/Q8_0/Q4_0 caches: q and probabilities in f32,
  * split-K over the pool when few tiles; k3k_attention takes it from K3K_FLASH_MIN_KEYS keys on (env K3K_FLASH:
  * 0 never, 1 always). */

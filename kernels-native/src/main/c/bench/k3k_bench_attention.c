@@ -1,7 +1,9 @@
 /* Attention kernel timings on one 2-worker pool over an F16 cache: decoding one token at depth and a 512-token
  * prefill chunk at depth, TinyLlama-1.1B's head layout (32/4 heads of 64), Qwen3-0.6B's (16/8 of 128) and
- * Qwen3.6's full-attention layers' (16/2 of 256), the best of several calls each. Not a test:
- * scripts/bench-attention.sh runs it, alternated with an earlier commit's build for an A/B on a shared machine. */
+ * Qwen3.6's full-attention layers' (16/2 of 256), the best of several calls each. The cache is head-major, as the
+ * engine keeps it, where the kernels take that layout (K3K_KV_HEAD_ROWS); builds before it read llama.cpp's
+ * rows, as their engine kept them. Not a test: scripts/bench-attention.sh runs it, alternated with an earlier
+ * commit's build for an A/B on a shared machine. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -26,7 +28,13 @@ static void run(k3k_pool *pool, int heads, int kv_heads, int dim, int keys, int 
     double best = 1e9;
     for (int r = 0; r <= reps; r++) { /* the first call warms up */
         const double t0 = now();
+#ifdef K3K_KV_HEAD_ROWS
+        const int64_t qa = (intptr_t) q, ka = (intptr_t) k, va = (intptr_t) v, oa = (intptr_t) out;
+        const int32_t nt = tokens, p0 = keys - tokens, nk = keys, rows = keys;
+        k3k_attention_seqs(pool, 1, &qa, &ka, &va, &oa, &nt, &p0, &nk, &rows, K3K_F16, heads, kv_heads, dim, 0.125f, 1, 0);
+#else
         k3k_attention(pool, q, k, v, K3K_F16, out, tokens, keys - tokens, keys, heads, kv_heads, dim, 0.125f, 1, 0);
+#endif
         const double dt = now() - t0;
         if (r > 0 && dt < best) best = dt;
     }

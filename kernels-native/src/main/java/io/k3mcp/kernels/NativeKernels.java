@@ -270,12 +270,7 @@ public final class NativeKernels implements Kernels {
     @Override
     public synchronized void storeKv(GgmlType type, FloatBuffer src, int nTokens, int heads, int headDim, ByteBuffer dst,
                                      long headStride) {
-        long headBytes = KvStore.check(type, nTokens, heads, headDim, headStride);
-        long s = addr(src, (long) nTokens * heads * headDim, "storeKv src");
-        long d = addr(dst, KvStore.span(nTokens, heads, headBytes, headStride), "storeKv dst");
-        if (NativeLib.k3k_kv_store(type.id, s, nTokens, heads, headDim, d, headStride) != 0) {
-            throw new UnsupportedOperationException("storeKv to " + type + " is not implemented");
-        }
+        NativeAttention.storeKv(type, src, nTokens, heads, headDim, dst, headStride);
     }
 
     @Override

@@ -36,73 +36,6 @@ public final class KvCache {
     /** Rows a layer allocates first; it grows by doubling from there. */
     static final int FIRST_ROWS = 256;
 
-    /**
-     * One layer's rows, head-major (docs/ENGINE.md "Layer memory"): KV head h's row r at {@code (h * held + r) *
-     * headBytes}, so one head's walk over positions streams from memory; row r holds position {@code first + r};
-     * {@code keys}/{@code values} hold the {@code held} rows a head allocated so far.
-     */
-    private static final class LayerMemory {
-        final int heads;
-        final int headDim;
-        final int headBytes;
-        final int rows;
-        final boolean sliding;
-        ByteBuffer keys;
-        ByteBuffer values;
-        int held;
-        int first;
-
-        LayerMemory(int heads, int headDim, int headBytes, int rows, boolean sliding) {
-            this.heads = heads;
-            this.headDim = headDim;
-            this.headBytes = headBytes;
-            this.rows = rows;
-            this.sliding = sliding;
-            this.keys = Buffers.bytes(0);
-            this.values = Buffers.bytes(0);
-        }
-
-        int rowBytes() {
-            return heads * headBytes;
-        }
-
-        /** Byte offset of head h's row r. */
-        int offset(int h, int r) {
-            return (h * held + r) * headBytes;
-        }
-
-        /** Makes rows 0..needed-1 addressable, keeping the rows already written. */
-        void ensureRows(int needed) {
-            if (needed <= held) {
-                return;
-            }
-            int grown = Math.min(rows, Math.max(needed, Math.max(FIRST_ROWS, 2 * held)));
-            keys = regrow(keys, grown);
-            values = regrow(values, grown);
-            held = grown;
-        }
-
-        /** A buffer of {@code grown} rows a head holding each head's rows of {@code old}. */
-        private ByteBuffer regrow(ByteBuffer old, int grown) {
-            ByteBuffer b = Buffers.bytes((long) heads * grown * headBytes);
-            for (int h = 0; h < heads; h++) {
-                b.put(h * grown * headBytes, old, offset(h, 0), held * headBytes);
-            }
-            return b;
-        }
-
-        /** Moves {@code n} rows of every head from row {@code from} to row 0, in both buffers. */
-        void moveToFront(int from, int n) {
-            byte[] tmp = new byte[n * headBytes];
-            for (ByteBuffer b : new ByteBuffer[] {keys, values}) {
-                for (int h = 0; h < heads; h++) {
-                    b.get(offset(h, from), tmp);
-                    b.put(offset(h, 0), tmp);
-                }
-            }
-        }
-    }
-
     public KvCache(ModelConfig config, int capacity, GgmlType type) {
         this(config, capacity, type, Transformer.MAX_BATCH);
     }
@@ -382,13 +315,7 @@ public final class KvCache {
 
     /** A compact copy of layer {@code layer}'s first {@code n} rows of keys or values: head h's rows from {@code h * n} head rows on. */
     byte[] copyRows(int layer, boolean values, int n) {
-        LayerMemory m = layers[layer];
-        ByteBuffer b = values ? m.values : m.keys;
-        byte[] out = new byte[n * m.rowBytes()];
-        for (int h = 0; h < m.heads; h++) {
-            b.get(m.offset(h, 0), out, h * n * m.headBytes, n * m.headBytes);
-        }
-        return out;
+        return layers[layer].copyRows(values, n);
     }
 
     /**
@@ -396,12 +323,7 @@ public final class KvCache {
      * layer {@code layer}, growing its rows to hold them.
      */
     void putRows(int layer, byte[] k, byte[] v, int copied, int n) {
-        LayerMemory m = layers[layer];
-        m.ensureRows(n);
-        for (int h = 0; h < m.heads; h++) {
-            m.keys.put(m.offset(h, 0), k, h * copied * m.headBytes, n * m.headBytes);
-            m.values.put(m.offset(h, 0), v, h * copied * m.headBytes, n * m.headBytes);
-        }
+        layers[layer].putRows(k, v, copied, n);
     }
 
     /** The position of the first row that {@link #keys} returns for {@code layer}. */
