@@ -345,7 +345,7 @@ int k3k_attention_seqs(k3k_pool *pool, int n_seqs, const int64_t *q, const int64
     for (int i = 0; i < n_seqs; i++)
         if (n_tokens[i] < 0 || n_keys[i] < 0 || (head_rows && (head_rows[i] < 0 || (head_rows[i] > 0 && head_rows[i] < n_keys[i]))))
             return -1;
-    const size_t head_bytes = quant ? k3k_row_bytes(kv_type, head_dim) : (size_t) head_dim * (kv_type == K3K_F16 ? 2 : 4);
+    const size_t head_bytes = k3k_row_bytes(kv_type, head_dim);
     attn_seq stack_seqs[SEQS_ON_STACK], *seqs = n_seqs <= SEQS_ON_STACK ? stack_seqs : malloc(sizeof(attn_seq) * (size_t) n_seqs);
     if (!seqs) return -1;
     int n = 0, max_keys = 0, rc = 0;

@@ -276,7 +276,7 @@ int k3k_attention_flash(k3k_pool *pool, const float *q, const void *k, const voi
     const int nth = k3k_pool_threads(pool);
     fa_task a = {
         .q = q, .k = k, .v = v, .kv_type = kv_type, .quant = quant, .tr = k3k_traits(kv_type),
-        .head_bytes = quant ? k3k_row_bytes(kv_type, head_dim) : (size_t) head_dim * (kv_type == K3K_F16 ? 2 : 4),
+        .head_bytes = k3k_row_bytes(kv_type, head_dim),
         .act_bytes = quant ? k3k_act_row_bytes(k3k_traits(kv_type), head_dim) : 0, .out = out,
         .n_tokens = n_tokens, .pos0 = pos0, .n_keys = n_keys, .n_heads = n_heads, .n_kv_heads = n_kv_heads,
         .head_dim = head_dim, .causal = causal, .window = window, .group = n_heads / n_kv_heads, .scale = scale,

@@ -3,23 +3,11 @@ package io.k3mcp.kernels;
 import static io.k3mcp.kernels.NativeArgs.addr;
 import static io.k3mcp.kernels.NativeArgs.check;
 
-import java.nio.ByteBuffer;
-import java.nio.FloatBuffer;
 import java.util.List;
 
-/** The checked native attention and cache-store calls (NativeKernels holds the pool and the lock). */
+/** The checked native attention call (NativeKernels holds the pool and the lock). */
 final class NativeAttention {
     private NativeAttention() {
-    }
-
-    /** {@link Kernels#storeKv}: the arguments checked, then one k3k_kv_store call. */
-    static void storeKv(GgmlType type, FloatBuffer src, int nTokens, int heads, int headDim, ByteBuffer dst, long headStride) {
-        long headBytes = KvStore.check(type, nTokens, heads, headDim, headStride);
-        long s = addr(src, (long) nTokens * heads * headDim, "storeKv src");
-        long d = addr(dst, KvStore.span(nTokens, heads, headBytes, headStride), "storeKv dst");
-        if (NativeLib.k3k_kv_store(type.id, s, nTokens, heads, headDim, d, headStride) != 0) {
-            throw new UnsupportedOperationException("storeKv to " + type + " is not implemented");
-        }
     }
 
     /** Every sequence's buffers checked against its counts, then one k3k_attention_seqs call. */

@@ -250,27 +250,18 @@ public final class NativeKernels implements Kernels {
 
     @Override
     public synchronized void dequantize(GgmlType type, ByteBuffer src, FloatBuffer dst, int n) {
-        check(n >= 0, () -> "dequantize: n " + n + " is negative");
-        long bytes = type.bytesFor(n);
-        int rc = NativeLib.k3k_dequantize(type.id, addr(src, bytes, "dequantize src"), addr(dst, n, "dequantize dst"), n);
-        check(rc == 0, () -> "dequantize: type " + type + " is not supported");
+        NativeConversions.dequantize(type, src, dst, n);
     }
 
     @Override
     public synchronized void quantize(GgmlType type, FloatBuffer src, ByteBuffer dst, int n) {
-        check(n >= 0, () -> "quantize: n " + n + " is negative");
-        long bytes = type.bytesFor(n);
-        long s = addr(src, n, "quantize src");
-        long d = addr(dst, bytes, "quantize dst");
-        if (NativeLib.k3k_quantize(type.id, s, d, n) != 0) {
-            throw new UnsupportedOperationException("quantize to " + type + " is not implemented");
-        }
+        NativeConversions.quantize(type, src, dst, n);
     }
 
     @Override
     public synchronized void storeKv(GgmlType type, FloatBuffer src, int nTokens, int heads, int headDim, ByteBuffer dst,
                                      long headStride) {
-        NativeAttention.storeKv(type, src, nTokens, heads, headDim, dst, headStride);
+        NativeConversions.storeKv(type, src, nTokens, heads, headDim, dst, headStride);
     }
 
     @Override

@@ -28,9 +28,7 @@ class ExpertMatmulTest {
 
     @BeforeAll
     static void open() {
-        NativeAvailability a = NativeKernels.available();
-        assertTrue(a.available(), a.reason());
-        nk = NativeKernels.open(2, null, null, AiPlacement.NEVER);
+        nk = TestBlocks.openNative(2);
     }
 
     @AfterAll

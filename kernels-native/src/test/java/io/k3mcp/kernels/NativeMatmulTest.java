@@ -22,9 +22,7 @@ class NativeMatmulTest {
 
     @BeforeAll
     static void open() {
-        NativeAvailability a = NativeKernels.available();
-        assertTrue(a.available(), a.reason());
-        nk = NativeKernels.open(2, null, null, AiPlacement.NEVER);
+        nk = TestBlocks.openNative(2);
     }
 
     @AfterAll

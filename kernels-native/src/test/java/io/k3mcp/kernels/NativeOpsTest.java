@@ -26,9 +26,7 @@ class NativeOpsTest {
 
     @BeforeAll
     static void open() {
-        NativeAvailability a = NativeKernels.available();
-        assertTrue(a.available(), a.reason());
-        nk = NativeKernels.open(3, null, null, AiPlacement.NEVER);
+        nk = TestBlocks.openNative(3);
     }
 
     @AfterAll

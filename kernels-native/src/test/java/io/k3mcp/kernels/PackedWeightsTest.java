@@ -27,9 +27,7 @@ class PackedWeightsTest {
 
     @BeforeAll
     static void open() {
-        NativeAvailability a = NativeKernels.available();
-        assertTrue(a.available(), a.reason());
-        nk = NativeKernels.open(2, null, null, AiPlacement.NEVER);
+        nk = TestBlocks.openNative(2);
     }
 
     @AfterAll

@@ -10,6 +10,15 @@ final class TestBlocks {
     private TestBlocks() {
     }
 
+    /** A native kernel set of {@code threads} workers, never on the AI cores; fails the test when the library is missing. */
+    static NativeKernels openNative(int threads) {
+        NativeAvailability a = NativeKernels.available();
+        if (!a.available()) {
+            throw new AssertionError("native kernels unavailable: " + a.reason());
+        }
+        return NativeKernels.open(threads, null, null, AiPlacement.NEVER);
+    }
+
     static ByteBuffer le(int n) {
         return ByteBuffer.allocateDirect(n).order(ByteOrder.LITTLE_ENDIAN);
     }
