@@ -4,7 +4,7 @@
 # packing stay out of it, then the samples of the JNA-extracted kernel library mapped to its symbols (perf
 # cannot: the extracted copy is deleted) and summed per function; JVM, kernel and libc samples per library.
 #
-#   scripts/profile-decode.sh [MODEL] [THREADS]        (env: DELAY_MS=30000 REPS=6 TG=64 TOP=25)
+#   scripts/profile-decode.sh [MODEL] [THREADS]        (env: DELAY_MS=30000 REPS=6 PP=0 TG=64 TOP=25; PP=512 TG=0 profiles prefill)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 model="${1:-$HOME/.cache/k3mcp/synthetic/qwen3-30b-a3b-6l-q4_k_m.gguf}"
@@ -17,7 +17,7 @@ data="$(mktemp)"
 report="$(mktemp)"
 trap 'rm -f "$data" "$report"' EXIT
 perf record -q -D "${DELAY_MS:-30000}" -F 1999 -o "$data" -- java -jar "$root/mcp-server/target/k3mcp.jar" bench \
-  --model "$model" -t "$threads" -p 0 -n "${TG:-64}" -r "${REPS:-6}" --no-record 2>/dev/null | tail -1
+  --model "$model" -t "$threads" -p "${PP:-0}" -n "${TG:-64}" -r "${REPS:-6}" --no-record 2>/dev/null | tail -1
 perf report -i "$data" --sort dso,sym --stdio 2>/dev/null | grep -v '^#' > "$report"
 python3 - "$lib" "$report" "${TOP:-25}" <<'PY'
 import bisect, re, subprocess, sys

@@ -182,6 +182,7 @@ int k3k_install_x86_avx2(k3k_type_traits *t) {
     k3k_install_x86_avx2_kv(t);
     k3k_install_x86_avx2_gdn(t);
     k3k_install_x86_avx2_packed(t);
+    k3k_install_x86_avx2_convert(t);
     t[K3K_Q8_0].dot = dot_q8_0_q8_0;
     t[K3K_Q8_0].from_float = k3k_quantize_row_q8_0_avx2;
     t[K3K_Q8_0].path = "avx2";

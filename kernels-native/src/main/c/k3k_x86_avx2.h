@@ -37,6 +37,8 @@ void k3k_install_x86_avx2_iq4(k3k_type_traits *t);
 void k3k_install_x86_avx2_kv(k3k_type_traits *t);
 /* Installs the gated delta rule's state-column loops. */
 void k3k_install_x86_avx2_gdn(k3k_type_traits *t);
+/* Installs the Q8_K and F16 activation converters. */
+void k3k_install_x86_avx2_convert(k3k_type_traits *t);
 /* Installs the kernel of the packed Q4_0 x8 layout. */
 void k3k_install_x86_avx2_packed(k3k_type_traits *t);
 

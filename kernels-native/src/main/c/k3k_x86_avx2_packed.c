@@ -1,8 +1,8 @@
 /* x86_64 AVX2 kernel for the Q4_0 x8 packed layout: per block column one 256-bit load holds four
  * elements of each of the eight rows (one row per 32-bit lane); the token's four matching activations
  * are broadcast, maddubs multiplies the unsigned nibbles, and the eight rows come out in eight lanes.
- * Up to four tokens share each load and unpack. Q8_0 x8 below works the same way on signed bytes. Sums and their order are the generic kernel's, so the
- * result is bit-identical to it. */
+ * Up to four tokens share each load and unpack. Q8_0 x8 below works the same way on signed bytes. The
+ * integer sums are exact and the float steps the generic kernel's, so the result is bit-identical to it. */
 #include "k3k_internal.h"
 
 #if defined(__x86_64__)
@@ -10,77 +10,72 @@
 #include "k3k_x86_avx2.h"
 #include "k3k_x86_packed.h"
 
-/* The tokens' activation views and zeroed accumulators, shared by the Q4_0 and Q8_0 kernels. */
-AVX2 static inline void start_tokens(k3k_packed_act a[4], __m256 acc[4], const uint8_t *act, size_t act_stride, int n_tok,
-                                     int nb) {
-    for (int t = 0; t < n_tok; t++) {
-        a[t] = k3k_packed_act_view(act + (size_t) t * act_stride, nb);
-        acc[t] = _mm256_setzero_ps();
-    }
+/* Q4_0 x8, NT tokens (1..4, a constant so the accumulators stay in registers): chunk k's load gives the
+ * low and high nibbles of all eight rows, shared by every token; maddubs products sum in int16 per token
+ * (at most 8 products of 15 x 128 a lane), widened once per block. */
+#define Q4_0X8_AVX2(NT)                                                                                          \
+AVX2 static void q4_0x8_avx2_##NT(int nb, const block_q4_0x8 *x, const k3k_packed_act *a, float *y, size_t y_stride) { \
+    const __m256i m4 = _mm256_set1_epi8(0x0F), ones = _mm256_set1_epi16(1);                                       \
+    __m256 acc[NT];                                                                                                 \
+    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();                                                      \
+    for (int b = 0; b < nb; b++) {                                                                                  \
+        prefetch_ahead(&x[b], sizeof(x[b]));                                                                        \
+        __m256i lo[NT], hi[NT];                                                                                     \
+        for (int t = 0; t < NT; t++) lo[t] = hi[t] = _mm256_setzero_si256();                                        \
+        for (int k = 0; k < 4; k++) {                                                                               \
+            const __m256i q = _mm256_loadu_si256((const __m256i *) (x[b].qs + 32 * k));                            \
+            const __m256i l = _mm256_and_si256(q, m4), h = _mm256_and_si256(_mm256_srli_epi16(q, 4), m4);          \
+            for (int t = 0; t < NT; t++) {                                                                          \
+                lo[t] = _mm256_add_epi16(lo[t], _mm256_maddubs_epi16(l, bcast4(a[t].q[b].qs + 4 * k)));            \
+                hi[t] = _mm256_add_epi16(hi[t], _mm256_maddubs_epi16(h, bcast4(a[t].q[b].qs + 16 + 4 * k)));       \
+                KEEP_IN_REGISTER(lo[t]);                                                                            \
+                KEEP_IN_REGISTER(hi[t]);                                                                            \
+            }                                                                                                       \
+        }                                                                                                           \
+        const __m256 dx = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) x[b].d));                             \
+        for (int t = 0; t < NT; t++)                                                                                \
+            acc[t] = legacy_update(acc[t], _mm256_madd_epi16(lo[t], ones), _mm256_madd_epi16(hi[t], ones),         \
+                                   a[t].sum8[b], dx, a[t].d[b]);                                                    \
+    }                                                                                                               \
+    for (int t = 0; t < NT; t++) _mm256_storeu_ps(y + (size_t) t * y_stride, acc[t]);                             \
 }
+Q4_0X8_AVX2(1)
+Q4_0X8_AVX2(2)
+Q4_0X8_AVX2(3)
+Q4_0X8_AVX2(4)
 
-AVX2 static void q4_0x8_avx2(int nb, const void *vx, const uint8_t *act, size_t act_stride, int n_tok, float *y,
-                             size_t y_stride) {
-    const block_q4_0x8 *x = vx;
-    const __m256i m4 = _mm256_set1_epi8(0x0F), ones = _mm256_set1_epi16(1);
-    k3k_packed_act a[4];
-    __m256 acc[4];
-    start_tokens(a, acc, act, act_stride, n_tok, nb);
-    for (int b = 0; b < nb; b++) {
-        prefetch_ahead(&x[b], sizeof(x[b]));
-        __m256i lo[4], hi[4];
-        for (int k = 0; k < 4; k++) {
-            const __m256i q = _mm256_loadu_si256((const __m256i *) (x[b].qs + 32 * k));
-            lo[k] = _mm256_and_si256(q, m4);
-            hi[k] = _mm256_and_si256(_mm256_srli_epi16(q, 4), m4);
-        }
-        const __m256 dx = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) x[b].d));
-        for (int t = 0; t < n_tok; t++) {
-            const int8_t *q = a[t].q[b].qs;
-            /* int16 lanes: at most 8 products of 15 x 128 each, so no overflow before the widening */
-            __m256i l16 = _mm256_maddubs_epi16(lo[0], bcast4(q));
-            __m256i h16 = _mm256_maddubs_epi16(hi[0], bcast4(q + 16));
-            for (int k = 1; k < 4; k++) {
-                l16 = _mm256_add_epi16(l16, _mm256_maddubs_epi16(lo[k], bcast4(q + 4 * k)));
-                h16 = _mm256_add_epi16(h16, _mm256_maddubs_epi16(hi[k], bcast4(q + 16 + 4 * k)));
-            }
-            const __m256i sum = _mm256_sub_epi32(_mm256_add_epi32(_mm256_madd_epi16(l16, ones), _mm256_madd_epi16(h16, ones)),
-                                                 _mm256_set1_epi32(a[t].sum8[b]));
-            const __m256 d = _mm256_mul_ps(dx, _mm256_set1_ps(a[t].d[b]));
-            acc[t] = _mm256_add_ps(acc[t], _mm256_mul_ps(_mm256_cvtepi32_ps(sum), d));
-        }
-    }
-    for (int t = 0; t < n_tok; t++) _mm256_storeu_ps(y + (size_t) t * y_stride, acc[t]);
+/* Q8_0 x8, NT tokens: signed weights, so the sign trick (|w| times y carrying w's sign) feeds maddubs; |w|
+ * is taken once per chunk for every token. Two products of up to 128 x 127 fill an int16 lane, so each
+ * chunk widens to int32 before the next is added; even and odd chunks sum in two chains. */
+#define Q8_0X8_AVX2(NT)                                                                                          \
+AVX2 static void q8_0x8_avx2_##NT(int nb, const block_q8_0x8 *x, const k3k_packed_act *a, float *y, size_t y_stride) { \
+    const __m256i ones = _mm256_set1_epi16(1);                                                                      \
+    __m256 acc[NT];                                                                                                 \
+    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();                                                      \
+    for (int b = 0; b < nb; b++) {                                                                                  \
+        prefetch_ahead(&x[b], sizeof(x[b]));                                                                        \
+        __m256i s[NT][2];                                                                                           \
+        for (int t = 0; t < NT; t++) s[t][0] = s[t][1] = _mm256_setzero_si256();                                    \
+        for (int k = 0; k < 8; k++) {                                                                               \
+            const __m256i w = _mm256_loadu_si256((const __m256i *) (x[b].qs + 32 * k));                            \
+            const __m256i aw = _mm256_sign_epi8(w, w);                                                              \
+            for (int t = 0; t < NT; t++) {                                                                          \
+                const __m256i p = _mm256_maddubs_epi16(aw, _mm256_sign_epi8(bcast4(a[t].q[b].qs + 4 * k), w));      \
+                s[t][k & 1] = _mm256_add_epi32(s[t][k & 1], _mm256_madd_epi16(p, ones));                            \
+            }                                                                                                       \
+        }                                                                                                           \
+        const __m256 dx = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) x[b].d));                             \
+        for (int t = 0; t < NT; t++) acc[t] = legacy_update(acc[t], s[t][0], s[t][1], 0, dx, a[t].d[b]);           \
+    }                                                                                                               \
+    for (int t = 0; t < NT; t++) _mm256_storeu_ps(y + (size_t) t * y_stride, acc[t]);                             \
 }
+Q8_0X8_AVX2(1)
+Q8_0X8_AVX2(2)
+Q8_0X8_AVX2(3)
+Q8_0X8_AVX2(4)
 
-/* Q8_0 x8: signed weights, so the sign trick (|w| times y carrying w's sign) feeds maddubs; two products
- * of up to 128 x 127 fill an int16 lane, so each chunk widens to int32 before the next is added. */
-AVX2 static void q8_0x8_avx2(int nb, const void *vx, const uint8_t *act, size_t act_stride, int n_tok, float *y,
-                             size_t y_stride) {
-    const block_q8_0x8 *x = vx;
-    const __m256i ones = _mm256_set1_epi16(1);
-    k3k_packed_act a[4];
-    __m256 acc[4];
-    start_tokens(a, acc, act, act_stride, n_tok, nb);
-    for (int b = 0; b < nb; b++) {
-        prefetch_ahead(&x[b], sizeof(x[b]));
-        __m256i w[8], aw[8];
-        for (int k = 0; k < 8; k++) {
-            w[k] = _mm256_loadu_si256((const __m256i *) (x[b].qs + 32 * k));
-            aw[k] = _mm256_sign_epi8(w[k], w[k]);
-        }
-        const __m256 dx = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) x[b].d));
-        for (int t = 0; t < n_tok; t++) {
-            const int8_t *q = a[t].q[b].qs;
-            __m256i sum = _mm256_setzero_si256();
-            for (int k = 0; k < 8; k++)
-                sum = _mm256_add_epi32(sum, _mm256_madd_epi16(_mm256_maddubs_epi16(aw[k], _mm256_sign_epi8(bcast4(q + 4 * k), w[k])), ones));
-            const __m256 d = _mm256_mul_ps(dx, _mm256_set1_ps(a[t].d[b]));
-            acc[t] = _mm256_add_ps(acc[t], _mm256_mul_ps(_mm256_cvtepi32_ps(sum), d));
-        }
-    }
-    for (int t = 0; t < n_tok; t++) _mm256_storeu_ps(y + (size_t) t * y_stride, acc[t]);
-}
+LEGACY_DISPATCH(AVX2, q4_0x8_avx2)
+LEGACY_DISPATCH(AVX2, q8_0x8_avx2)
 
 /* Q4_K x8, NT tokens (1..4, a constant so the per-token accumulators stay in registers). Per 64-element
  * group j and chunk k one load gives both sub-blocks' nibbles of all eight rows; per token the int16
@@ -107,6 +102,8 @@ AVX2 static void q4_Kx8_avx2_##NT(int nb, const block_q4_Kx8 *x, const k3k_packe
                     const int8_t *yq = a[t].q[b].qs + 64 * j + 4 * k;                                               \
                     lo16[t] = _mm256_add_epi16(lo16[t], _mm256_maddubs_epi16(lo, bcast4(yq)));                      \
                     hi16[t] = _mm256_add_epi16(hi16[t], _mm256_maddubs_epi16(hi, bcast4(yq + 32)));                 \
+                    KEEP_IN_REGISTER(lo16[t]);                                                                      \
+                    KEEP_IN_REGISTER(hi16[t]);                                                                      \
                 }                                                                                                   \
             }                                                                                                       \
             const __m256i sc_lo = pairs_from_bytes(x[b].sc[2 * j], x[b].sc[2 * j]);                                \
@@ -155,6 +152,7 @@ AVX2 static void q6_Kx8_avx2_##NT(int nb, const block_q6_Kx8 *x, const k3k_packe
                             const __m256i p = _mm256_add_epi16(_mm256_maddubs_epi16(v0[st], bcast4(yq)),            \
                                                                _mm256_maddubs_epi16(v1[st], bcast4(yq + 4)));       \
                             sumi[t] = _mm256_add_epi32(sumi[t], _mm256_madd_epi16(p, sc));                          \
+                            KEEP_IN_REGISTER(sumi[t]);                                                              \
                         }                                                                                           \
                     }                                                                                               \
                 }                                                                                                   \

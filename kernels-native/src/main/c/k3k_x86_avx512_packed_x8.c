@@ -16,12 +16,7 @@
 
 /* Q4_0 x8 and Q8_0 x8, NT tokens (1..4): per block the integer sums in int32 as two chains, the
  * activation's offset subtracted (Q4_0's unsigned nibbles: 8 sum(y); Q8_0's weights offset by 128 to
- * unsigned bytes: 128 sum(y) = 16 (8 sum(y)), exact as |16 x 8 x 32 x 128| < 2^20), then acc + sum * (dx * dy),
- * the generic model's order. */
-VNNI static inline __m256 legacy_update(__m256 acc, __m256i s0, __m256i s1, int32_t offset, __m256 dx, float dy) {
-    const __m256i sum = _mm256_sub_epi32(_mm256_add_epi32(s0, s1), _mm256_set1_epi32(offset));
-    return _mm256_add_ps(acc, _mm256_mul_ps(_mm256_cvtepi32_ps(sum), _mm256_mul_ps(dx, _mm256_set1_ps(dy))));
-}
+ * unsigned bytes: 128 sum(y) = 16 (8 sum(y)), exact as |16 x 8 x 32 x 128| < 2^20), then legacy_update. */
 
 #define Q4_0X8_VNNI(NT)                                                                                          \
 VNNI static void q4_0x8_vnni_##NT(int nb, const block_q4_0x8 *x, const k3k_packed_act *a, float *y, size_t y_stride) { \

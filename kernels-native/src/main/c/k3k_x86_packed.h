@@ -6,11 +6,23 @@
 #include <string.h>
 #include "k3k_packed.h"
 
+/* Keeps an accumulator in its register at this point of the chain: GCC otherwise reassociates a fully
+ * unrolled chain of int16 adds into a tree over every product, which spills each product to the stack
+ * (Q4_K x8 with four tokens: 64 stores and 64 reloads per 64-element group). Emits no instruction. */
+#define KEEP_IN_REGISTER(v) __asm__("" : "+x"(v))
+
 /* The four activation bytes at p in every 32-bit lane. */
 AVX2 static inline __m256i bcast4(const int8_t *p) {
     int32_t v;
     memcpy(&v, p, 4);
     return _mm256_set1_epi32(v);
+}
+
+/* Q4_0 x8 and Q8_0 x8, the end of a block column for one token: the two int32 chains' sum less the
+ * activation's offset, then acc + sum * (dx * dy), the generic model's order. */
+AVX2 static inline __m256 legacy_update(__m256 acc, __m256i s0, __m256i s1, int32_t offset, __m256 dx, float dy) {
+    const __m256i sum = _mm256_sub_epi32(_mm256_add_epi32(s0, s1), _mm256_set1_epi32(offset));
+    return _mm256_add_ps(acc, _mm256_mul_ps(_mm256_cvtepi32_ps(sum), _mm256_mul_ps(dx, _mm256_set1_ps(dy))));
 }
 
 /* Q6_K x8: four values of every row in each stream st = 0..3 of 128-element half n (elements 128 n + 32 st +

@@ -86,28 +86,50 @@ static void test_weight_quant(void) {
     free(x);
 }
 
-/* The ISA activation quantiser of each Q8_0-dot type writes exactly the reference blocks. */
-static void test_fast_q8_0(void) {
-    const int types[] = {K3K_Q4_0, K3K_Q8_0};
-    const int n = 32 * 9;
+/* Every type's ISA activation converter (Q8_0, Q8_K, F16, ...) writes exactly the portable converter's bytes:
+ * ties and near-ties around .5 steps, a block of zeros, equal magnitudes of both signs (the first sets Q8_K's
+ * scale), and, for the Q8_K and F16 converters, NaN, inf and values past F16's range. */
+static void test_fast_from_float(void) {
+    const int n = 256 * 3;
     float *x = test_random_floats(n, 5.0f);
-    x[3] = 0.49999997f * 5.0f / 127.0f; /* ties and near-ties around .5 steps */
+    x[3] = 0.49999997f * 5.0f / 127.0f;
     for (int j = 32; j < 64; j++) x[j] = (float) (j - 48) * 0.5f;
-    for (int j = 64; j < 96; j++) x[j] = 0.0f;
-    block_q8_0 want[9];
-    k3k_quantize_row_q8_0(x, want, n);
-    for (int t = 0; t < 2; t++) {
-        const k3k_type_traits *tr = k3k_traits(types[t]);
-        uint8_t *got = malloc(k3k_act_row_bytes(tr, n));
-        tr->from_float(x, got, n);
-        CHECK(memcmp(want, got, sizeof(want)) == 0, "type %d (%s): activation blocks differ from the reference", types[t], tr->path);
-        free(got);
+    for (int j = 256; j < 512; j++) x[j] = 0.0f;
+    x[520] = 9.0f;
+    x[523] = -9.0f;
+    x[530] = -9.0f;
+    float *odd = malloc(sizeof(float) * n);
+    memcpy(odd, x, sizeof(float) * n);
+    odd[7] = NAN;
+    odd[600] = 70000.0f;
+    odd[601] = -INFINITY;
+    odd[602] = 6.1e-5f;
+    odd[603] = 3.0e-8f;
+    for (int type = 0; type < K3K_TYPE_COUNT; type++) {
+        if (!k3k_traits(type) || !k3k_traits(type)->from_float) continue;
+        const int vt = k3k_traits(type)->vec_dot_type;
+        for (int v = 0; v < 2; v++) {
+            const float *in = v ? odd : x;
+            if (v && vt != K3K_Q8_K && vt != K3K_F16) continue;
+            /* the blocks; an ISA's auxiliary data after them (Q4_0's sums) is the dot tests' concern */
+            const size_t bytes = k3k_row_bytes(vt, n), room = k3k_act_row_bytes(k3k_traits(type), n);
+            uint8_t *want = calloc(1, room), *got = calloc(1, room);
+            k3k_set_generic(1);
+            k3k_traits(type)->from_float(in, want, n);
+            k3k_set_generic(0);
+            k3k_traits(type)->from_float(in, got, n);
+            CHECK(memcmp(want, got, bytes) == 0, "type %d (%s), %s input: activation bytes differ from the portable converter's",
+                  type, k3k_traits(type)->path, v ? "odd" : "plain");
+            free(want);
+            free(got);
+        }
     }
+    free(odd);
     free(x);
 }
 
 void test_quant(void) {
-    test_fast_q8_0();
+    test_fast_from_float();
     test_weight_quant();
     test_half();
     test_q8();
