@@ -5,7 +5,7 @@ JAR   := mcp-server/target/k3mcp.jar
 NATIVE_DIR := kernels-native/src/main/c
 CROSS_OUT  := $(CURDIR)/kernels-native/target/native-cross
 
-.PHONY: help build test test-tools test-java test-scripts lint bench bench-compare bench-depth bench-attention bench-kernels cross qemu-test demo eval clean
+.PHONY: help build test test-tools test-java test-scripts lint bench bench-compare bench-depth bench-attention bench-kernels asm-spills cross qemu-test demo eval clean
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -46,6 +46,9 @@ bench-attention: ## attention kernel timings (decode and 512-token prefill at de
 
 bench-kernels: build ## kernel microbenchmarks: matmul GB/s per type at TinyLlama shapes and the read-bandwidth probe
 	java -cp mcp-server/target/k3mcp.jar io.k3mcp.kernels.bench.KernelBench --seconds 1
+
+asm-spills: ## stack loads/stores per x86 kernel function (MIN=20): finds micro-kernels that spill their accumulators
+	scripts/asm-spills.sh
 
 cross: ## cross-compile the kernels for riscv64 (clang-19, RVV) and aarch64 and add them to the jar
 	$(MAKE) -C $(NATIVE_DIR) CROSS=$(CROSS_OUT) cross
