@@ -25,6 +25,7 @@ test-java: ## the Maven test suite (surefire's summaries stay visible)
 test-scripts: ## tests of the project's own scripts (lint catches planted faults; the tool set-up on faked machines)
 	scripts/test-lint.sh
 	scripts/test-test-tools.sh
+	scripts/test-asm-spills.sh
 
 contract-test: ## black-box tests of ./k3mcp against ../shared/docs/CONTRACT.md and the goldens
 	scripts/contract-test.sh

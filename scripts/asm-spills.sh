@@ -5,7 +5,8 @@
 # the AVX2 Q4_K x8 kernel's int16 add chains into a tree over every product and stored each one
 # (docs/BENCHMARKS.md, "AVX2 micro-kernels in registers"). Not a test: a look before and after a kernel change.
 #
-#   scripts/asm-spills.sh [FILES...]        (env: MIN=20 CC=cc; default: every k3k_x86_*.c)
+#   scripts/asm-spills.sh [FILES...]        (env: MIN=20 CC=cc; FILES relative to kernels-native/src/main/c or
+#                                            absolute; default: every k3k_x86_*.c; tested by test-asm-spills.sh)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 src="$root/kernels-native/src/main/c"
@@ -19,6 +20,6 @@ for f in "${files[@]}"; do
   "${CC:-cc}" -O3 -std=c11 -ffp-contract=off -D_GNU_SOURCE -S -o "$out" "$f"
   awk -v file="$f" -v min="${MIN:-20}" '
     /^[A-Za-z_][A-Za-z_0-9.]*:$/ { if (name != "" && n > min) printf "%-34s %-28s %5d\n", file, name, n; name = substr($1, 1, length($1) - 1); n = 0 }
-    /\(%rsp\)|\(%rbp\)/ { n++ }
+    /\(%rsp[,)]|\(%rbp[,)]/ { n++ }
     END { if (name != "" && n > min) printf "%-34s %-28s %5d\n", file, name, n }' "$out"
 done
