@@ -42,21 +42,30 @@ void k3k_layer_norm(const float *x, const float *w, const float *b, float *out, 
 
 void k3k_rope(float *x, int n_tokens, int n_heads, int head_dim, int rope_dims, int pos0,
               float base, float freq_scale, int neox, const float *freq_factors) {
+    enum { CHUNK = 64 }; /* pairs whose cosine and sine are computed once for all of a token's heads */
     const float theta_scale = powf(base, -2.0f / rope_dims);
     for (int t = 0; t < n_tokens; t++) {
-        for (int h = 0; h < n_heads; h++) {
-            float *v = x + ((size_t) t * n_heads + h) * head_dim;
-            float theta = (float) (pos0 + t);
-            for (int i0 = 0; i0 < rope_dims; i0 += 2) {
+        float theta = (float) (pos0 + t);
+        for (int p0 = 0; p0 < rope_dims / 2; p0 += CHUNK) {
+            const int np = rope_dims / 2 - p0 < CHUNK ? rope_dims / 2 - p0 : CHUNK;
+            float c[CHUNK], s[CHUNK];
+            for (int k = 0; k < np; k++) {
                 /* ggml_rope_cache_init: the running theta divided by the pair's factor (Llama 3.1+) */
-                const float th = freq_scale * (freq_factors ? theta / freq_factors[i0 / 2] : theta);
-                const float c = cosf(th), s = sinf(th);
-                const int a = neox ? i0 / 2 : i0;
-                const int b = neox ? i0 / 2 + rope_dims / 2 : i0 + 1;
-                const float x0 = v[a], x1 = v[b];
-                v[a] = x0 * c - x1 * s;
-                v[b] = x0 * s + x1 * c;
+                const float th = freq_scale * (freq_factors ? theta / freq_factors[p0 + k] : theta);
+                c[k] = cosf(th);
+                s[k] = sinf(th);
                 theta *= theta_scale;
+            }
+            for (int h = 0; h < n_heads; h++) {
+                float *v = x + ((size_t) t * n_heads + h) * head_dim;
+                for (int k = 0; k < np; k++) {
+                    const int i0 = 2 * (p0 + k);
+                    const int a = neox ? i0 / 2 : i0;
+                    const int b = neox ? i0 / 2 + rope_dims / 2 : i0 + 1;
+                    const float x0 = v[a], x1 = v[b];
+                    v[a] = x0 * c[k] - x1 * s[k];
+                    v[b] = x0 * s[k] + x1 * c[k];
+                }
             }
         }
     }

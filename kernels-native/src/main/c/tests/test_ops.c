@@ -38,6 +38,44 @@ static void test_norms(void) {
     free(x); free(w); free(b);
 }
 
+/* The rotation as ggml writes it, head by head, every angle recomputed per head: the kernel computes each
+ * token's cosines and sines once for all heads, in chunks of pairs, and must give these bits. */
+static void rope_per_head(float *x, int n_tokens, int n_heads, int head_dim, int rope_dims, int pos0, float base,
+                          float freq_scale, int neox, const float *ff) {
+    const float theta_scale = powf(base, -2.0f / rope_dims);
+    for (int t = 0; t < n_tokens; t++)
+        for (int h = 0; h < n_heads; h++) {
+            float *v = x + ((size_t) t * n_heads + h) * head_dim, theta = (float) (pos0 + t);
+            for (int i0 = 0; i0 < rope_dims; i0 += 2) {
+                const float th = freq_scale * (ff ? theta / ff[i0 / 2] : theta), c = cosf(th), s = sinf(th);
+                const int a = neox ? i0 / 2 : i0, b = neox ? i0 / 2 + rope_dims / 2 : i0 + 1;
+                const float x0 = v[a], x1 = v[b];
+                v[a] = x0 * c - x1 * s;
+                v[b] = x0 * s + x1 * c;
+                theta *= theta_scale;
+            }
+        }
+}
+
+/* Wide heads: 200 of 256 dimensions rotated (100 pairs, past the kernel's 64-pair chunk), five tokens, three
+ * heads, both pairings, with and without frequency factors. */
+static void test_rope_wide(void) {
+    enum { HD = 256, DIMS = 200, HEADS = 3, TOK = 5 };
+    float *x = test_random_floats(HD * HEADS * TOK, 1.0f), ff[DIMS / 2];
+    for (int i = 0; i < DIMS / 2; i++) ff[i] = 1.0f + (float) (i % 7) * 0.75f;
+    for (int neox = 0; neox < 2; neox++)
+        for (int f = 0; f < 2; f++) {
+            float got[HD * HEADS * TOK], want[HD * HEADS * TOK];
+            memcpy(got, x, sizeof got);
+            memcpy(want, x, sizeof want);
+            k3k_rope(got, TOK, HEADS, HD, DIMS, 4093, 1000000.0f, 1.0f, neox, f ? ff : NULL);
+            rope_per_head(want, TOK, HEADS, HD, DIMS, 4093, 1000000.0f, 1.0f, neox, f ? ff : NULL);
+            CHECK(memcmp(got, want, sizeof got) == 0, "rope %s%s, 100 pairs: the per-head rotation's bits",
+                  neox ? "neox" : "normal", f ? " with frequency factors" : "");
+        }
+    free(x);
+}
+
 static void test_rope(void) {
     const int hd = 8, dims = 6, heads = 2, pos0 = 5;
     float *x = test_random_floats(hd * heads, 1.0f);
@@ -168,6 +206,7 @@ void test_ops(void) {
     test_gelu_paths();
     test_norms();
     test_rope();
+    test_rope_wide();
     test_softcap();
     test_elementwise();
 }
