@@ -6,16 +6,38 @@
 #include "k3k.h"
 #include "k3k_internal.h"
 
+/* One row of rms_norm from its sum of squares. */
+static void rms_row(const float *xr, const float *w, float *o, int n, double sum, float eps) {
+    const float mean = (float) (sum / n);
+    const float scale = 1.0f / sqrtf(mean + eps);
+    for (int i = 0; i < n; i++) o[i] = xr[i] * scale;
+    if (w) for (int i = 0; i < n; i++) o[i] = o[i] * w[i];
+}
+
+/* Each row's sum of squares in ggml's order, one double add after another; four rows at a time so their
+ * chains overlap (a row alone waits on each add), every row with the bits of its own sequential sum. */
 void k3k_rms_norm(const float *x, const float *w, float *out, int n, int n_rows, float eps) {
-    for (int r = 0; r < n_rows; r++) {
-        const float *xr = x + (size_t) r * n;
+    int r = 0;
+    for (; r + 4 <= n_rows; r += 4) {
+        const float *x0 = x + (size_t) r * n, *x1 = x0 + n, *x2 = x1 + n, *x3 = x2 + n;
+        double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+        for (int i = 0; i < n; i++) {
+            s0 += (double) (x0[i] * x0[i]);
+            s1 += (double) (x1[i] * x1[i]);
+            s2 += (double) (x2[i] * x2[i]);
+            s3 += (double) (x3[i] * x3[i]);
+        }
         float *o = out + (size_t) r * n;
+        rms_row(x0, w, o, n, s0, eps);
+        rms_row(x1, w, o + n, n, s1, eps);
+        rms_row(x2, w, o + 2 * (size_t) n, n, s2, eps);
+        rms_row(x3, w, o + 3 * (size_t) n, n, s3, eps);
+    }
+    for (; r < n_rows; r++) {
+        const float *xr = x + (size_t) r * n;
         double sum = 0.0;
         for (int i = 0; i < n; i++) sum += (double) (xr[i] * xr[i]);
-        const float mean = (float) (sum / n);
-        const float scale = 1.0f / sqrtf(mean + eps);
-        for (int i = 0; i < n; i++) o[i] = xr[i] * scale;
-        if (w) for (int i = 0; i < n; i++) o[i] = o[i] * w[i];
+        rms_row(xr, w, out + (size_t) r * n, n, sum, eps);
     }
 }
 

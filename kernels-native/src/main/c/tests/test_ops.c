@@ -13,6 +13,24 @@ static int close_rel(const float *a, const double *b, int n, double rel) {
 }
 
 
+/* rms_norm takes rows four at a time: every row keeps the bits of one row normalised alone (ggml's
+ * sequential double sum), in place too; seven rows cover the four-row step and the tail. */
+static void test_rms_norm_rows(void) {
+    enum { N = 1024, ROWS = 7 };
+    float *x = test_random_floats(N * ROWS, 3.0f), *w = test_random_floats(N, 1.0f);
+    float *all = malloc(sizeof(float) * N * ROWS), *one = malloc(sizeof(float) * N * ROWS), *inplace = malloc(sizeof(float) * N * ROWS);
+    for (int f = 0; f < 2; f++) {
+        const float *wf = f ? w : NULL;
+        k3k_rms_norm(x, wf, all, N, ROWS, 1e-6f);
+        for (int r = 0; r < ROWS; r++) k3k_rms_norm(x + r * N, wf, one + r * N, N, 1, 1e-6f);
+        memcpy(inplace, x, sizeof(float) * N * ROWS);
+        k3k_rms_norm(inplace, wf, inplace, N, ROWS, 1e-6f);
+        CHECK(memcmp(all, one, sizeof(float) * N * ROWS) == 0, "rms_norm%s: seven rows at once equal one by one", f ? " with weights" : "");
+        CHECK(memcmp(inplace, one, sizeof(float) * N * ROWS) == 0, "rms_norm%s: in place equals out of place", f ? " with weights" : "");
+    }
+    free(x); free(w); free(all); free(one); free(inplace);
+}
+
 static void test_norms(void) {
     const int n = 67, rows = 3;
     float *x = test_random_floats(n * rows, 2.0f), *w = test_random_floats(n, 1.0f), *b = test_random_floats(n, 1.0f);
@@ -206,6 +224,7 @@ void test_ops(void) {
     test_gelu_paths();
     test_norms();
     test_rope();
+    test_rms_norm_rows();
     test_rope_wide();
     test_softcap();
     test_elementwise();
