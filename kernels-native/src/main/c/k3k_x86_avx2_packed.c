@@ -10,72 +10,25 @@
 #include "k3k_x86_avx2.h"
 #include "k3k_x86_packed.h"
 
-/* Q4_0 x8, NT tokens (1..4, a constant so the accumulators stay in registers): chunk k's load gives the
- * low and high nibbles of all eight rows, shared by every token; maddubs products sum in int16 per token
- * (at most 8 products of 15 x 128 a lane), widened once per block. */
-#define Q4_0X8_AVX2(NT)                                                                                          \
-AVX2 static void q4_0x8_avx2_##NT(int nb, const block_q4_0x8 *x, const k3k_packed_act *a, float *y, size_t y_stride) { \
-    const __m256i m4 = _mm256_set1_epi8(0x0F), ones = _mm256_set1_epi16(1);                                       \
-    __m256 acc[NT];                                                                                                 \
-    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();                                                      \
-    for (int b = 0; b < nb; b++) {                                                                                  \
-        prefetch_ahead(&x[b], sizeof(x[b]));                                                                        \
-        __m256i lo[NT], hi[NT];                                                                                     \
-        for (int t = 0; t < NT; t++) lo[t] = hi[t] = _mm256_setzero_si256();                                        \
-        for (int k = 0; k < 4; k++) {                                                                               \
-            const __m256i q = _mm256_loadu_si256((const __m256i *) (x[b].qs + 32 * k));                            \
-            const __m256i l = _mm256_and_si256(q, m4), h = _mm256_and_si256(_mm256_srli_epi16(q, 4), m4);          \
-            for (int t = 0; t < NT; t++) {                                                                          \
-                lo[t] = _mm256_add_epi16(lo[t], _mm256_maddubs_epi16(l, bcast4(a[t].q[b].qs + 4 * k)));            \
-                hi[t] = _mm256_add_epi16(hi[t], _mm256_maddubs_epi16(h, bcast4(a[t].q[b].qs + 16 + 4 * k)));       \
-                KEEP_IN_REGISTER(lo[t]);                                                                            \
-                KEEP_IN_REGISTER(hi[t]);                                                                            \
-            }                                                                                                       \
-        }                                                                                                           \
-        const __m256 dx = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) x[b].d));                             \
-        for (int t = 0; t < NT; t++)                                                                                \
-            acc[t] = legacy_update(acc[t], _mm256_madd_epi16(lo[t], ones), _mm256_madd_epi16(hi[t], ones),         \
-                                   a[t].sum8[b], dx, a[t].d[b]);                                                    \
-    }                                                                                                               \
-    for (int t = 0; t < NT; t++) _mm256_storeu_ps(y + (size_t) t * y_stride, acc[t]);                             \
-}
-Q4_0X8_AVX2(1)
-Q4_0X8_AVX2(2)
-Q4_0X8_AVX2(3)
-Q4_0X8_AVX2(4)
-
-/* Q8_0 x8, NT tokens: signed weights, so the sign trick (|w| times y carrying w's sign) feeds maddubs; |w|
- * is taken once per chunk for every token. Two products of up to 128 x 127 fill an int16 lane, so each
- * chunk widens to int32 before the next is added; even and odd chunks sum in two chains. */
-#define Q8_0X8_AVX2(NT)                                                                                          \
-AVX2 static void q8_0x8_avx2_##NT(int nb, const block_q8_0x8 *x, const k3k_packed_act *a, float *y, size_t y_stride) { \
-    const __m256i ones = _mm256_set1_epi16(1);                                                                      \
-    __m256 acc[NT];                                                                                                 \
-    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();                                                      \
-    for (int b = 0; b < nb; b++) {                                                                                  \
-        prefetch_ahead(&x[b], sizeof(x[b]));                                                                        \
-        __m256i s[NT][2];                                                                                           \
-        for (int t = 0; t < NT; t++) s[t][0] = s[t][1] = _mm256_setzero_si256();                                    \
-        for (int k = 0; k < 8; k++) {                                                                               \
-            const __m256i w = _mm256_loadu_si256((const __m256i *) (x[b].qs + 32 * k));                            \
-            const __m256i aw = _mm256_sign_epi8(w, w);                                                              \
-            for (int t = 0; t < NT; t++) {                                                                          \
-                const __m256i p = _mm256_maddubs_epi16(aw, _mm256_sign_epi8(bcast4(a[t].q[b].qs + 4 * k), w));      \
-                s[t][k & 1] = _mm256_add_epi32(s[t][k & 1], _mm256_madd_epi16(p, ones));                            \
-            }                                                                                                       \
-        }                                                                                                           \
-        const __m256 dx = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) x[b].d));                             \
-        for (int t = 0; t < NT; t++) acc[t] = legacy_update(acc[t], s[t][0], s[t][1], 0, dx, a[t].d[b]);           \
-    }                                                                                                               \
-    for (int t = 0; t < NT; t++) _mm256_storeu_ps(y + (size_t) t * y_stride, acc[t]);                             \
-}
-Q8_0X8_AVX2(1)
-Q8_0X8_AVX2(2)
-Q8_0X8_AVX2(3)
-Q8_0X8_AVX2(4)
-
-LEGACY_DISPATCH(AVX2, q4_0x8_avx2)
-LEGACY_DISPATCH(AVX2, q8_0x8_avx2)
+/* Q4_0 x8 and Q8_0 x8 (LEGACY_X8_KERNELS). Q4_0: maddubs products of the unsigned nibbles sum in int16 per
+ * chain (at most 8 products of 15 x 128 a lane), kept in its register at each step (KEEP_IN_REGISTER), widened
+ * once per block. Q8_0: signed weights, so the sign trick (|w| times y carrying w's sign; |w| is the same for
+ * every token, taken once) feeds maddubs; two products of up to 128 x 127 fill an int16 lane, so each chunk
+ * widens to int32 before it is added. */
+#define Q4_0_ACC_AVX2(s, w, y)                                   \
+    do {                                                         \
+        (s) = _mm256_add_epi16((s), _mm256_maddubs_epi16((w), (y))); \
+        KEEP_IN_REGISTER(s);                                     \
+    } while (0)
+#define Q4_0_WIDEN_AVX2(s) _mm256_madd_epi16((s), _mm256_set1_epi16(1))
+#define Q8_0_PREP_AVX2(w) (w)
+#define Q8_0_ACC_AVX2(s, w, y)                                                                                    \
+    ((s) = _mm256_add_epi32((s), _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_sign_epi8((w), (w)),              \
+                                                                        _mm256_sign_epi8((y), (w))),             \
+                                                   _mm256_set1_epi16(1))))
+#define Q8_0_OFFSET_NONE(sum8) 0
+LEGACY_X8_KERNELS(AVX2, q4_0x8_avx2, Q4_0_ACC_AVX2, Q4_0_WIDEN_AVX2, q8_0x8_avx2, Q8_0_PREP_AVX2, Q8_0_ACC_AVX2,
+                  Q8_0_OFFSET_NONE)
 
 /* Q4_K x8, NT tokens (1..4, a constant so the per-token accumulators stay in registers). Per 64-element
  * group j and chunk k one load gives both sub-blocks' nibbles of all eight rows; per token the int16

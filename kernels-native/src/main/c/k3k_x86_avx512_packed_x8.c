@@ -14,59 +14,14 @@
 
 #define VNNI __attribute__((target("avx2,fma,f16c,avx512f,avx512vl,avx512bw,avx512vnni")))
 
-/* Q4_0 x8 and Q8_0 x8, NT tokens (1..4): per block the integer sums in int32 as two chains, the
- * activation's offset subtracted (Q4_0's unsigned nibbles: 8 sum(y); Q8_0's weights offset by 128 to
- * unsigned bytes: 128 sum(y) = 16 (8 sum(y)), exact as |16 x 8 x 32 x 128| < 2^20), then legacy_update. */
-
-#define Q4_0X8_VNNI(NT)                                                                                          \
-VNNI static void q4_0x8_vnni_##NT(int nb, const block_q4_0x8 *x, const k3k_packed_act *a, float *y, size_t y_stride) { \
-    const __m256i m4 = _mm256_set1_epi8(0x0F);                                                                      \
-    __m256 acc[NT];                                                                                                 \
-    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();                                                      \
-    for (int b = 0; b < nb; b++) {                                                                                  \
-        prefetch_ahead(&x[b], sizeof(x[b]));                                                                        \
-        __m256i lo[NT], hi[NT];                                                                                     \
-        for (int t = 0; t < NT; t++) lo[t] = hi[t] = _mm256_setzero_si256();                                        \
-        for (int k = 0; k < 4; k++) {                                                                               \
-            const __m256i q = _mm256_loadu_si256((const __m256i *) (x[b].qs + 32 * k));                            \
-            const __m256i l = _mm256_and_si256(q, m4), h = _mm256_and_si256(_mm256_srli_epi16(q, 4), m4);          \
-            for (int t = 0; t < NT; t++) {                                                                          \
-                lo[t] = _mm256_dpbusd_epi32(lo[t], l, bcast4(a[t].q[b].qs + 4 * k));                                \
-                hi[t] = _mm256_dpbusd_epi32(hi[t], h, bcast4(a[t].q[b].qs + 16 + 4 * k));                           \
-            }                                                                                                       \
-        }                                                                                                           \
-        const __m256 dx = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) x[b].d));                             \
-        for (int t = 0; t < NT; t++) acc[t] = legacy_update(acc[t], lo[t], hi[t], a[t].sum8[b], dx, a[t].d[b]);     \
-    }                                                                                                               \
-    for (int t = 0; t < NT; t++) _mm256_storeu_ps(y + (size_t) t * y_stride, acc[t]);                             \
-}
-Q4_0X8_VNNI(1)
-Q4_0X8_VNNI(2)
-Q4_0X8_VNNI(3)
-Q4_0X8_VNNI(4)
-
-#define Q8_0X8_VNNI(NT)                                                                                          \
-VNNI static void q8_0x8_vnni_##NT(int nb, const block_q8_0x8 *x, const k3k_packed_act *a, float *y, size_t y_stride) { \
-    const __m256i bias = _mm256_set1_epi8((char) 0x80);                                                             \
-    __m256 acc[NT];                                                                                                 \
-    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();                                                      \
-    for (int b = 0; b < nb; b++) {                                                                                  \
-        prefetch_ahead(&x[b], sizeof(x[b]));                                                                        \
-        __m256i s[NT][2];                                                                                           \
-        for (int t = 0; t < NT; t++) s[t][0] = s[t][1] = _mm256_setzero_si256();                                    \
-        for (int k = 0; k < 8; k++) {                                                                               \
-            const __m256i w = _mm256_xor_si256(_mm256_loadu_si256((const __m256i *) (x[b].qs + 32 * k)), bias);    \
-            for (int t = 0; t < NT; t++) s[t][k & 1] = _mm256_dpbusd_epi32(s[t][k & 1], w, bcast4(a[t].q[b].qs + 4 * k)); \
-        }                                                                                                           \
-        const __m256 dx = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) x[b].d));                             \
-        for (int t = 0; t < NT; t++) acc[t] = legacy_update(acc[t], s[t][0], s[t][1], 16 * a[t].sum8[b], dx, a[t].d[b]); \
-    }                                                                                                               \
-    for (int t = 0; t < NT; t++) _mm256_storeu_ps(y + (size_t) t * y_stride, acc[t]);                             \
-}
-Q8_0X8_VNNI(1)
-Q8_0X8_VNNI(2)
-Q8_0X8_VNNI(3)
-Q8_0X8_VNNI(4)
+/* Q4_0 x8 and Q8_0 x8 (LEGACY_X8_KERNELS): vpdpbusd sums each chunk straight into int32. Q8_0's weights are
+ * offset by 128 to unsigned bytes, so its offset is 128 sum(y) = 16 (8 sum(y)), exact as |16 x 8 x 32 x 128| <
+ * 2^20. */
+#define DPBUSD_ACC(s, w, y) ((s) = _mm256_dpbusd_epi32((s), (w), (y)))
+#define INT32_LANES(s) (s)
+#define Q8_0_PREP_BIAS(w) _mm256_xor_si256((w), _mm256_set1_epi8((char) 0x80))
+#define Q8_0_OFFSET_BIAS(sum8) (16 * (sum8))
+LEGACY_X8_KERNELS(VNNI, q4_0x8_vnni, DPBUSD_ACC, INT32_LANES, q8_0x8_vnni, Q8_0_PREP_BIAS, DPBUSD_ACC, Q8_0_OFFSET_BIAS)
 
 /* The row's eight scale bytes widened to its int32 lane, unsigned (Q4_K) or signed (Q6_K). */
 VNNI static inline __m256i row_bytes(const uint8_t *b) { return _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *) b)); }
@@ -156,8 +111,6 @@ Q6_KX8_VNNI(2)
 Q6_KX8_VNNI(3)
 Q6_KX8_VNNI(4)
 
-LEGACY_DISPATCH(VNNI, q4_0x8_vnni)
-LEGACY_DISPATCH(VNNI, q8_0x8_vnni)
 K_DISPATCH(VNNI, q4_Kx8_vnni)
 K_DISPATCH(VNNI, q6_Kx8_vnni)
 

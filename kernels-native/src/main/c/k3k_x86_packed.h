@@ -25,6 +25,66 @@ AVX2 static inline __m256 legacy_update(__m256 acc, __m256i s0, __m256i s1, int3
     return _mm256_add_ps(acc, _mm256_mul_ps(_mm256_cvtepi32_ps(sum), _mm256_mul_ps(dx, _mm256_set1_ps(dy))));
 }
 
+/* The Q4_0 x8 and Q8_0 x8 kernels of the AVX2 and VNNI files, one body each, for NT tokens (1..4, a constant so
+ * the accumulators stay in registers). Per block column every chunk is loaded once for all tokens, and each token
+ * sums it in two int32 chains: ACC(s, w, y) adds chunk w's products with the token's four activation bytes y
+ * (bcast4) to s, WIDEN(s) takes a chain to int32 lanes at the block's end (AVX2 sums int16 pairs first), then
+ * legacy_update subtracts the activation's offset. Q4_0: the chunk's low nibbles feed chain 0, its high ones
+ * chain 1, offset 8 sum(y). Q8_0: PREP(w) readies the signed bytes for ACC, even and odd chunks alternate the
+ * chains, offset OFFSET(8 sum(y)). */
+#define Q4_0X8_KERNEL(ATTR, NAME, NT, ACC, WIDEN)                                                                 \
+ATTR static void NAME##_##NT(int nb, const block_q4_0x8 *x, const k3k_packed_act *a, float *y, size_t y_stride) { \
+    const __m256i m4 = _mm256_set1_epi8(0x0F);                                                                      \
+    __m256 acc[NT];                                                                                                 \
+    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();                                                      \
+    for (int b = 0; b < nb; b++) {                                                                                  \
+        prefetch_ahead(&x[b], sizeof(x[b]));                                                                        \
+        __m256i lo[NT], hi[NT];                                                                                     \
+        for (int t = 0; t < NT; t++) lo[t] = hi[t] = _mm256_setzero_si256();                                        \
+        for (int k = 0; k < 4; k++) {                                                                               \
+            const __m256i q = _mm256_loadu_si256((const __m256i *) (x[b].qs + 32 * k));                            \
+            const __m256i l = _mm256_and_si256(q, m4), h = _mm256_and_si256(_mm256_srli_epi16(q, 4), m4);          \
+            for (int t = 0; t < NT; t++) {                                                                          \
+                ACC(lo[t], l, bcast4(a[t].q[b].qs + 4 * k));                                                        \
+                ACC(hi[t], h, bcast4(a[t].q[b].qs + 16 + 4 * k));                                                   \
+            }                                                                                                       \
+        }                                                                                                           \
+        const __m256 dx = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) x[b].d));                             \
+        for (int t = 0; t < NT; t++)                                                                                \
+            acc[t] = legacy_update(acc[t], WIDEN(lo[t]), WIDEN(hi[t]), a[t].sum8[b], dx, a[t].d[b]);               \
+    }                                                                                                               \
+    for (int t = 0; t < NT; t++) _mm256_storeu_ps(y + (size_t) t * y_stride, acc[t]);                             \
+}
+#define Q8_0X8_KERNEL(ATTR, NAME, NT, PREP, ACC, OFFSET)                                                          \
+ATTR static void NAME##_##NT(int nb, const block_q8_0x8 *x, const k3k_packed_act *a, float *y, size_t y_stride) { \
+    __m256 acc[NT];                                                                                                 \
+    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();                                                      \
+    for (int b = 0; b < nb; b++) {                                                                                  \
+        prefetch_ahead(&x[b], sizeof(x[b]));                                                                        \
+        __m256i s[NT][2];                                                                                           \
+        for (int t = 0; t < NT; t++) s[t][0] = s[t][1] = _mm256_setzero_si256();                                    \
+        for (int k = 0; k < 8; k++) {                                                                               \
+            const __m256i w = PREP(_mm256_loadu_si256((const __m256i *) (x[b].qs + 32 * k)));                      \
+            for (int t = 0; t < NT; t++) ACC(s[t][k & 1], w, bcast4(a[t].q[b].qs + 4 * k));                         \
+        }                                                                                                           \
+        const __m256 dx = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) x[b].d));                             \
+        for (int t = 0; t < NT; t++) acc[t] = legacy_update(acc[t], s[t][0], s[t][1], OFFSET(a[t].sum8[b]), dx, a[t].d[b]); \
+    }                                                                                                               \
+    for (int t = 0; t < NT; t++) _mm256_storeu_ps(y + (size_t) t * y_stride, acc[t]);                             \
+}
+/* Both kernels for token counts 1..4 and their k3k_packed_fn entries (LEGACY_DISPATCH, below). */
+#define LEGACY_X8_KERNELS(ATTR, Q4_0_NAME, Q4_0_ACC, Q4_0_WIDEN, Q8_0_NAME, Q8_0_PREP, Q8_0_ACC, Q8_0_OFFSET)      \
+    Q4_0X8_KERNEL(ATTR, Q4_0_NAME, 1, Q4_0_ACC, Q4_0_WIDEN)                                                        \
+    Q4_0X8_KERNEL(ATTR, Q4_0_NAME, 2, Q4_0_ACC, Q4_0_WIDEN)                                                        \
+    Q4_0X8_KERNEL(ATTR, Q4_0_NAME, 3, Q4_0_ACC, Q4_0_WIDEN)                                                        \
+    Q4_0X8_KERNEL(ATTR, Q4_0_NAME, 4, Q4_0_ACC, Q4_0_WIDEN)                                                        \
+    Q8_0X8_KERNEL(ATTR, Q8_0_NAME, 1, Q8_0_PREP, Q8_0_ACC, Q8_0_OFFSET)                                            \
+    Q8_0X8_KERNEL(ATTR, Q8_0_NAME, 2, Q8_0_PREP, Q8_0_ACC, Q8_0_OFFSET)                                            \
+    Q8_0X8_KERNEL(ATTR, Q8_0_NAME, 3, Q8_0_PREP, Q8_0_ACC, Q8_0_OFFSET)                                            \
+    Q8_0X8_KERNEL(ATTR, Q8_0_NAME, 4, Q8_0_PREP, Q8_0_ACC, Q8_0_OFFSET)                                            \
+    LEGACY_DISPATCH(ATTR, Q4_0_NAME)                                                                               \
+    LEGACY_DISPATCH(ATTR, Q8_0_NAME)
+
 /* Q6_K x8: four values of every row in each stream st = 0..3 of 128-element half n (elements 128 n + 32 st +
  * 4 c..) from one load of ql chunk c (low nibbles: stream 0, high: stream 2), one of ql chunk c + 8 (streams
  * 1 and 3) and one of qh chunk c, whose bit pairs 2 st, 2 st + 1 move to bits 4, 5: each byte is read once,
