@@ -162,6 +162,13 @@ int k3k_dequantize(int type, const void *src, float *dst, int64_t n) {
 int k3k_quantize(int type, const float *src, void *dst, int64_t n) {
     const int bs = k3k_block_size(type);
     if (bs == 0 || n < 0 || n % bs != 0) return -1;
+    /* a type that is its own activation type has this CPU's converter (F16C for F16, AVX2 for Q8_0 and Q8_K),
+     * bit-identical to the portable one (test_quant) */
+    const k3k_type_traits *tr = k3k_traits(type);
+    if (tr && tr->vec_dot_type == type && tr->from_float) {
+        tr->from_float(src, dst, n);
+        return 0;
+    }
     switch (type) {
     case K3K_F32: k3k_quantize_row_f32(src, dst, n); return 0;
     case K3K_F16: k3k_quantize_row_f16(src, dst, n); return 0;
@@ -179,15 +186,10 @@ int k3k_kv_store(int type, const float *src, int n_tokens, int heads, int head_d
     if (bs == 0 || n_tokens < 0 || heads <= 0 || head_dim <= 0 || head_dim % bs != 0) return -1;
     const size_t head_bytes = k3k_row_bytes(type, head_dim);
     if (head_stride < (int64_t) (head_bytes * (size_t) n_tokens)) return -1;
-    /* a type that is its own activation type has the ISA's converter (F16C for F16), with k3k_quantize's bits */
-    const k3k_type_traits *tr = k3k_traits(type);
-    const k3k_from_float_fn convert = tr && tr->vec_dot_type == type ? tr->from_float : NULL;
     for (int h = 0; h < heads; h++)
         for (int t = 0; t < n_tokens; t++) {
             uint8_t *row = (uint8_t *) dst + (size_t) h * (size_t) head_stride + (size_t) t * head_bytes;
-            const float *x = src + ((size_t) t * heads + h) * head_dim;
-            if (convert) convert(x, row, head_dim);
-            else if (k3k_quantize(type, x, row, head_dim) != 0) return -1;
+            if (k3k_quantize(type, src + ((size_t) t * heads + h) * head_dim, row, head_dim) != 0) return -1;
         }
     return 0;
 }
