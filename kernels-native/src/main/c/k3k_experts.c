@@ -75,13 +75,15 @@ static void gather_task(void *arg, int ith, int nth) {
 static void item_packed(const ex_task *t, int m, int e, int r0, int r1, int pos0, int pos1) {
     const uint8_t *slab = t->packed[m] + (size_t) e * (size_t) (t->rows / 8) * t->group_bytes;
     float tile[4 * 8];
-    for (int g = r0 / 8; g < r1 / 8; g++)
+    for (int i = 0; i < (r1 - r0) / 8; i++) {
+        const int g = r0 / 8 + k3k_two_streams(i, (r1 - r0) / 8);
         for (int pos = pos0; pos < pos1; pos += 4) {
             const int n = pos1 - pos < 4 ? pos1 - pos : 4;
             t->tr->packed(t->nb, slab + (size_t) g * t->group_bytes, t->act + (size_t) pos * t->act_bytes, t->act_bytes, n,
                           tile, 8);
             for (int k = 0; k < n; k++) memcpy(t->y[m] + (size_t) t->order[pos + k] * t->rows + 8 * g, tile + 8 * k, 8 * sizeof(float));
         }
+    }
 }
 
 static void item_file(const ex_task *t, int m, int e, int r0, int r1, int pos0, int pos1) {

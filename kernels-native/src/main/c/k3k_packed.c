@@ -255,12 +255,14 @@ static void packed_matmul_task(void *arg, int ith, int nth) {
                 }
         }
         if (t->pair) g += (g1 - g) & ~1;
-        for (; g < g1; g++)
+        for (int i = 0; i < g1 - g; i++) {
+            const int gi = g + k3k_two_streams(i, g1 - g);
             for (int tok = 0; tok < t->n_tokens; tok += 4) {
                 const int n = t->n_tokens - tok < 4 ? t->n_tokens - tok : 4;
-                t->kernel(t->nb, t->w + (size_t) g * t->group_bytes, t->act + (size_t) tok * t->act_bytes, t->act_bytes,
-                          n, t->y + (size_t) tok * t->rows + 8 * (size_t) g, (size_t) t->rows);
+                t->kernel(t->nb, t->w + (size_t) gi * t->group_bytes, t->act + (size_t) tok * t->act_bytes, t->act_bytes,
+                          n, t->y + (size_t) tok * t->rows + 8 * (size_t) gi, (size_t) t->rows);
             }
+        }
     }
 }
 
@@ -282,7 +284,11 @@ static void packed_row_task(void *arg, int ith, int nth) {
     row_task *t = arg;
     for (int c; (c = atomic_fetch_add_explicit(&t->next_chunk, 1, memory_order_relaxed)) * t->chunk < t->rows;) {
         const int r1 = (c + 1) * t->chunk < t->rows ? (c + 1) * t->chunk : t->rows;
-        for (int r = c * t->chunk; r < r1; r++) t->y[r] = t->row(t->w + (size_t) r * t->row_bytes, t->act, t->nb);
+        const int r0 = c * t->chunk;
+        for (int i = 0; i < r1 - r0; i++) {
+            const int r = r0 + k3k_two_streams(i, r1 - r0);
+            t->y[r] = t->row(t->w + (size_t) r * t->row_bytes, t->act, t->nb);
+        }
     }
 }
 

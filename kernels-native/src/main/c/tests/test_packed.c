@@ -3,6 +3,7 @@
 #include <string.h>
 #include "k3k_test.h"
 #include "../k3k_ime.h"
+#include "../k3k_packed.h"
 #include "../k3k_pool.h"
 
 static void packed_case(int type, int rows, int cols, int n_tok, k3k_pool *pool) {
@@ -45,7 +46,21 @@ static void packed_case(int type, int rows, int cols, int n_tok, k3k_pool *pool)
     free(w); free(x); free(p); free(plain); free(gen); free(fast); free(routed); free(file_fast);
 }
 
+/* k3k_two_streams visits each of n units once: the halves in turn, the odd count's last unit at the end */
+static void two_streams_case(void) {
+    for (int n = 1; n <= 41; n++) {
+        int seen[41] = {0};
+        for (int i = 0; i < n; i++) {
+            const int u = k3k_two_streams(i, n);
+            CHECK(u >= 0 && u < n && !seen[u], "two streams, %d units: unit %d at step %d", n, u, i);
+            if (u >= 0 && u < n) seen[u] = 1;
+        }
+        CHECK(k3k_two_streams(1, n < 2 ? 2 : n) == (n < 2 ? 1 : (n + 1) / 2), "two streams, %d units: step 1 starts the second half", n);
+    }
+}
+
 void test_packed(void) {
+    two_streams_case();
     k3k_pool *pool = k3k_pool_create(3, NULL, 0, NULL, K3K_AI_NEVER);
     /* token counts below, at and past the four-token kernels and the eight-token micro-kernel tiles: every
      * tail the tiles are instantiated for (1..8 tokens) */
