@@ -5,6 +5,7 @@ import io.k3mcp.kernels.GgmlType;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ public final class GgufFile implements AutoCloseable {
     private final long dataOffset;
     private final GgufMetadata metadata;
     private final Map<String, GgufTensor> tensors;
-    private final Map<String, ByteBuffer> mapped = new ConcurrentHashMap<>();
+    private final Map<String, MappedByteBuffer> mapped = new ConcurrentHashMap<>();
 
     GgufFile(Path path, FileChannel channel, int version, long alignment, long dataOffset,
              Map<String, GgufValue> metadata, List<GgufTensor> tensors) {
@@ -111,13 +112,27 @@ public final class GgufFile implements AutoCloseable {
         return mapped.computeIfAbsent(t.name(), n -> map(t)).duplicate().order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    private ByteBuffer map(GgufTensor t) {
+    /**
+     * Reads the tensor's pages into memory now, as llama.cpp's populated mapping does for the whole file: for a
+     * tensor read a row at a time (the token embedding), so a token never seen before does not wait on the disk
+     * in the middle of a decode step.
+     */
+    public void prefault(GgufTensor t) {
+        mapped.computeIfAbsent(t.name(), n -> map(t)).load();
+    }
+
+    /** Whether every page of the tensor is in memory (mincore: a hint the kernel may revise at once). */
+    public boolean resident(GgufTensor t) {
+        return mapped.computeIfAbsent(t.name(), n -> map(t)).isLoaded();
+    }
+
+    private MappedByteBuffer map(GgufTensor t) {
         if (t.byteSize() > Integer.MAX_VALUE) {
             throw new GgufException(path.getFileName() + ": tensor '" + t.name() + "' is " + t.byteSize()
                     + " bytes; tensors over 2 GiB are not supported");
         }
         try {
-            return channel.map(FileChannel.MapMode.READ_ONLY, t.fileOffset(), t.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
+            return channel.map(FileChannel.MapMode.READ_ONLY, t.fileOffset(), t.byteSize());
         } catch (IOException e) {
             throw new GgufException(path.getFileName() + ": cannot map tensor '" + t.name() + "': " + e.getMessage(), e);
         }

@@ -36,6 +36,7 @@ final class WeightLoader {
         boolean anyRopeFreqs = c.layers().stream().anyMatch(LayerShape::ropeFreqs);
         int e = c.nEmbd();
         Matrix embd = matrix("token_embd.weight", c.nVocab(), e);
+        file.prefault(require("token_embd.weight")); // read a row per token: resident now, not one disk read per new token
         List<LayerWeights> layers = new ArrayList<>(c.nLayer());
         for (int i = 0; i < c.nLayer(); i++) {
             layers.add(layer(i));
@@ -47,6 +48,9 @@ final class WeightLoader {
         // every layer of Llama 3.1+, where the tensor is optional; gemma4's full layers, where it is required)
         FloatBuffer ropeFreqs = !anyRopeFreqs ? null : c.arch() == Architecture.GEMMA4
                 ? vector("rope_freqs.weight", c.ropeDims() / 2) : optionalVector("rope_freqs.weight", c.ropeDims() / 2);
+        if (c.perLayerInput() != 0) {
+            file.prefault(require("per_layer_token_embd.weight"));
+        }
         PerLayerEmbedding.Weights perLayer = c.perLayerInput() == 0 ? null : new PerLayerEmbedding.Weights(
                 matrix("per_layer_token_embd.weight", c.nVocab(), c.perLayerInput() * c.nLayer()),
                 matrix("per_layer_model_proj.weight", c.perLayerInput() * c.nLayer(), e),

@@ -32,6 +32,7 @@ import java.util.Map;
  */
 public final class DecodeStepProfile {
     private static final int[] MATMUL_TOKENS = {1, 2, 4, 5, 9};
+    private static final int PREFILL_CHUNK = 512;
 
     private DecodeStepProfile() {
     }
@@ -88,17 +89,22 @@ public final class DecodeStepProfile {
     private static double decode(Transformer t, int n, int nPrompt, int nGen, KernelTimer timer) {
         int vocab = t.config().nVocab();
         List<KvCache> caches = new ArrayList<>();
-        List<SequenceStep> prefill = new ArrayList<>();
         for (int s = 0; s < n; s++) {
-            KvCache c = new KvCache(t.config(), nPrompt + nGen + 1, GgmlType.F16);
-            caches.add(c);
-            int[] prompt = new int[nPrompt];
-            for (int i = 0; i < nPrompt; i++) {
-                prompt[i] = (1 + s * 31 + i * 7) % vocab;
-            }
-            prefill.add(new SequenceStep(c, prompt, false));
+            caches.add(new KvCache(t.config(), nPrompt + nGen + 1, GgmlType.F16));
         }
-        float[][] logits = t.forward(prefill);
+        float[][] logits = null;
+        int perSequence = Math.max(1, PREFILL_CHUNK / n); // one forward pass takes at most PREFILL_CHUNK tokens in all
+        for (int c0 = 0; c0 < nPrompt; c0 += perSequence) { // a long prompt (a profile at depth) in chunks
+            List<SequenceStep> prefill = new ArrayList<>();
+            for (int s = 0; s < n; s++) {
+                int[] chunk = new int[Math.min(perSequence, nPrompt - c0)];
+                for (int i = 0; i < chunk.length; i++) {
+                    chunk[i] = (1 + s * 31 + (c0 + i) * 7) % vocab;
+                }
+                prefill.add(new SequenceStep(caches.get(s), chunk, false));
+            }
+            logits = t.forward(prefill);
+        }
         if (timer != null) {
             timer.start();
         }
