@@ -110,6 +110,6 @@ int k3k_matmul(k3k_pool *pool, int type, const void *w, int rows, int cols, cons
     t.chunk_rows = per;
     t.n_chunks = (rows + per - 1) / per;
     atomic_store(&t.next_chunk, 0);
-    k3k_pool_run(pool, ime ? ime_task : dot_task, &t);
+    k3k_pool_run_work(pool, ime ? ime_task : dot_task, &t, t.w_row_bytes * (size_t) rows * (size_t) n_tokens);
     return 0;
 }

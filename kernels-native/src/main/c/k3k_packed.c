@@ -335,10 +335,10 @@ int k3k_matmul_packed(k3k_pool *pool, int type, const void *packed, const void *
         row_task r = {.row = tr->packed_row, .w = file, .row_bytes = k3k_row_bytes(type, cols), .act = t.act, .y = y,
                       .rows = rows, .nb = t.nb, .chunk = rows / (16 * threads) > 64 ? rows / (16 * threads) : 64};
         atomic_store(&r.next_chunk, 0);
-        k3k_pool_run(pool, packed_row_task, &r);
+        k3k_pool_run_work(pool, packed_row_task, &r, r.row_bytes * (size_t) rows);
         return 0;
     }
     plan_chunks(&t, k3k_pool_threads(pool));
-    k3k_pool_run(pool, packed_matmul_task, &t);
+    k3k_pool_run_work(pool, packed_matmul_task, &t, t.group_bytes * (size_t) t.groups * (size_t) n_tokens);
     return 0;
 }

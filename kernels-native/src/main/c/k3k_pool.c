@@ -62,6 +62,7 @@ struct k3k_pool {
     int pause_spins, yield_spins;
     int caller_pause_spins, caller_yield_spins;
     _Atomic int ime_passed, ime_failed; /* self-test results of the workers on A100 cores */
+    uint64_t dispatches; /* tasks handed to the workers (only the caller writes it) */
 };
 
 static int env_int(const char *name, int fallback) {
@@ -265,6 +266,7 @@ void k3k_pool_run(k3k_pool *pool, k3k_task_fn fn, void *arg) {
     }
     pool->fn = fn;
     pool->arg = arg;
+    pool->dispatches++;
     atomic_store(&pool->pending, spawned);
     const uint32_t g = atomic_fetch_add(&pool->generation, 1) + 1;
     if (atomic_load(&pool->sleepers) > 0) futex(&pool->generation, FUTEX_WAKE_PRIVATE, INT32_MAX);
@@ -279,6 +281,13 @@ void k3k_pool_run(k3k_pool *pool, k3k_task_fn fn, void *arg) {
         spins = 0;
     }
 }
+
+void k3k_pool_run_work(k3k_pool *pool, k3k_task_fn fn, void *arg, size_t work_bytes) {
+    if (pool && pool->caller_joins && work_bytes < K3K_POOL_SOLO_BYTES) fn(arg, 0, 1);
+    else k3k_pool_run(pool, fn, arg);
+}
+
+uint64_t k3k_pool_dispatches(const k3k_pool *pool) { return pool ? pool->dispatches : 0; }
 
 void k3k_pool_destroy(k3k_pool *pool) {
     if (!pool) return;

@@ -3,6 +3,7 @@
 #include <sched.h>
 #include <stdatomic.h>
 #include <sys/syscall.h>
+#include <string.h>
 #include <unistd.h>
 #include "k3k_test.h"
 #include "../k3k_pool.h"
@@ -130,7 +131,40 @@ static void test_idle_and_reuse(void) {
     free(w); free(x);
 }
 
+/* k3k_pool_run_work: a matmul reading under K3K_POOL_SOLO_BYTES stays on an unpinned pool's caller (no dispatch),
+ * a larger one goes to the workers; both give the single-thread bits (file layout and packed rows). */
+static void test_small_work_stays_on_the_caller(void) {
+    k3k_pool *pool = k3k_pool_create(2, NULL, 0, NULL, K3K_AI_NEVER);
+    const int cols = 256, big = 512, bpr = cols / 32; /* Q8_0: 34-byte blocks, 272 bytes a row */
+    uint8_t *w = malloc((size_t) big * bpr * 34);
+    float x[256], solo[512], ref[512];
+    for (int i = 0; i < big * bpr * 34; i++) w[i] = (uint8_t) (i * 2654435761u >> 13);
+    for (int b = 0; b < big * bpr; b++) { w[34 * b] = 0x00; w[34 * b + 1] = 0x20; } /* d = 2^-7 */
+    for (int i = 0; i < cols; i++) x[i] = (float) (i % 13) * 0.25f - 1.5f;
+    const int rows[] = {8, 64, big}; /* 2 KB and 17 KB stay on the caller, 139 KB is dispatched */
+    for (int i = 0; i < 3; i++) {
+        const uint64_t before = k3k_pool_dispatches(pool);
+        CHECK(k3k_matmul(pool, K3K_Q8_0, w, rows[i], cols, x, solo, 1) == 0, "matmul %d rows", rows[i]);
+        const int dispatched = (int) (k3k_pool_dispatches(pool) - before);
+        CHECK(dispatched == (rows[i] == big), "%d rows of Q8_0: %d dispatches", rows[i], dispatched);
+        k3k_matmul(NULL, K3K_Q8_0, w, rows[i], cols, x, ref, 1);
+        CHECK(memcmp(solo, ref, sizeof(float) * (size_t) rows[i]) == 0, "%d rows: not the single-thread bits", rows[i]);
+    }
+    const int64_t pb = k3k_packed_bytes(K3K_Q8_0, 64, cols);
+    void *packed = malloc((size_t) pb);
+    CHECK(pb > 0 && k3k_pack(K3K_Q8_0, w, packed, 64, cols) == 0, "pack 64 rows");
+    const uint64_t before = k3k_pool_dispatches(pool);
+    CHECK(k3k_matmul_packed(pool, K3K_Q8_0, packed, NULL, 64, cols, x, solo, 1) == 0, "packed 64 rows");
+    CHECK(k3k_pool_dispatches(pool) == before, "64 packed rows of Q8_0 were dispatched");
+    k3k_matmul_packed(NULL, K3K_Q8_0, packed, NULL, 64, cols, x, ref, 1);
+    CHECK(memcmp(solo, ref, sizeof(float) * 64) == 0, "packed 64 rows: not the single-thread bits");
+    free(packed);
+    free(w);
+    k3k_pool_destroy(pool);
+}
+
 void test_pool(void) {
+    test_small_work_stays_on_the_caller();
     test_who_runs_which_share();
     test_unpinned_and_pinned();
     test_ai_handshake();
