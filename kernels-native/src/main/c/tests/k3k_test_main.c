@@ -72,6 +72,7 @@ int main(int argc, char **argv) {
     test_attention_layout();
     test_ops_pool();
     test_packed();
+    test_q6_rows_model();
     test_experts();
     test_pool();
     test_ime();
