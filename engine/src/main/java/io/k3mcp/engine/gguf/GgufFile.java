@@ -121,8 +121,8 @@ public final class GgufFile implements AutoCloseable {
         mapped.computeIfAbsent(t.name(), n -> map(t)).load();
     }
 
-    /** Whether every page of the tensor is in memory (mincore: a hint the kernel may revise at once). */
-    public boolean resident(GgufTensor t) {
+    /** Whether every page of the tensor is in memory (mincore: a hint the kernel may revise at once); for tests. */
+    boolean resident(GgufTensor t) {
         return mapped.computeIfAbsent(t.name(), n -> map(t)).isLoaded();
     }
 
