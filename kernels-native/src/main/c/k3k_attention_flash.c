@@ -156,6 +156,12 @@ static void fa_unit_float(const fa_task *a, int tile, int chunk, float *work) {
             else memcpy(vb + (size_t) j * hd, vrow, sizeof(float) * (size_t) hd);
         }
         const int r0 = (f0 - t0) * group, r1 = (f1 - t0) * group;
+        /* the next block's K and V rows requested now, while this block's arithmetic runs (the hints in the
+         * widening loops above only reach K3K_KV_AHEAD rows ahead, and then the arithmetic ran with nothing in flight) */
+        for (int j = je; j < je + FA_BK && j < hi; j++) {
+            k3k_prefetch_bytes(kbase + (size_t) j * kv_row, a->head_bytes);
+            k3k_prefetch_bytes(vbase + (size_t) j * kv_row, a->head_bytes);
+        }
         f32->fa_scores(qc + (size_t) r0 * hd, hd, r1 - r0, kt, hd, a->scale, scores + (size_t) r0 * FA_BK, FA_BK);
         for (int r = r0; r < r1; r++) {
             int j0, j1;
