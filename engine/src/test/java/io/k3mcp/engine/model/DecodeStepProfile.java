@@ -160,16 +160,16 @@ public final class DecodeStepProfile {
 
     private static void print(Map<String, KernelTimer.Tally> tallies, int steps, double stepMs) {
         double kernelMs = 0;
-        System.out.printf(Locale.ROOT, "  timed: %.2f ms per step%n  %-44s %10s %10s %10s%n", stepMs, "kernel call", "calls/step",
-                "ms/step", "us/call");
+        System.out.printf(Locale.ROOT, "  timed: %.2f ms per step%n  %-44s %10s %10s %10s %10s%n", stepMs, "kernel call",
+                "calls/step", "ms/step", "us/call", "median us");
         List<Map.Entry<String, KernelTimer.Tally>> byTime = new ArrayList<>(tallies.entrySet());
         byTime.sort((a, b) -> Long.compare(b.getValue().nanos, a.getValue().nanos));
         for (Map.Entry<String, KernelTimer.Tally> e : byTime) {
             KernelTimer.Tally t = e.getValue();
             double ms = t.nanos / 1e6 / steps;
             kernelMs += ms;
-            System.out.printf(Locale.ROOT, "  %-44s %10.1f %10.3f %10.1f%n", e.getKey(), t.calls / (double) steps, ms,
-                    t.nanos / 1e3 / t.calls);
+            System.out.printf(Locale.ROOT, "  %-44s %10.1f %10.3f %10.1f %10.1f%n", e.getKey(), t.calls / (double) steps, ms,
+                    t.nanos / 1e3 / t.calls, t.medianNanos() / 1e3);
         }
         System.out.printf(Locale.ROOT, "  %-44s %10s %10.3f%n", "outside the kernels (Java, sampling)", "", stepMs - kernelMs);
     }
