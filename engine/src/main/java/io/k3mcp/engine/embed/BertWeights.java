@@ -51,6 +51,8 @@ record BertWeights(Matrix tokenEmbd, Matrix positionEmbd, Matrix tokenTypes, Nor
                     Matrix.load(file, kernels, b + "ffn_down", c.ffn(), d),
                     Norm.load(file, kernels, b + "layer_output_norm", d)));
         }
+        // read a row per token: resident now, not one disk read per token the cache lost (as WeightLoader does)
+        file.prefault(file.require("token_embd.weight"));
         return new BertWeights(
                 Matrix.load(file, kernels, "token_embd", d, vocab),
                 Matrix.load(file, kernels, "position_embd", d, c.contextLength()),

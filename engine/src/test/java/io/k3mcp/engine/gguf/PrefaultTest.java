@@ -2,11 +2,13 @@ package io.k3mcp.engine.gguf;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import io.k3mcp.engine.embed.EmbeddingModel;
 import io.k3mcp.engine.model.Model;
 import io.k3mcp.engine.synthetic.SyntheticModels;
 import io.k3mcp.engine.synthetic.SyntheticPlan;
 import io.k3mcp.engine.synthetic.SyntheticShape;
 import io.k3mcp.engine.synthetic.SyntheticType;
+import io.k3mcp.engine.testing.Shared;
 import io.k3mcp.kernels.GgmlType;
 import io.k3mcp.kernels.ReferenceKernels;
 import org.junit.jupiter.api.Test;
@@ -81,11 +83,29 @@ class PrefaultTest {
         }
     }
 
+    @Test
+    void openingABertEmbeddingModelPrefaultsItsTokenTable() throws IOException {
+        Path p = Shared.model("all-minilm-l6-v2-f16.gguf"); // 23 MB token table; read only (never written: no fsync)
+        adviseDontNeed(p);
+        try (GgufFile f = GgufFile.open(p)) {
+            assertFalse(f.resident(f.tensor("token_embd.weight")), "the dropped token table's pages are still cached");
+        }
+        try (EmbeddingModel m = EmbeddingModel.open(p, ReferenceKernels.INSTANCE); GgufFile f = GgufFile.open(p)) {
+            assertEquals(384, m.dim());
+            assertTrue(f.resident(f.tensor("token_embd.weight")), "the token table waits on the disk after load");
+        }
+    }
+
     /** fsync, then ask the kernel to drop the file's clean pages. */
     private static void dropFromPageCache(Path p) throws IOException {
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
             ch.force(true);
         }
+        adviseDontNeed(p);
+    }
+
+    /** Asks the kernel to drop the file's pages; clean ones (all of them, for a file nobody wrote) go. */
+    private static void adviseDontNeed(Path p) {
         int fd = LibC.INSTANCE.open(p.toString(), O_RDONLY);
         assertTrue(fd >= 0, "cannot open " + p);
         try {
