@@ -192,10 +192,6 @@ public final class BenchRunner {
                 c.bw == null ? null : c.bw.source(), c.info.weightBytesPerToken(), kvBytes, roofline, fraction, thermal);
     }
 
-    /**
-     * One repetition after {@code depthTokens} (kept from the last repetition where the cache can resume there,
-     * else prefilled, untimed); returns its nanoseconds (token choice is not timed).
-     */
     /** The mean bytes of KV rows read by the decode steps at positions depth .. depth + nGen - 1. */
     static long kvReadBytesPerToken(ModelConfig config, GgmlType kvType, int depth, int nGen) {
         long sum = 0;
@@ -205,11 +201,16 @@ public final class BenchRunner {
         return sum / nGen;
     }
 
+    /**
+     * One repetition after {@code depthTokens} (kept from the last repetition where the cache can resume there,
+     * else prefilled and checkpointed, untimed); returns its nanoseconds (token choice is not timed).
+     */
     static long runOnce(BenchTarget target, Random rnd, int nPrompt, int nGen, int[] depthTokens) {
         if (depthTokens.length == 0 || !target.rewind(depthTokens)) {
             target.reset();
             if (depthTokens.length > 0) {
                 target.prefill(depthTokens);
+                target.checkpoint();
             }
         }
         int[] tokens = randomTokens(target, rnd, Math.max(nPrompt, nGen));

@@ -12,6 +12,15 @@ public interface BenchTarget extends AutoCloseable {
      */
     boolean rewind(int[] tokens);
 
+    /**
+     * The cache as it now stands (the depth's tokens, just prefilled) becomes a point a later {@link #rewind} to those
+     * tokens resumes from: a hybrid's recurrent state cannot be cut back to a position it has passed, so without a
+     * copy every repetition at depth would fill the cache again (llama-bench saves the depth's state likewise). A
+     * cache that cuts back to any prefix needs nothing kept.
+     */
+    default void checkpoint() {
+    }
+
     /** One batched prefill of {@code tokens} at the end of the cache. */
     void prefill(int[] tokens);
 

@@ -53,13 +53,18 @@ final class EngineTarget implements BenchTarget {
     }
 
     @Override
+    public void checkpoint() {
+        cache.checkpoint(); // a copy of the recurrent state, where the model has one
+    }
+
+    @Override
     public void prefill(int[] tokens) {
         transformer.forward(cache, tokens, false);
     }
 
     @Override
     public int decode(int token) {
-        float[] logits = transformer.forwardReused(List.of(new SequenceStep(cache, new int[] {token}, false)))[0];
+        float[] logits = logits(token);
         int best = 0;
         for (int i = 1; i < logits.length; i++) {
             if (logits[i] > logits[best]) {
@@ -67,6 +72,11 @@ final class EngineTarget implements BenchTarget {
             }
         }
         return best;
+    }
+
+    /** One single-token decode's logits (tests compare them where greedy tokens could hide a difference). */
+    float[] logits(int token) {
+        return transformer.forwardReused(List.of(new SequenceStep(cache, new int[] {token}, false)))[0];
     }
 
     @Override

@@ -45,6 +45,11 @@ class BenchDepthTest {
         }
 
         @Override
+        public void checkpoint() {
+            calls.add("checkpoint");
+        }
+
+        @Override
         public void prefill(int[] tokens) {
             calls.add("prefill " + tokens.length);
             int[] all = Arrays.copyOf(held, held.length + tokens.length);
@@ -83,7 +88,8 @@ class BenchDepthTest {
         depth[0] = 1;
         BenchRunner.runOnce(t, new Random(1), 0, 2, depth);
         BenchRunner.runOnce(t, new Random(1), 0, 2, depth);
-        assertEquals(List.of("rewind 24 false", "reset", "prefill 24", "decode", "decode", "rewind 24 true", "decode", "decode"),
+        assertEquals(List.of("rewind 24 false", "reset", "prefill 24", "checkpoint", "decode", "decode", "rewind 24 true", "decode",
+                "decode"),
                 t.calls);
         assertEquals(26, t.held.length, "the depth's tokens and the test's");
         t.calls.clear();
