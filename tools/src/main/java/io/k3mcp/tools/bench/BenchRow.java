@@ -15,7 +15,8 @@ import java.util.List;
  * @param cores            the cpus asked for ("" when not pinned)
  * @param placement        the cpus the workers read back after pinning, worker by worker
  * @param placementOk      every worker sits where it was asked to
- * @param bandwidthGbs     read bandwidth measured on the same pool (GB/s, 1e9 bytes)
+ * @param bandwidthGbs     read bandwidth measured on the same pool (GB/s, 1e9 bytes): for a tg row the mean of one
+ *                         read after each timed repetition, for the others the best of five before the tests
  * @param bandwidthSource  "native-pool" (the kernels' workers) or "java-fallback"
  * @param weightBytesPerToken bytes of weights a single-token decode reads
  * @param kvBytesPerToken  bytes of KV-cache rows a decoded token reads, on average over the test's positions (tg

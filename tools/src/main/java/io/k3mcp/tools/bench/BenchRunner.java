@@ -78,7 +78,8 @@ public final class BenchRunner {
                     try (EngineTarget target = new EngineTarget(model, ks.kernels, tokenizer, ctx, cfg.kvType())) {
                         LOG.info("kv cache ctx={} bytes={} bytes_per_token={}", target.contextTokens(), target.kvCacheBytes(),
                                 target.kvCacheBytes() / target.contextTokens());
-                        KernelSet.Bandwidth bw = needsBandwidth(cfg) ? ks.readBandwidth(cfg.bandwidthBytes(), 5, threads) : null;
+                        KernelSet.Probe probe = needsBandwidth(cfg) ? ks.probe(cfg.bandwidthBytes(), threads) : null;
+                        KernelSet.Bandwidth bw = probe == null ? null : probe.read(5);
                         if (bw != null) {
                             LOG.info("read bandwidth threads={} gbs={} source={}", threads, String.format("%.2f", bw.gbs()), bw.source());
                         }
@@ -92,7 +93,8 @@ public final class BenchRunner {
                             progress.report(++done[0], total, "turn threads=" + threads);
                             continue;
                         }
-                        Context c = new Context(cfg, model.config(), info, ks, target, threads, CpuList.format(cpus), cpuInfo, bw, progress, cancel, total, done);
+                        Context c = new Context(cfg, model.config(), info, ks, target, threads, CpuList.format(cpus), cpuInfo, bw, probe,
+                                progress, cancel, total, done);
                         for (int depth : cfg.nDepth()) {
                             int[] depthTokens = randomTokens(target, new Random(SEED + depth), depth);
                             for (int n : cfg.nPrompt()) {
@@ -114,7 +116,7 @@ public final class BenchRunner {
     }
 
     private record Context(BenchConfig cfg, ModelConfig config, ModelInfo info, KernelSet ks, BenchTarget target, int threads, String cores,
-                           String cpuInfo, KernelSet.Bandwidth bw, Progress progress, Cancellation cancel,
+                           String cpuInfo, KernelSet.Bandwidth bw, KernelSet.Probe probe, Progress progress, Cancellation cancel,
                            double total, double[] done) {
     }
 
@@ -158,12 +160,18 @@ public final class BenchRunner {
         }
         c.progress.report(++c.done[0], c.total, name + " threads=" + c.threads + " warm-up");
         long[] ns = new long[c.cfg.repetitions()];
+        // a tg test's roofline from reads of the probe between its repetitions: this machine's memory speed moves
+        // by a third within minutes, so a probe taken before all the tests measured another moment
+        double[] probed = nGen > 0 && c.probe != null ? new double[ns.length] : null;
         ThermalSampler th = new ThermalSampler(board, 250);
         ThermalSummary thermal;
         try (th) {
             for (int r = 0; r < ns.length; r++) {
                 c.cancel.check();
                 ns[r] = runOnce(c.target, rnd, nPrompt, nGen, depthTokens);
+                if (probed != null) {
+                    probed[r] = c.probe.read(1).gbs();
+                }
                 c.progress.report(++c.done[0], c.total, name + " threads=" + c.threads + " repetition " + (r + 1) + "/" + ns.length);
             }
         } finally {
@@ -173,7 +181,7 @@ public final class BenchRunner {
         double[] ts = Stats.tokensPerSecond(ns, nTokens);
         double[] nsD = Stats.asDoubles(ns);
         double avgTs = Stats.mean(ts);
-        Double bwGbs = c.bw == null ? null : c.bw.gbs();
+        Double bwGbs = probed != null ? Stats.mean(probed) : c.bw == null ? null : c.bw.gbs();
         Long kvBytes = nGen > 0 ? kvReadBytesPerToken(c.config, c.cfg.kvType(), depth, nGen) : null;
         Double roofline = nGen > 0 && bwGbs != null ? bwGbs * 1e9 / (c.info.weightBytesPerToken() + kvBytes) : null;
         Double fraction = roofline == null ? null : avgTs / roofline;

@@ -58,17 +58,33 @@ final class KernelSet implements AutoCloseable {
         return new KernelSet(k, k.name(), List.copyOf(where), ok);
     }
 
-    /** Best-of-{@code reps} streaming read of {@code bytes} bytes on this set's workers. */
-    Bandwidth readBandwidth(long bytes, int reps, int threads) {
+    /** A streaming read of one buffer of {@code bytes} bytes on this set's workers, allocated once, read on demand. */
+    Probe probe(long bytes, int threads) {
         ByteBuffer buf = ByteBuffer.allocateDirect(Math.toIntExact(bytes + 64)).alignedSlice(32);
         buf = buf.slice(0, (int) (bytes / 64 * 64));
         for (int i = 0; i < buf.capacity(); i += 4096) {
             buf.put(i, (byte) i); // touch every page so the probe reads memory, not the zero page
         }
-        if (kernels instanceof NativeKernels n) {
-            return new Bandwidth(n.readBandwidthGBps(buf, reps), "native-pool");
+        return new Probe(buf, threads);
+    }
+
+    /** The read-bandwidth probe's buffer; each {@link #read} streams it again. */
+    final class Probe {
+        private final ByteBuffer buf;
+        private final int threads;
+
+        private Probe(ByteBuffer buf, int threads) {
+            this.buf = buf;
+            this.threads = threads;
         }
-        return new Bandwidth(javaReadBandwidth(buf, reps, threads), "java-fallback");
+
+        /** The best of {@code reps} reads of the whole buffer. */
+        Bandwidth read(int reps) {
+            if (kernels instanceof NativeKernels n) {
+                return new Bandwidth(n.readBandwidthGBps(buf, reps), "native-pool");
+            }
+            return new Bandwidth(javaReadBandwidth(buf, reps, threads), "java-fallback");
+        }
     }
 
     /** The Java fallback: {@code threads} plain threads summing their share of the buffer as longs. */
