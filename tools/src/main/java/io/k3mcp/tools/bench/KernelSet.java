@@ -58,7 +58,10 @@ final class KernelSet implements AutoCloseable {
         return new KernelSet(k, k.name(), List.copyOf(where), ok);
     }
 
-    /** A streaming read of one buffer of {@code bytes} bytes on this set's workers, allocated once, read on demand. */
+    /**
+     * A streaming read of one buffer of {@code bytes} bytes on this set's workers, allocated once and read on demand
+     * (the runner reads it between a tg test's repetitions, so the buffer, 256 MiB by default, stays for the tests).
+     */
     Probe probe(long bytes, int threads) {
         ByteBuffer buf = ByteBuffer.allocateDirect(Math.toIntExact(bytes + 64)).alignedSlice(32);
         buf = buf.slice(0, (int) (bytes / 64 * 64));
