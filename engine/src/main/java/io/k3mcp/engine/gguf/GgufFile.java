@@ -109,7 +109,7 @@ public final class GgufFile implements AutoCloseable {
 
     /** The tensor's bytes, memory-mapped read-only, little-endian (mapped once, then shared). */
     public ByteBuffer data(GgufTensor t) {
-        return mapped.computeIfAbsent(t.name(), n -> map(t)).duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        return mapping(t).duplicate().order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /**
@@ -118,12 +118,17 @@ public final class GgufFile implements AutoCloseable {
      * in the middle of a decode step.
      */
     public void prefault(GgufTensor t) {
-        mapped.computeIfAbsent(t.name(), n -> map(t)).load();
+        mapping(t).load();
     }
 
     /** Whether every page of the tensor is in memory (mincore: a hint the kernel may revise at once); for tests. */
     boolean resident(GgufTensor t) {
-        return mapped.computeIfAbsent(t.name(), n -> map(t)).isLoaded();
+        return mapping(t).isLoaded();
+    }
+
+    /** The tensor's mapping, made on first use and shared afterwards. */
+    private MappedByteBuffer mapping(GgufTensor t) {
+        return mapped.computeIfAbsent(t.name(), n -> map(t));
     }
 
     private MappedByteBuffer map(GgufTensor t) {
