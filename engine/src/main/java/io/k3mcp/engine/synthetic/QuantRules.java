@@ -9,12 +9,13 @@ import io.k3mcp.kernels.GgmlType;
  *   <li>1-D tensors (norms) stay F32; F16 files keep every matrix F16.</li>
  *   <li>output.weight, or token_embd.weight when the output is tied: Q6_K unless the file type is
  *       Q8_0 (then Q8_0); Q8_0 when the row length is not a multiple of 256.</li>
- *   <li>attn_v.weight (and the hybrids' attn_qkv.weight): Q2_K files use Q4_K when n_head / n_head_kv >= 4, else Q3_K; Q4_K_M uses Q6_K on
- *       layers where {@link #useMoreBits} holds; IQ4_NL/IQ4_XS use Q5_K when n_head / n_head_kv >= 4.</li>
+ *   <li>attn_v.weight (and the hybrids' attn_qkv.weight): Q2_K files use Q4_K when n_head / n_head_kv >= 4, else Q3_K;
+ *       Q3_K_M uses Q5_K on the first two layers, Q4_K after; Q4_K_M and Q5_K_M use Q6_K on layers where
+ *       {@link #useMoreBits} holds; IQ4_NL/IQ4_XS use Q5_K when n_head / n_head_kv >= 4.</li>
  *   <li>ffn_down.weight and the experts' ffn_down_exps / ffn_down_shexp (llama.cpp matches "ffn_down"): Q2_K files
- *       use Q3_K; Q4_K_M uses Q6_K where {@link #useMoreBits} holds; IQ4_NL/IQ4_XS use Q5_K on the first
- *       eighth of the layers.</li>
- *   <li>attn_output.weight: Q2_K files use Q3_K.</li>
+ *       use Q3_K; Q3_K_M uses Q5_K on the first sixteenth of the layers, Q4_K after; Q4_K_M and Q5_K_M use Q6_K
+ *       where {@link #useMoreBits} holds; IQ4_NL/IQ4_XS use Q5_K on the first eighth of the layers.</li>
+ *   <li>attn_output.weight: Q2_K files use Q3_K, Q3_K_M files Q4_K.</li>
  *   <li>Everything else: the file type's default (token_embd with an untied output included).</li>
  * </ul>
  * A type whose block does not divide the row length falls back to IQ4_NL for IQ4_XS (as llama.cpp
@@ -60,23 +61,31 @@ public final class QuantRules {
             // llama.cpp counts attn_qkv (the hybrids' delta-net layers) as attn_v-like: one per layer either way
             if (ftype == SyntheticType.Q2_K) {
                 t = gqa >= 4 ? GgmlType.Q4_K : GgmlType.Q3_K;
-            } else if (ftype == SyntheticType.Q4_K_M && useMoreBits(layer, shape.nLayer())) {
-                t = GgmlType.Q6_K;
+            } else if (ftype == SyntheticType.Q3_K_M) {
+                t = layer < 2 ? GgmlType.Q5_K : GgmlType.Q4_K;
             } else if (isIq4(ftype) && gqa >= 4) {
                 t = GgmlType.Q5_K;
+            } else if ((ftype == SyntheticType.Q4_K_M || ftype == SyntheticType.Q5_K_M) && useMoreBits(layer, shape.nLayer())) {
+                t = GgmlType.Q6_K;
             }
         } else if (name.endsWith("ffn_down.weight") || name.endsWith("ffn_down_exps.weight") || name.endsWith("ffn_down_shexp.weight")) {
             // with experts llama.cpp takes the layer from the name but the count of ffn_down tensors as the layer count
             int downs = shape.nLayer() * (shape.qwen35() != null && shape.experts() != null ? 2 : 1);
             if (ftype == SyntheticType.Q2_K) {
                 t = GgmlType.Q3_K;
+            } else if (ftype == SyntheticType.Q3_K_M) {
+                t = layer < downs / 16 ? GgmlType.Q5_K : GgmlType.Q4_K;
             } else if (ftype == SyntheticType.Q4_K_M && useMoreBits(layer, downs)) {
                 t = GgmlType.Q6_K;
             } else if (isIq4(ftype) && layer < shape.nLayer() / 8) {
                 t = GgmlType.Q5_K; // llama.cpp's rule without an importance matrix
+            } else if (ftype == SyntheticType.Q5_K_M && useMoreBits(layer, downs)) {
+                t = GgmlType.Q6_K;
             }
         } else if (name.endsWith("attn_output.weight") && ftype == SyntheticType.Q2_K) {
             t = GgmlType.Q3_K;
+        } else if (name.endsWith("attn_output.weight") && ftype == SyntheticType.Q3_K_M) {
+            t = GgmlType.Q4_K;
         }
         if (rowLength % t.blockSize != 0) {
             t = t == GgmlType.IQ4_XS && rowLength % GgmlType.IQ4_NL.blockSize == 0 ? GgmlType.IQ4_NL : GgmlType.Q8_0;

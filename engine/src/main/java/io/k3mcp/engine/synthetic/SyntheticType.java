@@ -16,6 +16,8 @@ public enum SyntheticType {
     Q4_K_M(15, GgmlType.Q4_K, "Q4_K - Medium"),
     Q6_K(18, GgmlType.Q6_K, "Q6_K"),
     Q2_K(10, GgmlType.Q2_K, "Q2_K - Medium"),
+    Q3_K_M(12, GgmlType.Q3_K, "Q3_K - Medium"),
+    Q5_K_M(17, GgmlType.Q5_K, "Q5_K - Medium"),
     IQ4_NL(25, GgmlType.IQ4_NL, "IQ4_NL - 4.5 bpw"),
     IQ4_XS(30, GgmlType.IQ4_XS, "IQ4_XS - 4.25 bpw");
 

@@ -150,6 +150,33 @@ class SyntheticModelsTest {
         }
     }
 
+    /** llama-quant.cpp's choices for Q3_K_M and Q5_K_M on TinyLlama's 22 layers (n_head / n_head_kv = 8). */
+    @Test
+    void kQuantMediumMixesFollowLlamaCpp() {
+        SyntheticShape tinyllama = SyntheticShape.byName("tinyllama-1.1b");
+        java.util.function.BiFunction<SyntheticType, String, GgmlType> type = (ft, name) -> SyntheticPlan.of(tinyllama, ft)
+                .tensors().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow().type();
+        // Q3_K_M: attn_v Q5_K on the first two layers then Q4_K; ffn_down Q5_K below 22 / 16 = 1; attn_output Q4_K
+        assertEquals(GgmlType.Q5_K, type.apply(SyntheticType.Q3_K_M, "blk.1.attn_v.weight"));
+        assertEquals(GgmlType.Q4_K, type.apply(SyntheticType.Q3_K_M, "blk.2.attn_v.weight"));
+        assertEquals(GgmlType.Q5_K, type.apply(SyntheticType.Q3_K_M, "blk.0.ffn_down.weight"));
+        assertEquals(GgmlType.Q4_K, type.apply(SyntheticType.Q3_K_M, "blk.1.ffn_down.weight"));
+        assertEquals(GgmlType.Q4_K, type.apply(SyntheticType.Q3_K_M, "blk.5.attn_output.weight"));
+        assertEquals(GgmlType.Q3_K, type.apply(SyntheticType.Q3_K_M, "blk.5.attn_q.weight"));
+        assertEquals(GgmlType.Q3_K, type.apply(SyntheticType.Q3_K_M, "token_embd.weight"));
+        assertEquals(GgmlType.Q6_K, type.apply(SyntheticType.Q3_K_M, "output.weight"));
+        // Q5_K_M: Q6_K attn_v and ffn_down where use_more_bits holds (layers 0-1, 19-21, and 4, 7, ...)
+        for (String m : new String[] {"attn_v", "ffn_down"}) {
+            assertEquals(GgmlType.Q6_K, type.apply(SyntheticType.Q5_K_M, "blk.1." + m + ".weight"));
+            assertEquals(GgmlType.Q5_K, type.apply(SyntheticType.Q5_K_M, "blk.2." + m + ".weight"));
+            assertEquals(GgmlType.Q6_K, type.apply(SyntheticType.Q5_K_M, "blk.4." + m + ".weight"));
+            assertEquals(GgmlType.Q6_K, type.apply(SyntheticType.Q5_K_M, "blk.19." + m + ".weight"));
+        }
+        assertEquals(GgmlType.Q5_K, type.apply(SyntheticType.Q5_K_M, "blk.4.attn_output.weight"));
+        assertEquals(GgmlType.Q6_K, type.apply(SyntheticType.Q5_K_M, "output.weight"));
+        assertEquals(SyntheticType.Q5_K_M, SyntheticModels.parseSpec("tinyllama-1.1b:q5_k_m").type());
+    }
+
     @Test
     void builtInShapesMatchPublishedSizes() {
         // llama-bench's model_n_params for TinyLlama-1.1B and the reference note's 636.7 MB Q4_0 file

@@ -36,6 +36,8 @@ class WeightQuantizerOracleTest {
         "llama-mini-f16.gguf, llama-mini-q6_k.gguf, Q6_K, Q6_K",
         "llama-mini-f16.gguf, llama-mini-q4_k_m.gguf, Q4_K_M, Q6_K",
         "llama-mini-f16.gguf, llama-mini-q2_k.gguf, Q2_K, Q6_K",
+        "llama-mini-f16.gguf, llama-mini-q3_k_m.gguf, Q3_K_M, Q6_K",
+        "llama-mini-f16.gguf, llama-mini-q5_k_m.gguf, Q5_K_M, Q6_K",
         "qwen3-mini-f16.gguf, qwen3-mini-q4_k_m.gguf, Q4_K_M, ''",
         "qwen3-mini-f16.gguf, qwen3-mini-q8_0.gguf, Q8_0, ''",
         // made by a later llama.cpp build: its Q6_K output.weight differs from the rule above in one byte
