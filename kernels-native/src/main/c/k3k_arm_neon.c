@@ -114,6 +114,22 @@ static void dot_f16(int n, float *s, const void *vx, const void *vy) {
     *s = (float) sum;
 }
 
+/* BF16 widens exactly by a 16-bit shift; the same lanes and double tail as F16. */
+static void dot_bf16(int n, float *s, const void *vx, const void *vy) {
+    const uint16_t *x = vx, *y = vy;
+    float32x4_t a0 = vdupq_n_f32(0.0f), a1 = a0;
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const uint16x8_t bx = vld1q_u16(x + i), by = vld1q_u16(y + i);
+        a0 = vfmaq_f32(a0, vreinterpretq_f32_u32(vshll_n_u16(vget_low_u16(bx), 16)),
+                       vreinterpretq_f32_u32(vshll_n_u16(vget_low_u16(by), 16)));
+        a1 = vfmaq_f32(a1, vreinterpretq_f32_u32(vshll_high_n_u16(bx, 16)), vreinterpretq_f32_u32(vshll_high_n_u16(by, 16)));
+    }
+    double sum = vaddvq_f32(vaddq_f32(a0, a1));
+    for (; i < n; i++) sum += (double) (k3k_bf16_to_fp32(x[i]) * k3k_bf16_to_fp32(y[i]));
+    *s = (float) sum;
+}
+
 /* Attention inner loops over an F16 cache row. */
 /* F16 cache rows widened to f32 (exact) and floats rounded through f16 (round to nearest even, as the portable
  * converter), eight and four at a time. */
@@ -221,9 +237,11 @@ int k3k_install_arm_neon(k3k_type_traits *t) {
     t[K3K_Q4_K].dot = dot_q4_K_q8_K;
     t[K3K_Q6_K].dot = dot_q6_K_q8_K;
     t[K3K_F16].dot = dot_f16;
-    const int types[] = {K3K_Q4_0, K3K_Q8_0, K3K_Q4_K, K3K_Q6_K, K3K_F16};
-    for (int i = 0; i < 5; i++) t[types[i]].path = "neon-dotprod";
+    t[K3K_BF16].dot = dot_bf16;
+    const int types[] = {K3K_Q4_0, K3K_Q8_0, K3K_Q4_K, K3K_Q6_K, K3K_F16, K3K_BF16};
+    for (int i = 0; i < 6; i++) t[types[i]].path = "neon-dotprod";
     k3k_install_arm_neon_iq4(t);
+    k3k_install_arm_neon_more(t);
     k3k_install_arm_neon_packed(t);
     return 1;
 }

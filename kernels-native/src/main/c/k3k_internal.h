@@ -213,5 +213,8 @@ int k3k_install_riscv_rvv(k3k_type_traits *table);
 void k3k_install_arm_neon_iq4(k3k_type_traits *table);
 void k3k_install_riscv_rvv_iq4(k3k_type_traits *table);
 void k3k_install_riscv_rvv_packed(k3k_type_traits *table);
+/* Q4_1, Q5_0, Q5_1, Q2_K, Q3_K and Q5_K rows of the NEON and RVV paths (called by their installers). */
+void k3k_install_arm_neon_more(k3k_type_traits *table);
+void k3k_install_riscv_rvv_more(k3k_type_traits *table);
 
 #endif

@@ -182,6 +182,7 @@ int k3k_install_riscv_rvv(k3k_type_traits *t) {
     t[K3K_Q6_K].dot = dot_q6_K_q8_K;
     t[K3K_Q6_K].path = "rvv";
     k3k_install_riscv_rvv_iq4(t);
+    k3k_install_riscv_rvv_more(t);
     k3k_install_riscv_rvv_packed(t);
     return 1;
 }

@@ -69,8 +69,9 @@ AVX2 static void dot_q8_0_q8_0(int n, float *s, const void *vx, const void *vy) 
     *s = hsum_ps(_mm256_add_ps(acc0, acc1));
 }
 
-/* F16 and F32 dots: four float lanes of eight, summed in double. F32 rows are the MoE routers
- * (ffn_gate_inp): the generic dot's one double chain made them 3-4 % of a qwen3moe decode step. */
+/* F16, BF16 and F32 dots: four float lanes of eight, summed in double. F32 rows are the MoE routers
+ * (ffn_gate_inp): the generic dot's one double chain made them 3-4 % of a qwen3moe decode step. BF16 widens
+ * exactly by a 16-bit shift. */
 #define FLOAT_LANES_DOT(NAME, T, LD, TO_F)                                                                  \
     AVX2 static void NAME(int n, float *s, const void *vx, const void *vy) {                                \
         const T *x = vx, *y = vy;                                                                           \
@@ -89,10 +90,13 @@ AVX2 static void dot_q8_0_q8_0(int n, float *s, const void *vx, const void *vy) 
         *s = (float) sum;                                                                                   \
     }
 #define LOAD_F16(p) _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) (p)))
+#define LOAD_BF16(p) _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *) (p))), 16))
 #define AS_FLOAT(v) (v)
 FLOAT_LANES_DOT(dot_f16, k3k_half, LOAD_F16, H2F)
+FLOAT_LANES_DOT(dot_bf16, uint16_t, LOAD_BF16, k3k_bf16_to_fp32)
 FLOAT_LANES_DOT(dot_f32, float, _mm256_loadu_ps, AS_FLOAT)
 #undef LOAD_F16
+#undef LOAD_BF16
 #undef AS_FLOAT
 
 AVX2 static void dot_q4_K_q8_K(int n, float *s, const void *vx, const void *vy) {
@@ -102,9 +106,7 @@ AVX2 static void dot_q4_K_q8_K(int n, float *s, const void *vx, const void *vy) 
     __m256 acc = _mm256_setzero_ps(), accm = _mm256_setzero_ps();
     for (int i = 0; i < n / QK_K; i++) {
         prefetch_ahead(&x[i], sizeof(x[i]));
-        uint32_t utmp[4];
-        k3k_unpack_k4_scales(x[i].scales, utmp);
-        const __m256i mins_scales = _mm256_cvtepu8_epi16(_mm_set_epi32((int) utmp[3], (int) utmp[2], (int) utmp[1], (int) utmp[0]));
+        const __m256i mins_scales = k4_scales_mins16(x[i].scales);
         /* mins: each applies to two bsums (16 elements each) */
         const __m128i mins = _mm256_extracti128_si256(mins_scales, 1);
         const __m256i bsums = _mm256_loadu_si256((const __m256i *) y[i].bsums);
@@ -179,6 +181,8 @@ int k3k_install_x86_avx2(k3k_type_traits *t) {
     if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma") || !__builtin_cpu_supports("f16c")) return 0;
     k3k_install_x86_avx2_q4_0(t);
     k3k_install_x86_avx2_iq4(t);
+    k3k_install_x86_avx2_legacy(t);
+    k3k_install_x86_avx2_kquants(t);
     k3k_install_x86_avx2_kv(t);
     k3k_install_x86_avx2_gdn(t);
     k3k_install_x86_avx2_packed(t);
@@ -192,6 +196,8 @@ int k3k_install_x86_avx2(k3k_type_traits *t) {
     t[K3K_F32].act_path = "avx2";
     t[K3K_F16].dot = dot_f16;
     t[K3K_F16].path = "avx2";
+    t[K3K_BF16].dot = dot_bf16;
+    t[K3K_BF16].path = "avx2";
     t[K3K_Q4_K].dot = dot_q4_K_q8_K;
     t[K3K_Q4_K].path = "avx2";
     t[K3K_Q6_K].dot = dot_q6_K_q8_K;

@@ -235,7 +235,8 @@ int main(int argc, char **argv) {
         bench_lm_head();
         return 0;
     }
-    const int types[] = {K3K_Q4_0, K3K_Q8_0, K3K_Q4_K, K3K_Q6_K, K3K_F16, K3K_Q5_0, K3K_Q4_1, K3K_Q5_K, K3K_Q3_K, K3K_Q2_K};
+    const int types[] = {K3K_Q4_0, K3K_Q8_0, K3K_Q4_K, K3K_Q6_K, K3K_F16, K3K_Q5_0, K3K_Q4_1, K3K_Q5_1, K3K_Q5_K,
+                         K3K_Q3_K, K3K_Q2_K, K3K_IQ4_NL, K3K_IQ4_XS};
     const int cols = 2048, rows = argc > 1 ? atoi(argv[1]) : 32000;
     float *x = malloc(sizeof(float) * cols), *y = malloc(sizeof(float) * rows);
     for (int i = 0; i < cols; i++) x[i] = (float) (i % 17) * 0.1f - 0.8f;
@@ -251,7 +252,7 @@ int main(int argc, char **argv) {
             if (types[t] == K3K_Q3_K) { w[off + 109] = 0x20; continue; }
             if (types[t] == K3K_Q2_K) { w[off + 81] = 0x20; w[off + 83] = 0x20; continue; }
             w[off + 1] = 0x20;
-            if (types[t] == K3K_Q4_K || types[t] == K3K_Q5_K || types[t] == K3K_Q4_1) w[off + 3] = 0x20;
+            if (types[t] == K3K_Q4_K || types[t] == K3K_Q5_K || types[t] == K3K_Q4_1 || types[t] == K3K_Q5_1) w[off + 3] = 0x20;
         }
         for (int generic = 1; generic >= 0; generic--) {
             k3k_set_generic(generic);
