@@ -242,6 +242,7 @@ int k3k_install_arm_neon(k3k_type_traits *t) {
     for (int i = 0; i < 6; i++) t[types[i]].path = "neon-dotprod";
     k3k_install_arm_neon_iq4(t);
     k3k_install_arm_neon_more(t);
+    k3k_install_arm_neon_float(t);
     k3k_install_arm_neon_packed(t);
     return 1;
 }

@@ -216,5 +216,8 @@ void k3k_install_riscv_rvv_packed(k3k_type_traits *table);
 /* Q4_1, Q5_0, Q5_1, Q2_K, Q3_K and Q5_K rows of the NEON and RVV paths (called by their installers). */
 void k3k_install_arm_neon_more(k3k_type_traits *table);
 void k3k_install_riscv_rvv_more(k3k_type_traits *table);
+/* The float weight types' dots: F32 on NEON (F16 and BF16 are in k3k_arm_neon.c), F32, F16 and BF16 on RVV. */
+void k3k_install_arm_neon_float(k3k_type_traits *table);
+void k3k_install_riscv_rvv_float(k3k_type_traits *table);
 
 #endif

@@ -1,6 +1,7 @@
 /* riscv64 RVV 1.0 dots for Q4_0, Q8_0, Q4_K and Q6_K, VLEN-agnostic: vectors of 16 or 32 bytes, which
  * every VLEN >= 128 holds. Integer sums are exact; Q4_0/Q8_0 keep the generic float order (bit-identical),
- * the K-quants sum per super-block (float reassociation only). F16 stays generic: it needs Zvfh. */
+ * the K-quants sum per super-block (float reassociation only). The other types: k3k_riscv_rvv_more.c (quantised)
+ * and k3k_riscv_rvv_float.c (F32, F16, BF16). */
 #include "k3k_internal.h"
 
 #if defined(__riscv) && defined(__riscv_v_intrinsic)
@@ -183,6 +184,7 @@ int k3k_install_riscv_rvv(k3k_type_traits *t) {
     t[K3K_Q6_K].path = "rvv";
     k3k_install_riscv_rvv_iq4(t);
     k3k_install_riscv_rvv_more(t);
+    k3k_install_riscv_rvv_float(t);
     k3k_install_riscv_rvv_packed(t);
     return 1;
 }

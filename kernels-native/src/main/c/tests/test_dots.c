@@ -67,6 +67,32 @@ static void check_type(int type, int cols, int rows) {
     free(w); free(w_odd); free(x); free(xq); free(wf); free(xf);
 }
 
+/* F16 and BF16 rows of zeros, subnormals and extreme normals: the widening paths random normal values never
+ * reach (a naive exponent rebias turns +-0 into 2^-15 and mangles subnormals). */
+static void check_half_specials(int type) {
+    const k3k_type_traits *tr = k3k_traits(type);
+    enum { N = 70, NS = 12 };
+    const uint16_t f16[NS] = {0x0000, 0x8000, 0x0001, 0x8001, 0x03ff, 0x83ff, 0x0200, 0x0400, 0x7bff, 0xfbff, 0x3c00, 0x0010};
+    const uint16_t bf16[NS] = {0x0000, 0x8000, 0x0001, 0x8001, 0x007f, 0x807f, 0x0080, 0x7f7f, 0xff7f, 0x3f80, 0x0040, 0x0010};
+    const uint16_t *special = type == K3K_F16 ? f16 : bf16;
+    uint16_t w[N], x[N];
+    for (int shift = 0; shift < NS; shift++) {
+        double mag = 0;
+        for (int i = 0; i < N; i++) {
+            w[i] = special[(i + shift) % NS];
+            x[i] = special[(3 * i + 1) % NS] & 0x807f; /* small activations: zero, subnormal or tiny normal */
+            const float wf = type == K3K_F16 ? k3k_fp16_to_fp32(w[i]) : k3k_bf16_to_fp32(w[i]);
+            const float xf = type == K3K_F16 ? k3k_fp16_to_fp32(x[i]) : k3k_bf16_to_fp32(x[i]);
+            mag += fabs((double) wf * xf);
+        }
+        float g, f;
+        tr->generic(N, &g, w, x);
+        tr->dot(N, &f, w, x);
+        CHECK(fabs((double) f - g) <= 1e-5 * mag + 1e-40, "type %d (%s) special halves, shift %d: fast %.9g generic %.9g",
+              type, tr->path, shift, f, g);
+    }
+}
+
 static void check_pooled_matmul(int type, int cols, int rows, int n_tokens) {
     uint8_t *w = test_random_row(type, cols, rows);
     float *x = test_random_floats(cols * n_tokens, 1.0f);
@@ -92,6 +118,8 @@ void test_dots(void) {
         check_pooled_matmul(t, bs * 3, 17, 1);
         check_pooled_matmul(t, bs * 2, 35, 5);
     }
+    check_half_specials(K3K_F16);
+    check_half_specials(K3K_BF16);
     char cov[2048];
     k3k_coverage(cov, sizeof(cov));
     CHECK(strstr(cov, "matmul.IQ4_NL ") && strstr(cov, "matmul.IQ4_XS "), "coverage lists the IQ4 types:\n%s", cov);
