@@ -60,7 +60,7 @@ int k3k_pack(int type, const void *src, void *dst, int rows, int cols) {
                     pack_q6_K((const block_q6_K *) src + in_block, (block_q6_Kx8 *) dst + out_block, r);
                 } else if (type == K3K_Q4_K) {
                     pack_q4_K((const block_q4_K *) src + in_block, (block_q4_Kx8 *) dst + out_block, r);
-                } else if (type == K3K_Q4_0) {
+                } else if (type == K3K_Q4_0 || type == K3K_IQ4_NL) { /* the same block: scale, 16 bytes */
                     const block_q4_0 *in = (const block_q4_0 *) src + in_block;
                     block_q4_0x8 *o = (block_q4_0x8 *) dst + out_block;
                     o->d[r] = in->d;
@@ -101,6 +101,21 @@ static float q4_0x8_update(const void *vx, int r, const uint8_t *row, int nb, in
             sum += (byte & 0x0F) * q[4 * k + i] + (byte >> 4) * q[16 + 4 * k + i];
         }
     return acc + (float) (sum - a.sum8[b]) * (k3k_fp16_to_fp32(x->d[r]) * a.d[b]);
+}
+
+/* The generic IQ4_NL dot's order: the block's exact int sum of codebook values times activations, then
+ * acc + sum * (d * dy). */
+static float iq4_nlx8_update(const void *vx, int r, const uint8_t *row, int nb, int b, float acc) {
+    const block_q4_0x8 *x = vx;
+    const k3k_packed_act a = k3k_packed_act_view(row, nb);
+    const int8_t *q = a.q[b].qs;
+    int32_t sum = 0;
+    for (int k = 0; k < 4; k++)
+        for (int i = 0; i < 4; i++) {
+            const uint8_t byte = x->qs[32 * k + 4 * r + i];
+            sum += k3k_kvalues_iq4nl[byte & 0x0F] * q[4 * k + i] + k3k_kvalues_iq4nl[byte >> 4] * q[16 + 4 * k + i];
+        }
+    return acc + (float) sum * (k3k_fp16_to_fp32(x->d[r]) * a.d[b]);
 }
 
 static float q8_0x8_update(const void *vx, int r, const uint8_t *row, int nb, int b, float acc) {
@@ -159,6 +174,7 @@ static float q6_Kx8_update(const void *vx, int r, const uint8_t *row, int nb, in
     }
 GENERIC_KERNEL(q4_0x8, block_q4_0x8)
 GENERIC_KERNEL(q8_0x8, block_q8_0x8)
+GENERIC_KERNEL(iq4_nlx8, block_q4_0x8)
 GENERIC_KERNEL(q4_Kx8, block_q4_Kx8)
 GENERIC_KERNEL(q6_Kx8, block_q6_Kx8)
 

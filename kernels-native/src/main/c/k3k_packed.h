@@ -3,7 +3,8 @@
  * rows' scales, then their quants in four 32-byte chunks; chunk k holds bytes 4k..4k+3 of each row in
  * row order, so one 256-bit load gives every row's elements 4k..4k+3 (low nibbles) and 16+4k..19+4k
  * (high nibbles), one row per 32-bit lane, and an eight-row dot needs no horizontal sums. Q8_0 x8 is the
- * same with eight 32-byte chunks of signed bytes, chunk k holding elements 4k..4k+3 of each row.
+ * same with eight 32-byte chunks of signed bytes, chunk k holding elements 4k..4k+3 of each row. IQ4_NL x8 is
+ * Q4_0 x8's bytes (its block is Q4_0's: a scale and 16 bytes of nibbles); the nibbles index the codebook.
  * Q4_K x8 keeps each super-block's integer scales and mins (unpacked to bytes, [sub-block][row]) and
  * interleaves the quants the same way per 64-element group j: chunk k holds bytes 32j+4k..32j+4k+3 of
  * each row, whose low nibbles are sub-block 2j's elements 4k.. and high nibbles sub-block 2j+1's.
@@ -66,6 +67,8 @@ void k3k_q4_0x8_generic(int nb, const void *x, const uint8_t *act, size_t act_st
                         size_t y_stride);
 void k3k_q8_0x8_generic(int nb, const void *x, const uint8_t *act, size_t act_stride, int n_tok, float *y,
                         size_t y_stride);
+void k3k_iq4_nlx8_generic(int nb, const void *x, const uint8_t *act, size_t act_stride, int n_tok, float *y,
+                          size_t y_stride);
 
 typedef struct {
     k3k_half d[8], dmin[8];
@@ -110,7 +113,7 @@ void k3k_q6_Kx8_generic(int nb, const void *x, const uint8_t *act, size_t act_st
 
 /* Bytes of one packed block column of eight rows, or 0 for a type without a packed layout. */
 static inline size_t k3k_packed_group_block_bytes(int type) {
-    return type == K3K_Q4_0 ? sizeof(block_q4_0x8) : type == K3K_Q8_0 ? sizeof(block_q8_0x8)
+    return type == K3K_Q4_0 || type == K3K_IQ4_NL ? sizeof(block_q4_0x8) : type == K3K_Q8_0 ? sizeof(block_q8_0x8)
          : type == K3K_Q4_K ? sizeof(block_q4_Kx8) : type == K3K_Q6_K ? sizeof(block_q6_Kx8) : 0;
 }
 /* Elements of a row one packed block column covers. */

@@ -30,6 +30,17 @@
 LEGACY_X8_KERNELS(AVX2, q4_0x8_avx2, Q4_0_ACC_AVX2, Q4_0_WIDEN_AVX2, q8_0x8_avx2, Q8_0_PREP_AVX2, Q8_0_ACC_AVX2,
                   Q8_0_OFFSET_NONE)
 
+/* IQ4_NL x8: Q4_0 x8's loads and unpack, one byte shuffle from nibbles to codebook values (|v| <= 127), then
+ * Q8_0's signed accumulate; no offset. The float step per block column is one vector over the eight rows,
+ * where the file-layout dot pays a convert and a broadcast scale per row and block. */
+#define IQ4_NL_MAP_AVX2(v) _mm256_shuffle_epi8(_mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *) k3k_kvalues_iq4nl)), (v))
+#define AS_INT32(s) (s)
+NIBBLE_X8_KERNEL(AVX2, iq4_nlx8_avx2, 1, Q8_0_ACC_AVX2, AS_INT32, IQ4_NL_MAP_AVX2, Q8_0_OFFSET_NONE)
+NIBBLE_X8_KERNEL(AVX2, iq4_nlx8_avx2, 2, Q8_0_ACC_AVX2, AS_INT32, IQ4_NL_MAP_AVX2, Q8_0_OFFSET_NONE)
+NIBBLE_X8_KERNEL(AVX2, iq4_nlx8_avx2, 3, Q8_0_ACC_AVX2, AS_INT32, IQ4_NL_MAP_AVX2, Q8_0_OFFSET_NONE)
+NIBBLE_X8_KERNEL(AVX2, iq4_nlx8_avx2, 4, Q8_0_ACC_AVX2, AS_INT32, IQ4_NL_MAP_AVX2, Q8_0_OFFSET_NONE)
+LEGACY_DISPATCH(AVX2, iq4_nlx8_avx2)
+
 /* Q4_K x8, NT tokens (1..4, a constant so the per-token accumulators stay in registers). Per 64-element
  * group j and chunk k one load gives both sub-blocks' nibbles of all eight rows; per token the int16
  * products of a sub-block (at most 8 x 3840) are multiplied by the row's scale with one madd against
@@ -140,6 +151,8 @@ void k3k_install_x86_avx2_packed(k3k_type_traits *t) {
     t[K3K_Q4_0].packed_path = "avx2";
     t[K3K_Q8_0].packed = q8_0x8_avx2;
     t[K3K_Q8_0].packed_path = "avx2";
+    t[K3K_IQ4_NL].packed = iq4_nlx8_avx2;
+    t[K3K_IQ4_NL].packed_path = "avx2";
     k3k_install_x86_q6_K_rows(t, 0);
 }
 #endif

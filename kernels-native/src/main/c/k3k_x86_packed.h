@@ -31,8 +31,12 @@ AVX2 static inline __m256 legacy_update(__m256 acc, __m256i s0, __m256i s1, int3
  * (bcast4) to s, WIDEN(s) takes a chain to int32 lanes at the block's end (AVX2 sums int16 pairs first), then
  * legacy_update subtracts the activation's offset. Q4_0: the chunk's low nibbles feed chain 0, its high ones
  * chain 1, offset 8 sum(y). Q8_0: PREP(w) readies the signed bytes for ACC, even and odd chunks alternate the
- * chains, offset OFFSET(8 sum(y)). */
-#define Q4_0X8_KERNEL(ATTR, NAME, NT, ACC, WIDEN)                                                                 \
+ * chains, offset OFFSET(8 sum(y)). The nibble kernel's MAP(v) turns nibbles into the values ACC multiplies
+ * (Q4_0: the nibbles; IQ4_NL: their codebook entries, with no offset). */
+#define Q4_0X8_KERNEL(ATTR, NAME, NT, ACC, WIDEN) NIBBLE_X8_KERNEL(ATTR, NAME, NT, ACC, WIDEN, NIBBLES_AS_IS, SUM8_OFFSET)
+#define NIBBLES_AS_IS(v) (v)
+#define SUM8_OFFSET(sum8) (sum8)
+#define NIBBLE_X8_KERNEL(ATTR, NAME, NT, ACC, WIDEN, MAP, OFFSET)                                                 \
 ATTR static void NAME##_##NT(int nb, const block_q4_0x8 *x, const k3k_packed_act *a, float *y, size_t y_stride) { \
     const __m256i m4 = _mm256_set1_epi8(0x0F);                                                                      \
     __m256 acc[NT];                                                                                                 \
@@ -43,7 +47,7 @@ ATTR static void NAME##_##NT(int nb, const block_q4_0x8 *x, const k3k_packed_act
         for (int t = 0; t < NT; t++) lo[t] = hi[t] = _mm256_setzero_si256();                                        \
         for (int k = 0; k < 4; k++) {                                                                               \
             const __m256i q = _mm256_loadu_si256((const __m256i *) (x[b].qs + 32 * k));                            \
-            const __m256i l = _mm256_and_si256(q, m4), h = _mm256_and_si256(_mm256_srli_epi16(q, 4), m4);          \
+            const __m256i l = MAP(_mm256_and_si256(q, m4)), h = MAP(_mm256_and_si256(_mm256_srli_epi16(q, 4), m4)); \
             for (int t = 0; t < NT; t++) {                                                                          \
                 ACC(lo[t], l, bcast4(a[t].q[b].qs + 4 * k));                                                        \
                 ACC(hi[t], h, bcast4(a[t].q[b].qs + 16 + 4 * k));                                                   \
@@ -51,7 +55,7 @@ ATTR static void NAME##_##NT(int nb, const block_q4_0x8 *x, const k3k_packed_act
         }                                                                                                           \
         const __m256 dx = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) x[b].d));                             \
         for (int t = 0; t < NT; t++)                                                                                \
-            acc[t] = legacy_update(acc[t], WIDEN(lo[t]), WIDEN(hi[t]), a[t].sum8[b], dx, a[t].d[b]);               \
+            acc[t] = legacy_update(acc[t], WIDEN(lo[t]), WIDEN(hi[t]), OFFSET(a[t].sum8[b]), dx, a[t].d[b]);       \
     }                                                                                                               \
     for (int t = 0; t < NT; t++) _mm256_storeu_ps(y + (size_t) t * y_stride, acc[t]);                             \
 }

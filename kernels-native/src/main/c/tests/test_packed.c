@@ -1,4 +1,4 @@
-/* The packed Q4_0, Q8_0, Q4_K and Q6_K x8 layouts: its product equals the file-layout product, the ISA kernel equals the
+/* The packed Q4_0, Q8_0, Q4_K, Q6_K and IQ4_NL x8 layouts: its product equals the file-layout product, the ISA kernel equals the
  * generic one bit for bit, on the pool or not, for every token count; shapes without a layout say so. */
 #include <string.h>
 #include "k3k_test.h"
@@ -11,7 +11,7 @@ static void packed_case(int type, int rows, int cols, int n_tok, k3k_pool *pool)
     float *x = test_random_floats(cols * n_tok, 1.0f);
     const int64_t bytes = k3k_packed_bytes(type, rows, cols);
     const int64_t want = type == K3K_Q4_K || type == K3K_Q6_K ? (int64_t) rows / 8 * (cols / 256) * (type == K3K_Q4_K ? 1184 : 1680)
-                                          : (int64_t) rows / 8 * (cols / 32) * (type == K3K_Q4_0 ? 144 : 272);
+                                          : (int64_t) rows / 8 * (cols / 32) * (type == K3K_Q8_0 ? 272 : 144);
     CHECK(bytes == want, "packed bytes %lld", (long long) bytes);
     uint8_t *p = malloc((size_t) bytes);
     CHECK(k3k_pack(type, w, p, rows, cols) == 0, "pack");
@@ -66,8 +66,8 @@ void test_packed(void) {
      * tail the tiles are instantiated for (1..8 tokens) */
     const int tokens[] = {1, 2, 3, 4, 5, 6, 7, 9, 8, 15, 17};
     const int n_counts = (int) (sizeof(tokens) / sizeof(tokens[0]));
-    const int types[] = {K3K_Q4_0, K3K_Q8_0, K3K_Q4_K, K3K_Q6_K};
-    for (int ti = 0; ti < 4; ti++)
+    const int types[] = {K3K_Q4_0, K3K_Q8_0, K3K_Q4_K, K3K_Q6_K, K3K_IQ4_NL};
+    for (int ti = 0; ti < 5; ti++)
         for (int i = 0; i < n_counts; i++) {
             const int unit = types[ti] == K3K_Q4_K || types[ti] == K3K_Q6_K ? 256 : 32;
             packed_case(types[ti], 24, unit * 3, tokens[i], NULL);
