@@ -55,6 +55,8 @@ static void init(void) {
     generic_table[K3K_Q8_0].packed = k3k_q8_0x8_generic;
     generic_table[K3K_IQ4_NL].packed = k3k_iq4_nlx8_generic;
     generic_table[K3K_IQ4_NL].packed_path = "generic";
+    generic_table[K3K_IQ4_XS].packed = k3k_iq4_xsx8_generic;
+    generic_table[K3K_IQ4_XS].packed_path = "generic";
     generic_table[K3K_Q8_0].packed_path = "generic";
     generic_table[K3K_Q4_K].packed = k3k_q4_Kx8_generic;
     generic_table[K3K_Q4_K].packed_path = "generic";
@@ -109,8 +111,8 @@ int k3k_coverage(char *buf, int cap) {
         if (buf && len + n < cap) memcpy(buf + len, line, (size_t) n + 1);
         len += n;
     }
-    const int packed_types[] = {K3K_Q4_0, K3K_Q8_0, K3K_Q4_K, K3K_Q6_K, K3K_IQ4_NL};
-    for (int i = 0; i < 5; i++) {
+    const int packed_types[] = {K3K_Q4_0, K3K_Q8_0, K3K_Q4_K, K3K_Q6_K, K3K_IQ4_NL, K3K_IQ4_XS};
+    for (int i = 0; i < 6; i++) {
         char line[128];
         const k3k_type_traits *tr = k3k_traits(packed_types[i]);
         const int n = snprintf(line, sizeof(line), "matmul_packed.%sx8 %s%s%s%s%s\n", type_name(packed_types[i]),

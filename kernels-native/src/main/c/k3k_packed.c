@@ -37,6 +37,14 @@ static void pack_q6_K(const block_q6_K *in, block_q6_Kx8 *o, int r) {
     }
 }
 
+static void pack_iq4_xs(const block_iq4_xs *in, block_iq4_xsx8 *o, int r) {
+    o->d[r] = in->d;
+    for (int g = 0; g < 8; g++) {
+        o->sc[g][r] = (int8_t) k3k_iq4_xs_scale(in, g);
+        for (int k = 0; k < 4; k++) memcpy(o->qs + 128 * g + 32 * k + 4 * r, in->qs + 16 * g + 4 * k, 4);
+    }
+}
+
 /* The 6-bit value (0..63) of row r's element 128 n + 32 st + 4 c + i in a packed Q6_K block column. */
 static inline int q6_value(const block_q6_Kx8 *x, int r, int n, int st, int c, int i) {
     const uint8_t a = x->ql[512 * n + 32 * (c + (st & 1 ? 8 : 0)) + 4 * r + i];
@@ -58,6 +66,8 @@ int k3k_pack(int type, const void *src, void *dst, int rows, int cols) {
                 const size_t in_block = (size_t) (8 * g + r) * nb + b, out_block = (size_t) g * nb + b;
                 if (type == K3K_Q6_K) {
                     pack_q6_K((const block_q6_K *) src + in_block, (block_q6_Kx8 *) dst + out_block, r);
+                } else if (type == K3K_IQ4_XS) {
+                    pack_iq4_xs((const block_iq4_xs *) src + in_block, (block_iq4_xsx8 *) dst + out_block, r);
                 } else if (type == K3K_Q4_K) {
                     pack_q4_K((const block_q4_K *) src + in_block, (block_q4_Kx8 *) dst + out_block, r);
                 } else if (type == K3K_Q4_0 || type == K3K_IQ4_NL) { /* the same block: scale, 16 bytes */
@@ -150,6 +160,24 @@ static float q4_Kx8_update(const void *vx, int r, const uint8_t *row, int nb, in
            (float) mins * (k3k_fp16_to_fp32(x->dmin[r]) * a.q[b].d);
 }
 
+/* Per group sc * sum(codebook(q) y) in int32 over the super-block, then acc += sumi * (d * dy) in float. */
+static float iq4_xsx8_update(const void *vx, int r, const uint8_t *row, int nb, int b, float acc) {
+    const block_iq4_xsx8 *x = vx;
+    const k3k_packed_act_k a = k3k_packed_act_k_view(row, nb);
+    const int8_t *q = a.q[b].qs;
+    int32_t sumi = 0;
+    for (int g = 0; g < 8; g++) {
+        int32_t sum = 0;
+        for (int k = 0; k < 4; k++)
+            for (int i = 0; i < 4; i++) {
+                const uint8_t byte = x->qs[128 * g + 32 * k + 4 * r + i];
+                sum += k3k_kvalues_iq4nl[byte & 0x0F] * q[32 * g + 4 * k + i] + k3k_kvalues_iq4nl[byte >> 4] * q[32 * g + 16 + 4 * k + i];
+            }
+        sumi += x->sc[g][r] * sum;
+    }
+    return acc + (float) sumi * (k3k_fp16_to_fp32(x->d[r]) * a.q[b].d);
+}
+
 /* Per sub-block sc * sum((q - 32) y) in int32, then acc += sumi * (d * dy) in float. */
 static float q6_Kx8_update(const void *vx, int r, const uint8_t *row, int nb, int b, float acc) {
     const block_q6_Kx8 *x = vx;
@@ -175,6 +203,7 @@ static float q6_Kx8_update(const void *vx, int r, const uint8_t *row, int nb, in
 GENERIC_KERNEL(q4_0x8, block_q4_0x8)
 GENERIC_KERNEL(q8_0x8, block_q8_0x8)
 GENERIC_KERNEL(iq4_nlx8, block_q4_0x8)
+GENERIC_KERNEL(iq4_xsx8, block_iq4_xsx8)
 GENERIC_KERNEL(q4_Kx8, block_q4_Kx8)
 GENERIC_KERNEL(q6_Kx8, block_q6_Kx8)
 
@@ -213,16 +242,18 @@ static void quantize_act_k(int type, const float *x, uint8_t *row, int cols) {
                 const int16_t *bs = a.q[b].bsums + 4 * i;
                 aux[per * b + i] = int16_pair(bs[0] + bs[1], bs[2] + bs[3]);
             }
-        } else {
+        } else if (type == K3K_Q6_K) {
             const int8_t *q = a.q[b].qs;
             for (int g = 0; g < QK_K / 4; g++)
                 aux[per * b + g] = int16_pair(32 * (q[4 * g] + q[4 * g + 1]), 32 * (q[4 * g + 2] + q[4 * g + 3]));
+        } else {
+            memset(aux + per * b, 0, sizeof(int32_t) * (size_t) per); /* IQ4_XS reads no aux */
         }
     }
 }
 
 void k3k_packed_quantize_act(int type, const float *x, uint8_t *row, int cols) {
-    if (type == K3K_Q4_K || type == K3K_Q6_K) {
+    if (k3k_packed_block_elems(type) == QK_K) {
         quantize_act_k(type, x, row, cols);
         return;
     }

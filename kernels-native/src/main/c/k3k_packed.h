@@ -5,6 +5,8 @@
  * (high nibbles), one row per 32-bit lane, and an eight-row dot needs no horizontal sums. Q8_0 x8 is the
  * same with eight 32-byte chunks of signed bytes, chunk k holding elements 4k..4k+3 of each row. IQ4_NL x8 is
  * Q4_0 x8's bytes (its block is Q4_0's: a scale and 16 bytes of nibbles); the nibbles index the codebook.
+ * IQ4_XS x8 keeps each super-block's eight group scales (6 bits minus 32, [group][row]) and lays out each
+ * 32-element group's 16 bytes as IQ4_NL x8 does its block's.
  * Q4_K x8 keeps each super-block's integer scales and mins (unpacked to bytes, [sub-block][row]) and
  * interleaves the quants the same way per 64-element group j: chunk k holds bytes 32j+4k..32j+4k+3 of
  * each row, whose low nibbles are sub-block 2j's elements 4k.. and high nibbles sub-block 2j+1's.
@@ -106,6 +108,15 @@ static inline k3k_packed_act_k k3k_packed_act_k_view(const uint8_t *row, int nb)
     return a;
 }
 
+typedef struct {
+    k3k_half d[8];
+    int8_t sc[8][8];  /* [group][row], -32..31 */
+    uint8_t qs[1024]; /* [group][chunk 0..3][row][4] */
+} block_iq4_xsx8;
+_Static_assert(sizeof(block_iq4_xsx8) == 1104, "block_iq4_xsx8 size");
+
+void k3k_iq4_xsx8_generic(int nb, const void *x, const uint8_t *act, size_t act_stride, int n_tok, float *y,
+                          size_t y_stride);
 void k3k_q4_Kx8_generic(int nb, const void *x, const uint8_t *act, size_t act_stride, int n_tok, float *y,
                         size_t y_stride);
 void k3k_q6_Kx8_generic(int nb, const void *x, const uint8_t *act, size_t act_stride, int n_tok, float *y,
@@ -114,16 +125,19 @@ void k3k_q6_Kx8_generic(int nb, const void *x, const uint8_t *act, size_t act_st
 /* Bytes of one packed block column of eight rows, or 0 for a type without a packed layout. */
 static inline size_t k3k_packed_group_block_bytes(int type) {
     return type == K3K_Q4_0 || type == K3K_IQ4_NL ? sizeof(block_q4_0x8) : type == K3K_Q8_0 ? sizeof(block_q8_0x8)
-         : type == K3K_Q4_K ? sizeof(block_q4_Kx8) : type == K3K_Q6_K ? sizeof(block_q6_Kx8) : 0;
+         : type == K3K_Q4_K ? sizeof(block_q4_Kx8) : type == K3K_Q6_K ? sizeof(block_q6_Kx8)
+         : type == K3K_IQ4_XS ? sizeof(block_iq4_xsx8) : 0;
 }
 /* Elements of a row one packed block column covers. */
-static inline int k3k_packed_block_elems(int type) { return type == K3K_Q4_K || type == K3K_Q6_K ? QK_K : 32; }
+static inline int k3k_packed_block_elems(int type) {
+    return type == K3K_Q4_K || type == K3K_Q6_K || type == K3K_IQ4_XS ? QK_K : 32;
+}
 
 /* One token's activations in the form the packed kernels of `type` read, and the bytes that takes. */
 void k3k_packed_quantize_act(int type, const float *x, uint8_t *row, int cols);
 static inline size_t k3k_packed_act_row_bytes(int type, int cols) {
     const int nb = cols / k3k_packed_block_elems(type);
-    return type == K3K_Q4_K || type == K3K_Q6_K ? k3k_packed_act_k_bytes(type, nb) : k3k_packed_act_bytes(nb);
+    return k3k_packed_block_elems(type) == QK_K ? k3k_packed_act_k_bytes(type, nb) : k3k_packed_act_bytes(nb);
 }
 
 #endif

@@ -41,6 +41,50 @@ NIBBLE_X8_KERNEL(AVX2, iq4_nlx8_avx2, 3, Q8_0_ACC_AVX2, AS_INT32, IQ4_NL_MAP_AVX
 NIBBLE_X8_KERNEL(AVX2, iq4_nlx8_avx2, 4, Q8_0_ACC_AVX2, AS_INT32, IQ4_NL_MAP_AVX2, Q8_0_OFFSET_NONE)
 LEGACY_DISPATCH(AVX2, iq4_nlx8_avx2)
 
+/* IQ4_XS x8, NT tokens: per group the same codebook values and signed products as IQ4_NL x8, but each chunk's
+ * int16 pair sums go to int32 by one madd against the rows' [sc, sc] scale pairs (at most 2 x 32258 x 32 a lane,
+ * and 256 x 127 x 127 x 32 a super-block: exact in int32), then one float step per super-block. */
+AVX2 static inline __m256i signed_pairs(const int8_t *sc8) { /* the eight rows' scales as [sc, sc] int16 pairs */
+    const __m256i v = _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *) sc8));
+    return _mm256_or_si256(_mm256_and_si256(v, _mm256_set1_epi32(0xFFFF)), _mm256_slli_epi32(v, 16));
+}
+#define IQ4_XSX8_KERNEL(NT)                                                                                       \
+AVX2 static void iq4_xsx8_avx2_##NT(int nb, const block_iq4_xsx8 *x, const k3k_packed_act_k *a, float *y,        \
+                                     size_t y_stride) {                                                            \
+    const __m256i m4 = _mm256_set1_epi8(0x0F);                                                                      \
+    __m256 acc[NT];                                                                                                 \
+    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();                                                      \
+    for (int b = 0; b < nb; b++) {                                                                                  \
+        prefetch_ahead(&x[b], sizeof(x[b]));                                                                        \
+        __m256i sumi[NT];                                                                                           \
+        for (int t = 0; t < NT; t++) sumi[t] = _mm256_setzero_si256();                                             \
+        for (int g = 0; g < 8; g++) {                                                                               \
+            const __m256i sc = signed_pairs(x[b].sc[g]);                                                            \
+            for (int k = 0; k < 4; k++) {                                                                           \
+                const __m256i q = _mm256_loadu_si256((const __m256i *) (x[b].qs + 128 * g + 32 * k));              \
+                const __m256i l = IQ4_NL_MAP_AVX2(_mm256_and_si256(q, m4));                                         \
+                const __m256i h = IQ4_NL_MAP_AVX2(_mm256_and_si256(_mm256_srli_epi16(q, 4), m4));                   \
+                const __m256i al = _mm256_sign_epi8(l, l), ah = _mm256_sign_epi8(h, h);                             \
+                for (int t = 0; t < NT; t++) {                                                                      \
+                    const int8_t *yq = a[t].q[b].qs + 32 * g + 4 * k;                                               \
+                    const __m256i pl = _mm256_maddubs_epi16(al, _mm256_sign_epi8(bcast4(yq), l));                   \
+                    const __m256i ph = _mm256_maddubs_epi16(ah, _mm256_sign_epi8(bcast4(yq + 16), h));              \
+                    sumi[t] = _mm256_add_epi32(sumi[t], _mm256_add_epi32(_mm256_madd_epi16(pl, sc), _mm256_madd_epi16(ph, sc))); \
+                }                                                                                                   \
+            }                                                                                                       \
+        }                                                                                                           \
+        const __m256 d = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) x[b].d));                              \
+        for (int t = 0; t < NT; t++)                                                                                \
+            acc[t] = _mm256_add_ps(acc[t], _mm256_mul_ps(_mm256_cvtepi32_ps(sumi[t]), _mm256_mul_ps(d, _mm256_set1_ps(a[t].q[b].d)))); \
+    }                                                                                                               \
+    for (int t = 0; t < NT; t++) _mm256_storeu_ps(y + (size_t) t * y_stride, acc[t]);                             \
+}
+IQ4_XSX8_KERNEL(1)
+IQ4_XSX8_KERNEL(2)
+IQ4_XSX8_KERNEL(3)
+IQ4_XSX8_KERNEL(4)
+K_DISPATCH(AVX2, iq4_xsx8_avx2)
+
 /* Q4_K x8, NT tokens (1..4, a constant so the per-token accumulators stay in registers). Per 64-element
  * group j and chunk k one load gives both sub-blocks' nibbles of all eight rows; per token the int16
  * products of a sub-block (at most 8 x 3840) are multiplied by the row's scale with one madd against
@@ -153,6 +197,8 @@ void k3k_install_x86_avx2_packed(k3k_type_traits *t) {
     t[K3K_Q8_0].packed_path = "avx2";
     t[K3K_IQ4_NL].packed = iq4_nlx8_avx2;
     t[K3K_IQ4_NL].packed_path = "avx2";
+    t[K3K_IQ4_XS].packed = iq4_xsx8_avx2;
+    t[K3K_IQ4_XS].packed_path = "avx2";
     k3k_install_x86_q6_K_rows(t, 0);
 }
 #endif

@@ -1,4 +1,4 @@
-/* The packed Q4_0, Q8_0, Q4_K, Q6_K and IQ4_NL x8 layouts: its product equals the file-layout product, the ISA kernel equals the
+/* The packed Q4_0, Q8_0, Q4_K, Q6_K, IQ4_NL and IQ4_XS x8 layouts: its product equals the file-layout product, the ISA kernel equals the
  * generic one bit for bit, on the pool or not, for every token count; shapes without a layout say so. */
 #include <string.h>
 #include "k3k_test.h"
@@ -10,7 +10,8 @@ static void packed_case(int type, int rows, int cols, int n_tok, k3k_pool *pool)
     uint8_t *w = test_random_row(type, cols, rows);
     float *x = test_random_floats(cols * n_tok, 1.0f);
     const int64_t bytes = k3k_packed_bytes(type, rows, cols);
-    const int64_t want = type == K3K_Q4_K || type == K3K_Q6_K ? (int64_t) rows / 8 * (cols / 256) * (type == K3K_Q4_K ? 1184 : 1680)
+    const int64_t want = type == K3K_Q4_K || type == K3K_Q6_K || type == K3K_IQ4_XS
+                             ? (int64_t) rows / 8 * (cols / 256) * (type == K3K_Q4_K ? 1184 : type == K3K_Q6_K ? 1680 : 1104)
                                           : (int64_t) rows / 8 * (cols / 32) * (type == K3K_Q8_0 ? 272 : 144);
     CHECK(bytes == want, "packed bytes %lld", (long long) bytes);
     uint8_t *p = malloc((size_t) bytes);
@@ -66,10 +67,10 @@ void test_packed(void) {
      * tail the tiles are instantiated for (1..8 tokens) */
     const int tokens[] = {1, 2, 3, 4, 5, 6, 7, 9, 8, 15, 17};
     const int n_counts = (int) (sizeof(tokens) / sizeof(tokens[0]));
-    const int types[] = {K3K_Q4_0, K3K_Q8_0, K3K_Q4_K, K3K_Q6_K, K3K_IQ4_NL};
-    for (int ti = 0; ti < 5; ti++)
+    const int types[] = {K3K_Q4_0, K3K_Q8_0, K3K_Q4_K, K3K_Q6_K, K3K_IQ4_NL, K3K_IQ4_XS};
+    for (int ti = 0; ti < 6; ti++)
         for (int i = 0; i < n_counts; i++) {
-            const int unit = types[ti] == K3K_Q4_K || types[ti] == K3K_Q6_K ? 256 : 32;
+            const int unit = k3k_packed_block_elems(types[ti]);
             packed_case(types[ti], 24, unit * 3, tokens[i], NULL);
             packed_case(types[ti], 40, unit * 8, tokens[i], pool);
         }
