@@ -4,6 +4,7 @@
  * (a SwiGLU's gate and up) in one call gives each matrix's single-call products bit for bit. */
 #include <string.h>
 #include "k3k_test.h"
+#include "../k3k_packed.h"
 #include "../k3k_pool.h"
 
 /* pair p's product through the single-matrix kernels (the oracle) */
@@ -88,7 +89,7 @@ static void pair_case(int type, int n_expert, int rows, int cols, int n_tok, int
 void test_experts(void) {
     k3k_pool *pool = k3k_pool_create(3, NULL, 0, NULL, K3K_AI_NEVER);
     const int file_types[] = {K3K_F32, K3K_F16, K3K_Q8_0, K3K_Q4_K, K3K_Q5_K, K3K_Q6_K};
-    const int packed_types[] = {K3K_Q4_0, K3K_Q8_0, K3K_Q4_K, K3K_Q6_K};
+    const int packed_types[] = {K3K_Q4_0, K3K_Q8_0, K3K_Q4_K, K3K_Q6_K, K3K_IQ4_NL, K3K_IQ4_XS};
     const int tokens[] = {1, 3, 6, 9};
     for (int g = 0; g < 2; g++)
         for (int i = 0; i < 4; i++) {
@@ -97,8 +98,8 @@ void test_experts(void) {
                 experts_case(file_types[ti], 5, 40, unit * 2, tokens[i], 2, i & 1, 0, g, pool);
                 experts_case(file_types[ti], 4, 19, unit, tokens[i], 3, 0, 0, g, NULL);
             }
-            for (int ti = 0; ti < 4; ti++) {
-                const int unit = packed_types[ti] == K3K_Q4_K || packed_types[ti] == K3K_Q6_K ? 256 : 32;
+            for (int ti = 0; ti < 6; ti++) {
+                const int unit = k3k_packed_block_elems(packed_types[ti]);
                 experts_case(packed_types[ti], 6, 24, unit * 3, tokens[i], 3, i & 1, 1, g, pool);
                 experts_case(packed_types[ti], 3, 40, unit, tokens[i], 1, 1, 1, g, NULL);
                 pair_case(packed_types[ti], 7, 24, unit * 3, tokens[i], 3, 1, g, pool);
