@@ -32,6 +32,9 @@ class WeightQuantizerOracleTest {
     @ParameterizedTest
     @CsvSource({
         "llama-mini-f16.gguf, llama-mini-q4_0.gguf, Q4_0, Q4_0 Q6_K",
+        "llama-mini-f16.gguf, llama-mini-q4_1.gguf, Q4_1, Q4_1 Q6_K",
+        "llama-mini-f16.gguf, llama-mini-q5_0.gguf, Q5_0, Q5_0 Q6_K",
+        "llama-mini-f16.gguf, llama-mini-q5_1.gguf, Q5_1, Q5_1 Q6_K",
         "llama-mini-f16.gguf, llama-mini-q8_0.gguf, Q8_0, Q8_0",
         "llama-mini-f16.gguf, llama-mini-q6_k.gguf, Q6_K, Q6_K",
         "llama-mini-f16.gguf, llama-mini-q4_k_m.gguf, Q4_K_M, Q6_K",

@@ -16,7 +16,7 @@ import java.util.Set;
  */
 public final class WeightQuantizer {
     private static final Set<GgmlType> SUPPORTED = EnumSet.of(
-            GgmlType.F32, GgmlType.F16, GgmlType.Q4_0, GgmlType.Q8_0,
+            GgmlType.F32, GgmlType.F16, GgmlType.Q4_0, GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q8_0,
             GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.IQ4_NL, GgmlType.IQ4_XS);
 
     private WeightQuantizer() {

@@ -99,7 +99,7 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
         return Json.parse("""
             {"type": "object", "additionalProperties": false, "properties": {
               "model": {"type": "string", "description": "model name (see models://available) or GGUF file (default: the server's --model)"},
-              "synthetic": {"type": "string", "description": "SHAPE:TYPE, shapes tinyllama-1.1b, qwen3-0.6b, llama-3.2-1b, qwen3-4b, qwen3-30b-a3b, gemma4-e2b, gemma4-26b-a4b; types f16, q8_0, q4_0, q4_k_m, q6_k, q2_k, q3_k_m, q5_k_m, iq4_nl, iq4_xs"},
+              "synthetic": {"type": "string", "description": "SHAPE:TYPE, shapes tinyllama-1.1b, qwen3-0.6b, llama-3.2-1b, qwen3-4b, qwen3-30b-a3b, gemma4-e2b, gemma4-26b-a4b; types f16, q8_0, q4_0, q4_1, q5_0, q5_1, q4_k_m, q6_k, q2_k, q3_k_m, q5_k_m, iq4_nl, iq4_xs"},
               "layers": {"type": "integer", "minimum": 1, "description": "with synthetic: only the shape's first N layers (same cost per layer; a 6-layer qwen3-30b-a3b fits a small board)"},
               "threads": {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 1024}, "minItems": 1, "maxItems": 16, "default": [2]},
               "n_prompt": {"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 8192}, "maxItems": 16, "default": [128]},
