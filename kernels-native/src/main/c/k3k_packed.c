@@ -100,16 +100,24 @@ static void generic_driver(int nb, const void *vx, size_t block_bytes, const uin
     }
 }
 
-static float q4_0x8_update(const void *vx, int r, const uint8_t *row, int nb, int b, float acc) {
-    const block_q4_0x8 *x = vx;
-    const k3k_packed_act a = k3k_packed_act_view(row, nb);
-    const int8_t *q = a.q[b].qs;
+/* Row r's exact sum over one 32-element block of a nibble layout (Q4_0 x8's bytes): values[nibble] times the
+ * activations q (the low nibbles meet q[0..15], the high ones q[16..31]). */
+static int32_t nibble_block_sum(const uint8_t *qs, int r, const int8_t *q, const int8_t values[16]) {
     int32_t sum = 0;
     for (int k = 0; k < 4; k++)
         for (int i = 0; i < 4; i++) {
-            const uint8_t byte = x->qs[32 * k + 4 * r + i];
-            sum += (byte & 0x0F) * q[4 * k + i] + (byte >> 4) * q[16 + 4 * k + i];
+            const uint8_t byte = qs[32 * k + 4 * r + i];
+            sum += values[byte & 0x0F] * q[4 * k + i] + values[byte >> 4] * q[16 + 4 * k + i];
         }
+    return sum;
+}
+
+static const int8_t nibbles_as_is[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+
+static float q4_0x8_update(const void *vx, int r, const uint8_t *row, int nb, int b, float acc) {
+    const block_q4_0x8 *x = vx;
+    const k3k_packed_act a = k3k_packed_act_view(row, nb);
+    const int32_t sum = nibble_block_sum(x->qs, r, a.q[b].qs, nibbles_as_is);
     return acc + (float) (sum - a.sum8[b]) * (k3k_fp16_to_fp32(x->d[r]) * a.d[b]);
 }
 
@@ -118,13 +126,7 @@ static float q4_0x8_update(const void *vx, int r, const uint8_t *row, int nb, in
 static float iq4_nlx8_update(const void *vx, int r, const uint8_t *row, int nb, int b, float acc) {
     const block_q4_0x8 *x = vx;
     const k3k_packed_act a = k3k_packed_act_view(row, nb);
-    const int8_t *q = a.q[b].qs;
-    int32_t sum = 0;
-    for (int k = 0; k < 4; k++)
-        for (int i = 0; i < 4; i++) {
-            const uint8_t byte = x->qs[32 * k + 4 * r + i];
-            sum += k3k_kvalues_iq4nl[byte & 0x0F] * q[4 * k + i] + k3k_kvalues_iq4nl[byte >> 4] * q[16 + 4 * k + i];
-        }
+    const int32_t sum = nibble_block_sum(x->qs, r, a.q[b].qs, k3k_kvalues_iq4nl);
     return acc + (float) sum * (k3k_fp16_to_fp32(x->d[r]) * a.d[b]);
 }
 
@@ -166,15 +168,7 @@ static float iq4_xsx8_update(const void *vx, int r, const uint8_t *row, int nb, 
     const k3k_packed_act_k a = k3k_packed_act_k_view(row, nb);
     const int8_t *q = a.q[b].qs;
     int32_t sumi = 0;
-    for (int g = 0; g < 8; g++) {
-        int32_t sum = 0;
-        for (int k = 0; k < 4; k++)
-            for (int i = 0; i < 4; i++) {
-                const uint8_t byte = x->qs[128 * g + 32 * k + 4 * r + i];
-                sum += k3k_kvalues_iq4nl[byte & 0x0F] * q[32 * g + 4 * k + i] + k3k_kvalues_iq4nl[byte >> 4] * q[32 * g + 16 + 4 * k + i];
-            }
-        sumi += x->sc[g][r] * sum;
-    }
+    for (int g = 0; g < 8; g++) sumi += x->sc[g][r] * nibble_block_sum(x->qs + 128 * g, r, q + 32 * g, k3k_kvalues_iq4nl);
     return acc + (float) sumi * (k3k_fp16_to_fp32(x->d[r]) * a.q[b].d);
 }
 
