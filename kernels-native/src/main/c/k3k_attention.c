@@ -65,6 +65,67 @@ void k3k_kv_round_f16_generic(float *x, int n) {
     for (int d = 0; d < n; d++) x[d] = k3k_fp16_to_fp32(k3k_fp32_to_fp16(x[d]));
 }
 
+/* The queries of rows [0, rows) by groups of K3K_FA_RL for fa_scores_rows (qt[(g * hd + d) * K3K_FA_RL + l] =
+ * q[(g * K3K_FA_RL + l) * hd + d]); a last group of fewer rows is left out (fa_scores takes those). */
+void k3k_fa_rows_transposed(const float *q, int rows, int hd, float *qt) {
+    for (int g = 0; g < rows / K3K_FA_RL; g++)
+        for (int d = 0; d < hd; d++)
+            for (int l = 0; l < K3K_FA_RL; l++)
+                qt[((size_t) g * hd + d) * K3K_FA_RL + l] = q[((size_t) g * K3K_FA_RL + l) * hd + d];
+}
+
+/* Rows [r0, r1)'s scores over the keys [jb, je) of an F32/F16 cache (row r's key j at s[(r - r0) * s_stride + j - jb];
+ * the block holds at most K3K_FA_BK keys), K's rows prefetched K3K_KV_AHEAD ahead and widened into kt once for all
+ * the rows: as they are for fa_scores_rows when the rows are whole groups of qt (the queries transposed by
+ * k3k_fa_rows_transposed), else transposed for fa_scores (qc: the queries by row). The two give the same bits. */
+void k3k_fa_block_scores(int f16, const uint8_t *kbase, size_t kv_row, int jb, int je, const float *qc, const float *qt,
+                         int r0, int r1, int hd, float scale, float *kt, float *s, size_t s_stride) {
+    const k3k_type_traits *f32 = k3k_traits(K3K_F32), *tr = k3k_traits(f16 ? K3K_F16 : K3K_F32);
+    const int nk = je - jb;
+    const size_t head_bytes = (size_t) hd * (f16 ? sizeof(k3k_half) : sizeof(float));
+    if (qt && r0 % K3K_FA_RL == 0 && (r1 - r0) % K3K_FA_RL == 0) {
+        for (int j = 0; j < nk; j++) {
+            const uint8_t *krow = kbase + (size_t) (jb + j) * kv_row;
+            k3k_prefetch_bytes(krow + K3K_KV_AHEAD * kv_row, head_bytes);
+            if (f16) tr->kv_widen(krow, kt + (size_t) j * hd, hd);
+            else memcpy(kt + (size_t) j * hd, krow, head_bytes);
+        }
+        f32->fa_scores_rows(qt + (size_t) r0 * hd, (r1 - r0) / K3K_FA_RL, kt, nk, hd, scale, s, s_stride);
+        return;
+    }
+    for (int j = 0; j < nk; j += 8) {
+        const int n = nk - j < 8 ? nk - j : 8;
+        for (int i = 0; i < n; i++) k3k_prefetch_bytes(kbase + (size_t) (jb + j + i + K3K_KV_AHEAD) * kv_row, head_bytes);
+        tr->kv_widen_t(kbase + (size_t) (jb + j) * kv_row, kv_row, n, hd, kt + j, K3K_FA_BK);
+    }
+    for (int d = 0; nk < K3K_FA_BK && d < hd; d++)
+        for (int j = nk; j < K3K_FA_BK; j++) kt[(size_t) d * K3K_FA_BK + j] = 0.0f;
+    f32->fa_scores(qc + (size_t) r0 * hd, hd, r1 - r0, kt, hd, scale, s, s_stride);
+}
+
+/* A block's V rows [jb, je) made ready for k3k_fa_run_pv: prefetched K3K_KV_AHEAD rows ahead and, unless the ISA
+ * reads F16 rows in registers (kv_pv), widened (or copied) into vb. */
+void k3k_fa_block_values(int f16, const uint8_t *vbase, size_t kv_row, int jb, int je, int hd, float *vb) {
+    const k3k_type_traits *tr = k3k_traits(f16 ? K3K_F16 : K3K_F32);
+    const size_t head_bytes = (size_t) hd * (f16 ? sizeof(k3k_half) : sizeof(float));
+    for (int j = jb; j < je; j++) {
+        const uint8_t *vrow = vbase + (size_t) j * kv_row;
+        k3k_prefetch_bytes(vrow + K3K_KV_AHEAD * kv_row, head_bytes);
+        if (f16 && tr->kv_pv) continue;
+        if (f16) tr->kv_widen(vrow, vb + (size_t) (j - jb) * hd, hd);
+        else memcpy(vb + (size_t) (j - jb) * hd, vrow, head_bytes);
+    }
+}
+
+/* acc_r += sum_j p_r[j] v_j over the keys [j0, j1) of the block from jb (p_r = p + r * p_stride, its key j0 first), rows
+ * r < rows: from the cache's F16 rows where the ISA converts them in registers, else from the block's vb. */
+void k3k_fa_run_pv(int f16, const uint8_t *vbase, size_t kv_row, int jb, int j0, int j1, const float *vb, float *acc,
+                   size_t acc_stride, const float *p, size_t p_stride, int rows, int hd) {
+    const k3k_type_traits *tr = k3k_traits(f16 ? K3K_F16 : K3K_F32);
+    if (f16 && tr->kv_pv) tr->kv_pv(acc, acc_stride, p, p_stride, rows, j1 - j0, vbase + (size_t) j0 * kv_row, kv_row, hd);
+    else k3k_traits(K3K_F32)->fa_pv(acc, acc_stride, p, p_stride, rows, j1 - j0, vb + (size_t) (j0 - jb) * hd, hd);
+}
+
 /* Keys [j0, j1) token t of sequence s sees. */
 static void visible(const attn_task *a, const attn_seq *s, int t, int *j0, int *j1) {
     const int pos = s->pos0 + t;
@@ -122,10 +183,10 @@ static int visible_in_block(const attn_task *a, const attn_seq *s, int t, int jb
 static void attend_rows(const attn_task *a, const attn_seq *s, int t0, int t1, int kvh, int h0, int h1, float *scores,
                         float *qc, float *acc, float *kt) {
     const int hd = a->head_dim, nh = h1 - h0, rows = (t1 - t0) * nh;
-    const size_t elem = a->kv_f16 ? sizeof(k3k_half) : sizeof(float), head_bytes = (size_t) hd * elem;
     const size_t kv_row = s->row_stride, stride = scores_floats(a->max_keys, hd);
     const uint8_t *kbase = s->k + (size_t) kvh * s->head_stride, *vbase = s->v + (size_t) kvh * s->head_stride;
     float *vb = kt + (size_t) hd * EXACT_BK, *blk = vb + (size_t) EXACT_BK * hd; /* blk: rows x EXACT_BK scores */
+    float *qt = blk + (size_t) a->rows * EXACT_BK;                                  /* qc by groups of rows */
     int lo = s->n_keys, hi = 0;
     for (int t = t0; t < t1; t++) {
         int j0, j1;
@@ -135,21 +196,16 @@ static void attend_rows(const attn_task *a, const attn_seq *s, int t0, int t1, i
         memcpy(qc + (size_t) (t - t0) * nh * hd, s->q + ((size_t) t * a->n_heads + h0) * hd, sizeof(float) * (size_t) nh * hd);
     }
     round_to_cache(a, qc, rows * hd);
+    k3k_fa_rows_transposed(qc, rows, hd, qt);
     for (int jb = lo; jb < hi; jb += EXACT_BK) { /* the scores, a K block at a time */
         const int je = jb + EXACT_BK < hi ? jb + EXACT_BK : hi;
         int f0 = t0, f1, j0, j1;
         while (f0 < t1 && !visible_in_block(a, s, f0, jb, je, &j0, &j1)) f0++;
         for (f1 = f0; f1 < t1 && visible_in_block(a, s, f1, jb, je, &j0, &j1);) f1++;
         if (f0 == f1) continue; /* tokens in position order: those seeing the block are a range */
-        for (int j = jb; j < je; j += 8) {
-            const int n = je - j < 8 ? je - j : 8;
-            for (int i = 0; i < n; i++) k3k_prefetch_bytes(kbase + (size_t) (j + i + K3K_KV_AHEAD) * kv_row, head_bytes);
-            a->tr->kv_widen_t(kbase + (size_t) j * kv_row, kv_row, n, hd, kt + (j - jb), EXACT_BK);
-        }
-        for (int d = 0; je - jb < EXACT_BK && d < hd; d++)
-            for (int j = je - jb; j < EXACT_BK; j++) kt[(size_t) d * EXACT_BK + j] = 0.0f;
         const int r0 = (f0 - t0) * nh, r1 = (f1 - t0) * nh;
-        a->micro->fa_scores(qc + (size_t) r0 * hd, hd, r1 - r0, kt, hd, a->scale, blk, EXACT_BK);
+        k3k_fa_block_scores(a->kv_f16, kbase, kv_row, jb, je, qc, rows >= K3K_FA_RL ? qt : NULL, r0, r1, hd, a->scale, kt,
+                            blk, EXACT_BK);
         for (int r = r0; r < r1; r++) {
             visible_in_block(a, s, t0 + r / nh, jb, je, &j0, &j1);
             memcpy(scores + (size_t) r * stride + (j0 - lo), blk + (size_t) (r - r0) * EXACT_BK + (j0 - jb),
@@ -165,12 +221,7 @@ static void attend_rows(const attn_task *a, const attn_seq *s, int t0, int t1, i
     memset(acc, 0, sizeof(float) * (size_t) rows * hd);
     for (int jb = lo; jb < hi; jb += EXACT_BK) { /* the probabilities times V, a V block at a time */
         const int je = jb + EXACT_BK < hi ? jb + EXACT_BK : hi;
-        for (int j = jb; j < je; j++) {
-            const uint8_t *vrow = vbase + (size_t) j * kv_row;
-            k3k_prefetch_bytes(vrow + K3K_KV_AHEAD * kv_row, head_bytes);
-            if (a->kv_f16) a->tr->kv_widen(vrow, vb + (size_t) (j - jb) * hd, hd);
-            else memcpy(vb + (size_t) (j - jb) * hd, vrow, head_bytes);
-        }
+        k3k_fa_block_values(a->kv_f16, vbase, kv_row, jb, je, hd, vb);
         /* each run of rows with the same keys in the block (every row when it is wholly visible) in one call; a
          * row never reads V rows outside its range, which may hold anything (inf in an F16 cache) */
         for (int r = 0, run_end; r < rows; r = run_end) {
@@ -181,8 +232,8 @@ static void attend_rows(const attn_task *a, const attn_seq *s, int t0, int t1, i
                 if (other != seen || (seen && (k0 != j0 || k1 != j1))) break;
             }
             if (seen)
-                a->micro->fa_pv(acc + (size_t) r * hd, (size_t) hd, scores + (size_t) r * stride + (j0 - lo), stride,
-                                run_end - r, j1 - j0, vb + (size_t) (j0 - jb) * hd, hd);
+                k3k_fa_run_pv(a->kv_f16, vbase, kv_row, jb, j0, j1, vb, acc + (size_t) r * hd, (size_t) hd,
+                              scores + (size_t) r * stride + (j0 - lo), stride, run_end - r, hd);
         }
     }
     for (int r = 0; r < rows; r++)
@@ -229,8 +280,8 @@ static void attend_one_quant(const attn_task *a, const attn_seq *sq, int t, int 
 
 /* Per-worker scratch for `rows` query rows: scores (n_keys floats per row; a dequantised V row for a
  * quantised cache, so at least head_dim), the converted queries (head_dim floats, or a quantised activation
- * row) and the accumulators (head_dim floats per row), then for F32/F16 a widened K block (transposed), V block
- * and one block's scores for a token's rows (at most `rows`); every part starting on a 64-byte line so workers
+ * row) and the accumulators (head_dim floats per row), then for F32/F16 a widened K block, V block, one block's
+ * scores for a token's rows (at most `rows`) and the rows' queries by groups (k3k_fa_rows_transposed); every part starting on a 64-byte line so workers
  * never share one. */
 static size_t floats_rounded(size_t n) { return (n * sizeof(float) + 63) / 64 * 64; }
 static size_t query_bytes(int kv_type, int head_dim) {
@@ -241,7 +292,7 @@ static size_t query_bytes(int kv_type, int head_dim) {
 }
 static size_t worker_scratch_bytes(int kv_type, int n_keys, int head_dim, int rows) {
     const size_t blocks = kv_type == K3K_F32 || kv_type == K3K_F16
-                              ? floats_rounded(2 * (size_t) head_dim * EXACT_BK + (size_t) rows * EXACT_BK) : 0;
+                              ? floats_rounded(2 * (size_t) head_dim * EXACT_BK + (size_t) rows * (EXACT_BK + head_dim)) : 0;
     return (size_t) rows * (scores_floats(n_keys, head_dim) * sizeof(float) + query_bytes(kv_type, head_dim) +
                             floats_rounded((size_t) head_dim)) + blocks;
 }

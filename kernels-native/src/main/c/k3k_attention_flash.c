@@ -3,7 +3,8 @@
  * blocks of FA_BK rows, so each K/V block comes from memory once per tile and serves every query of it; blocks
  * outside the tile's causal/sliding-window range are skipped. A long cache with few tiles (decoding one sequence) is split
  * into key chunks over the pool's workers (split-K): each writes its running max, sum and accumulator, and
- * a final pass merges them. An F32/F16 cache's block is widened to f32 once per tile (K transposed) and the
+ * a final pass merges them. An F32/F16 cache's block is widened to f32 once per tile (K transposed, or not for whole
+ * groups of K3K_FA_RL rows: k3k_fa_block_scores) and the
  * scores, exponentials and p*v run as micro-kernels over the whole block (k3k_fa_micro.h: plain C that each ISA
  * vectorises, the same bits on every path). Unlike the exact path (k3k_attention.c) it keeps q and the
  * probabilities in f32.
@@ -125,12 +126,14 @@ static void fa_unit_float(const fa_task *a, int tile, int chunk, float *work) {
     const size_t max_rows = (size_t) a->tq * group;
     float *scores = work, *kt = scores + max_rows * FA_BK, *vb = kt + (size_t) hd * FA_BK;
     float *qc = vb + (size_t) FA_BK * hd, *acc = qc + max_rows * hd, *m = acc + max_rows * hd, *l = m + max_rows;
+    float *qt = l + max_rows; /* qc by groups of rows (k3k_fa_rows_transposed) */
     const int c0 = chunk * a->chunk_keys, c1 = c0 + a->chunk_keys < a->n_keys ? c0 + a->chunk_keys : a->n_keys;
     int lo, hi;
     start_unit(a, t0, t1, kvh, chunk, c0, c1, NULL, &lo, &hi);
     for (int t = t0; t < t1; t++)
         memcpy(qc + (size_t) (t - t0) * group * hd, a->q + ((size_t) t * a->n_heads + (size_t) kvh * group) * hd,
                sizeof(float) * (size_t) group * hd);
+    k3k_fa_rows_transposed(qc, rows, hd, qt);
     for (int r = 0; r < rows; r++) {
         m[r] = -INFINITY;
         l[r] = 0.0f;
@@ -142,27 +145,16 @@ static void fa_unit_float(const fa_task *a, int tile, int chunk, float *work) {
         tokens_seeing(a, t0, t1, jb, je, &f0, &f1);
         if (f0 == f1) continue;
         /* K's rows, then V's, each prefetched K3K_KV_AHEAD rows ahead (measured 2x faster at 16K keys) */
-        for (int j = 0; j < je - jb; j += 8) {
-            const int n = je - jb - j < 8 ? je - jb - j : 8;
-            for (int i = 0; i < n; i++) k3k_prefetch_bytes(kbase + (size_t) (jb + j + i + K3K_KV_AHEAD) * kv_row, a->head_bytes);
-            a->tr->kv_widen_t(kbase + (size_t) (jb + j) * kv_row, kv_row, n, hd, kt + j, FA_BK);
-        }
-        for (int d = 0; je - jb < FA_BK && d < hd; d++)
-            for (int j = je - jb; j < FA_BK; j++) kt[(size_t) d * FA_BK + j] = 0.0f;
-        for (int j = 0; j < je - jb; j++) {
-            const uint8_t *vrow = vbase + (size_t) (jb + j) * kv_row;
-            k3k_prefetch_bytes(vrow + K3K_KV_AHEAD * kv_row, a->head_bytes);
-            if (a->kv_type == K3K_F16) a->tr->kv_widen(vrow, vb + (size_t) j * hd, hd);
-            else memcpy(vb + (size_t) j * hd, vrow, sizeof(float) * (size_t) hd);
-        }
         const int r0 = (f0 - t0) * group, r1 = (f1 - t0) * group;
+        k3k_fa_block_scores(a->kv_type == K3K_F16, kbase, kv_row, jb, je, qc, rows >= K3K_FA_RL ? qt : NULL, r0, r1, hd,
+                            a->scale, kt, scores + (size_t) r0 * FA_BK, FA_BK);
+        k3k_fa_block_values(a->kv_type == K3K_F16, vbase, kv_row, jb, je, hd, vb);
         /* the next block's K and V rows requested now, while this block's arithmetic runs (the hints in the
          * widening loops above only reach K3K_KV_AHEAD rows ahead, and then the arithmetic ran with nothing in flight) */
         for (int j = je; j < je + FA_BK && j < hi; j++) {
             k3k_prefetch_bytes(kbase + (size_t) j * kv_row, a->head_bytes);
             k3k_prefetch_bytes(vbase + (size_t) j * kv_row, a->head_bytes);
         }
-        f32->fa_scores(qc + (size_t) r0 * hd, hd, r1 - r0, kt, hd, a->scale, scores + (size_t) r0 * FA_BK, FA_BK);
         for (int r = r0; r < r1; r++) {
             int j0, j1;
             visible_in_block(a, t0 + r / group, jb, je, &j0, &j1);
@@ -184,8 +176,8 @@ static void fa_unit_float(const fa_task *a, int tile, int chunk, float *work) {
                 visible_in_block(a, t0 + run_end / group, jb, je, &k0, &k1);
                 if (k0 != j0 || k1 != j1) break;
             }
-            f32->fa_pv(acc + (size_t) r * hd, (size_t) hd, scores + (size_t) r * FA_BK + (j0 - jb), FA_BK, run_end - r,
-                       j1 - j0, vb + (size_t) (j0 - jb) * hd, hd);
+            k3k_fa_run_pv(a->kv_type == K3K_F16, vbase, kv_row, jb, j0, j1, vb, acc + (size_t) r * hd, (size_t) hd,
+                          scores + (size_t) r * FA_BK + (j0 - jb), FA_BK, run_end - r, hd);
         }
     }
     for (int r = 0; r < rows; r++) {
@@ -298,10 +290,10 @@ int k3k_attention_flash(k3k_pool *pool, const float *q, const void *k, const voi
     if (a.chunk_keys < 1) a.chunk_keys = 1;
     const size_t partial_floats = (size_t) n_tokens * n_heads * a.n_chunks * (2 + (size_t) head_dim);
     /* quantised: one block's scores, the tile's queries, one dequantised V block; float: the tile's rows' scores
-     * for a block, its K transposed, its V, then per row its query, accumulator, max and sum */
+     * for a block, its K, its V, then per row its query, accumulator, max, sum and transposed query */
     const size_t max_rows = (size_t) a.tq * a.group;
     a.scores_per_worker = ((quant ? FA_BK * sizeof(float) + quant_bytes(&a) + (size_t) FA_BK * head_dim * sizeof(float)
-                                  : (max_rows * (FA_BK + 2 * (size_t) head_dim + 2) + 2 * (size_t) FA_BK * head_dim) *
+                                  : (max_rows * (FA_BK + 3 * (size_t) head_dim + 2) + 2 * (size_t) FA_BK * head_dim) *
                                         sizeof(float)) +
                            63) / 64 * 64 / sizeof(float);
     float *scratch = k3k_pool_scratch(pool, (partial_floats + a.scores_per_worker * (size_t) nth) * sizeof(float) + 64);

@@ -11,6 +11,9 @@
 
 #define K3K_FA_BK 32 /* keys per block */
 #define K3K_FA_DV 32 /* value dimensions kept in registers while a block's keys stream past */
+#define K3K_FA_RL 8  /* fa_scores_rows: query rows across the lanes */
+#define K3K_FA_RK 8  /* fa_scores_rows: keys in registers at once */
+typedef float k3k_fa_v8 __attribute__((vector_size(K3K_FA_RL * sizeof(float))));
 
 /* e^x for x <= 0 (a score minus the running maximum), to within 2 ulp: x = n ln2 + r with |r| <= ln2/2,
  * e^r by Cephes' degree-7 polynomial, times 2^n built in the exponent bits. Below -87 (and -inf) it returns
@@ -95,6 +98,41 @@ static inline float k3k_fa_max(const float *x, int n) {
             for (int j = 0; j < K3K_FA_BK; j++) sr[j] = acc[j] * scale;                                  \
         }                                                                                                \
     }                                                                                                    \
+    /* The same scores with the rows, not the keys, across the vector lanes: rows in groups of K3K_FA_RL    \
+     * (qt[(g * hd + d) * K3K_FA_RL + l] is row g * K3K_FA_RL + l's q[d]) against the keys' rows as the cache  \
+     * holds them (kb[j * hd + d], widened but not transposed), keys j < n; each score's sum is fa_scores'   \
+     * (d ascending, then times scale), so either kernel gives the same bits. A GQA group of 8 decoding one   \
+     * token spent 16 % of its attention transposing K blocks for fa_scores. Written with the compilers'     \
+     * vector type (k3k_fa_v8: lane-wise IEEE multiplies and adds, so the same bits as scalar code): left to   \
+     * the vectoriser, GCC 12 put the keys across the lanes and gathered them. */                          \
+    ATTR void k3k_fa_scores_rows_##SUFFIX(const float *qt, int groups, const float *kb, int n, int hd, float scale, \
+                                          float *s, size_t s_stride) {                                     \
+        for (int g = 0; g < groups; g++) {                                                               \
+            const float *qg = qt + (size_t) g * hd * K3K_FA_RL;                                          \
+            float *sg = s + (size_t) g * K3K_FA_RL * s_stride;                                           \
+            int j = 0;                                                                                   \
+            for (; j + K3K_FA_RK <= n; j += K3K_FA_RK) {                                                 \
+                k3k_fa_v8 acc[K3K_FA_RK];                                                                \
+                for (int i = 0; i < K3K_FA_RK; i++) acc[i] = (k3k_fa_v8) {0};                            \
+                for (int d = 0; d < hd; d++) {                                                           \
+                    k3k_fa_v8 qd;                                                                        \
+                    memcpy(&qd, qg + (size_t) d * K3K_FA_RL, sizeof qd);                                 \
+                    for (int i = 0; i < K3K_FA_RK; i++) acc[i] = acc[i] + qd * kb[(size_t) (j + i) * hd + d]; \
+                }                                                                                        \
+                for (int i = 0; i < K3K_FA_RK; i++)                                                      \
+                    for (int l = 0; l < K3K_FA_RL; l++) sg[(size_t) l * s_stride + j + i] = acc[i][l] * scale; \
+            }                                                                                            \
+            for (; j < n; j++) { /* the last keys one at a time */                                       \
+                k3k_fa_v8 acc = {0};                                                                     \
+                for (int d = 0; d < hd; d++) {                                                           \
+                    k3k_fa_v8 qd;                                                                        \
+                    memcpy(&qd, qg + (size_t) d * K3K_FA_RL, sizeof qd);                                 \
+                    acc = acc + qd * kb[(size_t) j * hd + d];                                            \
+                }                                                                                        \
+                for (int l = 0; l < K3K_FA_RL; l++) sg[(size_t) l * s_stride + j] = acc[l] * scale;      \
+            }                                                                                            \
+        }                                                                                                \
+    }                                                                                                    \
     /* x[j] = e^(x[j] - m) for j < n */                                                                  \
     ATTR void k3k_fa_exp_##SUFFIX(float *x, int n, float m) {                                             \
         for (int j = 0; j < n; j++) {                                                                    \
@@ -153,6 +191,7 @@ static inline float k3k_fa_max(const float *x, int n) {
 #define K3K_FA_INSTALL(ROW, SUFFIX, PATH)        \
     do {                                         \
         (ROW).fa_scores = k3k_fa_scores_##SUFFIX; \
+        (ROW).fa_scores_rows = k3k_fa_scores_rows_##SUFFIX; \
         (ROW).fa_exp = k3k_fa_exp_##SUFFIX;       \
         (ROW).fa_pv = k3k_fa_pv_##SUFFIX;         \
         (ROW).fa_path = PATH;                    \

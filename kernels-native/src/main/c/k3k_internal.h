@@ -75,7 +75,16 @@ void k3k_kv_widen_t_f32_generic(const void *rows, size_t row_stride, int nk, int
 /* The tiled attention's generic micro-kernels (k3k_fa_micro.h). */
 void k3k_fa_scores_generic(const float *q, size_t q_stride, int rows, const float *kt, int hd, float scale, float *s,
                            size_t s_stride);
+void k3k_fa_scores_rows_generic(const float *qt, int groups, const float *kb, int n, int hd, float scale, float *s,
+                                size_t s_stride);
 void k3k_fa_exp_generic(float *x, int n, float m);
+/* The attention's shared steps over an F32/F16 cache's key blocks (k3k_attention.c) */
+void k3k_fa_rows_transposed(const float *q, int rows, int hd, float *qt);
+void k3k_fa_block_values(int f16, const uint8_t *vbase, size_t kv_row, int jb, int je, int hd, float *vb);
+void k3k_fa_run_pv(int f16, const uint8_t *vbase, size_t kv_row, int jb, int j0, int j1, const float *vb, float *acc,
+                   size_t acc_stride, const float *p, size_t p_stride, int rows, int hd);
+void k3k_fa_block_scores(int f16, const uint8_t *kbase, size_t kv_row, int jb, int je, const float *qc, const float *qt,
+                         int r0, int r1, int hd, float scale, float *kt, float *s, size_t s_stride);
 void k3k_fa_pv_generic(float *acc, size_t acc_stride, const float *p, size_t p_stride, int rows, int n, const float *vb,
                        int hd);
 
@@ -135,12 +144,18 @@ typedef struct {
     k3k_kv_axpy_fn kv_axpy;           /* F32 only */
     k3k_kv_round_fn kv_round;         /* F16 only */
     void (*kv_widen)(const void *src, float *dst, int n); /* F16 only: halves to floats */
+    /* F16 only, where the ISA converts halves in registers (NULL elsewhere: kv_widen, then F32's fa_pv): fa_pv's
+     * sums straight from the cache's rows (row j's halves at v + j * v_stride bytes), the same bits */
+    void (*kv_pv)(float *acc, size_t acc_stride, const float *p, size_t p_stride, int rows, int n, const void *v,
+                  size_t v_stride, int hd);
     /* F32/F16: nk cache rows (row_stride bytes apart) widened and transposed, kt[d * kt_stride + j] = row j's d */
     void (*kv_widen_t)(const void *rows, size_t row_stride, int nk, int hd, float *kt, int kt_stride);
     const char *kv_path;
     /* F32 row only: the tiled attention's float micro-kernels (k3k_fa_micro.h), and which path provides them */
     void (*fa_scores)(const float *q, size_t q_stride, int rows, const float *kt, int hd, float scale, float *s,
                       size_t s_stride);
+    void (*fa_scores_rows)(const float *qt, int groups, const float *kb, int n, int hd, float scale, float *s,
+                           size_t s_stride);
     void (*fa_exp)(float *x, int n, float m);
     void (*fa_pv)(float *acc, size_t acc_stride, const float *p, size_t p_stride, int rows, int n, const float *vb, int hd);
     const char *fa_path;

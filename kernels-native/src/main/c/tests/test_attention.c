@@ -72,8 +72,8 @@ static void attention_case(int kv_type, int causal, int window, int hd) {
 /* The exact path in tiles (a KV head's query heads for several tokens per unit of work) is bit-identical to
  * one (token, head) per unit, which it takes where the tiles cannot keep every worker busy: a batch against
  * each of its tokens decoded alone on three workers, at ragged blocks, GQA and a window. */
-static void exact_tiles_case(k3k_pool *pool, int kv_type, int window) {
-    const int nt = 7, nk = 133, pos0 = nk - nt, nh = 6, nkv = 2, hd = 37, n = nk * nkv * hd;
+static void exact_tiles_case(k3k_pool *pool, int kv_type, int window, int nh) {
+    const int nt = 7, nk = 133, pos0 = nk - nt, nkv = 2, hd = 37, n = nk * nkv * hd;
     float *q = test_random_floats(nt * nh * hd, 1.0f), *kf = test_random_floats(n, 1.0f), *vf = test_random_floats(n, 1.0f);
     k3k_half *kh = malloc(sizeof(k3k_half) * n), *vh = malloc(sizeof(k3k_half) * n);
     k3k_quantize(K3K_F16, kf, kh, n);
@@ -84,17 +84,34 @@ static void exact_tiles_case(k3k_pool *pool, int kv_type, int window) {
     for (int t = 0; t < nt; t++)
         CHECK(k3k_attention(pool, q + t * nh * hd, k, v, kv_type, alone + t * nh * hd, 1, pos0 + t, nk, nh, nkv, hd,
                             0.3f, 1, window) == 0, "one token");
-    CHECK(memcmp(batch, alone, sizeof(float) * nt * nh * hd) == 0, "exact tiles kv %d window %d: bit-identical",
-          kv_type, window);
+    CHECK(memcmp(batch, alone, sizeof(float) * nt * nh * hd) == 0, "exact tiles kv %d window %d heads %d: bit-identical",
+          kv_type, window, nh);
     /* the micro-kernels, widening and rounding give every ISA path the generic C's bits */
     float *generic = malloc(sizeof(float) * nt * nh * hd);
     k3k_force_generic(1);
     CHECK(k3k_attention(NULL, q, k, v, kv_type, generic, nt, pos0, nk, nh, nkv, hd, 0.3f, 1, window) == 0, "generic");
     k3k_force_generic(0);
-    CHECK(memcmp(batch, generic, sizeof(float) * nt * nh * hd) == 0, "exact path kv %d window %d: %s equals generic",
-          kv_type, window, k3k_isa());
+    CHECK(memcmp(batch, generic, sizeof(float) * nt * nh * hd) == 0, "exact path kv %d window %d heads %d: %s equals generic",
+          kv_type, window, nh, k3k_isa());
     free(generic);
     free(q); free(kf); free(vf); free(kh); free(vh); free(batch); free(alone);
+}
+
+/* The tiled kernel on this CPU's path gives the generic C's bits (the micro-kernels, widening and p*v from F16 rows
+ * are the same sums), decoding one token split over the workers and a 9-token tile, at a GQA group of nh / 2. */
+static void flash_bits_case(k3k_pool *pool, int kv_type, int nt, int nh) {
+    const int nk = 1031, nkv = 2, hd = 64, n = nk * nkv * hd;
+    float *q = test_random_floats(nt * nh * hd, 1.0f), *kf = test_random_floats(n, 1.0f), *vf = test_random_floats(n, 1.0f);
+    void *k = malloc(k3k_row_bytes(kv_type, n)), *v = malloc(k3k_row_bytes(kv_type, n));
+    CHECK(k3k_quantize(kv_type, kf, k, n) == 0 && k3k_quantize(kv_type, vf, v, n) == 0, "cache rows");
+    float *isa = malloc(sizeof(float) * nt * nh * hd), *generic = malloc(sizeof(float) * nt * nh * hd);
+    CHECK(k3k_attention_flash(pool, q, k, v, kv_type, isa, nt, nk - nt, nk, 0, nh, nkv, hd, 0.2f, 1, 0) == 0, "flash");
+    k3k_force_generic(1);
+    CHECK(k3k_attention_flash(pool, q, k, v, kv_type, generic, nt, nk - nt, nk, 0, nh, nkv, hd, 0.2f, 1, 0) == 0, "flash");
+    k3k_force_generic(0);
+    CHECK(memcmp(isa, generic, sizeof(float) * nt * nh * hd) == 0, "flash kv %d tokens %d heads %d/%d: %s equals generic",
+          kv_type, nt, nh, nkv, k3k_isa());
+    free(q); free(kf); free(vf); free(k); free(v); free(isa); free(generic);
 }
 
 /* Several sequences in one k3k_attention_seqs call equal each sequence alone, bit for bit: decode steps and a
@@ -302,11 +319,20 @@ void test_attention(void) {
     k3k_force_generic(0);
     {
         k3k_pool *pool = k3k_pool_create(3, NULL, 0, NULL, K3K_AI_NEVER);
-        exact_tiles_case(pool, K3K_F32, 0);
-        exact_tiles_case(pool, K3K_F16, 0);
-        exact_tiles_case(pool, K3K_F16, 45);
+        /* GQA groups of 3 (rows never in whole groups of K3K_FA_RL: K transposed), of 8 (always whole: K's rows
+         * as they are) and of 4 (one token's 4 rows transposed, a tile's 32 rows as they are: the batch equals
+         * its tokens alone only if the two score kernels agree bit for bit) */
+        const int heads[] = {6, 16, 8};
+        for (int h = 0; h < 3; h++) {
+            exact_tiles_case(pool, K3K_F32, 0, heads[h]);
+            exact_tiles_case(pool, K3K_F16, 0, heads[h]);
+            exact_tiles_case(pool, K3K_F16, 45, heads[h]);
+            flash_bits_case(pool, K3K_F16, 1, heads[h]);
+            flash_bits_case(pool, K3K_F16, 9, heads[h]);
+            flash_bits_case(pool, K3K_F32, 9, heads[h]);
+        }
         k3k_force_generic(1);
-        exact_tiles_case(pool, K3K_F16, 0);
+        exact_tiles_case(pool, K3K_F16, 0, 6);
         k3k_force_generic(0);
         k3k_pool_destroy(pool);
         for (int threads = 1; threads <= 2; threads++) {

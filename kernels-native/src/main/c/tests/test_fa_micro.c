@@ -46,6 +46,64 @@ void test_fa_micro(void) {
         }
         free(q); free(kt); free(vb);
     }
+    { /* fa_scores_rows (rows across the lanes, K's rows as they are) gives fa_scores' bits (keys across the lanes,
+       * K transposed), on this CPU's path and the generic C, at whole and ragged key blocks and head sizes */
+        enum { RL = K3K_FA_RL, ROWS = 2 * RL, SS = BK + 5 };
+        const int hd2[] = {37, 64, 256}, nks[] = {1, 7, 8, 13, BK};
+        for (int i = 0; i < 3; i++) {
+            const int hd = hd2[i];
+            float *q = test_random_floats(ROWS * hd, 1.0f), *kb = test_random_floats(BK * hd, 1.0f);
+            float *qt = malloc(sizeof(float) * ROWS * hd), *kt = malloc(sizeof(float) * hd * BK);
+            k3k_fa_rows_transposed(q, ROWS, hd, qt);
+            CHECK(qt[(hd + 3) * RL + 2] == q[(RL + 2) * hd + 3], "k3k_fa_rows_transposed: group 1 row 2 element 3");
+            for (int n = 0; n < 5; n++) {
+                const int nk = nks[n];
+                for (int d = 0; d < hd; d++)
+                    for (int j = 0; j < BK; j++) kt[d * BK + j] = j < nk ? kb[j * hd + d] : 0.0f;
+                float want[ROWS * SS], got[ROWS * SS], gen[ROWS * SS];
+                memset(got, 0, sizeof got);
+                memset(gen, 0, sizeof gen);
+                g.fa_scores(q, hd, ROWS, kt, hd, 0.3f, want, SS);
+                f->fa_scores_rows(qt, ROWS / RL, kb, nk, hd, 0.3f, got, SS);
+                g.fa_scores_rows(qt, ROWS / RL, kb, nk, hd, 0.3f, gen, SS);
+                int same = 1;
+                for (int r = 0; r < ROWS; r++)
+                    same &= memcmp(want + r * SS, got + r * SS, sizeof(float) * nk) == 0 &&
+                            memcmp(got + r * SS, gen + r * SS, sizeof(float) * nk) == 0;
+                CHECK(same, "fa_scores_rows %s head %d keys %d: fa_scores' bits, and generic's", f->fa_path, hd, nk);
+            }
+            free(q); free(kb); free(qt); free(kt);
+        }
+    }
+    { /* kv_pv (p*v from F16 rows converted in registers, where the ISA has it) gives widening + fa_pv's bits, at
+       * every row count of its row blocks' tails, ragged head sizes and key counts, a row stride past the head */
+        k3k_force_generic(1);
+        const k3k_type_traits g16 = *k3k_traits(K3K_F16);
+        k3k_force_generic(0);
+        const k3k_type_traits *f16 = k3k_traits(K3K_F16);
+        CHECK(g16.kv_pv == NULL, "kv_pv: the generic C widens instead");
+        enum { MAXR = 11, VS = 300, PS = BK + 1 };
+        const int hd3[] = {37, 64, 256}, ns[] = {1, 9, BK};
+        for (int i = 0; f16->kv_pv && i < 3; i++) {
+            const int hd = hd3[i];
+            float *src = test_random_floats(BK * VS, 1.0f), *p = test_random_floats(MAXR * PS, 1.0f);
+            float *vb = malloc(sizeof(float) * BK * hd);
+            k3k_half *vh = malloc(sizeof(k3k_half) * BK * VS);
+            k3k_quantize(K3K_F16, src, vh, BK * VS);
+            for (int j = 0; j < BK; j++) g16.kv_widen(vh + j * VS, vb + j * hd, hd);
+            for (int rows = 1; rows <= MAXR; rows++)
+                for (int c = 0; c < 3; c++) {
+                    float *want = test_random_floats(MAXR * hd, 1.0f), *got = malloc(sizeof(float) * MAXR * hd);
+                    memcpy(got, want, sizeof(float) * MAXR * hd);
+                    g.fa_pv(want, hd, p, PS, rows, ns[c], vb, hd);
+                    f16->kv_pv(got, hd, p, PS, rows, ns[c], vh, VS * sizeof(k3k_half), hd);
+                    CHECK(memcmp(want, got, sizeof(float) * MAXR * hd) == 0, "kv_pv %s head %d rows %d keys %d: widen + fa_pv's bits",
+                          f16->kv_path, hd, rows, ns[c]);
+                    free(want); free(got);
+                }
+            free(src); free(p); free(vb); free(vh);
+        }
+    }
     { /* the F16/F32 widening and rounding: data movement and exact conversions, so equal to generic */
         enum { NK = 13, HD = 37, STRIDE = 3 * HD };
         float *src = test_random_floats(NK * STRIDE, 2.0f), kg[HD * 16], kf[HD * 16], rg[HD], rf[HD];
