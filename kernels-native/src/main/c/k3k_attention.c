@@ -77,13 +77,14 @@ void k3k_fa_rows_transposed(const float *q, int rows, int hd, float *qt) {
 /* Rows [r0, r1)'s scores over the keys [jb, je) of an F32/F16 cache (row r's key j at s[(r - r0) * s_stride + j - jb];
  * the block holds at most K3K_FA_BK keys), K's rows prefetched K3K_KV_AHEAD ahead and widened into kt once for all
  * the rows: as they are for fa_scores_rows when the rows are whole groups of qt (the queries transposed by
- * k3k_fa_rows_transposed), else transposed for fa_scores (qc: the queries by row). The two give the same bits. */
+ * k3k_fa_rows_transposed) and the path has it, else transposed for fa_scores (qc: the queries by row). The two give
+ * the same bits. */
 void k3k_fa_block_scores(int f16, const uint8_t *kbase, size_t kv_row, int jb, int je, const float *qc, const float *qt,
                          int r0, int r1, int hd, float scale, float *kt, float *s, size_t s_stride) {
     const k3k_type_traits *f32 = k3k_traits(K3K_F32), *tr = k3k_traits(f16 ? K3K_F16 : K3K_F32);
     const int nk = je - jb;
     const size_t head_bytes = (size_t) hd * (f16 ? sizeof(k3k_half) : sizeof(float));
-    if (qt && r0 % K3K_FA_RL == 0 && (r1 - r0) % K3K_FA_RL == 0) {
+    if (qt && f32->fa_scores_rows && r0 % K3K_FA_RL == 0 && (r1 - r0) % K3K_FA_RL == 0) {
         for (int j = 0; j < nk; j++) {
             const uint8_t *krow = kbase + (size_t) (jb + j) * kv_row;
             k3k_prefetch_bytes(krow + K3K_KV_AHEAD * kv_row, head_bytes);

@@ -154,6 +154,7 @@ typedef struct {
     /* F32 row only: the tiled attention's float micro-kernels (k3k_fa_micro.h), and which path provides them */
     void (*fa_scores)(const float *q, size_t q_stride, int rows, const float *kt, int hd, float scale, float *s,
                       size_t s_stride);
+    /* NULL where fa_scores is the faster form (AVX-512) */
     void (*fa_scores_rows)(const float *qt, int groups, const float *kb, int n, int hd, float scale, float *s,
                            size_t s_stride);
     void (*fa_exp)(float *x, int n, float m);

@@ -50,6 +50,7 @@ void test_fa_micro(void) {
        * K transposed), on this CPU's path and the generic C, at whole and ragged key blocks and head sizes */
         enum { RL = K3K_FA_RL, ROWS = 2 * RL, SS = BK + 5 };
         const int hd2[] = {37, 64, 256}, nks[] = {1, 7, 8, 13, BK};
+        CHECK(g.fa_scores_rows != NULL, "fa_scores_rows: the generic C has it");
         for (int i = 0; i < 3; i++) {
             const int hd = hd2[i];
             float *q = test_random_floats(ROWS * hd, 1.0f), *kb = test_random_floats(BK * hd, 1.0f);
@@ -64,7 +65,7 @@ void test_fa_micro(void) {
                 memset(got, 0, sizeof got);
                 memset(gen, 0, sizeof gen);
                 g.fa_scores(q, hd, ROWS, kt, hd, 0.3f, want, SS);
-                f->fa_scores_rows(qt, ROWS / RL, kb, nk, hd, 0.3f, got, SS);
+                (f->fa_scores_rows ? f->fa_scores_rows : g.fa_scores_rows)(qt, ROWS / RL, kb, nk, hd, 0.3f, got, SS);
                 g.fa_scores_rows(qt, ROWS / RL, kb, nk, hd, 0.3f, gen, SS);
                 int same = 1;
                 for (int r = 0; r < ROWS; r++)
