@@ -50,33 +50,7 @@ AVX2 static inline __attribute__((always_inline)) void pv_tile(float *acc, size_
         for (int w = 0; w < W; w++) _mm256_storeu_ps(acc + (size_t) i * acc_stride + d0 + 8 * w, a[i * W + w]);
 }
 
-/* Rows [0, R) over every dimension: W-vector tiles, then one vector, then the last dimensions one at a time. */
-#define PV_ROWS(R, W)                                                                                              \
-    AVX2 static void pv_rows_##R(float *acc, size_t acc_stride, const float *p, size_t p_stride, int n, const uint8_t *v, \
-                                 size_t v_stride, int hd) {                                                          \
-        int d0 = 0;                                                                                                  \
-        for (; d0 + 8 * (W) <= hd; d0 += 8 * (W)) pv_tile(acc, acc_stride, p, p_stride, n, v, v_stride, d0, R, W);   \
-        for (; d0 + 8 <= hd; d0 += 8) pv_tile(acc, acc_stride, p, p_stride, n, v, v_stride, d0, R, 1);               \
-        for (int i = 0; i < (R); i++)                                                                                \
-            for (int d = d0; d < hd; d++)                                                                            \
-                for (int j = 0; j < n; j++)                                                                          \
-                    acc[(size_t) i * acc_stride + d] = acc[(size_t) i * acc_stride + d] +                            \
-                        p[(size_t) i * p_stride + j] * H2F(((const k3k_half *) (v + (size_t) j * v_stride))[d]);    \
-    }
-PV_ROWS(8, 1)
-PV_ROWS(4, 2)
-PV_ROWS(2, 4)
-PV_ROWS(1, 4)
-
-AVX2 static void kv_pv_f16(float *acc, size_t acc_stride, const float *p, size_t p_stride, int rows, int n, const void *v,
-                           size_t v_stride, int hd) {
-    const uint8_t *vb = v;
-    int r = 0;
-    for (; r + 8 <= rows; r += 8) pv_rows_8(acc + r * acc_stride, acc_stride, p + r * p_stride, p_stride, n, vb, v_stride, hd);
-    for (; r + 4 <= rows; r += 4) pv_rows_4(acc + r * acc_stride, acc_stride, p + r * p_stride, p_stride, n, vb, v_stride, hd);
-    for (; r + 2 <= rows; r += 2) pv_rows_2(acc + r * acc_stride, acc_stride, p + r * p_stride, p_stride, n, vb, v_stride, hd);
-    for (; r < rows; r++) pv_rows_1(acc + r * acc_stride, acc_stride, p + r * p_stride, p_stride, n, vb, v_stride, hd);
-}
+K3K_KV_PV(AVX2, pv_tile, H2F)
 
 /* Round-to-nearest-even through F16C, as the portable converter rounds. */
 AVX2 static void kv_round_f16(float *x, int n) {
