@@ -1,4 +1,4 @@
-/* aarch64 kernels over the packed Q4_0, Q8_0, Q4_K and Q6_K x8 layouts (k3k_packed.h). Each type
+/* aarch64 kernels over the packed Q4_0, Q8_0, Q4_K, Q6_K, IQ4_NL and IQ4_XS x8 layouts (k3k_packed.h). Each type
  * unpacks a block column of eight rows into "pieces" of signed bytes in the Q8_0 x8 chunk layout
  * (w[2c + h]: chunk c of rows 4h..4h+3, four consecutive elements per row) and one integer core sums
  * them against every token: dotprod (sdot by lane: the token's four bytes of chunk c broadcast to the
@@ -118,21 +118,29 @@ INLINE void nibbles(const uint8_t *qs, int n, int8x16_t *lo, int8x16_t *hi) {
 }
 
 /* Q4_0: the low nibbles of chunks 0..3 are elements 0..15, the high ones 16..31: one eight-chunk piece
- * of unsigned values, the activation's 8 sum(y) taken off. Q8_0's chunks are a piece as they are. */
-INLINE void q_0_body(int q4, int nb, const void *vx, const uint8_t *act, size_t act_stride, int n_tok, float *y,
+ * of unsigned values, the activation's 8 sum(y) taken off. IQ4_NL (Q4_0 x8's bytes): the same nibbles through
+ * the codebook (tbl), signed values, nothing taken off. Q8_0's chunks are a piece as they are. */
+enum { Q8_0_KIND, Q4_0_KIND, IQ4_NL_KIND };
+INLINE void codebook_values(int8x16_t *w, int n) {
+    const int8x16_t codebook = vld1q_s8(k3k_kvalues_iq4nl);
+    for (int i = 0; i < n; i++) w[i] = vqtbl1q_s8(codebook, vreinterpretq_u8_s8(w[i]));
+}
+INLINE void q_0_body(int kind, int nb, const void *vx, const uint8_t *act, size_t act_stride, int n_tok, float *y,
                      size_t y_stride, int mm) {
-    const size_t block = q4 ? sizeof(block_q4_0x8) : sizeof(block_q8_0x8);
+    const int nibble = kind != Q8_0_KIND;
+    const size_t block = nibble ? sizeof(block_q4_0x8) : sizeof(block_q8_0x8);
     k3k_packed_act a[MAX_TOK];
     float32x4_t acc[MAX_TOK][2];
     for (int t = 0; t < n_tok; t++) a[t] = k3k_packed_act_view(act + (size_t) t * act_stride, nb);
     zero(acc, n_tok);
     for (int b = 0; b < nb; b++) {
         const uint8_t *xb = (const uint8_t *) vx + (size_t) b * block;
-        const k3k_half *d = q4 ? ((const block_q4_0x8 *) xb)->d : ((const block_q8_0x8 *) xb)->d;
+        const k3k_half *d = nibble ? ((const block_q4_0x8 *) xb)->d : ((const block_q8_0x8 *) xb)->d;
         int8x16_t w[16];
-        if (q4) nibbles(((const block_q4_0x8 *) xb)->qs, 4, w, w + 8);
+        if (nibble) nibbles(((const block_q4_0x8 *) xb)->qs, 4, w, w + 8);
         else
             for (int i = 0; i < 16; i++) w[i] = vld1q_s8(((const block_q8_0x8 *) xb)->qs + 16 * i);
+        if (kind == IQ4_NL_KIND) codebook_values(w, 16);
         const int8_t *yq[MAX_TOK];
         int32x4_t s[MAX_TOK][2];
         for (int t = 0; t < n_tok; t++) yq[t] = a[t].q[b].qs;
@@ -140,17 +148,20 @@ INLINE void q_0_body(int q4, int nb, const void *vx, const uint8_t *act, size_t 
         float32x4_t dx[2];
         scales8(d, dx);
         for (int t = 0; t < n_tok; t++) {
-            const int32x4_t off = vdupq_n_s32(q4 ? a[t].sum8[b] : 0);
+            const int32x4_t off = vdupq_n_s32(kind == Q4_0_KIND ? a[t].sum8[b] : 0);
             for (int h = 0; h < 2; h++) acc[t][h] = update(acc[t][h], vsubq_s32(s[t][h], off), dx[h], a[t].d[b]);
         }
     }
     store(acc, n_tok, y, y_stride);
 }
 INLINE void q4_0_body(int nb, const void *x, const uint8_t *act, size_t as, int n_tok, float *y, size_t ys, int mm) {
-    q_0_body(1, nb, x, act, as, n_tok, y, ys, mm);
+    q_0_body(Q4_0_KIND, nb, x, act, as, n_tok, y, ys, mm);
 }
 INLINE void q8_0_body(int nb, const void *x, const uint8_t *act, size_t as, int n_tok, float *y, size_t ys, int mm) {
-    q_0_body(0, nb, x, act, as, n_tok, y, ys, mm);
+    q_0_body(Q8_0_KIND, nb, x, act, as, n_tok, y, ys, mm);
+}
+INLINE void iq4_nl_body(int nb, const void *x, const uint8_t *act, size_t as, int n_tok, float *y, size_t ys, int mm) {
+    q_0_body(IQ4_NL_KIND, nb, x, act, as, n_tok, y, ys, mm);
 }
 
 /* The K-quant tile's activation views and zeroed accumulators. */
@@ -251,6 +262,37 @@ INLINE void q6_K_body(int nb, const void *vx, const uint8_t *act, size_t act_str
     store(acc, n_tok, y, y_stride);
 }
 
+/* IQ4_XS: per 32-element group g (a Q4_0 x8 block's byte layout) the nibbles through the codebook, one
+ * eight-chunk piece against the activations 32 g.., times the group's signed scale per row, summed in int32 over
+ * the super-block; then acc + sumi * (d * dy), the generic model's float step. */
+INLINE void iq4_xs_body(int nb, const void *vx, const uint8_t *act, size_t act_stride, int n_tok, float *y,
+                        size_t y_stride, int mm) {
+    const block_iq4_xsx8 *x = vx;
+    k3k_packed_act_k a[MAX_TOK];
+    float32x4_t acc[MAX_TOK][2];
+    start_k(a, acc, act, act_stride, n_tok, nb);
+    for (int b = 0; b < nb; b++) {
+        int32x4_t sumi[MAX_TOK][2];
+        zero_sums(sumi, n_tok);
+        for (int g = 0; g < 8; g += 2) { /* two groups a step, as two sub-blocks */
+            int8x16_t w0[16], w1[16];
+            nibbles(x[b].qs + 128 * g, 4, w0, w0 + 8);
+            nibbles(x[b].qs + 128 * (g + 1), 4, w1, w1 + 8);
+            codebook_values(w0, 16);
+            codebook_values(w1, 16);
+            int32x4_t sc0[2], sc1[2];
+            widen_s8(x[b].sc[g], sc0);
+            widen_s8(x[b].sc[g + 1], sc1);
+            two_subblocks(sumi, w0, w1, 8, a, b, 32 * g, 32, n_tok, sc0, sc1, mm);
+        }
+        float32x4_t dx[2];
+        scales8(x[b].d, dx);
+        for (int t = 0; t < n_tok; t++)
+            for (int h = 0; h < 2; h++) acc[t][h] = update(acc[t][h], sumi[t][h], dx[h], a[t].q[b].d);
+    }
+    store(acc, n_tok, y, y_stride);
+}
+
 /* Per type: the eight-row kernel (1..K3K_PACKED_PAIR_TOKENS tokens) and the sixteen-row entry, each
  * for dotprod and for i8mm. */
 #define KERNELS(NAME)                                                                                        \
@@ -275,6 +317,8 @@ KERNELS(q4_0)
 KERNELS(q8_0)
 KERNELS(q4_K)
 KERNELS(q6_K)
+KERNELS(iq4_nl)
+KERNELS(iq4_xs)
 
 #define INSTALL(T, NAME, SUFFIX, PATH)                        \
     do {                                                      \
@@ -288,6 +332,8 @@ void k3k_install_arm_neon_packed(k3k_type_traits *t) {
     INSTALL(K3K_Q8_0, q8_0, dot, "neon-dotprod");
     INSTALL(K3K_Q4_K, q4_K, dot, "neon-dotprod");
     INSTALL(K3K_Q6_K, q6_K, dot, "neon-dotprod");
+    INSTALL(K3K_IQ4_NL, iq4_nl, dot, "neon-dotprod");
+    INSTALL(K3K_IQ4_XS, iq4_xs, dot, "neon-dotprod");
 }
 
 int k3k_install_arm_i8mm(k3k_type_traits *t) {
@@ -296,6 +342,8 @@ int k3k_install_arm_i8mm(k3k_type_traits *t) {
     INSTALL(K3K_Q8_0, q8_0, mmla, "neon-i8mm");
     INSTALL(K3K_Q4_K, q4_K, mmla, "neon-i8mm");
     INSTALL(K3K_Q6_K, q6_K, mmla, "neon-i8mm");
+    INSTALL(K3K_IQ4_NL, iq4_nl, mmla, "neon-i8mm");
+    INSTALL(K3K_IQ4_XS, iq4_xs, mmla, "neon-i8mm");
     return 1;
 }
 
