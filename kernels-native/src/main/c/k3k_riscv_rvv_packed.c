@@ -1,4 +1,4 @@
-/* riscv64 RVV 1.0 kernels over the packed Q4_0, Q8_0, Q4_K and Q6_K x8 layouts (k3k_packed.h),
+/* riscv64 RVV 1.0 kernels over the packed Q4_0, Q8_0, Q4_K, Q6_K, IQ4_NL and IQ4_XS x8 layouts (k3k_packed.h),
  * VLEN-agnostic (vl fixed at 32 bytes / 8 rows, which every VLEN >= 128 holds). Per block column each
  * eight-row group is unpacked once into signed bytes in the x8 chunk layout (row r's four bytes at
  * 32 c + 4 r); a token's dot multiplies a whole chunk by its four activation bytes repeated eight times
@@ -62,6 +62,15 @@ static inline vint32m2_t rows_u8(const uint8_t *p) {
 }
 static inline vint32m2_t rows_s8(const int8_t *p) { return __riscv_vsext_vf4_i32m2(__riscv_vle8_v_i8mf2(p, 8), 8); }
 
+/* sum_s sc_s dot_s over `subs` sub-blocks of nch chunks each (sub-block s: w's chunks from nch s, y from 4 nch s),
+ * each times its signed scale per row, in int32 (Q6_K's sixteen of four chunks, IQ4_XS's eight of eight). */
+static inline vint32m2_t scaled_sums(const int8_t *w, int subs, int nch, const int8_t *y, const int8_t (*sc)[8]) {
+    vint32m2_t sumi = __riscv_vmv_v_x_i32m2(0, 8);
+    for (int s = 0; s < subs; s++)
+        sumi = __riscv_vmacc_vv_i32m2(sumi, chunk_dot(w + CHUNK * nch * s, nch, y + 4 * nch * s), rows_s8(sc[s]), 8);
+    return sumi;
+}
+
 /* acc = acc + sum * (dx * dy) over a group's eight rows, in the output row itself. */
 static inline void update(float *acc, vint32m2_t sum, const float *dx, float dy) {
     const vfloat32m2_t d = __riscv_vfmul_vf_f32m2(__riscv_vle32_v_f32m2(dx, 8), dy, 8);
@@ -78,10 +87,23 @@ static void scales8(const k3k_half *d, float *f) {
     for (int r = 0; r < 8; r++) f[r] = k3k_fp16_to_fp32(d[r]);
 }
 
-/* Q4_0 / Q8_0 over `groups` (1 or 2) eight-row groups x[g]: one eight-chunk piece per block column;
- * Q4_0's nibbles are unsigned (low: elements 0..15, high: 16..31), the activation's 8 sum(y) taken off. */
-static void q_0_rows(int q4, int groups, int nb, const void *const *x, const uint8_t *act, size_t act_stride, int n_tok,
+/* n nibbles (0..15) through the IQ4_NL codebook, in place (vrgather from the 16 entries). */
+static void codebook_values(int8_t *v, int n) {
+    const vint8m4_t book = __riscv_vle8_v_i8m4(k3k_kvalues_iq4nl, 16);
+    for (size_t i = 0, vl; i < (size_t) n; i += vl) {
+        vl = __riscv_vsetvl_e8m4((size_t) n - i);
+        const vuint8m4_t idx = __riscv_vle8_v_u8m4((const uint8_t *) v + i, vl);
+        __riscv_vse8_v_i8m4(v + i, __riscv_vrgather_vv_i8m4(book, idx, vl), vl);
+    }
+}
+
+/* Q4_0 / Q8_0 / IQ4_NL over `groups` (1 or 2) eight-row groups x[g]: one eight-chunk piece per block column;
+ * Q4_0's nibbles are unsigned (low: elements 0..15, high: 16..31), the activation's 8 sum(y) taken off; IQ4_NL's
+ * (Q4_0 x8's bytes) go through the codebook, nothing taken off. */
+enum { Q8_0_KIND, Q4_0_KIND, IQ4_NL_KIND };
+static void q_0_rows(int kind, int groups, int nb, const void *const *x, const uint8_t *act, size_t act_stride, int n_tok,
                      float *y, size_t y_stride) {
+    const int q4 = kind != Q8_0_KIND;
     const size_t block = q4 ? sizeof(block_q4_0x8) : sizeof(block_q8_0x8);
     int8_t buf[2][8 * CHUNK];
     const int8_t *w[2];
@@ -93,6 +115,7 @@ static void q_0_rows(int q4, int groups, int nb, const void *const *x, const uin
             if (q4) {
                 const block_q4_0x8 *q = (const block_q4_0x8 *) xb;
                 nibbles(q->qs, 4 * CHUNK, buf[g], buf[g] + 4 * CHUNK);
+                if (kind == IQ4_NL_KIND) codebook_values(buf[g], 8 * CHUNK);
                 w[g] = buf[g];
                 scales8(q->d, dx[g]);
             } else {
@@ -105,7 +128,8 @@ static void q_0_rows(int q4, int groups, int nb, const void *const *x, const uin
             const k3k_packed_act a = k3k_packed_act_view(act + (size_t) t * act_stride, nb);
             for (int g = 0; g < groups; g++) {
                 const vint32m2_t s = chunk_dot(w[g], 8, a.q[b].qs);
-                update(y + (size_t) t * y_stride + 8 * g, q4 ? __riscv_vsub_vx_i32m2(s, a.sum8[b], 8) : s, dx[g], a.d[b]);
+                update(y + (size_t) t * y_stride + 8 * g, kind == Q4_0_KIND ? __riscv_vsub_vx_i32m2(s, a.sum8[b], 8) : s, dx[g],
+                       a.d[b]);
             }
         }
     }
@@ -164,20 +188,45 @@ static void q6_K_rows(int groups, int nb, const void *const *x, const uint8_t *a
             const block_q8_K *a = k3k_packed_act_k_view(act + (size_t) t * act_stride, nb).q + b;
             for (int g = 0; g < groups; g++) {
                 const block_q6_Kx8 *q = (const block_q6_Kx8 *) x[g] + b;
-                vint32m2_t sumi = __riscv_vmv_v_x_i32m2(0, 8);
-                for (int s = 0; s < 16; s++)
-                    sumi = __riscv_vmacc_vv_i32m2(sumi, chunk_dot(buf[g] + 128 * s, 4, a->qs + 16 * s), rows_s8(q->sc[s]), 8);
-                update(y + (size_t) t * y_stride + 8 * g, sumi, d[g], a->d);
+                update(y + (size_t) t * y_stride + 8 * g, scaled_sums(buf[g], 16, 4, a->qs, q->sc), d[g], a->d);
+            }
+        }
+    }
+}
+
+/* IQ4_XS: per 32-element group s (a Q4_0 x8 block's bytes) the nibbles through the codebook, one eight-chunk
+ * piece; per token sumi = sum_s sc_s dot_s in int32 (the signed group scales), then acc + sumi * (d * dy). */
+static void iq4_xs_rows(int groups, int nb, const void *const *x, const uint8_t *act, size_t act_stride, int n_tok,
+                        float *y, size_t y_stride) {
+    int8_t buf[2][QK_K * 8];
+    float d[2][8];
+    zero_rows(y, y_stride, n_tok, groups);
+    for (int b = 0; b < nb; b++) {
+        for (int g = 0; g < groups; g++) {
+            const block_iq4_xsx8 *q = (const block_iq4_xsx8 *) x[g] + b;
+            for (int s = 0; s < 8; s++) nibbles(q->qs + 128 * s, 4 * CHUNK, buf[g] + 256 * s, buf[g] + 256 * s + 4 * CHUNK);
+            codebook_values(buf[g], QK_K * 8);
+            scales8(q->d, d[g]);
+        }
+        for (int t = 0; t < n_tok; t++) {
+            const block_q8_K *a = k3k_packed_act_k_view(act + (size_t) t * act_stride, nb).q + b;
+            for (int g = 0; g < groups; g++) {
+                const block_iq4_xsx8 *q = (const block_iq4_xsx8 *) x[g] + b;
+                update(y + (size_t) t * y_stride + 8 * g, scaled_sums(buf[g], 8, 8, a->qs, q->sc), d[g], a->d);
             }
         }
     }
 }
 
 static void q4_0_rows(int groups, int nb, const void *const *x, const uint8_t *act, size_t as, int n_tok, float *y, size_t ys) {
-    q_0_rows(1, groups, nb, x, act, as, n_tok, y, ys);
+    q_0_rows(Q4_0_KIND, groups, nb, x, act, as, n_tok, y, ys);
 }
 static void q8_0_rows(int groups, int nb, const void *const *x, const uint8_t *act, size_t as, int n_tok, float *y, size_t ys) {
-    q_0_rows(0, groups, nb, x, act, as, n_tok, y, ys);
+    q_0_rows(Q8_0_KIND, groups, nb, x, act, as, n_tok, y, ys);
+}
+static void iq4_nl_rows(int groups, int nb, const void *const *x, const uint8_t *act, size_t as, int n_tok, float *y,
+                        size_t ys) {
+    q_0_rows(IQ4_NL_KIND, groups, nb, x, act, as, n_tok, y, ys);
 }
 
 /* Per type: the eight-row kernel and the sixteen-row micro-kernel (both groups unpacked per block column). */
@@ -195,6 +244,8 @@ KERNELS(q4_0)
 KERNELS(q8_0)
 KERNELS(q4_K)
 KERNELS(q6_K)
+KERNELS(iq4_nl)
+KERNELS(iq4_xs)
 
 #define INSTALL(T, NAME)                                     \
     do {                                                     \
@@ -208,6 +259,8 @@ void k3k_install_riscv_rvv_packed(k3k_type_traits *t) {
     INSTALL(K3K_Q8_0, q8_0);
     INSTALL(K3K_Q4_K, q4_K);
     INSTALL(K3K_Q6_K, q6_K);
+    INSTALL(K3K_IQ4_NL, iq4_nl);
+    INSTALL(K3K_IQ4_XS, iq4_xs);
 }
 
 #else

@@ -105,12 +105,12 @@ void test_packed(void) {
         /* the packed kernels are the process's own path: i8mm where the CPU has it, not dotprod */
         if (gemm) CHECK(strcmp(tr->packed_pair_path, isa) == 0, "type %d: gemm path %s on isa %s", types[ti], tr->packed_pair_path, isa);
     }
-    /* the IQ4 layouts: x86 and NEON kernels (RVV keeps its row dots) */
-    const int iq4_path = vector_path && strcmp(isa, "rvv") != 0;
+    /* the IQ4 layouts: every vector path */
     for (int ti = 4; ti < 6; ti++) {
-        CHECK(k3k_packed_fast(types[ti]) == iq4_path, "type %d: packed kernels fast exactly on x86 and NEON (isa %s)",
+        CHECK(k3k_packed_fast(types[ti]) == vector_path, "type %d: packed kernels fast exactly on the vector paths (isa %s)",
               types[ti], isa);
-        if (strncmp(isa, "neon", 4) == 0) /* i8mm where the CPU has it (x86 keeps its AVX2 IQ4 kernels under AVX-512) */
+        /* the process's own path: i8mm where the CPU has it (x86 keeps its AVX2 IQ4 kernels under AVX-512) */
+        if (strncmp(isa, "neon", 4) == 0 || strcmp(isa, "rvv") == 0)
             CHECK(strcmp(k3k_traits(types[ti])->packed_path, isa) == 0, "type %d: packed path %s on isa %s", types[ti],
                   k3k_traits(types[ti])->packed_path, isa);
     }
