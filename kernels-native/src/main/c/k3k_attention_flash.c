@@ -146,12 +146,14 @@ static void fa_unit_float(const fa_task *a, int tile, int chunk, float *work) {
         if (f0 == f1) continue;
         /* K's rows, then V's, each prefetched K3K_KV_AHEAD rows ahead (measured 2x faster at 16K keys) */
         const int r0 = (f0 - t0) * group, r1 = (f1 - t0) * group;
-        k3k_fa_block_scores(a->kv_type == K3K_F16, kbase, kv_row, jb, je, qc, rows >= K3K_FA_RL ? qt : NULL, r0, r1, hd,
-                            a->scale, kt, scores + (size_t) r0 * FA_BK, FA_BK);
+        const int ahead = k3k_fa_block_scores(a->kv_type == K3K_F16, kbase, vbase, kv_row, jb, je, hi, qc,
+                                              rows >= K3K_FA_RL ? qt : NULL, r0, r1, hd, a->scale, kt,
+                                              scores + (size_t) r0 * FA_BK, FA_BK);
         k3k_fa_block_values(a->kv_type == K3K_F16, vbase, kv_row, jb, je, hd, vb);
         /* the next block's K and V rows requested now, while this block's arithmetic runs (the hints in the
-         * widening loops above only reach K3K_KV_AHEAD rows ahead, and then the arithmetic ran with nothing in flight) */
-        for (int j = je; j < je + FA_BK && j < hi; j++) {
+         * widening loops above only reach K3K_KV_AHEAD rows ahead, and then the arithmetic ran with nothing in flight),
+         * unless the scores' steps requested them already */
+        for (int j = je; !ahead && j < je + FA_BK && j < hi; j++) {
             k3k_prefetch_bytes(kbase + (size_t) j * kv_row, a->head_bytes);
             k3k_prefetch_bytes(vbase + (size_t) j * kv_row, a->head_bytes);
         }

@@ -83,8 +83,9 @@ void k3k_fa_rows_transposed(const float *q, int rows, int hd, float *qt);
 void k3k_fa_block_values(int f16, const uint8_t *vbase, size_t kv_row, int jb, int je, int hd, float *vb);
 void k3k_fa_run_pv(int f16, const uint8_t *vbase, size_t kv_row, int jb, int j0, int j1, const float *vb, float *acc,
                    size_t acc_stride, const float *p, size_t p_stride, int rows, int hd);
-void k3k_fa_block_scores(int f16, const uint8_t *kbase, size_t kv_row, int jb, int je, const float *qc, const float *qt,
-                         int r0, int r1, int hd, float scale, float *kt, float *s, size_t s_stride);
+int k3k_fa_block_scores(int f16, const uint8_t *kbase, const uint8_t *vbase, size_t kv_row, int jb, int je, int hi,
+                        const float *qc, const float *qt, int r0, int r1, int hd, float scale, float *kt, float *s,
+                        size_t s_stride);
 void k3k_fa_pv_generic(float *acc, size_t acc_stride, const float *p, size_t p_stride, int rows, int n, const float *vb,
                        int hd);
 
