@@ -96,7 +96,7 @@ static void attend_rows(const attn_task *a, const attn_seq *s, int t0, int t1, i
     const size_t kv_row = s->row_stride, stride = scores_floats(a->max_keys, hd);
     const uint8_t *kbase = s->k + (size_t) kvh * s->head_stride, *vbase = s->v + (size_t) kvh * s->head_stride;
     float *vb = kt + (size_t) hd * EXACT_BK, *blk = vb + (size_t) EXACT_BK * hd; /* blk: rows x EXACT_BK scores */
-    float *qt = blk + (size_t) a->rows * EXACT_BK;                                  /* qc by groups of rows */
+    float *qt_buf = blk + (size_t) a->rows * EXACT_BK;                              /* qc by groups of rows */
     int lo = s->n_keys, hi = 0;
     for (int t = t0; t < t1; t++) {
         int j0, j1;
@@ -106,7 +106,7 @@ static void attend_rows(const attn_task *a, const attn_seq *s, int t0, int t1, i
         memcpy(qc + (size_t) (t - t0) * nh * hd, s->q + ((size_t) t * a->n_heads + h0) * hd, sizeof(float) * (size_t) nh * hd);
     }
     round_to_cache(a, qc, rows * hd);
-    k3k_fa_rows_transposed(qc, rows, hd, qt);
+    const float *qt = k3k_fa_rows_transposed(qc, rows, hd, qt_buf);
     for (int jb = lo; jb < hi; jb += EXACT_BK) { /* the scores, a K block at a time */
         const int je = jb + EXACT_BK < hi ? jb + EXACT_BK : hi;
         int f0 = t0, f1, j0, j1;
@@ -114,7 +114,7 @@ static void attend_rows(const attn_task *a, const attn_seq *s, int t0, int t1, i
         for (f1 = f0; f1 < t1 && visible_in_block(a, s, f1, jb, je, &j0, &j1);) f1++;
         if (f0 == f1) continue; /* tokens in position order: those seeing the block are a range */
         const int r0 = (f0 - t0) * nh, r1 = (f1 - t0) * nh;
-        k3k_fa_block_scores(a->kv_f16, kbase, NULL, kv_row, jb, je, hi, qc, rows >= K3K_FA_RL ? qt : NULL, r0, r1, hd,
+        k3k_fa_block_scores(a->kv_f16, kbase, NULL, kv_row, jb, je, hi, qc, qt, r0, r1, hd,
                             a->scale, kt, blk, EXACT_BK);
         for (int r = r0; r < r1; r++) {
             visible_in_block(a, s, t0 + r / nh, jb, je, &j0, &j1);

@@ -37,18 +37,21 @@ void k3k_kv_round_f16_generic(float *x, int n) {
 }
 
 /* The queries of rows [0, rows) by groups of K3K_FA_RL for fa_scores_rows (qt[(g * hd + d) * K3K_FA_RL + l] =
- * q[(g * K3K_FA_RL + l) * hd + d]); a last group of fewer rows is left out (fa_scores takes those). */
-void k3k_fa_rows_transposed(const float *q, int rows, int hd, float *qt) {
+ * q[(g * K3K_FA_RL + l) * hd + d]), where the rows fill at least one group and the path has that score form (a last
+ * group of fewer rows is left out: fa_scores takes those). Returns qt, or NULL where nothing was written. */
+const float *k3k_fa_rows_transposed(const float *q, int rows, int hd, float *qt) {
+    if (rows < K3K_FA_RL || !k3k_traits(K3K_F32)->fa_scores_rows) return NULL;
     for (int g = 0; g < rows / K3K_FA_RL; g++)
         for (int d = 0; d < hd; d++)
             for (int l = 0; l < K3K_FA_RL; l++)
                 qt[((size_t) g * hd + d) * K3K_FA_RL + l] = q[((size_t) g * K3K_FA_RL + l) * hd + d];
+    return qt;
 }
 
 /* Rows [r0, r1)'s scores over the keys [jb, je) of an F32/F16 cache (row r's key j at s[(r - r0) * s_stride + j - jb];
  * the block holds at most K3K_FA_BK keys), K's rows widened into kt once for all the rows: as they are for
- * fa_scores_rows when the rows are whole groups of qt (the queries transposed by k3k_fa_rows_transposed) and the
- * path has it, else transposed for fa_scores (qc: the queries by row). The two give the same bits.
+ * fa_scores_rows when the rows are whole groups of qt (the queries transposed by k3k_fa_rows_transposed, NULL
+ * where the path has no such form), else transposed for fa_scores (qc: the queries by row). The two give the same bits.
  * The rows form goes K3K_FA_RK keys at a time and before each step requests the K (and, given vbase, V) rows a
  * block further on, below hi: the next block's reads spread over this block's arithmetic, where one burst of
  * requests per block stalled on full miss buffers (7 % faster at 16384 keys with Qwen3.6's heads). Returns whether
@@ -59,7 +62,7 @@ int k3k_fa_block_scores(int f16, const uint8_t *kbase, const uint8_t *vbase, siz
     const k3k_type_traits *f32 = k3k_traits(K3K_F32), *tr = k3k_traits(f16 ? K3K_F16 : K3K_F32);
     const int nk = je - jb;
     const size_t head_bytes = (size_t) hd * (f16 ? sizeof(k3k_half) : sizeof(float));
-    if (qt && f32->fa_scores_rows && r0 % K3K_FA_RL == 0 && (r1 - r0) % K3K_FA_RL == 0) {
+    if (qt && r0 % K3K_FA_RL == 0 && (r1 - r0) % K3K_FA_RL == 0) {
         for (int q = 0; q < nk; q += K3K_FA_RK) {
             const int qe = q + K3K_FA_RK < nk ? q + K3K_FA_RK : nk;
             for (int j = jb + q + K3K_FA_BK; j < jb + qe + K3K_FA_BK && j < hi; j++) {

@@ -126,14 +126,14 @@ static void fa_unit_float(const fa_task *a, int tile, int chunk, float *work) {
     const size_t max_rows = (size_t) a->tq * group;
     float *scores = work, *kt = scores + max_rows * FA_BK, *vb = kt + (size_t) hd * FA_BK;
     float *qc = vb + (size_t) FA_BK * hd, *acc = qc + max_rows * hd, *m = acc + max_rows * hd, *l = m + max_rows;
-    float *qt = l + max_rows; /* qc by groups of rows (k3k_fa_rows_transposed) */
+    float *qt_buf = l + max_rows; /* qc by groups of rows (k3k_fa_rows_transposed) */
     const int c0 = chunk * a->chunk_keys, c1 = c0 + a->chunk_keys < a->n_keys ? c0 + a->chunk_keys : a->n_keys;
     int lo, hi;
     start_unit(a, t0, t1, kvh, chunk, c0, c1, NULL, &lo, &hi);
     for (int t = t0; t < t1; t++)
         memcpy(qc + (size_t) (t - t0) * group * hd, a->q + ((size_t) t * a->n_heads + (size_t) kvh * group) * hd,
                sizeof(float) * (size_t) group * hd);
-    k3k_fa_rows_transposed(qc, rows, hd, qt);
+    const float *qt = k3k_fa_rows_transposed(qc, rows, hd, qt_buf);
     for (int r = 0; r < rows; r++) {
         m[r] = -INFINITY;
         l[r] = 0.0f;
@@ -148,7 +148,7 @@ static void fa_unit_float(const fa_task *a, int tile, int chunk, float *work) {
          * ahead of its reads, measured 2x faster at 16K keys than none) */
         const int r0 = (f0 - t0) * group, r1 = (f1 - t0) * group;
         const int ahead = k3k_fa_block_scores(a->kv_type == K3K_F16, kbase, vbase, kv_row, jb, je, hi, qc,
-                                              rows >= K3K_FA_RL ? qt : NULL, r0, r1, hd, a->scale, kt,
+                                              qt, r0, r1, hd, a->scale, kt,
                                               scores + (size_t) r0 * FA_BK, FA_BK);
         k3k_fa_block_values(a->kv_type == K3K_F16, vbase, kv_row, jb, je, hd, vb);
         /* the next block's K and V rows requested now, while this block's arithmetic runs (the hints in the

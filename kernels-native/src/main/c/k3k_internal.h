@@ -79,7 +79,7 @@ void k3k_fa_scores_rows_generic(const float *qt, int groups, const float *kb, in
                                 size_t s_stride);
 void k3k_fa_exp_generic(float *x, int n, float m);
 /* The attention's shared steps over an F32/F16 cache's key blocks (k3k_attention.c) */
-void k3k_fa_rows_transposed(const float *q, int rows, int hd, float *qt);
+const float *k3k_fa_rows_transposed(const float *q, int rows, int hd, float *qt);
 void k3k_fa_block_values(int f16, const uint8_t *vbase, size_t kv_row, int jb, int je, int hd, float *vb);
 void k3k_fa_run_pv(int f16, const uint8_t *vbase, size_t kv_row, int jb, int j0, int j1, const float *vb, float *acc,
                    size_t acc_stride, const float *p, size_t p_stride, int rows, int hd);

@@ -66,27 +66,21 @@ static void dot_f32(int n, float *s, const void *vx, const void *vy) {
     *s = (float) lanes_sum_m8(acc);
 }
 
-static void dot_f16(int n, float *s, const void *vx, const void *vy) {
-    const uint8_t *x = vx, *y = vy;
-    const int aligned = !(((uintptr_t) x | (uintptr_t) y) & 1);
-    vfloat32m4_t acc = __riscv_vfmv_v_f_f32m4(0.0f, __riscv_vsetvlmax_e32m4());
-    for (size_t i = 0, vl; i < (size_t) (n > 0 ? n : 0); i += vl) {
-        vl = __riscv_vsetvl_e16m2((size_t) n - i);
-        acc = __riscv_vfmacc_vv_f32m4_tu(acc, h2f(ld16(x + 2 * i, vl, aligned), vl), h2f(ld16(y + 2 * i, vl, aligned), vl), vl);
+/* F16 and BF16 rows: each half widened to f32 (WIDEN: h2f or b2f), then the F32 dot's accumulate. */
+#define HALF_DOT(NAME, WIDEN)                                                                                      \
+    static void NAME(int n, float *s, const void *vx, const void *vy) {                                           \
+        const uint8_t *x = vx, *y = vy;                                                                           \
+        const int aligned = !(((uintptr_t) x | (uintptr_t) y) & 1);                                               \
+        vfloat32m4_t acc = __riscv_vfmv_v_f_f32m4(0.0f, __riscv_vsetvlmax_e32m4());                              \
+        for (size_t i = 0, vl; i < (size_t) (n > 0 ? n : 0); i += vl) {                                           \
+            vl = __riscv_vsetvl_e16m2((size_t) n - i);                                                            \
+            acc = __riscv_vfmacc_vv_f32m4_tu(acc, WIDEN(ld16(x + 2 * i, vl, aligned), vl),                        \
+                                             WIDEN(ld16(y + 2 * i, vl, aligned), vl), vl);                        \
+        }                                                                                                         \
+        *s = (float) lanes_sum_m4(acc);                                                                           \
     }
-    *s = (float) lanes_sum_m4(acc);
-}
-
-static void dot_bf16(int n, float *s, const void *vx, const void *vy) {
-    const uint8_t *x = vx, *y = vy;
-    const int aligned = !(((uintptr_t) x | (uintptr_t) y) & 1);
-    vfloat32m4_t acc = __riscv_vfmv_v_f_f32m4(0.0f, __riscv_vsetvlmax_e32m4());
-    for (size_t i = 0, vl; i < (size_t) (n > 0 ? n : 0); i += vl) {
-        vl = __riscv_vsetvl_e16m2((size_t) n - i);
-        acc = __riscv_vfmacc_vv_f32m4_tu(acc, b2f(ld16(x + 2 * i, vl, aligned), vl), b2f(ld16(y + 2 * i, vl, aligned), vl), vl);
-    }
-    *s = (float) lanes_sum_m4(acc);
-}
+HALF_DOT(dot_f16, h2f)
+HALF_DOT(dot_bf16, b2f)
 
 /* Only .dot and .path: the F32 row also carries the attention and delta-net kernels of other files. */
 void k3k_install_riscv_rvv_float(k3k_type_traits *t) {

@@ -16,13 +16,20 @@
 
 #define CHUNK 32 /* bytes of one chunk: eight rows x four */
 
-/* The low and high nibbles of n bytes. */
-static void nibbles(const uint8_t *in, int n, int8_t *lo, int8_t *hi) {
+/* The low and high nibbles of n bytes: as they are, or (iq4) through the IQ4_NL codebook by vrgather. */
+static void nibbles(const uint8_t *in, int n, int8_t *lo, int8_t *hi, int iq4) {
+    const vint8m4_t book = __riscv_vle8_v_i8m4(k3k_kvalues_iq4nl, 16);
     for (size_t i = 0, vl; i < (size_t) n; i += vl) {
         vl = __riscv_vsetvl_e8m4((size_t) n - i);
         const vuint8m4_t v = __riscv_vle8_v_u8m4(in + i, vl);
-        __riscv_vse8_v_u8m4((uint8_t *) lo + i, __riscv_vand_vx_u8m4(v, 0x0F, vl), vl);
-        __riscv_vse8_v_u8m4((uint8_t *) hi + i, __riscv_vsrl_vx_u8m4(v, 4, vl), vl);
+        const vuint8m4_t l = __riscv_vand_vx_u8m4(v, 0x0F, vl), h = __riscv_vsrl_vx_u8m4(v, 4, vl);
+        if (iq4) {
+            __riscv_vse8_v_i8m4(lo + i, __riscv_vrgather_vv_i8m4(book, l, vl), vl);
+            __riscv_vse8_v_i8m4(hi + i, __riscv_vrgather_vv_i8m4(book, h, vl), vl);
+        } else {
+            __riscv_vse8_v_u8m4((uint8_t *) lo + i, l, vl);
+            __riscv_vse8_v_u8m4((uint8_t *) hi + i, h, vl);
+        }
     }
 }
 
@@ -87,16 +94,6 @@ static void scales8(const k3k_half *d, float *f) {
     for (int r = 0; r < 8; r++) f[r] = k3k_fp16_to_fp32(d[r]);
 }
 
-/* n nibbles (0..15) through the IQ4_NL codebook, in place (vrgather from the 16 entries). */
-static void codebook_values(int8_t *v, int n) {
-    const vint8m4_t book = __riscv_vle8_v_i8m4(k3k_kvalues_iq4nl, 16);
-    for (size_t i = 0, vl; i < (size_t) n; i += vl) {
-        vl = __riscv_vsetvl_e8m4((size_t) n - i);
-        const vuint8m4_t idx = __riscv_vle8_v_u8m4((const uint8_t *) v + i, vl);
-        __riscv_vse8_v_i8m4(v + i, __riscv_vrgather_vv_i8m4(book, idx, vl), vl);
-    }
-}
-
 /* Q4_0 / Q8_0 / IQ4_NL over `groups` (1 or 2) eight-row groups x[g]: one eight-chunk piece per block column;
  * Q4_0's nibbles are unsigned (low: elements 0..15, high: 16..31), the activation's 8 sum(y) taken off; IQ4_NL's
  * (Q4_0 x8's bytes) go through the codebook, nothing taken off. */
@@ -114,8 +111,7 @@ static void q_0_rows(int kind, int groups, int nb, const void *const *x, const u
             const uint8_t *xb = (const uint8_t *) x[g] + (size_t) b * block;
             if (q4) {
                 const block_q4_0x8 *q = (const block_q4_0x8 *) xb;
-                nibbles(q->qs, 4 * CHUNK, buf[g], buf[g] + 4 * CHUNK);
-                if (kind == IQ4_NL_KIND) codebook_values(buf[g], 8 * CHUNK);
+                nibbles(q->qs, 4 * CHUNK, buf[g], buf[g] + 4 * CHUNK, kind == IQ4_NL_KIND);
                 w[g] = buf[g];
                 scales8(q->d, dx[g]);
             } else {
@@ -146,7 +142,7 @@ static void q4_K_rows(int groups, int nb, const void *const *x, const uint8_t *a
     for (int b = 0; b < nb; b++) {
         for (int g = 0; g < groups; g++) {
             const block_q4_Kx8 *q = (const block_q4_Kx8 *) x[g] + b;
-            for (int j = 0; j < 4; j++) nibbles(q->qs + 256 * j, 256, buf[g] + 512 * j, buf[g] + 512 * j + 256);
+            for (int j = 0; j < 4; j++) nibbles(q->qs + 256 * j, 256, buf[g] + 512 * j, buf[g] + 512 * j + 256, 0);
             scales8(q->d, d[g]);
             scales8(q->dmin, dmin[g]);
         }
@@ -204,8 +200,7 @@ static void iq4_xs_rows(int groups, int nb, const void *const *x, const uint8_t 
     for (int b = 0; b < nb; b++) {
         for (int g = 0; g < groups; g++) {
             const block_iq4_xsx8 *q = (const block_iq4_xsx8 *) x[g] + b;
-            for (int s = 0; s < 8; s++) nibbles(q->qs + 128 * s, 4 * CHUNK, buf[g] + 256 * s, buf[g] + 256 * s + 4 * CHUNK);
-            codebook_values(buf[g], QK_K * 8);
+            for (int s = 0; s < 8; s++) nibbles(q->qs + 128 * s, 4 * CHUNK, buf[g] + 256 * s, buf[g] + 256 * s + 4 * CHUNK, 1);
             scales8(q->d, d[g]);
         }
         for (int t = 0; t < n_tok; t++) {
