@@ -42,7 +42,7 @@ bench-compare: build ## k3mcp and llama.cpp side by side on the synthetic TinyLl
 bench-depth: build ## issue 18's long-context targets: pp512/tg64 at depth 4096 and 16384, -fa off/on, and q8_0 vs f16 KV, side by side with llama-bench -d (LLAMA_BENCH=path/to/llama-bench)
 	scripts/bench-depth.sh 1
 
-bench-depth-ratio: build ## issue 15's target on MODEL=file.gguf: tg at depth 16384 against depth 0, alternated rounds (ROUNDS=3)
+bench-depth-ratio: build ## issue 15's target on MODEL=file.gguf: tg at depth 16384 against depth 0, repetitions interleaved (ROUNDS=3)
 	scripts/bench-depth-ratio.sh $(or $(ROUNDS),3)
 
 bench-attention: ## attention kernel timings (decode and 512-token prefill at depth, F16 cache); BASE=commit alternates with that commit's kernels

@@ -53,6 +53,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-d", "--n-depth"}, split = ",", description = "Tokens already in the cache when each test runs (llama-bench's n_depth), comma-separated. Default: 0.")
     List<Integer> nDepth = List.of(0);
 
+    @Option(names = "--interleave", description = "With two or more -d values: a KV cache per depth, each test's repetitions taken in turn across the depths, so they are compared over the same minutes.")
+    boolean interleave;
+
     @Option(names = "--ctx-size", defaultValue = "0",
             description = "KV cache length in tokens, up to the model's trained context; 0 = what the largest test needs (depth + pp or tg). Default: ${DEFAULT-VALUE}.")
     int ctxSize;
@@ -153,6 +156,9 @@ public final class BenchCommand implements Callable<Integer> {
             a.set("n_gen", ints(List.of(64)));
         }
         a.set("n_depth", ints(nDepth));
+        if (interleave) {
+            a.put("interleave", true);
+        }
         a.put("ctx_size", ctxSize);
         a.put("type_k", kvTypes.typeK);
         a.put("type_v", kvTypes.typeV);

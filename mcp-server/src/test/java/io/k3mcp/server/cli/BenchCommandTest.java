@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -92,6 +93,23 @@ class BenchCommandTest {
         CliCapture.Result negative = CliCapture.run("bench", "--model", model.toString(), "-d", "-1");
         assertEquals(2, negative.status(), negative.stderr());
         assertTrue(negative.stderr().contains("-d:"), negative.stderr());
+    }
+
+    @Test
+    void interleaveRunsTheDepthsInTurnAndNeedsTwoOfThem() throws Exception {
+        Path model = tinyModel();
+        CliCapture.Result r = CliCapture.run("bench", "--model", model.toString(), "-t", "1", "-p", "0", "-n", "2", "-d", "0,16",
+                "--interleave", "-r", "2", "--backend", "reference", "--no-record", "-o", "jsonl");
+        assertEquals(0, r.status(), r.stderr());
+        List<JsonNode> rows = new java.util.ArrayList<>(); // jsonl: one row a line
+        for (String line : r.stdout().lines().toList()) {
+            rows.add(Json.MAPPER.readTree(line));
+        }
+        assertEquals(List.of(0, 16), rows.stream().map(n -> n.get("n_depth").asInt()).toList());
+        assertTrue(rows.stream().allMatch(n -> n.get("samples_ts").size() == 2), r.stdout());
+        CliCapture.Result one = CliCapture.run("bench", "--model", model.toString(), "-d", "16", "--interleave");
+        assertEquals(2, one.status(), one.stderr());
+        assertTrue(one.stderr().contains("--interleave: it takes the pp/tg repetitions in turn across the n_depth values"), one.stderr());
     }
 
     @Test

@@ -26,15 +26,20 @@ import java.util.List;
  * @param flashAttn      -fa: which attention path F16/F32 caches take on the native kernels
  * @param parallel       --parallel: concurrent sequence counts ({@link ServingBench}); empty: none
  * @param spec           with turn: the speculation rows instead of the plain turn
+ * @param interleave     with several depths: a cache per depth, each test's repetitions taken in turn across them
  */
 public record BenchConfig(Path model, String synthetic, List<Integer> threads, List<Integer> nPrompt,
                           List<Integer> nGen, int repetitions, String cores, boolean turn, Backend backend,
                           long bandwidthBytes, Path syntheticDir, int layers, List<Integer> nDepth, int ctxSize,
-                          GgmlType kvType, FlashAttention flashAttn, List<Integer> parallel, boolean spec) {
+                          GgmlType kvType, FlashAttention flashAttn, List<Integer> parallel, boolean spec,
+                          boolean interleave) {
 
     public static final long DEFAULT_BANDWIDTH_BYTES = 256L << 20;
     /** Largest -d value (llama-bench sets no bound; this keeps a typo from asking for a terabyte cache). */
     public static final int MAX_DEPTH = 1 << 20;
+    /** What interleave alternates between, as its error says when that is missing. */
+    public static final String INTERLEAVE_NEEDS = "it takes the pp/tg repetitions in turn across the n_depth values; "
+            + "give at least two different depths (not with turn or parallel)";
     /** The most concurrent sequences --parallel measures. */
     public static final int MAX_PARALLEL = 64;
 
@@ -51,7 +56,7 @@ public record BenchConfig(Path model, String synthetic, List<Integer> threads, L
                        int repetitions, String cores, boolean turn, Backend backend, long bandwidthBytes, Path syntheticDir,
                        int layers, List<Integer> nDepth, int ctxSize, GgmlType kvType, FlashAttention flashAttn) {
         this(model, synthetic, threads, nPrompt, nGen, repetitions, cores, turn, backend, bandwidthBytes, syntheticDir, layers,
-                nDepth, ctxSize, kvType, flashAttn, List.of(), false);
+                nDepth, ctxSize, kvType, flashAttn, List.of(), false, false);
     }
 
     /** Without depth, on a context sized by the tests, with serving rows. */
@@ -59,7 +64,7 @@ public record BenchConfig(Path model, String synthetic, List<Integer> threads, L
                        int repetitions, String cores, boolean turn, Backend backend, long bandwidthBytes, Path syntheticDir,
                        int layers, List<Integer> parallel, boolean spec) {
         this(model, synthetic, threads, nPrompt, nGen, repetitions, cores, turn, backend, bandwidthBytes, syntheticDir, layers,
-                List.of(0), 0, GgmlType.F16, FlashAttention.AUTO, parallel, spec);
+                List.of(0), 0, GgmlType.F16, FlashAttention.AUTO, parallel, spec, false);
     }
 
     public BenchConfig {
@@ -92,6 +97,9 @@ public record BenchConfig(Path model, String synthetic, List<Integer> threads, L
         if (turn && nDepth.stream().anyMatch(d -> d > 0)) {
             throw new IllegalArgumentException("n_depth: the turn benchmark starts from an empty cache; depth is for pp/tg tests");
         }
+        if (interleave && !interleaves(nDepth, turn, parallel)) {
+            throw new IllegalArgumentException("interleave: " + INTERLEAVE_NEEDS);
+        }
         if (ctxSize < 0 || (ctxSize > 0 && ctxSize < neededContext(nPrompt, nGen, nDepth))) {
             throw new IllegalArgumentException("ctx_size: " + ctxSize + " is below the " + neededContext(nPrompt, nGen, nDepth)
                     + " tokens the largest test needs (n_depth + n_prompt or n_gen); 0 sizes it to the tests");
@@ -105,6 +113,11 @@ public record BenchConfig(Path model, String synthetic, List<Integer> threads, L
         if (bandwidthBytes < 1 << 20) {
             throw new IllegalArgumentException("bandwidth probe buffer must be at least 1 MiB");
         }
+    }
+
+    /** Whether interleave has depths to alternate between: two or more different ones, in pp/tg tests. */
+    public static boolean interleaves(List<Integer> nDepth, boolean turn, List<Integer> parallel) {
+        return nDepth.stream().distinct().count() >= 2 && !turn && parallel.isEmpty();
     }
 
     /** Tokens the largest test holds in the cache: its depth plus its prompt or generation. */

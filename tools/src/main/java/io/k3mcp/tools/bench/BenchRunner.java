@@ -32,8 +32,9 @@ import java.util.Random;
  * (one batched prefill of N random tokens) then each tg test (N single-token decodes); one warm-up run
  * on an empty cache (pp: the whole prompt; tg: one token), then {@code -r} timed repetitions, each
  * after clearing the cache and (depth D > 0) prefilling D tokens untimed, which later repetitions keep
- * instead of recomputing, as llama-bench restores its saved state. Progress is reported and
- * cancellation checked between repetitions.
+ * instead of recomputing, as llama-bench restores its saved state. With interleave each depth has its own cache and
+ * a test's repetitions go round the depths in turn (same rows, measured over the same minutes). Progress is reported
+ * and cancellation checked between repetitions.
  */
 public final class BenchRunner {
     private static final Logger LOG = LoggerFactory.getLogger(BenchRunner.class);
@@ -75,37 +76,34 @@ public final class BenchRunner {
                         progress.report(++done[0], total, (cfg.spec() ? "spec" : "parallel") + " threads=" + threads);
                         continue;
                     }
-                    try (EngineTarget target = new EngineTarget(model, ks.kernels, tokenizer, ctx, cfg.kvType())) {
-                        LOG.info("kv cache ctx={} bytes={} bytes_per_token={}", target.contextTokens(), target.kvCacheBytes(),
-                                target.kvCacheBytes() / target.contextTokens());
-                        KernelSet.Probe probe = needsBandwidth(cfg) ? ks.probe(cfg.bandwidthBytes(), threads) : null;
-                        KernelSet.Bandwidth bw = probe == null ? null : probe.read(5);
-                        if (bw != null) {
-                            LOG.info("read bandwidth threads={} gbs={} source={}", threads, String.format("%.2f", bw.gbs()), bw.source());
-                        }
-                        if (cfg.turn()) {
+                    KernelSet.Probe probe = needsBandwidth(cfg) ? ks.probe(cfg.bandwidthBytes(), threads) : null;
+                    KernelSet.Bandwidth bw = probe == null ? null : probe.read(5);
+                    if (bw != null) {
+                        LOG.info("read bandwidth threads={} gbs={} source={}", threads, String.format("%.2f", bw.gbs()), bw.source());
+                    }
+                    if (cfg.turn()) {
+                        try (EngineTarget target = target(model, ks, tokenizer, ctx, cfg)) {
                             ThermalSampler th = new ThermalSampler(board, 250);
                             TurnBenchmark.Timing t;
                             try (th) {
                                 t = TurnBenchmark.run(target, tokenizer, cfg.nGen().isEmpty() ? TurnBenchmark.DEFAULT_GEN : cfg.nGen().get(0), cancel);
                             }
                             turns.add(TurnBenchmark.result(info, ks, threads, CpuList.format(cpus), t, th.stop()));
-                            progress.report(++done[0], total, "turn threads=" + threads);
-                            continue;
                         }
-                        Context c = new Context(cfg, model.config(), info, ks, target, threads, CpuList.format(cpus), cpuInfo, bw, probe,
-                                progress, cancel, total, done);
+                        progress.report(++done[0], total, "turn threads=" + threads);
+                        continue;
+                    }
+                    Context c = new Context(cfg, model.config(), info, ks, threads, CpuList.format(cpus), cpuInfo, bw, probe,
+                            progress, cancel, total, done);
+                    if (cfg.interleave()) {
+                        rows.addAll(interleaved(c, model, tokenizer));
+                        continue;
+                    }
+                    try (EngineTarget target = target(model, ks, tokenizer, ctx, cfg)) {
                         for (int depth : cfg.nDepth()) {
-                            int[] depthTokens = randomTokens(target, new Random(SEED + depth), depth);
-                            for (int n : cfg.nPrompt()) {
-                                if (n > 0) {
-                                    rows.add(test(c, n, 0, depthTokens));
-                                }
-                            }
-                            for (int n : cfg.nGen()) {
-                                if (n > 0) {
-                                    rows.add(test(c, 0, n, depthTokens));
-                                }
+                            List<Lane> lane = List.of(new Lane(target, randomTokens(target, new Random(SEED + depth), depth)));
+                            for (int[] t : ppThenTg(cfg)) {
+                                rows.addAll(test(c, t[0], t[1], lane));
                             }
                         }
                     }
@@ -115,9 +113,58 @@ public final class BenchRunner {
         }
     }
 
-    private record Context(BenchConfig cfg, ModelConfig config, ModelInfo info, KernelSet ks, BenchTarget target, int threads, String cores,
+    private record Context(BenchConfig cfg, ModelConfig config, ModelInfo info, KernelSet ks, int threads, String cores,
                            String cpuInfo, KernelSet.Bandwidth bw, KernelSet.Probe probe, Progress progress, Cancellation cancel,
                            double total, double[] done) {
+    }
+
+    /** One depth of a test: the cache it runs on and the tokens that cache holds before each repetition. */
+    record Lane(BenchTarget target, int[] depthTokens) {
+    }
+
+    /** The tests at one depth as llama-bench orders them, {n_prompt, n_gen}: every pp size, then every tg size. */
+    private static List<int[]> ppThenTg(BenchConfig cfg) {
+        List<int[]> tests = new ArrayList<>();
+        cfg.nPrompt().stream().filter(n -> n > 0).forEach(n -> tests.add(new int[] {n, 0}));
+        cfg.nGen().stream().filter(n -> n > 0).forEach(n -> tests.add(new int[] {0, n}));
+        return tests;
+    }
+
+    private EngineTarget target(Model model, KernelSet ks, Tokenizer tokenizer, int ctx, BenchConfig cfg) {
+        EngineTarget target = new EngineTarget(model, ks.kernels, tokenizer, ctx, cfg.kvType());
+        LOG.info("kv cache ctx={} bytes={} bytes_per_token={}", target.contextTokens(), target.kvCacheBytes(),
+                target.kvCacheBytes() / target.contextTokens());
+        return target;
+    }
+
+    /**
+     * interleave: every depth on its own cache, sized to that depth's tests (or --ctx-size), and each test's
+     * repetitions taken in turn across the depths; the rows come out in the order the plain run gives them.
+     */
+    private List<BenchRow> interleaved(Context c, Model model, Tokenizer tokenizer) {
+        BenchConfig cfg = c.cfg;
+        int tokens = Math.max(maxOf(cfg.nPrompt()), maxOf(cfg.nGen()));
+        List<Lane> lanes = new ArrayList<>();
+        try {
+            for (int depth : cfg.nDepth()) {
+                int ctx = cfg.ctxSize() > 0 ? cfg.ctxSize() : depth + tokens + 8;
+                EngineTarget t = target(model, c.ks, tokenizer, ctx, cfg);
+                lanes.add(new Lane(t, randomTokens(t, new Random(SEED + depth), depth)));
+            }
+            List<List<BenchRow>> byTest = new ArrayList<>();
+            for (int[] t : ppThenTg(cfg)) {
+                byTest.add(test(c, t[0], t[1], lanes));
+            }
+            List<BenchRow> rows = new ArrayList<>();
+            for (int d = 0; d < lanes.size(); d++) {
+                for (List<BenchRow> test : byTest) {
+                    rows.add(test.get(d));
+                }
+            }
+            return rows;
+        } finally {
+            lanes.forEach(l -> l.target().close());
+        }
     }
 
     /**
@@ -140,12 +187,52 @@ public final class BenchRunner {
         return ctx;
     }
 
-    private BenchRow test(Context c, int nPrompt, int nGen, int[] depthTokens) {
-        int depth = depthTokens.length;
-        String name = (nPrompt > 0 ? "pp" + nPrompt : "tg" + nGen) + (depth > 0 ? " @ d" + depth : "");
-        Random rnd = new Random(SEED);
-        // warm-up, as llama-bench: the whole prompt, or a single generated token, on an empty cache
-        runOnce(c.target, rnd, nPrompt, nGen > 0 ? 1 : 0, new int[0]);
+    /**
+     * One test (pp nPrompt or tg nGen) at each lane's depth: each lane warmed up, then the repetitions taken in turn
+     * across the lanes (a plain run has one lane a call); a row per lane.
+     */
+    private List<BenchRow> test(Context c, int nPrompt, int nGen, List<Lane> lanes) {
+        Random[] rnd = new Random[lanes.size()];
+        for (int l = 0; l < lanes.size(); l++) {
+            rnd[l] = new Random(SEED);
+            warmUp(c, lanes.get(l), rnd[l], nPrompt, nGen);
+        }
+        long[][] ns = new long[lanes.size()][c.cfg.repetitions()];
+        // a tg test's roofline from reads of the probe between its repetitions: this machine's memory speed moves
+        // by a third within minutes, so a probe taken before all the tests measured another moment
+        double[][] probed = nGen > 0 && c.probe != null ? new double[lanes.size()][c.cfg.repetitions()] : null;
+        ThermalSampler th = new ThermalSampler(board, 250);
+        ThermalSummary thermal;
+        try (th) {
+            for (int r = 0; r < c.cfg.repetitions(); r++) {
+                for (int l = 0; l < lanes.size(); l++) {
+                    c.cancel.check();
+                    ns[l][r] = runOnce(lanes.get(l).target(), rnd[l], nPrompt, nGen, lanes.get(l).depthTokens());
+                    if (probed != null) {
+                        probed[l][r] = c.probe.read(1).gbs();
+                    }
+                    c.progress.report(++c.done[0], c.total, testName(nPrompt, nGen, lanes.get(l).depthTokens().length) + " threads="
+                            + c.threads + " repetition " + (r + 1) + "/" + c.cfg.repetitions());
+                }
+            }
+        } finally {
+            thermal = th.stop();
+        }
+        List<BenchRow> rows = new ArrayList<>();
+        for (int l = 0; l < lanes.size(); l++) {
+            rows.add(row(c, nPrompt, nGen, lanes.get(l).depthTokens().length, ns[l], probed == null ? null : probed[l], thermal));
+        }
+        return rows;
+    }
+
+    private static String testName(int nPrompt, int nGen, int depth) {
+        return (nPrompt > 0 ? "pp" + nPrompt : "tg" + nGen) + (depth > 0 ? " @ d" + depth : "");
+    }
+
+    private void warmUp(Context c, Lane lane, Random rnd, int nPrompt, int nGen) {
+        String name = testName(nPrompt, nGen, lane.depthTokens().length);
+        // as llama-bench: the whole prompt, or a single generated token, on an empty cache
+        runOnce(lane.target(), rnd, nPrompt, nGen > 0 ? 1 : 0, new int[0]);
         JitWarmup jit = JitWarmup.ofThisJvm();
         if (jit != null) {
             // with the board sampler running, as in the timed repetitions: its code is compiled during the warm-up too
@@ -154,29 +241,15 @@ public final class BenchRunner {
                 Random warmupTokens = new Random(SEED - 1);
                 jit.repeat(() -> {
                     c.cancel.check();
-                    return runOnce(c.target, warmupTokens, nPrompt, nGen, depthTokens);
+                    return runOnce(lane.target(), warmupTokens, nPrompt, nGen, lane.depthTokens());
                 }, 10_000_000_000L, name);
             }
         }
         c.progress.report(++c.done[0], c.total, name + " threads=" + c.threads + " warm-up");
-        long[] ns = new long[c.cfg.repetitions()];
-        // a tg test's roofline from reads of the probe between its repetitions: this machine's memory speed moves
-        // by a third within minutes, so a probe taken before all the tests measured another moment
-        double[] probed = nGen > 0 && c.probe != null ? new double[ns.length] : null;
-        ThermalSampler th = new ThermalSampler(board, 250);
-        ThermalSummary thermal;
-        try (th) {
-            for (int r = 0; r < ns.length; r++) {
-                c.cancel.check();
-                ns[r] = runOnce(c.target, rnd, nPrompt, nGen, depthTokens);
-                if (probed != null) {
-                    probed[r] = c.probe.read(1).gbs();
-                }
-                c.progress.report(++c.done[0], c.total, name + " threads=" + c.threads + " repetition " + (r + 1) + "/" + ns.length);
-            }
-        } finally {
-            thermal = th.stop();
-        }
+    }
+
+    private static BenchRow row(Context c, int nPrompt, int nGen, int depth, long[] ns, double[] probed, ThermalSummary thermal) {
+        String name = testName(nPrompt, nGen, depth);
         int nTokens = nPrompt > 0 ? nPrompt : nGen;
         double[] ts = Stats.tokensPerSecond(ns, nTokens);
         double[] nsD = Stats.asDoubles(ns);

@@ -116,7 +116,8 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
               "record": {"type": "boolean", "default": true, "description": "append the run to the history file"},
               "parallel": {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 64}, "maxItems": 16,
                 "description": "concurrent sequences (llama-batched-bench -npl): n_prompt[0] prefilled each, n_gen[0] decoded with all in every forward pass; aggregate and per-sequence decode t/s"},
-              "spec": {"type": "boolean", "default": false, "description": "with turn: decode the agentic turn without drafts, with always-wrong drafts, with the model's own continuation as drafts, and with prompt lookup"}
+              "spec": {"type": "boolean", "default": false, "description": "with turn: decode the agentic turn without drafts, with always-wrong drafts, with the model's own continuation as drafts, and with prompt lookup"},
+              "interleave": {"type": "boolean", "default": false, "description": "with two or more n_depth values: a KV cache per depth, and each test's repetitions taken in turn across the depths (rep 1 at every depth, then rep 2, ...), so depths are compared over the same minutes of a machine whose speed drifts; the rows are the same as without it"}
             }}""");
     }
 
@@ -220,9 +221,13 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
         if (spec && !parallel.isEmpty()) {
             throw new ToolInputException("spec", "give parallel or spec, not both");
         }
+        boolean interleave = bool(a, "interleave", false);
+        if (interleave && !BenchConfig.interleaves(nDepth, turn, parallel)) {
+            throw new ToolInputException("interleave", BenchConfig.INTERLEAVE_NEEDS);
+        }
         return new Input(new BenchConfig(given != null ? given : model == null ? null : Path.of(model), synthetic, threads, nPrompt,
                 nGen, reps, cores, turn, backend, BenchConfig.DEFAULT_BANDWIDTH_BYTES, null, layers, nDepth, ctxSize, kvType, flash,
-                parallel, spec), bool(a, "record", true));
+                parallel, spec, interleave), bool(a, "record", true));
     }
 
     @Override

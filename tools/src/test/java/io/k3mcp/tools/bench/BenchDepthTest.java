@@ -114,6 +114,48 @@ class BenchDepthTest {
     }
 
     @Test
+    void interleaveTakesEachTestsRepetitionsInTurnAcrossTheDepthsAndKeepsThePlainRows(@TempDir Path tmp) throws IOException {
+        Path cpuinfo = Files.writeString(tmp.resolve("cpuinfo"), "processor\t: 0\nmodel name\t: Test CPU 3000\n");
+        BenchRunner runner = new BenchRunner(new BoardReader(Files.createDirectories(tmp.resolve("no-sysfs"))), cpuinfo);
+        List<String> plainSteps = new ArrayList<>();
+        List<String> steps = new ArrayList<>();
+        BenchResult plain = runner.run(depths(false), (d, total, m) -> plainSteps.add(m), Cancellation.none());
+        BenchResult r = runner.run(depths(true), (d, total, m) -> steps.add(m), Cancellation.none());
+        assertEquals(List.of("tg3 threads=1 warm-up", "tg3 threads=1 repetition 1/3", "tg3 threads=1 repetition 2/3",
+                "tg3 threads=1 repetition 3/3", "tg3 @ d24 threads=1 warm-up", "tg3 @ d24 threads=1 repetition 1/3",
+                "tg3 @ d24 threads=1 repetition 2/3", "tg3 @ d24 threads=1 repetition 3/3"),
+                plainSteps.stream().filter(m -> m.startsWith("tg3")).toList(), "without interleave a depth's repetitions follow one another");
+        assertEquals(List.of("tg3 threads=1 warm-up", "tg3 @ d24 threads=1 warm-up",
+                "tg3 threads=1 repetition 1/3", "tg3 @ d24 threads=1 repetition 1/3",
+                "tg3 threads=1 repetition 2/3", "tg3 @ d24 threads=1 repetition 2/3",
+                "tg3 threads=1 repetition 3/3", "tg3 @ d24 threads=1 repetition 3/3"),
+                steps.stream().filter(m -> m.startsWith("tg3")).toList());
+        assertEquals(plain.rows().stream().map(BenchRow::test).toList(), r.rows().stream().map(BenchRow::test).toList());
+        assertEquals(List.of("pp5", "tg3", "pp5 @ d24", "tg3 @ d24"), r.rows().stream().map(BenchRow::test).toList());
+        assertTrue(r.rows().stream().allMatch(row -> row.samplesTs().size() == 3 && row.avgTs() > 0), r.rows().toString());
+        assertEquals(plain.rows().get(3).kvBytesPerToken(), r.rows().get(3).kvBytesPerToken());
+    }
+
+    private static BenchConfig depths(boolean interleave) throws IOException {
+        return new BenchConfig(TinyModel.q8(), null, List.of(1), List.of(5), List.of(3), 3, null, false, Backend.REFERENCE,
+                1 << 20, null, 0, List.of(0, 24), 0, GgmlType.F16, FlashAttention.AUTO, List.of(), false, interleave);
+    }
+
+    @Test
+    void interleaveNeedsTwoDepthsOfPpOrTgTests() throws IOException {
+        for (List<Integer> depths : List.of(List.of(0), List.of(24, 24))) {
+            String e = assertThrows(IllegalArgumentException.class, () -> new BenchConfig(TinyModel.q8(), null, List.of(1),
+                    List.of(5), List.of(3), 1, null, false, Backend.REFERENCE, 1 << 20, null, 0, depths, 0, GgmlType.F16,
+                    FlashAttention.AUTO, List.of(), false, true)).getMessage();
+            assertTrue(e.startsWith("interleave: ") && e.contains("at least two different depths"), e);
+        }
+        String serving = assertThrows(IllegalArgumentException.class, () -> new BenchConfig(TinyModel.q8(), null, List.of(1),
+                List.of(5), List.of(3), 1, null, false, Backend.REFERENCE, 1 << 20, null, 0, List.of(0, 8), 0, GgmlType.F16,
+                FlashAttention.AUTO, List.of(2), false, true)).getMessage();
+        assertTrue(serving.startsWith("interleave: "), serving);
+    }
+
+    @Test
     void theContextIsTheLargestTestUnlessGivenAndAGivenOneMustFit() throws IOException {
         BenchConfig sized = new BenchConfig(TinyModel.q8(), null, List.of(1), List.of(8), List.of(4), 1, null, false,
                 Backend.REFERENCE, 1 << 20, null, 0, List.of(0, 100), 0, GgmlType.F16, FlashAttention.AUTO);

@@ -42,7 +42,7 @@ class BenchInputTest {
     }
 
     @Test
-    void badArgumentsNameTheArgument() {
+    void badArgumentsNameTheArgument() throws ToolInputException {
         assertTrue(error("{}").startsWith("model:"));
         assertTrue(error("{\"model\": \"a.gguf\", \"synthetic\": \"tinyllama-1.1b:q4_0\"}").startsWith("synthetic:"));
         assertTrue(error("{\"synthetic\": \"tinyllama-1.1b:q9\"}").contains("q9"));
@@ -54,6 +54,12 @@ class BenchInputTest {
         assertTrue(error("{\"synthetic\": \"tinyllama-1.1b:q4_0\", \"turn\": \"yes\"}").startsWith("turn:"));
         assertTrue(error("{\"synthetic\": \"tinyllama-1.1b:q4_0\", \"n_prompt\": [0], \"n_gen\": [0]}").startsWith("n_prompt:"));
         assertTrue(error("{\"model\": 3}").startsWith("model:"));
+        assertTrue(error("{\"synthetic\": \"tinyllama-1.1b:q4_0\", \"interleave\": true}").startsWith("interleave: it takes the pp/tg"));
+        assertTrue(error("{\"synthetic\": \"tinyllama-1.1b:q4_0\", \"interleave\": true, \"turn\": true}").startsWith("interleave:"));
+        assertTrue(error("{\"synthetic\": \"tinyllama-1.1b:q4_0\", \"interleave\": 1, \"n_depth\": [0, 8]}").startsWith("interleave:"));
+        assertTrue(tool().parse(Json.parse("{\"synthetic\": \"tinyllama-1.1b:q4_0\", \"interleave\": true, \"n_depth\": [0, 8]}"))
+                .config().interleave());
+        assertTrue(!tool().parse(Json.parse("{\"synthetic\": \"tinyllama-1.1b:q4_0\", \"n_depth\": [0, 8]}")).config().interleave());
     }
 
     @Test

@@ -62,13 +62,13 @@ class ServingBenchTest {
     @Test
     void servingRowsRunOnTheRequestedKvType() throws IOException {
         BenchConfig q8 = new BenchConfig(TinyModel.q8(), null, List.of(1), List.of(8), List.of(6), 1, null, true, Backend.REFERENCE,
-                1 << 20, null, 0, List.of(0), 0, io.k3mcp.kernels.GgmlType.Q8_0, io.k3mcp.kernels.FlashAttention.AUTO, List.of(), true);
+                1 << 20, null, 0, List.of(0), 0, io.k3mcp.kernels.GgmlType.Q8_0, io.k3mcp.kernels.FlashAttention.AUTO, List.of(), true, false);
         BenchResult r = runner().run(q8, (d, t, m) -> { }, Cancellation.none());
         // the own-continuation drafts come from a Q8_0 (rotated) session too, so every one is accepted
         assertEquals(1.0, r.serving().get(2).accepted(), "own continuation on a Q8_0 cache");
         assertEquals(0.0, r.serving().get(1).accepted());
         BenchConfig q4 = new BenchConfig(TinyModel.q8(), null, List.of(1), List.of(8), List.of(6), 1, null, false, Backend.REFERENCE,
-                1 << 20, null, 0, List.of(0), 0, io.k3mcp.kernels.GgmlType.Q4_0, io.k3mcp.kernels.FlashAttention.AUTO, List.of(2), false);
+                1 << 20, null, 0, List.of(0), 0, io.k3mcp.kernels.GgmlType.Q4_0, io.k3mcp.kernels.FlashAttention.AUTO, List.of(2), false, false);
         assertEquals(List.of("tg6 x2"), runner().run(q4, (d, t, m) -> { }, Cancellation.none()).serving().stream()
                 .map(ServingBench.Row::test).toList());
     }
