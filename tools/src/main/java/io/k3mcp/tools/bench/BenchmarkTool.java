@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.k3mcp.engine.session.ContextSizeException;
 import io.k3mcp.engine.session.KvType;
 import io.k3mcp.engine.session.KvTypeException;
+import io.k3mcp.engine.synthetic.SyntheticShape;
+import io.k3mcp.engine.synthetic.SyntheticType;
 import io.k3mcp.kernels.FlashAttention;
 import io.k3mcp.kernels.GgmlType;
 import io.k3mcp.tools.Cancellation;
 import io.k3mcp.tools.InferenceMetrics;
 import io.k3mcp.tools.Json;
+import io.k3mcp.tools.KnownArguments;
 import io.k3mcp.tools.ModelResolver;
 import io.k3mcp.tools.Progress;
 import io.k3mcp.tools.Tool;
@@ -21,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The {@code benchmark} tool (and {@code k3mcp bench}): llama-bench-style pp/tg rows, or the agentic
@@ -94,12 +98,18 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
                 + resolver.describe();
     }
 
+    private static final String SYNTHETIC_TYPES = java.util.Arrays.stream(SyntheticType.values())
+            .map(t -> t.name().toLowerCase(Locale.ROOT)).collect(java.util.stream.Collectors.joining(", "));
+
+    /** The names the schema declares: the only arguments parse takes. */
+    private final Set<String> argumentNames = KnownArguments.of(inputSchema());
+
     @Override
     public JsonNode inputSchema() {
         return Json.parse("""
             {"type": "object", "additionalProperties": false, "properties": {
               "model": {"type": "string", "description": "model name (see models://available) or GGUF file (default: the server's --model)"},
-              "synthetic": {"type": "string", "description": "SHAPE:TYPE, shapes tinyllama-1.1b, qwen3-0.6b, llama-3.2-1b, qwen3-4b, qwen3-30b-a3b, gemma4-e2b, gemma4-26b-a4b; types f16, q8_0, q4_0, q4_1, q5_0, q5_1, q4_k_m, q6_k, q2_k, q3_k_m, q5_k_m, iq4_nl, iq4_xs"},
+              "synthetic": {"type": "string", "description": "SHAPE:TYPE, shapes SHAPES; types TYPES"},
               "layers": {"type": "integer", "minimum": 1, "description": "with synthetic: only the shape's first N layers (same cost per layer; a 6-layer qwen3-30b-a3b fits a small board)"},
               "threads": {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 1024}, "minItems": 1, "maxItems": 16, "default": [2]},
               "n_prompt": {"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 8192}, "maxItems": 16, "default": [128]},
@@ -109,7 +119,7 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
               "type_k": {"type": "string", "enum": ["f16", "q8_0", "q4_0", "f32"], "default": "f16", "description": "KV cache type (llama-bench -ctk); type_v must be the same"},
               "type_v": {"type": "string", "enum": ["f16", "q8_0", "q4_0", "f32"], "default": "f16", "description": "KV cache type for V (llama-bench -ctv)"},
               "flash_attn": {"type": "string", "enum": ["auto", "on", "off"], "default": "auto", "description": "llama-bench -fa: on = the tiled attention kernel at every cache length, off = the exact path, auto = tiled from 512 keys on (native kernels)"},
-              "repetitions": {"type": "integer", "minimum": 1, "maximum": 100, "default": 3},
+              "repetitions": {"type": "integer", "minimum": 1, "maximum": 100, "default": 3, "description": "timed repetitions after the warm-up (the CLI's -r defaults to 5)"},
               "cores": {"type": "string", "description": "cpu list such as 0-3,6, or x100 / a100 on a K3"},
               "turn": {"type": "boolean", "default": false, "description": "agentic-turn benchmark instead of pp/tg; n_gen[0] tokens generated (700 is a realistic turn)"},
               "backend": {"type": "string", "enum": ["auto", "native", "reference"], "default": "auto"},
@@ -118,7 +128,7 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
                 "description": "concurrent sequences (llama-batched-bench -npl): n_prompt[0] prefilled each, n_gen[0] decoded with all in every forward pass; aggregate and per-sequence decode t/s"},
               "spec": {"type": "boolean", "default": false, "description": "with turn: decode the agentic turn without drafts, with always-wrong drafts, with the model's own continuation as drafts, and with prompt lookup"},
               "interleave": {"type": "boolean", "default": false, "description": "with two or more n_depth values: a KV cache per depth, and each test's repetitions taken in turn across the depths (rep 1 at every depth, then rep 2, ...), so depths are compared over the same minutes of a machine whose speed drifts; the rows are the same as without it"}
-            }}""");
+            }}""".replace("SHAPES", String.join(", ", SyntheticShape.KNOWN.keySet())).replace("TYPES", SYNTHETIC_TYPES));
     }
 
     @Override
@@ -141,6 +151,7 @@ public final class BenchmarkTool implements Tool<BenchmarkTool.Input, BenchResul
 
     @Override
     public Input parse(JsonNode a) throws ToolInputException {
+        KnownArguments.check(a, argumentNames);
         String model = text(a, "model");
         String synthetic = text(a, "synthetic");
         // A named model goes through the resolver; the server's own --model is trusted as given.

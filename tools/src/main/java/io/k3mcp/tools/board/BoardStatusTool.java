@@ -8,6 +8,7 @@ import io.k3mcp.tools.Cancellation;
 import io.k3mcp.tools.Json;
 import io.k3mcp.tools.Progress;
 import io.k3mcp.tools.Tool;
+import io.k3mcp.tools.KnownArguments;
 import io.k3mcp.tools.ToolInputException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +16,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.Set;
 
 /** board-status: what the board is and how it is doing (temperatures, clocks, fans), optionally over time. */
@@ -68,14 +68,7 @@ public final class BoardStatusTool implements Tool<BoardStatusInput, BoardStatus
         if (arguments != null && !arguments.isNull() && !arguments.isObject()) {
             throw new ToolInputException("arguments", "expected an object, got " + arguments.getNodeType());
         }
-        if (arguments != null) {
-            for (Iterator<String> names = arguments.fieldNames(); names.hasNext(); ) {
-                String name = names.next();
-                if (!ARGUMENTS.contains(name)) {
-                    throw new ToolInputException(name, "unknown argument; expected one of root, samples, interval_ms");
-                }
-            }
-        }
+        KnownArguments.check(arguments, ARGUMENTS);
         String rootText = text(arguments, "root", BoardStatusInput.DEFAULT_ROOT);
         Path root;
         try {

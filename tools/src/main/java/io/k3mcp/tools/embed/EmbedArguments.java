@@ -3,11 +3,11 @@ package io.k3mcp.tools.embed;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.k3mcp.engine.embed.Pooling;
 import io.k3mcp.tools.ModelResolver;
+import io.k3mcp.tools.KnownArguments;
 import io.k3mcp.tools.ToolInputException;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 
@@ -22,12 +22,7 @@ final class EmbedArguments {
         if (args == null || !args.isObject()) {
             throw new ToolInputException("arguments", "expected an object with at least \"texts\"");
         }
-        for (Iterator<String> it = args.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!KNOWN.contains(f)) {
-                throw new ToolInputException(f, "unknown argument (expected model, texts, pooling, normalize, truncate)");
-            }
-        }
+        KnownArguments.check(args, KNOWN);
         return new EmbedInput(model(args.get("model"), resolver), texts(args.get("texts")), pooling(args.get("pooling")),
                 bool(args, "normalize", true), bool(args, "truncate", false));
     }

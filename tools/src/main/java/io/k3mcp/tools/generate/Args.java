@@ -1,10 +1,10 @@
 package io.k3mcp.tools.generate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.k3mcp.tools.KnownArguments;
 import io.k3mcp.tools.ToolInputException;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 
@@ -19,12 +19,7 @@ final class Args {
         if (!args.isObject()) {
             throw new ToolInputException("arguments", "expected a JSON object, got " + args.getNodeType());
         }
-        for (Iterator<String> it = args.fieldNames(); it.hasNext(); ) {
-            String name = it.next();
-            if (!known.contains(name)) {
-                throw new ToolInputException(name, "unknown argument; expected one of " + new java.util.TreeSet<>(known));
-            }
-        }
+        KnownArguments.check(args, known);
         this.args = args;
     }
 

@@ -39,6 +39,11 @@ class BenchInputTest {
         assertTrue(in.record());
         BenchConfig turn = tool().parse(Json.parse("{\"synthetic\": \"qwen3-0.6b:q4_0\", \"turn\": true}")).config();
         assertEquals(List.of(TurnBenchmark.DEFAULT_GEN), turn.nGen());
+        String synthetic = tool().inputSchema().get("properties").get("synthetic").get("description").asText();
+        for (String name : io.k3mcp.engine.synthetic.SyntheticShape.KNOWN.keySet()) {
+            assertTrue(synthetic.contains(name), name + " missing from " + synthetic);
+        }
+        assertTrue(synthetic.endsWith("iq4_nl, iq4_xs") && synthetic.contains("qwen3.6-35b-a3b"), synthetic);
     }
 
     @Test
@@ -54,6 +59,8 @@ class BenchInputTest {
         assertTrue(error("{\"synthetic\": \"tinyllama-1.1b:q4_0\", \"turn\": \"yes\"}").startsWith("turn:"));
         assertTrue(error("{\"synthetic\": \"tinyllama-1.1b:q4_0\", \"n_prompt\": [0], \"n_gen\": [0]}").startsWith("n_prompt:"));
         assertTrue(error("{\"model\": 3}").startsWith("model:"));
+        String typo = error("{\"synthetic\": \"tinyllama-1.1b:q4_0\", \"n_ctx\": 4096}");
+        assertTrue(typo.startsWith("n_ctx: unknown argument; expected one of [backend, cores, ctx_size, flash_attn, interleave,"), typo);
         assertTrue(error("{\"synthetic\": \"tinyllama-1.1b:q4_0\", \"interleave\": true}").startsWith("interleave: it takes the pp/tg"));
         assertTrue(error("{\"synthetic\": \"tinyllama-1.1b:q4_0\", \"interleave\": true, \"turn\": true}").startsWith("interleave:"));
         assertTrue(error("{\"synthetic\": \"tinyllama-1.1b:q4_0\", \"interleave\": 1, \"n_depth\": [0, 8]}").startsWith("interleave:"));
