@@ -44,7 +44,8 @@ public final class ServerTools {
         return tools;
     }
 
-    /** Slots that cannot fit are refused at start, with the numbers; a file that does not load is left to the first call to report. */
+    /** Slots that cannot fit are refused at start, with the numbers; a file that does not load is left to the first call to report
+     * (serve's command line refuses one before this). */
     private static void checkCapacity(ModelRegistry registry, java.nio.file.Path model) {
         try {
             registry.checkCapacity(model);

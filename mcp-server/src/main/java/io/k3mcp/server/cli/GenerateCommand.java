@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.PrintWriter;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -110,7 +111,7 @@ public final class GenerateCommand implements Callable<Integer> {
             } catch (ToolInputException e) {
                 throw new UsageException("--" + e.argument().replace('_', '-') + ": " + e.getMessage().substring(e.argument().length() + 2));
             }
-            PrintWriter stdout = new PrintWriter(System.out, true);
+            PrintStream stdout = new PrintStream(System.out, true, StandardCharsets.UTF_8);
             if (common.json) {
                 stdout.println(Json.MAPPER.writeValueAsString(out));
             } else {

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.PrintWriter;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -90,7 +91,7 @@ public final class ScoreCommand implements Callable<Integer> {
     }
 
     private void print(ScoreResult r) throws Exception {
-        PrintWriter out = new PrintWriter(System.out, true);
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         if (common.json) {
             out.println(Json.MAPPER.writeValueAsString(r));
             return;

@@ -183,7 +183,8 @@ public final class ServeCommand implements Callable<Integer> {
             throw new UsageException("--resource-update-ms: " + resourceUpdateMs + " is too short (at least 100)");
         }
         // Over stdio the client is the user's own process; over HTTP, model paths must lie below a models directory.
-        EngineOptions engine = new EngineOptions(model, embedModel, threads, cores,
+        // x100 / a100 resolved here, so a list that does not resolve is a usage error before anything starts
+        EngineOptions engine = new EngineOptions(model, embedModel, threads, CoreOption.numeric(cores),
                 models.catalog(kind == ServerLauncher.Transport.STDIO, System.getenv()), models.limits(), ctxSize, kvType,
                 parallel, cacheRamMib);
         return new ServerLauncher.Config(kind, new HttpOptions(host, port, bearer, maxRequestBytes), engine,
@@ -210,7 +211,8 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (KvTypeException e) {
             throw KvTypeOptions.usage(e);
         } catch (IOException | UnsupportedModelException | GgufException e) {
-            throw new UsageException("--model: cannot read " + model + ": " + e.getMessage());
+            // the file exists (checked above): a file that does not load is a runtime error, as for every other command
+            throw new IllegalStateException("cannot load model " + model + ": " + e.getMessage(), e);
         }
         return ctxSize;
     }

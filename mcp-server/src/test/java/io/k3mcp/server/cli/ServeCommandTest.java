@@ -59,6 +59,33 @@ class ServeCommandTest {
         assertTrue(stderr.contains("--model: no such file"), stderr);
     }
     @Test
+    void coresThatDoNotResolveAreAUsageErrorAndK3CoreKindsResolveFromCpuinfo(@TempDir Path dir) throws Exception {
+        assertEquals(2, run("serve", "--cores", "3-1"));
+        assertTrue(stderr.contains("--cores: range '3-1' must be ascending cpu ids"), stderr);
+        assertEquals(2, run("serve", "--cores", "fast"));
+        assertTrue(stderr.contains("--cores: 'fast' is not a cpu id or range (expected e.g. 0-3,6, x100 or a100)"), stderr);
+        Path k3 = Files.writeString(dir.resolve("cpuinfo"), "processor\t: 0\nmodel name\t: Spacemit(R) X100\n\n"
+                + "processor\t: 1\nmodel name\t: Spacemit(R) X100\n\nprocessor\t: 8\nmodel name\t: Spacemit(R) A100\n");
+        assertEquals(java.util.List.of(0, 1), java.util.Arrays.stream(CoreOption.resolve("x100", k3)).boxed().toList());
+        assertEquals(java.util.List.of(8), java.util.Arrays.stream(CoreOption.resolve("A100", k3)).boxed().toList());
+        assertEquals(null, CoreOption.resolve(" ", k3));
+        Path x86 = Files.writeString(dir.resolve("x86"), "processor\t: 0\nmodel name\t: AMD EPYC\n");
+        String none = org.junit.jupiter.api.Assertions.assertThrows(UsageException.class, () -> CoreOption.resolve("x100", x86))
+                .getMessage();
+        assertTrue(none.startsWith("--cores: no X100 cores in " + x86), none);
+        ServeCommand ok = new ServeCommand();
+        new picocli.CommandLine(ok).parseArgs("--cores", "1,0,2");
+        assertEquals("0-2", ok.config().engine().cores(), "serve passes the resolved list on");
+    }
+
+    @Test
+    void aModelFileThatDoesNotLoadIsARuntimeErrorNamingIt(@TempDir Path dir) throws Exception {
+        Path junk = Files.write(dir.resolve("junk.gguf"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+        assertEquals(1, run("serve", "--model", junk.toString()));
+        assertTrue(stderr.startsWith("k3mcp: error: cannot load model " + junk + ": "), stderr);
+    }
+
+    @Test
     void ctxSizeIsCheckedAgainstTheModelBeforeServing() throws Exception {
         String model = Path.of(System.getProperty("k3mcp.shared", "../../shared"), "models", "llama-mini-f32.gguf").toString();
         assertEquals(2, run("serve", "--model", model, "--ctx-size", "100000"));
