@@ -5,7 +5,7 @@ JAR   := mcp-server/target/k3mcp.jar
 NATIVE_DIR := kernels-native/src/main/c
 CROSS_OUT  := $(CURDIR)/kernels-native/target/native-cross
 
-.PHONY: help build test test-tools test-java test-scripts lint bench bench-compare bench-depth bench-depth-ratio bench-attention bench-kernels asm-spills cross qemu-test demo eval clean
+.PHONY: help build test test-tools test-java test-scripts contract-test lint bench bench-compare bench-depth bench-depth-ratio bench-attention bench-kernels asm-spills cross qemu-test demo eval clean
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'

@@ -3,8 +3,7 @@
 # --json purity, and results against the llama.cpp / ONNX goldens in ../shared. It builds nothing
 # itself: ./k3mcp builds when stale. JSON checks are in scripts/contract_checks.py (stdlib only).
 #
-# Usage: scripts/contract-test.sh [--pending] [--only REGEX]
-#   --pending     also run scripts/contract-test-pending.sh (subcommands that have not landed yet)
+# Usage: scripts/contract-test.sh [--only REGEX]
 #   --only REGEX  run only the cases whose name matches REGEX
 # Environment: K3MCP_SHARED (default ../shared), K3MCP (default ./k3mcp), CT_TIMEOUT (s per command).
 set -uo pipefail
@@ -14,12 +13,11 @@ export K3MCP_SHARED="${K3MCP_SHARED:-$(cd "$ROOT/.." && pwd)/shared}"
 M="$K3MCP_SHARED/models"
 K3="${K3MCP:-./k3mcp}"
 CT_TIMEOUT="${CT_TIMEOUT:-180}"
-PENDING=0 ONLY=""
+ONLY=""
 while [ $# -gt 0 ]; do
   case "$1" in
-    --pending) PENDING=1 ;;
     --only) ONLY="$2"; shift ;;
-    *) echo "usage: $0 [--pending] [--only REGEX]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--only REGEX]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -348,7 +346,7 @@ if wants board; then
   case_ "board: empty --root -> absent values null/empty" py b_empty board-empty
 fi
 
-# ---- serve (the four tools are checked in contract-test-pending.sh until they land) ----------
+# ---- serve (its four tools are checked after the eval cases) ------------------------------------
 
 if wants serve; then
   pyx serve-session "$TMP/serve.json" "$K3" serve --transport stdio --model "$LLAMA" >"$TMP/serve-driver.log" 2>&1
@@ -412,7 +410,7 @@ EOF
   case_ "eval: missing scenario file -> 2" usage_error e_missing no-such-scenario.json
 fi
 
-# ---- eval against the real server (benchmark is checked by the pending serve-tools case) ----------
+# ---- eval against the real server (the benchmark tool is checked by the serve-tools case) -------
 
 if wants eval-serve; then
   python3 - "$TMP/eval-serve.json" <<'EOF'
@@ -439,10 +437,27 @@ EOF
     json_ok e_serve eval-report
 fi
 
-if [ "$PENDING" = 1 ]; then
-  # shellcheck source=contract-test-pending.sh
-  . "$ROOT/scripts/contract-test-pending.sh"
+# ---- bench ---------------------------------------------------------------------------------------
+
+if wants bench; then
+  k3 x_json bench --model "$M/llama-mini-q4_0.gguf" -t 1 -p 8 -n 4 -r 1 -o json
+  case_ "bench -o json: llama-bench field names + k3mcp's, a pp8 and a tg4 row" \
+    eval 'rc_is x_json 0 && logs_not_on_stdout x_json && py x_json bench 8 4 1'
+  k3 x_badfmt bench --model "$M/llama-mini-q4_0.gguf" -p 8 -n 4 -r 1 -o xml
+  case_ "bench: -o xml -> 2" usage_error x_badfmt -o
+  k3 x_missing bench --model "$TMP/does-not-exist.gguf" -p 8 -n 4 -r 1 -o json
+  case_ "bench: missing model file -> 2" usage_error x_missing --model
 fi
+
+# ---- serve: all four tools ----------------------------------------------------------------------
+
+if wants serve; then
+  [ -f "$TMP/serve.json" ] || pyx serve-session "$TMP/serve.json" "$K3" serve --transport stdio --model "$LLAMA" \
+    >"$TMP/serve-driver.log" 2>&1
+  case_ "serve stdio: tools exactly generate, embed, board-status, benchmark with input/output schemas" \
+    pyx serve-tools "$TMP/serve.json"
+fi
+
 
 echo "contract-tests: $PASSED passed, $FAILED failed"
 if [ "$FAILED" -gt 0 ]; then

@@ -19,7 +19,7 @@ fi
 
 # System.out is allowed in the CLI package (it prints the --json document) and in tests.
 out=$(grep -rn --include='*.java' 'System\.out' "$root" 2>/dev/null | grep -v '/target/' | grep -v '/src/test/' \
-  | grep -v '/io/k3mcp/server/cli/' | grep -v '/io/k3mcp/evals/cli/')
+  | grep -v '/io/k3mcp/server/cli/')
 if [ -n "$out" ]; then
   echo "lint: System.out outside CLI code (stdout belongs to the MCP stdio transport):"; echo "$out"; fail=1
 fi

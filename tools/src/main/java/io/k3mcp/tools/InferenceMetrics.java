@@ -30,7 +30,7 @@ public final class InferenceMetrics {
     private final Gauge processing = Gauge.builder().name("k3mcp_requests_processing")
             .help("Engine calls running now.").labelNames(LABELS).register(registry);
     private final Gauge deferred = Gauge.builder().name("k3mcp_requests_deferred")
-            .help("Generations waiting in their model's queue for the one running before them.").labelNames(LABELS)
+            .help("Generations waiting for one of their model's --parallel slots (at most 8 wait).").labelNames(LABELS)
             .register(registry);
     private final Histogram prefillSeconds = Histogram.builder().name("k3mcp_prefill_seconds")
             .help("Seconds each call spent on its prompt pass.").labelNames(LABELS).classicOnly()
