@@ -21,6 +21,8 @@ final class ClientLog {
                 .level(level).logger(LOGGER_NAME).data(message).build();
         exchange.loggingNotification(note).subscribe(
                 done -> { },
+                // best effort, as progress is: ToolAdapter logs every call's outcome to stderr itself, and
+                // a client that has gone would otherwise make a warning per message
                 error -> log.debug("event=client_log_not_sent error=\"{}\"", error.getMessage()));
     }
 }

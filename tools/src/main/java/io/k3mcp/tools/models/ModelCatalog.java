@@ -177,8 +177,11 @@ public final class ModelCatalog implements ModelResolver {
         Path real;
         try {
             real = absolute.toRealPath();
-        } catch (IOException e) {
+        } catch (java.nio.file.NoSuchFileException e) {
             throw new ToolInputException(argument, "model file not found: " + value);
+        } catch (IOException e) {
+            // a link loop, a directory it may not read: not "not found", and the reason is the caller's to fix
+            throw new ToolInputException(argument, "cannot resolve " + value + ": " + e);
         }
         boolean listed = entries.stream().anyMatch(m -> m.path().equals(absolute));
         if (realDirs.stream().anyMatch(real::startsWith) || listed) {

@@ -5,6 +5,7 @@ import io.k3mcp.tools.InferenceMetrics;
 import io.k3mcp.tools.MetricReading;
 import io.k3mcp.tools.ToolBusyException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Timeout(60) // its waits poll without a deadline of their own: a regression fails here instead of hanging the suite
 class GenerationQueueTest {
     private static final Supplier<InferenceMetrics.Span> NOT_COUNTED = () -> () -> { };
 

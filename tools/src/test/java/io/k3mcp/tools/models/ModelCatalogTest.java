@@ -178,6 +178,10 @@ class ModelCatalogTest {
                 .getMessage().contains("is a path outside the models directories"));
         assertTrue(assertThrows(ToolInputException.class, () -> http.resolve("model", dir + "/absent.gguf"))
                 .getMessage().contains("model file not found"));
+        Files.createSymbolicLink(dir.resolve("loop-a.gguf"), dir.resolve("loop-b.gguf"));
+        Files.createSymbolicLink(dir.resolve("loop-b.gguf"), dir.resolve("loop-a.gguf"));
+        String loop = assertThrows(ToolInputException.class, () -> http.resolve("model", dir + "/loop-a.gguf")).getMessage();
+        assertTrue(loop.startsWith("model: cannot resolve " + dir + "/loop-a.gguf: java.nio.file.FileSystemException"), loop);
     }
 
     @Test
