@@ -49,6 +49,13 @@ public final class EmbeddingModel implements AutoCloseable {
         }
     }
 
+    /** Reads the file's header, tensor table and architecture: refuses a truncated or corrupt file without loading it. */
+    public static void check(Path path) throws IOException {
+        try (GgufFile file = GgufFile.open(path)) {
+            file.metadata().string("general.architecture");
+        }
+    }
+
     private static void closeAfterFailure(GgufFile file, Exception e) {
         try {
             file.close();

@@ -30,6 +30,14 @@ public final class LeasedCache<V> {
         V load(Path path) throws IOException;
     }
 
+    /**
+     * Reads enough of a file to refuse one that cannot load (truncated, corrupt, unsupported) before any model is
+     * closed to make room for it: a bad path in one call must not unload the model the other calls are using.
+     */
+    public interface Check {
+        void check(Path path) throws IOException;
+    }
+
     /** Closes an evicted model. */
     public interface Closer<V> {
         void close(V value) throws IOException;
@@ -76,6 +84,7 @@ public final class LeasedCache<V> {
     private final String kind;
     private final ModelRegistry.Limits limits;
     private final ToLongFunction<V> footprint;
+    private final Check check;
     private final Closer<V> closer;
     /** Access order: the first entry is the least recently used. */
     private final Map<Path, Entry<V>> entries = new LinkedHashMap<>(16, 0.75f, true);
@@ -84,9 +93,11 @@ public final class LeasedCache<V> {
     /**
      * @param kind      what the models serve, for the logs ("generate", "embed")
      * @param footprint the bytes a loaded model counts against the memory budget
+     * @param check     run before anything is closed to make room: a file that cannot load evicts nothing
      */
-    public LeasedCache(String kind, ModelRegistry.Limits limits, ToLongFunction<V> footprint, Closer<V> closer) {
+    public LeasedCache(String kind, ModelRegistry.Limits limits, ToLongFunction<V> footprint, Check check, Closer<V> closer) {
         this.kind = kind;
+        this.check = check;
         this.limits = limits;
         this.footprint = footprint;
         this.closer = closer;
@@ -114,6 +125,7 @@ public final class LeasedCache<V> {
         if (e != null) {
             return e;
         }
+        check.check(key);
         trim(key, Files.size(key)); // room for the file before mapping it
         V value = loader.load(key);
         e = new Entry<>(key, value, footprint.applyAsLong(value));

@@ -116,7 +116,7 @@ public final class ModelRegistry implements AutoCloseable {
         this.kvType = kvType;
         this.parallel = parallel;
         this.prefixCacheBytes = prefixCacheBytes;
-        this.models = new LeasedCache<>("generate", limits, ModelRegistry::footprint, l -> l.model().close());
+        this.models = new LeasedCache<>("generate", limits, ModelRegistry::footprint, Model::readConfig, l -> l.model().close());
     }
 
     public Kernels kernels() {

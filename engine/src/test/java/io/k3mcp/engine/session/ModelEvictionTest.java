@@ -70,6 +70,24 @@ class ModelEvictionTest {
     }
 
     @Test
+    void aFileThatDoesNotLoadEvictsNothing(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        byte[] whole = Files.readAllBytes(b);
+        Path truncated = Files.write(dir.resolve("truncated.gguf"), java.util.Arrays.copyOf(whole, whole.length / 2));
+        Path junk = Files.write(dir.resolve("junk.gguf"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+        List<Path> evicted = new ArrayList<>();
+        try (ModelRegistry r = registry(new ModelRegistry.Limits(1, 0), evicted)) {
+            ModelRegistry.Loaded good = r.get(a);
+            for (Path bad : List.of(truncated, junk)) {
+                String e = assertThrows(io.k3mcp.engine.gguf.GgufException.class, () -> r.get(bad)).getMessage();
+                org.junit.jupiter.api.Assertions.assertTrue(e.contains(bad.getFileName().toString()), e);
+            }
+            assertEquals(List.of(), evicted, "the working model stays loaded");
+            assertEquals(List.of(a.toString()), loaded(r));
+            org.junit.jupiter.api.Assertions.assertSame(good, r.get(a));
+        }
+    }
+
+    @Test
     void theMemoryBudgetEvictsButNeverRefusesASingleModel() throws IOException {
         List<Path> evicted = new ArrayList<>();
         long budget = Files.size(a) + Files.size(b) - 1;

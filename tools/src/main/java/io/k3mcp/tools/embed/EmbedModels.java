@@ -30,7 +30,7 @@ final class EmbedModels {
     EmbedModels(Supplier<Kernels> kernels, LoadedModels loaded, ModelRegistry.Limits limits) {
         this.kernelSupplier = kernels;
         this.loaded = loaded;
-        this.open = new LeasedCache<>("embed", limits, Opened::bytes, o -> o.model().close());
+        this.open = new LeasedCache<>("embed", limits, Opened::bytes, EmbeddingModel::check, o -> o.model().close());
         open.onEviction(path -> loaded.remove(path.toString()));
     }
 
