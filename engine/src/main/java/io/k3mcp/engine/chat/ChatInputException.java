@@ -10,6 +10,12 @@ public final class ChatInputException extends IllegalArgumentException {
         this.argument = argument;
     }
 
+    /** With the error that made the input unusable (a template's own exception), kept for the logs. */
+    public ChatInputException(String argument, String message, Throwable cause) {
+        super(message, cause);
+        this.argument = argument;
+    }
+
     public String argument() {
         return argument;
     }

@@ -88,7 +88,7 @@ public final class ChatTemplate {
             return new Prompt(template.render(context), source);
         } catch (TemplateException e) {
             throw new ChatInputException("messages", "the chat template (" + source + ") rejects the conversation: "
-                    + e.getMessage());
+                    + e.getMessage(), e);
         }
     }
 

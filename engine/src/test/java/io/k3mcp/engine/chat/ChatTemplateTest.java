@@ -59,6 +59,17 @@ class ChatTemplateTest {
     }
 
     @Test
+    void aConversationTheTemplateRejectsIsAMessagesErrorKeepingTheTemplatesOwn() throws IOException {
+        ChatTemplate t = open(Shared.model("qwen3-mini-q8_0.gguf"));
+        List<Object> messages = List.of(Map.of("role", "user", "content", List.of(1, 2)));
+        ChatInputException e = assertThrows(ChatInputException.class, () -> t.render(messages, null, true));
+        assertEquals("messages", e.argument());
+        assertEquals("the chat template (builtin:chatml) rejects the conversation: template raised: the built-in chatml "
+                + "template takes string content only", e.getMessage());
+        assertTrue(e.getCause() instanceof io.k3mcp.engine.chat.jinja.TemplateException, String.valueOf(e.getCause()));
+    }
+
+    @Test
     void builtinChatmlRendersPlainChatsLikeQwen3sPublishedTemplate() throws IOException {
         ChatTemplate t = open(Shared.model("qwen3-mini-q8_0.gguf"));
         for (boolean gen : new boolean[] {true, false}) {
