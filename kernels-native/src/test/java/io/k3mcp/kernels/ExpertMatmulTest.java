@@ -178,8 +178,19 @@ class ExpertMatmulTest {
 
     @Test
     void packedSlabsExistWhereTheTypeHasALayout() {
-        Case c = Case.random(GgmlType.Q4_0, 3, 16, 1, 1, false, 3);
-        assertNotNull(nk.pack(GgmlType.Q4_0, c.w(), 48, c.cols()), "three 16-row Q4_0 slabs pack as 48 rows");
+        Case c = Case.random(GgmlType.Q4_0, 3, 16, 2, 2, false, 3);
+        PackedWeights packed = nk.pack(GgmlType.Q4_0, c.w(), 48, c.cols());
+        assertNotNull(packed, "three 16-row Q4_0 slabs pack as 48 rows");
+        float[] want = c.reference();
+        float scale = 0;
+        for (float v : want) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        FloatBuffer y = Buffers.floats(want.length);
+        nk.matmulExpertsPacked(packed, c.nExpert(), c.x(), false, c.routes(), y);
+        for (int i = 0; i < want.length; i++) {
+            assertEquals(want[i], y.get(i), 2e-5f * scale, "each slab is its own expert: pair " + i / c.rows() + " row " + i % c.rows());
+        }
     }
 
     @Test
