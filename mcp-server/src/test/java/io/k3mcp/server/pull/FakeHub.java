@@ -43,6 +43,14 @@ public final class FakeHub implements AutoCloseable {
     public volatile int cutAfter = -1;
     /** With a cut, keep the connection open (a stalled transfer) until the hub closes, instead of dropping it. */
     public volatile boolean stallAtCut;
+    /** The X-Linked-Etag the resolve URL answers with: null the file's own hash, "" none at all. */
+    public volatile String etag;
+    /** The resolve URL redirects to itself, for ever. */
+    public volatile boolean redirectLoop;
+    /** A resumed transfer's Content-Range names a start this many bytes off the requested one. */
+    public volatile int contentRangeSkew;
+    /** Send no Content-Length, so a cut transfer ends as a clean end of stream. */
+    public volatile boolean omitLength;
     private final HttpServer hub;
     /** A plain socket server, so that a cut transfer really drops the connection mid-body. */
     private final ServerSocket cdn;
@@ -85,7 +93,15 @@ public final class FakeHub implements AutoCloseable {
         } else if (path.startsWith("/" + REPO + "/resolve/main/") && files.containsKey(path.substring(REPO.length() + 15))) {
             String file = path.substring(REPO.length() + 15);
             byte[] data = files.get(file);
-            ex.getResponseHeaders().add("X-Linked-Etag", "\"" + sha256(wrongHash ? "other".getBytes() : data) + "\"");
+            if (redirectLoop) {
+                ex.getResponseHeaders().add("Location", path);
+                reply(ex, 302, new byte[0]);
+                return;
+            }
+            String tag = etag != null ? etag : "\"" + sha256(wrongHash ? "other".getBytes() : data) + "\"";
+            if (!tag.isEmpty()) {
+                ex.getResponseHeaders().add("X-Linked-Etag", tag);
+            }
             ex.getResponseHeaders().add("X-Linked-Size", Long.toString(data.length));
             ex.getResponseHeaders().add("Location", "http://127.0.0.1:" + cdn.getLocalPort() + "/cdn/" + file);
             reply(ex, 302, new byte[0]);
@@ -140,9 +156,12 @@ public final class FakeHub implements AutoCloseable {
         int length = data.length - from;
         StringBuilder head = new StringBuilder(from > 0 ? "HTTP/1.1 206 Partial Content\r\n" : "HTTP/1.1 200 OK\r\n");
         if (from > 0) {
-            head.append("Content-Range: bytes ").append(from).append('-').append(data.length - 1).append('/').append(data.length).append("\r\n");
+            head.append("Content-Range: bytes ").append(from + contentRangeSkew).append('-').append(data.length - 1).append('/').append(data.length).append("\r\n");
         }
-        head.append("Content-Length: ").append(length).append("\r\nConnection: close\r\n\r\n");
+        if (!omitLength) {
+            head.append("Content-Length: ").append(length).append("\r\n");
+        }
+        head.append("Connection: close\r\n\r\n");
         OutputStream out = socket.getOutputStream();
         out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
         int cut = cutAfter;

@@ -130,6 +130,57 @@ class HubDownloadTest {
     }
 
     @Test
+    void anExistingFileThatDiffersIsNeitherOverwrittenNorTakenForTheModel() throws Exception {
+        Files.createDirectories(dir);
+        Files.write(dir.resolve(FILE), new byte[] {9, 9, 9});
+        IOException e = assertThrows(IOException.class, () -> pull("hf://owner/repo/" + FILE, null));
+        assertTrue(e.getMessage().startsWith(dir.resolve(FILE) + " exists and differs from owner/repo/" + FILE + " (SHA-256 "
+                + FakeHub.sha256(new byte[] {9, 9, 9}) + ", the hub's " + FakeHub.sha256(model) + "): remove or rename it first"),
+                e.getMessage());
+        assertArrayEquals(new byte[] {9, 9, 9}, Files.readAllBytes(dir.resolve(FILE)));
+        assertTrue(hub.seen.stream().noneMatch(s -> s.server().equals("cdn")), "nothing downloaded");
+    }
+
+    @Test
+    void aResumeAtAnotherByteRemovesThePartFile() throws Exception {
+        hub.cutAfter = 5000;
+        assertThrows(IOException.class, () -> pull("hf://owner/repo/" + FILE, null));
+        hub.contentRangeSkew = 7;
+        IOException e = assertThrows(IOException.class, () -> pull("hf://owner/repo/" + FILE, null));
+        assertTrue(e.getMessage().contains("the server resumed at another byte than 5000 (Content-Range bytes 5007-"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve(FILE + ".part")));
+        hub.contentRangeSkew = 0;
+        assertArrayEquals(model, Files.readAllBytes(pull("hf://owner/repo/" + FILE, null).path()), "the next pull starts over");
+    }
+
+    @Test
+    void aTransferThatEndsEarlyKeepsThePartFileForTheNextPull() throws Exception {
+        hub.omitLength = true;
+        hub.cutAfter = 3000;
+        IOException e = assertThrows(IOException.class, () -> pull("hf://owner/repo/" + FILE, null));
+        assertTrue(e.getMessage().contains("ended at byte 3000 of " + model.length + "; run the same pull again to resume from "
+                + dir.resolve(FILE + ".part")), e.getMessage());
+        assertEquals(3000, Files.size(dir.resolve(FILE + ".part")));
+        assertFalse(Files.exists(dir.resolve(FILE)));
+        assertArrayEquals(model, Files.readAllBytes(pull("hf://owner/repo/" + FILE, null).path()));
+    }
+
+    @Test
+    void aHubWithoutAUsableHashOrWithARedirectLoopIsRefused() {
+        hub.etag = "";
+        IOException none = assertThrows(IOException.class, () -> pull("hf://owner/repo/" + FILE, null));
+        assertTrue(none.getMessage().contains("the hub gave no X-Linked-Etag for " + FILE), none.getMessage());
+        hub.etag = "\"abc\"";
+        IOException bad = assertThrows(IOException.class, () -> pull("hf://owner/repo/" + FILE, null));
+        assertTrue(bad.getMessage().contains("X-Linked-Etag \"abc\" is not a SHA-256: cannot verify " + FILE), bad.getMessage());
+        hub.etag = null;
+        hub.redirectLoop = true;
+        IOException loop = assertThrows(IOException.class, () -> pull("hf://owner/repo/" + FILE, null));
+        assertTrue(loop.getMessage().endsWith("redirects"), loop.getMessage());
+        assertFalse(Files.exists(dir.resolve(FILE)));
+    }
+
+    @Test
     void aWrongHashWritesNothing() {
         hub.wrongHash = true;
         IOException e = assertThrows(IOException.class, () -> pull("hf://owner/repo/" + FILE, null));
