@@ -29,7 +29,7 @@ tg="${TG:-64}"
 reps="${REPS:-1}"
 ctx_kv="${CTX_KV:-32768}"
 depth_kv="${DEPTH_KV:-16384}"
-cache="${K3MCP_SYNTHETIC_DIR:-$HOME/.cache/k3mcp/synthetic}"
+cache="${K3MCP_SYNTHETIC_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/k3mcp/synthetic}"
 layers=()
 suffix=""
 if [ -n "${LAYERS:-}" ]; then layers=(--layers "$LAYERS"); suffix="-${LAYERS}l"; fi

@@ -21,7 +21,7 @@ npl="${NPL:-1,4}"
 threads="${THREADS:-2}"
 jar="$root/mcp-server/target/k3mcp.jar"
 [ -f "$jar" ] || { echo "bench-serving: $jar is missing: build it first" >&2; exit 2; }
-model="${K3MCP_SYNTHETIC_DIR:-$HOME/.cache/k3mcp/synthetic}/$shape-$type.gguf"
+model="${K3MCP_SYNTHETIC_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/k3mcp/synthetic}/$shape-$type.gguf"
 out="$(mktemp)"
 trap 'rm -f "$out"' EXIT
 

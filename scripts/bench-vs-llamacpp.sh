@@ -28,7 +28,7 @@ depth=()
 if [ -n "${DEPTH:-}" ]; then depth=(-d "$DEPTH"); fi
 file_shape="$shape"
 if [ -n "${LAYERS:-}" ]; then layers=(--layers "$LAYERS"); file_shape="$shape-${LAYERS}l"; fi
-cache="${K3MCP_SYNTHETIC_DIR:-$HOME/.cache/k3mcp/synthetic}"
+cache="${K3MCP_SYNTHETIC_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/k3mcp/synthetic}"
 out="$(mktemp)"
 trap 'rm -f "$out"' EXIT
 

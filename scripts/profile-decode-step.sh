@@ -11,7 +11,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-model="${MODEL:-${K3MCP_SYNTHETIC_DIR:-$HOME/.cache/k3mcp/synthetic}/tinyllama-1.1b-q4_0.gguf}"
+model="${MODEL:-${K3MCP_SYNTHETIC_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/k3mcp/synthetic}/tinyllama-1.1b-q4_0.gguf}"
 [ -f "$model" ] || { echo "profile-decode-step: $model is missing (see the comment at the top)" >&2; exit 2; }
 cp_file="$(mktemp)"
 trap 'rm -f "$cp_file"' EXIT

@@ -7,7 +7,7 @@
 #   scripts/profile-decode.sh [MODEL] [THREADS]        (env: DELAY_MS=30000 REPS=6 PP=0 TG=64 TOP=25; PP=512 TG=0 profiles prefill)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-model="${1:-$HOME/.cache/k3mcp/synthetic/qwen3-30b-a3b-6l-q4_k_m.gguf}"
+model="${1:-${XDG_CACHE_HOME:-$HOME/.cache}/k3mcp/synthetic/qwen3-30b-a3b-6l-q4_k_m.gguf}"
 threads="${2:-2}"
 lib="$(ls "$root"/kernels-native/target/classes/linux-*/libk3kernels.so | head -1)"
 command -v perf >/dev/null || { echo "profile-decode: perf is not installed" >&2; exit 2; }
