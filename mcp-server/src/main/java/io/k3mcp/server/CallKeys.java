@@ -14,6 +14,16 @@ public final class CallKeys {
     private CallKeys() {
     }
 
+    /** The {@link #SESSION} of a Streamable HTTP session, from its Mcp-Session-Id header. */
+    public static String streamableHttpSession(String mcpSessionId) {
+        return "http:" + mcpSessionId;
+    }
+
+    /** The {@link #SESSION} of a legacy SSE session, from the sessionId of its message URL. */
+    public static String sseSession(String sessionId) {
+        return "sse:" + sessionId;
+    }
+
     /**
      * A JSON-RPC id as a map key: numbers and strings are different ids ({@code 1} is not {@code "1"}),
      * so the kind is part of the key. Integral numbers render without a fraction whatever their Java type.

@@ -6,9 +6,23 @@ import io.k3mcp.tools.Json;
 import io.k3mcp.tools.Progress;
 import io.k3mcp.tools.Tool;
 import io.k3mcp.tools.ToolInputException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** A test tool that counts in steps: progress per step, cancellation between steps, optional failure. */
+/**
+ * A test tool that counts in steps: progress per step, cancellation between steps, optional failure.
+ * It also counts its running calls and all steps taken, so a test can see calls stop even when their
+ * client can no longer hear from them.
+ */
 public final class CountTool implements Tool<CountTool.Input, CountTool.Output> {
+    /** Long enough for "promptly" to mean something, short enough to keep the suite quick. */
+    private static final long STOP_WAIT_MS = 5000;
+    /** Dozens of 5 ms steps: a call still running would be seen. */
+    private static final long STILL_MS = 300;
+
+    private final AtomicInteger running = new AtomicInteger();
+    private final AtomicLong steps = new AtomicLong();
+
     public record Input(int steps, int intervalMs, boolean fail) {
     }
 
@@ -72,12 +86,54 @@ public final class CountTool implements Tool<CountTool.Input, CountTool.Output> 
         if (input.fail()) {
             throw new IllegalStateException("asked to fail");
         }
-        for (int i = 0; i < input.steps(); i++) {
-            cancel.check();
-            Thread.sleep(input.intervalMs());
-            progress.report(i + 1, (double) input.steps(), "step " + (i + 1));
+        running.incrementAndGet();
+        try {
+            for (int i = 0; i < input.steps(); i++) {
+                cancel.check();
+                Thread.sleep(input.intervalMs());
+                steps.incrementAndGet();
+                progress.report(i + 1, (double) input.steps(), "step " + (i + 1));
+            }
+            return new Output(input.steps(), true);
+        } finally {
+            running.decrementAndGet();
         }
-        return new Output(input.steps(), true);
+    }
+
+    /** Calls of this tool now running. */
+    public int running() {
+        return running.get();
+    }
+
+    /** Waits until {@code calls} calls are running (a test starts long calls, then ends their session). */
+    public void awaitRunning(int calls) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + STOP_WAIT_MS;
+        while (running.get() < calls) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("expected " + calls + " running calls, have " + running.get());
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    /**
+     * Asserts that every call has stopped within {@link #STOP_WAIT_MS} (a cancelled call leaves at its next
+     * step) and that no step is taken afterwards.
+     */
+    public void assertAllCallsStopped() throws InterruptedException {
+        long deadline = System.currentTimeMillis() + STOP_WAIT_MS;
+        while (running.get() > 0) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError(running.get() + " calls still running after " + STOP_WAIT_MS
+                        + " ms; steps taken: " + steps.get());
+            }
+            Thread.sleep(10);
+        }
+        long stoppedAt = steps.get();
+        Thread.sleep(STILL_MS);
+        if (steps.get() != stoppedAt) {
+            throw new AssertionError("steps went on after the calls stopped: " + stoppedAt + " -> " + steps.get());
+        }
     }
 
     @Override

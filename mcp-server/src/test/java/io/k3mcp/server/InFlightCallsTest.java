@@ -40,6 +40,33 @@ class InFlightCallsTest {
     }
 
     @Test
+    void cancelSessionCancelsEveryCallOfThatSessionOnly() {
+        InFlightCalls calls = new InFlightCalls();
+        Cancellation a = calls.open("s1", CallKeys.requestKey(1));
+        Cancellation b = calls.open("s1", CallKeys.requestKey("x"));
+        Cancellation other = calls.open("s2", CallKeys.requestKey(1));
+        // "s" is a prefix of "s1": sessions are matched whole, not by prefix.
+        Cancellation prefix = calls.open("s", CallKeys.requestKey(1));
+        assertEquals(2, calls.cancelSession("s1", "stdin closed"));
+        assertTrue(a.isCancelled());
+        assertTrue(b.isCancelled());
+        assertEquals("stdin closed", a.reason());
+        assertFalse(other.isCancelled());
+        assertFalse(prefix.isCancelled());
+        // Already cancelled calls are not counted again.
+        assertEquals(0, calls.cancelSession("s1", "again"));
+        assertEquals("stdin closed", a.reason());
+    }
+
+    @Test
+    void callOfAnEndedSessionThatRegistersLateStartsCancelled() {
+        InFlightCalls calls = new InFlightCalls();
+        assertEquals(0, calls.cancelSession("gone", "session deleted"));
+        assertTrue(calls.open("gone", CallKeys.requestKey(3)).isCancelled());
+        assertFalse(calls.open("alive", CallKeys.requestKey(3)).isCancelled());
+    }
+
+    @Test
     void requestKeysKeepNumbersAndStringsApart() {
         assertEquals(CallKeys.requestKey(3), CallKeys.requestKey(3L));
         assertEquals(CallKeys.requestKey(3), CallKeys.requestKey(3.0));

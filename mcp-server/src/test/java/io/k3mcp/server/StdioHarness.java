@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.k3mcp.server.http.HttpOptions;
 import io.k3mcp.tools.Tool;
 import java.io.BufferedReader;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PipedInputStream;
@@ -27,6 +29,8 @@ final class StdioHarness implements AutoCloseable {
 
     private final ServerLauncher.Running running;
     private final OutputStream toServer;
+    private final BreakableInput serverIn;
+    private final PipedInputStream clientIn;
     private final LinkedBlockingQueue<JsonNode> fromServer = new LinkedBlockingQueue<>();
     private final List<JsonNode> seen = new ArrayList<>();
 
@@ -35,9 +39,10 @@ final class StdioHarness implements AutoCloseable {
     }
 
     StdioHarness(ServerWiring.Features features) throws Exception {
-        PipedInputStream serverIn = new PipedInputStream(1 << 20);
-        toServer = new PipedOutputStream(serverIn);
-        PipedInputStream clientIn = new PipedInputStream(1 << 20);
+        PipedInputStream pipeIn = new PipedInputStream(1 << 20);
+        toServer = new PipedOutputStream(pipeIn);
+        serverIn = new BreakableInput(pipeIn);
+        clientIn = new PipedInputStream(1 << 20);
         PipedOutputStream serverOut = new PipedOutputStream(clientIn);
         ServerLauncher.Config config = new ServerLauncher.Config(ServerLauncher.Transport.STDIO,
                 new HttpOptions("127.0.0.1", 0, null, HttpOptions.DEFAULT_MAX_REQUEST_BYTES),
@@ -122,9 +127,54 @@ final class StdioHarness implements AutoCloseable {
         return running;
     }
 
+    /** Ends the server's stdin, as a client that exits does. */
+    void closeStdin() throws IOException {
+        toServer.close();
+    }
+
+    /** Makes the server's next read of stdin fail (woken by an empty line). */
+    void breakStdin() throws IOException {
+        serverIn.broken = true;
+        send("");
+    }
+
+    /** Stops reading the server's stdout: its next write fails, as when the client's end of the pipe is gone. */
+    void closeStdout() throws IOException {
+        clientIn.close();
+    }
+
     @Override
     public void close() throws IOException {
         toServer.close();
         running.close();
+    }
+
+    /** The server's stdin, which a test can make fail the way a broken pipe or device does. */
+    private static final class BreakableInput extends FilterInputStream {
+        volatile boolean broken;
+
+        BreakableInput(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            failIfBroken();
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int off, int len) throws IOException {
+            int n = super.read(buffer, off, len);
+            failIfBroken();
+            return n;
+        }
+
+        private void failIfBroken() throws IOException {
+            if (broken) {
+                throw new IOException("stdin broken by the test");
+            }
+        }
     }
 }

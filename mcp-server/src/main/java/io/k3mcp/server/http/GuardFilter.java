@@ -129,13 +129,13 @@ final class GuardFilter implements Filter {
     private static String sessionKey(HttpServletRequest request) {
         String header = request.getHeader("Mcp-Session-Id");
         if (header != null) {
-            return "http:" + header;
+            return CallKeys.streamableHttpSession(header);
         }
         String query = request.getQueryString();
         if (query != null) {
             for (String pair : query.split("&")) {
                 if (pair.startsWith("sessionId=")) {
-                    return "sse:" + URLDecoder.decode(pair.substring(10), StandardCharsets.UTF_8);
+                    return CallKeys.sseSession(URLDecoder.decode(pair.substring(10), StandardCharsets.UTF_8));
                 }
             }
         }

@@ -73,6 +73,10 @@ public final class JettyServer implements AutoCloseable {
                 options.maxRequestBytes(), inFlight));
         guard.setAsyncSupported(true);
         context.addFilter(guard, "/*", EnumSet.of(DispatcherType.REQUEST));
+        // After the guard: only requests it let through can end a session.
+        FilterHolder sessionEnds = new FilterHolder(new SessionEndFilter(inFlight));
+        sessionEnds.setAsyncSupported(true);
+        context.addFilter(sessionEnds, "/*", EnumSet.of(DispatcherType.REQUEST));
         Map<HttpServlet, ServletHolder> holders = new HashMap<>();
         routes.forEach((path, servlet) -> context.addServlet(holders.computeIfAbsent(servlet, s -> {
             ServletHolder holder = new ServletHolder(s);

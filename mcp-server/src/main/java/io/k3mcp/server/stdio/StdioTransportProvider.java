@@ -88,6 +88,7 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
 
     private void readLoop() {
         LineReader reader = new LineReader(in, maxMessageBytes);
+        String ended = "stdin closed";
         try {
             LineReader.Line line;
             while (!closing.get() && (line = reader.next()) != null) {
@@ -102,10 +103,14 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
             }
             log.info("event=stdio_closed reason=end_of_input");
         } catch (IOException e) {
+            ended = "stdin read failed: " + e.getMessage();
             if (!closing.get()) {
                 log.error("event=stdio_read_failed error=\"{}\"", e.getMessage());
             }
         } finally {
+            // The client is gone (or the server is closing): its calls would run for no one and hold
+            // generation slots and tool threads.
+            inFlight.cancelSession(SESSION, closing.get() ? "the server is closing" : ended);
             finished.countDown();
         }
     }
@@ -193,9 +198,15 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
     /** One message per line: the mapper escapes newlines inside strings. */
     private void writeLine(String json) throws IOException {
         byte[] bytes = (json + "\n").getBytes(StandardCharsets.UTF_8);
-        synchronized (out) {
-            out.write(bytes);
-            out.flush();
+        try {
+            synchronized (out) {
+                out.write(bytes);
+                out.flush();
+            }
+        } catch (IOException e) {
+            // Nothing more reaches the client, not even the results: stop the calls it started.
+            inFlight.cancelSession(SESSION, "stdout write failed: " + e.getMessage());
+            throw e;
         }
     }
 
