@@ -163,8 +163,10 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
         McpTransportContext transportContext = McpTransportContext.create(context);
         session.handle(message)
                 .contextWrite(ctx -> ctx.put(McpTransportContext.KEY, transportContext))
+                // The SDK turns a failing request into its JSON-RPC error reply itself; what reaches here failed while
+                // sending (stdout is gone: writeLine has cancelled the session's calls), so no reply could follow.
                 .subscribe(done -> { }, error -> log.error("event=stdio_handle_failed error=\"{}\"",
-                        error.getMessage()));
+                        error.getMessage(), error));
     }
 
     private void cancel(Object params) {
