@@ -43,6 +43,11 @@ final class Cursor {
         return GgufException.at(file, offset(), what);
     }
 
+    /** An error about the field that starts at {@code at}, already read past. */
+    GgufException errorAt(long at, String what) {
+        return GgufException.at(file, at, what);
+    }
+
     private void need(int n, String field) throws IOException {
         if (buf.remaining() >= n) {
             return;

@@ -42,6 +42,7 @@ final class GgufParser {
         long kvCount = c.count("metadata_kv_count", 8 + 4 + 1);
 
         Map<String, GgufValue> kv = new LinkedHashMap<>();
+        long alignAt = 0;   // where general.alignment's entry starts: its errors point there, not at the file's start
         for (long i = 0; i < kvCount; i++) {
             long at = c.offset();
             String key = c.string("metadata key #" + i);
@@ -53,6 +54,9 @@ final class GgufParser {
             if (kv.containsKey(key)) {
                 throw GgufException.at(path, at, "duplicate metadata key '" + key + "'");
             }
+            if (key.equals("general.alignment")) {
+                alignAt = at;
+            }
             kv.put(key, new GgufValue(type, readValue(c, type, key, 0)));
         }
 
@@ -60,11 +64,12 @@ final class GgufParser {
         GgufValue align = kv.get("general.alignment");
         if (align != null) {
             if (!align.type().isInteger()) {
-                throw GgufException.at(path, 0, "general.alignment must be an integer, found " + align.type());
+                throw GgufException.at(path, alignAt, "general.alignment must be an integer, found " + align.type());
             }
             alignment = (Long) align.value();
             if (alignment <= 0 || Long.bitCount(alignment) != 1 || alignment > (1 << 20)) {
-                throw GgufException.at(path, 0, "general.alignment " + alignment + " is not a power of two in 1..1048576");
+                String shown = align.type() == GgufValueType.UINT64 ? Long.toUnsignedString(alignment) : Long.toString(alignment);
+                throw GgufException.at(path, alignAt, "general.alignment " + shown + " is not a power of two in 1..1048576");
             }
         }
 
@@ -170,7 +175,7 @@ final class GgufParser {
         long at = c.offset();
         byte b = c.u8(field);
         if (b != 0 && b != 1) {
-            throw c.error(field + " is a bool with byte value " + (b & 0xff) + " at " + at);
+            throw c.errorAt(at, field + " is a bool with byte value " + (b & 0xff));
         }
         return b == 1;
     }
@@ -179,10 +184,11 @@ final class GgufParser {
         if (depth >= MAX_ARRAY_DEPTH) {
             throw c.error("metadata '" + key + "' nests arrays deeper than " + MAX_ARRAY_DEPTH);
         }
+        long at = c.offset();
         int typeId = c.u32("element type of '" + key + "'");
         GgufValueType et = GgufValueType.byId(typeId);
         if (et == null) {
-            throw c.error("metadata array '" + key + "' has unknown element type " + Integer.toUnsignedString(typeId));
+            throw c.errorAt(at, "metadata array '" + key + "' has unknown element type " + Integer.toUnsignedString(typeId));
         }
         int n = (int) c.count("length of array '" + key + "'", et.minBytes);
         String f = "element of '" + key + "'";

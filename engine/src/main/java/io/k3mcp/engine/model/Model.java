@@ -55,9 +55,17 @@ public final class Model implements AutoCloseable {
 
     private static ModelConfig configOf(GgufFile file, Path path) {
         GgufTensor embd = file.tensor("token_embd.weight");
-        if (embd == null || embd.ne().length != 2 || embd.ne()[1] > Integer.MAX_VALUE) {
-            throw new UnsupportedModelException(path.getFileName() + ": tensor 'token_embd.weight' is "
-                    + (embd == null ? "missing" : "of shape " + embd.shape() + ", expected [n_embd, n_vocab]"));
+        String where = path.getFileName() + ": tensor 'token_embd.weight'";
+        if (embd == null) {
+            throw new UnsupportedModelException(where + " is missing");
+        }
+        if (embd.ne().length != 2) {
+            throw new UnsupportedModelException(where + " is of shape " + embd.shape() + ", expected [n_embd, n_vocab]");
+        }
+        if (embd.ne()[1] > Integer.MAX_VALUE) {
+            // the right shape, but a vocabulary that token ids (ints) cannot index: say that, not that the shape is wrong
+            throw new UnsupportedModelException(where + " has " + embd.ne()[1] + " rows (n_vocab), more than the "
+                    + Integer.MAX_VALUE + " token ids can address");
         }
         return ModelConfig.fromMetadata(file.metadata(), (int) embd.ne()[1]);
     }

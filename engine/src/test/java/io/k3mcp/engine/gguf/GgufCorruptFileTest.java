@@ -16,6 +16,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,6 +63,27 @@ class GgufCorruptFileTest {
             return i;
         }
         throw new AssertionError(needle + " not in file");
+    }
+
+    /** The bytes {@code w} writes: a small file to mutate. */
+    private byte[] written(GgufWriter w) throws IOException {
+        Path p = tmp.resolve("written.gguf");
+        w.write(p);
+        return Files.readAllBytes(p);
+    }
+
+    /** Overwrites the first occurrence of {@code from} with {@code to} (same length). */
+    private static void replace(byte[] b, String from, String to) {
+        System.arraycopy(to.getBytes(), 0, b, indexOf(b, from), to.length());
+    }
+
+    /** An array nested {@code levels} deep (an array of arrays ... of one UINT8). */
+    private static GgufArray nested(int levels) {
+        GgufArray a = new GgufArray(GgufValueType.UINT8, new long[] {1});
+        for (int i = 1; i < levels; i++) {
+            a = new GgufArray(GgufValueType.ARRAY, new GgufArray[] {a});
+        }
+        return a;
     }
 
     private static void putU32(byte[] b, int at, int v) {
@@ -191,5 +213,89 @@ class GgufCorruptFileTest {
             GgufException absent = assertThrows(GgufException.class, () -> f.require("output.bias"));
             assertTrue(absent.getMessage().contains("'output.bias' is missing"));
         }
+    }
+
+    @Test
+    void duplicateMetadataKeyIsNamedAtItsSecondEntry() throws IOException {
+        byte[] b = written(new GgufWriter().putU32("dup.a", 1).putU32("dup.b", 2));
+        int second = indexOf(b, "dup.b") - 8; // the entry starts with the key's u64 length
+        replace(b, "dup.b", "dup.a");
+        assertEquals("bad.gguf: duplicate metadata key 'dup.a' (at byte offset " + second + ")", failure(b));
+    }
+
+    @Test
+    void nonIntegerAlignmentIsRejectedAtItsEntry() throws IOException {
+        byte[] b = written(new GgufWriter().putString("general.architecture", "llama")
+                .put("general.alignment", GgufValueType.FLOAT32, 32f));
+        int at = indexOf(b, "general.alignment") - 8;
+        assertEquals("bad.gguf: general.alignment must be an integer, found FLOAT32 (at byte offset " + at + ")", failure(b));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"UINT32, 0, 0", "UINT32, 48, 48", "UINT32, 2097152, 2097152", "INT32, -64, -64", "UINT64, -1, 18446744073709551615"})
+    void alignmentThatIsNotAPowerOfTwoUpTo1MiBIsRejected(GgufValueType type, long value, String shown) throws IOException {
+        byte[] b = written(new GgufWriter().putString("general.architecture", "llama").put("general.alignment", type, value));
+        int at = indexOf(b, "general.alignment") - 8;
+        assertEquals("bad.gguf: general.alignment " + shown + " is not a power of two in 1..1048576 (at byte offset " + at + ")", failure(b));
+    }
+
+    @Test
+    void duplicateTensorNameIsNamedAtItsSecondEntry() throws IOException {
+        GgufWriter w = new GgufWriter();
+        w.addTensor("t.a", GgmlType.F32, new long[] {8}, ByteBuffer.allocate(32));
+        w.addTensor("t.b", GgmlType.F32, new long[] {8}, ByteBuffer.allocate(32));
+        byte[] b = written(w);
+        int second = indexOf(b, "t.b") - 8;
+        replace(b, "t.b", "t.a");
+        assertEquals("bad.gguf: duplicate tensor name 't.a' (at byte offset " + second + ")", failure(b));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0, 0", "1099511627777, 1099511627777", "-1, 18446744073709551615"})
+    void zeroOrAbsurdDimensionIsRejectedWithTheTensorAndAxis(long ne1, String shown) throws IOException {
+        byte[] b = good.clone();
+        int name = indexOf(b, "w.q8");
+        putU64(b, name + 4 + 4 + 8, ne1); // name, n_dims, ne[0]
+        assertEquals("bad.gguf: tensor 'w.q8' dimension 1 is " + shown + " (at byte offset " + (name - 8) + ")", failure(b));
+    }
+
+    @Test
+    void boolByteOtherThanZeroOrOneIsRejectedAtThatByte() throws IOException {
+        byte[] b = written(new GgufWriter().putBool("flag", true).putArray("flags", GgufValueType.BOOL, new boolean[] {false, true}));
+        int value = indexOf(b, "flag") + 4 + 4; // key, value type
+        b[value] = 2;
+        assertEquals("bad.gguf: value of 'flag' is a bool with byte value 2 (at byte offset " + value + ")", failure(b));
+
+        b[value] = 1;
+        int second = indexOf(b, "flags") + 5 + 4 + 4 + 8 + 1; // key, value type, element type, length, element 0
+        b[second] = (byte) 0xff;
+        assertEquals("bad.gguf: element of 'flags' is a bool with byte value 255 (at byte offset " + second + ")", failure(b));
+    }
+
+    @Test
+    void arraysNestedPastFourLevelsAreRejected() throws IOException {
+        Path four = tmp.resolve("four.gguf");
+        new GgufWriter().put("deep", GgufValueType.ARRAY, nested(4)).write(four);
+        try (GgufFile f = GgufFile.open(four)) {
+            GgufArray a = (GgufArray) f.metadata().asMap().get("deep").value();
+            int levels = 1;
+            while (a.elementType() == GgufValueType.ARRAY) {
+                a = ((GgufArray[]) a.values())[0];
+                levels++;
+            }
+            assertEquals(4, levels, "four levels are allowed");
+            assertArrayEquals(new long[] {1}, (long[]) a.values());
+        }
+        byte[] b = written(new GgufWriter().put("deep", GgufValueType.ARRAY, nested(5)));
+        int fifth = indexOf(b, "deep") + 4 + 4 + 4 * 12; // key, value type, four (element type, length) headers
+        assertEquals("bad.gguf: metadata 'deep' nests arrays deeper than 4 (at byte offset " + fifth + ")", failure(b));
+    }
+
+    @Test
+    void unknownArrayElementTypeIsRejectedAtTheElementType() throws IOException {
+        byte[] b = good.clone();
+        int at = indexOf(b, "tokenizer.ggml.tokens") + "tokenizer.ggml.tokens".length() + 4; // key, value type
+        putU32(b, at, 99);
+        assertEquals("bad.gguf: metadata array 'tokenizer.ggml.tokens' has unknown element type 99 (at byte offset " + at + ")", failure(b));
     }
 }

@@ -5,24 +5,31 @@ import io.k3mcp.engine.sampling.SamplerConfig;
 import io.k3mcp.engine.testing.Golden;
 import io.k3mcp.engine.testing.Shared;
 import io.k3mcp.kernels.GgmlType;
+import io.k3mcp.kernels.Kernels;
 import io.k3mcp.kernels.ReferenceKernels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,8 +48,12 @@ class ContinuousBatchingTest {
         }
 
         Session session(int parallel) {
+            return session(parallel, ReferenceKernels.INSTANCE);
+        }
+
+        Session session(int parallel, Kernels kernels) {
             String[] tokens = model.file().metadata().stringArray("tokenizer.ggml.tokens");
-            return new Session(model, ReferenceKernels.INSTANCE, FixedText.noEog(tokens), 512, GgmlType.F16, parallel, Long.MAX_VALUE, 0);
+            return new Session(model, kernels, FixedText.noEog(tokens), 512, GgmlType.F16, parallel, Long.MAX_VALUE, 0);
         }
 
         int[] prompt(int i) {
@@ -128,6 +139,72 @@ class ContinuousBatchingTest {
             assertTrue(batched.peakSequencesPerStep() > 1, "the calls never shared a forward pass");
             // the freed slots serve again
             assertArrayEquals(expected[2], batched.generate(greedy(f.prompt(2), TOKENS, null, null)).tokens());
+        }
+    }
+
+    /**
+     * The reference kernels, except that the first swiglu once {@code armed} is set throws {@code failure}: in the
+     * first layer's feed-forward, after its attention stored K/V rows (or its recurrent layer updated its state).
+     */
+    private static Kernels failingOnceArmed(AtomicBoolean armed, RuntimeException failure) {
+        return (Kernels) Proxy.newProxyInstance(Kernels.class.getClassLoader(), new Class<?>[] {Kernels.class}, (proxy, m, args) -> {
+            if (m.getName().equals("swiglu") && armed.compareAndSet(true, false)) {
+                throw failure;
+            }
+            try {
+                return m.invoke(ReferenceKernels.INSTANCE, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"llama-mini-f32", "new-archs/qwen35-mini-f16"})
+    void aFailingForwardPassFailsEveryCallInItWithItsExceptionAndTheSlotsServeOn(String name) throws Exception {
+        int calls = 3;
+        try (Fixture f = Fixture.load(name)) {
+            AtomicBoolean armed = new AtomicBoolean();
+            RuntimeException failure = new IllegalStateException("kernel fails mid-decode");
+            Session batched = f.session(calls, failingOnceArmed(armed, failure));
+            List<List<Integer>> emitted = new ArrayList<>();
+            for (int i = 0; i < calls; i++) {
+                emitted.add(new CopyOnWriteArrayList<>());
+            }
+            AtomicInteger decoding = new AtomicInteger();
+            // up to the whole context: no call ends in the few steps the others take to join
+            List<Future<GenerationResult>> failed = together(batched, calls, i -> greedy(f.prompt(i), 512 - f.prompt(i).length, null,
+                    (k, id, d) -> {
+                        emitted.get(i).add(id);
+                        if (k == 0 && decoding.incrementAndGet() == calls) {
+                            armed.set(true);   // every call has its first token: the next pass decodes all of them
+                        }
+                    }));
+            for (int i = 0; i < calls; i++) {
+                Future<GenerationResult> call = failed.get(i);
+                ExecutionException e = assertThrows(ExecutionException.class, call::get, name + " call " + i);
+                assertSame(failure, e.getCause(), name + " call " + i);
+            }
+            assertEquals(calls, batched.peakSequencesPerStep());
+
+            // each call again, its prompt now extended by the tokens it had and one more: a slot that kept the failed
+            // pass's memory would resume from it, half a layer of it written
+            Session clean = f.session(1);
+            int[][] next = new int[calls][];
+            int[][] expected = new int[calls][];
+            for (int i = 0; i < calls; i++) {
+                int[] prompt = f.prompt(i);
+                next[i] = Arrays.copyOf(prompt, prompt.length + emitted.get(i).size() + 1);
+                for (int j = 0; j < emitted.get(i).size(); j++) {
+                    next[i][prompt.length + j] = emitted.get(i).get(j);
+                }
+                next[i][next[i].length - 1] = emitted.get(i).get(0);
+                expected[i] = clean.generate(greedy(next[i], TOKENS, null, null)).tokens();
+            }
+            List<Future<GenerationResult>> again = together(batched, calls, i -> greedy(next[i], TOKENS, null, null));
+            for (int i = 0; i < calls; i++) {
+                assertArrayEquals(expected[i], again.get(i).get().tokens(), name + " call " + i + " after the failure");
+            }
         }
     }
 
