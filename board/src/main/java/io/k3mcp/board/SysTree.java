@@ -222,9 +222,13 @@ public final class SysTree {
         }
     }
 
-    private static boolean isNoData(IOException e) {
+    /**
+     * Whether a read failure means "no reading yet" (absent) rather than a broken file (a warning):
+     * sysfs returns ENODATA/EINVAL/ENXIO for a sensor that exists but has no reading yet. The JDK gives
+     * no errno, only strerror's text in the message.
+     */
+    static boolean isNoData(IOException e) {
         String message = e.getMessage();
-        // sysfs returns ENODATA/EINVAL/ENXIO for a sensor that exists but has no reading yet.
         return message != null && (message.contains("No data available") || message.contains("Invalid argument")
                 || message.contains("No such device"));
     }

@@ -114,12 +114,38 @@ class BrokenTreeTest {
     }
 
     @Test
-    void aSensorWithoutReadingYetIsAbsentNotBroken() {
-        // a dangling class link (driver unbound mid-read) is absent
+    void aDanglingClassLinkIsAbsentNotBroken() {
+        // a driver unbound mid-read leaves its class link pointing nowhere
         new TreeBuilder(root).link("/sys/class/hwmon/hwmon3", "../../devices/platform/gone/hwmon/hwmon3");
         BoardStatus status = new BoardProbe(root).snapshot();
         assertTrue(status.fans().isEmpty());
         assertEquals(List.of(), status.warnings());
+    }
+
+    @Test
+    void aSensorWithoutReadingYetIsAbsentNotBroken() {
+        // temp1_input fails with ENXIO, as a sensor with nothing to report yet does; temp2_input reads
+        new TreeBuilder(root)
+                .file("/sys/class/hwmon/hwmon0/name", "acpitz\n")
+                .socket("/sys/class/hwmon/hwmon0/temp1_input")
+                .file("/sys/class/hwmon/hwmon0/temp2_input", "41000\n");
+        BoardProbe probe = new BoardProbe(root);
+        List<HwmonTemperature> temps = probe.hwmonTemperatures();
+        assertEquals(List.of(2), temps.stream().map(HwmonTemperature::channel).toList());
+        assertEquals(List.of(), probe.warnings());
+    }
+
+    @Test
+    void aFileWhereAChipDirectoryBelongsIsWarnedNotAbsent() {
+        // ENOTDIR is no "no reading yet": reading the chip's name and resolving its device are both warned
+        new TreeBuilder(root).file("/sys/class/hwmon/hwmon0", "not a directory\n");
+        BoardProbe probe = new BoardProbe(root);
+        assertEquals(List.of(), probe.hwmonTemperatures());
+        List<String> warnings = probe.warnings();
+        assertTrue(warnings.stream().anyMatch(w -> w.startsWith("/sys/class/hwmon/hwmon0/name: ")
+                && w.endsWith("Not a directory")), warnings.toString());
+        assertTrue(warnings.stream().anyMatch(w -> w.startsWith("/sys/class/hwmon/hwmon0/device: cannot resolve: ")
+                && w.endsWith("Not a directory")), warnings.toString());
     }
 
     @Test

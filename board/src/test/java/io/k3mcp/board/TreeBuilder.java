@@ -2,6 +2,9 @@ package io.k3mcp.board;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +57,21 @@ final class TreeBuilder {
             Path link = root.resolve(path.substring(1));
             Files.createDirectories(link.getParent());
             Files.createSymbolicLink(link, Path.of(target));
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A Unix domain socket file: open(2) on it fails with ENXIO ("No such device or address"), the
+     * error a sysfs attribute gives when its device has nothing to report yet.
+     */
+    TreeBuilder socket(String path) {
+        Path file = root.resolve(path.substring(1));
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            Files.createDirectories(file.getParent());
+            server.bind(UnixDomainSocketAddress.of(file)); // closing leaves the socket file in place
             return this;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

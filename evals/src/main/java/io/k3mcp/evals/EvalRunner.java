@@ -34,7 +34,10 @@ public final class EvalRunner {
                           Function<String, String> env) {
     }
 
-    /** Progress of the run, for the CLI's stderr. */
+    /**
+     * Progress of the run, for the CLI's stderr. An exception it throws is the caller's own: it ends the
+     * run (after the scenario's connection is closed) rather than being reported as a step's failure.
+     */
     public interface Listener {
         void step(Scenario scenario, Results.StepResult step);
     }
@@ -86,17 +89,15 @@ public final class EvalRunner {
             t.setDaemon(true);
             return t;
         });
-        try (conn) {
+        try {
             for (Scenario.Step step : s.steps()) {
-                Results.StepResult r = runStep(step, conn, vars, exec);
+                Results.StepResult r = runGuarded(s, step, conn, vars, exec);
                 steps.add(r);
                 listener.step(s, r);
             }
-        } catch (RuntimeException e) {
-            log.error("scenario={} closing the connection failed: {}", s.name(), e.toString());
-            steps.add(new Results.StepResult("(close connection)", false, message(e), 0, null, null));
         } finally {
             exec.shutdownNow();
+            close(s, conn, steps);
         }
         boolean ok = steps.stream().allMatch(Results.StepResult::passed);
         String reason = ok ? null : steps.stream().filter(x -> !x.passed()).count() + " of " + steps.size() + " steps failed";
@@ -104,6 +105,28 @@ public final class EvalRunner {
             reason += "; server stderr tail:\n" + conn.stderrTail();
         }
         return new Results.ScenarioResult(s.name(), source, ok ? "passed" : "failed", reason, ms(t0), steps);
+    }
+
+    /** A step that fails inside the runner (a malformed capture path, say) fails as itself; the rest still run. */
+    private Results.StepResult runGuarded(Scenario s, Scenario.Step step, McpConnection conn, Vars vars,
+                                          ExecutorService exec) {
+        long t0 = System.nanoTime();
+        try {
+            return runStep(step, conn, vars, exec);
+        } catch (RuntimeException e) {
+            log.error("scenario={} step={} could not be run", s.name(), step.name(), e);
+            return new Results.StepResult(step.name(), false, "could not run the step: " + message(e), ms(t0), null, null);
+        }
+    }
+
+    /** Only a failure of the close itself is reported as the "(close connection)" step. */
+    private static void close(Scenario s, McpConnection conn, List<Results.StepResult> steps) {
+        try {
+            conn.close();
+        } catch (RuntimeException e) {
+            log.error("scenario={} closing the connection failed: {}", s.name(), e.toString());
+            steps.add(new Results.StepResult("(close connection)", false, message(e), 0, null, null));
+        }
     }
 
     private McpConnection connect(Scenario s, Vars vars, Duration timeout) {
@@ -134,19 +157,28 @@ public final class EvalRunner {
                 }
                 return step.list() != null ? conn.list(step.list()) : conn.read(vars.substituteString(step.read()));
             });
-            resp = f.get(step.timeoutMs(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            return new Results.StepResult(step.name(), false, "timed out after " + step.timeoutMs() + " ms", ms(t0), null, null);
+            try {
+                resp = f.get(step.timeoutMs(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                // The one step thread would stay blocked in the call, and every later step would queue
+                // behind it and time out too: interrupt it (the SDK's blocking call ends on interruption).
+                f.cancel(true);
+                log.warn("step={} timed out after {} ms; its call is cancelled", step.name(), step.timeoutMs());
+                return new Results.StepResult(step.name(), false, "timed out after " + step.timeoutMs() + " ms", ms(t0), null, null);
+            } catch (InterruptedException e) {
+                f.cancel(true);
+                Thread.currentThread().interrupt();
+                return new Results.StepResult(step.name(), false, "interrupted", ms(t0), null, null);
+            }
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            if (cause instanceof McpError || cause instanceof RuntimeException) {
-                resp = new McpConnection.Response(null, message(cause));
-            } else {
+            if (!(cause instanceof McpError)) {
+                // not the server's answer (that is an McpError or an isError result) but the client's own
+                // failure, e.g. a request it refuses to send: never counts as an expected error
+                log.warn("step={} client failure: {}", step.name(), cause.toString());
                 return new Results.StepResult(step.name(), false, "client failure: " + message(cause), ms(t0), null, null);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Results.StepResult(step.name(), false, "interrupted", ms(t0), null, null);
+            resp = new McpConnection.Response(null, message(cause));
         } catch (ScenarioException e) {
             return new Results.StepResult(step.name(), false, e.getMessage(), ms(t0), null, null);
         }

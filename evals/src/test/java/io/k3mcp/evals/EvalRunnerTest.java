@@ -12,6 +12,8 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The runner drives a real stdio MCP server (FakeServer in a child JVM) through the Java SDK client. */
@@ -72,6 +74,69 @@ class EvalRunnerTest {
         assertTrue(md.contains("**FAIL**"), md);
         assertTrue(md.indexOf("| wrong value | FAIL") < md.indexOf("| fine | pass"), md);
         assertTrue(Reports.json(r).contains("\"status\" : \"failed\""));
+    }
+
+    @Test
+    void aTimedOutStepIsCancelledSoTheNextStepIsNotStuckBehindIt() throws IOException {
+        // "list" keeps the default 60 s timeout, which is also the client's own request timeout: without
+        // the cancellation, "fast" would queue behind the stuck "slow" call past its 10 s and time out too.
+        Results.Report r = run("""
+                {"name": "slow then fast", "steps": [
+                  {"name": "list", "list": "tools", "expect": [{"path": "$.tools[*].name", "contains": "slow"}]},
+                  {"name": "slow", "tool": "slow", "arguments": {"ms": 60000}, "timeout_ms": 300},
+                  {"name": "fast", "tool": "echo", "arguments": {"n": 1}, "timeout_ms": 10000,
+                   "expect": [{"path": "$.n", "equals": 1}]}
+                ]}""", Map.of());
+        Results.ScenarioResult s = r.scenarios().get(0);
+        assertEquals(List.of("list", "slow", "fast"), s.steps().stream().map(Results.StepResult::name).toList());
+        assertTrue(s.steps().get(0).passed(), Reports.markdown(r));
+        assertFalse(s.steps().get(1).passed());
+        assertEquals("timed out after 300 ms", s.steps().get(1).reason());
+        assertTrue(s.steps().get(2).passed(), Reports.markdown(r));
+        assertTrue(s.reason().startsWith("1 of 3 steps failed"), s.reason());
+    }
+
+    @Test
+    void aClientCallThatThrowsFailsItsStepAsAClientFailure() throws IOException {
+        // The fake server offers no resources, so the SDK client refuses the read without sending it: that
+        // is the client's failure, not the server's error, and must not satisfy expect_error.
+        Results.Report r = run("""
+                {"name": "client refuses", "steps": [
+                  {"name": "read", "read": "file:///x", "expect_error": {"matches": "resources"}},
+                  {"name": "after", "tool": "echo", "arguments": {"n": 1}, "expect": [{"path": "$.n", "equals": 1}]}
+                ]}""", Map.of());
+        Results.ScenarioResult s = r.scenarios().get(0);
+        assertEquals("failed", s.status());
+        assertEquals(List.of("read", "after"), s.steps().stream().map(Results.StepResult::name).toList());
+        assertFalse(s.steps().get(0).passed());
+        assertEquals("client failure: Server does not provide the resources capability", s.steps().get(0).reason());
+        assertTrue(s.steps().get(1).passed(), Reports.markdown(r));
+    }
+
+    @Test
+    void aStepThatFailsInsideTheRunnerIsThatStepsFailureNotTheClose() throws IOException {
+        Results.Report r = run("""
+                {"name": "bad capture", "steps": [
+                  {"name": "capture", "tool": "echo", "arguments": {"n": 1}, "capture": {"x": "n"}},
+                  {"name": "after", "tool": "echo", "arguments": {"n": 1}, "expect": [{"path": "$.n", "equals": 1}]}
+                ]}""", Map.of());
+        Results.ScenarioResult s = r.scenarios().get(0);
+        assertEquals(List.of("capture", "after"), s.steps().stream().map(Results.StepResult::name).toList());
+        assertEquals("could not run the step: JSON path must start with '$': n", s.steps().get(0).reason());
+        assertTrue(s.steps().get(1).passed(), Reports.markdown(r));
+    }
+
+    @Test
+    void aListenerFailureEndsTheRunRatherThanPosingAsACloseFailure() throws IOException {
+        Path f = tmp.resolve("s.json");
+        Files.writeString(f, "{\"name\": \"x\", \"steps\": [{\"name\": \"x\", \"tool\": \"echo\"}]}");
+        IllegalStateException broken = new IllegalStateException("progress output broke");
+        EvalRunner runner = new EvalRunner(new EvalRunner.Options(fakeServerCommand(), null, null, Map.of(), System::getenv),
+                (s, step) -> {
+                    throw broken;
+                });
+        List<Scenario> scenarios = ScenarioLoader.load(List.of(f));
+        assertSame(broken, assertThrows(IllegalStateException.class, () -> runner.run(scenarios)));
     }
 
     @Test

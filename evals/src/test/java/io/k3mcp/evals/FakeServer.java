@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * A tiny stdio MCP server used only by the runner's tests: an "echo" tool that returns its arguments as
- * structured content plus fake token counts, and a "fail" tool that always reports isError.
+ * structured content plus fake token counts, a "fail" tool that always reports isError, and a "slow" tool
+ * that answers like echo after {@code ms} milliseconds (a call stuck in the server). It offers no resources.
  */
 public final class FakeServer {
     private FakeServer() {
@@ -24,6 +25,8 @@ public final class FakeServer {
         McpSchema.Tool echo = McpSchema.Tool.builder().name("echo").description("echoes its arguments")
                 .inputSchema(json, "{\"type\":\"object\"}").build();
         McpSchema.Tool fail = McpSchema.Tool.builder().name("fail").description("always fails")
+                .inputSchema(json, "{\"type\":\"object\"}").build();
+        McpSchema.Tool slow = McpSchema.Tool.builder().name("slow").description("echoes after ms milliseconds")
                 .inputSchema(json, "{\"type\":\"object\"}").build();
         java.util.concurrent.CountDownLatch eof = new java.util.concurrent.CountDownLatch(1);
         java.io.InputStream in = new java.io.FilterInputStream(System.in) {
@@ -45,6 +48,17 @@ public final class FakeServer {
                             out.put("completion_tokens", 10);
                             return McpSchema.CallToolResult.builder().structuredContent(out)
                                     .content(List.of(new McpSchema.TextContent("echo"))).build();
+                        }).build(),
+                        McpServerFeatures.SyncToolSpecification.builder().tool(slow).callHandler((ex, req) -> {
+                            Object ms = req.arguments().getOrDefault("ms", 60_000);
+                            try {
+                                Thread.sleep(((Number) ms).longValue());
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                throw new IllegalStateException("slow: interrupted", e);
+                            }
+                            return McpSchema.CallToolResult.builder().structuredContent(req.arguments())
+                                    .content(List.of(new McpSchema.TextContent("slow"))).build();
                         }).build(),
                         McpServerFeatures.SyncToolSpecification.builder().tool(fail).callHandler((ex, req) ->
                                 McpSchema.CallToolResult.builder().isError(true)
