@@ -78,11 +78,16 @@ public final class ToolAdapter {
         String requestKey = context == null ? null : (String) context.get(CallKeys.REQUEST_ID);
         Cancellation cancel = inFlight.open(session, requestKey);
         long started = System.nanoTime();
+        ClientProgress clientProgress = ClientProgress.of(exchange, request.progressToken());
         try {
             I input = tool.parse(arguments(request));
-            Progress progress = ClientProgress.of(exchange, request.progressToken());
+            Progress progress = clientProgress == null ? Progress.NONE : clientProgress;
             ClientLog.send(exchange, McpSchema.LoggingLevel.DEBUG, tool.name() + ": started");
             O output = tool.run(input, progress, cancel);
+            if (cancel.isCancelled()) {
+                // a tool may end a cancelled call with what it has (generate: finish "cancelled"); no answer all the same
+                throw new CancellationException(cancel.reason());
+            }
             long ms = (System.nanoTime() - started) / 1_000_000;
             log.info("event=tool_call tool={} ms={} outcome=ok", tool.name(), ms);
             ClientLog.send(exchange, McpSchema.LoggingLevel.DEBUG, tool.name() + ": finished in " + ms + " ms");
@@ -107,6 +112,19 @@ public final class ToolAdapter {
                     .build();
         } finally {
             inFlight.close(session, requestKey, cancel);
+            flush(clientProgress);
+        }
+    }
+
+    /** The call's last progress notification goes out before its result (none may follow it). */
+    private static void flush(ClientProgress progress) {
+        if (progress == null) {
+            return;
+        }
+        try {
+            progress.flush();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -23,7 +23,8 @@ public final class CountTool implements Tool<CountTool.Input, CountTool.Output> 
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicLong steps = new AtomicLong();
 
-    public record Input(int steps, int intervalMs, boolean fail) {
+    /** partialOnCancel: a cancelled call returns its count so far, as generate returns its text with finish "cancelled". */
+    public record Input(int steps, int intervalMs, boolean fail, boolean partialOnCancel) {
     }
 
     public record Output(int count, boolean finished) {
@@ -45,7 +46,8 @@ public final class CountTool implements Tool<CountTool.Input, CountTool.Output> 
                 {"type":"object","properties":{
                   "steps":{"type":"integer","minimum":1,"maximum":10000,"default":3},
                   "interval_ms":{"type":"integer","minimum":0,"maximum":1000,"default":0},
-                  "fail":{"type":"boolean","default":false}},
+                  "fail":{"type":"boolean","default":false},
+                  "partial_on_cancel":{"type":"boolean","default":false}},
                  "additionalProperties":false}""");
     }
 
@@ -61,12 +63,12 @@ public final class CountTool implements Tool<CountTool.Input, CountTool.Output> 
         var names = arguments.fieldNames();
         while (names.hasNext()) {
             String name = names.next();
-            if (!name.equals("steps") && !name.equals("interval_ms") && !name.equals("fail")) {
-                throw new ToolInputException(name, "unknown argument; expected steps, interval_ms or fail");
+            if (!name.equals("steps") && !name.equals("interval_ms") && !name.equals("fail") && !name.equals("partial_on_cancel")) {
+                throw new ToolInputException(name, "unknown argument; expected steps, interval_ms, fail or partial_on_cancel");
             }
         }
         return new Input(integer(arguments, "steps", 3, 1, 10000), integer(arguments, "interval_ms", 0, 0, 1000),
-                arguments.path("fail").asBoolean(false));
+                arguments.path("fail").asBoolean(false), arguments.path("partial_on_cancel").asBoolean(false));
     }
 
     private static int integer(JsonNode arguments, String name, int fallback, int min, int max)
@@ -89,6 +91,9 @@ public final class CountTool implements Tool<CountTool.Input, CountTool.Output> 
         running.incrementAndGet();
         try {
             for (int i = 0; i < input.steps(); i++) {
+                if (input.partialOnCancel() && cancel.isCancelled()) {
+                    return new Output(i, false);
+                }
                 cancel.check();
                 Thread.sleep(input.intervalMs());
                 steps.incrementAndGet();

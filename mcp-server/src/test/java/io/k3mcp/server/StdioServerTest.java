@@ -145,6 +145,22 @@ class StdioServerTest {
     }
 
     @Test
+    void aCancelledCallThatReturnsItsPartialResultStillGetsNoResponse() throws Exception {
+        // generate ends a cancelled call with its text so far (finish "cancelled") rather than throwing
+        server.request(9, "tools/call", "{\"name\":\"count\",\"arguments\":{\"steps\":10000,\"interval_ms\":5,"
+                + "\"partial_on_cancel\":true},\"_meta\":{\"progressToken\":9}}");
+        server.next(m -> "notifications/progress".equals(m.path("method").asText()));
+        server.send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":9}}");
+        JsonNode log = server.next(m -> "notifications/message".equals(m.path("method").asText())
+                && m.at("/params/data").asText().startsWith("count: "));
+        assertEquals("count: cancelled", log.at("/params/data").asText());
+        server.assertPingWorks(10);
+        Thread.sleep(300);
+        assertFalse(server.drainNotifications("").stream().anyMatch(m -> m.path("id").asInt(-1) == 9),
+                "no response to the cancelled call");
+    }
+
+    @Test
     void quickCallAnswersWhileALongOneRunsAndEightRunAtOnce() throws Exception {
         server.request(100, "tools/call", "{\"name\":\"count\",\"arguments\":{\"steps\":10000,\"interval_ms\":5}}");
         for (int id = 1; id <= 8; id++) {
