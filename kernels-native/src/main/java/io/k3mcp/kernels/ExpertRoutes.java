@@ -9,13 +9,21 @@ public record ExpertRoutes(int[] experts, int nTokens, int nUsed) {
         if (nTokens < 0 || nUsed < 1) {
             throw new IllegalArgumentException("expert routes: " + nTokens + " tokens x " + nUsed + " used experts");
         }
+        // tokens x slots must fit an int (pair indices, pairs()): a product that wraps could match a short id array
+        if ((long) nTokens * nUsed > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("expert routes: " + nTokens + " tokens x " + nUsed + " used experts = "
+                + (long) nTokens * nUsed + " pairs, more than the " + Integer.MAX_VALUE + " an int index holds");
+        }
+        if (experts == null) {
+            throw new IllegalArgumentException("expert routes: the expert ids are null");
+        }
         if (experts.length != nTokens * nUsed) {
             throw new IllegalArgumentException("expert routes: " + experts.length + " expert ids for " + nTokens
                 + " tokens x " + nUsed + " slots");
         }
     }
 
-    /** Tokens times slots. */
+    /** Tokens times slots (an int: the constructor refuses more). */
     public int pairs() {
         return nTokens * nUsed;
     }

@@ -3,6 +3,7 @@ package io.k3mcp.kernels;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import java.nio.Buffer;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 
@@ -39,9 +40,23 @@ final class NativeArgs {
             throw new IllegalArgumentException(what + " is not in native byte order");
         }
         if (b.capacity() < needed) {
-            throw new IllegalArgumentException(what + " holds " + b.capacity() + " elements, needs " + needed);
+            throw new IllegalArgumentException(what + " holds " + b.capacity() + (b instanceof ByteBuffer ? " bytes" : " elements")
+                + ", needs " + needed);
         }
         return Pointer.nativeValue(Native.getDirectBufferPointer(b));
+    }
+
+    /**
+     * As {@link #addr}, for a buffer the C side writes: a read-only buffer (a view, or a tensor mapped read-only
+     * from the model file) is refused, since C would write through it regardless (into a read-only mapping that
+     * is a crash of the JVM).
+     */
+    static long outAddr(Buffer b, long needed, String what) {
+        long address = addr(b, needed, what);
+        if (b.isReadOnly()) {
+            throw new IllegalArgumentException(what + " is read-only, but the kernel writes it");
+        }
+        return address;
     }
 
     /** As {@link #addr}, but null gives 0 (an optional argument such as a norm's weight). */

@@ -2,6 +2,7 @@ package io.k3mcp.kernels;
 
 import static io.k3mcp.kernels.NativeArgs.addr;
 import static io.k3mcp.kernels.NativeArgs.check;
+import static io.k3mcp.kernels.NativeArgs.outAddr;
 
 import java.util.List;
 
@@ -27,14 +28,14 @@ final class NativeAttention {
         int[] headRows = new int[n];
         for (int i = 0; i < n; i++) {
             AttentionSequence s = seqs.get(i);
-            check(headDim > 0 && s.nTokens() >= 0 && s.nKeys() >= 0, () ->
-                "attention: headDim " + headDim + ", tokens " + s.nTokens() + ", keys " + s.nKeys());
+            check(headDim > 0, () -> "attention: headDim " + headDim + " is not positive");
+            RefAttention.checkPositions(s.nTokens(), s.pos0(), s.nKeys(), causal, window);
             long qn = (long) s.nTokens() * nHeads * headDim;
             long kvBytes = s.cacheBytes(nKvHeads, kvType.bytesFor(headDim));
             q[i] = addr(s.q(), qn, "attention q");
             k[i] = addr(s.k(), kvBytes, "attention k");
             v[i] = addr(s.v(), kvBytes, "attention v");
-            out[i] = addr(s.out(), qn, "attention out");
+            out[i] = outAddr(s.out(), qn, "attention out");
             tokens[i] = s.nTokens();
             pos0[i] = s.pos0();
             keys[i] = s.nKeys();

@@ -2,6 +2,7 @@ package io.k3mcp.kernels;
 
 import static io.k3mcp.kernels.NativeArgs.addr;
 import static io.k3mcp.kernels.NativeArgs.check;
+import static io.k3mcp.kernels.NativeArgs.outAddr;
 
 import java.nio.FloatBuffer;
 
@@ -18,8 +19,8 @@ final class NativeDeltaNet {
         check(nTokens >= 0 && channels > 0 && dConv > 0 && dConv <= MAX_TAPS, () -> "causalConv: tokens " + nTokens + ", channels "
             + channels + ", taps " + dConv + " (1 to " + MAX_TAPS + " taps are supported)");
         long io = (long) nTokens * channels;
-        int rc = NativeLib.k3k_causal_conv(pool, addr(state, (long) (dConv - 1) * channels, "causalConv state"),
-            addr(x, io, "causalConv x"), addr(weight, (long) channels * dConv, "causalConv weight"), addr(out, io, "causalConv out"),
+        int rc = NativeLib.k3k_causal_conv(pool, outAddr(state, (long) (dConv - 1) * channels, "causalConv state"),
+            addr(x, io, "causalConv x"), addr(weight, (long) channels * dConv, "causalConv weight"), outAddr(out, io, "causalConv out"),
             nTokens, channels, dConv);
         check(rc == 0, "causalConv: rejected by the native kernel");
     }
@@ -30,10 +31,10 @@ final class NativeDeltaNet {
         check(nTokens >= 0 && nKHeads > 0 && nVHeads > 0 && nVHeads % nKHeads == 0 && s > 0, () -> "gatedDeltaNet: tokens " + nTokens
             + ", K heads " + nKHeads + ", V heads " + nVHeads + " (a multiple of the K heads), state size " + s);
         long gates = (long) nTokens * nVHeads;
-        int rc = NativeLib.k3k_gated_delta_net(pool, addr(state, (long) nVHeads * s * s, "gatedDeltaNet state"),
+        int rc = NativeLib.k3k_gated_delta_net(pool, outAddr(state, (long) nVHeads * s * s, "gatedDeltaNet state"),
             addr(qkv, (long) nTokens * (2 * nKHeads + nVHeads) * s, "gatedDeltaNet qkv"), addr(alpha, gates, "gatedDeltaNet alpha"),
             addr(beta, gates, "gatedDeltaNet beta"), addr(dtBias, nVHeads, "gatedDeltaNet dtBias"), addr(ssmA, nVHeads, "gatedDeltaNet ssmA"),
-            addr(out, gates * s, "gatedDeltaNet out"), nTokens, nKHeads, nVHeads, s, eps);
+            outAddr(out, gates * s, "gatedDeltaNet out"), nTokens, nKHeads, nVHeads, s, eps);
         check(rc == 0, "gatedDeltaNet: rejected by the native kernel");
     }
 }

@@ -2,6 +2,7 @@ package io.k3mcp.kernels;
 
 import static io.k3mcp.kernels.NativeArgs.addr;
 import static io.k3mcp.kernels.NativeArgs.check;
+import static io.k3mcp.kernels.NativeArgs.outAddr;
 
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
@@ -18,11 +19,12 @@ final class NativeExperts {
     static void single(long pool, GgmlType type, PackedWeights packed, ByteBuffer file, int nExpert, int rows, int cols,
                        FloatBuffer x, boolean xPerSlot, ExpertRoutes routes, FloatBuffer y) {
         checkShape("matmulExperts", nExpert, rows, cols, routes);
+        checkPacked("matmulExperts", type, packed, nExpert, rows, cols);
         long xRows = xPerSlot ? routes.pairs() : routes.nTokens();
-        int rc = NativeLib.k3k_matmul_experts(pool, type.id, packedAddr(packed), weights(file, type, nExpert, rows, cols,
+        int rc = NativeLib.k3k_matmul_experts(pool, type.id, packedAddr(packed, nExpert, rows), weights(file, type, nExpert, rows, cols,
                 packed != null ? "file expert weights" : "matmulExperts weights"), nExpert, rows, cols,
             addr(x, (long) cols * xRows, "matmulExperts x"), xPerSlot ? 1 : 0, routes.experts(), routes.nTokens(),
-            routes.nUsed(), addr(y, (long) rows * routes.pairs(), "matmulExperts y"));
+            routes.nUsed(), outAddr(y, (long) rows * routes.pairs(), "matmulExperts y"));
         check(rc == 0, () -> "matmulExperts: type " + type + " with " + cols + " columns" + (packed != null ? " (packed)" : "")
             + " is not supported natively");
     }
@@ -32,14 +34,14 @@ final class NativeExperts {
                      ByteBuffer fileB, int nExpert, int rows, int cols, FloatBuffer x, ExpertRoutes routes, FloatBuffer yA,
                      FloatBuffer yB) {
         checkShape("matmulExpertsPair", nExpert, rows, cols, routes);
-        checkPacked("matmulExpertsPair gate", packedA, nExpert, rows, cols);
-        checkPacked("matmulExpertsPair up", packedB, nExpert, rows, cols);
+        checkPacked("matmulExpertsPair gate", type, packedA, nExpert, rows, cols);
+        checkPacked("matmulExpertsPair up", type, packedB, nExpert, rows, cols);
         long out = (long) rows * routes.pairs();
-        int rc = NativeLib.k3k_matmul_experts_pair(pool, type.id, packedAddr(packedA),
-            weights(fileA, type, nExpert, rows, cols, "matmulExpertsPair gate weights"), packedAddr(packedB),
+        int rc = NativeLib.k3k_matmul_experts_pair(pool, type.id, packedAddr(packedA, nExpert, rows),
+            weights(fileA, type, nExpert, rows, cols, "matmulExpertsPair gate weights"), packedAddr(packedB, nExpert, rows),
             weights(fileB, type, nExpert, rows, cols, "matmulExpertsPair up weights"), nExpert, rows, cols,
             addr(x, (long) cols * routes.nTokens(), "matmulExpertsPair x"), routes.experts(), routes.nTokens(),
-            routes.nUsed(), addr(yA, out, "matmulExpertsPair gate y"), addr(yB, out, "matmulExpertsPair up y"));
+            routes.nUsed(), outAddr(yA, out, "matmulExpertsPair gate y"), outAddr(yB, out, "matmulExpertsPair up y"));
         check(rc == 0, () -> "matmulExpertsPair: type " + type + " with " + cols + " columns" + (packedA != null ? " (packed)" : "")
             + " is not supported natively");
     }
@@ -49,18 +51,20 @@ final class NativeExperts {
         routes.checkIds(nExpert);
     }
 
-    /** Packed slabs must be the tensor the shape names: nExpert slabs of rows x cols. */
-    private static void checkPacked(String what, PackedWeights p, int nExpert, int rows, int cols) {
+    /** Packed slabs must be the tensor the type and shape name: nExpert slabs of rows x cols. */
+    private static void checkPacked(String what, GgmlType type, PackedWeights p, int nExpert, int rows, int cols) {
         check(p == null || (p.rows() == (long) nExpert * rows && p.cols() == cols), () -> what + ": packed weights of "
             + (p == null ? 0 : p.rows()) + " x " + (p == null ? 0 : p.cols()) + " are not " + nExpert + " experts of "
             + rows + " x " + cols);
+        check(p == null || p.type() == type, () -> what + ": packed weights of type " + p.type() + " are not " + type);
     }
 
     private static long weights(ByteBuffer w, GgmlType type, int nExpert, int rows, int cols, String what) {
         return addr(w, type.bytesFor(cols) * rows * nExpert, what);
     }
 
-    private static long packedAddr(PackedWeights p) {
-        return p == null ? 0L : addr(p.data(), p.data().capacity(), "packed expert weights");
+    /** nExpert slabs of rows x cols, each whole packed row groups, checked against the layout's size (not the buffer's). */
+    private static long packedAddr(PackedWeights p, int nExpert, int rows) {
+        return p == null ? 0L : Packing.address(p, nExpert, rows, "packed expert weights");
     }
 }

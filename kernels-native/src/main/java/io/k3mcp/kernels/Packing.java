@@ -1,5 +1,8 @@
 package io.k3mcp.kernels;
 
+import static io.k3mcp.kernels.NativeArgs.addr;
+import static io.k3mcp.kernels.NativeArgs.check;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.EnumSet;
@@ -39,6 +42,24 @@ final class Packing {
             }
         }
         return types;
+    }
+
+    /**
+     * The address of {@code w}'s packed bytes for a native product over {@code slabs} slabs (experts) of
+     * {@code rows x w.cols()} each. {@link PackedWeights} is a public record, so one built by hand may name another
+     * layout, a shape this layout cannot hold, or more rows and columns than its buffer has bytes for: each is
+     * refused here, the size the C kernel reads computed from the type and shape, never from the buffer itself.
+     */
+    static long address(PackedWeights w, int slabs, int rows, String what) {
+        check(w != null && LAYOUT.equals(w.layout()), () -> what + ": layout " + (w == null ? "null" : w.layout())
+            + " is not " + LAYOUT);
+        check(w.type() != null, () -> what + ": the weight type is null");
+        long slab = NativeLib.k3k_packed_bytes(w.type().id, rows, w.cols());
+        check(slab > 0, () -> what + ": " + w.type() + " " + rows + " x " + w.cols() + " has no " + LAYOUT
+            + " layout (it needs a packed type, rows in groups of 8 and whole blocks of columns)");
+        check(slabs > 0, () -> what + ": " + slabs + " slabs");
+        // a product past a long is more than any buffer holds: refused as such, not wrapped to a small size
+        return addr(w.data(), slab > Long.MAX_VALUE / slabs ? Long.MAX_VALUE : slabs * slab, what);
     }
 
     /** A direct little-endian buffer of {@code bytes} starting on a 64-byte boundary. */

@@ -18,6 +18,7 @@ final class RefAttention {
                           int nTokens, int pos0, int nKeys, int headRows, int nHeads, int nKvHeads, int headDim,
                           float scale, boolean causal, int window) {
         checkKvType(kvType, headDim);
+        checkPositions(nTokens, pos0, nKeys, causal, window);
         if (nKvHeads <= 0 || nHeads % nKvHeads != 0) {
             throw new IllegalArgumentException("attention: nHeads " + nHeads + " is not a multiple of nKvHeads " + nKvHeads);
         }
@@ -89,6 +90,34 @@ final class RefAttention {
         if (headDim % kvType.blockSize != 0) {
             throw new IllegalArgumentException("attention: head size " + headDim + " is not a multiple of " + kvType
                     + "'s block of " + kvType.blockSize + " (each head's rows must be whole blocks)");
+        }
+    }
+
+    /**
+     * The positions of a sequence's queries, checked the same way by every implementation: token t sits at
+     * {@code pos0 + t}, which must be a position (not negative, and within an int for the last token, since the kernels
+     * add t to pos0 in int); a causal query sees the keys up to its own position, so those keys must be in the cache
+     * ({@code pos0 + nTokens <= nKeys}; else its softmax is over nothing and its row silently zero); a window is a
+     * count of keys (0 for none).
+     */
+    static void checkPositions(int nTokens, int pos0, int nKeys, boolean causal, int window) {
+        if (nTokens < 0 || nKeys < 0) {
+            throw new IllegalArgumentException("attention: tokens " + nTokens + ", keys " + nKeys + " (neither may be negative)");
+        }
+        if (pos0 < 0) {
+            throw new IllegalArgumentException("attention: pos0 " + pos0 + " is negative (the first query's position)");
+        }
+        long end = (long) pos0 + nTokens;
+        if (end > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("attention: pos0 " + pos0 + " + " + nTokens + " tokens passes the largest position "
+                + Integer.MAX_VALUE);
+        }
+        if (causal && end > nKeys) {
+            throw new IllegalArgumentException("attention: causal queries at positions " + pos0 + ".." + (end - 1)
+                + " need keys up to position " + (end - 1) + ", but the cache holds " + nKeys + " (pos0 + tokens must be <= keys)");
+        }
+        if (window < 0) {
+            throw new IllegalArgumentException("attention: window " + window + " is negative (0 for none, else the keys a query sees)");
         }
     }
 

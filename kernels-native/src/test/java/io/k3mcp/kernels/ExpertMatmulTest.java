@@ -193,6 +193,20 @@ class ExpertMatmulTest {
         }
     }
 
+    /** Tokens x slots past an int are refused, not wrapped: 2^20 x 2^12 would wrap to 0 and match an empty id array. */
+    @Test
+    void routesPastAnIntAreRefused() {
+        IllegalArgumentException wrapped = assertThrows(IllegalArgumentException.class,
+            () -> new ExpertRoutes(new int[0], 1 << 20, 1 << 12));
+        assertEquals("expert routes: 1048576 tokens x 4096 used experts = 4294967296 pairs, more than the 2147483647 an int "
+            + "index holds", wrapped.getMessage());
+        IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+            () -> new ExpertRoutes(new int[0], 1 << 16, 1 << 15));
+        assertTrue(negative.getMessage().contains("2147483648 pairs"), negative.getMessage());
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> new ExpertRoutes(null, 1, 1));
+        assertEquals("expert routes: the expert ids are null", none.getMessage());
+    }
+
     @Test
     void badRoutesAreRefusedByName() {
         Case c = Case.random(GgmlType.Q8_0, 4, 8, 2, 2, false, 5);
