@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 /* Bumped whenever an exported signature changes; NativeKernels refuses a library that disagrees. */
-#define K3K_ABI_VERSION 9
+#define K3K_ABI_VERSION 10
 
 #define K3K_MAX_CPUS 1024
 #define K3K_DEFAULT_AI_PATH "/proc/set_ai_thread"
@@ -111,6 +111,9 @@ int k3k_attention_seqs(k3k_pool *pool, int n_seqs, const int64_t *q, const int64
  * 0 never, 1 always). */
 #define K3K_FLASH_MIN_KEYS 512
 void k3k_set_flash(int mode); /* -1 auto (from K3K_FLASH_MIN_KEYS keys), 0 never, 1 always, -2 as K3K_FLASH says; process-wide */
+/* The same for one pool's calls only (a benchmark's -fa on its own pool leaves the server's calls alone); -2: the
+ * process-wide setting. */
+void k3k_pool_set_flash(k3k_pool *pool, int mode);
 int k3k_attention_flash(k3k_pool *pool, const float *q, const void *k, const void *v, int kv_type, float *out,
                         int n_tokens, int pos0, int n_keys, int head_rows, int n_heads, int n_kv_heads, int head_dim,
                         float scale, int causal, int window); /* head_rows: the cache layout, as k3k_attention_seqs */

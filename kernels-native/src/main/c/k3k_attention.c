@@ -4,6 +4,7 @@
  * (k3k_fa_micro.h, the same bits on every ISA; the block steps in k3k_attention_blocks.c); quantised rows use the
  * type's vec_dot against the query quantised to Q8_0 (per ISA). */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include "k3k.h"
@@ -280,18 +281,23 @@ static int plan_units(attn_seq *seqs, int n_seqs, int quant, int group, int n_he
 }
 
 /* The tiled kernel from K3K_FLASH_MIN_KEYS keys on (-1, auto); 0 keeps the exact path, 1 takes the tiled
- * one at any length. The environment's K3K_FLASH sets it first; k3k_set_flash changes it process-wide. */
-static int flash_mode = -2;
+ * one at any length. A pool's own setting (k3k_pool_set_flash) comes first, then the process-wide one
+ * (k3k_set_flash), then the environment's K3K_FLASH. Each is read once per call, so one call's sequences all take
+ * the path it started with. */
+static _Atomic int flash_mode = -2;
 
-void k3k_set_flash(int mode) { flash_mode = mode == -2 ? -2 : mode < 0 ? -1 : mode > 0 ? 1 : 0; }
+void k3k_set_flash(int mode) { atomic_store(&flash_mode, mode == -2 ? -2 : mode < 0 ? -1 : mode > 0 ? 1 : 0); }
 
-static int use_flash(int n_keys) {
-    if (flash_mode == -2) {
-        const char *env = getenv("K3K_FLASH");
-        flash_mode = env && env[0] == '0' ? 0 : env && env[0] == '1' ? 1 : -1;
-    }
-    return flash_mode == 1 || (flash_mode == -1 && n_keys >= K3K_FLASH_MIN_KEYS);
+static int flash_setting(const k3k_pool *pool) {
+    const int own = k3k_pool_flash(pool);
+    if (own != -2) return own;
+    const int process = atomic_load(&flash_mode);
+    if (process != -2) return process;
+    const char *env = getenv("K3K_FLASH");
+    return env && env[0] == '0' ? 0 : env && env[0] == '1' ? 1 : -1;
 }
+
+static int use_flash(int mode, int n_keys) { return mode == 1 || (mode == -1 && n_keys >= K3K_FLASH_MIN_KEYS); }
 
 #define SEQS_ON_STACK 16
 
@@ -310,8 +316,9 @@ int k3k_attention_seqs(k3k_pool *pool, int n_seqs, const int64_t *q, const int64
     attn_seq stack_seqs[SEQS_ON_STACK], *seqs = n_seqs <= SEQS_ON_STACK ? stack_seqs : malloc(sizeof(attn_seq) * (size_t) n_seqs);
     if (!seqs) return -1;
     int n = 0, max_keys = 0, rc = 0;
+    const int flash = flash_setting(pool);
     for (int i = 0; i < n_seqs && rc == 0; i++) {
-        if (use_flash(n_keys[i])) { /* its own tiled kernel and pool rounds */
+        if (use_flash(flash, n_keys[i])) { /* its own tiled kernel and pool rounds */
             rc = k3k_attention_flash(pool, (const float *) (intptr_t) q[i], (const void *) (intptr_t) k[i],
                                      (const void *) (intptr_t) v[i], kv_type, (float *) (intptr_t) out[i], n_tokens[i],
                                      pos0[i], n_keys[i], head_rows ? head_rows[i] : 0, n_heads, n_kv_heads, head_dim,

@@ -62,6 +62,7 @@ struct k3k_pool {
     int pause_spins, yield_spins;
     int caller_pause_spins, caller_yield_spins;
     _Atomic int ime_passed, ime_failed; /* self-test results of the workers on A100 cores */
+    _Atomic int flash_mode; /* k3k_pool_set_flash; -2: the process-wide setting */
     uint64_t dispatches; /* tasks handed to the workers (only the caller writes it) */
 };
 
@@ -217,6 +218,7 @@ k3k_pool *k3k_pool_create(int n_threads, const int *cpus, int n_cpus, const char
     if (!pool) return NULL;
     pool->n = n_threads;
     pool->ai_mode = ai_mode;
+    atomic_store(&pool->flash_mode, -2);
     pool->pause_spins = env_int("K3K_SPIN_PAUSE", DEFAULT_PAUSE_SPINS);
     pool->yield_spins = env_int("K3K_SPIN_YIELD", DEFAULT_YIELD_SPINS);
     snprintf(pool->ai_path, sizeof(pool->ai_path), "%s", ai_path && *ai_path ? ai_path : K3K_DEFAULT_AI_PATH);
@@ -301,6 +303,14 @@ void k3k_pool_destroy(k3k_pool *pool) {
 }
 
 int k3k_pool_threads(const k3k_pool *pool) { return pool ? pool->n : 1; }
+
+static int flash_value(int mode) { return mode == -2 ? -2 : mode < 0 ? -1 : mode > 0 ? 1 : 0; }
+
+void k3k_pool_set_flash(k3k_pool *pool, int mode) {
+    if (pool) atomic_store(&pool->flash_mode, flash_value(mode));
+}
+
+int k3k_pool_flash(const k3k_pool *pool) { return pool ? atomic_load(&((k3k_pool *) pool)->flash_mode) : -2; }
 
 int k3k_ime_status(const k3k_pool *pool) {
     if (!k3k_ime_real_vmadot()) return K3K_IME_NOT_BUILT;

@@ -21,6 +21,8 @@ void k3k_pool_run_work(k3k_pool *pool, k3k_task_fn fn, void *arg, size_t work_by
 /* How many times the pool's workers were handed a task (tests: which calls stayed on the caller). */
 uint64_t k3k_pool_dispatches(const k3k_pool *pool);
 int k3k_pool_threads(const k3k_pool *pool);
+/* The pool's own attention path setting (k3k_pool_set_flash), or -2 for the process-wide one. */
+int k3k_pool_flash(const k3k_pool *pool);
 
 /* Scratch memory owned by the pool (64-byte aligned, grows, reused between calls; callers serialise). */
 void *k3k_pool_scratch(k3k_pool *pool, size_t bytes);

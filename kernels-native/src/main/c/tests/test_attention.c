@@ -2,6 +2,7 @@
  * sequences in one call), the quantised caches, the tiled kernel (its micro-kernels: test_fa_micro.c). */
 #include <string.h>
 #include "k3k_test.h"
+#include "../k3k_pool.h"
 
 /* |a - b| <= abs_tol + rel * |b| */
 static int close_abs_rel(const float *a, const double *b, int n, double abs_tol, double rel) {
@@ -255,6 +256,40 @@ static void masked_values_case(k3k_pool *pool, int flash, int window, int poison
     free(q); free(k); free(v); free(with_inf); free(with_zero);
 }
 
+/* A pool's own path setting takes its calls down that path and leaves other pools, and calls without a pool, on
+ * theirs; it comes before the process-wide setting, and -2 hands it back to that. */
+static void pool_flash_case(void) {
+    enum { NT = 3, NK = 9, NH = 4, NKV = 2, HD = 37, N = NT * NH * HD };
+    float *q = test_random_floats(N, 1.0f), *k = test_random_floats(NK * NKV * HD, 1.0f), *v = test_random_floats(NK * NKV * HD, 1.0f);
+    float tiled[N], exact[N], out[N];
+    k3k_pool *a = k3k_pool_create(2, NULL, 0, NULL, K3K_AI_NEVER), *b = k3k_pool_create(2, NULL, 0, NULL, K3K_AI_NEVER);
+    k3k_set_flash(1);
+    CHECK(k3k_attention(NULL, q, k, v, K3K_F32, tiled, NT, NK - NT, NK, NH, NKV, HD, 0.3f, 1, 0) == 0, "tiled");
+    k3k_set_flash(0);
+    CHECK(k3k_attention(NULL, q, k, v, K3K_F32, exact, NT, NK - NT, NK, NH, NKV, HD, 0.3f, 1, 0) == 0, "exact");
+    k3k_set_flash(-1);
+    CHECK(memcmp(tiled, exact, sizeof tiled) != 0, "the two paths differ in some bit on this input (else nothing is told apart)");
+    k3k_pool_set_flash(a, 1);
+    CHECK(k3k_attention(a, q, k, v, K3K_F32, out, NT, NK - NT, NK, NH, NKV, HD, 0.3f, 1, 0) == 0 &&
+          memcmp(out, tiled, sizeof out) == 0, "a pool set to the tiled kernel takes it below %d keys", K3K_FLASH_MIN_KEYS);
+    CHECK(k3k_attention(b, q, k, v, K3K_F32, out, NT, NK - NT, NK, NH, NKV, HD, 0.3f, 1, 0) == 0 &&
+          memcmp(out, exact, sizeof out) == 0, "another pool keeps the process-wide auto setting");
+    CHECK(k3k_attention(NULL, q, k, v, K3K_F32, out, NT, NK - NT, NK, NH, NKV, HD, 0.3f, 1, 0) == 0 &&
+          memcmp(out, exact, sizeof out) == 0, "a call without a pool keeps the process-wide setting");
+    k3k_set_flash(1);
+    k3k_pool_set_flash(b, 0);
+    CHECK(k3k_attention(b, q, k, v, K3K_F32, out, NT, NK - NT, NK, NH, NKV, HD, 0.3f, 1, 0) == 0 &&
+          memcmp(out, exact, sizeof out) == 0, "a pool's own setting comes before the process-wide one");
+    k3k_pool_set_flash(b, -2);
+    CHECK(k3k_attention(b, q, k, v, K3K_F32, out, NT, NK - NT, NK, NH, NKV, HD, 0.3f, 1, 0) == 0 &&
+          memcmp(out, tiled, sizeof out) == 0, "-2 hands the pool back to the process-wide setting");
+    k3k_set_flash(-1);
+    CHECK(k3k_pool_flash(a) == 1 && k3k_pool_flash(b) == -2 && k3k_pool_flash(NULL) == -2, "the pools' settings read back");
+    k3k_pool_destroy(a);
+    k3k_pool_destroy(b);
+    free(q); free(k); free(v);
+}
+
 static void test_flash(void) {
     k3k_pool *pool = k3k_pool_create(3, NULL, 0, NULL, K3K_AI_NEVER);
     for (int generic = 0; generic < 2; generic++) {
@@ -280,6 +315,7 @@ static void test_flash(void) {
     }
     k3k_force_generic(0);
     k3k_pool_destroy(pool);
+    pool_flash_case();
     /* forced on, a short cache takes the tiled kernel: within f32 rounding of the exact path on F32 rows */
     {
         const int nt = 3, nk = 9, nh = 4, nkv = 2, hd = 37;

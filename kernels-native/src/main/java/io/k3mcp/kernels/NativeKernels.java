@@ -3,6 +3,7 @@ package io.k3mcp.kernels;
 import static io.k3mcp.kernels.NativeArgs.addr;
 import static io.k3mcp.kernels.NativeArgs.addrOrNull;
 import static io.k3mcp.kernels.NativeArgs.check;
+import static io.k3mcp.kernels.NativeArgs.outAddr;
 
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
@@ -30,13 +31,16 @@ public final class NativeKernels implements Kernels {
     private final int threads;
     private final int[] cpus;
     private final List<WorkerPlacement> placement;
-    private boolean closed;
+    /** k3k_ime_status at open (fixed once the workers' self-tests end): name() never touches the pool close() frees. */
+    private final int ime;
+    private boolean closed; // guarded by this: live() and close() run under the lock
 
-    private NativeKernels(long pool, int threads, int[] cpus, List<WorkerPlacement> placement) {
+    private NativeKernels(long pool, int threads, int[] cpus, List<WorkerPlacement> placement, int ime) {
         this.pool = pool;
         this.threads = threads;
         this.cpus = cpus;
         this.placement = placement;
+        this.ime = ime;
     }
 
     /** Whether the library loaded in this process, which ISA path it chose, or why it did not load. */
@@ -88,7 +92,7 @@ public final class NativeKernels implements Kernels {
                 LOG.warn("kernel worker not placed as requested {}", p.describe());
             }
         }
-        NativeKernels nk = new NativeKernels(pool, threads, cpus, List.copyOf(placed));
+        NativeKernels nk = new NativeKernels(pool, threads, cpus, List.copyOf(placed), NativeLib.k3k_ime_status(pool));
         LOG.info("native kernels isa={} threads={} cpus={} ime={}", status.isa(), threads, java.util.Arrays.toString(cpus),
             nk.imeStatus());
         return nk;
@@ -135,12 +139,13 @@ public final class NativeKernels implements Kernels {
     }
 
     /**
-     * Which attention path F32/F16 caches take, process-wide (llama-bench's -fa): AUTO the tiled kernel from
-     * 512 keys on, OFF the exact path at every length, ON the tiled kernel at every length; null restores the
-     * process's own setting (the K3K_FLASH environment variable, else AUTO).
+     * Which attention path F32/F16 caches take on this pool's calls (llama-bench's -fa): AUTO the tiled kernel from
+     * 512 keys on, OFF the exact path at every length, ON the tiled kernel at every length; null hands the pool back
+     * to the process's setting (the K3K_FLASH environment variable, else AUTO). Other pools' calls are not affected:
+     * a benchmark's -fa on its own pool leaves the server's generations alone.
      */
-    public static void flashAttention(FlashAttention mode) {
-        NativeLib.k3k_set_flash(mode == null ? -2 : mode.value);
+    public synchronized void flashAttention(FlashAttention mode) {
+        NativeLib.k3k_pool_set_flash(live(), mode == null ? -2 : mode.value);
     }
 
     /** Forces the generic C path process-wide (true) or restores the fastest (false); for tests and benchmarks. */
@@ -150,7 +155,7 @@ public final class NativeKernels implements Kernels {
 
     @Override
     public String name() {
-        return "native-" + NativeLib.k3k_isa() + (NativeLib.k3k_ime_status(live()) == IME_ENABLED ? "+ime" : "");
+        return "native-" + NativeLib.k3k_isa() + (ime == IME_ENABLED ? "+ime" : "");
     }
 
     private static final int IME_ENABLED = 1;
@@ -158,10 +163,11 @@ public final class NativeKernels implements Kernels {
     /**
      * Whether batched Q4_0/Q8_0 products use the K3 matrix extension on this pool, and if not why:
      * "enabled", "not built" (not a riscv64 library), "no A100 workers" (no worker verifiably on an
-     * A100 core), or "self-test failed" (the real instruction disagreed with its model: RVV is used).
+     * A100 core), or "self-test failed" (the real instruction disagreed with its model: RVV is used); still
+     * known once the kernels are closed.
      */
     public String imeStatus() {
-        return switch (NativeLib.k3k_ime_status(live())) {
+        return switch (ime) {
             case IME_ENABLED -> "enabled";
             case -1 -> "not built";
             case -2 -> "no A100 workers";
@@ -176,7 +182,7 @@ public final class NativeKernels implements Kernels {
         type.vecDotType().bytesFor(cols);
         long wBytes = type.bytesFor(cols) * rows;
         int rc = NativeLib.k3k_matmul(live(), type.id, addr(w, wBytes, "matmul weights"), rows, cols,
-            addr(x, (long) cols * nTokens, "matmul x"), addr(y, (long) rows * nTokens, "matmul y"), nTokens);
+            addr(x, (long) cols * nTokens, "matmul x"), outAddr(y, (long) rows * nTokens, "matmul y"), nTokens);
         check(rc == 0, () -> "matmul: type " + type + " is not supported natively");
     }
 
@@ -194,7 +200,7 @@ public final class NativeKernels implements Kernels {
         }
         check(bytes <= Integer.MAX_VALUE - 128, () -> "pack: " + bytes + " bytes do not fit one buffer");
         ByteBuffer packed = Packing.alignedBuffer((int) bytes);
-        int rc = NativeLib.k3k_pack(type.id, addr(w, type.bytesFor(cols) * rows, "pack weights"), addr(packed, bytes, "pack out"),
+        int rc = NativeLib.k3k_pack(type.id, addr(w, type.bytesFor(cols) * rows, "pack weights"), outAddr(packed, bytes, "pack out"),
             rows, cols);
         check(rc == 0, () -> "pack: " + type + " " + rows + "x" + cols + " could not be packed");
         return new PackedWeights(PACKED_LAYOUT, type, packed, w, rows, cols);
@@ -214,8 +220,8 @@ public final class NativeKernels implements Kernels {
     public synchronized void matmulPacked(PackedWeights w, FloatBuffer x, FloatBuffer y, int nTokens) {
         check(reads(w), () -> "matmulPacked: layout " + (w == null ? "null" : w.layout()) + " is not " + PACKED_LAYOUT);
         check(nTokens >= 0, () -> "matmulPacked: tokens " + nTokens);
-        int rc = NativeLib.k3k_matmul_packed(live(), w.type().id, addr(w.data(), w.data().capacity(), "packed weights"),
-            addr(w.file(), w.type().bytesFor(w.cols()) * w.rows(), "file weights"), w.rows(), w.cols(), addr(x, (long) w.cols() * nTokens, "matmul x"), addr(y, (long) w.rows() * nTokens, "matmul y"),
+        int rc = NativeLib.k3k_matmul_packed(live(), w.type().id, Packing.address(w, 1, w.rows(), "matmulPacked weights"),
+            addr(w.file(), w.type().bytesFor(w.cols()) * w.rows(), "file weights"), w.rows(), w.cols(), addr(x, (long) w.cols() * nTokens, "matmul x"), outAddr(y, (long) w.rows() * nTokens, "matmul y"),
             nTokens);
         check(rc == 0, () -> "matmulPacked: " + w.type() + " " + w.rows() + "x" + w.cols() + " has no packed layout");
     }
@@ -269,7 +275,7 @@ public final class NativeKernels implements Kernels {
         check(n > 0 && nRows >= 0, () -> "rmsNorm: n " + n + ", rows " + nRows);
         long total = (long) n * nRows;
         NativeLib.k3k_rms_norm_on(live(), addr(x, total, "rmsNorm x"), addrOrNull(weight, n, "rmsNorm weight"),
-            addr(out, total, "rmsNorm out"), n, nRows, eps);
+            outAddr(out, total, "rmsNorm out"), n, nRows, eps);
     }
 
     @Override
@@ -277,7 +283,7 @@ public final class NativeKernels implements Kernels {
         check(n > 0 && nRows >= 0, () -> "layerNorm: n " + n + ", rows " + nRows);
         long total = (long) n * nRows;
         NativeLib.k3k_layer_norm(addr(x, total, "layerNorm x"), addrOrNull(weight, n, "layerNorm weight"),
-            addrOrNull(bias, n, "layerNorm bias"), addr(out, total, "layerNorm out"), n, nRows, eps);
+            addrOrNull(bias, n, "layerNorm bias"), outAddr(out, total, "layerNorm out"), n, nRows, eps);
     }
 
     @Override
@@ -286,7 +292,7 @@ public final class NativeKernels implements Kernels {
         check(nTokens >= 0 && nHeads >= 0, () -> "rope: tokens " + nTokens + ", heads " + nHeads);
         check(ropeDims % 2 == 0 && ropeDims <= headDim && ropeDims > 0, () ->
             "rope: ropeDims " + ropeDims + " must be even and <= headDim " + headDim);
-        NativeLib.k3k_rope_on(live(), addr(x, (long) nTokens * nHeads * headDim, "rope x"), nTokens, nHeads, headDim, ropeDims,
+        NativeLib.k3k_rope_on(live(), outAddr(x, (long) nTokens * nHeads * headDim, "rope x"), nTokens, nHeads, headDim, ropeDims,
             pos0, base, freqScale, neox ? 1 : 0, addrOrNull(freqFactors, ropeDims / 2, "rope frequency factors"));
     }
 
@@ -308,43 +314,43 @@ public final class NativeKernels implements Kernels {
     @Override
     public synchronized void swiglu(FloatBuffer gate, FloatBuffer up, FloatBuffer out, int n) {
         check(n >= 0, () -> "swiglu: n " + n + " is negative");
-        NativeLib.k3k_swiglu_on(live(), addr(gate, n, "swiglu gate"), addr(up, n, "swiglu up"), addr(out, n, "swiglu out"), n);
+        NativeLib.k3k_swiglu_on(live(), addr(gate, n, "swiglu gate"), addr(up, n, "swiglu up"), outAddr(out, n, "swiglu out"), n);
     }
 
     @Override
     public synchronized void geglu(FloatBuffer gate, FloatBuffer up, FloatBuffer out, int n) {
         check(n >= 0, () -> "geglu: n " + n + " is negative");
-        NativeLib.k3k_geglu_on(live(), addr(gate, n, "geglu gate"), addr(up, n, "geglu up"), addr(out, n, "geglu out"), n);
+        NativeLib.k3k_geglu_on(live(), addr(gate, n, "geglu gate"), addr(up, n, "geglu up"), outAddr(out, n, "geglu out"), n);
     }
 
     @Override
     public synchronized void gelu(FloatBuffer x, int n) {
         check(n >= 0, () -> "gelu: n " + n + " is negative");
-        NativeLib.k3k_gelu(addr(x, n, "gelu x"), n);
+        NativeLib.k3k_gelu(outAddr(x, n, "gelu x"), n);
     }
 
     @Override
     public synchronized void add(FloatBuffer a, FloatBuffer b, FloatBuffer out, int n) {
         check(n >= 0, () -> "add: n " + n + " is negative");
-        NativeLib.k3k_add(addr(a, n, "add a"), addr(b, n, "add b"), addr(out, n, "add out"), n);
+        NativeLib.k3k_add(addr(a, n, "add a"), addr(b, n, "add b"), outAddr(out, n, "add out"), n);
     }
 
     @Override
     public synchronized void addBias(FloatBuffer x, FloatBuffer bias, int n, int nRows) {
         check(n >= 0 && nRows >= 0, () -> "addBias: n " + n + ", rows " + nRows);
-        NativeLib.k3k_add_bias(addr(x, (long) n * nRows, "addBias x"), addr(bias, n, "addBias bias"), n, nRows);
+        NativeLib.k3k_add_bias(outAddr(x, (long) n * nRows, "addBias x"), addr(bias, n, "addBias bias"), n, nRows);
     }
 
     @Override
     public synchronized void scale(FloatBuffer x, float s, int n) {
         check(n >= 0, () -> "scale: n " + n + " is negative");
-        NativeLib.k3k_scale(addr(x, n, "scale x"), s, n);
+        NativeLib.k3k_scale(outAddr(x, n, "scale x"), s, n);
     }
 
     @Override
     public synchronized void softcap(FloatBuffer x, float cap, int n) {
         check(n >= 0 && cap > 0, () -> "softcap: n " + n + ", cap " + cap + " (needs n >= 0 and cap > 0)");
-        NativeLib.k3k_softcap_on(live(), addr(x, n, "softcap x"), cap, n);
+        NativeLib.k3k_softcap_on(live(), outAddr(x, n, "softcap x"), cap, n);
     }
 
     @Override
@@ -363,7 +369,7 @@ public final class NativeKernels implements Kernels {
     @Override
     public synchronized void sigmoidMul(FloatBuffer x, FloatBuffer gate, FloatBuffer out, int n) {
         check(n >= 0, () -> "sigmoidMul: n " + n + " is negative");
-        NativeLib.k3k_sigmoid_mul(addr(x, n, "sigmoidMul x"), addr(gate, n, "sigmoidMul gate"), addr(out, n, "sigmoidMul out"), n);
+        NativeLib.k3k_sigmoid_mul(addr(x, n, "sigmoidMul x"), addr(gate, n, "sigmoidMul gate"), outAddr(out, n, "sigmoidMul out"), n);
     }
 
     /**

@@ -9,7 +9,7 @@ import com.sun.jna.NativeLibrary;
  */
 final class NativeLib {
     /** Must equal K3K_ABI_VERSION in k3k.h. */
-    static final int ABI_VERSION = 9;
+    static final int ABI_VERSION = 10;
     static final int PLACEMENT_FIELDS = 9;
 
     static final NativeAvailability STATUS = load("k3kernels");
@@ -87,7 +87,7 @@ final class NativeLib {
                                          int[] pos0, int[] nKeys, int[] headRows, int kvType, int nHeads, int nKvHeads,
                                          int headDim, float scale, int causal, int window);
 
-    static native void k3k_set_flash(int mode);
+    static native void k3k_pool_set_flash(long pool, int mode);
 
     static native void k3k_swiglu_on(long pool, long gate, long up, long out, int n);
 

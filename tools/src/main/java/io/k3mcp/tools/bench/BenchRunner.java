@@ -66,8 +66,8 @@ public final class BenchRunner {
             double[] done = {0};
             for (int threads : cfg.threads()) {
                 cancel.check();
-                try (KernelSet ks = KernelSet.open(cfg.backend(), threads, cpus);
-                     FlashSetting flash = FlashSetting.apply(ks, cfg.flashAttn())) {
+                try (KernelSet ks = KernelSet.open(cfg.backend(), threads, cpus)) {
+                    applyFlash(ks, cfg.flashAttn());
                     if (!cfg.parallel().isEmpty() || cfg.spec()) {
                         int gen = cfg.nGen().isEmpty() ? 64 : cfg.nGen().get(0);
                         serving.addAll(cfg.spec() ? ServingBench.spec(model, ks.kernels, threads, tokenizer, gen, cfg.repetitions(), cfg.kvType(), cancel)
@@ -309,28 +309,16 @@ public final class BenchRunner {
     }
 
     /**
-     * -fa on the native kernels for the length of one run (the setting is process-wide, so it goes back to the
-     * process's own when the run ends); the reference kernels have only the exact path, so asking them for on/off
-     * is refused rather than ignored.
+     * -fa on the run's own native pool (KernelSet opens one per thread count and closes it after), so the server's
+     * calls on the shared pool keep their path; the reference kernels have only the exact path, so asking them for
+     * on/off is refused rather than ignored.
      */
-    private record FlashSetting(boolean set) implements AutoCloseable {
-        static FlashSetting apply(KernelSet ks, FlashAttention mode) {
-            if (ks.kernels instanceof NativeKernels) {
-                NativeKernels.flashAttention(mode);
-                return new FlashSetting(true);
-            }
-            if (mode != FlashAttention.AUTO) {
-                throw new IllegalArgumentException("flash_attn: the " + ks.backend + " kernels have only the exact attention "
-                        + "path; -fa on/off needs the native kernels");
-            }
-            return new FlashSetting(false);
-        }
-
-        @Override
-        public void close() {
-            if (set) {
-                NativeKernels.flashAttention(null);
-            }
+    private static void applyFlash(KernelSet ks, FlashAttention mode) {
+        if (ks.kernels instanceof NativeKernels nk) {
+            nk.flashAttention(mode);
+        } else if (mode != FlashAttention.AUTO) {
+            throw new IllegalArgumentException("flash_attn: the " + ks.backend + " kernels have only the exact attention "
+                    + "path; -fa on/off needs the native kernels");
         }
     }
 
