@@ -15,14 +15,17 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Continuous batching (docs/ENGINE.md "Serving several calls"): {@code parallel} sequence slots, each with
  * its own memory; every forward pass runs one step of every active call (a decode token, or a chunk of a
  * prompt) as one batch of sequences. No thread of its own: one calling thread at a time (the leader) runs the
  * steps for everyone until its own call ends, the lock released between steps so calls join and leave; a call
- * alone runs exactly as before, and a call that ends, is cancelled
- * or fails leaves at the next step and frees its slot, leaving a copy of its memory in the {@link PrefixCache}.
+ * alone runs exactly as before, and a call that ends or is cancelled leaves at the next step and frees its slot,
+ * leaving a copy of its memory in the {@link PrefixCache}. A call that fails (or a pass that fails it) clears its
+ * slot's memory instead: rows or a recurrent state half written resume nothing. Whatever throws, the lock, the
+ * slot and its permit are given back.
  */
 final class BatchScheduler {
     private static final Logger log = LoggerFactory.getLogger(BatchScheduler.class);
@@ -31,8 +34,8 @@ final class BatchScheduler {
     static final int PREFILL_CHUNK = 64;
 
     private final Transformer transformer;
-    private final int context;
-    private final GgmlType kvType;
+    /** Makes a slot's memory on its first use: direct buffers, whose allocation may fail. */
+    private final Supplier<KvCache> newCache;
     private final Slot[] slots;
     private final PrefixCache prefixes;
     /** Whether decodes may carry drafts: a model with recurrent layers cannot drop the rows of rejected ones. */
@@ -64,17 +67,21 @@ final class BatchScheduler {
      * @param prefixCacheBytes what the copies of recent calls' memory may take (0: none kept)
      */
     BatchScheduler(Transformer transformer, int context, GgmlType kvType, int parallel, long availableBytes, long prefixCacheBytes) {
+        this(transformer, parallel, availableBytes, prefixCacheBytes, () -> new KvCache(transformer.config(), context, kvType));
+    }
+
+    /** @param newCache makes each slot's memory, all of one shape (tests give one that fails) */
+    BatchScheduler(Transformer transformer, int parallel, long availableBytes, long prefixCacheBytes, Supplier<KvCache> newCache) {
         checkParallel(parallel);
         this.transformer = transformer;
-        this.context = context;
-        this.kvType = kvType;
+        this.newCache = newCache;
         this.slots = new Slot[parallel];
         for (int i = 0; i < parallel; i++) {
             slots[i] = new Slot();
         }
-        slots[0].cache = new KvCache(transformer.config(), context, kvType);
+        slots[0].cache = newCache.get();
         cacheBytes = slots[0].cache.bytes();
-        requireFits(cacheBytes, context, parallel, availableBytes);
+        requireFits(cacheBytes, slots[0].cache.capacity(), parallel, availableBytes);
         this.prefixes = new PrefixCache(prefixCacheBytes);
         this.speculates = transformer.config().deltaNet() == null;
         this.free = new Semaphore(parallel, true);
@@ -123,57 +130,86 @@ final class BatchScheduler {
     GenerationResult generate(GenerationRequest r, TokenText text) {
         Generation call = new Generation(r, text);
         free.acquireUninterruptibly();
+        try {
+            if (!call.cancelledNow()) {   // one cancelled while it waited for a slot leaves every slot's memory alone
+                runInSlot(call);
+            }
+        } finally {
+            free.release();
+        }
+        return call.result();
+    }
+
+    /** Claims a slot, resumes the call's prompt there and runs the steps until the call ends; frees the slot however it ends. */
+    private void runInSlot(Generation call) {
+        int[] prompt = call.request().prompt();
         Slot slot;
         stepLock.lock();
         try {
-            slot = claim(r.prompt());
+            slot = claim(prompt);   // marks the slot busy only once its memory exists
         } finally {
             stepLock.unlock();
         }
         try {
             stepLock.lock();
             try {
-                call.reuse(resume(slot.cache, r.prompt()));
+                call.reuse(resume(slot.cache, prompt));
                 slot.call = call;
             } finally {
                 stepLock.unlock();
             }
-            while (true) {
-                stepLock.lock();
-                try {
-                    if (call.done()) {
-                        break;   // release() hands the steps over if this thread ran them
-                    }
-                    if (leader == null) {
-                        leader = call;
-                    }
-                    if (leader == call) {
-                        step();
-                        wakeFinished();
-                    } else {
-                        stepped.awaitUninterruptibly();
-                    }
-                } finally {
-                    stepLock.unlock();   // between steps: calls join or leave here
-                }
-            }
+            stepUntilDone(call);
+        } catch (RuntimeException | Error e) {
+            call.fail(e);   // the slot's memory may be half restored or half written: release() clears it
+            throw e;
         } finally {
-            release(slot);
+            release(slot, !call.failed());
         }
-        return call.result();
+    }
+
+    private void stepUntilDone(Generation call) {
+        while (true) {
+            stepLock.lock();
+            try {
+                if (call.done()) {
+                    return;   // release() hands the steps over if this thread ran them
+                }
+                if (leader == null) {
+                    leader = call;
+                }
+                if (leader == call) {
+                    step();
+                    wakeFinished();
+                } else {
+                    stepped.awaitUninterruptibly();
+                }
+            } finally {
+                stepLock.unlock();   // between steps: calls join or leave here
+            }
+        }
     }
 
     /** Runs {@code work} alone on a cleared slot's memory (scoring), between steps of the running calls. */
     <T> T exclusive(Function<KvCache, T> work) {
         free.acquireUninterruptibly();
-        stepLock.lock();
-        Slot slot = claim(new int[0]);
         try {
-            slot.cache.clear();
-            return work.apply(slot.cache);
+            stepLock.lock();
+            try {
+                Slot slot = claim(new int[0]);
+                boolean completed = false;
+                try {
+                    slot.cache.clear();
+                    T result = work.apply(slot.cache);
+                    completed = true;
+                    return result;
+                } finally {
+                    release(slot, completed);   // a pass that failed may have written part of a layer: not kept
+                }
+            } finally {
+                stepLock.unlock();
+            }
         } finally {
-            stepLock.unlock();
-            release(slot);
+            free.release();
         }
     }
 
@@ -187,22 +223,29 @@ final class BatchScheduler {
         }
     }
 
-    private void release(Slot slot) {
+    /**
+     * Frees a slot. Its memory is kept (checkpointed, a copy in the prefix cache) only when {@code intact}: else its
+     * rows or recurrent state may hold part of a pass whose tokens were never committed, so it is cleared.
+     */
+    private void release(Slot slot, boolean intact) {
         stepLock.lock();
         try {
-            slot.cache.checkpoint();   // a recurrent state resumes only from a copy: the end of this call
-            if (slot.call != null && prefixes.enabled()) {
-                prefixes.put(KvSnapshot.of(transformer.config(), slot.cache));
+            if (!intact) {
+                slot.cache.clear();
+            } else {
+                slot.cache.checkpoint();   // a recurrent state resumes only from a copy: the end of this call
+                if (slot.call != null && prefixes.enabled()) {
+                    prefixes.put(KvSnapshot.of(transformer.config(), slot.cache));
+                }
             }
+        } finally {
             if (leader != null && leader == slot.call) {
                 leader = null;   // a waiting call's thread takes over the steps (also when this one ends by an exception)
                 stepped.signalAll();
             }
             slot.call = null;
             slot.busy = false;
-        } finally {
             stepLock.unlock();
-            free.release();
         }
     }
 
@@ -242,7 +285,7 @@ final class BatchScheduler {
             throw new IllegalStateException("no free sequence slot although the slot semaphore admitted the call");
         }
         if (best.cache == null) {
-            best.cache = new KvCache(transformer.config(), context, kvType);
+            best.cache = newCache.get();
             cacheBytes += best.cache.bytes();   // under the step lock: one writer at a time
         }
         best.busy = true;
@@ -303,11 +346,16 @@ final class BatchScheduler {
         float[][] logits;
         try {
             logits = transformer.forwardReused(batch);   // each sequence takes what it needs from its row now
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // e.g. a direct buffer a growing cache could not get: every member's rows or recurrent state may be
+            // half written (a prefill's chunk counted but not committed), so every member fails and starts over
             log.warn("forward pass failed sequences={} error={}", batch.size(), e.toString());
             for (Slot s : members) {
                 s.call.fail(e);
-                s.cache.clear();   // its rows and recurrent state may be half written
+                s.cache.clear();
+            }
+            if (e instanceof Error) {
+                throw e;
             }
             return;
         }
@@ -330,8 +378,8 @@ final class BatchScheduler {
                 } else {
                     s.call.accept(logits[i]);
                 }
-            } catch (RuntimeException e) {
-                s.call.fail(e);   // a listener or constraint of this call: the others go on
+            } catch (RuntimeException | Error e) {
+                s.call.fail(e);   // a listener or constraint of this call: the others still take their rows
             }
         }
     }

@@ -41,7 +41,8 @@ final class Generation {
     private int pauseLeft;
     private int pause = 1;
     private FinishReason finish;
-    private RuntimeException failure;
+    /** What ended the call by failing: an unchecked exception or an error, rethrown to its caller. */
+    private Throwable failure;
     private float[] row;   // verify's current row of logits (sampling may change it in place)
 
     Generation(GenerationRequest r, TokenText text) {
@@ -110,10 +111,14 @@ final class Generation {
         return finish == FinishReason.CANCELLED;
     }
 
-    void fail(RuntimeException e) {
+    void fail(Throwable e) {
         if (!done()) {
             failure = e;
         }
+    }
+
+    boolean failed() {
+        return failure != null;
     }
 
     /**
@@ -212,8 +217,11 @@ final class Generation {
 
     /** The call's result, or its failure rethrown (in the calling thread). */
     GenerationResult result() {
+        if (failure instanceof Error e) {
+            throw e;
+        }
         if (failure != null) {
-            throw failure;
+            throw failure instanceof RuntimeException e ? e : new IllegalStateException(failure);
         }
         r.listener().onEnd(assembler.finish());
         long total = clock.getAsLong() - started;
