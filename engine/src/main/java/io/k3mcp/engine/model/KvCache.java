@@ -173,6 +173,19 @@ public final class KvCache {
         return Arrays.stream(layers).filter(m -> m != null).distinct().mapToLong(m -> 2L * m.rows * m.rowBytes()).sum();
     }
 
+    /**
+     * Bytes the sequence's whole memory may take: {@link #bytes} of KV rows plus, for a hybrid, its recurrent state
+     * with the checkpoints it keeps (on Qwen3.5/3.6 that is tens of MiB per sequence at any context).
+     */
+    public long memoryBytes() {
+        return bytes() + (recurrent == null ? 0 : recurrent.bytes());
+    }
+
+    /** {@link #memoryBytes} of a cache of {@code capacity} tokens, computed without allocating. */
+    public static long memoryBytesFor(ModelConfig config, int capacity, GgmlType type) {
+        return bytesFor(config, capacity, type) + RecurrentState.bytesFor(config);
+    }
+
     /** Bytes of key and value rows allocated so far (they grow as positions fill). */
     public long allocatedBytes() {
         return Arrays.stream(layers).filter(m -> m != null).distinct().mapToLong(m -> 2L * m.keys.capacity()).sum();

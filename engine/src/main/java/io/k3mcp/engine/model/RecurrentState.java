@@ -38,6 +38,35 @@ public final class RecurrentState {
         }
     }
 
+    /**
+     * Bytes a sequence's recurrent memory takes at most: every recurrent layer's convolution window and states, F32,
+     * once live and once per checkpoint kept. Constant in the context length, unlike KV rows.
+     */
+    static long bytesFor(ModelConfig config) {
+        DeltaNetConfig dn = config.deltaNet();
+        if (dn == null) {
+            return 0;
+        }
+        long floats = 0;
+        for (int il = 0; il < config.nLayer(); il++) {
+            if (dn.isRecurrent(il)) {
+                floats += (long) (dn.dConv() - 1) * dn.convDim() + (long) dn.nVHeads() * dn.stateSize() * dn.stateSize();
+            }
+        }
+        return Float.BYTES * floats * (1 + MAX_CHECKPOINTS);
+    }
+
+    /** {@link #bytesFor} of this state, from the buffers it holds. */
+    long bytes() {
+        long floats = 0;
+        for (int il = 0; il < conv.length; il++) {
+            if (conv[il] != null) {
+                floats += conv[il].capacity() + (long) state[il].capacity();
+            }
+        }
+        return Float.BYTES * floats * (1 + MAX_CHECKPOINTS);
+    }
+
     FloatBuffer conv(int layer) {
         return conv[layer];
     }

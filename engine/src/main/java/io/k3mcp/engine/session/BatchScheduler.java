@@ -80,7 +80,7 @@ final class BatchScheduler {
             slots[i] = new Slot();
         }
         slots[0].cache = newCache.get();
-        cacheBytes = slots[0].cache.bytes();
+        cacheBytes = slots[0].cache.memoryBytes();
         requireFits(cacheBytes, slots[0].cache.capacity(), parallel, availableBytes);
         this.prefixes = new PrefixCache(prefixCacheBytes);
         this.speculates = transformer.config().deltaNet() == null;
@@ -93,11 +93,14 @@ final class BatchScheduler {
         }
     }
 
-    /** Refuses {@code parallel} KV caches of {@code perSlot} bytes each that do not fit {@code availableBytes}, with the numbers. */
+    /**
+     * Refuses {@code parallel} sequence memories (KV rows, and a hybrid's recurrent state) of {@code perSlot} bytes each
+     * that do not fit {@code availableBytes}, with the numbers.
+     */
     static void requireFits(long perSlot, int context, int parallel, long availableBytes) {
         if ((double) perSlot * parallel > availableBytes) {
             throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
-                    "%d sequence slots (parallel) at a %d-token context need %d x %.1f MiB = %.1f MiB of KV cache, "
+                    "%d sequence slots (parallel) at a %d-token context need %d x %.1f MiB = %.1f MiB of KV cache and recurrent state, "
                             + "but only %.1f MiB of memory is available: lower parallel or the context size",
                     parallel, context, parallel, mib(perSlot), mib(perSlot * (double) parallel), mib(availableBytes)));
         }
@@ -116,7 +119,7 @@ final class BatchScheduler {
         return slots[0].cache.positionLimit();
     }
 
-    /** Bytes of the KV caches made so far (a slot's cache is made on its first use). */
+    /** Bytes of the slots' memories made so far (a slot's is made on its first use). */
     long bytes() {
         return cacheBytes;
     }
@@ -286,7 +289,7 @@ final class BatchScheduler {
         }
         if (best.cache == null) {
             best.cache = newCache.get();
-            cacheBytes += best.cache.bytes();   // under the step lock: one writer at a time
+            cacheBytes += best.cache.memoryBytes();   // under the step lock: one writer at a time
         }
         best.busy = true;
         best.lastUsed = ++clock;

@@ -182,7 +182,7 @@ public final class ModelRegistry implements AutoCloseable {
     void checkCapacity(Path path, long availableBytes) throws IOException {
         ModelConfig config = Model.readConfig(path.toAbsolutePath().normalize());
         int ctx = ContextSize.choose(config, contextLength, kvType, SystemMemory.available() / parallel).tokens();
-        long perSlot = KvCache.bytesFor(config, ctx, kvType);
+        long perSlot = KvCache.memoryBytesFor(config, ctx, kvType);
         BatchScheduler.requireFits(perSlot, ctx, parallel, availableBytes);
         log.info("capacity checked path={} parallel={} context={} kv_bytes_per_slot={}", path, parallel, ctx, perSlot);
     }

@@ -34,6 +34,22 @@ class ModelRegistryTest {
     }
 
     @Test
+    void aHybridsSlotsCountTheirRecurrentStateAndItsCheckpoints() throws IOException {
+        Path file = Shared.model("new-archs/qwen35-mini-f16.gguf");
+        try (ModelRegistry r = new ModelRegistry(ReferenceKernels.INSTANCE, 128, 2, 0)) {
+            var config = r.get(file).model().config();
+            io.k3mcp.engine.model.KvCache cache = new io.k3mcp.engine.model.KvCache(config, 128, io.k3mcp.kernels.GgmlType.F16);
+            long rows = cache.bytes(), memory = cache.memoryBytes();
+            assertTrue(memory > rows, "the recurrent state adds to the KV rows: " + memory + " vs " + rows);
+            assertEquals(memory, io.k3mcp.engine.model.KvCache.memoryBytesFor(config, 128, io.k3mcp.kernels.GgmlType.F16));
+            assertEquals(memory, r.get(file).session().kvCacheBytes(), "the session counts its slot's whole memory");
+            r.checkCapacity(file, 2 * memory);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> r.checkCapacity(file, 2 * rows + 1024));
+            assertTrue(e.getMessage().contains("of KV cache and recurrent state"), e.getMessage());
+        }
+    }
+
+    @Test
     void loadsOncePerFileAndListsTheLoadedModels() throws IOException {
         try (ModelRegistry r = new ModelRegistry(ReferenceKernels.INSTANCE, 128)) {
             Path file = Shared.model("qwen3-mini-q8_0.gguf");
