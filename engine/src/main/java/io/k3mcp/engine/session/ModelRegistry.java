@@ -184,7 +184,7 @@ public final class ModelRegistry implements AutoCloseable {
         int ctx = ContextSize.choose(config, contextLength, kvType, SystemMemory.available() / parallel).tokens();
         long perSlot = KvCache.memoryBytesFor(config, ctx, kvType);
         BatchScheduler.requireFits(perSlot, ctx, parallel, availableBytes);
-        log.info("capacity checked path={} parallel={} context={} kv_bytes_per_slot={}", path, parallel, ctx, perSlot);
+        log.info("capacity checked path={} parallel={} context={} memory_bytes_per_slot={}", path, parallel, ctx, perSlot);
     }
 
     /** The models loaded now, least recently used first. */

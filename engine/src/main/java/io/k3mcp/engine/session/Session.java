@@ -85,7 +85,7 @@ public final class Session {
         return scheduler.parallel();
     }
 
-    /** Bytes the slots' KV caches hold for this session's context (a slot's cache is made on first use). */
+    /** Bytes the slots' memories take at this session's context: KV rows, and a hybrid's recurrent state (a slot's is made on first use). */
     public long kvCacheBytes() {
         return scheduler.bytes();
     }
