@@ -16,6 +16,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 
+import static io.k3mcp.engine.testing.Bytes.indexOf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -49,20 +50,6 @@ class GgufCorruptFileTest {
         GgufException e = assertThrows(GgufException.class, () -> GgufFile.open(p).close());
         assertTrue(e.getMessage().startsWith("bad.gguf: "), e.getMessage());
         return e.getMessage();
-    }
-
-    private static int indexOf(byte[] hay, String needle) {
-        byte[] n = needle.getBytes();
-        outer:
-        for (int i = 0; i <= hay.length - n.length; i++) {
-            for (int j = 0; j < n.length; j++) {
-                if (hay[i + j] != n[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        throw new AssertionError(needle + " not in file");
     }
 
     /** The bytes {@code w} writes: a small file to mutate. */

@@ -15,11 +15,11 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
+import static io.k3mcp.engine.testing.Bytes.indexOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -162,19 +162,5 @@ class ModelLoadErrorsTest {
         Path base = new SyntheticModel().write(dir.resolve("base.gguf"));
         Path f = GgufCopy.of(base).retype("blk.0.attn_q.weight", GgmlType.Q8_1).write(dir.resolve("q8_1.gguf"));
         assertEquals("q8_1.gguf: tensor 'blk.0.attn_q.weight' has type Q8_1, which is an activation type, not a weight type", loadError(f));
-    }
-
-    private static int indexOf(byte[] hay, String needle) {
-        byte[] n = needle.getBytes(StandardCharsets.UTF_8);
-        outer:
-        for (int i = 0; i <= hay.length - n.length; i++) {
-            for (int j = 0; j < n.length; j++) {
-                if (hay[i + j] != n[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        throw new AssertionError(needle + " not in file");
     }
 }
