@@ -226,72 +226,67 @@ INLINE void q4_K_body(int nb, const void *vx, const uint8_t *act, size_t act_str
     store(acc, n_tok, y, y_stride);
 }
 
+/* Kernels for super-blocks of signed-scale sub-block sums (Q6_K, IQ4_XS): per block NAME##_sums adds each token's
+ * sc * dot per sub-block into sumi (int32), then acc + sumi * (d * dy), the generic model's float step. */
+#define SCALED_BODY(NAME, BLOCK)                                                                                \
+    INLINE void NAME##_body(int nb, const void *vx, const uint8_t *act, size_t act_stride, int n_tok, float *y,  \
+                            size_t y_stride, int mm) {                                                          \
+        const BLOCK *x = vx;                                                                                    \
+        k3k_packed_act_k a[MAX_TOK];                                                                            \
+        float32x4_t acc[MAX_TOK][2];                                                                            \
+        start_k(a, acc, act, act_stride, n_tok, nb);                                                            \
+        for (int b = 0; b < nb; b++) {                                                                          \
+            int32x4_t sumi[MAX_TOK][2];                                                                         \
+            zero_sums(sumi, n_tok);                                                                             \
+            NAME##_sums(x + b, sumi, a, b, n_tok, mm);                                                          \
+            float32x4_t d[2];                                                                                   \
+            scales8(x[b].d, d);                                                                                 \
+            for (int t = 0; t < n_tok; t++)                                                                     \
+                for (int h = 0; h < 2; h++) acc[t][h] = update(acc[t][h], sumi[t][h], d[h], a[t].q[b].d);      \
+        }                                                                                                       \
+        store(acc, n_tok, y, y_stride);                                                                         \
+    }
+
 /* Q6_K: per 32 elements 128 n + 32 st .. the signed values q - 32 (four bits from ql, two from qh) make
  * one piece whose two sixteen-element halves are sub-blocks 8n + 2st and 8n + 2st + 1. */
-INLINE void q6_K_body(int nb, const void *vx, const uint8_t *act, size_t act_stride, int n_tok, float *y,
-                      size_t y_stride, int mm) {
-    const block_q6_Kx8 *x = vx;
-    k3k_packed_act_k a[MAX_TOK];
-    float32x4_t acc[MAX_TOK][2];
-    start_k(a, acc, act, act_stride, n_tok, nb);
-    for (int b = 0; b < nb; b++) {
-        int32x4_t sumi[MAX_TOK][2];
-        zero_sums(sumi, n_tok);
-        for (int n = 0; n < 2; n++)
-            for (int st = 0; st < 4; st++) {
-                const uint8_t *ql = x[b].ql + 512 * n + 256 * (st & 1), *qh = x[b].qh + 256 * n;
-                const int8x16_t shift = vdupq_n_s8((int8_t) (-2 * st));
-                int8x16_t w[16];
-                for (int i = 0; i < 16; i++) {
-                    const uint8x16_t l = vld1q_u8(ql + 16 * i);
-                    const uint8x16_t low = st < 2 ? vandq_u8(l, vdupq_n_u8(0x0F)) : vshrq_n_u8(l, 4);
-                    const uint8x16_t top = vshlq_n_u8(vandq_u8(vshlq_u8(vld1q_u8(qh + 16 * i), shift), vdupq_n_u8(3)), 4);
-                    w[i] = vsubq_s8(vreinterpretq_s8_u8(vorrq_u8(low, top)), vdupq_n_s8(32));
-                }
-                const int sub = 8 * n + 2 * st;
-                int32x4_t sc0[2], sc1[2];
-                widen_s8(x[b].sc[sub], sc0);
-                widen_s8(x[b].sc[sub + 1], sc1);
-                two_subblocks(sumi, w, w + 8, 4, a, b, 128 * n + 32 * st, 16, n_tok, sc0, sc1, mm);
+INLINE void q6_K_sums(const block_q6_Kx8 *xb, int32x4_t (*sumi)[2], const k3k_packed_act_k *a, int b, int n_tok, int mm) {
+    for (int n = 0; n < 2; n++)
+        for (int st = 0; st < 4; st++) {
+            const uint8_t *ql = xb->ql + 512 * n + 256 * (st & 1), *qh = xb->qh + 256 * n;
+            const int8x16_t shift = vdupq_n_s8((int8_t) (-2 * st));
+            int8x16_t w[16];
+            for (int i = 0; i < 16; i++) {
+                const uint8x16_t l = vld1q_u8(ql + 16 * i);
+                const uint8x16_t low = st < 2 ? vandq_u8(l, vdupq_n_u8(0x0F)) : vshrq_n_u8(l, 4);
+                const uint8x16_t top = vshlq_n_u8(vandq_u8(vshlq_u8(vld1q_u8(qh + 16 * i), shift), vdupq_n_u8(3)), 4);
+                w[i] = vsubq_s8(vreinterpretq_s8_u8(vorrq_u8(low, top)), vdupq_n_s8(32));
             }
-        float32x4_t d[2];
-        scales8(x[b].d, d);
-        for (int t = 0; t < n_tok; t++)
-            for (int h = 0; h < 2; h++) acc[t][h] = update(acc[t][h], sumi[t][h], d[h], a[t].q[b].d);
-    }
-    store(acc, n_tok, y, y_stride);
+            const int sub = 8 * n + 2 * st;
+            int32x4_t sc0[2], sc1[2];
+            widen_s8(xb->sc[sub], sc0);
+            widen_s8(xb->sc[sub + 1], sc1);
+            two_subblocks(sumi, w, w + 8, 4, a, b, 128 * n + 32 * st, 16, n_tok, sc0, sc1, mm);
+        }
 }
+SCALED_BODY(q6_K, block_q6_Kx8)
 
 /* IQ4_XS: per 32-element group g (a Q4_0 x8 block's byte layout) the nibbles through the codebook, one
- * eight-chunk piece against the activations 32 g.., times the group's signed scale per row, summed in int32 over
- * the super-block; then acc + sumi * (d * dy), the generic model's float step. */
-INLINE void iq4_xs_body(int nb, const void *vx, const uint8_t *act, size_t act_stride, int n_tok, float *y,
-                        size_t y_stride, int mm) {
-    const block_iq4_xsx8 *x = vx;
-    k3k_packed_act_k a[MAX_TOK];
-    float32x4_t acc[MAX_TOK][2];
-    start_k(a, acc, act, act_stride, n_tok, nb);
-    for (int b = 0; b < nb; b++) {
-        int32x4_t sumi[MAX_TOK][2];
-        zero_sums(sumi, n_tok);
-        for (int g = 0; g < 8; g += 2) { /* two groups a step, as two sub-blocks */
-            int8x16_t w0[16], w1[16];
-            nibbles(x[b].qs + 128 * g, 4, w0, w0 + 8);
-            nibbles(x[b].qs + 128 * (g + 1), 4, w1, w1 + 8);
-            codebook_values(w0, 16);
-            codebook_values(w1, 16);
-            int32x4_t sc0[2], sc1[2];
-            widen_s8(x[b].sc[g], sc0);
-            widen_s8(x[b].sc[g + 1], sc1);
-            two_subblocks(sumi, w0, w1, 8, a, b, 32 * g, 32, n_tok, sc0, sc1, mm);
-        }
-        float32x4_t dx[2];
-        scales8(x[b].d, dx);
-        for (int t = 0; t < n_tok; t++)
-            for (int h = 0; h < 2; h++) acc[t][h] = update(acc[t][h], sumi[t][h], dx[h], a[t].q[b].d);
+ * eight-chunk piece against the activations 32 g.., times the group's signed scale per row. */
+INLINE void iq4_xs_sums(const block_iq4_xsx8 *xb, int32x4_t (*sumi)[2], const k3k_packed_act_k *a, int b, int n_tok,
+                        int mm) {
+    for (int g = 0; g < 8; g += 2) { /* two groups a step, as two sub-blocks */
+        int8x16_t w0[16], w1[16];
+        nibbles(xb->qs + 128 * g, 4, w0, w0 + 8);
+        nibbles(xb->qs + 128 * (g + 1), 4, w1, w1 + 8);
+        codebook_values(w0, 16);
+        codebook_values(w1, 16);
+        int32x4_t sc0[2], sc1[2];
+        widen_s8(xb->sc[g], sc0);
+        widen_s8(xb->sc[g + 1], sc1);
+        two_subblocks(sumi, w0, w1, 8, a, b, 32 * g, 32, n_tok, sc0, sc1, mm);
     }
-    store(acc, n_tok, y, y_stride);
 }
+SCALED_BODY(iq4_xs, block_iq4_xsx8)
 
 /* Per type: the eight-row kernel (1..K3K_PACKED_PAIR_TOKENS tokens) and the sixteen-row entry, each
  * for dotprod and for i8mm. */

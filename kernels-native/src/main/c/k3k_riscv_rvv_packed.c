@@ -165,53 +165,45 @@ static void q4_K_rows(int groups, int nb, const void *const *x, const uint8_t *a
     }
 }
 
-/* Q6_K: per 32 elements 128 n + 32 st .. one eight-chunk piece of q - 32 whose halves are sub-blocks
- * 8n + 2st and 8n + 2st + 1 (so sub-block s is the four chunks at 128 s); per token
- * sumi = sum_s sc_s dot_s in int32, then acc + sumi * (d * dy). */
-static void q6_K_rows(int groups, int nb, const void *const *x, const uint8_t *act, size_t act_stride, int n_tok,
-                      float *y, size_t y_stride) {
-    int8_t buf[2][QK_K * 8];
-    float d[2][8];
-    zero_rows(y, y_stride, n_tok, groups);
-    for (int b = 0; b < nb; b++) {
-        for (int g = 0; g < groups; g++) {
-            const block_q6_Kx8 *q = (const block_q6_Kx8 *) x[g] + b;
-            for (int n = 0; n < 2; n++)
-                for (int st = 0; st < 4; st++) q6_piece(q, n, st, buf[g] + 256 * (4 * n + st));
-            scales8(q->d, d[g]);
-        }
-        for (int t = 0; t < n_tok; t++) {
-            const block_q8_K *a = k3k_packed_act_k_view(act + (size_t) t * act_stride, nb).q + b;
-            for (int g = 0; g < groups; g++) {
-                const block_q6_Kx8 *q = (const block_q6_Kx8 *) x[g] + b;
-                update(y + (size_t) t * y_stride + 8 * g, scaled_sums(buf[g], 16, 4, a->qs, q->sc), d[g], a->d);
-            }
-        }
+/* Rows kernels for super-blocks of eight signed-scale sub-block sums (Q6_K, IQ4_XS): per block each group's values
+ * unpacked to signed bytes once (UNPACK(q, buf)), then per token sumi = sum_s sc_s dot_s in int32 over SUBS
+ * sub-blocks of NCH chunks (scaled_sums) and acc + sumi * (d * dy). */
+#define SCALED_ROWS(NAME, BLOCK, UNPACK, SUBS, NCH)                                                                  \
+    static void NAME##_rows(int groups, int nb, const void *const *x, const uint8_t *act, size_t act_stride,       \
+                            int n_tok, float *y, size_t y_stride) {                                                 \
+        int8_t buf[2][QK_K * 8];                                                                                    \
+        float d[2][8];                                                                                              \
+        zero_rows(y, y_stride, n_tok, groups);                                                                      \
+        for (int b = 0; b < nb; b++) {                                                                              \
+            for (int g = 0; g < groups; g++) {                                                                      \
+                const BLOCK *q = (const BLOCK *) x[g] + b;                                                          \
+                UNPACK(q, buf[g]);                                                                                  \
+                scales8(q->d, d[g]);                                                                                \
+            }                                                                                                       \
+            for (int t = 0; t < n_tok; t++) {                                                                       \
+                const block_q8_K *a = k3k_packed_act_k_view(act + (size_t) t * act_stride, nb).q + b;              \
+                for (int g = 0; g < groups; g++) {                                                                  \
+                    const BLOCK *q = (const BLOCK *) x[g] + b;                                                      \
+                    update(y + (size_t) t * y_stride + 8 * g, scaled_sums(buf[g], SUBS, NCH, a->qs, q->sc), d[g], a->d); \
+                }                                                                                                   \
+            }                                                                                                       \
+        }                                                                                                           \
     }
-}
 
-/* IQ4_XS: per 32-element group s (a Q4_0 x8 block's bytes) the nibbles through the codebook, one eight-chunk
- * piece; per token sumi = sum_s sc_s dot_s in int32 (the signed group scales), then acc + sumi * (d * dy). */
-static void iq4_xs_rows(int groups, int nb, const void *const *x, const uint8_t *act, size_t act_stride, int n_tok,
-                        float *y, size_t y_stride) {
-    int8_t buf[2][QK_K * 8];
-    float d[2][8];
-    zero_rows(y, y_stride, n_tok, groups);
-    for (int b = 0; b < nb; b++) {
-        for (int g = 0; g < groups; g++) {
-            const block_iq4_xsx8 *q = (const block_iq4_xsx8 *) x[g] + b;
-            for (int s = 0; s < 8; s++) nibbles(q->qs + 128 * s, 4 * CHUNK, buf[g] + 256 * s, buf[g] + 256 * s + 4 * CHUNK, 1);
-            scales8(q->d, d[g]);
-        }
-        for (int t = 0; t < n_tok; t++) {
-            const block_q8_K *a = k3k_packed_act_k_view(act + (size_t) t * act_stride, nb).q + b;
-            for (int g = 0; g < groups; g++) {
-                const block_iq4_xsx8 *q = (const block_iq4_xsx8 *) x[g] + b;
-                update(y + (size_t) t * y_stride + 8 * g, scaled_sums(buf[g], 8, 8, a->qs, q->sc), d[g], a->d);
-            }
-        }
-    }
+/* Q6_K: per 32 elements 128 n + 32 st .. one eight-chunk piece of q - 32 whose halves are sub-blocks 8n + 2st and
+ * 8n + 2st + 1 (so sub-block s is the four chunks at 128 s). */
+static void q6_K_unpack(const block_q6_Kx8 *q, int8_t *buf) {
+    for (int n = 0; n < 2; n++)
+        for (int st = 0; st < 4; st++) q6_piece(q, n, st, buf + 256 * (4 * n + st));
 }
+SCALED_ROWS(q6_K, block_q6_Kx8, q6_K_unpack, 16, 4)
+
+/* IQ4_XS: per 32-element group s (a Q4_0 x8 block's bytes) the nibbles through the codebook, one eight-chunk piece;
+ * its scales are the signed group scales. */
+static void iq4_xs_unpack(const block_iq4_xsx8 *q, int8_t *buf) {
+    for (int s = 0; s < 8; s++) nibbles(q->qs + 128 * s, 4 * CHUNK, buf + 256 * s, buf + 256 * s + 4 * CHUNK, 1);
+}
+SCALED_ROWS(iq4_xs, block_iq4_xsx8, iq4_xs_unpack, 8, 8)
 
 static void q4_0_rows(int groups, int nb, const void *const *x, const uint8_t *act, size_t as, int n_tok, float *y, size_t ys) {
     q_0_rows(Q4_0_KIND, groups, nb, x, act, as, n_tok, y, ys);
