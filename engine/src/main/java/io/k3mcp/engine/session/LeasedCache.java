@@ -93,7 +93,8 @@ public final class LeasedCache<V> {
     /**
      * @param kind      what the models serve, for the logs ("generate", "embed")
      * @param footprint the bytes a loaded model counts against the memory budget
-     * @param check     run before anything is closed to make room: a file that cannot load evicts nothing
+     * @param check     run before anything is closed to make room (only then: the load reads the file anyway), so a
+     *                  file that cannot load evicts nothing
      */
     public LeasedCache(String kind, ModelRegistry.Limits limits, ToLongFunction<V> footprint, Check check, Closer<V> closer) {
         this.kind = kind;
@@ -125,8 +126,11 @@ public final class LeasedCache<V> {
         if (e != null) {
             return e;
         }
-        check.check(key);
-        trim(key, Files.size(key)); // room for the file before mapping it
+        long size = Files.size(key);
+        if (overLimits(size, true)) {
+            check.check(key);   // only when room must be made: a file that cannot load evicts nothing
+        }
+        trim(key, size); // room for the file before mapping it
         V value = loader.load(key);
         e = new Entry<>(key, value, footprint.applyAsLong(value));
         entries.put(key, e);
