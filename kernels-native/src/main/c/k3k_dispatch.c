@@ -64,12 +64,17 @@ static void init(void) {
     generic_table[K3K_Q6_K].packed_path = "generic";
     for (int t = 0; t < K3K_TYPE_COUNT; t++) fast_table[t] = generic_table[t];
     /* K3K_ISA caps the paths for comparisons: "generic", "avx2" to leave AVX-512 out, or "neon-dotprod"
-     * to leave i8mm out */
+     * to leave i8mm out; "avxvnni" leaves AVX-512 out and asks for the AVX-VNNI kernels, which are off
+     * otherwise until a CPU with AVX-VNNI has run them (k3k_x86_avxvnni.c) */
     const char *cap = getenv("K3K_ISA");
     if (cap && strcmp(cap, "generic") == 0) return;
-    const int avx512 = !cap || strcmp(cap, "avx2") != 0, i8mm = !cap || strcmp(cap, "neon-dotprod") != 0;
-    if (k3k_install_x86_avx2(fast_table)) isa_name = avx512 && k3k_install_x86_avx512(fast_table) ? "avx512vnni" : "avx2";
-    else if (k3k_install_arm_neon(fast_table)) isa_name = i8mm && k3k_install_arm_i8mm(fast_table) ? "neon-i8mm" : "neon-dotprod";
+    const int avxvnni = cap && strcmp(cap, "avxvnni") == 0;
+    const int avx512 = !cap || (strcmp(cap, "avx2") != 0 && !avxvnni), i8mm = !cap || strcmp(cap, "neon-dotprod") != 0;
+    if (k3k_install_x86_avx2(fast_table)) {
+        isa_name = "avx2";
+        if (avx512 && k3k_install_x86_avx512(fast_table)) isa_name = "avx512vnni";
+        else if (avxvnni && k3k_install_x86_avxvnni(fast_table)) isa_name = "avxvnni";
+    } else if (k3k_install_arm_neon(fast_table)) isa_name = i8mm && k3k_install_arm_i8mm(fast_table) ? "neon-i8mm" : "neon-dotprod";
     else if (k3k_install_riscv_rvv(fast_table)) isa_name = "rvv";
 }
 

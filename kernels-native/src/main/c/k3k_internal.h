@@ -220,7 +220,9 @@ int k3k_install_x86_avx2(k3k_type_traits *table);
 int k3k_install_x86_avx512(k3k_type_traits *table);
 void k3k_install_x86_avx512_fa(k3k_type_traits *table); /* called by k3k_install_x86_avx512 */
 void k3k_install_x86_avx512_packed_x8(k3k_type_traits *table); /* called by k3k_install_x86_avx512 */
-void k3k_install_x86_q6_K_rows(k3k_type_traits *table, int vnni);    /* by the AVX2 and AVX-512 installs */
+void k3k_install_x86_q6_K_rows(k3k_type_traits *table);              /* called by k3k_install_x86_avx2 */
+/* AVX-VNNI's eight-row kernels over the AVX2 ones; 0 where the CPU lacks the instruction (k3k_x86_avxvnni.c) */
+int k3k_install_x86_avxvnni(k3k_type_traits *table);
 int k3k_install_arm_neon(k3k_type_traits *table);
 /* aarch64: the packed-layout kernels, dotprod (installed by k3k_install_arm_neon) and i8mm (HWCAP2). */
 void k3k_install_arm_neon_packed(k3k_type_traits *table);

@@ -199,6 +199,6 @@ void k3k_install_x86_avx2_packed(k3k_type_traits *t) {
     t[K3K_IQ4_NL].packed_path = "avx2";
     t[K3K_IQ4_XS].packed = iq4_xsx8_avx2;
     t[K3K_IQ4_XS].packed_path = "avx2";
-    k3k_install_x86_q6_K_rows(t, 0);
+    k3k_install_x86_q6_K_rows(t);
 }
 #endif

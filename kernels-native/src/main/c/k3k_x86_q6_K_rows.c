@@ -10,13 +10,11 @@
 #if defined(__x86_64__)
 #include "k3k_x86_q6_K_rows.h"
 
-#define VNNI __attribute__((target("avx2,fma,f16c,avx512f,avx512vl,avx512bw,avx512vnni")))
-
 Q6_ROW(AVX2, q6_K_row_avx2, AVX2_HALF_SCALES, AVX2_PICK, DOT4_AVX2)
-Q6_ROW(VNNI, q6_K_row_vnni, VNNI_HALF_SCALES, VNNI_PICK, DOT4_VNNI)
 
-void k3k_install_x86_q6_K_rows(k3k_type_traits *t, int vnni) {
-    t[K3K_Q6_K].packed_row = vnni ? q6_K_row_vnni : q6_K_row_avx2;
-    t[K3K_Q6_K].packed_row_path = vnni ? "avx512vnni" : "avx2";
+/* the vpdpbusd variants come with their eight-row kernels (k3k_x86_dpbusd_x8.h) */
+void k3k_install_x86_q6_K_rows(k3k_type_traits *t) {
+    t[K3K_Q6_K].packed_row = q6_K_row_avx2;
+    t[K3K_Q6_K].packed_row_path = "avx2";
 }
 #endif

@@ -1,6 +1,5 @@
-/* The x86_64 Q6_K rows kernel's body (k3k_x86_q6_K_rows.c instantiates it for AVX2 and AVX512-VNNI), in a
- * header so the C tests can also instantiate the VNNI variant's scale handling with vpdpbusd emulated on AVX2
- * (tests/test_q6_rows_model.c): a CPU without VNNI still tests that path's model. */
+/* The x86_64 Q6_K rows kernel's body: k3k_x86_q6_K_rows.c instantiates it for AVX2, k3k_x86_dpbusd_x8.h for each
+ * vpdpbusd (AVX512-VL VNNI, AVX-VNNI, and the exact AVX2 model of the C tests). */
 #ifndef K3K_X86_Q6_K_ROWS_H
 #define K3K_X86_Q6_K_ROWS_H
 #if defined(__x86_64__)
@@ -61,8 +60,8 @@ ATTR static float NAME(const void *row, const void *act, int nb) {              
  * scales them (two multiplies, where madd by ones and mullo took three). The [s, s] pairs come from the block's
  * scales as int16 (sc16, which the -32 offset's madd uses too): the half's eight copied to both 128-bit lanes,
  * then one in-lane byte shuffle per chunk, where a cross-lane vpermd per chunk cost Zen 3 two uops (the kernel
- * is bound by vector uops over the four FP pipes, llvm-mca -mcpu=znver3). VNNI: one vpdpbusd, then mullo by
- * the scales widened to int32 lanes. */
+ * is bound by vector uops over the four FP pipes, llvm-mca -mcpu=znver3). vpdpbusd (DOT4 of k3k_x86_dpbusd_x8.h): one
+ * vpdpbusd, then mullo by the scales widened to int32 lanes. */
 #define AVX2_HALF_SCALES(sc16, n) \
     ((n) ? _mm256_permute2x128_si256((sc16), (sc16), 0x11) : _mm256_permute2x128_si256((sc16), (sc16), 0x00))
 #define AVX2_PICK(sc, k)                                                                                         \
@@ -75,7 +74,6 @@ ATTR static float NAME(const void *row, const void *act, int nb) {              
 #define VNNI_PICK(sc, k) _mm256_permutevar8x32_epi32((sc), _mm256_setr_epi32(2 * (k), 2 * (k), 2 * (k), 2 * (k), \
                                                                       2 * (k) + 1, 2 * (k) + 1, 2 * (k) + 1, 2 * (k) + 1))
 #define DOT4_AVX2(v, y, s) _mm256_madd_epi16(_mm256_maddubs_epi16((v), (y)), (s))
-#define DOT4_VNNI(v, y, s) _mm256_mullo_epi32(_mm256_dpbusd_epi32(_mm256_setzero_si256(), (v), (y)), (s))
 
 #endif
 #endif

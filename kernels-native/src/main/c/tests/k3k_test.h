@@ -26,7 +26,7 @@ void test_attention(void);
 void test_attention_layout(void);
 void test_fa_micro(void);
 void test_packed(void);
-void test_q6_rows_model(void);
+void test_dpbusd_model(void);
 void test_experts(void);
 void test_pool(void);
 void test_ops_pool(void);

@@ -58,6 +58,14 @@ int main(int argc, char **argv) {
         printf("%s\n", k3k_isa());
         return 0;
     }
+    if (argc > 1 && strcmp(argv[1], "--other-paths") == 0) { /* the K3K_ISA caps this CPU can also run (the Makefile runs each) */
+#if defined(__x86_64__)
+        __builtin_cpu_init();
+        if (strcmp(k3k_isa(), "avx512vnni") == 0) printf("avx2\n");
+        if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("avxvnni")) printf("avxvnni\n");
+#endif
+        return 0;
+    }
     setvbuf(stdout, NULL, _IONBF, 0); /* keep every line when a run under qemu crashes */
     CHECK(k3k_abi_version() == K3K_ABI_VERSION, "abi version %d", k3k_abi_version());
     printf("isa: %s\n", k3k_isa());
@@ -72,7 +80,7 @@ int main(int argc, char **argv) {
     test_attention_layout();
     test_ops_pool();
     test_packed();
-    test_q6_rows_model();
+    test_dpbusd_model();
     test_experts();
     test_pool();
     test_ime();

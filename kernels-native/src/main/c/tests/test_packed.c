@@ -93,9 +93,9 @@ void test_packed(void) {
     /* packing is worth it only with a vector kernel for the layout: the paths that have them, each with
      * the sixteen-row micro-kernels too (except AVX2, which K3K_ISA=avx2 leaves at eight rows) */
     const char *isa = k3k_isa();
-    const int vector_path = strcmp(isa, "avx2") == 0 || strcmp(isa, "avx512vnni") == 0 || strcmp(isa, "neon-dotprod") == 0 ||
-                            strcmp(isa, "neon-i8mm") == 0 || strcmp(isa, "rvv") == 0;
-    const int gemm = vector_path && strcmp(isa, "avx2") != 0;
+    const int vector_path = strcmp(isa, "avx2") == 0 || strcmp(isa, "avx512vnni") == 0 || strcmp(isa, "avxvnni") == 0 ||
+                            strcmp(isa, "neon-dotprod") == 0 || strcmp(isa, "neon-i8mm") == 0 || strcmp(isa, "rvv") == 0;
+    const int gemm = vector_path && strcmp(isa, "avx2") != 0 && strcmp(isa, "avxvnni") != 0;
     for (int ti = 0; ti < 4; ti++) {
         const k3k_type_traits *tr = k3k_traits(types[ti]);
         CHECK(k3k_packed_fast(types[ti]) == vector_path, "type %d: packed kernels fast exactly on the vector paths (isa %s)",
@@ -104,6 +104,15 @@ void test_packed(void) {
               types[ti], isa);
         /* the packed kernels are the process's own path: i8mm where the CPU has it, not dotprod */
         if (gemm) CHECK(strcmp(tr->packed_pair_path, isa) == 0, "type %d: gemm path %s on isa %s", types[ti], tr->packed_pair_path, isa);
+    }
+    /* the vpdpbusd sets replace the four types' eight-row kernels (Q6_K's rows kernel: AVX-512's own, AVX-VNNI keeps
+     * AVX2's) */
+    if (strcmp(isa, "avxvnni") == 0 || strcmp(isa, "avx512vnni") == 0) {
+        for (int ti = 0; ti < 4; ti++)
+            CHECK(strcmp(k3k_traits(types[ti])->packed_path, isa) == 0, "type %d: eight-row path %s on isa %s", types[ti],
+                  k3k_traits(types[ti])->packed_path, isa);
+        CHECK(strcmp(k3k_traits(K3K_Q6_K)->packed_row_path, strcmp(isa, "avxvnni") == 0 ? "avx2" : isa) == 0,
+              "Q6_K rows path %s on isa %s", k3k_traits(K3K_Q6_K)->packed_row_path, isa);
     }
     /* the IQ4 layouts: every vector path */
     for (int ti = 4; ti < 6; ti++) {
