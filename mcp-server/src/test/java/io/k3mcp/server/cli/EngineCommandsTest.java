@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,12 +31,17 @@ class EngineCommandsTest {
     }
 
     private static Run run(String... args) {
+        return runWithStdout(StandardCharsets.UTF_8, args);
+    }
+
+    /** Main with System.out encoding text in {@code stdoutCharset} (a JVM started in another locale); stdout read as UTF-8. */
+    private static Run runWithStdout(Charset stdoutCharset, String... args) {
         PrintStream out = System.out;
         PrintStream err = System.err;
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         ByteArrayOutputStream e = new ByteArrayOutputStream();
         try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setOut(new PrintStream(o, true, stdoutCharset));
             System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
             int status = Main.run(args);
             return new Run(status, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
@@ -58,6 +64,22 @@ class EngineCommandsTest {
         assertEquals(golden.get("prompt_ids").size(), doc.get("prompt_tokens").asInt());
         assertEquals("length", doc.get("finish_reason").asText());
         assertTrue(doc.get("timings").has("decode_tps"));
+    }
+
+    @Test
+    void generatePrintsUtf8WhateverTheJvmsOwnEncoding() throws IOException {
+        // the schema forces the text, so a random-weight model writes non-ASCII through its byte tokens
+        Path schema = Files.writeString(dir.resolve("s.json"), "{\"enum\": [\"caf\u00e9 \u2615\"]}", StandardCharsets.UTF_8);
+        for (boolean json : new boolean[] {false, true}) {
+            Run r = runWithStdout(StandardCharsets.US_ASCII, json
+                ? new String[] {"generate", "--model", shared("models", "llama-mini-f32.gguf").toString(), "--prompt", "Coffee:",
+                    "--json-schema", schema.toString(), "--temperature", "0", "--max-tokens", "40", "--json"}
+                : new String[] {"generate", "--model", shared("models", "llama-mini-f32.gguf").toString(), "--prompt", "Coffee:",
+                    "--json-schema", schema.toString(), "--temperature", "0", "--max-tokens", "40"});
+            assertEquals(0, r.status(), r.stderr());
+            String text = (json ? JSON.readTree(r.stdout()).get("text").asText() : r.stdout()).strip();
+            assertEquals("\"caf\u00e9 \u2615\"", text, "json=" + json);
+        }
     }
 
     @Test
