@@ -16,7 +16,8 @@
 enum { K3K_AI_NEVER = 0, K3K_AI_AUTO = 1 /* target cpu is an A100 core */, K3K_AI_ALWAYS = 2 };
 
 int k3k_abi_version(void);
-/* The ISA path this process dispatches to: "avx2", "neon-dotprod", "rvv", "generic". */
+/* The ISA path this process dispatches to: "avx512vnni", "avxvnni", "avx2", "neon-i8mm", "neon-dotprod", "rvv",
+ * "generic". */
 const char *k3k_isa(void);
 /* Writes "kernel path\n" lines (one per weight type's matmul dot) into buf; returns the length needed. */
 int k3k_coverage(char *buf, int cap);

@@ -140,7 +140,7 @@ typedef struct {
     /* Bytes of per-block auxiliary data an ISA dot wants after the activation blocks (from_float writes
      * it, see k3k_act_row_bytes); 0 for plain blocks. The generic dot ignores it. */
     int act_aux_per_block;
-    const char *path; /* "avx2", "neon-dotprod", "rvv", "generic" (the packed paths also "avx512vnni", "neon-i8mm") */
+    const char *path; /* "avx2", "neon-dotprod", "rvv", "generic" (the packed paths also "avx512vnni", "avxvnni", "neon-i8mm") */
     /* F32 and F16 rows only: reading a cache of this type for attention, and which path provides it */
     k3k_kv_axpy_fn kv_axpy;           /* F32 only */
     k3k_kv_round_fn kv_round;         /* F16 only */
@@ -221,7 +221,13 @@ int k3k_install_x86_avx512(k3k_type_traits *table);
 void k3k_install_x86_avx512_fa(k3k_type_traits *table); /* called by k3k_install_x86_avx512 */
 void k3k_install_x86_avx512_packed_x8(k3k_type_traits *table); /* called by k3k_install_x86_avx512 */
 void k3k_install_x86_q6_K_rows(k3k_type_traits *table);              /* called by k3k_install_x86_avx2 */
-/* AVX-VNNI's eight-row kernels over the AVX2 ones; 0 where the CPU lacks the instruction (k3k_x86_avxvnni.c) */
+/* AVX-VNNI's eight-row kernels over the AVX2 ones; 0 where the CPU lacks the instruction or the compiler could not
+ * build them (k3k_x86_avxvnni.c: its target attribute and intrinsics came with GCC 11 and clang 12) */
+#if defined(__x86_64__) && ((defined(__clang__) && __clang_major__ >= 12) || (!defined(__clang__) && __GNUC__ >= 11))
+#define K3K_AVXVNNI_BUILDS 1
+#else
+#define K3K_AVXVNNI_BUILDS 0
+#endif
 int k3k_install_x86_avxvnni(k3k_type_traits *table);
 int k3k_install_arm_neon(k3k_type_traits *table);
 /* aarch64: the packed-layout kernels, dotprod (installed by k3k_install_arm_neon) and i8mm (HWCAP2). */

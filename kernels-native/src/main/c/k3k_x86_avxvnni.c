@@ -9,7 +9,7 @@
  * the generic kernels (K3K_ISA=avxvnni). */
 #include "k3k_internal.h"
 
-#if defined(__x86_64__)
+#if K3K_AVXVNNI_BUILDS
 #include "k3k_x86_dpbusd_x8.h"
 
 #define AVXVNNI __attribute__((target("avx2,fma,f16c,avxvnni")))

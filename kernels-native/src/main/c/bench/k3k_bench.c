@@ -28,6 +28,7 @@ __attribute__((target("avx512f,avx512vnni"))) static double peak_vnni(double (*n
     for (int i = 0; i < 16; i++) keep += _mm512_reduce_add_epi32(acc[i]);
     return keep == 42 ? 0 : (double) iters * 16 * 64 / dt / 1e9;
 }
+#if K3K_AVXVNNI_BUILDS
 /* AVX-VNNI's VEX vpdpbusd, 32 MACs per 256-bit instruction */
 __attribute__((target("avx2,avxvnni"))) static double peak_avxvnni(double (*now)(void)) {
     __m256i acc[16], a = _mm256_set1_epi8(3), b = _mm256_set1_epi8(5);
@@ -41,6 +42,7 @@ __attribute__((target("avx2,avxvnni"))) static double peak_avxvnni(double (*now)
         }
     return (double) iters * 16 * 32 / (now() - t0) / 1e9;
 }
+#endif
 __attribute__((target("avx2"))) static double peak_avx2(double (*now)(void)) {
     __m256i acc[16], a = _mm256_set1_epi8(3), b = _mm256_set1_epi8(5);
     for (int i = 0; i < 16; i++) acc[i] = _mm256_set1_epi16((short) i);
@@ -101,7 +103,9 @@ static double cpu_now(void);
 static double peak_int8_gmacs(void) {
 #if defined(__x86_64__)
     if (strcmp(k3k_isa(), "avx512vnni") == 0) return peak_vnni(cpu_now);
+#if K3K_AVXVNNI_BUILDS
     if (strcmp(k3k_isa(), "avxvnni") == 0) return peak_avxvnni(cpu_now);
+#endif
     if (strcmp(k3k_isa(), "avx2") == 0) return peak_avx2(cpu_now);
 #elif defined(__aarch64__) && defined(__ARM_FEATURE_DOTPROD)
     if (strcmp(k3k_isa(), "neon-i8mm") == 0) return peak_smmla(cpu_now);
