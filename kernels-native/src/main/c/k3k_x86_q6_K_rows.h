@@ -45,6 +45,14 @@ ATTR static float NAME(const void *row, const void *act, int nb) {              
                                                                _mm256_permute2x128_si256(u0, u1, 0x31)));       \
         for (int j = 0; j < 8; j++) acc = acc + (float) sumi[j] * (_cvtsh_ss(x[b + j].d) * a[b + j].d);         \
     }                                                                                                           \
+    for (; b + 4 <= nb; b += 4) { /* four blocks reduced together (rows of 1024: Qwen3-0.6B's LM head) */     \
+        const __m256i t0 = _mm256_hadd_epi32(NAME##_block(x + b, a + b), NAME##_block(x + b + 1, a + b + 1));  \
+        const __m256i t1 = _mm256_hadd_epi32(NAME##_block(x + b + 2, a + b + 2), NAME##_block(x + b + 3, a + b + 3)); \
+        const __m256i u = _mm256_hadd_epi32(t0, t1);                                                            \
+        int32_t sumi[4];                                                                                        \
+        _mm_storeu_si128((__m128i *) sumi, _mm_add_epi32(_mm256_castsi256_si128(u), _mm256_extracti128_si256(u, 1))); \
+        for (int j = 0; j < 4; j++) acc = acc + (float) sumi[j] * (_cvtsh_ss(x[b + j].d) * a[b + j].d);         \
+    }                                                                                                           \
     for (; b < nb; b++) {                                                                                       \
         const __m256i sum = NAME##_block(x + b, a + b);                                                         \
         __m128i s4 = _mm_add_epi32(_mm256_castsi256_si128(sum), _mm256_extracti128_si256(sum, 1));             \

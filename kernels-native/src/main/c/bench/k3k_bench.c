@@ -169,7 +169,7 @@ static void bench_prefill(double peak, int nt) {
     }
 }
 
-/* One token over an LM head (Qwen3's 151936 x 2048 Q6_K, the matrix that dominates a Q4_K_M decode step) on a
+/* One token over an LM head (Qwen3's 151936 x cols Q6_K, the matrix that dominates a Q4_K_M decode step) on a
  * 2-worker pool from memory: the packed path (the rows kernel, two weight streams per worker) and the file-layout
  * path, two copies alternated so each call reads its matrix from DRAM, beside the read probe on the same pool over
  * the same bytes. Wall time, best and median of the rounds. */
@@ -190,20 +190,20 @@ static int by_value(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
-static void bench_lm_head(void) {
-    enum { ROWS = 151936, COLS = 2048, ROUNDS = 7 };
-    const size_t bytes = k3k_row_bytes(K3K_Q6_K, COLS) * (size_t) ROWS;
-    const int64_t pbytes = k3k_packed_bytes(K3K_Q6_K, ROWS, COLS);
+static void bench_lm_head(int cols) {
+    enum { ROWS = 151936, ROUNDS = 7 };
+    const size_t bytes = k3k_row_bytes(K3K_Q6_K, cols) * (size_t) ROWS;
+    const int64_t pbytes = k3k_packed_bytes(K3K_Q6_K, ROWS, cols);
     k3k_pool *pool = k3k_pool_create(2, NULL, 0, NULL, K3K_AI_NEVER);
-    float *x = malloc(sizeof(float) * COLS), *y = malloc(sizeof(float) * ROWS);
-    for (int i = 0; i < COLS; i++) x[i] = (float) (i % 13) * 0.1f - 0.6f;
+    float *x = malloc(sizeof(float) * cols), *y = malloc(sizeof(float) * ROWS);
+    for (int i = 0; i < cols; i++) x[i] = (float) (i % 13) * 0.1f - 0.6f;
     uint8_t *file[2], *packed[2];
     for (int c = 0; c < 2; c++) {
         file[c] = aligned_alloc(64, (bytes + 63) / 64 * 64);
         for (size_t i = 0; i < bytes; i++) file[c][i] = (uint8_t) ((i + (size_t) c) * 2654435761u >> 13);
         for (size_t off = 0; off + 210 <= bytes; off += 210) file[c][off + 209] = 0x20; /* finite scales */
         packed[c] = pbytes > 0 ? aligned_alloc(64, ((size_t) pbytes + 63) / 64 * 64) : NULL;
-        if (packed[c] && k3k_pack(K3K_Q6_K, file[c], packed[c], ROWS, COLS) != 0) {
+        if (packed[c] && k3k_pack(K3K_Q6_K, file[c], packed[c], ROWS, cols) != 0) {
             free(packed[c]);
             packed[c] = NULL;
         }
@@ -211,10 +211,10 @@ static void bench_lm_head(void) {
     double t_packed[ROUNDS], t_file[ROUNDS], probe[ROUNDS];
     for (int r = 0; r < ROUNDS; r++) { /* the three alternated within each round: the machine drifts */
         double t0 = mono_now();
-        if (packed[0]) k3k_matmul_packed(pool, K3K_Q6_K, packed[r % 2], file[r % 2], ROWS, COLS, x, y, 1);
+        if (packed[0]) k3k_matmul_packed(pool, K3K_Q6_K, packed[r % 2], file[r % 2], ROWS, cols, x, y, 1);
         t_packed[r] = mono_now() - t0;
         t0 = mono_now();
-        k3k_matmul(pool, K3K_Q6_K, file[(r + 1) % 2], ROWS, COLS, x, y, 1);
+        k3k_matmul(pool, K3K_Q6_K, file[(r + 1) % 2], ROWS, cols, x, y, 1);
         t_file[r] = mono_now() - t0;
         probe[r] = bytes / k3k_read_bandwidth(pool, file[r % 2], (int64_t) bytes, 1) / 1e9; /* seconds -> GB/s */
     }
@@ -222,10 +222,10 @@ static void bench_lm_head(void) {
     qsort(t_file, ROUNDS, sizeof(double), by_value);
     qsort(probe, ROUNDS, sizeof(double), by_value);
     if (packed[0])
-        printf("lm head 151936x2048 Q6_K, 1 token, 2 workers: packed %.1f GB/s best, %.1f median", bytes / t_packed[0] / 1e9,
+        printf("lm head 151936x%d Q6_K, 1 token, 2 workers: packed %.1f GB/s best, %.1f median", cols, bytes / t_packed[0] / 1e9,
                bytes / t_packed[ROUNDS / 2] / 1e9);
     else
-        printf("lm head 151936x2048 Q6_K, 1 token, 2 workers: no packed layout on this path");
+        printf("lm head 151936x%d Q6_K, 1 token, 2 workers: no packed layout on this path", cols);
     printf("; file layout %.1f / %.1f; read probe %.1f / %.1f GB/s\n", bytes / t_file[0] / 1e9,
            bytes / t_file[ROUNDS / 2] / 1e9, probe[ROUNDS - 1], probe[ROUNDS / 2]);
     for (int c = 0; c < 2; c++) {
@@ -249,8 +249,8 @@ int main(int argc, char **argv) {
         if (argc == 2) bench_prefill(peak, 32);
         return 0;
     }
-    if (argc > 1 && strcmp(argv[1], "--lm-head") == 0) { /* only the LM head line */
-        bench_lm_head();
+    if (argc > 1 && strcmp(argv[1], "--lm-head") == 0) { /* only the LM head line; its width (default 2048) may follow */
+        bench_lm_head(argc > 2 ? atoi(argv[2]) : 2048);
         return 0;
     }
     const int types[] = {K3K_Q4_0, K3K_Q8_0, K3K_Q4_K, K3K_Q6_K, K3K_F16, K3K_Q5_0, K3K_Q4_1, K3K_Q5_1, K3K_Q5_K,
@@ -291,7 +291,7 @@ int main(int argc, char **argv) {
     const double peak = peak_int8_gmacs();
     printf("int8 MAC peak of the %s path, one thread: %.1f GMAC/s (tight multiply-accumulate loop)\n", k3k_isa(), peak);
     for (int nt = 32; nt > 0; nt = 0) bench_prefill(peak, nt);
-    bench_lm_head();
+    bench_lm_head(2048);
     /* dispatch cost of the pool: an empty task on 2 workers, wall time per call; and a tiny matmul (8 rows, 17 KB,
      * under K3K_POOL_SOLO_BYTES), which since k3k_pool_run_work stays on the caller and never reaches the workers */
     k3k_pool *pool = k3k_pool_create(2, NULL, 0, NULL, K3K_AI_NEVER);

@@ -87,10 +87,10 @@ AVX2 static void emulation_case(void) {
 
 void test_dpbusd_model(void) {
     if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("f16c") || !__builtin_cpu_supports("fma")) return;
-    /* the rows kernel reduces eight blocks at a time: the eight, its tail, both, and the eight twice */
-    const int k_blocks[] = {1, 2, 3, 8, 9, 17}, legacy_blocks[] = {1, 3, 7, 8};
+    /* the rows kernel reduces eight blocks at a time, then four, then one: each alone, together, the eight twice */
+    const int k_blocks[] = {1, 2, 3, 4, 7, 8, 9, 13, 17}, legacy_blocks[] = {1, 3, 7, 8};
     for (int n_tok = 1; n_tok <= 4; n_tok++) {
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < 9; i++) {
             model_case(K3K_Q4_K, q4_Kx8_model, k_blocks[i], n_tok);
             model_case(K3K_Q6_K, q6_Kx8_model, k_blocks[i], n_tok);
         }

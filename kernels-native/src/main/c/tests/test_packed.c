@@ -86,6 +86,9 @@ void test_packed(void) {
      * the pool's counter, the last one ragged */
     packed_case(K3K_Q6_K, 8 * 131, 256 * 2, 1, pool);
     packed_case(K3K_Q6_K, 8 * 131, 256 * 9, 1, NULL);
+    /* and its reductions: four blocks alone (Qwen3-0.6B's 1024 columns), eight then four then a tail */
+    packed_case(K3K_Q6_K, 8 * 131, 256 * 4, 1, pool);
+    packed_case(K3K_Q6_K, 8 * 131, 256 * 13, 1, NULL);
     CHECK(k3k_packed_bytes(K3K_Q4_K, 16, 96) == 0, "Q4_K: cols not whole super-blocks");
     k3k_pool_destroy(pool);
     CHECK(k3k_packed_bytes(K3K_Q4_0, 12, 64) == 0, "rows not a multiple of 8: no layout");
