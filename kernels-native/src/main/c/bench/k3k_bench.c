@@ -242,6 +242,10 @@ int main(int argc, char **argv) {
         printf("%s\n", k3k_isa());
         return 0;
     }
+    if (argc > 1 && strcmp(argv[1], "--other-paths") == 0) { /* bench-c runs once more under each */
+        k3k_print_other_paths();
+        return 0;
+    }
     if (argc > 1 && strcmp(argv[1], "--gemm") == 0) { /* only the prefill lines, at each token count given */
         const double peak = peak_int8_gmacs();
         printf("int8 MAC peak of the %s path, one thread: %.1f GMAC/s\n", k3k_isa(), peak);

@@ -58,17 +58,8 @@ int main(int argc, char **argv) {
         printf("%s\n", k3k_isa());
         return 0;
     }
-    if (argc > 1 && strcmp(argv[1], "--other-paths") == 0) { /* the K3K_ISA caps this CPU can also run (the Makefile runs each) */
-#if defined(__x86_64__)
-        /* from the CPU itself, whatever K3K_ISA this process got: the AVX2 kernels that AVX-512 shadows (the features
-         * k3k_install_x86_avx512 asks for), AVX-VNNI's (off by default) */
-        __builtin_cpu_init();
-        const int avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
-        if (avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
-            __builtin_cpu_supports("avx512vnni"))
-            printf("avx2\n");
-        if (avx2 && __builtin_cpu_supports("avxvnni")) printf("avxvnni\n");
-#endif
+    if (argc > 1 && strcmp(argv[1], "--other-paths") == 0) { /* the Makefile runs the tests once more under each */
+        k3k_print_other_paths();
         return 0;
     }
     setvbuf(stdout, NULL, _IONBF, 0); /* keep every line when a run under qemu crashes */
