@@ -48,20 +48,13 @@ AVX2 static inline __m256i signed_pairs(const int8_t *sc8) { /* the eight rows' 
     const __m256i v = _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *) sc8));
     return _mm256_or_si256(_mm256_and_si256(v, _mm256_set1_epi32(0xFFFF)), _mm256_slli_epi32(v, 16));
 }
-#define IQ4_XSX8_KERNEL(NT)                                                                                       \
-AVX2 static void iq4_xsx8_avx2_##NT(int nb, const block_iq4_xsx8 *x, const k3k_packed_act_k *a, float *y,        \
-                                     size_t y_stride) {                                                            \
-    const __m256i m4 = _mm256_set1_epi8(0x0F);                                                                      \
-    __m256 acc[NT];                                                                                                 \
-    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();                                                      \
-    for (int b = 0; b < nb; b++) {                                                                                  \
-        prefetch_ahead(&x[b], sizeof(x[b]));                                                                        \
-        __m256i sumi[NT];                                                                                           \
-        for (int t = 0; t < NT; t++) sumi[t] = _mm256_setzero_si256();                                             \
+#define IQ4_XS_SUMS_AVX2(NT, X, a, b, sumi, ARG)                                                                    \
+    do {                                                                                                            \
+        const __m256i m4 = _mm256_set1_epi8(0x0F);                                                                  \
         for (int g = 0; g < 8; g++) {                                                                               \
-            const __m256i sc = signed_pairs(x[b].sc[g]);                                                            \
+            const __m256i sc = signed_pairs((X).sc[g]);                                                             \
             for (int k = 0; k < 4; k++) {                                                                           \
-                const __m256i q = _mm256_loadu_si256((const __m256i *) (x[b].qs + 128 * g + 32 * k));              \
+                const __m256i q = _mm256_loadu_si256((const __m256i *) ((X).qs + 128 * g + 32 * k));                \
                 const __m256i l = IQ4_NL_MAP_AVX2(_mm256_and_si256(q, m4));                                         \
                 const __m256i h = IQ4_NL_MAP_AVX2(_mm256_and_si256(_mm256_srli_epi16(q, 4), m4));                   \
                 const __m256i al = _mm256_sign_epi8(l, l), ah = _mm256_sign_epi8(h, h);                             \
@@ -73,38 +66,21 @@ AVX2 static void iq4_xsx8_avx2_##NT(int nb, const block_iq4_xsx8 *x, const k3k_p
                 }                                                                                                   \
             }                                                                                                       \
         }                                                                                                           \
-        const __m256 d = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) x[b].d));                              \
-        for (int t = 0; t < NT; t++)                                                                                \
-            acc[t] = _mm256_add_ps(acc[t], _mm256_mul_ps(_mm256_cvtepi32_ps(sumi[t]), _mm256_mul_ps(d, _mm256_set1_ps(a[t].q[b].d)))); \
-    }                                                                                                               \
-    for (int t = 0; t < NT; t++) _mm256_storeu_ps(y + (size_t) t * y_stride, acc[t]);                             \
-}
-IQ4_XSX8_KERNEL(1)
-IQ4_XSX8_KERNEL(2)
-IQ4_XSX8_KERNEL(3)
-IQ4_XSX8_KERNEL(4)
-K_DISPATCH(AVX2, iq4_xsx8_avx2)
+    } while (0)
+KX8_KERNELS(AVX2, iq4_xsx8_avx2, block_iq4_xsx8, IQ4_XS_SUMS_AVX2, D_FINISH, 0)
 
-/* Q4_K x8, NT tokens (1..4, a constant so the per-token accumulators stay in registers). Per 64-element
+/* Q4_K x8's block sums (KX8_KERNELS gives the frame). Per 64-element
  * group j and chunk k one load gives both sub-blocks' nibbles of all eight rows; per token the int16
  * products of a sub-block (at most 8 x 3840) are multiplied by the row's scale with one madd against
  * [sc, sc] pairs; the mins and the float step are Q4_K_FINISH's. */
-
-#define Q4_KX8_KERNEL(NT)                                                                                         \
-AVX2 static void q4_Kx8_avx2_##NT(int nb, const block_q4_Kx8 *x, const k3k_packed_act_k *a, float *y,            \
-                                   size_t y_stride) {                                                              \
-    const __m256i m4 = _mm256_set1_epi8(0x0F);                                                                      \
-    __m256 acc[NT];                                                                                                 \
-    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();                                                      \
-    for (int b = 0; b < nb; b++) {                                                                                  \
-        prefetch_ahead(&x[b], sizeof(x[b]));                                                                        \
-        __m256i sumi[NT];                                                                                           \
-        for (int t = 0; t < NT; t++) sumi[t] = _mm256_setzero_si256();                                             \
+#define Q4_K_SUMS_AVX2(NT, X, a, b, sumi, ARG)                                                                      \
+    do {                                                                                                            \
+        const __m256i m4 = _mm256_set1_epi8(0x0F);                                                                  \
         for (int j = 0; j < 4; j++) {                                                                               \
             __m256i lo16[NT], hi16[NT];                                                                             \
-            for (int t = 0; t < NT; t++) lo16[t] = hi16[t] = _mm256_setzero_si256();                               \
+            for (int t = 0; t < NT; t++) lo16[t] = hi16[t] = _mm256_setzero_si256();                                \
             for (int k = 0; k < 8; k++) {                                                                           \
-                const __m256i q = _mm256_loadu_si256((const __m256i *) (x[b].qs + 256 * j + 32 * k));              \
+                const __m256i q = _mm256_loadu_si256((const __m256i *) ((X).qs + 256 * j + 32 * k));                \
                 const __m256i lo = _mm256_and_si256(q, m4), hi = _mm256_and_si256(_mm256_srli_epi16(q, 4), m4);     \
                 for (int t = 0; t < NT; t++) {                                                                      \
                     const int8_t *yq = a[t].q[b].qs + 64 * j + 4 * k;                                               \
@@ -114,47 +90,32 @@ AVX2 static void q4_Kx8_avx2_##NT(int nb, const block_q4_Kx8 *x, const k3k_packe
                     KEEP_IN_REGISTER(hi16[t]);                                                                      \
                 }                                                                                                   \
             }                                                                                                       \
-            const __m256i sc_lo = pairs_from_bytes(x[b].sc[2 * j], x[b].sc[2 * j]);                                \
-            const __m256i sc_hi = pairs_from_bytes(x[b].sc[2 * j + 1], x[b].sc[2 * j + 1]);                        \
+            const __m256i sc_lo = pairs_from_bytes((X).sc[2 * j], (X).sc[2 * j]);                                   \
+            const __m256i sc_hi = pairs_from_bytes((X).sc[2 * j + 1], (X).sc[2 * j + 1]);                           \
             for (int t = 0; t < NT; t++)                                                                            \
-                sumi[t] = _mm256_add_epi32(sumi[t], _mm256_add_epi32(_mm256_madd_epi16(lo16[t], sc_lo),            \
-                                                                     _mm256_madd_epi16(hi16[t], sc_hi)));          \
+                sumi[t] = _mm256_add_epi32(sumi[t], _mm256_add_epi32(_mm256_madd_epi16(lo16[t], sc_lo),             \
+                                                                     _mm256_madd_epi16(hi16[t], sc_hi)));           \
         }                                                                                                           \
-        Q4_K_FINISH(NT, x[b], a, b, sumi, acc);                                                                     \
-    }                                                                                                               \
-    for (int t = 0; t < NT; t++) _mm256_storeu_ps(y + (size_t) t * y_stride, acc[t]);                             \
-}
-Q4_KX8_KERNEL(1)
-Q4_KX8_KERNEL(2)
-Q4_KX8_KERNEL(3)
-Q4_KX8_KERNEL(4)
-
-K_DISPATCH(AVX2, q4_Kx8_avx2)
+    } while (0)
+KX8_KERNELS(AVX2, q4_Kx8_avx2, block_q4_Kx8, Q4_K_SUMS_AVX2, Q4_K_FINISH, 0)
 
 /* Q6_K x8, NT tokens: per half n and chunk c, q6_streams gives four unsigned 6-bit values of every row in
  * each stream st (sub-block 8 n + 2 st + h for chunks 4h..4h+3). maddubs of the values and the activation
  * bytes sums pairs in int16 (|63 x 128 x 2| per chunk, two chunks: 32256, no saturation), one madd against
  * [sc, sc] pairs takes each two-chunk sum to int32; the offset, sum((q - 32) y) = sum(q y) - 32 sum(y), is
  * 32 sc bsum per sub-block (Q8_K's bsums), subtracted in int32. */
-#define Q6_KX8_KERNEL(NT)                                                                                         \
-AVX2 static void q6_Kx8_avx2_##NT(int nb, const block_q6_Kx8 *x, const k3k_packed_act_k *a, float *y,            \
-                                   size_t y_stride) {                                                              \
-    const __m256i lo16 = _mm256_set1_epi32(0xFFFF);                                                                 \
-    __m256 acc[NT];                                                                                                 \
-    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();                                                      \
-    for (int b = 0; b < nb; b++) {                                                                                  \
-        prefetch_ahead(&x[b], sizeof(x[b]));                                                                        \
-        __m256i sumi[NT];                                                                                           \
-        for (int t = 0; t < NT; t++) sumi[t] = _mm256_setzero_si256();                                             \
+#define Q6_K_SUMS_AVX2(NT, X, a, b, sumi, ARG)                                                                      \
+    do {                                                                                                            \
+        const __m256i lo16 = _mm256_set1_epi32(0xFFFF);                                                             \
         for (int n = 0; n < 2; n++)                                                                                 \
             for (int h = 0; h < 2; h++)                                                                             \
                 for (int c = 4 * h; c < 4 * h + 4; c += 2) {                                                        \
                     __m256i v0[4], v1[4];                                                                           \
-                    q6_streams(&x[b], n, c, v0);                                                                    \
-                    q6_streams(&x[b], n, c + 1, v1);                                                                \
+                    q6_streams(&(X), n, c, v0);                                                                     \
+                    q6_streams(&(X), n, c + 1, v1);                                                                 \
                     for (int st = 0; st < 4; st++) {                                                                \
-                        const __m256i s8 = _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *) x[b].sc[8 * n + 2 * st + h])); \
-                        const __m256i sc = _mm256_or_si256(_mm256_and_si256(s8, lo16), _mm256_slli_epi32(s8, 16)); \
+                        const __m256i s8 = _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *) (X).sc[8 * n + 2 * st + h])); \
+                        const __m256i sc = _mm256_or_si256(_mm256_and_si256(s8, lo16), _mm256_slli_epi32(s8, 16));  \
                         for (int t = 0; t < NT; t++) {                                                              \
                             const int8_t *yq = a[t].q[b].qs + 128 * n + 32 * st + 4 * c;                            \
                             const __m256i p = _mm256_add_epi16(_mm256_maddubs_epi16(v0[st], bcast4(yq)),            \
@@ -165,22 +126,12 @@ AVX2 static void q6_Kx8_avx2_##NT(int nb, const block_q6_Kx8 *x, const k3k_packe
                     }                                                                                               \
                 }                                                                                                   \
         for (int sub = 0; sub < 16; sub++) {                                                                        \
-            const __m256i sc32 = _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *) x[b].sc[sub]));            \
+            const __m256i sc32 = _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *) (X).sc[sub]));              \
             for (int t = 0; t < NT; t++)                                                                            \
                 sumi[t] = _mm256_sub_epi32(sumi[t], _mm256_mullo_epi32(sc32, _mm256_set1_epi32(32 * a[t].q[b].bsums[sub]))); \
         }                                                                                                           \
-        const __m256 d = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) x[b].d));                               \
-        for (int t = 0; t < NT; t++)                                                                                \
-            acc[t] = _mm256_add_ps(acc[t], _mm256_mul_ps(_mm256_cvtepi32_ps(sumi[t]), _mm256_mul_ps(d, _mm256_set1_ps(a[t].q[b].d)))); \
-    }                                                                                                               \
-    for (int t = 0; t < NT; t++) _mm256_storeu_ps(y + (size_t) t * y_stride, acc[t]);                             \
-}
-Q6_KX8_KERNEL(1)
-Q6_KX8_KERNEL(2)
-Q6_KX8_KERNEL(3)
-Q6_KX8_KERNEL(4)
-
-K_DISPATCH(AVX2, q6_Kx8_avx2)
+    } while (0)
+KX8_KERNELS(AVX2, q6_Kx8_avx2, block_q6_Kx8, Q6_K_SUMS_AVX2, D_FINISH, 0)
 
 void k3k_install_x86_avx2_packed(k3k_type_traits *t) {
     t[K3K_Q6_K].packed = q6_Kx8_avx2;

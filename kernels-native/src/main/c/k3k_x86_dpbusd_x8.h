@@ -36,50 +36,35 @@ AVX2 static inline __m256i dpbusd_row_sbytes(const int8_t *b) {
  * two chains (even and odd chunks) so its vpdpbusd do not wait on each other; more tokens interleave their own
  * chains, and a second set would spill. */
 #define DPBUSD_CHAIN(NT, k) ((NT) == 1 ? (k) & 1 : 0)
-#define Q4_KX8_DPBUSD(ATTR, NAME, DP, NT)                                                                       \
-ATTR static void NAME##_##NT(int nb, const block_q4_Kx8 *x, const k3k_packed_act_k *a, float *y, size_t y_stride) { \
-    const __m256i m4 = _mm256_set1_epi8(0x0F);                                                                      \
-    __m256 acc[NT];                                                                                                 \
-    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();                                                      \
-    for (int b = 0; b < nb; b++) {                                                                                  \
-        prefetch_ahead(&x[b], sizeof(x[b]));                                                                        \
-        __m256i sumi[NT];                                                                                           \
-        for (int t = 0; t < NT; t++) sumi[t] = _mm256_setzero_si256();                                             \
+#define Q4_K_SUMS_DPBUSD(NT, X, a, b, sumi, DP)                                                                     \
+    do {                                                                                                            \
+        const __m256i m4 = _mm256_set1_epi8(0x0F);                                                                  \
         for (int j = 0; j < 4; j++) {                                                                               \
             __m256i lo[NT][2], hi[NT][2];                                                                           \
-            for (int t = 0; t < NT; t++) lo[t][0] = lo[t][1] = hi[t][0] = hi[t][1] = _mm256_setzero_si256();       \
+            for (int t = 0; t < NT; t++) lo[t][0] = lo[t][1] = hi[t][0] = hi[t][1] = _mm256_setzero_si256();        \
             for (int k = 0; k < 8; k++) {                                                                           \
-                const __m256i q = _mm256_loadu_si256((const __m256i *) (x[b].qs + 256 * j + 32 * k));              \
-                const __m256i l = _mm256_and_si256(q, m4), h = _mm256_and_si256(_mm256_srli_epi16(q, 4), m4);      \
+                const __m256i q = _mm256_loadu_si256((const __m256i *) ((X).qs + 256 * j + 32 * k));                \
+                const __m256i l = _mm256_and_si256(q, m4), h = _mm256_and_si256(_mm256_srli_epi16(q, 4), m4);       \
                 for (int t = 0; t < NT; t++) {                                                                      \
                     const int8_t *yq = a[t].q[b].qs + 64 * j + 4 * k;                                               \
                     lo[t][DPBUSD_CHAIN(NT, k)] = DP(lo[t][DPBUSD_CHAIN(NT, k)], l, bcast4(yq));                     \
                     hi[t][DPBUSD_CHAIN(NT, k)] = DP(hi[t][DPBUSD_CHAIN(NT, k)], h, bcast4(yq + 32));                \
                 }                                                                                                   \
             }                                                                                                       \
-            const __m256i sc_lo = dpbusd_row_bytes(x[b].sc[2 * j]), sc_hi = dpbusd_row_bytes(x[b].sc[2 * j + 1]);  \
+            const __m256i sc_lo = dpbusd_row_bytes((X).sc[2 * j]), sc_hi = dpbusd_row_bytes((X).sc[2 * j + 1]);     \
             for (int t = 0; t < NT; t++)                                                                            \
                 sumi[t] = _mm256_add_epi32(sumi[t],                                                                 \
-                    _mm256_add_epi32(_mm256_mullo_epi32(_mm256_add_epi32(lo[t][0], lo[t][1]), sc_lo),              \
-                                     _mm256_mullo_epi32(_mm256_add_epi32(hi[t][0], hi[t][1]), sc_hi)));            \
+                    _mm256_add_epi32(_mm256_mullo_epi32(_mm256_add_epi32(lo[t][0], lo[t][1]), sc_lo),               \
+                                     _mm256_mullo_epi32(_mm256_add_epi32(hi[t][0], hi[t][1]), sc_hi)));             \
         }                                                                                                           \
-        Q4_K_FINISH(NT, x[b], a, b, sumi, acc);                                                                     \
-    }                                                                                                               \
-    for (int t = 0; t < NT; t++) _mm256_storeu_ps(y + (size_t) t * y_stride, acc[t]);                             \
-}
+    } while (0)
 
 /* Q6_K x8, NT tokens: per 128-element half n and chunk c, q6_streams gives four 6-bit values of every row in each
  * of the four streams. vpdpbusd sums q y per 16-element sub-block (stream st, chunks 4h..4h+3: sub-block
  * 8n + 2st + h) from 32 times minus the activation's sum over the sub-block (sum((q - 32) y) = sum(q y) - 32 sum(y);
  * Q8_K's bsums are those sums), then one multiply by the row's signed scale. */
-#define Q6_KX8_DPBUSD(ATTR, NAME, DP, NT)                                                                       \
-ATTR static void NAME##_##NT(int nb, const block_q6_Kx8 *x, const k3k_packed_act_k *a, float *y, size_t y_stride) { \
-    __m256 acc[NT];                                                                                                 \
-    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();                                                      \
-    for (int b = 0; b < nb; b++) {                                                                                  \
-        prefetch_ahead(&x[b], sizeof(x[b]));                                                                        \
-        __m256i sumi[NT];                                                                                           \
-        for (int t = 0; t < NT; t++) sumi[t] = _mm256_setzero_si256();                                             \
+#define Q6_K_SUMS_DPBUSD(NT, X, a, b, sumi, DP)                                                                     \
+    do {                                                                                                            \
         for (int n = 0; n < 2; n++)                                                                                 \
             for (int h = 0; h < 2; h++) {                                                                           \
                 __m256i s[NT][4];                                                                                   \
@@ -87,38 +72,25 @@ ATTR static void NAME##_##NT(int nb, const block_q6_Kx8 *x, const k3k_packed_act
                     for (int st = 0; st < 4; st++) s[t][st] = _mm256_set1_epi32(-32 * a[t].q[b].bsums[8 * n + 2 * st + h]); \
                 for (int c = 4 * h; c < 4 * h + 4; c++) {                                                           \
                     __m256i v[4];                                                                                   \
-                    q6_streams(&x[b], n, c, v);                                                                     \
+                    q6_streams(&(X), n, c, v);                                                                      \
                     for (int t = 0; t < NT; t++)                                                                    \
                         for (int st = 0; st < 4; st++)                                                              \
                             s[t][st] = DP(s[t][st], v[st], bcast4(a[t].q[b].qs + 128 * n + 32 * st + 4 * c));       \
                 }                                                                                                   \
                 for (int st = 0; st < 4; st++) {                                                                    \
-                    const __m256i sc = dpbusd_row_sbytes(x[b].sc[8 * n + 2 * st + h]);                              \
+                    const __m256i sc = dpbusd_row_sbytes((X).sc[8 * n + 2 * st + h]);                               \
                     for (int t = 0; t < NT; t++) sumi[t] = _mm256_add_epi32(sumi[t], _mm256_mullo_epi32(s[t][st], sc)); \
                 }                                                                                                   \
             }                                                                                                       \
-        const __m256 d = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) x[b].d));                               \
-        for (int t = 0; t < NT; t++)                                                                                \
-            acc[t] = _mm256_add_ps(acc[t], _mm256_mul_ps(_mm256_cvtepi32_ps(sumi[t]), _mm256_mul_ps(d, _mm256_set1_ps(a[t].q[b].d)))); \
-    }                                                                                                               \
-    for (int t = 0; t < NT; t++) _mm256_storeu_ps(y + (size_t) t * y_stride, acc[t]);                             \
-}
+    } while (0)
 
 /* Every eight-row kernel of the set for ATTR, named q4_0x8_SUFFIX, q8_0x8_SUFFIX, q4_Kx8_SUFFIX, q6_Kx8_SUFFIX (each
  * a k3k_packed_fn). */
 #define DPBUSD_X8_KERNELS(ATTR, SUFFIX, DP, ACC)                                                                  \
     LEGACY_X8_KERNELS(ATTR, q4_0x8_##SUFFIX, ACC, DPBUSD_INT32_LANES, q8_0x8_##SUFFIX, DPBUSD_Q8_0_PREP, ACC,      \
                       DPBUSD_Q8_0_OFFSET)                                                                          \
-    Q4_KX8_DPBUSD(ATTR, q4_Kx8_##SUFFIX, DP, 1)                                                                    \
-    Q4_KX8_DPBUSD(ATTR, q4_Kx8_##SUFFIX, DP, 2)                                                                    \
-    Q4_KX8_DPBUSD(ATTR, q4_Kx8_##SUFFIX, DP, 3)                                                                    \
-    Q4_KX8_DPBUSD(ATTR, q4_Kx8_##SUFFIX, DP, 4)                                                                    \
-    Q6_KX8_DPBUSD(ATTR, q6_Kx8_##SUFFIX, DP, 1)                                                                    \
-    Q6_KX8_DPBUSD(ATTR, q6_Kx8_##SUFFIX, DP, 2)                                                                    \
-    Q6_KX8_DPBUSD(ATTR, q6_Kx8_##SUFFIX, DP, 3)                                                                    \
-    Q6_KX8_DPBUSD(ATTR, q6_Kx8_##SUFFIX, DP, 4)                                                                    \
-    K_DISPATCH(ATTR, q4_Kx8_##SUFFIX)                                                                              \
-    K_DISPATCH(ATTR, q6_Kx8_##SUFFIX)
+    KX8_KERNELS(ATTR, q4_Kx8_##SUFFIX, block_q4_Kx8, Q4_K_SUMS_DPBUSD, Q4_K_FINISH, DP)                             \
+    KX8_KERNELS(ATTR, q6_Kx8_##SUFFIX, block_q6_Kx8, Q6_K_SUMS_DPBUSD, D_FINISH, DP)
 
 /* The Q6_K rows kernel q6_K_row_SUFFIX with vpdpbusd: the block's scales widened to int32 lanes per half, one vpermd
  * per chunk, mullo. It wants more than 16 vector registers: with AVX-VNNI's 16 it spills twice as much as the AVX2

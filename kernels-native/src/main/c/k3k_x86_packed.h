@@ -135,6 +135,40 @@ AVX2 static inline __m256i pairs_from_bytes(const uint8_t *lo8, const uint8_t *h
         }                                                                                                         \
     } while (0)
 
+/* The frame of the K-quant eight-row kernels (Q8_K activations, NT = 1..4 tokens, a constant so the per-token
+ * accumulators stay in registers): per super-block b the prefetch, then BLOCK_SUMS(NT, X, a, b, sumi, ARG) adds each
+ * token's int32 row sums of block X = x[b] to sumi[t], and FINISH(NT, X, a, b, sumi, acc) is the type's float step;
+ * ARG passes through to BLOCK_SUMS (the vpdpbusd bodies' instruction). KX8_KERNELS makes the kernel for 1..4 tokens
+ * and its k3k_packed_fn. */
+#define KX8_KERNEL(ATTR, NAME, NT, BLOCK_T, BLOCK_SUMS, FINISH, ARG)                                                \
+ATTR static void NAME##_##NT(int nb, const BLOCK_T *x, const k3k_packed_act_k *a, float *y, size_t y_stride) {      \
+    __m256 acc[NT];                                                                                                 \
+    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();                                                      \
+    for (int b = 0; b < nb; b++) {                                                                                  \
+        prefetch_ahead(&x[b], sizeof(x[b]));                                                                        \
+        __m256i sumi[NT];                                                                                           \
+        for (int t = 0; t < NT; t++) sumi[t] = _mm256_setzero_si256();                                              \
+        BLOCK_SUMS(NT, x[b], a, b, sumi, ARG);                                                                      \
+        FINISH(NT, x[b], a, b, sumi, acc);                                                                          \
+    }                                                                                                               \
+    for (int t = 0; t < NT; t++) _mm256_storeu_ps(y + (size_t) t * y_stride, acc[t]);                               \
+}
+#define KX8_KERNELS(ATTR, NAME, BLOCK_T, BLOCK_SUMS, FINISH, ARG)                                                   \
+    KX8_KERNEL(ATTR, NAME, 1, BLOCK_T, BLOCK_SUMS, FINISH, ARG)                                                     \
+    KX8_KERNEL(ATTR, NAME, 2, BLOCK_T, BLOCK_SUMS, FINISH, ARG)                                                     \
+    KX8_KERNEL(ATTR, NAME, 3, BLOCK_T, BLOCK_SUMS, FINISH, ARG)                                                     \
+    KX8_KERNEL(ATTR, NAME, 4, BLOCK_T, BLOCK_SUMS, FINISH, ARG)                                                     \
+    K_DISPATCH(ATTR, NAME)
+
+/* The float step of a type with one scale d per super-block and row (Q6_K, IQ4_XS): acc + sumi * (d * dy). */
+#define D_FINISH(NT, X, a, b, sumi, acc)                                                                            \
+    do {                                                                                                            \
+        const __m256 d_ = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) (X).d));                                \
+        for (int t_ = 0; t_ < (NT); t_++)                                                                           \
+            (acc)[t_] = _mm256_add_ps((acc)[t_], _mm256_mul_ps(_mm256_cvtepi32_ps((sumi)[t_]),                      \
+                                                               _mm256_mul_ps(d_, _mm256_set1_ps((a)[t_].q[b].d)))); \
+    } while (0)
+
 /* The k3k_packed_fn of a kernel compiled for ATTR: the tokens' activation views (VIEW_TYPE made by VIEW),
  * then NAME_1..NAME_4 for the token count (1..4, a constant in each so the per-token accumulators stay in
  * registers). K_DISPATCH for the K-quants' Q8_K views, LEGACY_DISPATCH for Q4_0's and Q8_0's Q8_0 views. */
