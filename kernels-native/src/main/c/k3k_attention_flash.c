@@ -12,6 +12,7 @@
  * vec_dot type and s = scale * vec_dot(k, q); each V block dequantised once per tile into f32 (not once per
  * query head and token), then accumulated with the F32 axpy. */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include "k3k.h"
@@ -25,6 +26,7 @@ K3K_FA_MICRO(, generic, 2)
 #define FA_TQ 16          /* at most this many tokens per tile */
 #define FA_BK K3K_FA_BK   /* keys per block */
 #define FA_MIN_CHUNK 256  /* fewest keys worth a split */
+#define FA_UNITS_PER_WORKER 4 /* a long cache with few tiles is split until each worker has about this many units */
 
 typedef struct {
     const float *q;
@@ -43,6 +45,7 @@ typedef struct {
     float *scores;     /* per worker: one block's scores (FA_BK floats), then (quantised caches) the tile's
                           quantised queries and one dequantised V block (FA_BK x head_dim floats) */
     size_t scores_per_worker;
+    _Atomic int next_unit; /* units are taken first come first served: a worker slowed down takes fewer */
 } fa_task;
 
 static void visible_keys(const fa_task *a, int t, int *j0, int *j1) {
@@ -235,11 +238,11 @@ static void fa_unit_quant(const fa_task *a, int tile, int chunk, float *scores) 
 }
 
 static void fa_worker(void *arg, int ith, int nth) {
-    const fa_task *a = arg;
+    (void) nth;
+    fa_task *a = arg;
     const int units = a->n_tiles * a->n_chunks;
-    const int u0 = (int) ((int64_t) units * ith / nth), u1 = (int) ((int64_t) units * (ith + 1) / nth);
     float *scores = a->scores + (size_t) ith * a->scores_per_worker;
-    for (int u = u0; u < u1; u++)
+    for (int u; (u = atomic_fetch_add_explicit(&a->next_unit, 1, memory_order_relaxed)) < units;)
         if (a->quant) fa_unit_quant(a, u / a->n_chunks, u % a->n_chunks, scores);
         else fa_unit_float(a, u / a->n_chunks, u % a->n_chunks, scores);
 }
@@ -285,8 +288,11 @@ int k3k_attention_flash(k3k_pool *pool, const float *q, const void *k, const voi
     k3k_kv_strides(head_rows, n_kv_heads, a.head_bytes, &a.row_stride, &a.head_stride);
     a.tq = FA_ROWS / a.group < 1 ? 1 : FA_ROWS / a.group > FA_TQ ? FA_TQ : FA_ROWS / a.group;
     a.n_tiles = (n_tokens + a.tq - 1) / a.tq * n_kv_heads;
-    /* split the keys only when the tiles cannot keep every worker busy */
-    int chunks = a.n_tiles >= nth || a.n_tiles == 0 ? 1 : (nth + a.n_tiles - 1) / a.n_tiles;
+    /* split the keys only when the tiles are too few to even out between the workers (decoding a long cache: one
+     * tile per KV head), into chunks the workers take in turn, so that one preempted or late worker does not leave
+     * the others waiting at the end */
+    const int want_units = FA_UNITS_PER_WORKER * nth;
+    int chunks = a.n_tiles >= want_units || a.n_tiles == 0 ? 1 : (want_units + a.n_tiles - 1) / a.n_tiles;
     if (chunks > n_keys / FA_MIN_CHUNK) chunks = n_keys / FA_MIN_CHUNK;
     a.n_chunks = chunks < 1 ? 1 : chunks;
     a.chunk_keys = (n_keys + a.n_chunks - 1) / a.n_chunks;
@@ -304,6 +310,7 @@ int k3k_attention_flash(k3k_pool *pool, const float *q, const void *k, const voi
     a.partials = scratch;
     a.scores = scratch + (partial_floats + 15) / 16 * 16;
     if (n_tokens == 0) return 0;
+    atomic_store(&a.next_unit, 0);
     k3k_pool_run(pool, fa_worker, &a);
     fa_reduce(&a);
     return 0;
