@@ -78,15 +78,17 @@ static void init(void) {
     else if (k3k_install_riscv_rvv(fast_table)) isa_name = "rvv";
 }
 
-void k3k_print_other_paths(void) {
+const char *k3k_other_paths(void) {
 #if defined(__x86_64__)
     __builtin_cpu_init();
     const int avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
     /* the features k3k_install_x86_avx512 asks for */
-    if (avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
-        __builtin_cpu_supports("avx512vnni"))
-        printf("avx2\n");
-    if (avx2 && __builtin_cpu_supports("avxvnni")) printf("avxvnni\n");
+    const int avx512 = avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                       __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni");
+    const int avxvnni = avx2 && __builtin_cpu_supports("avxvnni");
+    return avx512 ? (avxvnni ? "avx2\navxvnni\n" : "avx2\n") : avxvnni ? "avxvnni\n" : "";
+#else
+    return "";
 #endif
 }
 

@@ -229,10 +229,10 @@ void k3k_install_x86_q6_K_rows(k3k_type_traits *table);              /* called b
 #define K3K_AVXVNNI_BUILDS 0
 #endif
 int k3k_install_x86_avxvnni(k3k_type_traits *table);
-/* Prints, one a line, the K3K_ISA caps this CPU can run besides its default path (from the CPU's own features,
- * whatever K3K_ISA this process got): the AVX2 kernels that AVX-512 shadows, AVX-VNNI's (off by default). The C tests
- * and the kernel bench run once more per line (`--other-paths`). */
-void k3k_print_other_paths(void);
+/* The K3K_ISA caps this CPU can run besides its default path, one a line (from the CPU's own features, whatever
+ * K3K_ISA this process got): the AVX2 kernels that AVX-512 shadows, AVX-VNNI's (off by default). The C tests and
+ * the kernel bench print it for their Makefile targets, which run them once more per line (`--other-paths`). */
+const char *k3k_other_paths(void);
 int k3k_install_arm_neon(k3k_type_traits *table);
 /* aarch64: the packed-layout kernels, dotprod (installed by k3k_install_arm_neon) and i8mm (HWCAP2). */
 void k3k_install_arm_neon_packed(k3k_type_traits *table);
