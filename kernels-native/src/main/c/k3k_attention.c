@@ -4,6 +4,7 @@
  * (k3k_fa_micro.h, the same bits on every ISA; the block steps in k3k_attention_blocks.c); quantised rows use the
  * type's vec_dot against the query quantised to Q8_0 (per ISA). */
 #include <math.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -285,16 +286,23 @@ static int plan_units(attn_seq *seqs, int n_seqs, int quant, int group, int n_he
  * (k3k_set_flash), then the environment's K3K_FLASH. Each is read once per call, so one call's sequences all take
  * the path it started with. */
 static _Atomic int flash_mode = -2;
+static int env_flash_mode; /* K3K_FLASH, read once (every layer of every step asks) */
+static pthread_once_t env_flash_once = PTHREAD_ONCE_INIT;
 
-void k3k_set_flash(int mode) { atomic_store(&flash_mode, mode == -2 ? -2 : mode < 0 ? -1 : mode > 0 ? 1 : 0); }
+static void read_env_flash(void) {
+    const char *env = getenv("K3K_FLASH");
+    env_flash_mode = env && env[0] == '0' ? 0 : env && env[0] == '1' ? 1 : -1;
+}
+
+void k3k_set_flash(int mode) { atomic_store(&flash_mode, k3k_flash_value(mode)); }
 
 static int flash_setting(const k3k_pool *pool) {
     const int own = k3k_pool_flash(pool);
     if (own != -2) return own;
     const int process = atomic_load(&flash_mode);
     if (process != -2) return process;
-    const char *env = getenv("K3K_FLASH");
-    return env && env[0] == '0' ? 0 : env && env[0] == '1' ? 1 : -1;
+    pthread_once(&env_flash_once, read_env_flash);
+    return env_flash_mode;
 }
 
 static int use_flash(int mode, int n_keys) { return mode == 1 || (mode == -1 && n_keys >= K3K_FLASH_MIN_KEYS); }

@@ -79,17 +79,11 @@ static void init(void) {
 }
 
 const char *k3k_other_paths(void) {
-#if defined(__x86_64__)
-    __builtin_cpu_init();
-    const int avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
-    /* the features k3k_install_x86_avx512 asks for */
-    const int avx512 = avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-                       __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni");
-    const int avxvnni = avx2 && __builtin_cpu_supports("avxvnni");
+    /* the installs themselves say what this CPU has (each checks its own features), into a table thrown away */
+    static k3k_type_traits probe[K3K_TYPE_COUNT];
+    if (!k3k_install_x86_avx2(probe)) return ""; /* also every non-x86 build */
+    const int avx512 = k3k_install_x86_avx512(probe), avxvnni = k3k_install_x86_avxvnni(probe);
     return avx512 ? (avxvnni ? "avx2\navxvnni\n" : "avx2\n") : avxvnni ? "avxvnni\n" : "";
-#else
-    return "";
-#endif
 }
 
 const k3k_type_traits *k3k_traits(int type) {

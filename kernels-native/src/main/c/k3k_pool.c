@@ -304,10 +304,8 @@ void k3k_pool_destroy(k3k_pool *pool) {
 
 int k3k_pool_threads(const k3k_pool *pool) { return pool ? pool->n : 1; }
 
-static int flash_value(int mode) { return mode == -2 ? -2 : mode < 0 ? -1 : mode > 0 ? 1 : 0; }
-
 void k3k_pool_set_flash(k3k_pool *pool, int mode) {
-    if (pool) atomic_store(&pool->flash_mode, flash_value(mode));
+    if (pool) atomic_store(&pool->flash_mode, k3k_flash_value(mode));
 }
 
 int k3k_pool_flash(const k3k_pool *pool) { return pool ? atomic_load(&((k3k_pool *) pool)->flash_mode) : -2; }

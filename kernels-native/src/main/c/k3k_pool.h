@@ -23,6 +23,9 @@ uint64_t k3k_pool_dispatches(const k3k_pool *pool);
 int k3k_pool_threads(const k3k_pool *pool);
 /* The pool's own attention path setting (k3k_pool_set_flash), or -2 for the process-wide one. */
 int k3k_pool_flash(const k3k_pool *pool);
+/* An attention path setting as k3k_set_flash and k3k_pool_set_flash keep it: -2 (the next setting decides), -1 auto,
+ * 0 never, 1 always. */
+static inline int k3k_flash_value(int mode) { return mode == -2 ? -2 : mode < 0 ? -1 : mode > 0 ? 1 : 0; }
 
 /* Scratch memory owned by the pool (64-byte aligned, grows, reused between calls; callers serialise). */
 void *k3k_pool_scratch(k3k_pool *pool, size_t bytes);

@@ -28,34 +28,26 @@ __attribute__((target("avx512f,avx512vnni"))) static double peak_vnni(double (*n
     for (int i = 0; i < 16; i++) keep += _mm512_reduce_add_epi32(acc[i]);
     return keep == 42 ? 0 : (double) iters * 16 * 64 / dt / 1e9;
 }
+/* The 256-bit paths: STEP(acc, a, b) accumulates 32 MACs; a is pinned too, or the compiler would hoist AVX2's
+ * loop-invariant maddubs. AVX2: vpmaddubsw + vpaddw; AVX-VNNI: its VEX vpdpbusd. */
+#define PEAK_256(NAME, ATTR, STEP)                                             \
+    ATTR static double NAME(double (*now)(void)) {                             \
+        __m256i acc[16], a = _mm256_set1_epi8(3), b = _mm256_set1_epi8(5);     \
+        for (int i = 0; i < 16; i++) acc[i] = _mm256_set1_epi32(i);            \
+        const long iters = 20000000;                                           \
+        const double t0 = now();                                               \
+        for (long n = 0; n < iters; n++)                                       \
+            for (int i = 0; i < 16; i++) {                                     \
+                acc[i] = STEP(acc[i], a, b);                                   \
+                __asm__ volatile("" : "+v"(acc[i]), "+v"(a));                  \
+            }                                                                  \
+        return (double) iters * 16 * 32 / (now() - t0) / 1e9;                  \
+    }
+#define AVX2_MAC_STEP(s, a, b) _mm256_add_epi16((s), _mm256_maddubs_epi16((a), (b)))
+PEAK_256(peak_avx2, __attribute__((target("avx2"))), AVX2_MAC_STEP)
 #if K3K_AVXVNNI_BUILDS
-/* AVX-VNNI's VEX vpdpbusd, 32 MACs per 256-bit instruction */
-__attribute__((target("avx2,avxvnni"))) static double peak_avxvnni(double (*now)(void)) {
-    __m256i acc[16], a = _mm256_set1_epi8(3), b = _mm256_set1_epi8(5);
-    for (int i = 0; i < 16; i++) acc[i] = _mm256_set1_epi32(i);
-    const long iters = 20000000;
-    const double t0 = now();
-    for (long n = 0; n < iters; n++)
-        for (int i = 0; i < 16; i++) {
-            acc[i] = _mm256_dpbusd_avx_epi32(acc[i], a, b);
-            __asm__ volatile("" : "+v"(acc[i]));
-        }
-    return (double) iters * 16 * 32 / (now() - t0) / 1e9;
-}
+PEAK_256(peak_avxvnni, __attribute__((target("avx2,avxvnni"))), _mm256_dpbusd_avx_epi32)
 #endif
-__attribute__((target("avx2"))) static double peak_avx2(double (*now)(void)) {
-    __m256i acc[16], a = _mm256_set1_epi8(3), b = _mm256_set1_epi8(5);
-    for (int i = 0; i < 16; i++) acc[i] = _mm256_set1_epi16((short) i);
-    const long iters = 20000000;
-    const double t0 = now();
-    for (long n = 0; n < iters; n++)
-        for (int i = 0; i < 16; i++) {
-            acc[i] = _mm256_add_epi16(acc[i], _mm256_maddubs_epi16(a, b));
-            __asm__ volatile("" : "+v"(acc[i]), "+v"(a));
-        }
-    const double dt = now() - t0;
-    return (double) iters * 16 * 32 / dt / 1e9;
-}
 #elif defined(__aarch64__) && defined(__ARM_FEATURE_DOTPROD)
 #include <arm_neon.h>
 /* The same for the aarch64 paths: sdot, 16 MACs per 128-bit instruction (dotprod); smmla, 32 (i8mm). */
