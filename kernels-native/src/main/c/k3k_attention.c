@@ -116,7 +116,7 @@ static void attend_rows(const attn_task *a, const attn_seq *s, int t0, int t1, i
         for (f1 = f0; f1 < t1 && visible_in_block(a, s, f1, jb, je, &j0, &j1);) f1++;
         if (f0 == f1) continue; /* tokens in position order: those seeing the block are a range */
         const int r0 = (f0 - t0) * nh, r1 = (f1 - t0) * nh;
-        k3k_fa_block_scores(a->kv_f16, kbase, NULL, kv_row, jb, je, hi, qc, qt, r0, r1, hd,
+        k3k_fa_block_scores(a->kv_f16 ? K3K_F16 : K3K_F32, kbase, NULL, kv_row, jb, je, hi, qc, qt, r0, r1, hd,
                             a->scale, kt, blk, EXACT_BK);
         for (int r = r0; r < r1; r++) {
             visible_in_block(a, s, t0 + r / nh, jb, je, &j0, &j1);
@@ -133,7 +133,7 @@ static void attend_rows(const attn_task *a, const attn_seq *s, int t0, int t1, i
     memset(acc, 0, sizeof(float) * (size_t) rows * hd);
     for (int jb = lo; jb < hi; jb += EXACT_BK) { /* the probabilities times V, a V block at a time */
         const int je = jb + EXACT_BK < hi ? jb + EXACT_BK : hi;
-        k3k_fa_block_values(a->kv_f16, vbase, kv_row, jb, je, hd, vb);
+        k3k_fa_block_values(a->kv_f16 ? K3K_F16 : K3K_F32, vbase, kv_row, jb, je, hd, vb);
         /* each run of rows with the same keys in the block (every row when it is wholly visible) in one call; a
          * row never reads V rows outside its range, which may hold anything (inf in an F16 cache) */
         for (int r = 0, run_end; r < rows; r = run_end) {
@@ -144,7 +144,7 @@ static void attend_rows(const attn_task *a, const attn_seq *s, int t0, int t1, i
                 if (other != seen || (seen && (k0 != j0 || k1 != j1))) break;
             }
             if (seen)
-                k3k_fa_run_pv(a->kv_f16, vbase, kv_row, jb, j0, j1, vb, acc + (size_t) r * hd, (size_t) hd,
+                k3k_fa_run_pv(a->kv_f16 ? K3K_F16 : K3K_F32, vbase, kv_row, jb, j0, j1, vb, acc + (size_t) r * hd, (size_t) hd,
                               scores + (size_t) r * stride + (j0 - lo), stride, run_end - r, hd);
         }
     }

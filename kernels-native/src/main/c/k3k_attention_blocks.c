@@ -1,17 +1,11 @@
-/* The attention's key/value steps shared by the exact path (k3k_attention.c) and the tiled one
- * (k3k_attention_flash.c) over an F32/F16 cache: a key block's scores (K widened once for all of a unit's query
- * rows, in either score form), a value block's p*v (from F16 rows in registers where the ISA can, else a widened
- * block), and the generic C widening, rounding and axpy helpers the ISA files replace. */
+/* The attention's key/value steps shared by the exact path (k3k_attention.c, F32/F16 caches) and the tiled one
+ * (k3k_attention_flash.c, every cache type): a key block's scores (K widened or dequantised once for all of a unit's
+ * query rows, in either score form), a value block's p*v (from F16 rows in registers where the ISA can, else a
+ * widened block), and the generic C widening and rounding helpers the ISA files replace. */
 #include <string.h>
 #include "k3k.h"
 #include "k3k_fa_micro.h"
 #include "k3k_internal.h"
-
-/* acc += p * v over one F32 row (the quantised tiled path's dequantised V rows). */
-void k3k_kv_axpy_f32_generic(float *acc, float p, const void *vv, int n) {
-    const float *v = vv;
-    for (int d = 0; d < n; d++) acc[d] += p * v[d];
-}
 
 void k3k_kv_widen_f16_generic(const void *src, float *dst, int n) {
     const k3k_half *h = src;
@@ -32,6 +26,28 @@ void k3k_kv_widen_t_f32_generic(const void *rows, size_t row_stride, int nk, int
     }
 }
 
+void k3k_kv_widen_q8_0_generic(const void *src, float *dst, int n) { k3k_dequantize_row(K3K_Q8_0, src, dst, n); }
+void k3k_kv_widen_q4_0_generic(const void *src, float *dst, int n) { k3k_dequantize_row(K3K_Q4_0, src, dst, n); }
+
+/* A quantised block of rows transposed: each row dequantised a 32-value block at a time into kt's columns. */
+static void widen_t_blocks(int type, size_t block_bytes, const void *rows, size_t row_stride, int nk, int hd, float *kt,
+                           int kt_stride) {
+    float b[32];
+    for (int j = 0; j < nk; j++)
+        for (int d0 = 0; d0 < hd; d0 += 32) {
+            k3k_dequantize_row(type, (const uint8_t *) rows + (size_t) j * row_stride + d0 / 32 * block_bytes, b, 32);
+            for (int d = 0; d < 32; d++) kt[(size_t) (d0 + d) * kt_stride + j] = b[d];
+        }
+}
+
+void k3k_kv_widen_t_q8_0_generic(const void *rows, size_t row_stride, int nk, int hd, float *kt, int kt_stride) {
+    widen_t_blocks(K3K_Q8_0, sizeof(block_q8_0), rows, row_stride, nk, hd, kt, kt_stride);
+}
+
+void k3k_kv_widen_t_q4_0_generic(const void *rows, size_t row_stride, int nk, int hd, float *kt, int kt_stride) {
+    widen_t_blocks(K3K_Q4_0, sizeof(block_q4_0), rows, row_stride, nk, hd, kt, kt_stride);
+}
+
 void k3k_kv_round_f16_generic(float *x, int n) {
     for (int d = 0; d < n; d++) x[d] = k3k_fp16_to_fp32(k3k_fp32_to_fp16(x[d]));
 }
@@ -48,20 +64,20 @@ const float *k3k_fa_rows_transposed(const float *q, int rows, int hd, float *qt)
     return qt;
 }
 
-/* Rows [r0, r1)'s scores over the keys [jb, je) of an F32/F16 cache (row r's key j at s[(r - r0) * s_stride + j - jb];
- * the block holds at most K3K_FA_BK keys), K's rows widened into kt once for all the rows: as they are for
+/* Rows [r0, r1)'s scores over the keys [jb, je) of a cache of kv_type (row r's key j at s[(r - r0) * s_stride + j - jb];
+ * the block holds at most K3K_FA_BK keys), K's rows widened (or dequantised) into kt once for all the rows: as they are for
  * fa_scores_rows when the rows are whole groups of qt (the queries transposed by k3k_fa_rows_transposed, NULL
  * where the path has no such form), else transposed for fa_scores (qc: the queries by row). The two give the same bits.
  * The rows form goes K3K_FA_RK keys at a time and before each step requests the K (and, given vbase, V) rows a
  * block further on, below hi: the next block's reads spread over this block's arithmetic, where one burst of
  * requests per block stalled on full miss buffers (7 % faster at 16384 keys with Qwen3.6's heads). Returns whether
  * it did; the transposed form requests its own K rows K3K_KV_AHEAD ahead and leaves the next block to the caller. */
-int k3k_fa_block_scores(int f16, const uint8_t *kbase, const uint8_t *vbase, size_t kv_row, int jb, int je, int hi,
+int k3k_fa_block_scores(int kv_type, const uint8_t *kbase, const uint8_t *vbase, size_t kv_row, int jb, int je, int hi,
                         const float *qc, const float *qt, int r0, int r1, int hd, float scale, float *kt, float *s,
                         size_t s_stride) {
-    const k3k_type_traits *f32 = k3k_traits(K3K_F32), *tr = k3k_traits(f16 ? K3K_F16 : K3K_F32);
+    const k3k_type_traits *f32 = k3k_traits(K3K_F32), *tr = k3k_traits(kv_type);
     const int nk = je - jb;
-    const size_t head_bytes = (size_t) hd * (f16 ? sizeof(k3k_half) : sizeof(float));
+    const size_t head_bytes = k3k_row_bytes(kv_type, hd);
     if (qt && r0 % K3K_FA_RL == 0 && (r1 - r0) % K3K_FA_RL == 0) {
         for (int q = 0; q < nk; q += K3K_FA_RK) {
             const int qe = q + K3K_FA_RK < nk ? q + K3K_FA_RK : nk;
@@ -71,8 +87,8 @@ int k3k_fa_block_scores(int f16, const uint8_t *kbase, const uint8_t *vbase, siz
             }
             for (int j = q; j < qe; j++) {
                 const uint8_t *krow = kbase + (size_t) (jb + j) * kv_row;
-                if (f16) tr->kv_widen(krow, kt + (size_t) j * hd, hd);
-                else memcpy(kt + (size_t) j * hd, krow, head_bytes);
+                if (kv_type == K3K_F32) memcpy(kt + (size_t) j * hd, krow, head_bytes);
+                else tr->kv_widen(krow, kt + (size_t) j * hd, hd);
             }
             f32->fa_scores_rows(qt + (size_t) r0 * hd, (r1 - r0) / K3K_FA_RL, kt + (size_t) q * hd, qe - q, hd, scale,
                                 s + q, s_stride);
@@ -91,24 +107,24 @@ int k3k_fa_block_scores(int f16, const uint8_t *kbase, const uint8_t *vbase, siz
 }
 
 /* A block's V rows [jb, je) made ready for k3k_fa_run_pv: prefetched K3K_KV_AHEAD rows ahead and, unless the ISA
- * reads F16 rows in registers (kv_pv), widened (or copied) into vb. */
-void k3k_fa_block_values(int f16, const uint8_t *vbase, size_t kv_row, int jb, int je, int hd, float *vb) {
-    const k3k_type_traits *tr = k3k_traits(f16 ? K3K_F16 : K3K_F32);
-    const size_t head_bytes = (size_t) hd * (f16 ? sizeof(k3k_half) : sizeof(float));
+ * reads F16 rows in registers (kv_pv), widened, dequantised or copied into vb. */
+void k3k_fa_block_values(int kv_type, const uint8_t *vbase, size_t kv_row, int jb, int je, int hd, float *vb) {
+    const k3k_type_traits *tr = k3k_traits(kv_type);
+    const size_t head_bytes = k3k_row_bytes(kv_type, hd);
     for (int j = jb; j < je; j++) {
         const uint8_t *vrow = vbase + (size_t) j * kv_row;
         k3k_prefetch_bytes(vrow + K3K_KV_AHEAD * kv_row, head_bytes);
-        if (f16 && tr->kv_pv) continue;
-        if (f16) tr->kv_widen(vrow, vb + (size_t) (j - jb) * hd, hd);
-        else memcpy(vb + (size_t) (j - jb) * hd, vrow, head_bytes);
+        if (kv_type == K3K_F16 && tr->kv_pv) continue;
+        if (kv_type == K3K_F32) memcpy(vb + (size_t) (j - jb) * hd, vrow, head_bytes);
+        else tr->kv_widen(vrow, vb + (size_t) (j - jb) * hd, hd);
     }
 }
 
 /* acc_r += sum_j p_r[j] v_j over the keys [j0, j1) of the block from jb (p_r = p + r * p_stride, its key j0 first), rows
  * r < rows: from the cache's F16 rows where the ISA converts them in registers, else from the block's vb. */
-void k3k_fa_run_pv(int f16, const uint8_t *vbase, size_t kv_row, int jb, int j0, int j1, const float *vb, float *acc,
+void k3k_fa_run_pv(int kv_type, const uint8_t *vbase, size_t kv_row, int jb, int j0, int j1, const float *vb, float *acc,
                    size_t acc_stride, const float *p, size_t p_stride, int rows, int hd) {
-    const k3k_type_traits *tr = k3k_traits(f16 ? K3K_F16 : K3K_F32);
-    if (f16 && tr->kv_pv) tr->kv_pv(acc, acc_stride, p, p_stride, rows, j1 - j0, vbase + (size_t) j0 * kv_row, kv_row, hd);
+    const k3k_type_traits *tr = k3k_traits(kv_type);
+    if (kv_type == K3K_F16 && tr->kv_pv) tr->kv_pv(acc, acc_stride, p, p_stride, rows, j1 - j0, vbase + (size_t) j0 * kv_row, kv_row, hd);
     else k3k_traits(K3K_F32)->fa_pv(acc, acc_stride, p, p_stride, rows, j1 - j0, vb + (size_t) (j0 - jb) * hd, hd);
 }

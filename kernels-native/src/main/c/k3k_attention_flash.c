@@ -8,9 +8,9 @@
  * scores, exponentials and p*v run as micro-kernels over the whole block (k3k_fa_micro.h: plain C that each ISA
  * vectorises, the same bits on every path). Unlike the exact path (k3k_attention.c) it keeps q and the
  * probabilities in f32.
- * A quantised cache is read as ggml's flash path reads it: each query quantised once per tile to the type's
- * vec_dot type and s = scale * vec_dot(k, q); each V block dequantised once per tile into f32 (not once per
- * query head and token), then accumulated with the F32 axpy. */
+ * A quantised cache's scores are ggml's flash path's: each query quantised once per tile to the type's vec_dot
+ * type and s = scale * vec_dot(k, q); its V blocks are dequantised once per tile into f32, and the exponentials and
+ * p*v are the float path's micro-kernels. */
 #include <math.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -42,8 +42,7 @@ typedef struct {
     float scale;
     int tq, n_tiles, n_chunks, chunk_keys; /* tq: tokens per tile */
     float *partials;   /* [token][head][chunk][2 + head_dim]: max, sum, accumulator */
-    float *scores;     /* per worker: one block's scores (FA_BK floats), then (quantised caches) the tile's
-                          quantised queries and one dequantised V block (FA_BK x head_dim floats) */
+    float *scores;     /* per worker: fa_unit's rows, blocks and (quantised caches) quantised queries */
     size_t scores_per_worker;
     _Atomic int next_unit; /* units are taken first come first served: a worker slowed down takes fewer */
 } fa_task;
@@ -115,12 +114,12 @@ static void tokens_seeing(const fa_task *a, int t0, int t1, int jb, int je, int 
     while (*f1 < t1 && visible_in_block(a, *f1, jb, je, &j0, &j1)) (*f1)++;
 }
 
-/* One (tile, key chunk) over an F32/F16 cache. The tile's rows (r = (t - t0) * group + head in group) keep their
- * queries, running max and sum and accumulators side by side, so per block K is widened and transposed into kt and
- * V widened into vb once, then one scores call takes every row that sees the block and one p*v call each run of
- * rows with the same visible keys (the micro-kernels' row blocks share each loaded vector): a row's bits are
- * those of a walk over its own keys. */
-static void fa_unit_float(const fa_task *a, int tile, int chunk, float *work) {
+/* One (tile, key chunk). The tile's rows (r = (t - t0) * group + head in group) keep their queries, running max and
+ * sum and accumulators side by side, so per block K is read once for all of them (an F32/F16 cache's widened into
+ * kt; a quantised cache's dotted with each row's quantised query) and V made f32 once (widened or dequantised into
+ * vb, unless the ISA reads F16 rows in registers), then one p*v call takes each run of rows with the same visible
+ * keys (the micro-kernels' row blocks share each loaded vector): a row's bits are those of a walk over its own keys. */
+static void fa_unit(const fa_task *a, int tile, int chunk, float *work) {
     const int kvh = tile % a->n_kv_heads, t0 = tile / a->n_kv_heads * a->tq, group = a->group;
     const int t1 = t0 + a->tq < a->n_tokens ? t0 + a->tq : a->n_tokens, hd = a->head_dim, rows = (t1 - t0) * group;
     const size_t kv_row = a->row_stride;
@@ -130,12 +129,15 @@ static void fa_unit_float(const fa_task *a, int tile, int chunk, float *work) {
     float *scores = work, *kt = scores + max_rows * FA_BK, *vb = kt + (size_t) hd * FA_BK;
     float *qc = vb + (size_t) FA_BK * hd, *acc = qc + max_rows * hd, *m = acc + max_rows * hd, *l = m + max_rows;
     float *qt_buf = l + max_rows; /* qc by groups of rows (k3k_fa_rows_transposed) */
+    uint8_t *qq = (uint8_t *) (qt_buf + max_rows * hd); /* a quantised cache's queries, by row */
     const int c0 = chunk * a->chunk_keys, c1 = c0 + a->chunk_keys < a->n_keys ? c0 + a->chunk_keys : a->n_keys;
     int lo, hi;
-    start_unit(a, t0, t1, kvh, chunk, c0, c1, NULL, &lo, &hi);
-    for (int t = t0; t < t1; t++)
+    start_unit(a, t0, t1, kvh, chunk, c0, c1, a->quant ? qq : NULL, &lo, &hi);
+    for (int t = t0; t < t1 && !a->quant; t++)
         memcpy(qc + (size_t) (t - t0) * group * hd, a->q + ((size_t) t * a->n_heads + (size_t) kvh * group) * hd,
                sizeof(float) * (size_t) group * hd);
+    for (int r = 0; r < rows && a->quant; r++) /* the values ggml's dot reads: q through its Q8_0 rounding */
+        k3k_dequantize_row(a->tr->vec_dot_type, qq + (size_t) r * a->act_bytes, qc + (size_t) r * hd, hd);
     const float *qt = k3k_fa_rows_transposed(qc, rows, hd, qt_buf);
     for (int r = 0; r < rows; r++) {
         m[r] = -INFINITY;
@@ -150,10 +152,9 @@ static void fa_unit_float(const fa_task *a, int tile, int chunk, float *work) {
         /* the block's scores from K's rows, then its V rows made ready (k3k_attention_blocks.c: each requests rows
          * ahead of its reads, measured 2x faster at 16K keys than none) */
         const int r0 = (f0 - t0) * group, r1 = (f1 - t0) * group;
-        const int ahead = k3k_fa_block_scores(a->kv_type == K3K_F16, kbase, vbase, kv_row, jb, je, hi, qc,
-                                              qt, r0, r1, hd, a->scale, kt,
-                                              scores + (size_t) r0 * FA_BK, FA_BK);
-        k3k_fa_block_values(a->kv_type == K3K_F16, vbase, kv_row, jb, je, hd, vb);
+        const int ahead = k3k_fa_block_scores(a->kv_type, kbase, vbase, kv_row, jb, je, hi, qc, qt, r0, r1, hd,
+                                              a->scale, kt, scores + (size_t) r0 * FA_BK, FA_BK);
+        k3k_fa_block_values(a->kv_type, vbase, kv_row, jb, je, hd, vb);
         /* the next block's K and V rows requested now, while this block's arithmetic runs (the hints in the
          * widening loops above only reach K3K_KV_AHEAD rows ahead, and then the arithmetic ran with nothing in flight),
          * unless the scores' steps requested them already */
@@ -182,7 +183,7 @@ static void fa_unit_float(const fa_task *a, int tile, int chunk, float *work) {
                 visible_in_block(a, t0 + run_end / group, jb, je, &k0, &k1);
                 if (k0 != j0 || k1 != j1) break;
             }
-            k3k_fa_run_pv(a->kv_type == K3K_F16, vbase, kv_row, jb, j0, j1, vb, acc + (size_t) r * hd, (size_t) hd,
+            k3k_fa_run_pv(a->kv_type, vbase, kv_row, jb, j0, j1, vb, acc + (size_t) r * hd, (size_t) hd,
                           scores + (size_t) r * FA_BK + (j0 - jb), FA_BK, run_end - r, hd);
         }
     }
@@ -194,57 +195,13 @@ static void fa_unit_float(const fa_task *a, int tile, int chunk, float *work) {
     }
 }
 
-/* One (tile, key chunk) over a quantised cache: online softmax over the chunk's visible keys, block by block. */
-static void fa_unit_quant(const fa_task *a, int tile, int chunk, float *scores) {
-    const int kvh = tile % a->n_kv_heads, t0 = tile / a->n_kv_heads * a->tq;
-    const int t1 = t0 + a->tq < a->n_tokens ? t0 + a->tq : a->n_tokens, hd = a->head_dim;
-    const size_t kv_row = a->row_stride;
-    const uint8_t *kbase = a->k + (size_t) kvh * a->head_stride, *vbase = a->v + (size_t) kvh * a->head_stride;
-    uint8_t *qq = (uint8_t *) (scores + FA_BK);          /* quantised queries: [token - t0][head in group] */
-    float *vblock = (float *) (qq + quant_bytes(a));    /* dequantised V rows jb.. of the block */
-    const k3k_kv_axpy_fn axpy_f32 = k3k_traits(K3K_F32)->kv_axpy;
-    const int c0 = chunk * a->chunk_keys, c1 = c0 + a->chunk_keys < a->n_keys ? c0 + a->chunk_keys : a->n_keys;
-    int lo, hi;
-    start_unit(a, t0, t1, kvh, chunk, c0, c1, qq, &lo, &hi);
-    for (int jb = lo; jb < hi; jb += FA_BK) {
-        const int je = jb + FA_BK < hi ? jb + FA_BK : hi;
-        for (int j = jb; j < je; j++) { /* this block's V rows, and the next block's K rows ahead of their dots */
-            k3k_prefetch_bytes(vbase + (size_t) (j + K3K_KV_AHEAD) * kv_row, a->head_bytes);
-            k3k_prefetch_bytes(kbase + (size_t) (j + FA_BK) * kv_row, a->head_bytes);
-            k3k_dequantize_row(a->kv_type, vbase + (size_t) j * kv_row, vblock + (size_t) (j - jb) * hd, hd);
-        }
-        for (int t = t0; t < t1; t++) {
-            int j0, j1;
-            if (!visible_in_block(a, t, jb, je, &j0, &j1)) continue;
-            for (int h = kvh * a->group; h < (kvh + 1) * a->group; h++) {
-                float *p = partial(a, t, h, chunk), *acc = p + 2, bmax = -INFINITY;
-                const uint8_t *qrow = qq + ((size_t) (t - t0) * a->group + h - kvh * a->group) * a->act_bytes;
-                for (int j = j0; j < j1; j++) {
-                    float s;
-                    a->tr->dot(hd, &s, kbase + (size_t) j * kv_row, qrow);
-                    s *= a->scale;
-                    scores[j - j0] = s;
-                    if (s > bmax) bmax = s;
-                }
-                raise_max(&p[0], &p[1], acc, bmax, hd);
-                for (int j = j0; j < j1; j++) {
-                    const float e = expf(scores[j - j0] - p[0]);
-                    p[1] += e;
-                    axpy_f32(acc, e, vblock + (size_t) (j - jb) * hd, hd);
-                }
-            }
-        }
-    }
-}
-
 static void fa_worker(void *arg, int ith, int nth) {
     (void) nth;
     fa_task *a = arg;
     const int units = a->n_tiles * a->n_chunks;
     float *scores = a->scores + (size_t) ith * a->scores_per_worker;
     for (int u; (u = atomic_fetch_add_explicit(&a->next_unit, 1, memory_order_relaxed)) < units;)
-        if (a->quant) fa_unit_quant(a, u / a->n_chunks, u % a->n_chunks, scores);
-        else fa_unit_float(a, u / a->n_chunks, u % a->n_chunks, scores);
+        fa_unit(a, u / a->n_chunks, u % a->n_chunks, scores);
 }
 
 /* The split-K reduction: out = sum_c e^(m_c - M) acc_c / sum_c e^(m_c - M) S_c. */
@@ -298,13 +255,11 @@ int k3k_attention_flash(k3k_pool *pool, const float *q, const void *k, const voi
     a.chunk_keys = (n_keys + a.n_chunks - 1) / a.n_chunks;
     if (a.chunk_keys < 1) a.chunk_keys = 1;
     const size_t partial_floats = (size_t) n_tokens * n_heads * a.n_chunks * (2 + (size_t) head_dim);
-    /* quantised: one block's scores, the tile's queries, one dequantised V block; float: the tile's rows' scores
-     * for a block, its K, its V, then per row its query, accumulator, max, sum and transposed query */
+    /* the tile's rows' scores for a block, its K, its V, then per row its query, accumulator, max, sum and
+     * transposed query, and (a quantised cache) the rows' quantised queries */
     const size_t max_rows = (size_t) a.tq * a.group;
-    a.scores_per_worker = ((quant ? FA_BK * sizeof(float) + quant_bytes(&a) + (size_t) FA_BK * head_dim * sizeof(float)
-                                  : (max_rows * (FA_BK + 3 * (size_t) head_dim + 2) + 2 * (size_t) FA_BK * head_dim) *
-                                        sizeof(float)) +
-                           63) / 64 * 64 / sizeof(float);
+    a.scores_per_worker = ((max_rows * (FA_BK + 3 * (size_t) head_dim + 2) + 2 * (size_t) FA_BK * head_dim) *
+                               sizeof(float) + quant_bytes(&a) + 63) / 64 * 64 / sizeof(float);
     float *scratch = k3k_pool_scratch(pool, (partial_floats + a.scores_per_worker * (size_t) nth) * sizeof(float) + 64);
     if (!scratch) return -1;
     a.partials = scratch;

@@ -37,13 +37,17 @@ static void init(void) {
     row(K3K_Q8_K, k3k_vec_dot_q8_K_q8_K_generic, K3K_Q8_K, k3k_quantize_row_q8_K);
     row(K3K_IQ4_NL, k3k_vec_dot_iq4_nl_q8_0_generic, K3K_Q8_0, k3k_quantize_row_q8_0);
     row(K3K_IQ4_XS, k3k_vec_dot_iq4_xs_q8_K_generic, K3K_Q8_K, k3k_quantize_row_q8_K);
-    generic_table[K3K_F32].kv_axpy = k3k_kv_axpy_f32_generic;
     generic_table[K3K_F16].kv_round = k3k_kv_round_f16_generic;
     generic_table[K3K_F16].kv_widen = k3k_kv_widen_f16_generic;
     generic_table[K3K_F16].kv_widen_t = k3k_kv_widen_t_f16_generic;
     generic_table[K3K_F32].kv_widen_t = k3k_kv_widen_t_f32_generic;
+    generic_table[K3K_Q8_0].kv_widen = k3k_kv_widen_q8_0_generic;
+    generic_table[K3K_Q8_0].kv_widen_t = k3k_kv_widen_t_q8_0_generic;
+    generic_table[K3K_Q4_0].kv_widen = k3k_kv_widen_q4_0_generic;
+    generic_table[K3K_Q4_0].kv_widen_t = k3k_kv_widen_t_q4_0_generic;
     K3K_FA_INSTALL(generic_table[K3K_F32], generic, "generic");
     generic_table[K3K_F32].kv_path = generic_table[K3K_F16].kv_path = "generic";
+    generic_table[K3K_Q8_0].kv_path = generic_table[K3K_Q4_0].kv_path = "generic";
     generic_table[K3K_F32].gdn_decay_dot = k3k_gdn_decay_dot_generic;
     generic_table[K3K_F32].gdn_update_dot = k3k_gdn_update_dot_generic;
     generic_table[K3K_F32].gdn_path = "generic";
@@ -134,8 +138,10 @@ int k3k_coverage(char *buf, int cap) {
         if (buf && len + n < cap) memcpy(buf + len, line, (size_t) n + 1);
         len += n;
     }
-    for (int t = K3K_F32; t <= K3K_F16; t++) {
+    const int cache_types[] = {K3K_F32, K3K_F16, K3K_Q8_0, K3K_Q4_0};
+    for (int i = 0; i < 4; i++) {
         char line[64];
+        const int t = cache_types[i];
         const int n = snprintf(line, sizeof(line), "attention.%s %s\n", type_name(t), k3k_traits(t)->kv_path);
         if (buf && len + n < cap) memcpy(buf + len, line, (size_t) n + 1);
         len += n;

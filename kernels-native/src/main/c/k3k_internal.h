@@ -23,7 +23,6 @@ typedef void (*k3k_from_float_fn)(const float *x, void *y, int64_t n);
  * blocks are unpacked once for the 4 tokens (prefill). Each output equals what dot would give. */
 typedef void (*k3k_vec_dot_4t_fn)(int n, float *s, size_t s_stride, const void *x, const void *y, size_t by);
 /* acc += p * v over one F32 row (the quantised tiled attention's dequantised V rows). */
-typedef void (*k3k_kv_axpy_fn)(float *acc, float p, const void *v, int n);
 /* x[0..n) rounded through the cache type in place (F16: to the nearest half, ties to even). */
 typedef void (*k3k_kv_round_fn)(float *x, int n);
 /* The gated delta rule's loops over one state column m (s floats): m *= decay, returning m.k; and
@@ -66,9 +65,12 @@ void k3k_vec_dot_q8_K_q8_K_generic(int n, float *s, const void *x, const void *y
 void k3k_vec_dot_iq4_nl_q8_0_generic(int n, float *s, const void *x, const void *y);
 void k3k_vec_dot_iq4_xs_q8_K_generic(int n, float *s, const void *x, const void *y);
 
-/* Generic attention helpers: F32 axpy, F16 widening (rows, and transposed blocks) and rounding. */
-void k3k_kv_axpy_f32_generic(float *acc, float p, const void *v, int n);
+/* Generic attention helpers: F16, Q8_0 and Q4_0 widening (rows, and transposed blocks), F16 rounding. */
 void k3k_kv_round_f16_generic(float *x, int n);
+void k3k_kv_widen_q8_0_generic(const void *src, float *dst, int n);
+void k3k_kv_widen_q4_0_generic(const void *src, float *dst, int n);
+void k3k_kv_widen_t_q8_0_generic(const void *rows, size_t row_stride, int nk, int hd, float *kt, int kt_stride);
+void k3k_kv_widen_t_q4_0_generic(const void *rows, size_t row_stride, int nk, int hd, float *kt, int kt_stride);
 void k3k_kv_widen_f16_generic(const void *src, float *dst, int n);
 void k3k_kv_widen_t_f16_generic(const void *rows, size_t row_stride, int nk, int hd, float *kt, int kt_stride);
 void k3k_kv_widen_t_f32_generic(const void *rows, size_t row_stride, int nk, int hd, float *kt, int kt_stride);
@@ -78,12 +80,12 @@ void k3k_fa_scores_generic(const float *q, size_t q_stride, int rows, const floa
 void k3k_fa_scores_rows_generic(const float *qt, int groups, const float *kb, int n, int hd, float scale, float *s,
                                 size_t s_stride);
 void k3k_fa_exp_generic(float *x, int n, float m);
-/* The attention's shared steps over an F32/F16 cache's key blocks (k3k_attention.c) */
+/* The attention's shared steps over a cache's key blocks (k3k_attention_blocks.c) */
 const float *k3k_fa_rows_transposed(const float *q, int rows, int hd, float *qt);
-void k3k_fa_block_values(int f16, const uint8_t *vbase, size_t kv_row, int jb, int je, int hd, float *vb);
-void k3k_fa_run_pv(int f16, const uint8_t *vbase, size_t kv_row, int jb, int j0, int j1, const float *vb, float *acc,
+void k3k_fa_block_values(int kv_type, const uint8_t *vbase, size_t kv_row, int jb, int je, int hd, float *vb);
+void k3k_fa_run_pv(int kv_type, const uint8_t *vbase, size_t kv_row, int jb, int j0, int j1, const float *vb, float *acc,
                    size_t acc_stride, const float *p, size_t p_stride, int rows, int hd);
-int k3k_fa_block_scores(int f16, const uint8_t *kbase, const uint8_t *vbase, size_t kv_row, int jb, int je, int hi,
+int k3k_fa_block_scores(int kv_type, const uint8_t *kbase, const uint8_t *vbase, size_t kv_row, int jb, int je, int hi,
                         const float *qc, const float *qt, int r0, int r1, int hd, float scale, float *kt, float *s,
                         size_t s_stride);
 void k3k_fa_pv_generic(float *acc, size_t acc_stride, const float *p, size_t p_stride, int rows, int n, const float *vb,
@@ -141,15 +143,14 @@ typedef struct {
      * it, see k3k_act_row_bytes); 0 for plain blocks. The generic dot ignores it. */
     int act_aux_per_block;
     const char *path; /* "avx2", "neon-dotprod", "rvv", "generic" (the packed paths also "avx512vnni", "avxvnni", "neon-i8mm") */
-    /* F32 and F16 rows only: reading a cache of this type for attention, and which path provides it */
-    k3k_kv_axpy_fn kv_axpy;           /* F32 only */
+    /* The cache types (F32, F16, Q8_0, Q4_0): reading a cache of this type for attention, and which path provides it */
     k3k_kv_round_fn kv_round;         /* F16 only */
-    void (*kv_widen)(const void *src, float *dst, int n); /* F16 only: halves to floats */
+    void (*kv_widen)(const void *src, float *dst, int n); /* F16: halves to floats; Q8_0/Q4_0: a row dequantised */
     /* F16 only, where the ISA converts halves in registers (NULL elsewhere: kv_widen, then F32's fa_pv): fa_pv's
      * sums straight from the cache's rows (row j's halves at v + j * v_stride bytes), the same bits */
     void (*kv_pv)(float *acc, size_t acc_stride, const float *p, size_t p_stride, int rows, int n, const void *v,
                   size_t v_stride, int hd);
-    /* F32/F16: nk cache rows (row_stride bytes apart) widened and transposed, kt[d * kt_stride + j] = row j's d */
+    /* nk cache rows (row_stride bytes apart) widened and transposed, kt[d * kt_stride + j] = row j's d */
     void (*kv_widen_t)(const void *rows, size_t row_stride, int nk, int hd, float *kt, int kt_stride);
     const char *kv_path;
     /* F32 row only: the tiled attention's float micro-kernels (k3k_fa_micro.h), and which path provides them */

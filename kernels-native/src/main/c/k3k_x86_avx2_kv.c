@@ -1,5 +1,5 @@
 /* x86_64 AVX2 attention helpers over the key/value cache: F16 rows widened 8 at a time with F16C (rows, and
- * blocks transposed in 8 x 8 register tiles), rounding through F16, the F32 axpy of the quantised tiled path,
+ * blocks transposed in 8 x 8 register tiles), Q8_0 and Q4_0 rows dequantised 8 at a time, rounding through F16,
  * and the tiled kernel's micro-kernels compiled for AVX2 (k3k_fa_micro.h). */
 #include "k3k_internal.h"
 
@@ -10,13 +10,32 @@
 
 K3K_FA_MICRO(AVX2 static, avx2, 2)
 
-AVX2 static void kv_axpy_f32(float *acc, float p, const void *vv, int n) {
-    const float *v = vv;
-    const __m256 pv = _mm256_set1_ps(p);
-    int d = 0;
-    for (; d + 8 <= n; d += 8)
-        _mm256_storeu_ps(acc + d, _mm256_fmadd_ps(pv, _mm256_loadu_ps(v + d), _mm256_loadu_ps(acc + d)));
-    for (; d < n; d++) acc[d] += p * v[d];
+/* Q8_0 and Q4_0 cache rows (n a multiple of 32) dequantised as the generic rows are, q * d and (nibble - 8) * d: the
+ * same bits. The tiled attention reads a quantised cache through these, once per block for all of a tile's rows. */
+AVX2 static void kv_widen_q8_0(const void *src, float *dst, int n) {
+    const block_q8_0 *x = src;
+    for (int b = 0; b < n / 32; b++) {
+        const __m256 d = _mm256_set1_ps(H2F(x[b].d));
+        for (int i = 0; i < 32; i += 8) {
+            const __m256i q = _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *) (x[b].qs + i)));
+            _mm256_storeu_ps(dst + 32 * b + i, _mm256_mul_ps(_mm256_cvtepi32_ps(q), d));
+        }
+    }
+}
+
+AVX2 static void kv_widen_q4_0(const void *src, float *dst, int n) {
+    const block_q4_0 *x = src;
+    const __m256i eight = _mm256_set1_epi32(8), m4 = _mm256_set1_epi32(0x0F);
+    for (int b = 0; b < n / 32; b++) {
+        const __m256 d = _mm256_set1_ps(H2F(x[b].d));
+        for (int i = 0; i < 16; i += 8) {
+            const __m256i q = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *) (x[b].qs + i)));
+            const __m256i lo = _mm256_sub_epi32(_mm256_and_si256(q, m4), eight);
+            const __m256i hi = _mm256_sub_epi32(_mm256_srli_epi32(q, 4), eight);
+            _mm256_storeu_ps(dst + 32 * b + i, _mm256_mul_ps(_mm256_cvtepi32_ps(lo), d));
+            _mm256_storeu_ps(dst + 32 * b + 16 + i, _mm256_mul_ps(_mm256_cvtepi32_ps(hi), d));
+        }
+    }
 }
 
 /* F16 cache rows widened to f32 with F16C (exact). */
@@ -111,7 +130,8 @@ void k3k_install_x86_avx2_kv(k3k_type_traits *t) {
     t[K3K_F16].kv_widen = kv_widen_f16;
     t[K3K_F16].kv_pv = kv_pv_f16;
     K3K_FA_INSTALL(t[K3K_F32], avx2, "avx2");
-    t[K3K_F32].kv_axpy = kv_axpy_f32;
-    t[K3K_F16].kv_path = t[K3K_F32].kv_path = "avx2";
+    t[K3K_Q8_0].kv_widen = kv_widen_q8_0;
+    t[K3K_Q4_0].kv_widen = kv_widen_q4_0;
+    t[K3K_F16].kv_path = t[K3K_F32].kv_path = t[K3K_Q8_0].kv_path = t[K3K_Q4_0].kv_path = "avx2";
 }
 #endif

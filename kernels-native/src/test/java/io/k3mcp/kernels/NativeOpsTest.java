@@ -162,7 +162,9 @@ class NativeOpsTest {
      * Caches from 512 keys on take the tiled kernel (online softmax, split-K for a decoding sequence, skipped
      * blocks outside a window): equal to the reference's exact path within 1e-5 (F32) or 2e-3 (F16, where the
      * exact path rounds q and the probabilities to half and the tiled one keeps them in f32). Quantised caches
-     * (q read through Q8_0 in both) differ from the reference's per-key online softmax by the f32 order only.
+     * (q read through Q8_0 in both) differ from the reference's per-key online softmax by f32 rounding only: the
+     * reference sums each block's integer products and scales them, the tiled kernel multiplies the dequantised
+     * values as it does an F16 cache's.
      */
     @ParameterizedTest
     @CsvSource({"F32, 1, 1031, 64, 0", "F32, 9, 777, 96, 0", "F32, 1, 1031, 64, 300", "F16, 1, 1031, 64, 0",
