@@ -29,23 +29,31 @@ void k3k_kv_widen_t_f32_generic(const void *rows, size_t row_stride, int nk, int
 void k3k_kv_widen_q8_0_generic(const void *src, float *dst, int n) { k3k_dequantize_row(K3K_Q8_0, src, dst, n); }
 void k3k_kv_widen_q4_0_generic(const void *src, float *dst, int n) { k3k_dequantize_row(K3K_Q4_0, src, dst, n); }
 
-/* A quantised block of rows transposed: each row dequantised a 32-value block at a time into kt's columns. */
-static void widen_t_blocks(int type, size_t block_bytes, const void *rows, size_t row_stride, int nk, int hd, float *kt,
-                           int kt_stride) {
-    float b[32];
-    for (int j = 0; j < nk; j++)
-        for (int d0 = 0; d0 < hd; d0 += 32) {
-            k3k_dequantize_row(type, (const uint8_t *) rows + (size_t) j * row_stride + d0 / 32 * block_bytes, b, 32);
-            for (int d = 0; d < 32; d++) kt[(size_t) (d0 + d) * kt_stride + j] = b[d];
+/* A quantised cache's rows transposed: eight rows at a time, a slice of up to 256 values of each dequantised by the
+ * active table's kv_widen (the ISA's, or generic C under k3k_force_generic), then moved into kt's columns by F32's
+ * kv_widen_t (the 8 x 8 register transposes on AVX2). Data movement after the dequantisation: the same bits on
+ * every path. */
+static void widen_t_dequant(int type, const void *rows, size_t row_stride, int nk, int hd, float *kt, int kt_stride) {
+    enum { SLICE = 256 };
+    float buf[8 * SLICE];
+    const k3k_type_traits *tr = k3k_traits(type), *f32 = k3k_traits(K3K_F32);
+    for (int j0 = 0; j0 < nk; j0 += 8) {
+        const int n = nk - j0 < 8 ? nk - j0 : 8;
+        for (int d0 = 0; d0 < hd; d0 += SLICE) {
+            const int w = hd - d0 < SLICE ? hd - d0 : SLICE;
+            for (int i = 0; i < n; i++)
+                tr->kv_widen((const uint8_t *) rows + (size_t) (j0 + i) * row_stride + k3k_row_bytes(type, d0), buf + i * w, w);
+            f32->kv_widen_t(buf, sizeof(float) * (size_t) w, n, w, kt + (size_t) d0 * kt_stride + j0, kt_stride);
         }
+    }
 }
 
 void k3k_kv_widen_t_q8_0_generic(const void *rows, size_t row_stride, int nk, int hd, float *kt, int kt_stride) {
-    widen_t_blocks(K3K_Q8_0, sizeof(block_q8_0), rows, row_stride, nk, hd, kt, kt_stride);
+    widen_t_dequant(K3K_Q8_0, rows, row_stride, nk, hd, kt, kt_stride);
 }
 
 void k3k_kv_widen_t_q4_0_generic(const void *rows, size_t row_stride, int nk, int hd, float *kt, int kt_stride) {
-    widen_t_blocks(K3K_Q4_0, sizeof(block_q4_0), rows, row_stride, nk, hd, kt, kt_stride);
+    widen_t_dequant(K3K_Q4_0, rows, row_stride, nk, hd, kt, kt_stride);
 }
 
 void k3k_kv_round_f16_generic(float *x, int n) {
