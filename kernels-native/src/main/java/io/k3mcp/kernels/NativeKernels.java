@@ -139,7 +139,7 @@ public final class NativeKernels implements Kernels {
     }
 
     /**
-     * Which attention path F32/F16 caches take on this pool's calls (llama-bench's -fa): AUTO the tiled kernel from
+     * Which attention path this pool's calls take, for every cache type (llama-bench's -fa): AUTO the tiled kernel from
      * 512 keys on, OFF the exact path at every length, ON the tiled kernel at every length; null hands the pool back
      * to the process's setting (the K3K_FLASH environment variable, else AUTO). Other pools' calls are not affected:
      * a benchmark's -fa on its own pool leaves the server's generations alone.
