@@ -98,8 +98,9 @@ AVX2 static void store_transposed8(__m256 r[8], float *kt, int kt_stride) {
     }
 }
 
-/* kv_widen_t in 8 x 8 tiles (F16C widening, register transposes); the ragged edges element by element. */
-#define WIDEN_T(NAME, ELEM, LOAD8, ONE)                                                                           \
+/* kv_widen_t in 8 x 8 tiles (eight values of a row widened or dequantised into a register, register transposes);
+ * the ragged edges element by element. LOAD8(row, d): values d..d+7 of a row (d a multiple of 8); ONE(row, d): value d. */
+#define WIDEN_T(NAME, LOAD8, ONE)                                                                                  \
     AVX2 static void NAME(const void *rows, size_t row_stride, int nk, int hd, float *kt, int kt_stride) {          \
         const uint8_t *base = rows;                                                                                \
         int j = 0;                                                                                                 \
@@ -107,21 +108,40 @@ AVX2 static void store_transposed8(__m256 r[8], float *kt, int kt_stride) {
             int d = 0;                                                                                             \
             for (; d + 8 <= hd; d += 8) {                                                                          \
                 __m256 r[8];                                                                                       \
-                for (int i = 0; i < 8; i++) r[i] = LOAD8((const ELEM *) (base + (size_t) (j + i) * row_stride) + d); \
+                for (int i = 0; i < 8; i++) r[i] = LOAD8(base + (size_t) (j + i) * row_stride, d);                 \
                 store_transposed8(r, kt + (size_t) d * kt_stride + j, kt_stride);                                  \
             }                                                                                                      \
             for (; d < hd; d++)                                                                                    \
-                for (int i = 0; i < 8; i++)                                                                        \
-                    kt[(size_t) d * kt_stride + j + i] = ONE(((const ELEM *) (base + (size_t) (j + i) * row_stride))[d]); \
+                for (int i = 0; i < 8; i++) kt[(size_t) d * kt_stride + j + i] = ONE(base + (size_t) (j + i) * row_stride, d); \
         }                                                                                                          \
         for (; j < nk; j++)                                                                                        \
-            for (int d = 0; d < hd; d++)                                                                           \
-                kt[(size_t) d * kt_stride + j] = ONE(((const ELEM *) (base + (size_t) j * row_stride))[d]);         \
+            for (int d = 0; d < hd; d++) kt[(size_t) d * kt_stride + j] = ONE(base + (size_t) j * row_stride, d);   \
     }
-#define LOAD8_F16(p) _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) (p)))
-#define ONE_F32(x) (x)
-WIDEN_T(kv_widen_t_f16, k3k_half, LOAD8_F16, H2F)
-WIDEN_T(kv_widen_t_f32, float, _mm256_loadu_ps, ONE_F32)
+#define LOAD8_F16(row, d) _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) ((const k3k_half *) (row) + (d))))
+#define ONE_F16(row, d) H2F(((const k3k_half *) (row))[d])
+#define LOAD8_F32(row, d) _mm256_loadu_ps((const float *) (row) + (d))
+#define ONE_F32(row, d) (((const float *) (row))[d])
+/* Quantised rows: a head is whole blocks of 32 (the cache refuses others), so eight values never cross a block;
+ * q * d and (nibble - 8) * d as the generic dequantisation computes them. */
+#define Q8_0_BLOCK(row, d) ((const block_q8_0 *) (row) + (d) / 32)
+#define LOAD8_Q8_0(row, d)                                                                                         \
+    _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *) (Q8_0_BLOCK(row, d)->qs + (d) % 32)))), \
+                  _mm256_set1_ps(H2F(Q8_0_BLOCK(row, d)->d)))
+#define ONE_Q8_0(row, d) (Q8_0_BLOCK(row, d)->qs[(d) % 32] * H2F(Q8_0_BLOCK(row, d)->d))
+#define Q4_0_BLOCK(row, d) ((const block_q4_0 *) (row) + (d) / 32)
+AVX2 static inline __m256 load8_q4_0(const block_q4_0 *b, int k) { /* values k..k+7 of the block, k in {0, 8, 16, 24} */
+    const __m256i q = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *) (b->qs + k % 16)));
+    const __m256i v = k < 16 ? _mm256_and_si256(q, _mm256_set1_epi32(0x0F)) : _mm256_srli_epi32(q, 4);
+    return _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(v, _mm256_set1_epi32(8))), _mm256_set1_ps(H2F(b->d)));
+}
+#define LOAD8_Q4_0(row, d) load8_q4_0(Q4_0_BLOCK(row, d), (d) % 32)
+#define ONE_Q4_0(row, d)                                                                                           \
+    ((((d) % 32 < 16 ? Q4_0_BLOCK(row, d)->qs[(d) % 16] & 0x0F : Q4_0_BLOCK(row, d)->qs[(d) % 16] >> 4) - 8) *     \
+     H2F(Q4_0_BLOCK(row, d)->d))
+WIDEN_T(kv_widen_t_f16, LOAD8_F16, ONE_F16)
+WIDEN_T(kv_widen_t_f32, LOAD8_F32, ONE_F32)
+WIDEN_T(kv_widen_t_q8_0, LOAD8_Q8_0, ONE_Q8_0)
+WIDEN_T(kv_widen_t_q4_0, LOAD8_Q4_0, ONE_Q4_0)
 
 void k3k_install_x86_avx2_kv(k3k_type_traits *t) {
     t[K3K_F16].kv_widen_t = kv_widen_t_f16;
@@ -132,6 +152,8 @@ void k3k_install_x86_avx2_kv(k3k_type_traits *t) {
     K3K_FA_INSTALL(t[K3K_F32], avx2, "avx2");
     t[K3K_Q8_0].kv_widen = kv_widen_q8_0;
     t[K3K_Q4_0].kv_widen = kv_widen_q4_0;
+    t[K3K_Q8_0].kv_widen_t = kv_widen_t_q8_0;
+    t[K3K_Q4_0].kv_widen_t = kv_widen_t_q4_0;
     t[K3K_F16].kv_path = t[K3K_F32].kv_path = t[K3K_Q8_0].kv_path = t[K3K_Q4_0].kv_path = "avx2";
 }
 #endif
