@@ -8,7 +8,7 @@
 static int close_abs_rel(const float *a, const double *b, int n, double abs_tol, double rel) {
     int bad = 0;
     for (int i = 0; i < n; i++) {
-        const int off = fabs(a[i] - b[i]) > abs_tol + rel * fabs(b[i]);
+        const int off = !(fabs(a[i] - b[i]) <= abs_tol + rel * fabs(b[i])); /* a NaN is off too */
         if (off && !bad) printf("  [%d] %.9g vs %.9g\n", i, a[i], b[i]);
         bad += off;
     }
@@ -175,8 +175,8 @@ static void quant_attention_case(int kv_type, int nk, int hd, int window) {
 /* The tiled kernel against a double-precision softmax over the cache's (dequantised) rows with q unrounded
  * (quantised caches: q rounded through Q8_0, the vec_dot type it is read with), at odd token and key counts,
  * GQA, a sliding window, and caches long enough to split over workers. */
-static void flash_case(k3k_pool *pool, int kv_type, int nt, int nk, int hd, int window) {
-    const int pos0 = nk - nt, nh = 6, nkv = 2, n = nk * nkv * hd;
+static void flash_case_heads(k3k_pool *pool, int kv_type, int nt, int nk, int hd, int window, int nh) {
+    const int pos0 = nk - nt, nkv = 2, n = nk * nkv * hd;
     const float scale = 0.25f;
     float *q = test_random_floats(nt * nh * hd, 1.0f), *kf = test_random_floats(n, 1.0f), *vf = test_random_floats(n, 1.0f);
     void *k = kf, *v = vf;
@@ -226,9 +226,14 @@ static void flash_case(k3k_pool *pool, int kv_type, int nt, int nk, int hd, int 
                 ref[(t * nh + h) * hd + i] = o;
             }
         }
-    CHECK(close_abs_rel(out, ref, nt * nh * hd, 2e-6, 2e-5) == 0, "flash kv %d tokens %d keys %d head_dim %d window %d",
-          kv_type, nt, nk, hd, window);
+    CHECK(close_abs_rel(out, ref, nt * nh * hd, 2e-6, 2e-5) == 0, "flash kv %d tokens %d keys %d head_dim %d window %d heads %d",
+          kv_type, nt, nk, hd, window, nh);
     free(q); free(kf); free(vf); free(kh); free(vh); free(kq); free(vq); free(qref); free(out); free(ref); free(s);
+}
+
+/* GQA groups of 3 (6 heads over 2): the transposed score form. */
+static void flash_case(k3k_pool *pool, int kv_type, int nt, int nk, int hd, int window) {
+    flash_case_heads(pool, kv_type, nt, nk, hd, window, 6);
 }
 
 /* A V row a query may not see (a later position, or one outside its window) can hold anything, inf from an
@@ -311,6 +316,12 @@ static void test_flash(void) {
             flash_case(pool, kv, 1, 1031, 64, 0);
             flash_case(pool, kv, 1, 1031, 128, 300);
             flash_case(pool, kv, 9, 777, 64, 0);
+        }
+        for (int type = 0; type < 4; type++) { /* groups of 8 (16 heads over 2): the scores with the rows in the lanes */
+            const int kv = type == 0 ? K3K_F32 : type == 1 ? K3K_F16 : type == 2 ? K3K_Q8_0 : K3K_Q4_0;
+            flash_case_heads(pool, kv, 1, 1031, 64, 0, 16);  /* decoding: split-K, one tile per KV head */
+            flash_case_heads(NULL, kv, 5, 133, 96, 0, 16);   /* a prompt chunk: 4 tokens a tile, ragged blocks */
+            flash_case_heads(pool, kv, 3, 700, 32, 150, 16); /* a window */
         }
     }
     k3k_force_generic(0);

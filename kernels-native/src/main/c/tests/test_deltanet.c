@@ -73,12 +73,12 @@ static void gdn_case_decays(int nt, int nk, int nv, int s, k3k_pool *pool, int s
             for (int i = 0; i < s; i++) m[(size_t) h * s * s + i * s + j] = state0[(size_t) h * s * s + j * s + i];
     gdn_double(m, qkv, alpha, beta, dt, a, ref, nt, nk, nv, s, eps);
     int bad = 0;
-    for (int i = 0; i < n_out; i++) bad += fabs(out_gen[i] - ref[i]) > tol * (1 + fabs(ref[i]));
+    for (int i = 0; i < n_out; i++) bad += !(fabs(out_gen[i] - ref[i]) <= tol * (1 + fabs(ref[i]))); /* NaN counts */
     for (int h = 0; h < nv; h++)
         for (int j = 0; j < s; j++)
             for (int i = 0; i < s; i++) {
                 const double want = m[(size_t) h * s * s + i * s + j];
-                bad += fabs(st_gen[(size_t) h * s * s + j * s + i] - want) > tol * (1 + fabs(want));
+                bad += !(fabs(st_gen[(size_t) h * s * s + j * s + i] - want) <= tol * (1 + fabs(want)));
             }
     CHECK(bad == 0, "gdn generic vs double formula: %d values off (t=%d s=%d)", bad, nt, s);
     CHECK(k3k_gated_delta_net(NULL, st_gen, qkv, alpha, beta, dt, a, out_gen, nt, 2, 3, s, eps) == -1,
@@ -111,7 +111,7 @@ static void conv_case(int nt, int channels, int d_conv, k3k_pool *pool) {
                 sum += (double) (r < held ? state0[r * channels + c] : x[(r - held) * channels + c]) * w[c * d_conv + i];
             }
             const double want = sum / (1 + exp(-sum));
-            bad += fabs(out[t * channels + c] - want) > 1e-5 * (1 + fabs(want));
+            bad += !(fabs(out[t * channels + c] - want) <= 1e-5 * (1 + fabs(want)));
         }
         for (int r = 0; r < held; r++) {
             const int from = nt + r;
@@ -150,7 +150,7 @@ void test_deltanet(void) {
     float x[5] = {1, -2, 3, 0, 40}, g[5] = {0, 1, -1, 5, -40}, o[5];
     k3k_sigmoid_mul(x, g, o, 5);
     int bad = 0;
-    for (int i = 0; i < 5; i++) bad += fabs(o[i] - x[i] / (1 + exp(-(double) g[i]))) > 1e-6 * (1 + fabs(o[i]));
+    for (int i = 0; i < 5; i++) bad += !(fabs(o[i] - x[i] / (1 + exp(-(double) g[i]))) <= 1e-6 * (1 + fabs(o[i])));
     CHECK(bad == 0, "sigmoid_mul");
     k3k_pool_destroy(pool);
 }

@@ -5,7 +5,7 @@
 static int close_rel(const float *a, const double *b, int n, double rel) {
     int bad = 0;
     for (int i = 0; i < n; i++) {
-        const int off = fabs(a[i] - b[i]) > rel * (fabs(b[i]) + 1e-2);
+        const int off = !(fabs(a[i] - b[i]) <= rel * (fabs(b[i]) + 1e-2)); /* a NaN is off too */
         if (off && !bad) printf("  [%d] %.9g vs %.9g\n", i, a[i], b[i]);
         bad += off;
     }
@@ -111,7 +111,7 @@ static void test_rope(void) {
                 const double th = pos0 * 0.5 * pow(10000.0, -(double) p / dims);
                 want = i % 2 == 0 ? s[p] * cos(th) - s[p + 1] * sin(th) : s[p] * sin(th) + s[p + 1] * cos(th);
             }
-            bad += fabs(v[h * hd + i] - want) > 1e-5;
+            bad += !(fabs(v[h * hd + i] - want) <= 1e-5);
         }
     CHECK(bad == 0, "rope normal: %d dims wrong", bad);
     /* NeoX pairs (i, i + dims/2): permuting to adjacent pairs gives the normal rotation */
@@ -138,8 +138,8 @@ static void test_rope(void) {
             for (int i = 0; i < dims / 2; i++) {
                 const int a = h * hd + (neox ? i : 2 * i), b = h * hd + (neox ? i + dims / 2 : 2 * i + 1);
                 const double th = pos0 * 0.5 * pow(10000.0, -2.0 * i / dims) / ff[i];
-                bad += fabs(v[a] - (x[a] * cos(th) - x[b] * sin(th))) > 1e-5;
-                bad += fabs(v[b] - (x[a] * sin(th) + x[b] * cos(th))) > 1e-5;
+                bad += !(fabs(v[a] - (x[a] * cos(th) - x[b] * sin(th))) <= 1e-5);
+                bad += !(fabs(v[b] - (x[a] * sin(th) + x[b] * cos(th))) <= 1e-5);
             }
         CHECK(bad == 0, "rope %s with frequency factors: %d dims wrong", neox ? "neox" : "normal", bad);
     }
@@ -183,7 +183,7 @@ static void test_elementwise(void) {
     k3k_geglu(g, u, out, n);
     for (int i = 0; i < n; i++) ref[i] = 0.5 * g[i] * (1 + tanh(sqrt(2 / M_PI) * (g[i] + 0.044715 * g[i] * g[i] * g[i]))) * u[i];
     int bad = 0; /* through ggml's fp16 table: input and result rounded to half */
-    for (int i = 0; i < n; i++) bad += fabs(out[i] - ref[i]) > 2e-3 * (fabs(ref[i]) + fabs(u[i]) * 0.05);
+    for (int i = 0; i < n; i++) bad += !(fabs(out[i] - ref[i]) <= 2e-3 * (fabs(ref[i]) + fabs(u[i]) * 0.05));
     CHECK(bad == 0, "geglu: %d wrong", bad);
     k3k_add(g, u, out, n);
     for (int i = 0; i < n; i++) ref[i] = (double) g[i] + u[i];

@@ -36,7 +36,7 @@ static void test_q8(void) {
     int bad = 0;
     for (int b = 0; b < 16; b++) {
         const float d = k3k_fp16_to_fp32(q0[b].d);
-        for (int j = 0; j < 32; j++) bad += fabsf(back[b * 32 + j] - x[b * 32 + j]) > d * 0.5f + 127 * d / 1024 + 1e-7f;
+        for (int j = 0; j < 32; j++) bad += !(fabsf(back[b * 32 + j] - x[b * 32 + j]) <= d * 0.5f + 127 * d / 1024 + 1e-7f);
     }
     CHECK(bad == 0, "q8_0 round trip: %d elements off by more than d/2", bad);
     CHECK(q0[1].d == 0, "zero block has d 0");
@@ -45,7 +45,7 @@ static void test_q8(void) {
         int sum = 0;
         for (int j = 0; j < 32; j++) sum += q1[b].qs[j];
         const float want = sum * k3k_fp16_to_fp32(q1[b].d); /* d rounded to half: small error */
-        bad += fabsf(k3k_fp16_to_fp32(q1[b].s) - want) > 2e-3f * fabsf(want) + 1e-6f;
+        bad += !(fabsf(k3k_fp16_to_fp32(q1[b].s) - want) <= 2e-3f * fabsf(want) + 1e-6f);
     }
     CHECK(bad == 0, "q8_1 s = d * sum(qs): %d blocks wrong", bad);
     bad = 0;
@@ -79,7 +79,7 @@ static void test_weight_quant(void) {
                 hi = fmaxf(hi, x[b * 32 + j]);
             }
             const float step = (hi - lo) / (types[t] == K3K_Q4_0 || types[t] == K3K_Q4_1 ? 15 : 31);
-            for (int j = 0; j < 32; j++) bad += fabsf(back[b * 32 + j] - x[b * 32 + j]) > step * 1.01f;
+            for (int j = 0; j < 32; j++) bad += !(fabsf(back[b * 32 + j] - x[b * 32 + j]) <= step * 1.01f);
         }
         CHECK(bad == 0, "type %d round trip: %d elements off by more than a step", types[t], bad);
     }
