@@ -8,9 +8,9 @@
  * scores, exponentials and p*v run as micro-kernels over the whole block (k3k_fa_micro.h: plain C that each ISA
  * vectorises, the same bits on every path). Unlike the exact path (k3k_attention.c) it keeps q and the
  * probabilities in f32.
- * A quantised cache's scores are ggml's flash path's: each query quantised once per tile to the type's vec_dot
- * type and s = scale * vec_dot(k, q); its V blocks are dequantised once per tile into f32, and the exponentials and
- * p*v are the float path's micro-kernels. */
+ * A quantised cache (Q8_0, Q4_0) reads the values ggml's flash path reads, each query rounded through Q8_0 (its
+ * vec_dot type) and K and V dequantised, but multiplies them as floats with the float path's micro-kernels, each
+ * K and V block dequantised once per tile: f32 rounding away from ggml's integer sums per block. */
 #include <math.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -35,7 +35,7 @@ typedef struct {
     size_t row_stride, head_stride; /* k3k_kv_strides: position j of KV head h at h * head_stride + j * row_stride */
     int quant;         /* Q8_0/Q4_0: quantised queries, V dequantised per block */
     const k3k_type_traits *tr;
-    size_t act_bytes;  /* a query quantised to tr->vec_dot_type */
+    size_t act_bytes;  /* a query row quantised to Q8_0 (quantised caches) */
     float *out;
     int n_tokens, pos0, n_keys, n_heads, n_kv_heads, head_dim, causal, window, group;
     int kv_type;
@@ -69,12 +69,11 @@ static float *partial(const fa_task *a, int t, int h, int chunk) {
     return a->partials + (((size_t) t * a->n_heads + h) * a->n_chunks + chunk) * (size_t) (2 + a->head_dim);
 }
 
-/* Bytes of a tile's quantised queries (0 for F32/F16 caches), a multiple of 64. */
-static size_t quant_bytes(const fa_task *a) { return a->quant ? (size_t) a->tq * a->group * a->act_bytes : 0; }
+/* Bytes of one quantised query row (0 for F32/F16 caches). */
+static size_t quant_bytes(const fa_task *a) { return a->quant ? a->act_bytes : 0; }
 
-/* A tile's partials zeroed and, for a quantised cache, its queries quantised; returns the keys [lo, hi) any
- * query of the tile sees inside the chunk [c0, c1). */
-static void start_unit(const fa_task *a, int t0, int t1, int kvh, int chunk, int c0, int c1, uint8_t *qq, int *lo, int *hi) {
+/* A tile's partials zeroed; returns the keys [lo, hi) any query of the tile sees inside the chunk [c0, c1). */
+static void start_unit(const fa_task *a, int t0, int t1, int kvh, int chunk, int c0, int c1, int *lo, int *hi) {
     *lo = c1;
     *hi = c0;
     for (int t = t0; t < t1; t++) {
@@ -85,9 +84,6 @@ static void start_unit(const fa_task *a, int t0, int t1, int kvh, int chunk, int
             p[0] = -INFINITY;
             p[1] = 0.0f;
             for (int d = 0; d < a->head_dim; d++) p[2 + d] = 0.0f;
-            if (a->quant)
-                a->tr->from_float(a->q + ((size_t) t * a->n_heads + h) * a->head_dim,
-                                  qq + ((size_t) (t - t0) * a->group + h - kvh * a->group) * a->act_bytes, a->head_dim);
         }
         if (j0 < c0) j0 = c0;
         if (j1 > c1) j1 = c1;
@@ -115,9 +111,9 @@ static void tokens_seeing(const fa_task *a, int t0, int t1, int jb, int je, int 
 }
 
 /* One (tile, key chunk). The tile's rows (r = (t - t0) * group + head in group) keep their queries, running max and
- * sum and accumulators side by side, so per block K is read once for all of them (an F32/F16 cache's widened into
- * kt; a quantised cache's dotted with each row's quantised query) and V made f32 once (widened or dequantised into
- * vb, unless the ISA reads F16 rows in registers), then one p*v call takes each run of rows with the same visible
+ * sum and accumulators side by side (a quantised cache's queries rounded through Q8_0 first), so per block K is
+ * widened or dequantised into kt once for all of them and V made f32 once (into vb, unless the ISA reads F16 rows in
+ * registers), then one scores call takes every row that sees the block and one p*v call each run of rows with the same visible
  * keys (the micro-kernels' row blocks share each loaded vector): a row's bits are those of a walk over its own keys. */
 static void fa_unit(const fa_task *a, int tile, int chunk, float *work) {
     const int kvh = tile % a->n_kv_heads, t0 = tile / a->n_kv_heads * a->tq, group = a->group;
@@ -129,15 +125,17 @@ static void fa_unit(const fa_task *a, int tile, int chunk, float *work) {
     float *scores = work, *kt = scores + max_rows * FA_BK, *vb = kt + (size_t) hd * FA_BK;
     float *qc = vb + (size_t) FA_BK * hd, *acc = qc + max_rows * hd, *m = acc + max_rows * hd, *l = m + max_rows;
     float *qt_buf = l + max_rows; /* qc by groups of rows (k3k_fa_rows_transposed) */
-    uint8_t *qq = (uint8_t *) (qt_buf + max_rows * hd); /* a quantised cache's queries, by row */
+    uint8_t *qq = (uint8_t *) (qt_buf + max_rows * hd); /* one query row quantised (quantised caches) */
     const int c0 = chunk * a->chunk_keys, c1 = c0 + a->chunk_keys < a->n_keys ? c0 + a->chunk_keys : a->n_keys;
     int lo, hi;
-    start_unit(a, t0, t1, kvh, chunk, c0, c1, a->quant ? qq : NULL, &lo, &hi);
-    for (int t = t0; t < t1 && !a->quant; t++)
+    start_unit(a, t0, t1, kvh, chunk, c0, c1, &lo, &hi);
+    for (int t = t0; t < t1; t++)
         memcpy(qc + (size_t) (t - t0) * group * hd, a->q + ((size_t) t * a->n_heads + (size_t) kvh * group) * hd,
                sizeof(float) * (size_t) group * hd);
-    for (int r = 0; r < rows && a->quant; r++) /* the values ggml's dot reads: q through its Q8_0 rounding */
-        k3k_dequantize_row(a->tr->vec_dot_type, qq + (size_t) r * a->act_bytes, qc + (size_t) r * hd, hd);
+    for (int r = 0; r < rows && a->quant; r++) { /* the values ggml's dot reads: q through its Q8_0 rounding */
+        k3k_traits(K3K_Q8_0)->from_float(qc + (size_t) r * hd, qq, hd);
+        k3k_dequantize_row(K3K_Q8_0, qq, qc + (size_t) r * hd, hd);
+    }
     const float *qt = k3k_fa_rows_transposed(qc, rows, hd, qt_buf);
     for (int r = 0; r < rows; r++) {
         m[r] = -INFINITY;
@@ -238,7 +236,7 @@ int k3k_attention_flash(k3k_pool *pool, const float *q, const void *k, const voi
     fa_task a = {
         .q = q, .k = k, .v = v, .kv_type = kv_type, .quant = quant, .tr = k3k_traits(kv_type),
         .head_bytes = k3k_row_bytes(kv_type, head_dim),
-        .act_bytes = quant ? k3k_act_row_bytes(k3k_traits(kv_type), head_dim) : 0, .out = out,
+        .act_bytes = quant ? k3k_act_row_bytes(k3k_traits(K3K_Q8_0), head_dim) : 0, .out = out,
         .n_tokens = n_tokens, .pos0 = pos0, .n_keys = n_keys, .n_heads = n_heads, .n_kv_heads = n_kv_heads,
         .head_dim = head_dim, .causal = causal, .window = window, .group = n_heads / n_kv_heads, .scale = scale,
     };

@@ -22,7 +22,6 @@ typedef void (*k3k_from_float_fn)(const float *x, void *y, int64_t n);
 /* The dot of one weight row with 4 activation rows (y + k * by), s[k * s_stride] for token k: the weight
  * blocks are unpacked once for the 4 tokens (prefill). Each output equals what dot would give. */
 typedef void (*k3k_vec_dot_4t_fn)(int n, float *s, size_t s_stride, const void *x, const void *y, size_t by);
-/* acc += p * v over one F32 row (the quantised tiled attention's dequantised V rows). */
 /* x[0..n) rounded through the cache type in place (F16: to the nearest half, ties to even). */
 typedef void (*k3k_kv_round_fn)(float *x, int n);
 /* The gated delta rule's loops over one state column m (s floats): m *= decay, returning m.k; and
