@@ -1,7 +1,7 @@
 /* Attention kernel timings on one 2-worker pool over an F16 cache: decoding one token at depth and a 512-token
  * prefill chunk at depth, TinyLlama-1.1B's head layout (32/4 heads of 64), Qwen3-0.6B's (16/8 of 128) and
  * Qwen3.6's full-attention layers' (16/2 of 256), the best of several calls each; then decoding over Q8_0 caches
- * (`-ctk q8_0 -ctv q8_0`), Llama 3.2 1B's layout (32/8 of 64) too. The cache is head-major, as the
+ * (`-ctk q8_0 -ctv q8_0`), Llama 3.2 1B's layout (32/8 of 64) too, and one prefill chunk at depth on Q8_0. The cache is head-major, as the
  * engine keeps it, where the kernels take that layout (K3K_KV_HEAD_ROWS); builds before it read llama.cpp's
  * rows, as their engine kept them. Not a test: scripts/bench-attention.sh runs it, alternated with an earlier
  * commit's build for an A/B on a shared machine. */
@@ -73,6 +73,7 @@ int main(void) {
     run_type(pool, K3K_Q8_0, 32, 8, 64, 16384, 1, 20);
     run_type(pool, K3K_Q8_0, 16, 8, 128, 16384, 1, 20);
     run_type(pool, K3K_Q8_0, 16, 2, 256, 16384, 1, 10);
+    run_type(pool, K3K_Q8_0, 16, 8, 128, 16384 + 512, 512, 1);
     k3k_pool_destroy(pool);
     return 0;
 }
