@@ -34,7 +34,6 @@ typedef struct {
     size_t head_bytes; /* one KV head's row */
     size_t row_stride, head_stride; /* k3k_kv_strides: position j of KV head h at h * head_stride + j * row_stride */
     int quant;         /* Q8_0/Q4_0: quantised queries, V dequantised per block */
-    const k3k_type_traits *tr;
     size_t act_bytes;  /* a query row quantised to Q8_0 (quantised caches) */
     float *out;
     int n_tokens, pos0, n_keys, n_heads, n_kv_heads, head_dim, causal, window, group;
@@ -112,9 +111,10 @@ static void tokens_seeing(const fa_task *a, int t0, int t1, int jb, int je, int 
 
 /* One (tile, key chunk). The tile's rows (r = (t - t0) * group + head in group) keep their queries, running max and
  * sum and accumulators side by side (a quantised cache's queries rounded through Q8_0 first), so per block K is
- * widened or dequantised into kt once for all of them and V made f32 once (into vb, unless the ISA reads F16 rows in
- * registers), then one scores call takes every row that sees the block and one p*v call each run of rows with the same visible
- * keys (the micro-kernels' row blocks share each loaded vector): a row's bits are those of a walk over its own keys. */
+ * widened or dequantised into kt once for all of them and V made f32 once (into vb, unless the ISA reads F16 rows
+ * in registers), then one scores call takes every row that sees the block and one p*v call each run of rows with
+ * the same visible keys (the micro-kernels' row blocks share each loaded vector): a row's bits are those of a walk
+ * over its own keys. */
 static void fa_unit(const fa_task *a, int tile, int chunk, float *work) {
     const int kvh = tile % a->n_kv_heads, t0 = tile / a->n_kv_heads * a->tq, group = a->group;
     const int t1 = t0 + a->tq < a->n_tokens ? t0 + a->tq : a->n_tokens, hd = a->head_dim, rows = (t1 - t0) * group;
@@ -234,7 +234,7 @@ int k3k_attention_flash(k3k_pool *pool, const float *q, const void *k, const voi
         return -1;
     const int nth = k3k_pool_threads(pool);
     fa_task a = {
-        .q = q, .k = k, .v = v, .kv_type = kv_type, .quant = quant, .tr = k3k_traits(kv_type),
+        .q = q, .k = k, .v = v, .kv_type = kv_type, .quant = quant,
         .head_bytes = k3k_row_bytes(kv_type, head_dim),
         .act_bytes = quant ? k3k_act_row_bytes(k3k_traits(K3K_Q8_0), head_dim) : 0, .out = out,
         .n_tokens = n_tokens, .pos0 = pos0, .n_keys = n_keys, .n_heads = n_heads, .n_kv_heads = n_kv_heads,
