@@ -41,8 +41,8 @@ static void widen_t_dequant(int type, const void *rows, size_t row_stride, int n
         const int n = nk - j0 < 8 ? nk - j0 : 8;
         for (int d0 = 0; d0 < hd; d0 += SLICE) {
             const int w = hd - d0 < SLICE ? hd - d0 : SLICE;
-            for (int i = 0; i < n; i++)
-                tr->kv_widen((const uint8_t *) rows + (size_t) (j0 + i) * row_stride + k3k_row_bytes(type, d0), buf + i * w, w);
+            const uint8_t *slice = (const uint8_t *) rows + k3k_row_bytes(type, d0); /* whole blocks before d0 */
+            for (int i = 0; i < n; i++) tr->kv_widen(slice + (size_t) (j0 + i) * row_stride, buf + i * w, w);
             f32->kv_widen_t(buf, sizeof(float) * (size_t) w, n, w, kt + (size_t) d0 * kt_stride + j0, kt_stride);
         }
     }

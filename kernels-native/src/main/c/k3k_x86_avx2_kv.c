@@ -10,31 +10,34 @@
 
 K3K_FA_MICRO(AVX2 static, avx2, 2)
 
-/* Q8_0 and Q4_0 cache rows (n a multiple of 32) dequantised as the generic rows are, q * d and (nibble - 8) * d: the
- * same bits. The tiled attention reads a quantised cache through these, once per block for all of a tile's rows. */
+/* Eight values of a Q8_0 / Q4_0 block dequantised as the generic rows are, q * d and (nibble - 8) * d: the same
+ * bits. Q8_0: qs[k..k+7]; Q4_0: values k..k+7, k in {0, 8, 16, 24}, the low nibbles of qs[0..15] then the high. The
+ * rows below and the transposing WIDEN_T loaders both go through these. */
+AVX2 static inline __m256 q8_0_values8(const int8_t *qs, __m256 d) {
+    return _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *) qs))), d);
+}
+
+AVX2 static inline __m256 q4_0_values8(const block_q4_0 *b, int k, __m256 d) {
+    const __m256i q = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *) (b->qs + k % 16)));
+    const __m256i v = k < 16 ? _mm256_and_si256(q, _mm256_set1_epi32(0x0F)) : _mm256_srli_epi32(q, 4);
+    return _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(v, _mm256_set1_epi32(8))), d);
+}
+
+/* Q8_0 and Q4_0 cache rows (n a multiple of 32): the tiled attention reads a quantised cache through these, once per
+ * block for all of a tile's rows. */
 AVX2 static void kv_widen_q8_0(const void *src, float *dst, int n) {
     const block_q8_0 *x = src;
     for (int b = 0; b < n / 32; b++) {
         const __m256 d = _mm256_set1_ps(H2F(x[b].d));
-        for (int i = 0; i < 32; i += 8) {
-            const __m256i q = _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *) (x[b].qs + i)));
-            _mm256_storeu_ps(dst + 32 * b + i, _mm256_mul_ps(_mm256_cvtepi32_ps(q), d));
-        }
+        for (int k = 0; k < 32; k += 8) _mm256_storeu_ps(dst + 32 * b + k, q8_0_values8(x[b].qs + k, d));
     }
 }
 
 AVX2 static void kv_widen_q4_0(const void *src, float *dst, int n) {
     const block_q4_0 *x = src;
-    const __m256i eight = _mm256_set1_epi32(8), m4 = _mm256_set1_epi32(0x0F);
     for (int b = 0; b < n / 32; b++) {
         const __m256 d = _mm256_set1_ps(H2F(x[b].d));
-        for (int i = 0; i < 16; i += 8) {
-            const __m256i q = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *) (x[b].qs + i)));
-            const __m256i lo = _mm256_sub_epi32(_mm256_and_si256(q, m4), eight);
-            const __m256i hi = _mm256_sub_epi32(_mm256_srli_epi32(q, 4), eight);
-            _mm256_storeu_ps(dst + 32 * b + i, _mm256_mul_ps(_mm256_cvtepi32_ps(lo), d));
-            _mm256_storeu_ps(dst + 32 * b + 16 + i, _mm256_mul_ps(_mm256_cvtepi32_ps(hi), d));
-        }
+        for (int k = 0; k < 32; k += 8) _mm256_storeu_ps(dst + 32 * b + k, q4_0_values8(x + b, k, d));
     }
 }
 
@@ -121,20 +124,12 @@ AVX2 static void store_transposed8(__m256 r[8], float *kt, int kt_stride) {
 #define ONE_F16(row, d) H2F(((const k3k_half *) (row))[d])
 #define LOAD8_F32(row, d) _mm256_loadu_ps((const float *) (row) + (d))
 #define ONE_F32(row, d) (((const float *) (row))[d])
-/* Quantised rows: a head is whole blocks of 32 (the cache refuses others), so eight values never cross a block;
- * q * d and (nibble - 8) * d as the generic dequantisation computes them. */
+/* Quantised rows: a head is whole blocks of 32 (the cache refuses others), so eight values never cross a block. */
 #define Q8_0_BLOCK(row, d) ((const block_q8_0 *) (row) + (d) / 32)
-#define LOAD8_Q8_0(row, d)                                                                                         \
-    _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *) (Q8_0_BLOCK(row, d)->qs + (d) % 32)))), \
-                  _mm256_set1_ps(H2F(Q8_0_BLOCK(row, d)->d)))
+#define LOAD8_Q8_0(row, d) q8_0_values8(Q8_0_BLOCK(row, d)->qs + (d) % 32, _mm256_set1_ps(H2F(Q8_0_BLOCK(row, d)->d)))
 #define ONE_Q8_0(row, d) (Q8_0_BLOCK(row, d)->qs[(d) % 32] * H2F(Q8_0_BLOCK(row, d)->d))
 #define Q4_0_BLOCK(row, d) ((const block_q4_0 *) (row) + (d) / 32)
-AVX2 static inline __m256 load8_q4_0(const block_q4_0 *b, int k) { /* values k..k+7 of the block, k in {0, 8, 16, 24} */
-    const __m256i q = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *) (b->qs + k % 16)));
-    const __m256i v = k < 16 ? _mm256_and_si256(q, _mm256_set1_epi32(0x0F)) : _mm256_srli_epi32(q, 4);
-    return _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(v, _mm256_set1_epi32(8))), _mm256_set1_ps(H2F(b->d)));
-}
-#define LOAD8_Q4_0(row, d) load8_q4_0(Q4_0_BLOCK(row, d), (d) % 32)
+#define LOAD8_Q4_0(row, d) q4_0_values8(Q4_0_BLOCK(row, d), (d) % 32, _mm256_set1_ps(H2F(Q4_0_BLOCK(row, d)->d)))
 #define ONE_Q4_0(row, d)                                                                                           \
     ((((d) % 32 < 16 ? Q4_0_BLOCK(row, d)->qs[(d) % 16] & 0x0F : Q4_0_BLOCK(row, d)->qs[(d) % 16] >> 4) - 8) *     \
      H2F(Q4_0_BLOCK(row, d)->d))

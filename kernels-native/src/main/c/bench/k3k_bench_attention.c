@@ -1,9 +1,9 @@
 /* Attention kernel timings on one 2-worker pool over an F16 cache: decoding one token at depth and a 512-token
  * prefill chunk at depth, TinyLlama-1.1B's head layout (32/4 heads of 64), Qwen3-0.6B's (16/8 of 128) and
  * Qwen3.6's full-attention layers' (16/2 of 256), the best of several calls each; then decoding over Q8_0 caches
- * (`-ctk q8_0 -ctv q8_0`), Llama 3.2 1B's layout (32/8 of 64) too, and one prefill chunk at depth on Q8_0. The cache is head-major, as the
- * engine keeps it, where the kernels take that layout (K3K_KV_HEAD_ROWS); builds before it read llama.cpp's
- * rows, as their engine kept them. Not a test: scripts/bench-attention.sh runs it, alternated with an earlier
+ * (`-ctk q8_0 -ctv q8_0`), Llama 3.2 1B's layout (32/8 of 64) too, and one prefill chunk at depth on Q8_0. The
+ * cache is head-major, as the engine keeps it, where the kernels take that layout (K3K_KV_HEAD_ROWS); builds
+ * before it read llama.cpp's rows, as their engine kept them. Not a test: scripts/bench-attention.sh runs it, alternated with an earlier
  * commit's build for an A/B on a shared machine. */
 #include <math.h>
 #include <stdio.h>

@@ -18,11 +18,22 @@ float test_randf(void); /* uniform in [-1, 1) */
 /* n elements of `type` with random quants and small finite scales; returns malloc'd bytes. */
 uint8_t *test_random_row(int type, int n, int rows);
 float *test_random_floats(int n, float amp);
+/* Elements of a off b by more than abs_tol + rel * |b| (a NaN is off too); prints the first. */
+static inline int close_abs_rel(const float *a, const double *b, int n, double abs_tol, double rel) {
+    int bad = 0;
+    for (int i = 0; i < n; i++) {
+        const int off = !(fabs(a[i] - b[i]) <= abs_tol + rel * fabs(b[i]));
+        if (off && !bad) printf("  [%d] %.9g vs %.9g\n", i, a[i], b[i]);
+        bad += off;
+    }
+    return bad;
+}
 
 void test_dots(void);
 void test_quant(void);
 void test_ops(void);
 void test_attention(void);
+void test_attention_flash(void);
 void test_attention_layout(void);
 void test_fa_micro(void);
 void test_packed(void);

@@ -73,6 +73,7 @@ int main(int argc, char **argv) {
     test_ops();
     test_fa_micro();
     test_attention();
+    test_attention_flash();
     test_attention_layout();
     test_ops_pool();
     test_packed();
