@@ -178,7 +178,7 @@ public final class DecodeStepProfile {
     private static void matmulPerCall(ModelWeights w, Kernels k, int rounds) {
         int maxCols = 0;
         for (LayerWeights lw : w.layers()) {
-            maxCols = Math.max(maxCols, Math.max(lw.w2().cols(), lw.wq().cols()));
+            maxCols = Math.max(maxCols, Math.max(lw.w2() == null ? 0 : lw.w2().cols(), lw.wq().cols()));
         }
         int maxTokens = Arrays.stream(MATMUL_TOKENS).max().orElseThrow();
         FloatBuffer x = Buffers.floats(maxCols * maxTokens);
@@ -202,6 +202,9 @@ public final class DecodeStepProfile {
                     case "ffn_down" -> lw.w2();
                     default -> w.output();
                 });
+            }
+            if (copies.contains(null)) {
+                continue; // a mixture of experts has no dense ffn matrices: its experts are timed in the step
             }
             long[][] samples = new long[MATMUL_TOKENS.length][rounds * copies.size()];
             int call = 0;
