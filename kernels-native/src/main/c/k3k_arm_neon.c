@@ -144,18 +144,6 @@ static void kv_widen_f16(const void *src, float *dst, int n) {
     for (; d < n; d++) dst[d] = H2F(h[d]);
 }
 
-static void kv_widen_t_f16(const void *rows, size_t row_stride, int nk, int hd, float *kt, int kt_stride) {
-    float wide[512];
-    for (int j = 0; j < nk; j++) {
-        const uint16_t *h = (const uint16_t *) ((const uint8_t *) rows + (size_t) j * row_stride);
-        for (int d0 = 0; d0 < hd; d0 += 512) {
-            const int n = hd - d0 < 512 ? hd - d0 : 512;
-            kv_widen_f16(h + d0, wide, n);
-            for (int d = 0; d < n; d++) kt[(size_t) (d0 + d) * kt_stride + j] = wide[d];
-        }
-    }
-}
-
 static void kv_round_f16(float *x, int n) {
     int d = 0;
     for (; d + 4 <= n; d += 4) vst1q_f32(x + d, vcvt_f32_f16(vcvt_f16_f32(vld1q_f32(x + d))));
@@ -229,7 +217,6 @@ int k3k_install_arm_neon(k3k_type_traits *t) {
     t[K3K_F32].gdn_update_dot = gdn_update_dot;
     t[K3K_F32].gdn_path = "neon";
     t[K3K_F16].kv_widen = kv_widen_f16;
-    t[K3K_F16].kv_widen_t = kv_widen_t_f16;
     t[K3K_F16].kv_round = kv_round_f16;
     t[K3K_F16].kv_path = "neon";
     t[K3K_Q4_0].dot = dot_q4_0_q8_0;

@@ -33,12 +33,12 @@ static void dot_f32(int n, float *s, const void *vx, const void *vy) {
     *s = (float) sum;
 }
 
-/* fa_pv over F16 rows converted in registers (as the AVX2 kv_pv): acc_r[d] += p_r[j] v_j[d], j ascending, a multiply
- * then an add (the build has -ffp-contract=off, so no fmla), fa_pv's bits. R rows x W groups of eight dimensions (two
- * float32x4 each) stay in registers while the keys stream past. */
+/* fa_pv over F16 rows converted in registers (as the AVX2 kv_pv): acc_r[d] += p_r[j] v_j[d], j ascending, fused
+ * (fmla), fa_pv's bits. R rows x W groups of eight dimensions (two float32x4 each) stay in registers while the keys
+ * stream past: 4 x 3 is 24 accumulators, six converted V vectors and the broadcast p of 32 registers. */
 static inline __attribute__((always_inline)) void pv_tile(float *acc, size_t acc_stride, const float *p, size_t p_stride,
                                                          int n, const uint8_t *v, size_t v_stride, int d0, int R, int W) {
-    float32x4_t a[16];
+    float32x4_t a[24];
     for (int i = 0; i < R; i++)
         for (int w = 0; w < 2 * W; w++) a[i * 2 * W + w] = vld1q_f32(acc + (size_t) i * acc_stride + d0 + 4 * w);
     for (int j = 0; j < n; j++) {
@@ -51,7 +51,7 @@ static inline __attribute__((always_inline)) void pv_tile(float *acc, size_t acc
         }
         for (int i = 0; i < R; i++) {
             const float32x4_t pj = vld1q_dup_f32(p + (size_t) i * p_stride + j);
-            for (int w = 0; w < 2 * W; w++) a[i * 2 * W + w] = vaddq_f32(a[i * 2 * W + w], vmulq_f32(pj, x[w]));
+            for (int w = 0; w < 2 * W; w++) a[i * 2 * W + w] = vfmaq_f32(a[i * 2 * W + w], pj, x[w]);
         }
     }
     for (int i = 0; i < R; i++)

@@ -86,7 +86,7 @@ static int visible_in_block(const attn_task *a, const attn_seq *s, int t, int jb
  * probabilities converted to the cache type, values accumulated in f32. One unit: tokens [t0, t1) of sequence
  * s, query heads [h0, h1) of KV head kvh; its rows r = (t - t0) * (h1 - h0) + h - h0. Every row's scores over
  * the unit's keys [lo, hi) are kept (row r's key j at scores[r * stride + j - lo]); each key block of EXACT_BK
- * rows is read, widened (K transposed) and prefetched once for all the unit's rows, and one scores call per block
+ * rows is read (or widened) and prefetched once for all the unit's rows, and one scores call per block
  * takes every row, one p*v call each run of rows with the same keys in the block (the micro-kernels' row blocks
  * share each loaded vector). A row's arithmetic does not depend on the unit around it (each score is its own sum
  * over d, each accumulator adds its keys in order): a GQA group's tile and its heads one by one give the same
@@ -98,7 +98,6 @@ static void attend_rows(const attn_task *a, const attn_seq *s, int t0, int t1, i
     const size_t kv_row = s->row_stride, stride = scores_floats(a->max_keys, hd);
     const uint8_t *kbase = s->k + (size_t) kvh * s->head_stride, *vbase = s->v + (size_t) kvh * s->head_stride;
     float *vb = kt + (size_t) hd * EXACT_BK, *blk = vb + (size_t) EXACT_BK * hd; /* blk: rows x EXACT_BK scores */
-    float *qt_buf = blk + (size_t) a->rows * EXACT_BK;                              /* qc by groups of rows */
     int lo = s->n_keys, hi = 0;
     for (int t = t0; t < t1; t++) {
         int j0, j1;
@@ -108,7 +107,6 @@ static void attend_rows(const attn_task *a, const attn_seq *s, int t0, int t1, i
         memcpy(qc + (size_t) (t - t0) * nh * hd, s->q + ((size_t) t * a->n_heads + h0) * hd, sizeof(float) * (size_t) nh * hd);
     }
     round_to_cache(a, qc, rows * hd);
-    const float *qt = k3k_fa_rows_transposed(qc, rows, hd, qt_buf);
     for (int jb = lo; jb < hi; jb += EXACT_BK) { /* the scores, a K block at a time */
         const int je = jb + EXACT_BK < hi ? jb + EXACT_BK : hi;
         int f0 = t0, f1, j0, j1;
@@ -116,7 +114,7 @@ static void attend_rows(const attn_task *a, const attn_seq *s, int t0, int t1, i
         for (f1 = f0; f1 < t1 && visible_in_block(a, s, f1, jb, je, &j0, &j1);) f1++;
         if (f0 == f1) continue; /* tokens in position order: those seeing the block are a range */
         const int r0 = (f0 - t0) * nh, r1 = (f1 - t0) * nh;
-        k3k_fa_block_scores(a->kv_f16 ? K3K_F16 : K3K_F32, kbase, NULL, kv_row, jb, je, hi, qc, qt, r0, r1, hd,
+        k3k_fa_block_scores(a->kv_f16 ? K3K_F16 : K3K_F32, kbase, NULL, kv_row, jb, je, hi, qc, r0, r1, hd,
                             a->scale, kt, blk, EXACT_BK);
         for (int r = r0; r < r1; r++) {
             visible_in_block(a, s, t0 + r / nh, jb, je, &j0, &j1);
@@ -192,9 +190,8 @@ static void attend_one_quant(const attn_task *a, const attn_seq *sq, int t, int 
 
 /* Per-worker scratch for `rows` query rows: scores (n_keys floats per row; a dequantised V row for a
  * quantised cache, so at least head_dim), the converted queries (head_dim floats, or a quantised activation
- * row) and the accumulators (head_dim floats per row), then for F32/F16 a widened K block, V block, one block's
- * scores for a token's rows (at most `rows`) and the rows' queries by groups (k3k_fa_rows_transposed); every part starting on a 64-byte line so workers
- * never share one. */
+ * row) and the accumulators (head_dim floats per row), then for F32/F16 a widened K block, V block and one block's
+ * scores for a token's rows (at most `rows`); every part starting on a 64-byte line so workers never share one. */
 static size_t floats_rounded(size_t n) { return (n * sizeof(float) + 63) / 64 * 64; }
 static size_t query_bytes(int kv_type, int head_dim) {
     const size_t f = floats_rounded((size_t) head_dim);
@@ -204,7 +201,7 @@ static size_t query_bytes(int kv_type, int head_dim) {
 }
 static size_t worker_scratch_bytes(int kv_type, int n_keys, int head_dim, int rows) {
     const size_t blocks = kv_type == K3K_F32 || kv_type == K3K_F16
-                              ? floats_rounded(2 * (size_t) head_dim * EXACT_BK + (size_t) rows * (EXACT_BK + head_dim)) : 0;
+                              ? floats_rounded(2 * (size_t) head_dim * EXACT_BK + (size_t) rows * EXACT_BK) : 0;
     return (size_t) rows * (scores_floats(n_keys, head_dim) * sizeof(float) + query_bytes(kv_type, head_dim) +
                             floats_rounded((size_t) head_dim)) + blocks;
 }

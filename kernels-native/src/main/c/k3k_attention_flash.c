@@ -3,10 +3,10 @@
  * blocks of FA_BK rows, so each K/V block comes from memory once per tile and serves every query of it; blocks
  * outside the tile's causal/sliding-window range are skipped. A long cache with few tiles (decoding one sequence) is split
  * into key chunks over the pool's workers (split-K): each writes its running max, sum and accumulator, and
- * a final pass merges them. An F32/F16 cache's block is widened to f32 once per tile (K transposed, or not for whole
- * groups of K3K_FA_RL rows: k3k_fa_block_scores) and the
- * scores, exponentials and p*v run as micro-kernels over the whole block (k3k_fa_micro.h: plain C that each ISA
- * vectorises, the same bits on every path). Unlike the exact path (k3k_attention.c) it keeps q and the
+ * a final pass merges them. The scores, exponentials and p*v run as micro-kernels over the whole block for all of the
+ * tile's rows (k3k_fa_micro.h: plain C that each ISA vectorises, and hand-written AVX2 tiles, the same bits on every
+ * path), each K and V row read from the cache as it is (F32, or F16 converted in registers where the ISA can) or
+ * widened once per tile. Unlike the exact path (k3k_attention.c) it keeps q and the
  * probabilities in f32.
  * A quantised cache (Q8_0, Q4_0) reads the values ggml's flash path reads, each query rounded through Q8_0 (its
  * vec_dot type) and K and V dequantised, but multiplies them as floats with the float path's micro-kernels, each
@@ -110,9 +110,9 @@ static void tokens_seeing(const fa_task *a, int t0, int t1, int jb, int je, int 
 }
 
 /* One (tile, key chunk). The tile's rows (r = (t - t0) * group + head in group) keep their queries, running max and
- * sum and accumulators side by side (a quantised cache's queries rounded through Q8_0 first), so per block K is
- * widened or dequantised into kt once for all of them and V made f32 once (into vb, unless the ISA reads F16 rows
- * in registers), then one scores call takes every row that sees the block and one p*v call each run of rows with
+ * sum and accumulators side by side (a quantised cache's queries rounded through Q8_0 first), so per block K and V
+ * are read (or widened or dequantised into kt and vb) once for all of them, then one scores call takes every row
+ * that sees the block and one p*v call each run of rows with
  * the same visible keys (the micro-kernels' row blocks share each loaded vector): a row's bits are those of a walk
  * over its own keys. */
 static void fa_unit(const fa_task *a, int tile, int chunk, float *work) {
@@ -124,8 +124,7 @@ static void fa_unit(const fa_task *a, int tile, int chunk, float *work) {
     const size_t max_rows = (size_t) a->tq * group;
     float *scores = work, *kt = scores + max_rows * FA_BK, *vb = kt + (size_t) hd * FA_BK;
     float *qc = vb + (size_t) FA_BK * hd, *acc = qc + max_rows * hd, *m = acc + max_rows * hd, *l = m + max_rows;
-    float *qt_buf = l + max_rows; /* qc by groups of rows (k3k_fa_rows_transposed) */
-    uint8_t *qq = (uint8_t *) (qt_buf + max_rows * hd); /* one query row quantised (quantised caches) */
+    uint8_t *qq = (uint8_t *) (l + max_rows); /* one query row quantised (quantised caches) */
     const int c0 = chunk * a->chunk_keys, c1 = c0 + a->chunk_keys < a->n_keys ? c0 + a->chunk_keys : a->n_keys;
     int lo, hi;
     start_unit(a, t0, t1, kvh, chunk, c0, c1, &lo, &hi);
@@ -136,7 +135,6 @@ static void fa_unit(const fa_task *a, int tile, int chunk, float *work) {
         k3k_traits(K3K_Q8_0)->from_float(qc + (size_t) r * hd, qq, hd);
         k3k_dequantize_row(K3K_Q8_0, qq, qc + (size_t) r * hd, hd);
     }
-    const float *qt = k3k_fa_rows_transposed(qc, rows, hd, qt_buf);
     for (int r = 0; r < rows; r++) {
         m[r] = -INFINITY;
         l[r] = 0.0f;
@@ -147,19 +145,12 @@ static void fa_unit(const fa_task *a, int tile, int chunk, float *work) {
         int f0, f1;
         tokens_seeing(a, t0, t1, jb, je, &f0, &f1);
         if (f0 == f1) continue;
-        /* the block's scores from K's rows, then its V rows made ready (k3k_attention_blocks.c: each requests rows
-         * ahead of its reads, measured 2x faster at 16K keys than none) */
+        /* the block's scores (k3k_attention_blocks.c: it requests the next block's K and V rows as it goes, measured
+         * 2x faster at 16K keys than none), then its V rows made ready */
         const int r0 = (f0 - t0) * group, r1 = (f1 - t0) * group;
-        const int ahead = k3k_fa_block_scores(a->kv_type, kbase, vbase, kv_row, jb, je, hi, qc, qt, r0, r1, hd,
-                                              a->scale, kt, scores + (size_t) r0 * FA_BK, FA_BK);
+        k3k_fa_block_scores(a->kv_type, kbase, vbase, kv_row, jb, je, hi, qc, r0, r1, hd, a->scale, kt,
+                            scores + (size_t) r0 * FA_BK, FA_BK);
         k3k_fa_block_values(a->kv_type, vbase, kv_row, jb, je, hd, vb);
-        /* the next block's K and V rows requested now, while this block's arithmetic runs (the hints in the
-         * widening loops above only reach K3K_KV_AHEAD rows ahead, and then the arithmetic ran with nothing in flight),
-         * unless the scores' steps requested them already */
-        for (int j = je; !ahead && j < je + FA_BK && j < hi; j++) {
-            k3k_prefetch_bytes(kbase + (size_t) j * kv_row, a->head_bytes);
-            k3k_prefetch_bytes(vbase + (size_t) j * kv_row, a->head_bytes);
-        }
         for (int r = r0; r < r1; r++) {
             int j0, j1;
             visible_in_block(a, t0 + r / group, jb, je, &j0, &j1);
@@ -253,10 +244,10 @@ int k3k_attention_flash(k3k_pool *pool, const float *q, const void *k, const voi
     a.chunk_keys = (n_keys + a.n_chunks - 1) / a.n_chunks;
     if (a.chunk_keys < 1) a.chunk_keys = 1;
     const size_t partial_floats = (size_t) n_tokens * n_heads * a.n_chunks * (2 + (size_t) head_dim);
-    /* the tile's rows' scores for a block, its K, its V, then per row its query, accumulator, max, sum and
-     * transposed query, and (a quantised cache) the rows' quantised queries */
+    /* the tile's rows' scores for a block, its K, its V, then per row its query, accumulator, max and sum, and (a
+     * quantised cache) one quantised query row */
     const size_t max_rows = (size_t) a.tq * a.group;
-    a.scores_per_worker = ((max_rows * (FA_BK + 3 * (size_t) head_dim + 2) + 2 * (size_t) FA_BK * head_dim) *
+    a.scores_per_worker = ((max_rows * (FA_BK + 2 * (size_t) head_dim + 2) + 2 * (size_t) FA_BK * head_dim) *
                                sizeof(float) + quant_bytes(&a) + 63) / 64 * 64 / sizeof(float);
     float *scratch = k3k_pool_scratch(pool, (partial_floats + a.scores_per_worker * (size_t) nth) * sizeof(float) + 64);
     if (!scratch) return -1;

@@ -129,14 +129,13 @@ typedef struct {
  * GDN_CHUNK_MIN tokens (prefill) take it, shorter ones (decode, speculative verification) the recurrence. */
 #define GDN_CHUNK 64
 #define GDN_CHUNK_MIN 32
-_Static_assert(GDN_CHUNK % K3K_FA_BK == 0, "chunks of whole key blocks");
 
 static size_t floats_on_lines(size_t n) { return (n * sizeof(float) + 63) / 64 * 64; }
 
 /* per worker: q and k of one token (the recurrence), or the chunked form's working set (gdn_head_chunked) */
 static size_t gdn_scratch_bytes(int s, int chunked) {
     const size_t ss = (size_t) s * s, cs = (size_t) GDN_CHUNK * s, cc = (size_t) GDN_CHUNK * GDN_CHUNK;
-    return chunked ? floats_on_lines(ss + 7 * cs + 2 * cs + 4 * cc + GDN_CHUNK) : 2 * floats_on_lines((size_t) s);
+    return chunked ? floats_on_lines(ss + 7 * cs + cs + 4 * cc + GDN_CHUNK) : 2 * floats_on_lines((size_t) s);
 }
 
 /* build_gdn_l2_norm: rms_norm with eps/S (sum in double, like ggml), then 1/sqrt(S) */
@@ -184,14 +183,14 @@ static void gdn_head_chunked(const gdn_task *a, int h, float *work) {
     const k3k_type_traits *f = k3k_traits(K3K_F32);
     float *st = a->state + (size_t) h * s * s;
     float *W = work, *Q = W + (size_t) s * s, *K = Q + (size_t) C * s, *V = K + (size_t) C * s, *P = V + (size_t) C * s;
-    float *R = P + (size_t) C * s, *D = R + (size_t) C * s, *O = D + (size_t) C * s, *KT = O + (size_t) C * s;
-    float *KC = KT + (size_t) s * C, *KK = KC + (size_t) s * C, *QK = KK + C * C, *E = QK + C * C, *CF = E + C * C;
+    float *R = P + (size_t) C * s, *D = R + (size_t) C * s, *O = D + (size_t) C * s;
+    float *KC = O + (size_t) C * s, *KK = KC + (size_t) s * C, *QK = KK + C * C, *E = QK + C * C, *CF = E + C * C;
     float *bt = CF + C * C;
     double G[GDN_CHUNK]; /* in double: G_t - G_u of two large, nearly equal sums would lose the small steps in float */
     for (int i = 0; i < s; i++) /* W[i][j] = M[i][j], rows over the value dimension (the state is by column) */
         for (int j = 0; j < s; j++) W[(size_t) i * s + j] = st[(size_t) j * s + i];
     for (int c0 = 0; c0 < a->n_tokens; c0 += C) {
-        const int n = a->n_tokens - c0 < C ? a->n_tokens - c0 : C, blocks = (n + K3K_FA_BK - 1) / K3K_FA_BK;
+        const int n = a->n_tokens - c0 < C ? a->n_tokens - c0 : C;
         double g = 0.0;
         for (int t = 0; t < n; t++) {
             const float *in = a->qkv + (size_t) (c0 + t) * row;
@@ -204,20 +203,12 @@ static void gdn_head_chunked(const gdn_task *a, int h, float *work) {
         }
         for (int t = 0; t < n; t++)
             for (int u = 0; u <= t; u++) E[t * C + u] = expf((float) (G[t] - G[u]));
-        for (int b = 0; b < blocks; b++) /* K transposed in blocks of K3K_FA_BK tokens, zeros past the chunk */
-            for (int i = 0; i < s; i++)
-                for (int j = 0; j < K3K_FA_BK; j++) {
-                    const int t = b * K3K_FA_BK + j;
-                    KT[((size_t) b * s + i) * K3K_FA_BK + j] = t < n ? K[(size_t) t * s + i] : 0.0f;
-                }
         memset(P, 0, sizeof(float) * (size_t) n * s);
         memset(R, 0, sizeof(float) * (size_t) n * s);
         f->fa_pv(P, (size_t) s, K, (size_t) s, n, s, W, s); /* P = K M0, R = Q M0 */
         f->fa_pv(R, (size_t) s, Q, (size_t) s, n, s, W, s);
-        for (int b = 0; b < blocks; b++) { /* KK = K K^T, QK = Q K^T */
-            f->fa_scores(K, (size_t) s, n, KT + (size_t) b * s * K3K_FA_BK, s, 1.0f, KK + b * K3K_FA_BK, (size_t) C);
-            f->fa_scores(Q, (size_t) s, n, KT + (size_t) b * s * K3K_FA_BK, s, 1.0f, QK + b * K3K_FA_BK, (size_t) C);
-        }
+        f->fa_scores(K, (size_t) s, n, K, (size_t) s, n, s, 1.0f, KK, (size_t) C); /* KK = K K^T, QK = Q K^T */
+        f->fa_scores(Q, (size_t) s, n, K, (size_t) s, n, s, 1.0f, QK, (size_t) C);
         for (int t = 0; t < n; t++) { /* the deltas, token by token: each needs the earlier ones */
             float *d = D + (size_t) t * s;
             const float eg = expf((float) G[t]);

@@ -39,12 +39,8 @@ static void init(void) {
     row(K3K_IQ4_XS, k3k_vec_dot_iq4_xs_q8_K_generic, K3K_Q8_K, k3k_quantize_row_q8_K);
     generic_table[K3K_F16].kv_round = k3k_kv_round_f16_generic;
     generic_table[K3K_F16].kv_widen = k3k_kv_widen_f16_generic;
-    generic_table[K3K_F16].kv_widen_t = k3k_kv_widen_t_f16_generic;
-    generic_table[K3K_F32].kv_widen_t = k3k_kv_widen_t_f32_generic;
     generic_table[K3K_Q8_0].kv_widen = k3k_kv_widen_q8_0_generic;
-    generic_table[K3K_Q8_0].kv_widen_t = k3k_kv_widen_t_q8_0_generic;
     generic_table[K3K_Q4_0].kv_widen = k3k_kv_widen_q4_0_generic;
-    generic_table[K3K_Q4_0].kv_widen_t = k3k_kv_widen_t_q4_0_generic;
     K3K_FA_INSTALL(generic_table[K3K_F32], generic, "generic");
     generic_table[K3K_F32].kv_path = generic_table[K3K_F16].kv_path = "generic";
     generic_table[K3K_Q8_0].kv_path = generic_table[K3K_Q4_0].kv_path = "generic";

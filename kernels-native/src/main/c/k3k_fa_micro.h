@@ -1,19 +1,25 @@
-/* The tiled attention kernel's float micro-kernels (k3k_attention_flash.c), written once in plain C that
- * compilers vectorise, and instantiated per ISA with K3K_FA_MICRO(attributes, suffix): the generic build,
- * AVX2 and AVX-512 through target attributes, NEON and RVV by their base flags. Every loop vectorises across
- * independent outputs (keys for the scores, head dimensions for the values, elements for exp) and each output
- * sees the same multiplies and adds in the same order (no fused multiply-add: the build has
- * -ffp-contract=off), so every instance gives the same bits.
+/* The tiled attention kernel's float micro-kernels (k3k_attention_flash.c, and the exact path's and the delta-net's
+ * products), written once in plain C that compilers vectorise, and instantiated per ISA with K3K_FA_MICRO(attributes,
+ * suffix): the generic build, AVX2 and AVX-512 through target attributes, NEON and RVV by their base flags. Every
+ * multiply-add is fused (fmaf: one rounding, the FMA units' instruction on every path that has one) and each output
+ * sees the same operations in the same order, so every instance, and the hand-written AVX2 tiles (k3k_x86_avx2_kv.c),
+ * give the same bits.
  *
- * A block holds K3K_FA_BK keys: K transposed and widened to f32 (kt[d * K3K_FA_BK + j]), V widened (vb[j * hd + d]). */
+ * A score is a dot product over the head in eight interleaved partial sums, lane l summing the dimensions d = l mod 8
+ * in ascending order (a last partial group padded with zeros), then added as ((s0 + s1) + (s2 + s3)) + ((s4 + s5) +
+ * (s6 + s7)) and times scale: the order eight-float registers give without a transpose (K's rows as the cache holds
+ * them) and that their horizontal adds reduce. p*v adds each key's p * v[d] to the accumulator in key order.
+ * A block holds K3K_FA_BK keys; V's rows widened as vb[j * hd + d]. */
 #ifndef K3K_FA_MICRO_H
 #define K3K_FA_MICRO_H
 
 #define K3K_FA_BK 32 /* keys per block */
 #define K3K_FA_DV 32 /* value dimensions kept in registers while a block's keys stream past */
-#define K3K_FA_RL 8  /* fa_scores_rows: query rows across the lanes */
-#define K3K_FA_RK 8  /* fa_scores_rows: keys in registers at once */
-typedef float k3k_fa_v8 __attribute__((vector_size(K3K_FA_RL * sizeof(float))));
+#define K3K_FA_LANES 8 /* a score's interleaved partial sums */
+#define K3K_FA_RK 12   /* keys per scoring step (k3k_fa_block_scores): whole tiles of 3, 4 and 6 keys */
+
+/* A score's eight partial sums added in the fixed order every path uses. */
+static inline float k3k_fa_sum8(const float *a) { return ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7])); }
 
 /* e^x for x <= 0 (a score minus the running maximum), to within 2 ulp: x = n ln2 + r with |r| <= ln2/2,
  * e^r by Cephes' degree-7 polynomial, times 2^n built in the exponent bits. Below -87 (and -inf) it returns
@@ -62,76 +68,57 @@ static inline float k3k_fa_max(const float *x, int n) {
     return m;
 }
 
-/* Rows go through the scores and p*v in blocks of RB (the instance's register budget: RB rows x K3K_FA_BK
- * scores or x K3K_FA_DV value dimensions of accumulators), so each loaded K or V vector serves RB rows and
- * RB x 2-4 independent add chains hide the add latency; one row alone was bound by that latency. Blocking does
- * not change any output's operations, so every RB gives the same bits. */
+/* One score tile: rows [0, R) of q against keys [0, J) of kb, every product fused into its partial sum (eight lanes a
+ * dimension group, a last group padded with zeros), then each score's sums in k3k_fa_sum8's order times scale. Plain
+ * arrays and loops with the lanes innermost: GCC and clang turn the fmaf into the ISA's vector FMA (GCC left a
+ * vector type's per-lane fmaf scalar). */
+#define K3K_FA_SCORE_TILE(q, q_stride, kb, kb_stride, hd, scale, s, s_stride, R, J)                          \
+    do {                                                                                                 \
+        float acc_[R][J][K3K_FA_LANES] = {{{0}}};                                                        \
+        int d0_ = 0;                                                                                     \
+        for (; d0_ + K3K_FA_LANES <= (hd); d0_ += K3K_FA_LANES)                                          \
+            for (int i_ = 0; i_ < (R); i_++)                                                             \
+                for (int j_ = 0; j_ < (J); j_++)                                                         \
+                    for (int l_ = 0; l_ < K3K_FA_LANES; l_++)                                            \
+                        acc_[i_][j_][l_] = __builtin_fmaf((q)[(size_t) i_ * (q_stride) + d0_ + l_],      \
+                            (kb)[(size_t) j_ * (kb_stride) + d0_ + l_], acc_[i_][j_][l_]);               \
+        if (d0_ < (hd))                                                                                  \
+            for (int i_ = 0; i_ < (R); i_++)                                                             \
+                for (int j_ = 0; j_ < (J); j_++)                                                         \
+                    for (int l_ = 0; l_ < K3K_FA_LANES; l_++) {                                          \
+                        const int d_ = d0_ + l_;                                                         \
+                        const float x_ = d_ < (hd) ? (q)[(size_t) i_ * (q_stride) + d_] : 0.0f;          \
+                        const float y_ = d_ < (hd) ? (kb)[(size_t) j_ * (kb_stride) + d_] : 0.0f;        \
+                        acc_[i_][j_][l_] = __builtin_fmaf(x_, y_, acc_[i_][j_][l_]);                     \
+                    }                                                                                    \
+        for (int i_ = 0; i_ < (R); i_++)                                                                 \
+            for (int j_ = 0; j_ < (J); j_++) (s)[(size_t) i_ * (s_stride) + j_] = k3k_fa_sum8(acc_[i_][j_]) * (scale); \
+    } while (0)
+
+/* R rows from row r against every key: tiles of R x 4 keys, then the last keys one at a time. */
+#define K3K_FA_SCORE_ROWS(q, q_stride, kb, kb_stride, n, hd, scale, s, s_stride, r, R)                      \
+    do {                                                                                                 \
+        const float *qr_ = (q) + (size_t) (r) * (q_stride);                                              \
+        float *sr_ = (s) + (size_t) (r) * (s_stride);                                                    \
+        int jt_ = 0;                                                                                     \
+        for (; jt_ + 4 <= (n); jt_ += 4)                                                                 \
+            K3K_FA_SCORE_TILE(qr_, q_stride, (kb) + (size_t) jt_ * (kb_stride), kb_stride, hd, scale, sr_ + jt_, s_stride, R, 4); \
+        for (; jt_ < (n); jt_++)                                                                         \
+            K3K_FA_SCORE_TILE(qr_, q_stride, (kb) + (size_t) jt_ * (kb_stride), kb_stride, hd, scale, sr_ + jt_, s_stride, R, 1); \
+    } while (0)
+
+/* Scores go in tiles of 2 rows x 4 keys (each loaded K vector serves two rows, each query vector four keys: eight
+ * independent chains of fused adds), the edges one row or one key at a time; p*v's rows in blocks of RB (the
+ * instance's register budget: RB rows x K3K_FA_DV value dimensions of accumulators), so each loaded V vector serves
+ * RB rows. Blocking changes no output's operations, so every tile shape gives the same bits. */
 #define K3K_FA_MICRO(ATTR, SUFFIX, RB)                                                                    \
-    /* s[r * s_stride + j] = scale * sum_d q_r[d] kt[d][j] for the block's K3K_FA_BK keys, d ascending */  \
-    ATTR void k3k_fa_scores_##SUFFIX(const float *q, size_t q_stride, int rows, const float *kt, int hd,  \
-                                     float scale, float *s, size_t s_stride) {                            \
+    /* s[r * s_stride + j] = scale * q_r . k_j (k3k_fa_micro.h's order) for rows r < rows and keys j < n, key j's row \
+     * at kb + j * kb_stride */                                                                          \
+    ATTR void k3k_fa_scores_##SUFFIX(const float *q, size_t q_stride, int rows, const float *kb, size_t kb_stride, \
+                                     int n, int hd, float scale, float *s, size_t s_stride) {             \
         int r = 0;                                                                                       \
-        for (; r + (RB) <= rows; r += (RB)) {                                                            \
-            float acc[RB][K3K_FA_BK];                                                                    \
-            for (int i = 0; i < (RB); i++)                                                               \
-                for (int j = 0; j < K3K_FA_BK; j++) acc[i][j] = 0.0f;                                    \
-            for (int d = 0; d < hd; d++) {                                                               \
-                const float *kd = kt + (size_t) d * K3K_FA_BK;                                           \
-                for (int i = 0; i < (RB); i++) {                                                         \
-                    const float qd = q[(size_t) (r + i) * q_stride + d];                                 \
-                    for (int j = 0; j < K3K_FA_BK; j++) acc[i][j] = acc[i][j] + qd * kd[j];              \
-                }                                                                                        \
-            }                                                                                            \
-            for (int i = 0; i < (RB); i++)                                                               \
-                for (int j = 0; j < K3K_FA_BK; j++) s[(size_t) (r + i) * s_stride + j] = acc[i][j] * scale; \
-        }                                                                                                \
-        for (; r < rows; r++) {                                                                          \
-            const float *qr = q + (size_t) r * q_stride;                                                 \
-            float acc[K3K_FA_BK];                                                                        \
-            for (int j = 0; j < K3K_FA_BK; j++) acc[j] = 0.0f;                                           \
-            for (int d = 0; d < hd; d++) {                                                               \
-                const float qd = qr[d];                                                                  \
-                const float *kd = kt + (size_t) d * K3K_FA_BK;                                           \
-                for (int j = 0; j < K3K_FA_BK; j++) acc[j] = acc[j] + qd * kd[j];                        \
-            }                                                                                            \
-            float *sr = s + (size_t) r * s_stride;                                                       \
-            for (int j = 0; j < K3K_FA_BK; j++) sr[j] = acc[j] * scale;                                  \
-        }                                                                                                \
-    }                                                                                                    \
-    /* The same scores with the rows, not the keys, across the vector lanes: rows in groups of K3K_FA_RL    \
-     * (qt[(g * hd + d) * K3K_FA_RL + l] is row g * K3K_FA_RL + l's q[d]) against the keys' rows as the cache  \
-     * holds them (kb[j * hd + d], widened but not transposed), keys j < n; each score's sum is fa_scores'   \
-     * (d ascending, then times scale), so either kernel gives the same bits. A GQA group of 8 decoding one   \
-     * token spent 16 % of its attention transposing K blocks for fa_scores. Written with the compilers'     \
-     * vector type (k3k_fa_v8: lane-wise IEEE multiplies and adds, so the same bits as scalar code): left to   \
-     * the vectoriser, GCC 12 put the keys across the lanes and gathered them. */                          \
-    ATTR void k3k_fa_scores_rows_##SUFFIX(const float *qt, int groups, const float *kb, int n, int hd, float scale, \
-                                          float *s, size_t s_stride) {                                     \
-        for (int g = 0; g < groups; g++) {                                                               \
-            const float *qg = qt + (size_t) g * hd * K3K_FA_RL;                                          \
-            float *sg = s + (size_t) g * K3K_FA_RL * s_stride;                                           \
-            int j = 0;                                                                                   \
-            for (; j + K3K_FA_RK <= n; j += K3K_FA_RK) {                                                 \
-                k3k_fa_v8 acc[K3K_FA_RK];                                                                \
-                for (int i = 0; i < K3K_FA_RK; i++) acc[i] = (k3k_fa_v8) {0};                            \
-                for (int d = 0; d < hd; d++) {                                                           \
-                    k3k_fa_v8 qd;                                                                        \
-                    memcpy(&qd, qg + (size_t) d * K3K_FA_RL, sizeof qd);                                 \
-                    for (int i = 0; i < K3K_FA_RK; i++) acc[i] = acc[i] + qd * kb[(size_t) (j + i) * hd + d]; \
-                }                                                                                        \
-                for (int i = 0; i < K3K_FA_RK; i++)                                                      \
-                    for (int l = 0; l < K3K_FA_RL; l++) sg[(size_t) l * s_stride + j + i] = acc[i][l] * scale; \
-            }                                                                                            \
-            for (; j < n; j++) { /* the last keys one at a time */                                       \
-                k3k_fa_v8 acc = {0};                                                                     \
-                for (int d = 0; d < hd; d++) {                                                           \
-                    k3k_fa_v8 qd;                                                                        \
-                    memcpy(&qd, qg + (size_t) d * K3K_FA_RL, sizeof qd);                                 \
-                    acc = acc + qd * kb[(size_t) j * hd + d];                                            \
-                }                                                                                        \
-                for (int l = 0; l < K3K_FA_RL; l++) sg[(size_t) l * s_stride + j] = acc[l] * scale;      \
-            }                                                                                            \
-        }                                                                                                \
+        for (; r + 2 <= rows; r += 2) K3K_FA_SCORE_ROWS(q, q_stride, kb, kb_stride, n, hd, scale, s, s_stride, r, 2); \
+        for (; r < rows; r++) K3K_FA_SCORE_ROWS(q, q_stride, kb, kb_stride, n, hd, scale, s, s_stride, r, 1); \
     }                                                                                                    \
     /* x[j] = e^(x[j] - m) for j < n */                                                                  \
     ATTR void k3k_fa_exp_##SUFFIX(float *x, int n, float m) {                                             \
@@ -156,7 +143,7 @@ static inline float k3k_fa_max(const float *x, int n) {
                     const float *v = vb + (size_t) j * hd + d0;                                          \
                     for (int i = 0; i < (RB); i++) {                                                     \
                         const float pj = p[(size_t) (r + i) * p_stride + j];                             \
-                        for (int e = 0; e < K3K_FA_DV; e++) a[i][e] = a[i][e] + pj * v[e];               \
+                        for (int e = 0; e < K3K_FA_DV; e++) a[i][e] = __builtin_fmaf(pj, v[e], a[i][e]);   \
                     }                                                                                    \
                 }                                                                                        \
                 for (int i = 0; i < (RB); i++)                                                           \
@@ -165,8 +152,8 @@ static inline float k3k_fa_max(const float *x, int n) {
             for (int i = 0; i < (RB); i++)                                                               \
                 for (int d = d0; d < hd; d++)                                                            \
                     for (int j = 0; j < n; j++)                                                          \
-                        acc[(size_t) (r + i) * acc_stride + d] =                                         \
-                            acc[(size_t) (r + i) * acc_stride + d] + p[(size_t) (r + i) * p_stride + j] * vb[(size_t) j * hd + d]; \
+                        acc[(size_t) (r + i) * acc_stride + d] = __builtin_fmaf(p[(size_t) (r + i) * p_stride + j],  \
+                            vb[(size_t) j * hd + d], acc[(size_t) (r + i) * acc_stride + d]);                      \
         }                                                                                                \
         for (; r < rows; r++) {                                                                          \
             float *ar = acc + (size_t) r * acc_stride;                                                   \
@@ -178,12 +165,12 @@ static inline float k3k_fa_max(const float *x, int n) {
                 for (int j = 0; j < n; j++) {                                                            \
                     const float pj = pr[j];                                                              \
                     const float *v = vb + (size_t) j * hd + d0;                                          \
-                    for (int e = 0; e < K3K_FA_DV; e++) a[e] = a[e] + pj * v[e];                         \
+                    for (int e = 0; e < K3K_FA_DV; e++) a[e] = __builtin_fmaf(pj, v[e], a[e]);           \
                 }                                                                                        \
                 for (int e = 0; e < K3K_FA_DV; e++) ar[d0 + e] = a[e];                                   \
             }                                                                                            \
             for (int d = d0; d < hd; d++)                                                                \
-                for (int j = 0; j < n; j++) ar[d] = ar[d] + pr[j] * vb[(size_t) j * hd + d];             \
+                for (int j = 0; j < n; j++) ar[d] = __builtin_fmaf(pr[j], vb[(size_t) j * hd + d], ar[d]); \
         }                                                                                                \
     }
 
@@ -191,15 +178,16 @@ static inline float k3k_fa_max(const float *x, int n) {
 #define K3K_FA_INSTALL(ROW, SUFFIX, PATH)        \
     do {                                         \
         (ROW).fa_scores = k3k_fa_scores_##SUFFIX; \
-        (ROW).fa_scores_rows = k3k_fa_scores_rows_##SUFFIX; \
         (ROW).fa_exp = k3k_fa_exp_##SUFFIX;       \
         (ROW).fa_pv = k3k_fa_pv_##SUFFIX;         \
         (ROW).fa_path = PATH;                    \
     } while (0)
 
-/* kv_pv's row blocking, shared by the AVX2 and NEON kernels: rows in blocks of 8, 4, 2 and 1, each over the head in
+/* kv_pv's row blocking, shared by the AVX2 and NEON kernels: rows in blocks of 4, 2 and 1, each over the head in
  * tiles of W groups of eight dimensions (TILE(acc, acc_stride, p, p_stride, n, v, v_stride, d0, R, W) keeps R x W
- * groups in registers), then one group at a time, then the last dimensions one by one (H2F: a half to a float). */
+ * groups in registers: 4 x 3 is twelve independent chains of fused adds, enough to cover their latency on two FMA
+ * pipes, in AVX2's sixteen registers), then one group at a time, then the last dimensions one by one (H2F: a half to a
+ * float). */
 #define K3K_KV_PV_ROWS(ATTR, TILE, H2F_, R, W)                                                                    \
     ATTR static void kv_pv_rows_##R(float *acc, size_t acc_stride, const float *p, size_t p_stride, int n,        \
                                     const uint8_t *v, size_t v_stride, int hd) {                                  \
@@ -209,20 +197,17 @@ static inline float k3k_fa_max(const float *x, int n) {
         for (int i = 0; i < (R); i++)                                                                             \
             for (int d = d0; d < hd; d++)                                                                         \
                 for (int j = 0; j < n; j++)                                                                       \
-                    acc[(size_t) i * acc_stride + d] = acc[(size_t) i * acc_stride + d] +                         \
-                        p[(size_t) i * p_stride + j] * H2F_(((const k3k_half *) (v + (size_t) j * v_stride))[d]); \
+                    acc[(size_t) i * acc_stride + d] = __builtin_fmaf(p[(size_t) i * p_stride + j],              \
+                        H2F_(((const k3k_half *) (v + (size_t) j * v_stride))[d]), acc[(size_t) i * acc_stride + d]); \
     }
 #define K3K_KV_PV(ATTR, TILE, H2F_)                                                                               \
-    K3K_KV_PV_ROWS(ATTR, TILE, H2F_, 8, 1)                                                                        \
-    K3K_KV_PV_ROWS(ATTR, TILE, H2F_, 4, 2)                                                                        \
+    K3K_KV_PV_ROWS(ATTR, TILE, H2F_, 4, 3)                                                                        \
     K3K_KV_PV_ROWS(ATTR, TILE, H2F_, 2, 4)                                                                        \
     K3K_KV_PV_ROWS(ATTR, TILE, H2F_, 1, 4)                                                                        \
     ATTR static void kv_pv_f16(float *acc, size_t acc_stride, const float *p, size_t p_stride, int rows, int n,   \
                                const void *v, size_t v_stride, int hd) {                                          \
         const uint8_t *vb = v;                                                                                    \
         int r = 0;                                                                                                \
-        for (; r + 8 <= rows; r += 8)                                                                             \
-            kv_pv_rows_8(acc + r * acc_stride, acc_stride, p + r * p_stride, p_stride, n, vb, v_stride, hd);      \
         for (; r + 4 <= rows; r += 4)                                                                             \
             kv_pv_rows_4(acc + r * acc_stride, acc_stride, p + r * p_stride, p_stride, n, vb, v_stride, hd);      \
         for (; r + 2 <= rows; r += 2)                                                                             \

@@ -64,29 +64,21 @@ void k3k_vec_dot_q8_K_q8_K_generic(int n, float *s, const void *x, const void *y
 void k3k_vec_dot_iq4_nl_q8_0_generic(int n, float *s, const void *x, const void *y);
 void k3k_vec_dot_iq4_xs_q8_K_generic(int n, float *s, const void *x, const void *y);
 
-/* Generic attention helpers: F16, Q8_0 and Q4_0 widening (rows, and transposed blocks), F16 rounding. */
+/* Generic attention helpers: F16, Q8_0 and Q4_0 rows widened, F16 rounding. */
 void k3k_kv_round_f16_generic(float *x, int n);
 void k3k_kv_widen_q8_0_generic(const void *src, float *dst, int n);
 void k3k_kv_widen_q4_0_generic(const void *src, float *dst, int n);
-void k3k_kv_widen_t_q8_0_generic(const void *rows, size_t row_stride, int nk, int hd, float *kt, int kt_stride);
-void k3k_kv_widen_t_q4_0_generic(const void *rows, size_t row_stride, int nk, int hd, float *kt, int kt_stride);
 void k3k_kv_widen_f16_generic(const void *src, float *dst, int n);
-void k3k_kv_widen_t_f16_generic(const void *rows, size_t row_stride, int nk, int hd, float *kt, int kt_stride);
-void k3k_kv_widen_t_f32_generic(const void *rows, size_t row_stride, int nk, int hd, float *kt, int kt_stride);
 /* The tiled attention's generic micro-kernels (k3k_fa_micro.h). */
-void k3k_fa_scores_generic(const float *q, size_t q_stride, int rows, const float *kt, int hd, float scale, float *s,
-                           size_t s_stride);
-void k3k_fa_scores_rows_generic(const float *qt, int groups, const float *kb, int n, int hd, float scale, float *s,
-                                size_t s_stride);
+void k3k_fa_scores_generic(const float *q, size_t q_stride, int rows, const float *kb, size_t kb_stride, int n, int hd,
+                           float scale, float *s, size_t s_stride);
 void k3k_fa_exp_generic(float *x, int n, float m);
 /* The attention's shared steps over a cache's key blocks (k3k_attention_blocks.c) */
-const float *k3k_fa_rows_transposed(const float *q, int rows, int hd, float *qt);
 void k3k_fa_block_values(int kv_type, const uint8_t *vbase, size_t kv_row, int jb, int je, int hd, float *vb);
 void k3k_fa_run_pv(int kv_type, const uint8_t *vbase, size_t kv_row, int jb, int j0, int j1, const float *vb, float *acc,
                    size_t acc_stride, const float *p, size_t p_stride, int rows, int hd);
-int k3k_fa_block_scores(int kv_type, const uint8_t *kbase, const uint8_t *vbase, size_t kv_row, int jb, int je, int hi,
-                        const float *qc, const float *qt, int r0, int r1, int hd, float scale, float *kt, float *s,
-                        size_t s_stride);
+void k3k_fa_block_scores(int kv_type, const uint8_t *kbase, const uint8_t *vbase, size_t kv_row, int jb, int je, int hi,
+                         const float *qc, int r0, int r1, int hd, float scale, float *kb, float *s, size_t s_stride);
 void k3k_fa_pv_generic(float *acc, size_t acc_stride, const float *p, size_t p_stride, int rows, int n, const float *vb,
                        int hd);
 
@@ -149,15 +141,14 @@ typedef struct {
      * sums straight from the cache's rows (row j's halves at v + j * v_stride bytes), the same bits */
     void (*kv_pv)(float *acc, size_t acc_stride, const float *p, size_t p_stride, int rows, int n, const void *v,
                   size_t v_stride, int hd);
-    /* nk cache rows (row_stride bytes apart) widened and transposed, kt[d * kt_stride + j] = row j's d */
-    void (*kv_widen_t)(const void *rows, size_t row_stride, int nk, int hd, float *kt, int kt_stride);
+    /* F16 only, where the ISA converts halves in registers (NULL elsewhere: kv_widen, then F32's fa_scores): fa_scores'
+     * scores straight from the cache's rows (key j's halves at k + j * k_stride bytes), the same bits */
+    void (*kv_scores)(const float *q, size_t q_stride, int rows, const void *k, size_t k_stride, int n, int hd,
+                      float scale, float *s, size_t s_stride);
     const char *kv_path;
     /* F32 row only: the tiled attention's float micro-kernels (k3k_fa_micro.h), and which path provides them */
-    void (*fa_scores)(const float *q, size_t q_stride, int rows, const float *kt, int hd, float scale, float *s,
-                      size_t s_stride);
-    /* NULL where fa_scores is the faster form (AVX-512) */
-    void (*fa_scores_rows)(const float *qt, int groups, const float *kb, int n, int hd, float scale, float *s,
-                           size_t s_stride);
+    void (*fa_scores)(const float *q, size_t q_stride, int rows, const float *kb, size_t kb_stride, int n, int hd,
+                      float scale, float *s, size_t s_stride);
     void (*fa_exp)(float *x, int n, float m);
     void (*fa_pv)(float *acc, size_t acc_stride, const float *p, size_t p_stride, int rows, int n, const float *vb, int hd);
     const char *fa_path;

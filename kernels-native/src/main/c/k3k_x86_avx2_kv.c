@@ -1,6 +1,7 @@
-/* x86_64 AVX2 attention helpers over the key/value cache: F16 rows widened 8 at a time with F16C (rows, and
- * blocks transposed in 8 x 8 register tiles), Q8_0 and Q4_0 rows dequantised 8 at a time, rounding through F16,
- * and the tiled kernel's micro-kernels compiled for AVX2 (k3k_fa_micro.h). */
+/* x86_64 AVX2 attention helpers over the key/value cache: F16 rows widened 8 at a time with F16C, Q8_0 and Q4_0 rows
+ * dequantised 8 at a time, rounding through F16, the tiled kernel's micro-kernels compiled for AVX2 (k3k_fa_micro.h),
+ * and by hand the scores' register tiles (over float rows, and over F16 rows converted in registers) and p*v over F16
+ * rows. */
 #include "k3k_internal.h"
 
 #if defined(__x86_64__)
@@ -11,8 +12,7 @@
 K3K_FA_MICRO(AVX2 static, avx2, 2)
 
 /* Eight values of a Q8_0 / Q4_0 block dequantised as the generic rows are, q * d and (nibble - 8) * d: the same
- * bits. Q8_0: qs[k..k+7]; Q4_0: values k..k+7, k in {0, 8, 16, 24}, the low nibbles of qs[0..15] then the high. The
- * rows below and the transposing WIDEN_T loaders both go through these. */
+ * bits. Q8_0: qs[k..k+7]; Q4_0: values k..k+7, k in {0, 8, 16, 24}, the low nibbles of qs[0..15] then the high. */
 AVX2 static inline __m256 q8_0_values8(const int8_t *qs, __m256 d) {
     return _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *) qs))), d);
 }
@@ -50,13 +50,13 @@ AVX2 static void widen(const k3k_half *h, float *f, int n) {
 
 AVX2 static void kv_widen_f16(const void *src, float *dst, int n) { widen(src, dst, n); }
 
-/* fa_pv over F16 rows converted in registers: acc_r[d] += p_r[j] v_j[d], j ascending, a multiply then an add as
- * fa_pv's, so the same bits, without writing a widened block that fa_pv reads back (a GQA group of 8 decoding
+/* fa_pv over F16 rows converted in registers: acc_r[d] += p_r[j] v_j[d], j ascending, fused as fa_pv's, so the
+ * same bits, without writing a widened block that fa_pv reads back (a GQA group of 8 decoding
  * one token spent 10 % of its attention widening V). R rows x W vectors of eight dimensions stay in registers
  * while the keys stream past; each converted V vector serves R rows. */
 AVX2 static inline __attribute__((always_inline)) void pv_tile(float *acc, size_t acc_stride, const float *p, size_t p_stride,
                                                                 int n, const uint8_t *v, size_t v_stride, int d0, int R, int W) {
-    __m256 a[8];
+    __m256 a[12];
     for (int i = 0; i < R; i++)
         for (int w = 0; w < W; w++) a[i * W + w] = _mm256_loadu_ps(acc + (size_t) i * acc_stride + d0 + 8 * w);
     for (int j = 0; j < n; j++) {
@@ -65,7 +65,7 @@ AVX2 static inline __attribute__((always_inline)) void pv_tile(float *acc, size_
         for (int w = 0; w < W; w++) x[w] = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) (vj + 8 * w)));
         for (int i = 0; i < R; i++) {
             const __m256 pj = _mm256_broadcast_ss(p + (size_t) i * p_stride + j);
-            for (int w = 0; w < W; w++) a[i * W + w] = _mm256_add_ps(a[i * W + w], _mm256_mul_ps(pj, x[w]));
+            for (int w = 0; w < W; w++) a[i * W + w] = _mm256_fmadd_ps(pj, x[w], a[i * W + w]);
         }
     }
     for (int i = 0; i < R; i++)
@@ -82,73 +82,102 @@ AVX2 static void kv_round_f16(float *x, int n) {
     for (; d < n; d++) x[d] = H2F(_cvtss_sh(x[d], _MM_FROUND_TO_NEAREST_INT));
 }
 
-/* Eight rows of eight floats, transposed in registers and stored as eight columns of kt. */
-AVX2 static void store_transposed8(__m256 r[8], float *kt, int kt_stride) {
-    __m256 t[8], u[8];
-    for (int i = 0; i < 8; i += 2) {
-        t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
-        t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
-    }
-    for (int i = 0; i < 8; i += 4) {
-        u[i] = _mm256_shuffle_ps(t[i], t[i + 2], 0x44);
-        u[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], 0xEE);
-        u[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0x44);
-        u[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
-    }
-    for (int i = 0; i < 4; i++) {
-        _mm256_storeu_ps(kt + (size_t) i * kt_stride, _mm256_permute2f128_ps(u[i], u[i + 4], 0x20));
-        _mm256_storeu_ps(kt + (size_t) (i + 4) * kt_stride, _mm256_permute2f128_ps(u[i], u[i + 4], 0x31));
-    }
+/* Eight scores' partial-sum vectors reduced to one vector of their sums, lane i = a[i]'s k3k_fa_sum8: the horizontal
+ * adds pair neighbours ((s0 + s1), (s2 + s3), then their sum) within each 128-bit half, and the halves are added last. */
+AVX2 static inline __m256 sum8x8(const __m256 *a) {
+    const __m256 x = _mm256_hadd_ps(_mm256_hadd_ps(a[0], a[1]), _mm256_hadd_ps(a[2], a[3]));
+    const __m256 y = _mm256_hadd_ps(_mm256_hadd_ps(a[4], a[5]), _mm256_hadd_ps(a[6], a[7]));
+    return _mm256_add_ps(_mm256_permute2f128_ps(x, y, 0x20), _mm256_permute2f128_ps(x, y, 0x31));
 }
 
-/* kv_widen_t in 8 x 8 tiles (eight values of a row widened or dequantised into a register, register transposes);
- * the ragged edges element by element. LOAD8(row, d): values d..d+7 of a row (d a multiple of 8); ONE(row, d): value d. */
-#define WIDEN_T(NAME, LOAD8, ONE)                                                                                  \
-    AVX2 static void NAME(const void *rows, size_t row_stride, int nk, int hd, float *kt, int kt_stride) {          \
-        const uint8_t *base = rows;                                                                                \
-        int j = 0;                                                                                                 \
-        for (; j + 8 <= nk; j += 8) {                                                                              \
-            int d = 0;                                                                                             \
-            for (; d + 8 <= hd; d += 8) {                                                                          \
-                __m256 r[8];                                                                                       \
-                for (int i = 0; i < 8; i++) r[i] = LOAD8(base + (size_t) (j + i) * row_stride, d);                 \
-                store_transposed8(r, kt + (size_t) d * kt_stride + j, kt_stride);                                  \
+/* fa_scores' tiles in registers: R rows x J keys (R * J <= 9, or 1 x 6) of partial sums, the J key vectors loaded (LOAD8: eight
+ * floats of a key row from its bytes) then each row's query vector fused into them; a last partial group of dimensions
+ * goes through zero-padded copies, as fa_scores pads it. Bits: fa_scores' (k3k_fa_micro.h). */
+#define SCORE_TILES(NAME, LOAD8, ELEM, ESIZE)                                                                      \
+    AVX2 static inline __attribute__((always_inline)) void NAME##_tile(const float *q, size_t q_stride,             \
+        const uint8_t *k, size_t k_stride, int hd, __m256 scale, float *s, size_t s_stride, int R, int J) {         \
+        __m256 a[16];                                                                                              \
+        for (int x = 0; x < 16; x++) a[x] = _mm256_setzero_ps();                                                   \
+        int d = 0;                                                                                                 \
+        for (; d + 8 <= hd; d += 8) {                                                                              \
+            __m256 kv[6];                                                                                          \
+            for (int j = 0; j < J; j++) kv[j] = LOAD8(k + (size_t) j * k_stride + (size_t) d * (ESIZE));           \
+            for (int i = 0; i < R; i++) {                                                                          \
+                const __m256 qv = _mm256_loadu_ps(q + (size_t) i * q_stride + d);                                   \
+                for (int j = 0; j < J; j++) a[i * J + j] = _mm256_fmadd_ps(qv, kv[j], a[i * J + j]);              \
             }                                                                                                      \
-            for (; d < hd; d++)                                                                                    \
-                for (int i = 0; i < 8; i++) kt[(size_t) d * kt_stride + j + i] = ONE(base + (size_t) (j + i) * row_stride, d); \
         }                                                                                                          \
-        for (; j < nk; j++)                                                                                        \
-            for (int d = 0; d < hd; d++) kt[(size_t) d * kt_stride + j] = ONE(base + (size_t) j * row_stride, d);   \
+        if (d < hd) {                                                                                              \
+            float qt[8], kt[8];                                                                                    \
+            for (int i = 0; i < R; i++) {                                                                          \
+                for (int l = 0; l < 8; l++) qt[l] = d + l < hd ? q[(size_t) i * q_stride + d + l] : 0.0f;         \
+                const __m256 qv = _mm256_loadu_ps(qt);                                                              \
+                for (int j = 0; j < J; j++) {                                                                      \
+                    for (int l = 0; l < 8; l++) kt[l] = d + l < hd ? ELEM(k + (size_t) j * k_stride, d + l) : 0.0f; \
+                    a[i * J + j] = _mm256_fmadd_ps(qv, _mm256_loadu_ps(kt), a[i * J + j]);                         \
+                }                                                                                                  \
+            }                                                                                                      \
+        }                                                                                                          \
+        float out[16];                                                                                             \
+        _mm256_storeu_ps(out, _mm256_mul_ps(sum8x8(a), scale));                                                    \
+        if (R * J > 8) _mm256_storeu_ps(out + 8, _mm256_mul_ps(sum8x8(a + 8), scale));                             \
+        for (int i = 0; i < R; i++)                                                                                \
+            for (int j = 0; j < J; j++) s[(size_t) i * s_stride + j] = out[i * J + j];                            \
+    }                                                                                                              \
+    /* rows in blocks of 3 (3 x 3 keys: nine chains of fused adds, enough for two FMA pipes of latency 4; 4 x 3 ran \
+     * 5 % slower on Zen 3, its query loads folded into every FMA), the last rows 2 x 4 or 1 x 6; the keys past the \
+     * last whole tile two, then one at a time */                                                                   \
+    AVX2 static void NAME(const float *q, size_t q_stride, int rows, const void *kv, size_t k_stride, int n, int hd, \
+                          float scale, float *s, size_t s_stride) {                                               \
+        const uint8_t *k = kv;                                                                                     \
+        const __m256 sc = _mm256_set1_ps(scale);                                                                   \
+        for (int r = 0; r < rows;) {                                                                               \
+            const int R = rows - r >= 3 ? 3 : rows - r, J = R == 3 ? 3 : R == 2 ? 4 : 6;                 \
+            const float *qr = q + (size_t) r * q_stride;                                                           \
+            float *sr = s + (size_t) r * s_stride;                                                                 \
+            int j = 0;                                                                                             \
+            for (; j + J <= n; j += J) {                                                                           \
+                const uint8_t *kj = k + (size_t) j * k_stride;                                                     \
+                if (R == 3) NAME##_tile(qr, q_stride, kj, k_stride, hd, sc, sr + j, s_stride, 3, 3);          \
+                else if (R == 2) NAME##_tile(qr, q_stride, kj, k_stride, hd, sc, sr + j, s_stride, 2, 4);          \
+                else NAME##_tile(qr, q_stride, kj, k_stride, hd, sc, sr + j, s_stride, 1, 6);                      \
+            }                                                                                                      \
+            for (; j + 2 <= n && R > 1; j += 2) {                                                                  \
+                const uint8_t *kj = k + (size_t) j * k_stride;                                                     \
+                if (R == 3) NAME##_tile(qr, q_stride, kj, k_stride, hd, sc, sr + j, s_stride, 3, 2);          \
+                else NAME##_tile(qr, q_stride, kj, k_stride, hd, sc, sr + j, s_stride, 2, 2);                      \
+            }                                                                                                      \
+            for (; j < n; j++) {                                                                                   \
+                const uint8_t *kj = k + (size_t) j * k_stride;                                                     \
+                if (R == 3) NAME##_tile(qr, q_stride, kj, k_stride, hd, sc, sr + j, s_stride, 3, 1);          \
+                else if (R == 2) NAME##_tile(qr, q_stride, kj, k_stride, hd, sc, sr + j, s_stride, 2, 1);          \
+                else NAME##_tile(qr, q_stride, kj, k_stride, hd, sc, sr + j, s_stride, 1, 1);                      \
+            }                                                                                                      \
+            r += R;                                                                                                \
+        }                                                                                                          \
     }
-#define LOAD8_F16(row, d) _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) ((const k3k_half *) (row) + (d))))
-#define ONE_F16(row, d) H2F(((const k3k_half *) (row))[d])
-#define LOAD8_F32(row, d) _mm256_loadu_ps((const float *) (row) + (d))
-#define ONE_F32(row, d) (((const float *) (row))[d])
-/* Quantised rows: a head is whole blocks of 32 (the cache refuses others), so eight values never cross a block. */
-#define Q8_0_BLOCK(row, d) ((const block_q8_0 *) (row) + (d) / 32)
-#define LOAD8_Q8_0(row, d) q8_0_values8(Q8_0_BLOCK(row, d)->qs + (d) % 32, _mm256_set1_ps(H2F(Q8_0_BLOCK(row, d)->d)))
-#define ONE_Q8_0(row, d) (Q8_0_BLOCK(row, d)->qs[(d) % 32] * H2F(Q8_0_BLOCK(row, d)->d))
-#define Q4_0_BLOCK(row, d) ((const block_q4_0 *) (row) + (d) / 32)
-#define LOAD8_Q4_0(row, d) q4_0_values8(Q4_0_BLOCK(row, d), (d) % 32, _mm256_set1_ps(H2F(Q4_0_BLOCK(row, d)->d)))
-#define ONE_Q4_0(row, d)                                                                                           \
-    ((((d) % 32 < 16 ? Q4_0_BLOCK(row, d)->qs[(d) % 16] & 0x0F : Q4_0_BLOCK(row, d)->qs[(d) % 16] >> 4) - 8) *     \
-     H2F(Q4_0_BLOCK(row, d)->d))
-WIDEN_T(kv_widen_t_f16, LOAD8_F16, ONE_F16)
-WIDEN_T(kv_widen_t_f32, LOAD8_F32, ONE_F32)
-WIDEN_T(kv_widen_t_q8_0, LOAD8_Q8_0, ONE_Q8_0)
-WIDEN_T(kv_widen_t_q4_0, LOAD8_Q4_0, ONE_Q4_0)
+#define LOAD8_F16(p) _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) (p)))
+#define ELEM_F16(row, d) H2F(((const k3k_half *) (row))[d])
+#define LOAD8_F32(p) _mm256_loadu_ps((const float *) (p))
+#define ELEM_F32(row, d) (((const float *) (row))[d])
+SCORE_TILES(kv_scores_f16, LOAD8_F16, ELEM_F16, sizeof(k3k_half))
+SCORE_TILES(scores_f32, LOAD8_F32, ELEM_F32, sizeof(float))
+
+/* fa_scores over float rows (kb_stride floats apart): the tiles above, fa_scores' bits */
+AVX2 static void fa_scores_avx2_tiles(const float *q, size_t q_stride, int rows, const float *kb, size_t kb_stride, int n,
+                                      int hd, float scale, float *s, size_t s_stride) {
+    scores_f32(q, q_stride, rows, kb, kb_stride * sizeof(float), n, hd, scale, s, s_stride);
+}
 
 void k3k_install_x86_avx2_kv(k3k_type_traits *t) {
-    t[K3K_F16].kv_widen_t = kv_widen_t_f16;
-    t[K3K_F32].kv_widen_t = kv_widen_t_f32;
     t[K3K_F16].kv_round = kv_round_f16;
     t[K3K_F16].kv_widen = kv_widen_f16;
     t[K3K_F16].kv_pv = kv_pv_f16;
     K3K_FA_INSTALL(t[K3K_F32], avx2, "avx2");
+    t[K3K_F32].fa_scores = fa_scores_avx2_tiles; /* the C instance's bits, its tiles in registers by hand */
+    t[K3K_F16].kv_scores = kv_scores_f16;
     t[K3K_Q8_0].kv_widen = kv_widen_q8_0;
     t[K3K_Q4_0].kv_widen = kv_widen_q4_0;
-    t[K3K_Q8_0].kv_widen_t = kv_widen_t_q8_0;
-    t[K3K_Q4_0].kv_widen_t = kv_widen_t_q4_0;
     t[K3K_F16].kv_path = t[K3K_F32].kv_path = t[K3K_Q8_0].kv_path = t[K3K_Q4_0].kv_path = "avx2";
 }
 #endif

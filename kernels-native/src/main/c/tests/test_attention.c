@@ -177,9 +177,9 @@ void test_attention(void) {
     k3k_force_generic(0);
     {
         k3k_pool *pool = k3k_pool_create(3, NULL, 0, NULL, K3K_AI_NEVER);
-        /* GQA groups of 3 (rows never in whole groups of K3K_FA_RL: K transposed), of 8 (always whole: K's rows
-         * as they are) and of 4 (one token's 4 rows transposed, a tile's 32 rows as they are: the batch equals
-         * its tokens alone only if the two score kernels agree bit for bit) */
+        /* GQA groups of 3, 8 and 4: a token's rows and a tile's go through different register tiles of the scores
+         * (3 x 3, 2 x 4, 1 x 6 rows x keys on AVX2), so the batch equals its tokens alone only if every tile shape
+         * gives each score the same bits */
         const int heads[] = {6, 16, 8};
         for (int h = 0; h < 3; h++) {
             exact_tiles_case(pool, K3K_F32, 0, heads[h]);

@@ -63,7 +63,7 @@ static void flash_case_heads(k3k_pool *pool, int kv_type, int nt, int nk, int hd
     free(q); free(kf); free(vf); free(kh); free(vh); free(kq); free(vq); free(qref); free(out); free(ref); free(s);
 }
 
-/* GQA groups of 3 (6 heads over 2): the transposed score form. */
+/* GQA groups of 3 (6 heads over 2): one score tile of three rows per token. */
 static void flash_case(k3k_pool *pool, int kv_type, int nt, int nk, int hd, int window) {
     flash_case_heads(pool, kv_type, nt, nk, hd, window, 6);
 }
