@@ -58,7 +58,7 @@ static inline __attribute__((always_inline)) void pv_tile(float *acc, size_t acc
         for (int w = 0; w < 2 * W; w++) vst1q_f32(acc + (size_t) i * acc_stride + d0 + 4 * w, a[i * 2 * W + w]);
 }
 
-K3K_KV_PV(, pv_tile, k3k_fp16_to_fp32)
+K3K_KV_PV(, kv_pv_f16, pv_tile, K3K_KV_HALF)
 
 /* .dot and .path of the F32 row (which also carries the attention and delta-net kernels of other files), and the F16
  * row's kv_pv. */

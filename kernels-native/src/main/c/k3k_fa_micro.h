@@ -186,11 +186,11 @@ static inline float k3k_fa_max(const float *x, int n) {
 /* kv_pv's row blocking, shared by the AVX2 and NEON kernels: rows in blocks of 4, 2 and 1, each over the head in
  * tiles of W groups of eight dimensions (TILE(acc, acc_stride, p, p_stride, n, v, v_stride, d0, R, W) keeps R x W
  * groups in registers: 4 x 3 is twelve independent chains of fused adds, enough to cover their latency on two FMA
- * pipes, in AVX2's sixteen registers), then one group at a time, then the last dimensions one by one (H2F: a half to a
- * float). */
-#define K3K_KV_PV_ROWS(ATTR, TILE, H2F_, R, W)                                                                    \
-    ATTR static void kv_pv_rows_##R(float *acc, size_t acc_stride, const float *p, size_t p_stride, int n,        \
-                                    const uint8_t *v, size_t v_stride, int hd) {                                  \
+ * pipes, in AVX2's sixteen registers), then one group at a time, then the last dimensions one by one (ELEM(row, d): a
+ * row's value d as a float). NAME_rows_R and NAME are the functions it defines; NAME has kv_pv's signature. */
+#define K3K_KV_PV_ROWS(ATTR, NAME, TILE, ELEM, R, W)                                                              \
+    ATTR static void NAME##_rows_##R(float *acc, size_t acc_stride, const float *p, size_t p_stride, int n,       \
+                                     const uint8_t *v, size_t v_stride, int hd) {                                 \
         int d0 = 0;                                                                                               \
         for (; d0 + 8 * (W) <= hd; d0 += 8 * (W)) TILE(acc, acc_stride, p, p_stride, n, v, v_stride, d0, R, W);   \
         for (; d0 + 8 <= hd; d0 += 8) TILE(acc, acc_stride, p, p_stride, n, v, v_stride, d0, R, 1);               \
@@ -198,22 +198,24 @@ static inline float k3k_fa_max(const float *x, int n) {
             for (int d = d0; d < hd; d++)                                                                         \
                 for (int j = 0; j < n; j++)                                                                       \
                     acc[(size_t) i * acc_stride + d] = __builtin_fmaf(p[(size_t) i * p_stride + j],              \
-                        H2F_(((const k3k_half *) (v + (size_t) j * v_stride))[d]), acc[(size_t) i * acc_stride + d]); \
+                        ELEM(v + (size_t) j * v_stride, d), acc[(size_t) i * acc_stride + d]);                    \
     }
-#define K3K_KV_PV(ATTR, TILE, H2F_)                                                                               \
-    K3K_KV_PV_ROWS(ATTR, TILE, H2F_, 4, 3)                                                                        \
-    K3K_KV_PV_ROWS(ATTR, TILE, H2F_, 2, 4)                                                                        \
-    K3K_KV_PV_ROWS(ATTR, TILE, H2F_, 1, 4)                                                                        \
-    ATTR static void kv_pv_f16(float *acc, size_t acc_stride, const float *p, size_t p_stride, int rows, int n,   \
-                               const void *v, size_t v_stride, int hd) {                                          \
+#define K3K_KV_PV(ATTR, NAME, TILE, ELEM)                                                                         \
+    K3K_KV_PV_ROWS(ATTR, NAME, TILE, ELEM, 4, 3)                                                                  \
+    K3K_KV_PV_ROWS(ATTR, NAME, TILE, ELEM, 2, 4)                                                                  \
+    K3K_KV_PV_ROWS(ATTR, NAME, TILE, ELEM, 1, 4)                                                                  \
+    ATTR static void NAME(float *acc, size_t acc_stride, const float *p, size_t p_stride, int rows, int n,        \
+                          const void *v, size_t v_stride, int hd) {                                               \
         const uint8_t *vb = v;                                                                                    \
         int r = 0;                                                                                                \
         for (; r + 4 <= rows; r += 4)                                                                             \
-            kv_pv_rows_4(acc + r * acc_stride, acc_stride, p + r * p_stride, p_stride, n, vb, v_stride, hd);      \
+            NAME##_rows_4(acc + r * acc_stride, acc_stride, p + r * p_stride, p_stride, n, vb, v_stride, hd);     \
         for (; r + 2 <= rows; r += 2)                                                                             \
-            kv_pv_rows_2(acc + r * acc_stride, acc_stride, p + r * p_stride, p_stride, n, vb, v_stride, hd);      \
+            NAME##_rows_2(acc + r * acc_stride, acc_stride, p + r * p_stride, p_stride, n, vb, v_stride, hd);     \
         for (; r < rows; r++)                                                                                     \
-            kv_pv_rows_1(acc + r * acc_stride, acc_stride, p + r * p_stride, p_stride, n, vb, v_stride, hd);      \
+            NAME##_rows_1(acc + r * acc_stride, acc_stride, p + r * p_stride, p_stride, n, vb, v_stride, hd);     \
     }
+#define K3K_KV_HALF(row, d) k3k_fp16_to_fp32(((const k3k_half *) (row))[d])
+#define K3K_KV_FLOAT(row, d) (((const float *) (row))[d])
 
 #endif

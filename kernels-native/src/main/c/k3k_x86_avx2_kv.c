@@ -50,29 +50,41 @@ AVX2 static void widen(const k3k_half *h, float *f, int n) {
 
 AVX2 static void kv_widen_f16(const void *src, float *dst, int n) { widen(src, dst, n); }
 
-/* fa_pv over F16 rows converted in registers: acc_r[d] += p_r[j] v_j[d], j ascending, fused as fa_pv's, so the
- * same bits, without writing a widened block that fa_pv reads back (a GQA group of 8 decoding
- * one token spent 10 % of its attention widening V). R rows x W vectors of eight dimensions stay in registers
- * while the keys stream past; each converted V vector serves R rows. */
-AVX2 static inline __attribute__((always_inline)) void pv_tile(float *acc, size_t acc_stride, const float *p, size_t p_stride,
-                                                                int n, const uint8_t *v, size_t v_stride, int d0, int R, int W) {
-    __m256 a[12];
-    for (int i = 0; i < R; i++)
-        for (int w = 0; w < W; w++) a[i * W + w] = _mm256_loadu_ps(acc + (size_t) i * acc_stride + d0 + 8 * w);
-    for (int j = 0; j < n; j++) {
-        const k3k_half *vj = (const k3k_half *) (v + (size_t) j * v_stride) + d0;
-        __m256 x[4];
-        for (int w = 0; w < W; w++) x[w] = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) (vj + 8 * w)));
-        for (int i = 0; i < R; i++) {
-            const __m256 pj = _mm256_broadcast_ss(p + (size_t) i * p_stride + j);
-            for (int w = 0; w < W; w++) a[i * W + w] = _mm256_fmadd_ps(pj, x[w], a[i * W + w]);
-        }
-    }
-    for (int i = 0; i < R; i++)
-        for (int w = 0; w < W; w++) _mm256_storeu_ps(acc + (size_t) i * acc_stride + d0 + 8 * w, a[i * W + w]);
+/* fa_pv's tiles in registers: acc_r[d] += p_r[j] v_j[d], j ascending, fused as fa_pv's, so the same bits. R rows x W
+ * vectors of eight dimensions stay in registers while the keys stream past; each loaded V vector (LOAD8: eight floats
+ * from a row's bytes, ESIZE bytes a value) serves R rows. Over F16 rows converted in registers (kv_pv), no widened
+ * block is written and read back (a GQA group of 8 decoding one token spent 10 % of its attention widening V); over
+ * float rows it is fa_pv by hand (the C instance's blocks of 2 rows x 32 values ran 15 % slower). */
+#define LOAD8_F16(p) _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) (p)))
+#define LOAD8_F32(p) _mm256_loadu_ps((const float *) (p))
+#define PV_TILE(NAME, LOAD8, ESIZE)                                                                                \
+AVX2 static inline __attribute__((always_inline)) void NAME(float *acc, size_t acc_stride, const float *p, size_t p_stride, \
+                                                             int n, const uint8_t *v, size_t v_stride, int d0, int R, int W) { \
+    __m256 a[12];                                                                                                     \
+    for (int i = 0; i < R; i++)                                                                                       \
+        for (int w = 0; w < W; w++) a[i * W + w] = _mm256_loadu_ps(acc + (size_t) i * acc_stride + d0 + 8 * w);       \
+    for (int j = 0; j < n; j++) {                                                                                     \
+        const uint8_t *vj = v + (size_t) j * v_stride + (size_t) d0 * (ESIZE);                                        \
+        __m256 x[4];                                                                                                  \
+        for (int w = 0; w < W; w++) x[w] = LOAD8(vj + (size_t) 8 * w * (ESIZE));                                     \
+        for (int i = 0; i < R; i++) {                                                                                 \
+            const __m256 pj = _mm256_broadcast_ss(p + (size_t) i * p_stride + j);                                     \
+            for (int w = 0; w < W; w++) a[i * W + w] = _mm256_fmadd_ps(pj, x[w], a[i * W + w]);                       \
+        }                                                                                                             \
+    }                                                                                                                 \
+    for (int i = 0; i < R; i++)                                                                                       \
+        for (int w = 0; w < W; w++) _mm256_storeu_ps(acc + (size_t) i * acc_stride + d0 + 8 * w, a[i * W + w]);       \
 }
 
-K3K_KV_PV(AVX2, pv_tile, H2F)
+PV_TILE(pv_tile_f16, LOAD8_F16, sizeof(k3k_half))
+PV_TILE(pv_tile_f32, LOAD8_F32, sizeof(float))
+K3K_KV_PV(AVX2, kv_pv_f16, pv_tile_f16, K3K_KV_HALF)
+K3K_KV_PV(AVX2, pv_f32, pv_tile_f32, K3K_KV_FLOAT)
+
+AVX2 static void fa_pv_avx2_tiles(float *acc, size_t acc_stride, const float *p, size_t p_stride, int rows, int n,
+                                  const float *vb, int hd) {
+    pv_f32(acc, acc_stride, p, p_stride, rows, n, vb, (size_t) hd * sizeof(float), hd);
+}
 
 /* Round-to-nearest-even through F16C, as the portable converter rounds. */
 AVX2 static void kv_round_f16(float *x, int n) {
@@ -156,12 +168,8 @@ AVX2 static inline __m256 sum8x8(const __m256 *a) {
             r += R;                                                                                                \
         }                                                                                                          \
     }
-#define LOAD8_F16(p) _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) (p)))
-#define ELEM_F16(row, d) H2F(((const k3k_half *) (row))[d])
-#define LOAD8_F32(p) _mm256_loadu_ps((const float *) (p))
-#define ELEM_F32(row, d) (((const float *) (row))[d])
-SCORE_TILES(kv_scores_f16, LOAD8_F16, ELEM_F16, sizeof(k3k_half))
-SCORE_TILES(scores_f32, LOAD8_F32, ELEM_F32, sizeof(float))
+SCORE_TILES(kv_scores_f16, LOAD8_F16, K3K_KV_HALF, sizeof(k3k_half))
+SCORE_TILES(scores_f32, LOAD8_F32, K3K_KV_FLOAT, sizeof(float))
 
 /* fa_scores over float rows (kb_stride floats apart): the tiles above, fa_scores' bits */
 AVX2 static void fa_scores_avx2_tiles(const float *q, size_t q_stride, int rows, const float *kb, size_t kb_stride, int n,
@@ -175,6 +183,7 @@ void k3k_install_x86_avx2_kv(k3k_type_traits *t) {
     t[K3K_F16].kv_pv = kv_pv_f16;
     K3K_FA_INSTALL(t[K3K_F32], avx2, "avx2");
     t[K3K_F32].fa_scores = fa_scores_avx2_tiles; /* the C instance's bits, its tiles in registers by hand */
+    t[K3K_F32].fa_pv = fa_pv_avx2_tiles;
     t[K3K_F16].kv_scores = kv_scores_f16;
     t[K3K_Q8_0].kv_widen = kv_widen_q8_0;
     t[K3K_Q4_0].kv_widen = kv_widen_q4_0;
