@@ -254,7 +254,9 @@ public final class BenchRunner {
         double[] ts = Stats.tokensPerSecond(ns, nTokens);
         double[] nsD = Stats.asDoubles(ns);
         double avgTs = Stats.mean(ts);
-        Double bwGbs = probed != null ? Stats.mean(probed) : c.bw == null ? null : c.bw.gbs();
+        // boxed on both branches: a conditional with one primitive branch unboxes the other, and a prefill-only run
+        // (no probe, so no bandwidth) threw on its null
+        Double bwGbs = probed != null ? Double.valueOf(Stats.mean(probed)) : c.bw == null ? null : Double.valueOf(c.bw.gbs());
         Long kvBytes = nGen > 0 ? kvReadBytesPerToken(c.config, c.cfg.kvType(), depth, nGen) : null;
         Double roofline = nGen > 0 && bwGbs != null ? bwGbs * 1e9 / (c.info.weightBytesPerToken() + kvBytes) : null;
         Double fraction = roofline == null ? null : avgTs / roofline;

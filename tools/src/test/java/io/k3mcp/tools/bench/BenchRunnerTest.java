@@ -113,6 +113,20 @@ class BenchRunnerTest {
     }
 
     @Test
+    void prefillOnlyRunsWithoutAProbe() throws IOException {
+        // no tg test: no bandwidth probe, so the rows carry no bandwidth and no roofline (this threw on unboxing a null)
+        BenchResult pp = runner().run(config(List.of(1), List.of(8), List.of(0), 1, false), (done, total, msg) -> { },
+                Cancellation.none());
+        assertEquals(List.of("pp8"), pp.rows().stream().map(BenchRow::test).toList());
+        BenchRow r = pp.rows().get(0);
+        assertTrue(r.avgTs() > 0, "a measured rate");
+        assertNull(r.bandwidthGbs());
+        assertNull(r.bandwidthSource());
+        assertNull(r.rooflineTs());
+        assertNull(r.rooflineFraction());
+    }
+
+    @Test
     void rowsCarryLlamaBenchAndK3mcpFieldNames() {
         JsonNode row = Json.tree(result.rows().get(0));
         for (String f : BenchFormats.CONTRACT_FIELDS) {
