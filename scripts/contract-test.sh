@@ -443,6 +443,9 @@ if wants bench; then
   k3 x_json bench --model "$M/llama-mini-q4_0.gguf" -t 1 -p 8 -n 4 -r 1 -o json
   case_ "bench -o json: llama-bench field names + k3mcp's, a pp8 and a tg4 row" \
     eval 'rc_is x_json 0 && logs_not_on_stdout x_json && py x_json bench 8 4 1'
+  k3 x_pponly bench --model "$M/llama-mini-q4_0.gguf" -t 1 -p 8 -n 0 -r 1 -o json
+  case_ "bench -n 0: a prefill-only run gives its pp8 row and exit 0" \
+    eval 'rc_is x_pponly 0 && py x_pponly bench 8 0 1'
   k3 x_badfmt bench --model "$M/llama-mini-q4_0.gguf" -p 8 -n 4 -r 1 -o xml
   case_ "bench: -o xml -> 2" usage_error x_badfmt -o
   k3 x_missing bench --model "$TMP/does-not-exist.gguf" -p 8 -n 4 -r 1 -o json

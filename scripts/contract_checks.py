@@ -402,7 +402,10 @@ def c_bench(out, n_prompt, n_gen, reps):
              f"row {i}: {len(row['samples_ns'])} samples, expected -r {reps}")
         need(row["avg_ts"] > 0, f"row {i}: avg_ts {row['avg_ts']} not > 0")
     need(any(r["n_prompt"] == int(n_prompt) and r["n_gen"] == 0 for r in d), f"no prompt row n_prompt={n_prompt}, n_gen=0")
-    need(any(r["n_gen"] == int(n_gen) and r["n_prompt"] == 0 for r in d), f"no generation row n_prompt=0, n_gen={n_gen}")
+    if int(n_gen) > 0:
+        need(any(r["n_gen"] == int(n_gen) and r["n_prompt"] == 0 for r in d), f"no generation row n_prompt=0, n_gen={n_gen}")
+    else:
+        need(all(r["n_gen"] == 0 for r in d), "a prefill-only run (-n 0) has a generation row")
 
 
 # ---- eval ------------------------------------------------------------------------------------
