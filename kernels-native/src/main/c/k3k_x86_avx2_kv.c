@@ -1,7 +1,6 @@
 /* x86_64 AVX2 attention helpers over the key/value cache: F16 rows widened 8 at a time with F16C, Q8_0 and Q4_0 rows
  * dequantised 8 at a time, rounding through F16, the tiled kernel's micro-kernels compiled for AVX2 (k3k_fa_micro.h),
- * and by hand the scores' register tiles (over float rows, and over F16 rows converted in registers) and p*v over F16
- * rows. */
+ * and by hand the register tiles of the scores and of p*v, over float rows and over F16 rows converted in registers. */
 #include "k3k_internal.h"
 
 #if defined(__x86_64__)
@@ -57,7 +56,7 @@ AVX2 static void kv_widen_f16(const void *src, float *dst, int n) { widen(src, d
  * float rows it is fa_pv by hand (the C instance's blocks of 2 rows x 32 values ran 15 % slower). */
 #define LOAD8_F16(p) _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) (p)))
 #define LOAD8_F32(p) _mm256_loadu_ps((const float *) (p))
-#define PV_TILE(NAME, LOAD8, ESIZE)                                                                                \
+#define PV_TILE(NAME, LOAD8, ESIZE)                                                                                   \
 AVX2 static inline __attribute__((always_inline)) void NAME(float *acc, size_t acc_stride, const float *p, size_t p_stride, \
                                                              int n, const uint8_t *v, size_t v_stride, int d0, int R, int W) { \
     __m256 a[12];                                                                                                     \
@@ -66,7 +65,7 @@ AVX2 static inline __attribute__((always_inline)) void NAME(float *acc, size_t a
     for (int j = 0; j < n; j++) {                                                                                     \
         const uint8_t *vj = v + (size_t) j * v_stride + (size_t) d0 * (ESIZE);                                        \
         __m256 x[4];                                                                                                  \
-        for (int w = 0; w < W; w++) x[w] = LOAD8(vj + (size_t) 8 * w * (ESIZE));                                     \
+        for (int w = 0; w < W; w++) x[w] = LOAD8(vj + (size_t) 8 * w * (ESIZE));                                      \
         for (int i = 0; i < R; i++) {                                                                                 \
             const __m256 pj = _mm256_broadcast_ss(p + (size_t) i * p_stride + j);                                     \
             for (int w = 0; w < W; w++) a[i * W + w] = _mm256_fmadd_ps(pj, x[w], a[i * W + w]);                       \
@@ -102,71 +101,71 @@ AVX2 static inline __m256 sum8x8(const __m256 *a) {
     return _mm256_add_ps(_mm256_permute2f128_ps(x, y, 0x20), _mm256_permute2f128_ps(x, y, 0x31));
 }
 
-/* fa_scores' tiles in registers: R rows x J keys (R * J <= 9, or 1 x 6) of partial sums, the J key vectors loaded (LOAD8: eight
+/* fa_scores' tiles in registers: R rows x J keys (R * J <= 9) of partial sums, the J key vectors loaded (LOAD8: eight
  * floats of a key row from its bytes) then each row's query vector fused into them; a last partial group of dimensions
  * goes through zero-padded copies, as fa_scores pads it. Bits: fa_scores' (k3k_fa_micro.h). */
-#define SCORE_TILES(NAME, LOAD8, ELEM, ESIZE)                                                                      \
-    AVX2 static inline __attribute__((always_inline)) void NAME##_tile(const float *q, size_t q_stride,             \
-        const uint8_t *k, size_t k_stride, int hd, __m256 scale, float *s, size_t s_stride, int R, int J) {         \
-        __m256 a[16];                                                                                              \
-        for (int x = 0; x < 16; x++) a[x] = _mm256_setzero_ps();                                                   \
-        int d = 0;                                                                                                 \
-        for (; d + 8 <= hd; d += 8) {                                                                              \
-            __m256 kv[6];                                                                                          \
-            for (int j = 0; j < J; j++) kv[j] = LOAD8(k + (size_t) j * k_stride + (size_t) d * (ESIZE));           \
-            for (int i = 0; i < R; i++) {                                                                          \
-                const __m256 qv = _mm256_loadu_ps(q + (size_t) i * q_stride + d);                                   \
-                for (int j = 0; j < J; j++) a[i * J + j] = _mm256_fmadd_ps(qv, kv[j], a[i * J + j]);              \
-            }                                                                                                      \
-        }                                                                                                          \
-        if (d < hd) {                                                                                              \
-            float qt[8], kt[8];                                                                                    \
-            for (int i = 0; i < R; i++) {                                                                          \
-                for (int l = 0; l < 8; l++) qt[l] = d + l < hd ? q[(size_t) i * q_stride + d + l] : 0.0f;         \
-                const __m256 qv = _mm256_loadu_ps(qt);                                                              \
-                for (int j = 0; j < J; j++) {                                                                      \
-                    for (int l = 0; l < 8; l++) kt[l] = d + l < hd ? ELEM(k + (size_t) j * k_stride, d + l) : 0.0f; \
-                    a[i * J + j] = _mm256_fmadd_ps(qv, _mm256_loadu_ps(kt), a[i * J + j]);                         \
-                }                                                                                                  \
-            }                                                                                                      \
-        }                                                                                                          \
-        float out[16];                                                                                             \
-        _mm256_storeu_ps(out, _mm256_mul_ps(sum8x8(a), scale));                                                    \
-        if (R * J > 8) _mm256_storeu_ps(out + 8, _mm256_mul_ps(sum8x8(a + 8), scale));                             \
-        for (int i = 0; i < R; i++)                                                                                \
-            for (int j = 0; j < J; j++) s[(size_t) i * s_stride + j] = out[i * J + j];                            \
-    }                                                                                                              \
-    /* rows in blocks of 3 (3 x 3 keys: nine chains of fused adds, enough for two FMA pipes of latency 4; 4 x 3 ran \
-     * 5 % slower on Zen 3, its query loads folded into every FMA), the last rows 2 x 4 or 1 x 6; the keys past the \
-     * last whole tile two, then one at a time */                                                                   \
-    AVX2 static void NAME(const float *q, size_t q_stride, int rows, const void *kv, size_t k_stride, int n, int hd, \
-                          float scale, float *s, size_t s_stride) {                                               \
-        const uint8_t *k = kv;                                                                                     \
-        const __m256 sc = _mm256_set1_ps(scale);                                                                   \
-        for (int r = 0; r < rows;) {                                                                               \
-            const int R = rows - r >= 3 ? 3 : rows - r, J = R == 3 ? 3 : R == 2 ? 4 : 6;                 \
-            const float *qr = q + (size_t) r * q_stride;                                                           \
-            float *sr = s + (size_t) r * s_stride;                                                                 \
-            int j = 0;                                                                                             \
-            for (; j + J <= n; j += J) {                                                                           \
-                const uint8_t *kj = k + (size_t) j * k_stride;                                                     \
-                if (R == 3) NAME##_tile(qr, q_stride, kj, k_stride, hd, sc, sr + j, s_stride, 3, 3);          \
-                else if (R == 2) NAME##_tile(qr, q_stride, kj, k_stride, hd, sc, sr + j, s_stride, 2, 4);          \
-                else NAME##_tile(qr, q_stride, kj, k_stride, hd, sc, sr + j, s_stride, 1, 6);                      \
-            }                                                                                                      \
-            for (; j + 2 <= n && R > 1; j += 2) {                                                                  \
-                const uint8_t *kj = k + (size_t) j * k_stride;                                                     \
-                if (R == 3) NAME##_tile(qr, q_stride, kj, k_stride, hd, sc, sr + j, s_stride, 3, 2);          \
-                else NAME##_tile(qr, q_stride, kj, k_stride, hd, sc, sr + j, s_stride, 2, 2);                      \
-            }                                                                                                      \
-            for (; j < n; j++) {                                                                                   \
-                const uint8_t *kj = k + (size_t) j * k_stride;                                                     \
-                if (R == 3) NAME##_tile(qr, q_stride, kj, k_stride, hd, sc, sr + j, s_stride, 3, 1);          \
-                else if (R == 2) NAME##_tile(qr, q_stride, kj, k_stride, hd, sc, sr + j, s_stride, 2, 1);          \
-                else NAME##_tile(qr, q_stride, kj, k_stride, hd, sc, sr + j, s_stride, 1, 1);                      \
-            }                                                                                                      \
-            r += R;                                                                                                \
-        }                                                                                                          \
+#define SCORE_TILES(NAME, LOAD8, ELEM, ESIZE)                                                                         \
+    AVX2 static inline __attribute__((always_inline)) void NAME##_tile(const float *q, size_t q_stride,               \
+        const uint8_t *k, size_t k_stride, int hd, __m256 scale, float *s, size_t s_stride, int R, int J) {           \
+        __m256 a[16];                                                                                                 \
+        for (int x = 0; x < 16; x++) a[x] = _mm256_setzero_ps();                                                      \
+        int d = 0;                                                                                                    \
+        for (; d + 8 <= hd; d += 8) {                                                                                 \
+            __m256 kv[6];                                                                                             \
+            for (int j = 0; j < J; j++) kv[j] = LOAD8(k + (size_t) j * k_stride + (size_t) d * (ESIZE));              \
+            for (int i = 0; i < R; i++) {                                                                             \
+                const __m256 qv = _mm256_loadu_ps(q + (size_t) i * q_stride + d);                                     \
+                for (int j = 0; j < J; j++) a[i * J + j] = _mm256_fmadd_ps(qv, kv[j], a[i * J + j]);                  \
+            }                                                                                                         \
+        }                                                                                                             \
+        if (d < hd) {                                                                                                 \
+            float qt[8], kt[8];                                                                                       \
+            for (int i = 0; i < R; i++) {                                                                             \
+                for (int l = 0; l < 8; l++) qt[l] = d + l < hd ? q[(size_t) i * q_stride + d + l] : 0.0f;             \
+                const __m256 qv = _mm256_loadu_ps(qt);                                                                \
+                for (int j = 0; j < J; j++) {                                                                         \
+                    for (int l = 0; l < 8; l++) kt[l] = d + l < hd ? ELEM(k + (size_t) j * k_stride, d + l) : 0.0f;   \
+                    a[i * J + j] = _mm256_fmadd_ps(qv, _mm256_loadu_ps(kt), a[i * J + j]);                            \
+                }                                                                                                     \
+            }                                                                                                         \
+        }                                                                                                             \
+        float out[16];                                                                                                \
+        _mm256_storeu_ps(out, _mm256_mul_ps(sum8x8(a), scale));                                                       \
+        if (R * J > 8) _mm256_storeu_ps(out + 8, _mm256_mul_ps(sum8x8(a + 8), scale));                                \
+        for (int i = 0; i < R; i++)                                                                                   \
+            for (int j = 0; j < J; j++) s[(size_t) i * s_stride + j] = out[i * J + j];                                \
+    }                                                                                                                 \
+    /* rows in blocks of 3 (3 x 3 keys: nine chains of fused adds, enough for two FMA pipes of latency 4; 4 x 3 ran   \
+     * 5 % slower on Zen 3, its query loads folded into every FMA), the last rows 2 x 4 or 1 x 6; the keys past the   \
+     * last whole tile two, then one at a time */                                                                     \
+    AVX2 static void NAME(const float *q, size_t q_stride, int rows, const void *kv, size_t k_stride, int n, int hd,  \
+                          float scale, float *s, size_t s_stride) {                                                   \
+        const uint8_t *k = kv;                                                                                        \
+        const __m256 sc = _mm256_set1_ps(scale);                                                                      \
+        for (int r = 0; r < rows;) {                                                                                  \
+            const int R = rows - r >= 3 ? 3 : rows - r, J = R == 3 ? 3 : R == 2 ? 4 : 6;                              \
+            const float *qr = q + (size_t) r * q_stride;                                                              \
+            float *sr = s + (size_t) r * s_stride;                                                                    \
+            int j = 0;                                                                                                \
+            for (; j + J <= n; j += J) {                                                                              \
+                const uint8_t *kj = k + (size_t) j * k_stride;                                                        \
+                if (R == 3) NAME##_tile(qr, q_stride, kj, k_stride, hd, sc, sr + j, s_stride, 3, 3);                  \
+                else if (R == 2) NAME##_tile(qr, q_stride, kj, k_stride, hd, sc, sr + j, s_stride, 2, 4);             \
+                else NAME##_tile(qr, q_stride, kj, k_stride, hd, sc, sr + j, s_stride, 1, 6);                         \
+            }                                                                                                         \
+            for (; j + 2 <= n && R > 1; j += 2) {                                                                     \
+                const uint8_t *kj = k + (size_t) j * k_stride;                                                        \
+                if (R == 3) NAME##_tile(qr, q_stride, kj, k_stride, hd, sc, sr + j, s_stride, 3, 2);                  \
+                else NAME##_tile(qr, q_stride, kj, k_stride, hd, sc, sr + j, s_stride, 2, 2);                         \
+            }                                                                                                         \
+            for (; j < n; j++) {                                                                                      \
+                const uint8_t *kj = k + (size_t) j * k_stride;                                                        \
+                if (R == 3) NAME##_tile(qr, q_stride, kj, k_stride, hd, sc, sr + j, s_stride, 3, 1);                  \
+                else if (R == 2) NAME##_tile(qr, q_stride, kj, k_stride, hd, sc, sr + j, s_stride, 2, 1);             \
+                else NAME##_tile(qr, q_stride, kj, k_stride, hd, sc, sr + j, s_stride, 1, 1);                         \
+            }                                                                                                         \
+            r += R;                                                                                                   \
+        }                                                                                                             \
     }
 SCORE_TILES(kv_scores_f16, LOAD8_F16, K3K_KV_HALF, sizeof(k3k_half))
 SCORE_TILES(scores_f32, LOAD8_F32, K3K_KV_FLOAT, sizeof(float))
