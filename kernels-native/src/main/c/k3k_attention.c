@@ -131,7 +131,7 @@ static void attend_rows(const attn_task *a, const attn_seq *s, int t0, int t1, i
     memset(acc, 0, sizeof(float) * (size_t) rows * hd);
     for (int jb = lo; jb < hi; jb += EXACT_BK) { /* the probabilities times V, a V block at a time */
         const int je = jb + EXACT_BK < hi ? jb + EXACT_BK : hi;
-        k3k_fa_block_values(a->kv_f16 ? K3K_F16 : K3K_F32, vbase, kv_row, jb, je, hd, vb);
+        k3k_fa_block_values(a->kv_f16 ? K3K_F16 : K3K_F32, vbase, kv_row, jb, je, hd, vb, 1);
         /* each run of rows with the same keys in the block (every row when it is wholly visible) in one call; a
          * row never reads V rows outside its range, which may hold anything (inf in an F16 cache) */
         for (int r = 0, run_end; r < rows; r = run_end) {

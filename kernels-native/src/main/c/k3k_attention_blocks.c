@@ -50,15 +50,18 @@ void k3k_fa_block_scores(int kv_type, const uint8_t *kbase, const uint8_t *vbase
     }
 }
 
-/* A block's V rows [jb, je) made ready for k3k_fa_run_pv: prefetched K3K_KV_AHEAD rows ahead and, unless the ISA
- * reads F16 rows in registers (kv_pv), widened, dequantised or copied into vb. */
-void k3k_fa_block_values(int kv_type, const uint8_t *vbase, size_t kv_row, int jb, int je, int hd, float *vb) {
+/* A block's V rows [jb, je) made ready for k3k_fa_run_pv: unless the ISA reads F16 rows in registers (kv_pv),
+ * widened, dequantised or copied into vb; with `ahead`, each row K3K_KV_AHEAD further on requested first (the exact
+ * path; the tiled one's scores step already requested this block's V rows a block earlier). */
+void k3k_fa_block_values(int kv_type, const uint8_t *vbase, size_t kv_row, int jb, int je, int hd, float *vb, int ahead) {
     const k3k_type_traits *tr = k3k_traits(kv_type);
     const size_t head_bytes = k3k_row_bytes(kv_type, hd);
+    const int in_registers = kv_type == K3K_F16 && tr->kv_pv;
+    if (in_registers && !ahead) return;
     for (int j = jb; j < je; j++) {
         const uint8_t *vrow = vbase + (size_t) j * kv_row;
-        k3k_prefetch_bytes(vrow + K3K_KV_AHEAD * kv_row, head_bytes);
-        if (kv_type == K3K_F16 && tr->kv_pv) continue;
+        if (ahead) k3k_prefetch_bytes(vrow + K3K_KV_AHEAD * kv_row, head_bytes);
+        if (in_registers) continue;
         if (kv_type == K3K_F32) memcpy(vb + (size_t) (j - jb) * hd, vrow, head_bytes);
         else tr->kv_widen(vrow, vb + (size_t) (j - jb) * hd, hd);
     }

@@ -150,7 +150,7 @@ static void fa_unit(const fa_task *a, int tile, int chunk, float *work) {
         const int r0 = (f0 - t0) * group, r1 = (f1 - t0) * group;
         k3k_fa_block_scores(a->kv_type, kbase, vbase, kv_row, jb, je, hi, qc, r0, r1, hd, a->scale, kt,
                             scores + (size_t) r0 * FA_BK, FA_BK);
-        k3k_fa_block_values(a->kv_type, vbase, kv_row, jb, je, hd, vb);
+        k3k_fa_block_values(a->kv_type, vbase, kv_row, jb, je, hd, vb, 0);
         for (int r = r0; r < r1; r++) {
             int j0, j1;
             visible_in_block(a, t0 + r / group, jb, je, &j0, &j1);

@@ -74,7 +74,7 @@ void k3k_fa_scores_generic(const float *q, size_t q_stride, int rows, const floa
                            float scale, float *s, size_t s_stride);
 void k3k_fa_exp_generic(float *x, int n, float m);
 /* The attention's shared steps over a cache's key blocks (k3k_attention_blocks.c) */
-void k3k_fa_block_values(int kv_type, const uint8_t *vbase, size_t kv_row, int jb, int je, int hd, float *vb);
+void k3k_fa_block_values(int kv_type, const uint8_t *vbase, size_t kv_row, int jb, int je, int hd, float *vb, int ahead);
 void k3k_fa_run_pv(int kv_type, const uint8_t *vbase, size_t kv_row, int jb, int j0, int j1, const float *vb, float *acc,
                    size_t acc_stride, const float *p, size_t p_stride, int rows, int hd);
 void k3k_fa_block_scores(int kv_type, const uint8_t *kbase, const uint8_t *vbase, size_t kv_row, int jb, int je, int hi,

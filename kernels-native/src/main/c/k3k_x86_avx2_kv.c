@@ -135,37 +135,26 @@ AVX2 static inline __m256 sum8x8(const __m256 *a) {
         for (int i = 0; i < R; i++)                                                                                   \
             for (int j = 0; j < J; j++) s[(size_t) i * s_stride + j] = out[i * J + j];                                \
     }                                                                                                                 \
+    /* R rows against every key: tiles of R x J, then the last keys two, then one at a time */                     \
+    AVX2 static inline __attribute__((always_inline)) void NAME##_rows(const float *q, size_t q_stride,              \
+        const uint8_t *k, size_t k_stride, int n, int hd, __m256 scale, float *s, size_t s_stride, int R, int J) {   \
+        int j = 0;                                                                                                    \
+        for (; j + J <= n; j += J) NAME##_tile(q, q_stride, k + (size_t) j * k_stride, k_stride, hd, scale, s + j, s_stride, R, J); \
+        for (; j + 2 <= n; j += 2) NAME##_tile(q, q_stride, k + (size_t) j * k_stride, k_stride, hd, scale, s + j, s_stride, R, 2); \
+        for (; j < n; j++) NAME##_tile(q, q_stride, k + (size_t) j * k_stride, k_stride, hd, scale, s + j, s_stride, R, 1); \
+    }                                                                                                                 \
     /* rows in blocks of 3 (3 x 3 keys: nine chains of fused adds, enough for two FMA pipes of latency 4; 4 x 3 ran   \
-     * 5 % slower on Zen 3, its query loads folded into every FMA), the last rows 2 x 4 or 1 x 6; the keys past the   \
-     * last whole tile two, then one at a time */                                                                     \
+     * 5 % slower on Zen 3, its query loads folded into every FMA), the last rows 2 x 4 or 1 x 6 */                  \
     AVX2 static void NAME(const float *q, size_t q_stride, int rows, const void *kv, size_t k_stride, int n, int hd,  \
                           float scale, float *s, size_t s_stride) {                                                   \
-        const uint8_t *k = kv;                                                                                        \
         const __m256 sc = _mm256_set1_ps(scale);                                                                      \
-        for (int r = 0; r < rows;) {                                                                                  \
-            const int R = rows - r >= 3 ? 3 : rows - r, J = R == 3 ? 3 : R == 2 ? 4 : 6;                              \
-            const float *qr = q + (size_t) r * q_stride;                                                              \
-            float *sr = s + (size_t) r * s_stride;                                                                    \
-            int j = 0;                                                                                                \
-            for (; j + J <= n; j += J) {                                                                              \
-                const uint8_t *kj = k + (size_t) j * k_stride;                                                        \
-                if (R == 3) NAME##_tile(qr, q_stride, kj, k_stride, hd, sc, sr + j, s_stride, 3, 3);                  \
-                else if (R == 2) NAME##_tile(qr, q_stride, kj, k_stride, hd, sc, sr + j, s_stride, 2, 4);             \
-                else NAME##_tile(qr, q_stride, kj, k_stride, hd, sc, sr + j, s_stride, 1, 6);                         \
-            }                                                                                                         \
-            for (; j + 2 <= n && R > 1; j += 2) {                                                                     \
-                const uint8_t *kj = k + (size_t) j * k_stride;                                                        \
-                if (R == 3) NAME##_tile(qr, q_stride, kj, k_stride, hd, sc, sr + j, s_stride, 3, 2);                  \
-                else NAME##_tile(qr, q_stride, kj, k_stride, hd, sc, sr + j, s_stride, 2, 2);                         \
-            }                                                                                                         \
-            for (; j < n; j++) {                                                                                      \
-                const uint8_t *kj = k + (size_t) j * k_stride;                                                        \
-                if (R == 3) NAME##_tile(qr, q_stride, kj, k_stride, hd, sc, sr + j, s_stride, 3, 1);                  \
-                else if (R == 2) NAME##_tile(qr, q_stride, kj, k_stride, hd, sc, sr + j, s_stride, 2, 1);             \
-                else NAME##_tile(qr, q_stride, kj, k_stride, hd, sc, sr + j, s_stride, 1, 1);                         \
-            }                                                                                                         \
-            r += R;                                                                                                   \
-        }                                                                                                             \
+        int r = 0;                                                                                                    \
+        for (; r + 3 <= rows; r += 3)                                                                                 \
+            NAME##_rows(q + (size_t) r * q_stride, q_stride, kv, k_stride, n, hd, sc, s + (size_t) r * s_stride, s_stride, 3, 3); \
+        if (rows - r == 2)                                                                                            \
+            NAME##_rows(q + (size_t) r * q_stride, q_stride, kv, k_stride, n, hd, sc, s + (size_t) r * s_stride, s_stride, 2, 4); \
+        else if (rows - r == 1)                                                                                       \
+            NAME##_rows(q + (size_t) r * q_stride, q_stride, kv, k_stride, n, hd, sc, s + (size_t) r * s_stride, s_stride, 1, 6); \
     }
 SCORE_TILES(kv_scores_f16, LOAD8_F16, K3K_KV_HALF, sizeof(k3k_half))
 SCORE_TILES(scores_f32, LOAD8_F32, K3K_KV_FLOAT, sizeof(float))

@@ -11,8 +11,7 @@ K3K_FA_MICRO(__attribute__((target("avx512f,avx512vl,avx512dq"))) static, avx512
 void k3k_install_x86_avx512_fa(k3k_type_traits *t) {
     /* the scores keep the AVX2 register tiles installed before: eight-lane partial sums are their natural width, and
      * GCC 12 left this instance's copy of them scalar */
-    void (*const scores)(const float *, size_t, int, const float *, size_t, int, int, float, float *, size_t) =
-        t[K3K_F32].fa_scores;
+    const __typeof__(t[K3K_F32].fa_scores) scores = t[K3K_F32].fa_scores;
     K3K_FA_INSTALL(t[K3K_F32], avx512, "avx512");
     t[K3K_F32].fa_scores = scores;
 }
