@@ -112,9 +112,8 @@ static void tokens_seeing(const fa_task *a, int t0, int t1, int jb, int je, int 
 /* One (tile, key chunk). The tile's rows (r = (t - t0) * group + head in group) keep their queries, running max and
  * sum and accumulators side by side (a quantised cache's queries rounded through Q8_0 first), so per block K and V
  * are read (or widened or dequantised into kt and vb) once for all of them, then one scores call takes every row
- * that sees the block and one p*v call each run of rows with
- * the same visible keys (the micro-kernels' row blocks share each loaded vector): a row's bits are those of a walk
- * over its own keys. */
+ * that sees the block and one p*v call each run of rows with the same visible keys (the micro-kernels' row blocks
+ * share each loaded vector): a row's bits are those of a walk over its own keys. */
 static void fa_unit(const fa_task *a, int tile, int chunk, float *work) {
     const int kvh = tile % a->n_kv_heads, t0 = tile / a->n_kv_heads * a->tq, group = a->group;
     const int t1 = t0 + a->tq < a->n_tokens ? t0 + a->tq : a->n_tokens, hd = a->head_dim, rows = (t1 - t0) * group;
